@@ -1,0 +1,124 @@
+import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
+import type { AppRunnerServiceArgs } from "./app-runner-service";
+
+const mocks = setupMocks();
+let AppRunnerService: typeof import("./app-runner-service").AppRunnerService;
+let digestProblem: typeof import("./web-service").digestProblem;
+
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products@sha256:${"a".repeat(64)}`;
+const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-abc-123456";
+
+beforeAll(async () => {
+    ({ AppRunnerService } = await import("./app-runner-service"));
+    ({ digestProblem } = await import("./web-service"));
+});
+beforeEach(() => mocks.reset());
+
+const trust = (roleName: string) => JSON.parse(mocks.one("aws:iam/role:Role", roleName).inputs.assumeRolePolicy).Statement;
+
+describe("AppRunnerService", () => {
+    it("should trust build.apprunner for the access role and tasks.apprunner for the instance role when created", async () => {
+        new AppRunnerService("products", { imageUri: IMAGE });
+        await settle();
+        expect(trust("products-access-role")).toEqual([{ Effect: "Allow", Principal: { Service: "build.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+        expect(trust("products-instance-role")).toEqual([{ Effect: "Allow", Principal: { Service: "tasks.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    });
+
+    it("should attach the ECR access policy before the service when created", async () => {
+        new AppRunnerService("products", { imageUri: IMAGE });
+        await settle();
+        const attachment = mocks.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess");
+        const service = mocks.one("aws:apprunner/service:Service");
+        expect(mocks.dependsOn(service, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "products-access-ecr")).toBe(true);
+        expect(service.inputs.sourceConfiguration.authenticationConfiguration.accessRoleArn).toBe(mocks.one("aws:iam/role:Role", "products-access-role").state.arn);
+    });
+
+    it("should use pattern 26's settings when no sizing args are given", async () => {
+        new AppRunnerService("products", { imageUri: IMAGE });
+        await settle();
+        const scaling = mocks.one("aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion");
+        expect([scaling.inputs.minSize, scaling.inputs.maxSize, scaling.inputs.maxConcurrency]).toEqual([1, 5, 100]);
+        const service = mocks.one("aws:apprunner/service:Service");
+        expect(service.inputs.instanceConfiguration).toMatchObject({ cpu: "0.25 vCPU", memory: "0.5 GB" });
+        expect(service.inputs.healthCheckConfiguration).toMatchObject({ protocol: "HTTP", path: "/health" });
+        expect(service.inputs.sourceConfiguration.imageRepository.imageConfiguration.port).toBe("8080");
+        expect(service.inputs.autoScalingConfigurationArn).toBe(scaling.state.arn);
+    });
+
+    it("should pin the image by digest and disable auto deployments when created", async () => {
+        new AppRunnerService("products", { imageUri: IMAGE });
+        await settle();
+        const source = mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration;
+        expect(source.imageRepository.imageIdentifier).toContain("@sha256:");
+        expect(source.imageRepository.imageRepositoryType).toBe("ECR");
+        expect(source.autoDeploymentsEnabled).toBe(false);
+    });
+
+    it("should inject secrets by ARN and let the instance role read exactly those when secrets are given", async () => {
+        new AppRunnerService("products", {
+            imageUri: IMAGE,
+            environment: { TABLE_NAME: "t" },
+            environmentSecrets: { DB_SECRET: SECRET },
+            policyStatements: [{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/t" }],
+        });
+        await settle();
+        const service = mocks.one("aws:apprunner/service:Service");
+        const image = service.inputs.sourceConfiguration.imageRepository.imageConfiguration;
+        expect(image.runtimeEnvironmentSecrets).toEqual({ DB_SECRET: SECRET });
+        expect(image.runtimeEnvironmentVariables).toEqual({ TABLE_NAME: "t" });
+        const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        expect(policy.Statement).toEqual([
+            { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/t" },
+            { Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
+        ]);
+        expect(mocks.dependsOn(service, "aws:iam/rolePolicy:RolePolicy")).toBe(true);
+    });
+
+    it("should create no instance policy when the app needs no permissions", async () => {
+        new AppRunnerService("products", { imageUri: IMAGE });
+        await settle();
+        expect(mocks.byType("aws:iam/rolePolicy:RolePolicy")).toHaveLength(0);
+    });
+
+    it("should resolve an https URL and enable X-Ray when observability is on", async () => {
+        const service = new AppRunnerService("products", { imageUri: IMAGE, observability: true });
+        expect(await promiseOf(service.url)).toMatch(/^https:\/\/[0-9a-f]+\.us-east-1\.awsapprunner\.com$/);
+        await settle();
+        expect(mocks.one("aws:apprunner/observabilityConfiguration:ObservabilityConfiguration").inputs.traceConfiguration).toEqual({ vendor: "AWSXRAY" });
+        expect(mocks.one("aws:apprunner/service:Service").inputs.observabilityConfiguration.observabilityEnabled).toBe(true);
+    });
+
+    it("should associate the custom domain and close public ingress when private ingress is set", async () => {
+        new AppRunnerService("products", { imageUri: IMAGE, customDomain: "api.example.com", privateIngress: { vpcId: "vpc-1", vpcEndpointId: "vpce-1" } });
+        await settle();
+        expect(mocks.one("aws:apprunner/customDomainAssociation:CustomDomainAssociation").inputs.domainName).toBe("api.example.com");
+        expect(mocks.one("aws:apprunner/vpcIngressConnection:VpcIngressConnection").inputs.ingressVpcConfiguration).toEqual({ vpcId: "vpc-1", vpcEndpointId: "vpce-1" });
+        expect(mocks.one("aws:apprunner/service:Service").inputs.networkConfiguration.ingressConfiguration.isPubliclyAccessible).toBe(false);
+    });
+
+    const bad: [string, Partial<AppRunnerServiceArgs>, string][] = [
+        ["a CPU/memory pair App Runner does not offer", { cpu: "1 vCPU", memory: "0.5 GB" }, '`memory` "0.5 GB" is not allowed with cpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.'],
+        ["an unknown CPU", { cpu: "3 vCPU" }, '`cpu` must be one of 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU, 4 vCPU (got "3 vCPU").'],
+        ["concurrency 0", { maxConcurrency: 0 }, "`maxConcurrency` must be an integer between 1 and 200 (got 0)."],
+        ["concurrency 500", { maxConcurrency: 500 }, "`maxConcurrency` must be an integer between 1 and 200 (got 500)."],
+        ["min above max", { minSize: 6, maxSize: 5 }, "`minSize` (6) must not be greater than `maxSize` (5)."],
+        ["max 30 instances", { maxSize: 30 }, "`maxSize` must be an integer between 1 and 25 (got 30)."],
+        ["a service name too long", { serviceName: "x".repeat(41) }, `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${"x".repeat(41)}", 41 characters).`],
+        ["port 70000", { port: 70000 }, "`port` must be an integer between 1 and 65535 (got 70000)."],
+        ["a password in plain env", { environment: { DB_PASSWORD: "hunter2" } }, "`environment.DB_PASSWORD` looks like a secret; pass it in `environmentSecrets` as a Secrets Manager ARN instead."],
+        ["a health path without a slash", { healthCheckPath: "health" }, '`healthCheckPath` must start with "/" (got "health").'],
+        ["a wildcard action", { policyStatements: [{ Effect: "Allow", Action: "dynamodb:*", Resource: "arn:aws:dynamodb:us-east-1:1:table/t" }] }, '`policyStatements[0].Action` must list specific actions, not a wildcard (got "dynamodb:*").'],
+    ];
+    it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {
+        expect(await errorOf(() => new AppRunnerService("products", { imageUri: IMAGE, ...args }))).toBe(`AppRunnerService "products": ${message}`);
+        await settle();
+        expect(mocks.byType("aws:apprunner/service:Service")).toHaveLength(0);
+    });
+
+    it("should refuse an image reference that is not pinned by digest", () => {
+        expect(digestProblem("repo/products:latest")).toBe('`imageUri` must be pinned by digest (repo@sha256:…), got "repo/products:latest". Use ContainerImage.imageUri.');
+        expect(digestProblem(`repo/products@sha256:${"0".repeat(63)}`)).toContain("must be pinned by digest");
+        expect(digestProblem(IMAGE)).toBeUndefined();
+    });
+});

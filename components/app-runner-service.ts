@@ -1,0 +1,213 @@
+/**
+ * An App Runner service from a digest-pinned ECR image, with the two roles App Runner needs, auto
+ * scaling, an HTTP health check, runtime env vars and env *secrets*, optional X-Ray tracing, custom
+ * domain, VPC egress (set by VpcConnectedAppRunner) and private ingress.
+ *
+ * Note: App Runner stopped accepting new customers on 2026-04-30; accounts without it use
+ * EcsExpressService, which takes the same WebServiceArgs.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, rejectWildcardActions, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
+import { requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
+
+export interface AppRunnerServiceArgs extends WebServiceArgs {
+    /** App Runner service name (4-40 chars, letters, digits, - and _). Changing it replaces the service. @default the component name */
+    readonly serviceName?: string;
+    /** Route egress through this VPC connector (VpcConnectedAppRunner sets it). @default public egress */
+    readonly vpcConnectorArn?: pulumi.Input<string>;
+    /** Send traces to AWS X-Ray. @default false */
+    readonly observability?: boolean;
+    /** Associate a custom domain (DNS validation records are an output of the association). */
+    readonly customDomain?: string;
+    /** Make the service reachable only through this VPC interface endpoint (private ingress). */
+    readonly privateIngress?: { readonly vpcId: pulumi.Input<string>; readonly vpcEndpointId: pulumi.Input<string> };
+}
+
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
+const ECR_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
+
+export class AppRunnerService extends pulumi.ComponentResource {
+    /** https URL of the service. */
+    public readonly url: pulumi.Output<string>;
+    public readonly serviceArn: pulumi.Output<string>;
+    public readonly instanceRoleArn: pulumi.Output<string>;
+    /** DNS records to create for the custom domain, when one is set. */
+    public readonly customDomainValidationRecords?: pulumi.Output<unknown>;
+
+    constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("serverless-containers:apprunner:AppRunnerService", name, {}, opts);
+        const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args);
+
+        const accessRole = this.createAccessRole(name, args.tags);
+        const instanceRole = this.createInstanceRole(name, args);
+        const autoScaling = this.createAutoScaling(name, args);
+        const observability = args.observability ? this.createObservability(name, args) : undefined;
+        const service = this.createService(name, serviceName, cpu, memory, args, accessRole, instanceRole, autoScaling, observability);
+        if (args.customDomain) {
+            const domain = new aws.apprunner.CustomDomainAssociation(
+                `${name}-domain`,
+                { domainName: args.customDomain, serviceArn: service.arn, enableWwwSubdomain: false },
+                { parent: this },
+            );
+            this.customDomainValidationRecords = domain.certificateValidationRecords;
+        }
+        if (args.privateIngress) {
+            new aws.apprunner.VpcIngressConnection(
+                `${name}-ingress`,
+                {
+                    name: `${serviceName}-ingress`.slice(0, 40),
+                    serviceArn: service.arn,
+                    ingressVpcConfiguration: { vpcId: args.privateIngress.vpcId, vpcEndpointId: args.privateIngress.vpcEndpointId },
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+        }
+
+        this.url = pulumi.interpolate`https://${service.serviceUrl}`;
+        this.serviceArn = service.arn;
+        this.instanceRoleArn = instanceRole.role.arn;
+        this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, instanceRoleArn: this.instanceRoleArn });
+    }
+
+    /** Role App Runner's build/deploy plane assumes to pull the image from ECR. */
+    private createAccessRole(name: string, tags: Record<string, string> | undefined): { role: aws.iam.Role; ecrPolicy: aws.iam.RolePolicyAttachment } {
+        const role = new aws.iam.Role(
+            `${name}-access-role`,
+            { assumeRolePolicy: serviceTrustPolicy("build.apprunner.amazonaws.com"), description: `ECR pull for App Runner service ${name}`, tags },
+            { parent: this },
+        );
+        const ecrPolicy = new aws.iam.RolePolicyAttachment(`${name}-access-ecr`, { role: role.name, policyArn: ECR_ACCESS_POLICY }, { parent: this });
+        return { role, ecrPolicy };
+    }
+
+    /**
+     * Role the running container assumes: the caller's statements, plus reading exactly the secrets it
+     * injects (App Runner fetches runtimeEnvironmentSecrets with the instance role).
+     */
+    private createInstanceRole(name: string, args: AppRunnerServiceArgs): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
+        const role = new aws.iam.Role(
+            `${name}-instance-role`,
+            { assumeRolePolicy: serviceTrustPolicy("tasks.apprunner.amazonaws.com"), description: `Runtime role of App Runner service ${name}`, tags: args.tags },
+            { parent: this },
+        );
+        const secretArns = Object.values(args.environmentSecrets ?? {});
+        const statements: PolicyStatement[] = [
+            ...(args.policyStatements ?? []),
+            ...(secretArns.length > 0
+                ? [{ Sid: "ReadInjectedSecrets", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: secretArns }]
+                : []),
+        ];
+        if (statements.length === 0) return { role };
+        const policy = new aws.iam.RolePolicy(`${name}-instance-policy`, { role: role.name, policy: policyDocument(statements) }, { parent: this });
+        return { role, policy };
+    }
+
+    private createAutoScaling(name: string, args: AppRunnerServiceArgs): aws.apprunner.AutoScalingConfigurationVersion {
+        return new aws.apprunner.AutoScalingConfigurationVersion(
+            `${name}-scaling`,
+            {
+                // 4-32 characters; suffix keeps names unique per service.
+                autoScalingConfigurationName: `${name.slice(0, 26)}-scale`,
+                minSize: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
+                maxSize: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
+                maxConcurrency: args.maxConcurrency ?? WEB_SERVICE_DEFAULTS.maxConcurrency,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+    }
+
+    private createObservability(name: string, args: AppRunnerServiceArgs): aws.apprunner.ObservabilityConfiguration {
+        return new aws.apprunner.ObservabilityConfiguration(
+            `${name}-observability`,
+            { observabilityConfigurationName: `${name.slice(0, 26)}-xray`, traceConfiguration: { vendor: "AWSXRAY" }, tags: args.tags },
+            { parent: this },
+        );
+    }
+
+    private createService(
+        name: string,
+        serviceName: string,
+        cpu: string,
+        memory: string,
+        args: AppRunnerServiceArgs,
+        accessRole: { role: aws.iam.Role; ecrPolicy: aws.iam.RolePolicyAttachment },
+        instanceRole: { role: aws.iam.Role; policy?: aws.iam.RolePolicy },
+        autoScaling: aws.apprunner.AutoScalingConfigurationVersion,
+        observability: aws.apprunner.ObservabilityConfiguration | undefined,
+    ): aws.apprunner.Service {
+        return new aws.apprunner.Service(
+            `${name}-service`,
+            {
+                serviceName,
+                sourceConfiguration: {
+                    // Pulumi rolls out by changing the digest in imageIdentifier. App Runner's own
+                    // auto-deploy would redeploy on any push to the repository, outside Pulumi's plan
+                    // (and a digest-pinned identifier cannot auto-deploy anyway).
+                    autoDeploymentsEnabled: false,
+                    authenticationConfiguration: { accessRoleArn: accessRole.role.arn },
+                    imageRepository: {
+                        imageRepositoryType: "ECR",
+                        imageIdentifier: requireDigest("AppRunnerService", name, args.imageUri),
+                        imageConfiguration: {
+                            port: String(args.port ?? WEB_SERVICE_DEFAULTS.port),
+                            runtimeEnvironmentVariables: args.environment,
+                            runtimeEnvironmentSecrets: args.environmentSecrets,
+                        },
+                    },
+                },
+                instanceConfiguration: { cpu, memory, instanceRoleArn: instanceRole.role.arn },
+                autoScalingConfigurationArn: autoScaling.arn,
+                healthCheckConfiguration: {
+                    protocol: "HTTP",
+                    path: args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath,
+                    interval: 10,
+                    timeout: 5,
+                    healthyThreshold: 1,
+                    unhealthyThreshold: 3,
+                },
+                networkConfiguration: {
+                    egressConfiguration: args.vpcConnectorArn
+                        ? { egressType: "VPC", vpcConnectorArn: args.vpcConnectorArn }
+                        : { egressType: "DEFAULT" },
+                    ingressConfiguration: { isPubliclyAccessible: args.privateIngress === undefined },
+                },
+                observabilityConfiguration: observability
+                    ? { observabilityEnabled: true, observabilityConfigurationArn: observability.arn }
+                    : { observabilityEnabled: false },
+                tags: args.tags,
+            },
+            {
+                parent: this,
+                // The access role must hold its ECR policy before App Runner first pulls the image, and
+                // the instance policy must exist before the app starts reading its secrets.
+                dependsOn: [accessRole.ecrPolicy, ...(instanceRole.policy ? [instanceRole.policy] : [])],
+            },
+        );
+    }
+}
+
+/**
+ * Validate AppRunnerService args and return the normalised sizing. Exported so composing components
+ * (VpcConnectedAppRunner) validate before creating any child of their own.
+ */
+export function validateAppRunnerServiceArgs(component: string, name: string, args: AppRunnerServiceArgs): { serviceName: string; cpu: string; memory: string } {
+    const serviceName = args.serviceName ?? name;
+    const cpu = args.cpu ?? WEB_SERVICE_DEFAULTS.cpu;
+    const memory = args.memory ?? WEB_SERVICE_DEFAULTS.memory;
+    rejectWildcardActions(component, name, "policyStatements", args.policyStatements ?? []);
+    throwIfAny(component, name, [
+        SERVICE_NAME.test(serviceName)
+            ? undefined
+            : `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${serviceName}", ${serviceName.length} characters).`,
+        appRunnerCpuMemory("cpu", cpu, "memory", memory),
+        ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
+        args.customDomain !== undefined && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.customDomain)
+            ? `\`customDomain\` must be a lower-case DNS name such as api.example.com (got "${args.customDomain}").`
+            : undefined,
+    ]);
+    return { serviceName, cpu, memory };
+}

@@ -1,0 +1,62 @@
+/**
+ * Allowed-value tables and range rules shared by the components (which validate their args) and by
+ * stacks/config.ts (which validates stack config). One place, so a component and a config key can never
+ * disagree about what AWS accepts. Each rule returns an error message naming `label`, or undefined.
+ */
+
+/** App Runner's CPU/memory combinations (AWS App Runner developer guide, "Instance configuration"). */
+export const APP_RUNNER_CPU_MEMORY: Readonly<Record<string, readonly string[]>> = {
+    "0.25 vCPU": ["0.5 GB", "1 GB"],
+    "0.5 vCPU": ["1 GB"],
+    "1 vCPU": ["2 GB", "3 GB", "4 GB"],
+    "2 vCPU": ["4 GB", "6 GB"],
+    "4 vCPU": ["8 GB", "10 GB", "12 GB"],
+};
+
+export function appRunnerCpuMemory(cpuLabel: string, cpu: string, memoryLabel: string, memory: string): string | undefined {
+    const memories = APP_RUNNER_CPU_MEMORY[cpu];
+    if (!memories) {
+        return `\`${cpuLabel}\` must be one of ${Object.keys(APP_RUNNER_CPU_MEMORY).join(", ")} (got "${cpu}").`;
+    }
+    if (!memories.includes(memory)) {
+        return `\`${memoryLabel}\` "${memory}" is not allowed with ${cpuLabel} "${cpu}"; allowed: ${memories.join(", ")}.`;
+    }
+    return undefined;
+}
+
+export function intRange(label: string, value: number, min: number, max: number): string | undefined {
+    if (!Number.isInteger(value) || value < min || value > max) {
+        return `\`${label}\` must be an integer between ${min} and ${max} (got ${value}).`;
+    }
+    return undefined;
+}
+
+export function minNotAboveMax(minLabel: string, min: number, maxLabel: string, max: number): string | undefined {
+    return min > max ? `\`${minLabel}\` (${min}) must not be greater than \`${maxLabel}\` (${max}).` : undefined;
+}
+
+/** App Runner auto scaling limits: instances 1-25, concurrency 1-200. */
+export const APP_RUNNER_MAX_INSTANCES = 25;
+export const APP_RUNNER_MAX_CONCURRENCY = 200;
+
+/**
+ * Aurora Serverless v2 capacity: the minimum may be 0 (auto-pause, engine versions that support it)
+ * or 0.5-256; the maximum 1-256; both in 0.5 ACU steps.
+ */
+export function acu(label: string, value: number, allowZero: boolean): string | undefined {
+    const lowest = allowZero ? 0 : 1;
+    const ok = Number.isFinite(value) && (value === 0 ? allowZero : value >= (allowZero ? 0.5 : lowest) && value <= 256) && Number.isInteger(value * 2);
+    if (!ok) {
+        const range = allowZero ? "0, or 0.5-256" : "1-256";
+        return `\`${label}\` must be ${range} ACU in 0.5 steps (got ${value}).`;
+    }
+    return undefined;
+}
+
+/** Throw one error listing every problem found (so a user fixes them in one pass). */
+export function throwIfAny(component: string, name: string, problems: (string | undefined)[]): void {
+    const found = problems.filter((p): p is string => p !== undefined);
+    if (found.length > 0) {
+        throw new Error(`${component} "${name}": ${found.join(" ")}`);
+    }
+}

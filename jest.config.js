@@ -1,0 +1,31 @@
+// Two projects so `npm test` runs everything while each half can run alone:
+//   unit — Pulumi mocked-runtime tests of components, stacks, policy and scripts (no servers)
+//   apps — the services against real PostgreSQL / MariaDB / dynalite started by the harness
+// @swc/jest only strips types (fast); `npm run typecheck` is the type gate.
+/** @type {import('jest').Config} */
+const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
+
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testEnvironment: "node",
+      // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
+      testEnvironmentOptions: { globalsCleanup: "off" },
+      transform: { "^.+\\.ts$": swc },
+      testMatch: [
+        "<rootDir>/components/**/*.test.ts",
+        "<rootDir>/stacks/**/*.test.ts",
+        "<rootDir>/policy/**/*.test.ts",
+        "<rootDir>/scripts/**/*.test.ts",
+        "<rootDir>/test/**/*.test.ts",
+      ],
+    },
+    {
+      displayName: "apps",
+      testEnvironment: "node",
+      transform: { "^.+\\.ts$": swc },
+      testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts"],
+    },
+  ],
+};

@@ -1,0 +1,141 @@
+/**
+ * Offline preview: evaluate the real index.ts for a stack under the same mocked runtime the tests use,
+ * with config resolved as the Pulumi CLI resolves it, and print the plan — no cloud account, no CLI.
+ *
+ *   npm run preview:offline -- --stack dev [--json]
+ *
+ * Exit codes: 0 plan printed; 1 the program failed (invalid config, invalid component args…);
+ * 2 bad command line.
+ */
+import { parseArgs } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import { settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
+import { listStacks, resolveStackConfig } from "./lib/stack-config";
+
+interface Plan {
+    stack: string;
+    resources: { type: string; name: string; parent?: string; urn: string }[];
+    counts: Record<string, number>;
+    outputs: Record<string, unknown>;
+}
+
+function usage(message?: string): never {
+    if (message) process.stderr.write(`${message}\n`);
+    process.stderr.write(`usage: npm run preview:offline -- --stack <${listStacks().join("|")}> [--json]\n`);
+    process.exit(2);
+}
+
+function fail(error: unknown): never {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`\n✖ offline preview failed:\n${message}\n`);
+    process.exit(1);
+}
+
+/** Progress on stderr (stdout stays clean for --json): resources registered so far. */
+function startProgress(count: () => number): () => void {
+    if (!process.stderr.isTTY) {
+        process.stderr.write("evaluating index.ts under mocks…\n");
+        return () => undefined;
+    }
+    const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+    let i = 0;
+    const timer = setInterval(() => process.stderr.write(`\r${frames[i++ % frames.length]} evaluating index.ts… ${count()} resources`), 80);
+    return () => {
+        clearInterval(timer);
+        process.stderr.write(`\r✔ evaluated index.ts: ${count()} resources\n`);
+    };
+}
+
+function tree(resources: RecordedResource[]): string[] {
+    const children = new Map<string | undefined, RecordedResource[]>();
+    const urns = new Set(resources.map((r) => r.urn));
+    for (const r of resources) {
+        const parent = r.parent && urns.has(r.parent) ? r.parent : undefined;
+        children.set(parent, [...(children.get(parent) ?? []), r]);
+    }
+    const lines: string[] = [];
+    const walk = (parent: string | undefined, prefix: string) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, i) => {
+            const last = i === list.length - 1;
+            lines.push(`${prefix}${last ? "└─ " : "├─ "}${r.type}  ${r.name}`);
+            walk(r.urn, prefix + (last ? "   " : "│  "));
+        });
+    };
+    walk(undefined, "");
+    return lines;
+}
+
+async function main(): Promise<void> {
+    let args;
+    try {
+        args = parseArgs({ options: { stack: { type: "string", short: "s", default: "dev" }, json: { type: "boolean", default: false } } }).values;
+    } catch (e) {
+        usage((e as Error).message);
+    }
+    const stack = args.stack as string;
+    let resolved;
+    try {
+        resolved = resolveStackConfig(stack);
+    } catch (e) {
+        fail(e);
+    }
+
+    pulumi.runtime.setAllConfig(resolved.values, resolved.secretKeys);
+    const mocks = setupMocks({ stack, project: resolved.project, region: resolved.values["aws:region"] });
+    // Errors raised inside apply() callbacks surface as unhandled rejections: they are program failures.
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+
+    const stop = startProgress(() => mocks.resources.length);
+    let exported: Record<string, unknown> = {};
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            exported = await import("../index");
+            return exported;
+        });
+        await settle();
+    } catch (e) {
+        stop();
+        fail(e);
+    }
+    stop();
+    if (mocks.unmockedInvokes.length > 0) fail(new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`));
+
+    const resources = mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    const counts: Record<string, number> = {};
+    for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(exported)) {
+        if (key === "default" || value === undefined) continue;
+        if (pulumi.Output.isInstance(value)) {
+            outputs[key] = (await (value as any).isSecret) ? "[secret]" : await new Promise((r) => (value as pulumi.Output<unknown>).apply(r));
+        } else {
+            outputs[key] = value;
+        }
+    }
+
+    const plan: Plan = {
+        stack,
+        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, urn: r.urn })),
+        counts,
+        outputs,
+    };
+    if (args.json) {
+        process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    } else {
+        const out: string[] = [];
+        out.push(`Offline preview of stack "${stack}" (mocked runtime: ids, ARNs and endpoints below are placeholders)`, "");
+        out.push(`Resources (${resources.length}):`, ...tree(resources), "");
+        out.push("Counts by type:");
+        for (const [type, n] of Object.entries(counts).sort()) out.push(`  ${String(n).padStart(3)}  ${type}`);
+        out.push("", "Outputs:");
+        for (const [key, value] of Object.entries(outputs)) out.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+        process.stdout.write(`${out.join("\n")}\n`);
+    }
+}
+
+main().then(
+    () => process.exit(0),
+    (e) => fail(e),
+);

@@ -1,0 +1,92 @@
+import { resolveStackConfig } from "../scripts/lib/stack-config";
+import { isTaggableAwsType, promiseOf, settle, setupMocks } from "../components/testing/mocks";
+import type { StackConfig } from "./config";
+
+const mocks = setupMocks({ stack: "dev" });
+let config: StackConfig;
+let outputs: import("./app-runner-vpc").AppRunnerVpcOutputs;
+
+beforeAll(async () => {
+    const { parseConfig } = await import("./config");
+    const values = resolveStackConfig("dev").values;
+    config = parseConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^serverless-containers:/, ""), v])), "dev");
+    const { createNetwork } = await import("./network");
+    const { appRunnerVpcStack } = await import("./app-runner-vpc");
+    outputs = appRunnerVpcStack(config, createNetwork(config));
+    await promiseOf(outputs.url);
+    await settle();
+});
+
+const service = () => mocks.one("aws:apprunner/service:Service");
+
+describe("pattern 27 stack (app-runner-vpc)", () => {
+    it("should build catalogue-api from its Dockerfile with the repo root as context", () => {
+        const image = mocks.one("docker:index/image:Image").inputs;
+        expect(image.build.dockerfile).toMatch(/\/apps\/catalogue-api\/Dockerfile$/);
+        expect(image.build.platform).toBe("linux/amd64");
+    });
+
+    it("should give the app the proxy endpoint, not the cluster endpoint, and TLS on", () => {
+        const env = service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables;
+        const proxy = mocks.one("aws:rds/proxy:Proxy").state;
+        expect(env).toEqual({ DB_HOST: proxy.endpoint, DB_PORT: "3306", DB_NAME: "labdb", DB_USER: "app_admin", DB_TLS: "true", NODE_ENV: "production" });
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs.engine).toBe("aurora-mysql");
+    });
+
+    it("should inject the managed secret as an env secret that only this role may read", () => {
+        const secretArn = mocks.one("aws:rds/cluster:Cluster").state.masterUserSecrets[0].secretArn;
+        expect(service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets).toEqual({ DB_SECRET: secretArn });
+        const instancePolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "catalogue-api-instance-policy");
+        expect(JSON.parse(instancePolicy.inputs.policy).Statement).toEqual([
+            { Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
+        ]);
+    });
+
+    it("should let only the connector's security group reach the proxy, on 3306", () => {
+        const connectorSg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "catalogue-api-connector-sg").state.id;
+        const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "catalogue-db-proxy-sg").state.id;
+        const intoProxy = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === proxySg);
+        expect(intoProxy.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort])).toEqual([[connectorSg, 3306, 3306]]);
+        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === connectorSg);
+        expect(egress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).toEqual([[proxySg, 3306]]);
+    });
+
+    it("should never allow a database port from a CIDR anywhere in the stack", () => {
+        const rules = [...mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), ...mocks.byType("aws:ec2/securityGroupRule:SecurityGroupRule")];
+        for (const r of rules) {
+            const opensDbPort = [3306, 5432].some((p) => r.inputs.fromPort <= p && p <= r.inputs.toPort);
+            expect(opensDbPort && (r.inputs.cidrIpv4 || r.inputs.cidrBlocks)).toBeFalsy();
+        }
+        for (const sg of mocks.byType("aws:ec2/securityGroup:SecurityGroup")) expect(sg.inputs.ingress).toBeUndefined();
+    });
+
+    it("should put the connector on the VPC's private subnets", () => {
+        const vpc = mocks.one("awsx:ec2:Vpc").state;
+        expect(mocks.one("aws:apprunner/vpcConnector:VpcConnector").inputs.subnets).toEqual(vpc.privateSubnetIds);
+        expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(vpc.privateSubnetIds);
+    });
+
+    it("should use the seed's App Runner settings from dev config", () => {
+        const scaling = mocks.one("aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion").inputs;
+        expect([scaling.minSize, scaling.maxSize, scaling.maxConcurrency]).toEqual([1, 5, 100]);
+        expect(service().inputs.instanceConfiguration).toMatchObject({ cpu: "0.25 vCPU", memory: "0.5 GB" });
+        expect(service().inputs.serviceName).toBe("catalogue-api-dev");
+    });
+
+    it("should tag every taggable AWS resource (and the VPC) with project and environment", () => {
+        expect(mocks.one("awsx:ec2:Vpc").inputs.tags).toMatchObject({ project: "serverless-containers", environment: "dev" });
+        const taggable = mocks.resources.filter((r) => r.custom && isTaggableAwsType(r.type));
+        expect(taggable.length).toBeGreaterThan(10);
+        const untagged = taggable.filter((r) => r.inputs.tags?.project !== "serverless-containers" || r.inputs.tags?.environment !== "dev");
+        expect(untagged.map((r) => `${r.type} ${r.name}`)).toEqual([]);
+    });
+
+    it("should carry no plaintext password in any resource input", () => {
+        const text = JSON.stringify(mocks.resources.map((r) => r.inputs));
+        expect(text).not.toMatch(/"(masterPassword|password|DB_PASSWORD)"\s*:\s*"(?!offline-ecr-token)/);
+    });
+
+    it("should output an https URL", async () => {
+        expect(await promiseOf(outputs.url)).toMatch(/^https:\/\//);
+    });
+});

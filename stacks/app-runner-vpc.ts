@@ -1,0 +1,72 @@
+/**
+ * Pattern 27: catalogue-api on App Runner, egress through a VPC connector to an RDS Proxy in front of
+ * Aurora Serverless v2 MySQL. The app gets the proxy endpoint as plain env and the RDS-managed secret
+ * as an env *secret* (resolved by App Runner at start; the instance role may read that secret only).
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { AuroraWithProxy } from "../components/aurora-with-proxy";
+import { ContainerImage } from "../components/container-image";
+import { VpcConnectedAppRunner } from "../components/vpc-connected-app-runner";
+import type { StackConfig } from "./config";
+import type { Network } from "./network";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+/** Image of one app in the monorepo: the app, the shared kit and the lockfile define its content. */
+export function appImage(app: string, config: StackConfig): ContainerImage {
+    return new ContainerImage(app, {
+        context: REPO_ROOT,
+        dockerfile: `apps/${app}/Dockerfile`,
+        contentPaths: [`apps/${app}`, "packages/service-kit", "package-lock.json"],
+        retainCount: config.imageRetainCount,
+        forceDelete: config.environment === "dev",
+        tags: { ...config.tags, app },
+    });
+}
+
+export interface AppRunnerVpcOutputs {
+    readonly url: pulumi.Output<string>;
+    readonly databaseProxyEndpoint: pulumi.Output<string>;
+    readonly databaseSecretArn: pulumi.Output<string>;
+}
+
+export function appRunnerVpcStack(config: StackConfig, network: Network): AppRunnerVpcOutputs {
+    const db = new AuroraWithProxy("catalogue-db", {
+        engine: "mysql",
+        databaseName: "labdb",
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        minCapacity: config.auroraMinCapacity,
+        maxCapacity: config.auroraMaxCapacity,
+        readers: config.auroraReaders,
+        backupRetentionDays: config.auroraBackupRetentionDays,
+        deletionProtection: config.auroraDeletionProtection,
+        tags: config.tags,
+    });
+    const image = appImage("catalogue-api", config);
+    const service = new VpcConnectedAppRunner("catalogue-api", {
+        serviceName: `catalogue-api-${config.environment}`,
+        imageUri: image.imageUri,
+        cpu: config.catalogueCpu,
+        memory: config.catalogueMemory,
+        minSize: config.catalogueMinSize,
+        maxSize: config.catalogueMaxSize,
+        maxConcurrency: config.catalogueMaxConcurrency,
+        environment: {
+            DB_HOST: db.host,
+            DB_PORT: db.port.apply(String),
+            DB_NAME: db.databaseName,
+            DB_USER: db.username,
+            DB_TLS: "true",
+            NODE_ENV: "production",
+        },
+        environmentSecrets: { DB_SECRET: db.secretArn },
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        egress: [{ port: 3306, securityGroupId: db.proxySecurityGroupId, description: "catalogue-api to RDS Proxy" }],
+        tags: config.tags,
+    });
+    db.allowClient("catalogue-api", service.securityGroupId);
+    return { url: service.url, databaseProxyEndpoint: db.host, databaseSecretArn: db.secretArn };
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { resolveStackConfig } from "../scripts/lib/stack-config";
+import { CONFIG_KEYS, parseConfig } from "./config";
+
+const PREFIX = "serverless-containers:";
+
+/** The dev stack's config as the CLI would hand it to the program, without the namespace. */
+function devRaw(): Record<string, string> {
+    const { values } = resolveStackConfig("dev");
+    return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
+}
+
+function errorFor(overrides: Record<string, string | undefined>): string {
+    try {
+        parseConfig({ ...devRaw(), ...overrides }, "dev");
+    } catch (e) {
+        return (e as Error).message;
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+    it("should declare in Pulumi.yaml exactly the keys the program reads", () => {
+        const declared = Object.keys((parse(readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { config: object }).config);
+        expect([...declared].sort()).toEqual([...CONFIG_KEYS].sort());
+    });
+
+    it("should parse the dev stack with typed values when config is valid", () => {
+        const config = parseConfig(devRaw(), "dev");
+        expect(config).toMatchObject({
+            environment: "dev",
+            availabilityZones: 2,
+            appRunnerVpcEnabled: true,
+            catalogueCpu: "0.25 vCPU",
+            catalogueMemory: "0.5 GB",
+            catalogueMinSize: 1,
+            catalogueMaxSize: 5,
+            catalogueMaxConcurrency: 100,
+            auroraMinCapacity: 0.5,
+            auroraMaxCapacity: 4,
+        });
+        expect(config.tags).toEqual({ project: "serverless-containers", environment: "dev", stack: "dev", "managed-by": "pulumi" });
+    });
+
+    const bad: [string, Record<string, string | undefined>, string][] = [
+        ["an App Runner CPU/memory pair that does not exist", { catalogueCpu: "1 vCPU", catalogueMemory: "0.5 GB" }, '`serverless-containers:catalogueMemory` "0.5 GB" is not allowed with serverless-containers:catalogueCpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.'],
+        ["an unknown CPU", { productsCpu: "3 vCPU" }, '`serverless-containers:productsCpu` must be one of 0.25 vCPU | 0.5 vCPU | 1 vCPU | 2 vCPU | 4 vCPU (got "3 vCPU").'],
+        ["concurrency 0", { catalogueMaxConcurrency: "0" }, '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "0").'],
+        ["concurrency 500", { catalogueMaxConcurrency: "500" }, '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "500").'],
+        ["min size above max size", { catalogueMinSize: "6", catalogueMaxSize: "5" }, "`serverless-containers:catalogueMinSize` (6) must not be greater than `serverless-containers:catalogueMaxSize` (5)."],
+        ["0.3 ACU", { auroraMinCapacity: "0.3" }, '`serverless-containers:auroraMinCapacity` must be 0, or 0.5-256 ACU in 0.5 steps (got "0.3").'],
+        ["300 ACU", { auroraMaxCapacity: "300" }, '`serverless-containers:auroraMaxCapacity` must be 1-256 ACU in 0.5 steps (got "300").'],
+        ["a non-numeric ACU", { auroraMaxCapacity: "lots" }, '`serverless-containers:auroraMaxCapacity` must be 1-256 ACU in 0.5 steps (got "lots").'],
+        ["min ACU above max ACU", { auroraMinCapacity: "8", auroraMaxCapacity: "4" }, "`serverless-containers:auroraMinCapacity` (8) must not be greater than `serverless-containers:auroraMaxCapacity` (4)."],
+        ["an unknown environment", { environment: "qa" }, '`serverless-containers:environment` must be one of dev | staging | prod (got "qa").'],
+        ["an unknown platform", { appRunnerPlatform: "fargate" }, '`serverless-containers:appRunnerPlatform` must be one of app-runner | ecs-express (got "fargate").'],
+        ["a boolean written as yes", { appRunnerVpcEnabled: "yes" }, '`serverless-containers:appRunnerVpcEnabled` must be true or false (got "yes").'],
+        ["a fractional integer", { auroraReaders: "1.5" }, '`serverless-containers:auroraReaders` must be an integer between 0 and 15 (got "1.5").'],
+        ["a CIDR that is too small", { vpcCidr: "10.0.0.0/28" }, '`serverless-containers:vpcCidr` must be an IPv4 CIDR block from /16 to /24 (got "10.0.0.0/28").'],
+        ["one availability zone", { availabilityZones: "1" }, '`serverless-containers:availabilityZones` must be an integer between 2 and 3 (got "1").'],
+        ["an unknown NAT strategy", { natGateways: "none" }, '`serverless-containers:natGateways` must be one of single | one-per-az (got "none").'],
+        ["prod without deletion protection", { environment: "prod", auroraDeletionProtection: "false" }, "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false)."],
+        ["a missing key", { imageRetainCount: undefined }, "`serverless-containers:imageRetainCount` is missing; declare it in Pulumi.yaml."],
+        ["an EKS version that is not 1.3x", { eksKubernetesVersion: "1.21" }, '`serverless-containers:eksKubernetesVersion` must be a Kubernetes minor version such as 1.33 (got "1.21").'],
+        ["HPA min above max", { eksMinReplicas: "5", eksMaxReplicas: "2" }, "`serverless-containers:eksMinReplicas` (5) must not be greater than `serverless-containers:eksMaxReplicas` (2)."],
+    ];
+    it.each(bad)("should reject %s naming the key", (_case, overrides, message) => {
+        expect(errorFor(overrides)).toBe(`Invalid stack config for stack "dev":\n  - ${message}`);
+    });
+
+    it("should list every problem at once when several keys are wrong", () => {
+        const message = errorFor({ catalogueMaxConcurrency: "0", auroraMinCapacity: "0.3" });
+        expect(message.split("\n")).toHaveLength(3);
+        expect(message).toContain("catalogueMaxConcurrency");
+        expect(message).toContain("auroraMinCapacity");
+    });
+});
+
+describe("resolveStackConfig", () => {
+    it("should apply Pulumi.yaml defaults and let the stack file win when both set a key", () => {
+        const { values } = resolveStackConfig("dev");
+        expect(values[`${PREFIX}catalogueMaxConcurrency`]).toBe("100");
+        expect(values[`${PREFIX}environment`]).toBe("dev");
+        expect(values["aws:region"]).toBe("us-east-1");
+    });
+
+    it("should name the stacks that exist when the stack file is missing", () => {
+        expect(() => resolveStackConfig("nope")).toThrow(/^No stack file Pulumi\.nope\.yaml: stacks are .*dev/);
+    });
+});

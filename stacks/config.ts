@@ -1,0 +1,169 @@
+/**
+ * The one module that reads stack configuration. Keys, types and defaults are declared in Pulumi.yaml
+ * (the CLI applies the defaults); here every value is validated with zod against the rules users get
+ * wrong, and errors name the key, the value and the rule. Components never read config: stack programs
+ * pass them the typed values from here.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
+
+export const PROJECT = "serverless-containers";
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const PLATFORMS = ["app-runner", "ecs-express"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+const q = (key: string) => `\`${PROJECT}:${key}\``;
+const shown = (v: unknown) => JSON.stringify(v);
+
+// ---- field builders: raw config values are strings (that is how the CLI hands them to a program) ----
+
+const bool = (key: string) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        if (s === "true" || s === "false") return s === "true";
+        ctx.addIssue({ code: "custom", message: `${q(key)} must be true or false (got ${shown(s)}).` });
+        return z.NEVER;
+    });
+
+const int = (key: string, min: number, max: number) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        const n = Number(s);
+        if (s.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+            ctx.addIssue({ code: "custom", message: `${q(key)} must be an integer between ${min} and ${max} (got ${shown(s)}).` });
+            return z.NEVER;
+        }
+        return n;
+    });
+
+const oneOf = <T extends string>(key: string, values: readonly T[]) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        if ((values as readonly string[]).includes(s)) return s as T;
+        ctx.addIssue({ code: "custom", message: `${q(key)} must be one of ${values.join(" | ")} (got ${shown(s)}).` });
+        return z.NEVER;
+    });
+
+const acuField = (key: string, allowZero: boolean) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        const n = s.trim() === "" ? NaN : Number(s);
+        const problem = acu(`${PROJECT}:${key}`, n, allowZero);
+        if (problem) {
+            ctx.addIssue({ code: "custom", message: problem.replace(`(got ${n})`, `(got ${shown(s)})`) });
+            return z.NEVER;
+        }
+        return n;
+    });
+
+const matching = (key: string, pattern: RegExp, rule: string) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine((s) => pattern.test(s), {
+        error: (iss) => `${q(key)} must be ${rule} (got ${shown(iss.input)}).`,
+    });
+
+const cidr = (key: string) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine(
+        (s) => {
+            const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+            return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
+        },
+        { error: (iss) => `${q(key)} must be an IPv4 CIDR block from /16 to /24 (got ${shown(iss.input)}).` },
+    );
+
+/** Every config key the program reads, with its raw-string schema. Pulumi.yaml declares the same keys. */
+export const configSchema = z
+    .object({
+        environment: oneOf("environment", ENVIRONMENTS),
+        vpcCidr: cidr("vpcCidr"),
+        availabilityZones: int("availabilityZones", 2, 3),
+        natGateways: oneOf("natGateways", ["single", "one-per-az"] as const),
+
+        appRunnerVpcEnabled: bool("appRunnerVpcEnabled"),
+        appRunnerVpcPlatform: oneOf("appRunnerVpcPlatform", PLATFORMS),
+        catalogueCpu: oneOf("catalogueCpu", Object.keys(APP_RUNNER_CPU_MEMORY)),
+        catalogueMemory: z.string({ error: `${q("catalogueMemory")} is missing; declare it in Pulumi.yaml.` }),
+        catalogueMinSize: int("catalogueMinSize", 1, APP_RUNNER_MAX_INSTANCES),
+        catalogueMaxSize: int("catalogueMaxSize", 1, APP_RUNNER_MAX_INSTANCES),
+        catalogueMaxConcurrency: int("catalogueMaxConcurrency", 1, APP_RUNNER_MAX_CONCURRENCY),
+        auroraMinCapacity: acuField("auroraMinCapacity", true),
+        auroraMaxCapacity: acuField("auroraMaxCapacity", false),
+        auroraReaders: int("auroraReaders", 0, 15),
+        auroraDeletionProtection: bool("auroraDeletionProtection"),
+        auroraBackupRetentionDays: int("auroraBackupRetentionDays", 1, 35),
+        imageRetainCount: int("imageRetainCount", 1, 1000),
+
+        appRunnerEnabled: bool("appRunnerEnabled"),
+        appRunnerPlatform: oneOf("appRunnerPlatform", PLATFORMS),
+        productsCpu: oneOf("productsCpu", Object.keys(APP_RUNNER_CPU_MEMORY)),
+        productsMemory: z.string({ error: `${q("productsMemory")} is missing; declare it in Pulumi.yaml.` }),
+        productsMinSize: int("productsMinSize", 1, APP_RUNNER_MAX_INSTANCES),
+        productsMaxSize: int("productsMaxSize", 1, APP_RUNNER_MAX_INSTANCES),
+        productsMaxConcurrency: int("productsMaxConcurrency", 1, APP_RUNNER_MAX_CONCURRENCY),
+
+        eksFargateEnabled: bool("eksFargateEnabled"),
+        eksKubernetesVersion: matching("eksKubernetesVersion", /^1\.(3[0-9])$/, "a Kubernetes minor version such as 1.33"),
+        eksEndpointPublicAccess: bool("eksEndpointPublicAccess"),
+        eksReplicas: int("eksReplicas", 1, 100),
+        eksMinReplicas: int("eksMinReplicas", 1, 100),
+        eksMaxReplicas: int("eksMaxReplicas", 1, 100),
+        eksPodCpu: matching("eksPodCpu", /^(\d+m|\d+(\.\d+)?)$/, "a Kubernetes CPU quantity such as 250m or 1"),
+        eksPodMemory: matching("eksPodMemory", /^\d+(Mi|Gi)$/, "a Kubernetes memory quantity in Mi or Gi such as 512Mi"),
+        eksTargetCpuUtilization: int("eksTargetCpuUtilization", 1, 100),
+        eksLoadGenerator: bool("eksLoadGenerator"),
+
+        visitsDemoEnabled: bool("visitsDemoEnabled"),
+        visitsDemoPlatform: oneOf("visitsDemoPlatform", PLATFORMS),
+        privateServiceCapacity: oneOf("privateServiceCapacity", ["FARGATE", "FARGATE_SPOT"] as const),
+        privateServiceDesiredCount: int("privateServiceDesiredCount", 0, 100),
+    })
+    .superRefine((c, ctx) => {
+        const issue = (message: string | undefined) => message && ctx.addIssue({ code: "custom", message });
+        issue(appRunnerCpuMemory(`${PROJECT}:catalogueCpu`, c.catalogueCpu, `${PROJECT}:catalogueMemory`, c.catalogueMemory));
+        issue(appRunnerCpuMemory(`${PROJECT}:productsCpu`, c.productsCpu, `${PROJECT}:productsMemory`, c.productsMemory));
+        const order: [string, number, string, number][] = [
+            ["catalogueMinSize", c.catalogueMinSize, "catalogueMaxSize", c.catalogueMaxSize],
+            ["productsMinSize", c.productsMinSize, "productsMaxSize", c.productsMaxSize],
+            ["auroraMinCapacity", c.auroraMinCapacity, "auroraMaxCapacity", c.auroraMaxCapacity],
+            ["eksMinReplicas", c.eksMinReplicas, "eksMaxReplicas", c.eksMaxReplicas],
+        ];
+        for (const [minKey, min, maxKey, max] of order) {
+            if (min > max) issue(`${q(minKey)} (${min}) must not be greater than ${q(maxKey)} (${max}).`);
+        }
+        if (c.environment === "prod" && !c.auroraDeletionProtection) {
+            issue(`${q("auroraDeletionProtection")} must be true when environment is prod (got false).`);
+        }
+    });
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+export interface StackConfig extends ParsedConfig {
+    readonly project: string;
+    readonly stack: string;
+    /** Tags every taggable resource carries. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The keys the program reads (used to check Pulumi.yaml declares exactly these). */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof RawConfig)[];
+
+/** Validate raw string values; throws one error listing every problem, each naming its key. */
+export function parseConfig(raw: Record<string, string | undefined>, stack: string): StackConfig {
+    const result = configSchema.safeParse(raw);
+    if (!result.success) {
+        const lines = result.error.issues.map((i) => `  - ${i.message}`);
+        throw new Error(`Invalid stack config for stack "${stack}":\n${lines.join("\n")}`);
+    }
+    return {
+        ...result.data,
+        project: PROJECT,
+        stack,
+        tags: { project: PROJECT, environment: result.data.environment, stack, "managed-by": "pulumi" },
+    };
+}
+
+/** Read and validate this stack's config from the Pulumi runtime. */
+export function loadConfig(): StackConfig {
+    const config = new pulumi.Config(PROJECT);
+    const raw: Record<string, string | undefined> = {};
+    for (const key of CONFIG_KEYS) raw[key] = config.get(key);
+    return parseConfig(raw, pulumi.getStack());
+}
