@@ -2,7 +2,10 @@
  * Offline preview: evaluate the real index.ts for a stack under the same mocked runtime the tests use,
  * with config resolved as the Pulumi CLI resolves it, and print the plan — no cloud account, no CLI.
  *
- *   npm run preview:offline -- --stack dev [--json]
+ *   npm run preview:offline -- --stack dev [--json] [--set key=value ...]
+ *
+ * `--set` overrides one config value for this run only (what-if, or to see a validation error), the
+ * way `pulumi config set` would, without touching the stack file.
  *
  * Exit codes: 0 plan printed; 1 the program failed (invalid config, invalid component args…);
  * 2 bad command line.
@@ -21,7 +24,7 @@ interface Plan {
 
 function usage(message?: string): never {
     if (message) process.stderr.write(`${message}\n`);
-    process.stderr.write(`usage: npm run preview:offline -- --stack <${listStacks().join("|")}> [--json]\n`);
+    process.stderr.write(`usage: npm run preview:offline -- --stack <${listStacks().join("|")}> [--json] [--set key=value ...]\n`);
     process.exit(2);
 }
 
@@ -69,7 +72,13 @@ function tree(resources: RecordedResource[]): string[] {
 async function main(): Promise<void> {
     let args;
     try {
-        args = parseArgs({ options: { stack: { type: "string", short: "s", default: "dev" }, json: { type: "boolean", default: false } } }).values;
+        args = parseArgs({
+            options: {
+                stack: { type: "string", short: "s", default: "dev" },
+                json: { type: "boolean", default: false },
+                set: { type: "string", multiple: true, default: [] },
+            },
+        }).values;
     } catch (e) {
         usage((e as Error).message);
     }
@@ -79,6 +88,12 @@ async function main(): Promise<void> {
         resolved = resolveStackConfig(stack);
     } catch (e) {
         fail(e);
+    }
+    for (const assignment of args.set as string[]) {
+        const eq = assignment.indexOf("=");
+        if (eq <= 0) usage(`--set expects key=value (got "${assignment}")`);
+        const key = assignment.slice(0, eq);
+        resolved.values[key.includes(":") ? key : `${resolved.project}:${key}`] = assignment.slice(eq + 1);
     }
 
     pulumi.runtime.setAllConfig(resolved.values, resolved.secretKeys);
