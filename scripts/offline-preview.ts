@@ -7,12 +7,14 @@
  * `--set` overrides one config value for this run only (what-if, or to see a validation error), the
  * way `pulumi config set` would, without touching the stack file.
  *
- * Exit codes: 0 plan printed; 1 the program failed (invalid config, invalid component args…);
- * 2 bad command line.
+ * Exit codes: 0 plan printed; 1 the program failed (invalid config, invalid component args…) or a
+ * mandatory policy control is violated; 2 bad command line.
  */
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
+import { evaluateWithSummary, formatFindings, type Finding, type Summary } from "../policy/evaluate";
+import type { Environment } from "../policy/types";
 import { listStacks, resolveStackConfig } from "./lib/stack-config";
 
 interface Plan {
@@ -20,6 +22,7 @@ interface Plan {
     resources: { type: string; name: string; parent?: string; urn: string }[];
     counts: Record<string, number>;
     outputs: Record<string, unknown>;
+    policy: { summary: Summary; findings: Finding[] };
 }
 
 function usage(message?: string): never {
@@ -130,11 +133,18 @@ async function main(): Promise<void> {
         }
     }
 
+    const environment = resolved.values[`${resolved.project}:environment`] as Environment;
+    const policy = evaluateWithSummary(
+        resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
+        environment,
+    );
+
     const plan: Plan = {
         stack,
         resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, urn: r.urn })),
         counts,
         outputs,
+        policy,
     };
     if (args.json) {
         process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
@@ -146,7 +156,13 @@ async function main(): Promise<void> {
         for (const [type, n] of Object.entries(counts).sort()) out.push(`  ${String(n).padStart(3)}  ${type}`);
         out.push("", "Outputs:");
         for (const [key, value] of Object.entries(outputs)) out.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+        out.push("", `Policy (${environment} enforcement, ${policy.summary.resources} resources checked by the policy pack's controls):`);
+        out.push(...formatFindings(policy.findings, policy.summary).map((l) => `  ${l}`));
         process.stdout.write(`${out.join("\n")}\n`);
+    }
+    if (!policy.summary.passed) {
+        process.stderr.write(`\n✖ ${policy.summary.mandatory} mandatory policy violation(s) in stack "${stack}"; \`pulumi preview --policy-pack policy\` would refuse this plan.\n`);
+        process.exit(1);
     }
 }
 

@@ -12,6 +12,11 @@ function devRaw(): Record<string, string> {
     return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
 }
 
+function rawFor(stack: string): Record<string, string> {
+    const { values } = resolveStackConfig(stack);
+    return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
+}
+
 function errorFor(overrides: Record<string, string | undefined>): string {
     try {
         parseConfig({ ...devRaw(), ...overrides }, "dev");
@@ -75,6 +80,24 @@ describe("stack config", () => {
         expect(message.split("\n")).toHaveLength(3);
         expect(message).toContain("catalogueMaxConcurrency");
         expect(message).toContain("auroraMinCapacity");
+    });
+});
+
+describe("environments", () => {
+    it.each(["dev", "staging", "prod"])("should parse the %s stack file without errors", (stack) => {
+        expect(parseConfig(rawFor(stack), stack).environment).toBe(stack);
+    });
+
+    it("should make prod zone-failure tolerant and protected while dev stays cheap", () => {
+        const dev = parseConfig(rawFor("dev"), "dev");
+        const prod = parseConfig(rawFor("prod"), "prod");
+        expect([dev.natGateways, prod.natGateways]).toEqual(["single", "one-per-az"]);
+        expect([dev.auroraDeletionProtection, prod.auroraDeletionProtection]).toEqual([false, true]);
+        expect([dev.auroraReaders, prod.auroraReaders]).toEqual([0, 1]);
+        expect(dev.auroraMinCapacity).toBe(0.5);
+        expect(prod.eksEndpointPublicAccess).toBe(false);
+        expect(prod.eksMinReplicas).toBeGreaterThanOrEqual(2);
+        expect(prod.auroraBackupRetentionDays).toBe(35);
     });
 });
 
