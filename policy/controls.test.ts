@@ -174,6 +174,9 @@ const cases: Record<string, Case[]> = {
     pass("actions that only support *", IAM_POLICY, { policy: f.policyDoc({ Effect: "Allow", Action: ["cloudwatch:PutMetricData", "xray:PutTraceSegments"], Resource: "*" }) }),
     fail('dynamodb:PutItem on "*"', ROLE_POLICY, { role: "r", policy: f.policyDoc({ Sid: "Table", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: "*" }) }, 'Statement[0] (Table) allows non-read action(s) dynamodb:PutItem on "Resource": "*"'),
     fail('s3:* on "*"', IAM_POLICY, { policy: f.policyDoc({ Effect: "Allow", Action: "s3:*", Resource: ["*"] }) }, "s3:*"),
+    pass("create calls bounded by a required request tag", ROLE_POLICY, { role: "r", policy: f.policyDoc({ Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer"], Resource: "*", Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } } }) }),
+    pass("a service-linked role bounded by the service name", ROLE_POLICY, { role: "r", policy: f.policyDoc({ Effect: "Allow", Action: ["iam:CreateServiceLinkedRole"], Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } } }) }),
+    fail('a condition that does not bound the resources', ROLE_POLICY, { role: "r", policy: f.policyDoc({ Effect: "Allow", Action: ["ec2:DeleteSecurityGroup"], Resource: "*", Condition: { Bool: { "aws:SecureTransport": "true" } } }) }, "ec2:DeleteSecurityGroup"),
   ],
   "iam-trust-specific-principals": [
     pass("App Runner service principal", ROLE, f.iamRole()),

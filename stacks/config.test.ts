@@ -69,6 +69,7 @@ describe("stack config", () => {
         ["prod without deletion protection", { environment: "prod", auroraDeletionProtection: "false" }, "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false)."],
         ["a missing key", { imageRetainCount: undefined }, "`serverless-containers:imageRetainCount` is missing; declare it in Pulumi.yaml."],
         ["an EKS version that is not 1.3x", { eksKubernetesVersion: "1.21" }, '`serverless-containers:eksKubernetesVersion` must be a Kubernetes minor version such as 1.33 (got "1.21").'],
+        ["a CIDR list that is not a list", { eksPublicAccessCidrs: '"0.0.0.0/0"' }, '`serverless-containers:eksPublicAccessCidrs` must be a list of IPv4 CIDRs such as ["203.0.113.0/24"] (got "0.0.0.0/0").'],
         ["HPA min above max", { eksMinReplicas: "5", eksMaxReplicas: "2" }, "`serverless-containers:eksMinReplicas` (5) must not be greater than `serverless-containers:eksMaxReplicas` (2)."],
     ];
     it.each(bad)("should reject %s naming the key", (_case, overrides, message) => {

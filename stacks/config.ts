@@ -68,6 +68,22 @@ const cidr = (key: string) =>
         { error: (iss) => `${q(key)} must be an IPv4 CIDR block from /16 to /24 (got ${shown(iss.input)}).` },
     );
 
+const cidrList = (key: string) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        let list: unknown;
+        try {
+            list = JSON.parse(s);
+        } catch {
+            list = undefined;
+        }
+        const valid = Array.isArray(list) && list.every((c) => typeof c === "string" && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c));
+        if (!valid) {
+            ctx.addIssue({ code: "custom", message: `${q(key)} must be a list of IPv4 CIDRs such as ["203.0.113.0/24"] (got ${s}).` });
+            return z.NEVER;
+        }
+        return list as string[];
+    });
+
 /** Every config key the program reads, with its raw-string schema. Pulumi.yaml declares the same keys. */
 export const configSchema = z
     .object({
@@ -101,6 +117,7 @@ export const configSchema = z
         eksFargateEnabled: bool("eksFargateEnabled"),
         eksKubernetesVersion: matching("eksKubernetesVersion", /^1\.(3[0-9])$/, "a Kubernetes minor version such as 1.33"),
         eksEndpointPublicAccess: bool("eksEndpointPublicAccess"),
+        eksPublicAccessCidrs: cidrList("eksPublicAccessCidrs"),
         eksReplicas: int("eksReplicas", 1, 100),
         eksMinReplicas: int("eksMinReplicas", 1, 100),
         eksMaxReplicas: int("eksMaxReplicas", 1, 100),

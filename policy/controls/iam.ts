@@ -78,6 +78,9 @@ export const iamControls: Control[] = [
       overAllowStatements(type, props, (s, where) => {
         if (isUnknown(s.actions) || isUnknown(s.resources) || s.notActions) return undefined;
         if (!s.resources.includes("*")) return undefined;
+        // Create* calls have no ARN to name yet; AWS's answer is to scope them by the tags the request
+        // must carry or the service it targets. Such a condition bounds the grant as an ARN would.
+        if (isScopedByCondition(s.condition)) return undefined;
         const writes = s.actions.filter((a) => a !== "*" && a !== "*:*" && !isReadOnlyAction(a) && !RESOURCE_STAR_ONLY_ACTIONS.includes(a));
         // "*" itself is reported by iam-no-wildcard-action; don't double-report it here.
         return writes.length ? `${where} allows non-read action(s) ${writes.join(", ")} on "Resource": "*".` : undefined;
@@ -135,3 +138,13 @@ export const iamControls: Control[] = [
     },
   },
 ];
+
+/** Condition keys that bound a "Resource": "*" grant to tagged resources or one service. */
+const SCOPING_CONDITION_KEY = /^(aws:RequestTag\/|aws:ResourceTag\/|iam:AWSServiceName$|ec2:Vpc$|aws:SourceVpc$)/;
+
+function isScopedByCondition(condition: unknown): boolean {
+  if (condition === null || typeof condition !== "object") return false;
+  return Object.values(condition as Record<string, unknown>).some(
+    (block) => block !== null && typeof block === "object" && Object.keys(block as object).some((key) => SCOPING_CONDITION_KEY.test(key)),
+  );
+}

@@ -1,0 +1,242 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8sT from "@pulumi/kubernetes";
+import type * as clusterT from "./eks-fargate-cluster";
+import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
+
+const mocks = setupMocks();
+let k8s: typeof k8sT;
+let mod: typeof clusterT;
+
+beforeAll(async () => {
+    k8s = await import("@pulumi/kubernetes");
+    mod = await import("./eks-fargate-cluster");
+});
+beforeEach(() => mocks.reset());
+
+const PRIVATE = ["subnet-priv0", "subnet-priv1"];
+const PUBLIC = ["subnet-pub0", "subnet-pub1"];
+const TAGS = { project: "serverless-containers", environment: "test" };
+
+function make(overrides: Partial<clusterT.EksFargateClusterArgs> = {}): clusterT.EksFargateCluster {
+    return new mod.EksFargateCluster("eks", {
+        vpcId: "vpc-0123",
+        privateSubnetIds: PRIVATE,
+        publicSubnetIds: PUBLIC,
+        kubernetesVersion: "1.33",
+        tags: TAGS,
+        ...overrides,
+    });
+}
+
+const eksArgs = () => mocks.one("eks:index:Cluster").inputs;
+const release = (name: string) => mocks.one("kubernetes:helm.sh/v3:Release", name);
+
+describe("EksFargateCluster", () => {
+    it("should run kube-system on Fargate in the private subnets with no node group when created", async () => {
+        make();
+        await settle();
+        const args = eksArgs();
+        expect(args.fargate).toEqual({
+            podExecutionRoleArn: mocks.one("aws:iam/role:Role", "eks-pod-execution-role").state.arn,
+            subnetIds: PRIVATE,
+            selectors: [{ namespace: "kube-system" }],
+        });
+        expect(args.skipDefaultNodeGroup).toBe(true);
+        expect(args.privateSubnetIds).toEqual(PRIVATE);
+        expect(args.publicSubnetIds).toEqual(PUBLIC);
+        expect(args.vpcId).toBe("vpc-0123");
+    });
+
+    it("should enable IRSA, all five log types, API auth and the requested version when created", async () => {
+        make();
+        await settle();
+        const args = eksArgs();
+        expect(args.createOidcProvider).toBe(true);
+        expect(args.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+        expect(args.authenticationMode).toBe("API");
+        expect(args.version).toBe("1.33");
+        expect(args.tags).toEqual(TAGS);
+    });
+
+    it("should encrypt Secrets with a rotating KMS key it owns when created", async () => {
+        make();
+        await settle();
+        const key = mocks.one("aws:kms/key:Key");
+        expect(key.inputs.enableKeyRotation).toBe(true);
+        expect(key.inputs.tags).toEqual(TAGS);
+        expect(eksArgs().encryptionConfigKeyArn).toBe(key.state.arn);
+    });
+
+    it("should keep the API endpoint private when endpointPublicAccess is not set", async () => {
+        make();
+        await settle();
+        expect(eksArgs()).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+        expect(eksArgs().publicAccessCidrs).toBeUndefined();
+    });
+
+    it("should open the public endpoint to the given CIDRs when endpointPublicAccess is true", async () => {
+        make({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+        await settle();
+        expect(eksArgs()).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+    });
+
+    it("should let Fargate profiles of this account and region assume the pod execution role when created", async () => {
+        make();
+        await settle();
+        const trust = JSON.parse(mocks.one("aws:iam/role:Role", "eks-pod-execution-role").inputs.assumeRolePolicy);
+        expect(trust.Statement).toEqual([
+            {
+                Effect: "Allow",
+                Principal: { Service: "eks-fargate-pods.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { ArnLike: { "aws:SourceArn": "arn:aws:eks:us-east-1:123456789012:fargateprofile/*" } },
+            },
+        ]);
+        expect(mocks.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs.policyArn).toBe(
+            "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy",
+        );
+    });
+
+    it("should run CoreDNS as a Fargate add-on created after the cluster when created", async () => {
+        make();
+        await settle();
+        const coredns = mocks.one("aws:eks/addon:Addon");
+        expect(coredns.inputs.addonName).toBe("coredns");
+        expect(JSON.parse(coredns.inputs.configurationValues)).toEqual({ computeType: "Fargate" });
+        expect(coredns.inputs.clusterName).toBe("eks-cluster-eksCluster");
+        expect(mocks.dependsOn(coredns, "eks:index:Cluster", "eks-cluster")).toBe(true);
+        // One owner for CoreDNS: the remote component's own add-on is switched off.
+        expect(eksArgs().corednsAddonOptions).toMatchObject({ enabled: false });
+    });
+
+    it("should install metrics-server on port 10251 skipping kubelet TLS after CoreDNS when created", async () => {
+        make();
+        await settle();
+        const ms = release("eks-metrics-server");
+        expect(ms.inputs).toMatchObject({ chart: "metrics-server", namespace: "kube-system", repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" } });
+        expect(ms.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+        expect(ms.inputs.values.containerPort).toBe(10251);
+        expect(ms.inputs.values.args).toEqual(["--kubelet-insecure-tls"]);
+        expect(mocks.dependsOn(ms, "aws:eks/addon:Addon", "eks-coredns")).toBe(true);
+        expect(ms.provider).toMatch(/pulumi:providers:kubernetes::eks-k8s::/);
+    });
+
+    it("should configure the Load Balancer Controller with cluster, region and VPC when created", async () => {
+        make();
+        await settle();
+        const lb = release("eks-lb-controller");
+        expect(lb.inputs).toMatchObject({ chart: "aws-load-balancer-controller", namespace: "kube-system", repositoryOpts: { repo: "https://aws.github.io/eks-charts" } });
+        expect(lb.inputs.values).toMatchObject({ clusterName: "eks-cluster-eksCluster", region: "us-east-1", vpcId: "vpc-0123", defaultTags: TAGS });
+        expect(lb.inputs.values.serviceAccount).toEqual({
+            create: true,
+            name: "aws-load-balancer-controller",
+            annotations: { "eks.amazonaws.com/role-arn": mocks.one("aws:iam/role:Role", "eks-lb-controller-role").state.arn },
+        });
+        expect(mocks.dependsOn(lb, "aws:eks/addon:Addon", "eks-coredns")).toBe(true);
+        expect(mocks.dependsOn(lb, "aws:iam/rolePolicy:RolePolicy", "eks-lb-controller-policy")).toBe(true);
+    });
+
+    it("should trust only the controller's service account for the controller's role when created", async () => {
+        const cluster = make();
+        await settle();
+        const issuer = (await promiseOf(cluster.oidcProviderUrl)).replace("https://", "");
+        const trust = JSON.parse(mocks.one("aws:iam/role:Role", "eks-lb-controller-role").inputs.assumeRolePolicy);
+        expect(trust.Statement).toEqual([
+            {
+                Effect: "Allow",
+                Principal: { Federated: await promiseOf(cluster.oidcProviderArn) },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:sub`]: "system:serviceaccount:kube-system:aws-load-balancer-controller",
+                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                    },
+                },
+            },
+        ]);
+    });
+
+    it("should give the controller no wildcard actions and '*' resources only where AWS requires it when created", async () => {
+        make();
+        await settle();
+        const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy", "eks-lb-controller-policy").inputs.policy);
+        const statements: { Sid: string; Action: string[]; Resource: string | string[]; Condition?: unknown }[] = policy.Statement;
+        for (const s of statements) {
+            for (const a of s.Action) expect(a).not.toMatch(/(^\*$|:\*$)/);
+            if (s.Resource === "*") {
+                // Describe/Get calls, creations (no ARN exists yet), or actions conditioned on the controller's tag.
+                const allowed = s.Action.every((a) => /:(Describe|Get|Create)/.test(a) || /:(Authorize|Revoke)SecurityGroupIngress$/.test(a)) || s.Condition !== undefined;
+                expect({ sid: s.Sid, allowed }).toEqual({ sid: s.Sid, allowed: true });
+            }
+        }
+        const register = statements.find((s) => s.Action.includes("elasticloadbalancing:RegisterTargets"));
+        expect(register?.Resource).toBe("arn:aws:elasticloadbalancing:us-east-1:*:targetgroup/*/*");
+    });
+
+    it("should expose a secret kubeconfig, a provider built from it and the cluster's identifiers when created", async () => {
+        const cluster = make();
+        await settle();
+        expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
+        expect(JSON.parse(await promiseOf(cluster.kubeconfig)).kind).toBe("Config");
+        expect(cluster.provider).toBeInstanceOf(k8s.Provider);
+        const provider = mocks.one("pulumi:providers:kubernetes", "eks-k8s");
+        expect(JSON.parse(provider.inputs.kubeconfig).kind).toBe("Config");
+        expect(await promiseOf(cluster.clusterName)).toBe("eks-cluster-eksCluster");
+        expect(await promiseOf(cluster.oidcProviderArn)).toMatch(/^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+        expect(await promiseOf(cluster.clusterSecurityGroupId)).toMatch(/^sg-/);
+        expect(await promiseOf(cluster.privateSubnetIds)).toEqual(PRIVATE);
+        expect(cluster.addons).toHaveLength(3);
+    });
+
+    it("should create no DaemonSet add-on when created", async () => {
+        make();
+        await settle();
+        // Fargate cannot run DaemonSets: kube-proxy runs inside each pod's micro-VM instead.
+        expect(eksArgs().kubeProxyAddonOptions).toMatchObject({ enabled: false });
+        expect(mocks.byType("kubernetes:apps/v1:DaemonSet")).toHaveLength(0);
+    });
+
+    it("should parent every child to the component and tag every taggable AWS child when created", async () => {
+        make();
+        await settle();
+        const component = mocks.one("serverless-containers:eks:EksFargateCluster");
+        const children = mocks.childrenOf(component);
+        expect(children.map((c) => c.name).sort()).toEqual(
+            [
+                "eks-cluster",
+                "eks-coredns",
+                "eks-k8s",
+                "eks-lb-controller",
+                "eks-lb-controller-policy",
+                "eks-lb-controller-role",
+                "eks-metrics-server",
+                "eks-pod-execution-policy",
+                "eks-pod-execution-role",
+                "eks-secrets-key",
+                "eks-secrets-key-alias",
+            ].sort(),
+        );
+        const untaggable = new Set(["aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/alias:Alias"]);
+        for (const child of children.filter((c) => c.type.startsWith("aws:") && !untaggable.has(c.type))) {
+            expect({ name: child.name, tags: child.inputs.tags }).toEqual({ name: child.name, tags: TAGS });
+        }
+    });
+
+    describe("argument validation", () => {
+        const cases: [string, Partial<clusterT.EksFargateClusterArgs>, string][] = [
+            ["kubernetesVersion is not a minor version", { kubernetesVersion: "133" }, '`kubernetesVersion` must be a Kubernetes minor version such as "1.33" (got "133").'],
+            [
+                "publicAccessCidrs is set on a private endpoint",
+                { publicAccessCidrs: ["203.0.113.0/24"] },
+                "`publicAccessCidrs` only applies with `endpointPublicAccess: true`; set it or drop the CIDRs.",
+            ],
+            ["a public access CIDR is malformed", { endpointPublicAccess: true, publicAccessCidrs: ["office"] }, '`publicAccessCidrs` entry "office" must be an IPv4 CIDR such as 203.0.113.0/24.'],
+            ["kmsDeletionWindowDays is out of range", { kmsDeletionWindowDays: 3 }, "`kmsDeletionWindowDays` must be an integer between 7 and 30 (got 3)."],
+        ];
+        it.each(cases)("should throw naming the argument when %s", async (_label, overrides, message) => {
+            expect(await errorOf(() => make(overrides))).toBe(`EksFargateCluster "eks": ${message}`);
+            await settle();
+            expect(mocks.byType("eks:index:Cluster")).toHaveLength(0);
+        });
+    });
+});

@@ -1,0 +1,479 @@
+/**
+ * An EKS cluster whose pods all run on Fargate (pattern 24): the `@pulumi/eks` Cluster (a remote
+ * component — we test the args we pass it and what we add around it) with a kube-system Fargate profile
+ * on private subnets, an IAM OIDC provider for IRSA, all five control-plane log types, envelope
+ * encryption of Secrets with a KMS key we own, API authentication mode; then CoreDNS on Fargate,
+ * metrics-server (for the HPA, pattern 25) and the AWS Load Balancer Controller, each configured for
+ * Fargate's quirks (no DaemonSets, kubelet port 10250 taken, no instance metadata).
+ */
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { FargateClusterRef } from "./eks-fargate-service";
+import { policyDocument, type PolicyStatement } from "./iam";
+import { throwIfAny } from "./limits";
+
+const COMPONENT = "EksFargateCluster";
+
+/** All control-plane log types EKS can ship to CloudWatch Logs. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** Helm charts, pinned: an unpinned chart changes the cluster on any `up`. */
+export const METRICS_SERVER_CHART = { chart: "metrics-server", version: "3.12.2", repo: "https://kubernetes-sigs.github.io/metrics-server/" } as const;
+export const LB_CONTROLLER_CHART = { chart: "aws-load-balancer-controller", version: "1.13.0", repo: "https://aws.github.io/eks-charts" } as const;
+
+/** ServiceAccount the Load Balancer Controller runs as (its IRSA `sub`). */
+export const LB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+/**
+ * metrics-server's port. On Fargate the pod shares its micro-VM with the kubelet, which already listens
+ * on 10250 (metrics-server's default), so the pod never becomes ready there.
+ */
+export const METRICS_SERVER_PORT = 10251;
+
+export interface EksFargateClusterArgs {
+    /** VPC the cluster runs in (the Load Balancer Controller is told it: Fargate has no instance metadata). */
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets: control-plane ENIs and every Fargate pod (Fargate accepts private subnets only). */
+    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Public subnets, for internet-facing load balancers. @default none (internal load balancers only) */
+    readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Kubernetes minor version, e.g. "1.33" (one in EKS standard support). */
+    readonly kubernetesVersion: string;
+    /** Expose the API endpoint publicly (the private endpoint is always on). Keep false in prod. @default false */
+    readonly endpointPublicAccess?: boolean;
+    /** CIDRs allowed to reach a public endpoint. @default ["0.0.0.0/0"] when public, unused otherwise */
+    readonly publicAccessCidrs?: string[];
+    /** Days KMS waits before deleting the secrets key after the cluster is destroyed (7-30). @default 30 */
+    readonly kmsDeletionWindowDays?: number;
+    /** Tags for every AWS resource (the controller also puts them on the load balancers it creates). @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * IRSA trust policy: only the named ServiceAccount, through the cluster's OIDC provider, for STS.
+ * StringEquals on both `sub` and `aud` — without `aud` any audience's token would do; without `sub`, any
+ * pod in the cluster could assume the role.
+ */
+export function irsaTrustPolicy(
+    oidcProviderArn: pulumi.Input<string>,
+    oidcProviderUrl: pulumi.Input<string>,
+    namespace: string,
+    serviceAccount: string,
+): pulumi.Output<string> {
+    return pulumi.all([oidcProviderArn, oidcProviderUrl]).apply(([arn, url]) => {
+        const issuer = url.replace(/^https:\/\//, "");
+        return JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: arn },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                            [`${issuer}:aud`]: "sts.amazonaws.com",
+                        },
+                    },
+                },
+            ],
+        });
+    });
+}
+
+export class EksFargateCluster extends pulumi.ComponentResource implements FargateClusterRef {
+    /** Kubeconfig JSON (secret: it names the cluster endpoint and how to get credentials). */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** Kubernetes provider for this cluster; pass it to anything deployed into the cluster. */
+    public readonly provider: k8s.Provider;
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly oidcProviderUrl: pulumi.Output<string>;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** Role Fargate uses for pods of every profile on this cluster (services reuse it). */
+    public readonly podExecutionRoleArn: pulumi.Output<string>;
+    /** The private subnets pods run in (services' Fargate profiles use them too). */
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** Add-ons a service's Kubernetes objects should wait for (CoreDNS, metrics-server, LB controller). */
+    public readonly addons: pulumi.Resource[];
+
+    constructor(name: string, args: EksFargateClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("serverless-containers:eks:EksFargateCluster", name, {}, opts);
+        validate(name, args);
+        const tags = { ...(args.tags ?? {}) };
+
+        const key = this.createSecretsKey(name, args, tags);
+        const podExecutionRole = this.createPodExecutionRole(name, tags);
+        const cluster = this.createCluster(name, args, tags, key, podExecutionRole);
+        this.clusterName = cluster.core.apply((core) => core.cluster.name);
+        this.oidcProviderArn = cluster.oidcProviderArn;
+        this.oidcProviderUrl = cluster.oidcProviderUrl;
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this });
+        const coredns = this.createCoreDns(name, tags, cluster);
+        const metricsServer = this.createMetricsServer(name, coredns);
+        const lbController = this.createLoadBalancerController(name, args, tags, coredns);
+
+        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.podExecutionRoleArn = podExecutionRole.arn;
+        this.privateSubnetIds = pulumi.output(args.privateSubnetIds);
+        this.addons = [coredns, metricsServer, lbController];
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            provider: this.provider,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcProviderUrl: this.oidcProviderUrl,
+            clusterName: this.clusterName,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            podExecutionRoleArn: this.podExecutionRoleArn,
+        });
+    }
+
+    /** Envelope encryption of Kubernetes Secrets: a customer key we own, rotated yearly by KMS. */
+    private createSecretsKey(name: string, args: EksFargateClusterArgs, tags: Record<string, string>): aws.kms.Key {
+        const key = new aws.kms.Key(
+            `${name}-secrets-key`,
+            {
+                description: `EKS Secrets envelope encryption for ${name}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: args.kmsDeletionWindowDays ?? 30,
+                tags,
+            },
+            { parent: this },
+        );
+        new aws.kms.Alias(`${name}-secrets-key-alias`, { name: `alias/${name}-eks-secrets`, targetKeyId: key.keyId }, { parent: this });
+        return key;
+    }
+
+    /**
+     * Our own pod execution role rather than the one `eks.Cluster` would make inside the remote component:
+     * services' Fargate profiles need its ARN, and a remote component's children are invisible to us.
+     * In API authentication mode EKS adds the FARGATE_LINUX access entry for it when a profile is created.
+     */
+    private createPodExecutionRole(name: string, tags: Record<string, string>): aws.iam.Role {
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const role = new aws.iam.Role(
+            `${name}-pod-execution-role`,
+            {
+                description: `Fargate pod execution role for ${name}`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "eks-fargate-pods.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            // Confused-deputy guard. Profiles of this account and region only: the cluster's name
+                            // is not known until the cluster (which needs this role) exists.
+                            Condition: { ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition}:eks:${region}:${account}:fargateprofile/*` } },
+                        },
+                    ],
+                }),
+                tags,
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-pod-execution-policy`,
+            { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy` },
+            { parent: this },
+        );
+        return role;
+    }
+
+    private createCluster(name: string, args: EksFargateClusterArgs, tags: Record<string, string>, key: aws.kms.Key, podExecutionRole: aws.iam.Role): eks.Cluster {
+        const endpointPublicAccess = args.endpointPublicAccess ?? false;
+        return new eks.Cluster(
+            `${name}-cluster`,
+            {
+                vpcId: args.vpcId,
+                privateSubnetIds: args.privateSubnetIds,
+                publicSubnetIds: args.publicSubnetIds,
+                version: args.kubernetesVersion,
+                authenticationMode: eks.AuthenticationMode.Api,
+                endpointPrivateAccess: true,
+                endpointPublicAccess,
+                publicAccessCidrs: endpointPublicAccess ? (args.publicAccessCidrs ?? ["0.0.0.0/0"]) : undefined,
+                enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+                encryptionConfigKeyArn: key.arn,
+                createOidcProvider: true,
+                skipDefaultNodeGroup: true,
+                // kube-system on Fargate so CoreDNS, metrics-server and the LB controller have somewhere to run.
+                fargate: {
+                    podExecutionRoleArn: podExecutionRole.arn,
+                    subnetIds: args.privateSubnetIds,
+                    selectors: [{ namespace: "kube-system" }],
+                },
+                // CoreDNS is our own aws.eks.Addon (below), so there is one owner and tests can see it.
+                corednsAddonOptions: { enabled: false },
+                // Fargate runs kube-proxy inside every pod's micro-VM; the add-on's DaemonSet would never schedule.
+                kubeProxyAddonOptions: { enabled: false },
+                tags,
+            },
+            { parent: this, dependsOn: [podExecutionRole] },
+        );
+    }
+
+    /**
+     * CoreDNS as an EKS add-on with `computeType: Fargate` (drops the `compute-type: ec2` annotation that
+     * would leave it Pending), created after the cluster — and so after its kube-system profile. Chosen over
+     * `corednsAddonOptions` because that add-on lives inside the remote component, where neither the
+     * ordering nor the configuration is visible to review or tests.
+     */
+    private createCoreDns(name: string, tags: Record<string, string>, cluster: eks.Cluster): aws.eks.Addon {
+        return new aws.eks.Addon(
+            `${name}-coredns`,
+            {
+                clusterName: this.clusterName,
+                addonName: "coredns",
+                configurationValues: JSON.stringify({ computeType: "Fargate" }),
+                // EKS bootstraps a self-managed CoreDNS; take it over instead of failing on the conflict.
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags,
+            },
+            { parent: this, dependsOn: [cluster] },
+        );
+    }
+
+    /** metrics-server for the HPA, on port 10251 and skipping kubelet TLS verification (see below). */
+    private createMetricsServer(name: string, coredns: aws.eks.Addon): k8s.helm.v3.Release {
+        return new k8s.helm.v3.Release(
+            `${name}-metrics-server`,
+            {
+                chart: METRICS_SERVER_CHART.chart,
+                version: METRICS_SERVER_CHART.version,
+                repositoryOpts: { repo: METRICS_SERVER_CHART.repo },
+                namespace: "kube-system",
+                values: {
+                    containerPort: METRICS_SERVER_PORT,
+                    // Fargate's kubelet serves a certificate metrics-server cannot verify against the cluster CA;
+                    // the scrape stays inside the VPC. Remove once the kubelet certificate is CA-signed.
+                    args: ["--kubelet-insecure-tls"],
+                    resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "100m", memory: "200Mi" } },
+                },
+                atomic: true,
+                cleanupOnFail: true,
+            },
+            { parent: this, provider: this.provider, dependsOn: [coredns] },
+        );
+    }
+
+    /** AWS Load Balancer Controller with an IRSA role, told its region and VPC (no instance metadata on Fargate). */
+    private createLoadBalancerController(name: string, args: EksFargateClusterArgs, tags: Record<string, string>, coredns: aws.eks.Addon): k8s.helm.v3.Release {
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const role = new aws.iam.Role(
+            `${name}-lb-controller-role`,
+            {
+                description: `AWS Load Balancer Controller (IRSA) for ${name}`,
+                assumeRolePolicy: irsaTrustPolicy(this.oidcProviderArn, this.oidcProviderUrl, "kube-system", LB_CONTROLLER_SERVICE_ACCOUNT),
+                tags,
+            },
+            { parent: this },
+        );
+        // Inline (10,240-character limit) rather than managed (6,144): the controller's policy is large.
+        const policy = new aws.iam.RolePolicy(
+            `${name}-lb-controller-policy`,
+            { role: role.name, policy: policyDocument(loadBalancerControllerStatements(region, args.vpcId)) },
+            { parent: this },
+        );
+        return new k8s.helm.v3.Release(
+            `${name}-lb-controller`,
+            {
+                chart: LB_CONTROLLER_CHART.chart,
+                version: LB_CONTROLLER_CHART.version,
+                repositoryOpts: { repo: LB_CONTROLLER_CHART.repo },
+                namespace: "kube-system",
+                values: {
+                    clusterName: this.clusterName,
+                    region,
+                    vpcId: args.vpcId,
+                    serviceAccount: {
+                        create: true,
+                        name: LB_CONTROLLER_SERVICE_ACCOUNT,
+                        annotations: { "eks.amazonaws.com/role-arn": role.arn },
+                    },
+                    // ALB-only integrations whose permissions we leave out of the policy (see below).
+                    enableShield: false,
+                    enableWaf: false,
+                    enableWafv2: false,
+                    defaultTags: tags,
+                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+                },
+                atomic: true,
+                cleanupOnFail: true,
+            },
+            { parent: this, provider: this.provider, dependsOn: [coredns, policy] },
+        );
+    }
+}
+
+/**
+ * The controller's documented IAM policy (docs/install/iam_policy.json), narrowed: WAF, Shield, Cognito
+ * and ACM statements dropped (ALB/TLS features this project does not use, and switched off in the chart
+ * values), ELB ARNs scoped to this region, and mutations conditioned on the controller's own
+ * `elbv2.k8s.aws/cluster` tag as AWS's current policy does. Where a statement keeps `Resource: "*"`,
+ * it is AWS's own: Describe* calls and Create* calls (no ARN exists before creation) do not support
+ * resource-level permissions. No wildcard actions.
+ */
+export function loadBalancerControllerStatements(region: pulumi.Input<string>, vpcId: pulumi.Input<string>): PolicyStatement[] {
+    const elb = (kind: string) => pulumi.interpolate`arn:aws:elasticloadbalancing:${region}:*:${kind}`;
+    const securityGroups = pulumi.interpolate`arn:aws:ec2:${region}:*:security-group/*`;
+    const vpc = pulumi.interpolate`arn:aws:ec2:${region}:*:vpc/${vpcId}`;
+    const lbMutations = [
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:SetIpAddressType",
+        "elasticloadbalancing:SetSubnets",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:SetSecurityGroups",
+    ];
+    return [
+        {
+            Sid: "CreateElbServiceLinkedRole",
+            Effect: "Allow",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: "*",
+            Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+        },
+        {
+            Sid: "Describe",
+            Effect: "Allow",
+            Action: [
+                "ec2:DescribeAccountAttributes",
+                "ec2:DescribeAddresses",
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeInternetGateways",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeVpcPeeringConnections",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeInstances",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeTags",
+                "ec2:DescribeRouteTables",
+                "ec2:GetSecurityGroupsForVpc",
+                "elasticloadbalancing:DescribeLoadBalancers",
+                "elasticloadbalancing:DescribeLoadBalancerAttributes",
+                "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeListenerAttributes",
+                "elasticloadbalancing:DescribeListenerCertificates",
+                "elasticloadbalancing:DescribeSSLPolicies",
+                "elasticloadbalancing:DescribeRules",
+                "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetGroupAttributes",
+                "elasticloadbalancing:DescribeTargetHealth",
+                "elasticloadbalancing:DescribeTags",
+                "elasticloadbalancing:DescribeTrustStores",
+            ],
+            Resource: "*",
+        },
+        // CreateSecurityGroup authorises the new group and the VPC it goes into: only this cluster's VPC.
+        { Sid: "CreateSecurityGroup", Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: [securityGroups, vpc] },
+        {
+            Sid: "TagNewSecurityGroup",
+            Effect: "Allow",
+            Action: ["ec2:CreateTags"],
+            Resource: "arn:aws:ec2:*:*:security-group/*",
+            Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
+        },
+        {
+            Sid: "RetagOwnSecurityGroups",
+            Effect: "Allow",
+            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+            Resource: "arn:aws:ec2:*:*:security-group/*",
+            Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+        },
+        {
+            // Ingress rules are also added to the pods' (cluster) security group, which carries no controller tag.
+            Sid: "ManageSecurityGroupRules",
+            Effect: "Allow",
+            Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+            Resource: securityGroups,
+            // ...so scope by VPC instead: groups of this cluster's VPC only.
+            Condition: { ArnEquals: { "ec2:Vpc": vpc } },
+        },
+        {
+            Sid: "DeleteOwnSecurityGroups",
+            Effect: "Allow",
+            Action: ["ec2:DeleteSecurityGroup"],
+            Resource: securityGroups,
+            Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+        },
+        {
+            Sid: "CreateTaggedLoadBalancers",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+            Resource: "*",
+            Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
+        },
+        {
+            Sid: "ManageListenersAndRules",
+            Effect: "Allow",
+            Action: [
+                "elasticloadbalancing:CreateListener",
+                "elasticloadbalancing:DeleteListener",
+                "elasticloadbalancing:CreateRule",
+                "elasticloadbalancing:DeleteRule",
+                "elasticloadbalancing:ModifyListener",
+                "elasticloadbalancing:ModifyListenerAttributes",
+                "elasticloadbalancing:ModifyRule",
+            ],
+            Resource: [elb("loadbalancer/*"), elb("listener/*"), elb("listener-rule/*")],
+        },
+        {
+            Sid: "TagOwnLoadBalancers",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+            Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
+            Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+        },
+        {
+            Sid: "TagOnCreate",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:AddTags"],
+            Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
+            Condition: {
+                StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
+                Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" },
+            },
+        },
+        {
+            Sid: "MutateOwnLoadBalancers",
+            Effect: "Allow",
+            Action: lbMutations,
+            Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
+            Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+        },
+        {
+            Sid: "RegisterPodTargets",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+            Resource: elb("targetgroup/*/*"),
+        },
+    ];
+}
+
+function validate(name: string, args: EksFargateClusterArgs): void {
+    const publicCidrsWithoutPublicEndpoint =
+        args.publicAccessCidrs !== undefined && !(args.endpointPublicAccess ?? false)
+            ? "`publicAccessCidrs` only applies with `endpointPublicAccess: true`; set it or drop the CIDRs."
+            : undefined;
+    const window = args.kmsDeletionWindowDays ?? 30;
+    throwIfAny(COMPONENT, name, [
+        /^1\.\d{2}$/.test(args.kubernetesVersion)
+            ? undefined
+            : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.33" (got "${args.kubernetesVersion}").`,
+        publicCidrsWithoutPublicEndpoint,
+        ...(args.publicAccessCidrs ?? []).map((c) =>
+            /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c) ? undefined : `\`publicAccessCidrs\` entry "${c}" must be an IPv4 CIDR such as 203.0.113.0/24.`,
+        ),
+        Number.isInteger(window) && window >= 7 && window <= 30 ? undefined : `\`kmsDeletionWindowDays\` must be an integer between 7 and 30 (got ${window}).`,
+    ]);
+}

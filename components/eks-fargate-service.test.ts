@@ -1,0 +1,432 @@
+import type * as k8sT from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type * as svcT from "./eks-fargate-service";
+import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "./k8s-schema.test-util";
+import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from "./testing/mocks";
+
+const mocks = setupMocks();
+let k8s: typeof k8sT;
+let svc: typeof svcT;
+
+beforeAll(async () => {
+    k8s = await import("@pulumi/kubernetes");
+    svc = await import("./eks-fargate-service");
+});
+beforeEach(() => mocks.reset());
+
+const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+const OIDC_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api@sha256:${"ab".repeat(32)}`;
+const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/products";
+const PRIVATE_SUBNETS = ["subnet-priv0", "subnet-priv1"];
+
+function cluster(addons: pulumi.Resource[] = []): svcT.FargateClusterRef {
+    return {
+        clusterName: "test-cluster",
+        oidcProviderArn: OIDC_ARN,
+        oidcProviderUrl: `https://${ISSUER}`,
+        provider: new k8s.Provider("test-k8s", { kubeconfig: "{}" }),
+        privateSubnetIds: PRIVATE_SUBNETS,
+        podExecutionRoleArn: "arn:aws:iam::123456789012:role/pod-execution",
+        addons,
+    };
+}
+
+type Args = Partial<svcT.EksFargateServiceArgs>;
+
+function make(name = "products", overrides: Args = {}): svcT.EksFargateService {
+    return new svc.EksFargateService(name, {
+        cluster: cluster(),
+        namespace: "products-api",
+        image: IMAGE,
+        policyStatements: [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: TABLE_ARN }],
+        env: { TABLE_NAME: "products" },
+        tags: { project: "serverless-containers", environment: "test" },
+        ...overrides,
+    });
+}
+
+const one = (type: string, name?: string) => mocks.one(type, name);
+const deployment = () => one("kubernetes:apps/v1:Deployment").inputs;
+const podSpec = () => deployment().spec.template.spec;
+const container = () => podSpec().containers[0];
+
+describe("EksFargateService children", () => {
+    it("should label the namespace for Pod Security restricted when created", async () => {
+        make();
+        await settle();
+        const ns = one("kubernetes:core/v1:Namespace").inputs;
+        expect(ns.metadata.name).toBe("products-api");
+        expect(ns.metadata.labels).toMatchObject({
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+        });
+    });
+
+    it("should put the Fargate profile on the private subnets selecting only its namespace when created", async () => {
+        make();
+        await settle();
+        const profile = one("aws:eks/fargateProfile:FargateProfile").inputs;
+        expect(profile.subnetIds).toEqual(PRIVATE_SUBNETS);
+        expect(profile.selectors).toEqual([{ namespace: "products-api" }]);
+        expect(profile.clusterName).toBe("test-cluster");
+        expect(profile.podExecutionRoleArn).toBe("arn:aws:iam::123456789012:role/pod-execution");
+    });
+
+    it("should make the second service's Fargate profile depend on the first's when chained", async () => {
+        const first = make("first", { namespace: "first" });
+        make("second", { namespace: "second", previousFargateProfile: first.fargateProfile });
+        await settle();
+        const profileType = "aws:eks/fargateProfile:FargateProfile";
+        expect(mocks.dependsOn(one(profileType, "second-profile"), profileType, "first-profile")).toBe(true);
+        expect(one(profileType, "first-profile").dependsOn).toEqual([]);
+    });
+
+    it("should create the Deployment only after its namespace's Fargate profile when created", async () => {
+        make();
+        await settle();
+        expect(mocks.dependsOn(one("kubernetes:apps/v1:Deployment"), "aws:eks/fargateProfile:FargateProfile", "products-profile")).toBe(true);
+    });
+
+    it("should trust only the service account through the cluster's OIDC provider when the IRSA role is created", async () => {
+        make();
+        await settle();
+        const trust = JSON.parse(one("aws:iam/role:Role").inputs.assumeRolePolicy);
+        expect(trust.Statement).toEqual([
+            {
+                Effect: "Allow",
+                Principal: { Federated: OIDC_ARN },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${ISSUER}:sub`]: "system:serviceaccount:products-api:products-api",
+                        [`${ISSUER}:aud`]: "sts.amazonaws.com",
+                    },
+                },
+            },
+        ]);
+    });
+
+    it("should grant exactly the caller's statements on the table ARN when policyStatements are given", async () => {
+        make();
+        await settle();
+        const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        expect(policy.Statement).toEqual([{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: TABLE_ARN }]);
+    });
+
+    it("should create no role policy and mount no API token when policyStatements is empty", async () => {
+        make("products", { policyStatements: [] });
+        await settle();
+        expect(mocks.byType("aws:iam/rolePolicy:RolePolicy")).toHaveLength(0);
+        expect(podSpec().automountServiceAccountToken).toBe(false);
+    });
+
+    it("should annotate the ServiceAccount with the IRSA role ARN and use it in the pods when created", async () => {
+        const service = make();
+        await settle();
+        const sa = one("kubernetes:core/v1:ServiceAccount").inputs;
+        expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(await promiseOf(service.roleArn));
+        expect(sa.metadata.namespace).toBe("products-api");
+        expect(podSpec().serviceAccountName).toBe("products-api");
+        expect(podSpec().automountServiceAccountToken).toBe(true);
+    });
+
+    it("should request and limit the Fargate-sized CPU and memory when defaults are used", async () => {
+        const service = make();
+        await settle();
+        expect(container().resources).toEqual({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "250m", memory: "512Mi" } });
+        // 512Mi + 256Mi overhead rounds up to 0.25 vCPU / 1 GB.
+        expect(service.podSize).toEqual({ vcpu: 0.25, memoryGiB: 1 });
+    });
+
+    it("should probe readiness and liveness on /health by the named port when healthPath is not given", async () => {
+        make();
+        await settle();
+        for (const probe of [container().readinessProbe, container().livenessProbe]) {
+            expect(probe.httpGet).toEqual({ path: "/health", port: "http" });
+        }
+        expect(container().ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    });
+
+    it("should meet Pod Security restricted with a writable /tmp when the pod spec is rendered", async () => {
+        make();
+        await settle();
+        expect(podSpec().securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } });
+        expect(container().securityContext).toEqual({
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(container().volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+        expect(podSpec().volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }]);
+    });
+
+    it("should run the digest-pinned image with PORT and the caller's env, spread across zones when created", async () => {
+        make();
+        await settle();
+        expect(container().image).toBe(IMAGE);
+        expect(container().env).toEqual([
+            { name: "PORT", value: "8080" },
+            { name: "TABLE_NAME", value: "products" },
+        ]);
+        expect(podSpec().topologySpreadConstraints).toEqual([
+            expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1, labelSelector: { matchLabels: deployment().spec.selector.matchLabels } }),
+        ]);
+    });
+
+    it("should publish an internet-facing NLB with IP targets through the LB controller when created", async () => {
+        const service = make();
+        await settle();
+        const s = one("kubernetes:core/v1:Service").inputs;
+        expect(s.spec.type).toBe("LoadBalancer");
+        expect(s.spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
+        expect(s.metadata.annotations).toMatchObject({
+            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/health",
+            "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": "project=serverless-containers,environment=test",
+        });
+        expect(s.spec.ports).toEqual([{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+        expect(await promiseOf(service.loadBalancerHostname)).toMatch(/^k8s-.*\.elb\.us-east-1\.amazonaws\.com$/);
+    });
+
+    it("should make the Service wait for the cluster add-ons when the cluster lists them", async () => {
+        const aws = await import("@pulumi/aws");
+        const addon = new aws.sns.Topic("lb-controller");
+        new svc.EksFargateService("products", { cluster: cluster([addon]), namespace: "products-api", image: IMAGE });
+        await settle();
+        expect(mocks.dependsOn(one("kubernetes:core/v1:Service"), "aws:sns/topic:Topic", "lb-controller")).toBe(true);
+    });
+
+    it("should scale on CPU with pattern 25's behaviour when HPA defaults are used", async () => {
+        make();
+        await settle();
+        const hpa = one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs;
+        expect(hpa.spec).toEqual({
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "products-api" },
+            minReplicas: 1,
+            maxReplicas: 10,
+            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }],
+            behavior: {
+                scaleUp: { stabilizationWindowSeconds: 30, policies: [{ type: "Pods", value: 2, periodSeconds: 30 }] },
+                scaleDown: { stabilizationWindowSeconds: 120, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+            },
+        });
+        expect(deployment().spec.replicas).toBe(1);
+    });
+
+    it("should pass the caller's HPA numbers when given", async () => {
+        make("products", { replicas: 3, minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 });
+        await settle();
+        const hpa = one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs;
+        expect([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource.target.averageUtilization]).toEqual([2, 6, 70]);
+        expect(deployment().spec.replicas).toBe(3);
+    });
+
+    it("should allow one voluntary disruption when the PodDisruptionBudget is on", async () => {
+        make();
+        await settle();
+        const pdb = one("kubernetes:policy/v1:PodDisruptionBudget").inputs;
+        expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: deployment().spec.selector.matchLabels } });
+    });
+
+    it("should create no PodDisruptionBudget when podDisruptionBudget is false", async () => {
+        make("products", { podDisruptionBudget: false });
+        await settle();
+        expect(mocks.byType("kubernetes:policy/v1:PodDisruptionBudget")).toHaveLength(0);
+    });
+
+    it("should give every child the component as parent and the cluster's provider when created", async () => {
+        make();
+        await settle();
+        const component = one("serverless-containers:eks:EksFargateService");
+        const children = mocks.childrenOf(component);
+        expect(children.map((c) => c.name).sort()).toEqual(
+            ["products-deployment", "products-hpa", "products-ns", "products-pdb", "products-policy", "products-profile", "products-role", "products-sa", "products-service"].sort(),
+        );
+        for (const child of children.filter((c) => c.type.startsWith("kubernetes:"))) {
+            expect(child.provider).toMatch(/pulumi:providers:kubernetes::test-k8s::/);
+        }
+    });
+
+    it("should run a bounded, restricted load generator against the in-cluster URL when loadGenerator is set", async () => {
+        make("products", { loadGenerator: { durationSeconds: 120, maxIterations: 500 } });
+        await settle();
+        const job = one("kubernetes:batch/v1:Job").inputs;
+        expect(job.metadata.namespace).toBe("products-api");
+        expect(job.spec.activeDeadlineSeconds).toBe(180);
+        expect(job.spec.backoffLimit).toBe(0);
+        const script: string = job.spec.template.spec.containers[0].command[2];
+        expect(script).toContain("http://products-api.products-api.svc.cluster.local:80/products");
+        expect(script).toContain('[ "$i" -lt 500 ]');
+        expect(script).not.toMatch(/while true/);
+        expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+        expect(mocks.dependsOn(one("kubernetes:batch/v1:Job"), "kubernetes:core/v1:Service", "products-service")).toBe(true);
+    });
+});
+
+describe("EksFargateService Kubernetes objects", () => {
+    async function objects(): Promise<RecordedResource[]> {
+        make("products", { loadGenerator: {} });
+        await settle();
+        return mocks.resources;
+    }
+
+    it("should validate every object against the Kubernetes OpenAPI schema when rendered", async () => {
+        const objs = k8sObjectsOf(await objects());
+        expect(objs.map((o) => o.object.kind).sort()).toEqual(
+            ["Deployment", "HorizontalPodAutoscaler", "Job", "Namespace", "PodDisruptionBudget", "Service", "ServiceAccount"].sort(),
+        );
+        expect(schemaErrors(objs)).toEqual([]);
+    });
+
+    it("should report a schema error when an object is invalid", () => {
+        const errors = schemaErrors([{ name: "broken", object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "two" } } }]);
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toContain("broken (Deployment)");
+    });
+
+    it("should create no DaemonSet, no privileged container and nothing in namespace default when rendered", async () => {
+        const objs = k8sObjectsOf(await objects());
+        expect(objs.filter((o) => o.object.kind === "DaemonSet")).toEqual([]);
+        for (const { object } of objs) {
+            expect(object.metadata?.namespace).not.toBe("default");
+            if (object.kind !== "Namespace") expect(object.metadata?.namespace).toBe("products-api");
+            const spec = podSpecOf(object);
+            if (spec) {
+                expect(spec.hostNetwork ?? false).toBe(false);
+                for (const c of containersOf(object)) {
+                    expect(c.securityContext?.privileged ?? false).toBe(false);
+                    expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
+                    expect(c.resources?.requests?.cpu).toBeDefined();
+                }
+            }
+        }
+    });
+});
+
+describe("EksFargateService argument validation", () => {
+    const prefix = 'EksFargateService "products": ';
+    const cases: [string, Args, string][] = [
+        [
+            "the Fargate CPU/memory pair is not allowed",
+            { cpu: "250m", memory: "4Gi" },
+            '`memory` "4Gi" is not allowed with `cpu` "250m" on Fargate: 4Gi + 256Mi overhead needs more than 2 GB, the most a 0.25 vCPU pod has (allowed: 0.5 GB, 1 GB, 2 GB). Lower `memory` to at most 1792Mi or raise `cpu`.',
+        ],
+        ["cpu is above Fargate's largest pod", { cpu: "32", memory: "64Gi" }, '`cpu` must be at most 16 vCPU, Fargate\'s largest pod (got "32").'],
+        ["memory is not a quantity", { memory: "lots" }, '`memory` must be a Kubernetes memory quantity such as 512Mi or 2Gi (got "lots").'],
+        ["minReplicas is greater than maxReplicas", { minReplicas: 5, maxReplicas: 2, replicas: 1 }, "`minReplicas` (5) must not be greater than `maxReplicas` (2)."],
+        [
+            "the namespace is not a DNS label",
+            { namespace: "Products_API", appName: "products-api" },
+            "`namespace` must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (got \"Products_API\").",
+        ],
+        ["the namespace is default", { namespace: "default" }, '`namespace` must be the service\'s own namespace, not "default" (Pod Security labels and a Fargate profile are applied to it).'],
+        [
+            "replicas is 0 with a PodDisruptionBudget",
+            { replicas: 0 },
+            "`replicas` must be at least 1 while `podDisruptionBudget` is on (got 0): a budget over zero pods blocks nothing and hides a stopped service; set replicas ≥ 1 or podDisruptionBudget: false.",
+        ],
+        ["replicas is 0 without a PodDisruptionBudget", { replicas: 0, podDisruptionBudget: false }, "`replicas` must be an integer between 1 and 1000 (got 0)."],
+        [
+            "the image uses :latest",
+            { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api:latest" },
+            '`image` must be pinned by digest (repository@sha256:<64 hex>), not the mutable tag :latest (got "123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api:latest"); pass ContainerImage.imageUri.',
+        ],
+        ["the image is untagged", { image: "nginx" }, '`image` must be pinned by digest (repository@sha256:<64 hex>), not no tag or digest (got "nginx"); pass ContainerImage.imageUri.'],
+        ["targetCpuUtilization is 0", { targetCpuUtilization: 0 }, "`targetCpuUtilization` must be an integer between 1 and 100 (got 0)."],
+        ["targetCpuUtilization is 150", { targetCpuUtilization: 150 }, "`targetCpuUtilization` must be an integer between 1 and 100 (got 150)."],
+        ["port is 0", { port: 0 }, "`port` must be an integer between 1 and 65535 (got 0)."],
+        ["replicas is above maxReplicas", { replicas: 12 }, "`replicas` (12) must not be greater than `maxReplicas` (10); the HPA would scale it straight back down."],
+        ["an env key is not a variable name", { env: { "TABLE-NAME": "x" } }, '`env` key "TABLE-NAME" must be a valid variable name (letters, digits, _; not starting with a digit).'],
+        ["healthPath is relative", { healthPath: "health" }, '`healthPath` must start with "/" (got "health").'],
+        [
+            "the load generator would run unbounded for hours",
+            { loadGenerator: { durationSeconds: 86400 } },
+            "`loadGenerator.durationSeconds` must be an integer between 10 and 3600 (got 86400).",
+        ],
+    ];
+
+    it.each(cases)("should throw naming the argument when %s", async (_label, overrides, message) => {
+        expect(await errorOf(() => make("products", overrides))).toBe(prefix + message);
+        await settle();
+        // Validation happens before any child exists.
+        expect(mocks.resources.filter((r) => r.parent?.endsWith("EksFargateService::products")).map((r) => r.name)).toEqual([]);
+    });
+
+    it("should throw naming the statement when a policy statement has a wildcard action", async () => {
+        const message = await errorOf(() => make("products", { policyStatements: [{ Effect: "Allow", Action: "dynamodb:*", Resource: TABLE_ARN }] }));
+        expect(message).toBe('EksFargateService "products": `policyStatements[0].Action` must list specific actions, not a wildcard (got "dynamodb:*").');
+    });
+
+    it("should list every problem in one error when several arguments are wrong", async () => {
+        const message = await errorOf(() => make("products", { port: 0, targetCpuUtilization: 0 }));
+        expect(message).toBe(`${prefix}\`port\` must be an integer between 1 and 65535 (got 0). \`targetCpuUtilization\` must be an integer between 1 and 100 (got 0).`);
+    });
+
+    it("should report an image that is not digest-pinned when it is only known as an output", () => {
+        expect(svc.imageProblem("repo/app:1.2.3")).toBe('`image` must be pinned by digest (repository@sha256:<64 hex>), not the tag :1.2.3 (got "repo/app:1.2.3"); pass ContainerImage.imageUri.');
+        expect(svc.imageProblem(IMAGE)).toBeUndefined();
+    });
+});
+
+describe("Fargate pod sizing", () => {
+    let size: typeof import("./fargate-pod-size");
+    beforeAll(async () => {
+        size = await import("./fargate-pod-size");
+    });
+
+    const fits: [string, string, number, number][] = [
+        // cpu, memory, billed vCPU, billed GiB — memory + 256Mi rounded up within the CPU's tier.
+        ["250m", "256Mi", 0.25, 0.5],
+        ["250m", "512Mi", 0.25, 1],
+        ["0.25", "1792Mi", 0.25, 2],
+        ["300m", "512Mi", 0.5, 1],
+        ["500m", "3Gi", 0.5, 4],
+        ["1", "2Gi", 1, 3],
+        ["2", "1Gi", 2, 4],
+        ["4", "29Gi", 4, 30],
+        ["8", "17Gi", 8, 20],
+        ["16", "100Gi", 16, 104],
+        ["16", "119Gi", 16, 120],
+    ];
+    it.each(fits)("should bill cpu %s memory %s as %d vCPU / %d GB when the pair fits", (cpu, memory, vcpu, memoryGiB) => {
+        expect(size.fargatePodSize("cpu", cpu, "memory", memory)).toEqual({ vcpu, memoryGiB });
+    });
+
+    it("should reject memory that overflows the tier when the 256Mi overhead is added", () => {
+        expect(size.fargatePodSize("cpu", "250m", "memory", "1793Mi")).toBe(
+            '`memory` "1793Mi" is not allowed with `cpu` "250m" on Fargate: 1793Mi + 256Mi overhead needs more than 2 GB, the most a 0.25 vCPU pod has (allowed: 0.5 GB, 1 GB, 2 GB). Lower `memory` to at most 1792Mi or raise `cpu`.',
+        );
+        expect(typeof size.fargatePodSize("cpu", "16", "memory", "120Gi")).toBe("string");
+    });
+
+    it("should list the allowed memories of each tier when asked", () => {
+        expect(size.FARGATE_TIERS.map((t) => [t.vcpu, size.tierMemoriesGiB(t).length])).toEqual([
+            [0.25, 3],
+            [0.5, 4],
+            [1, 7],
+            [2, 13],
+            [4, 23],
+            [8, 12],
+            [16, 12],
+        ]);
+    });
+
+    it("should parse Kubernetes quantities when given millicores, decimals and binary or decimal units", () => {
+        expect([size.parseCpu("250m"), size.parseCpu("0.5"), size.parseCpu("2"), size.parseCpu("0"), size.parseCpu("1 core")]).toEqual([0.25, 0.5, 2, undefined, undefined]);
+        expect([size.parseMemoryMiB("512Mi"), size.parseMemoryMiB("2Gi"), size.parseMemoryMiB("1024Ki"), size.parseMemoryMiB("1G"), size.parseMemoryMiB("1GB")]).toEqual([
+            512,
+            2048,
+            1,
+            1e9 / (1024 * 1024),
+            undefined,
+        ]);
+    });
+});

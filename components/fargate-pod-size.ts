@@ -1,0 +1,117 @@
+/**
+ * EKS on Fargate pod sizing, kept apart from the component that uses it (as awsx keeps
+ * `fargateMemoryAndCpu.ts` apart from its service): Kubernetes quantity parsing, Fargate's allowed
+ * vCPU/memory combinations, and the rule that maps a pod's requests to the size Fargate bills.
+ *
+ * How Fargate sizes a pod (EKS user guide, "Fargate pod configuration"): it sums the long-running
+ * containers' requests, adds 256 MiB to the memory for the Kubernetes components it runs in the pod's
+ * micro-VM (kubelet, kube-proxy, containerd), then rounds *up* to the smallest combination below that
+ * holds both. AWS's "GB" in that table is GiB (1 GB = 1024 MiB).
+ *
+ * Our rounding rule: the CPU request picks the vCPU tier (smallest tier ≥ the request); memory + 256 MiB
+ * is rounded up to that tier's next allowed memory step (or its minimum). A pair whose memory would
+ * exceed the tier's maximum is rejected instead of letting Fargate silently bill a larger vCPU tier —
+ * that is the "pair not allowed" case. All pure, no Pulumi.
+ */
+
+/** MiB Fargate adds to every pod's memory for kubelet, kube-proxy and containerd. */
+export const FARGATE_OVERHEAD_MIB = 256;
+
+export interface FargateTier {
+    /** vCPU of the tier. */
+    readonly vcpu: number;
+    /** Smallest memory (GiB) Fargate allows with this vCPU. */
+    readonly minGiB: number;
+    /** Largest memory (GiB). */
+    readonly maxGiB: number;
+    /** Allowed memory values between min and max, in GiB steps of this size (0 = explicit list). */
+    readonly stepGiB: number;
+    /** Explicit list of allowed memories (GiB) when the steps are irregular. */
+    readonly explicitGiB?: readonly number[];
+}
+
+/** Fargate's allowed vCPU/memory combinations for EKS pods — the one table the component checks. */
+export const FARGATE_TIERS: readonly FargateTier[] = [
+    { vcpu: 0.25, minGiB: 0.5, maxGiB: 2, stepGiB: 0, explicitGiB: [0.5, 1, 2] },
+    { vcpu: 0.5, minGiB: 1, maxGiB: 4, stepGiB: 1 },
+    { vcpu: 1, minGiB: 2, maxGiB: 8, stepGiB: 1 },
+    { vcpu: 2, minGiB: 4, maxGiB: 16, stepGiB: 1 },
+    { vcpu: 4, minGiB: 8, maxGiB: 30, stepGiB: 1 },
+    { vcpu: 8, minGiB: 16, maxGiB: 60, stepGiB: 4 },
+    { vcpu: 16, minGiB: 32, maxGiB: 120, stepGiB: 8 },
+];
+
+/** Every allowed memory (GiB) of a tier, ascending. */
+export function tierMemoriesGiB(tier: FargateTier): number[] {
+    if (tier.explicitGiB) return [...tier.explicitGiB];
+    const out: number[] = [];
+    for (let m = tier.minGiB; m <= tier.maxGiB; m += tier.stepGiB) out.push(m);
+    return out;
+}
+
+/** Parse a Kubernetes CPU quantity ("250m", "0.5", "1", "2") to cores; undefined when malformed. */
+export function parseCpu(quantity: string): number | undefined {
+    const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity.trim());
+    if (!m) return undefined;
+    const n = Number(m[1]);
+    const cores = m[2] === "m" ? n / 1000 : n;
+    return cores > 0 ? cores : undefined;
+}
+
+const memoryFactorsMiB: Record<string, number> = {
+    Ki: 1 / 1024,
+    Mi: 1,
+    Gi: 1024,
+    Ti: 1024 * 1024,
+    k: 1000 / (1024 * 1024),
+    M: 1e6 / (1024 * 1024),
+    G: 1e9 / (1024 * 1024),
+    T: 1e12 / (1024 * 1024),
+    "": 1 / (1024 * 1024),
+};
+
+/** Parse a Kubernetes memory quantity ("512Mi", "1Gi", "1G", "536870912") to MiB; undefined when malformed. */
+export function parseMemoryMiB(quantity: string): number | undefined {
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T|)$/.exec(quantity.trim());
+    if (!m) return undefined;
+    const mib = Number(m[1]) * memoryFactorsMiB[m[2]];
+    return mib > 0 ? mib : undefined;
+}
+
+export interface FargatePodSize {
+    readonly vcpu: number;
+    readonly memoryGiB: number;
+}
+
+/** Human form of a GiB amount as AWS writes it ("0.5 GB", "2 GB"). */
+const gb = (giB: number) => `${giB} GB`;
+
+/**
+ * The Fargate size a pod with these requests is billed at, or an error message naming the properties,
+ * the values and the fix. `cpuLabel`/`memoryLabel` are the argument names to put in the message.
+ */
+export function fargatePodSize(cpuLabel: string, cpu: string, memoryLabel: string, memory: string): FargatePodSize | string {
+    const cores = parseCpu(cpu);
+    if (cores === undefined) {
+        return `\`${cpuLabel}\` must be a Kubernetes CPU quantity such as 250m, 0.5 or 2 (got "${cpu}").`;
+    }
+    const mib = parseMemoryMiB(memory);
+    if (mib === undefined) {
+        return `\`${memoryLabel}\` must be a Kubernetes memory quantity such as 512Mi or 2Gi (got "${memory}").`;
+    }
+    const tier = FARGATE_TIERS.find((t) => t.vcpu >= cores - 1e-9);
+    if (!tier) {
+        return `\`${cpuLabel}\` must be at most 16 vCPU, Fargate's largest pod (got "${cpu}").`;
+    }
+    const neededGiB = (mib + FARGATE_OVERHEAD_MIB) / 1024;
+    const memoryGiB = tierMemoriesGiB(tier).find((m) => m >= neededGiB - 1e-9);
+    if (memoryGiB === undefined) {
+        const maxRequestMiB = tier.maxGiB * 1024 - FARGATE_OVERHEAD_MIB;
+        return (
+            `\`${memoryLabel}\` "${memory}" is not allowed with \`${cpuLabel}\` "${cpu}" on Fargate: ` +
+            `${memory} + ${FARGATE_OVERHEAD_MIB}Mi overhead needs more than ${gb(tier.maxGiB)}, the most a ${tier.vcpu} vCPU pod has ` +
+            `(allowed: ${tierMemoriesGiB(tier).map(gb).join(", ")}). Lower \`${memoryLabel}\` to at most ${maxRequestMiB}Mi or raise \`${cpuLabel}\`.`
+        );
+    }
+    return { vcpu: tier.vcpu, memoryGiB };
+}

@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PRODUCTS_API_TABLE_ACTIONS } from "../components/dynamodb-table";
+import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../components/k8s-schema.test-util";
+import { promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
+import type * as ConfigModule from "./config";
+import type * as StackModule from "./eks-fargate";
+import type { Network } from "./network";
+
+const mocks = setupMocks({ stack: "dev" });
+let stack: typeof StackModule;
+let configModule: typeof ConfigModule;
+let devValues: Record<string, string>;
+
+beforeAll(async () => {
+    stack = await import("./eks-fargate");
+    configModule = await import("./config");
+    const { resolveStackConfig } = await import("../scripts/lib/stack-config");
+    const prefix = "serverless-containers:";
+    devValues = Object.fromEntries(
+        Object.entries(resolveStackConfig("dev").values)
+            .filter(([k]) => k.startsWith(prefix))
+            .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
+});
+
+const configFor = (overrides: Record<string, string> = {}) => configModule.parseConfig({ ...devValues, ...overrides }, "dev");
+
+const network: () => Network = () => ({
+    vpcId: pulumi.output("vpc-0abc"),
+    privateSubnetIds: pulumi.output(["subnet-priv0", "subnet-priv1"]),
+    publicSubnetIds: pulumi.output(["subnet-pub0", "subnet-pub1"]),
+});
+
+interface Run {
+    readonly config: ConfigModule.StackConfig;
+    readonly resources: RecordedResource[];
+    readonly loadBalancerHostname: string;
+    readonly kubeconfig: string;
+    readonly kubeconfigIsSecret: boolean;
+    readonly tableName: string;
+}
+
+/** Run the stack program under fresh mocks with dev config (plus overrides) and keep what was registered. */
+async function run(overrides: Record<string, string> = {}): Promise<Run> {
+    mocks.reset();
+    const config = configFor(overrides);
+    const out = stack.eksFargateStack(config, network());
+    await settle();
+    const [loadBalancerHostname, kubeconfig, tableName] = [await promiseOf(out.loadBalancerHostname), await promiseOf(out.kubeconfig), await promiseOf(out.tableName)];
+    const kubeconfigIsSecret = await pulumi.isSecret(out.kubeconfig);
+    await settle();
+    return { config, resources: [...mocks.resources], loadBalancerHostname, kubeconfig, kubeconfigIsSecret, tableName };
+}
+
+const one = (r: Run, type: string, name?: string) => {
+    const found = r.resources.filter((x) => x.type === type && (name === undefined || x.name === name));
+    if (found.length !== 1) throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`);
+    return found[0];
+};
+
+/** AWS types whose schema has no `tags` property. */
+const UNTAGGABLE = new Set([
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:kms/alias:Alias",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+]);
+
+describe("eksFargateStack with dev config", () => {
+    let r: Run;
+    beforeAll(async () => {
+        r = await run();
+    });
+
+    it("should return the NLB hostname, a secret kubeconfig and the table name when deployed", () => {
+        expect(r.loadBalancerHostname).toMatch(/\.elb\.us-east-1\.amazonaws\.com$/);
+        expect(r.kubeconfigIsSecret).toBe(true);
+        expect(JSON.parse(r.kubeconfig).kind).toBe("Config");
+        expect(r.tableName).toBe(one(r, "aws:dynamodb/table:Table").state.name);
+    });
+
+    it("should run the digest-pinned products-api image with the app's env when deployed", () => {
+        const container = one(r, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+        expect(container.image).toBe(one(r, "docker:index/image:Image").state.repoDigest);
+        expect(container.image).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/.+@sha256:[a-f0-9]{64}$/);
+        expect(container.env).toEqual([
+            { name: "PORT", value: "8080" },
+            { name: "TABLE_NAME", value: r.tableName },
+            { name: "AWS_REGION", value: "us-east-1" },
+            { name: "RUNTIME", value: "eks-fargate" },
+        ]);
+    });
+
+    it("should build the image from the repo root with products-api's Dockerfile when deployed", () => {
+        const build = one(r, "docker:index/image:Image").inputs.build;
+        expect(build.context).toBe(require("node:path").resolve(__dirname, ".."));
+        expect(build.dockerfile).toMatch(/apps\/products-api\/Dockerfile$/);
+        expect(build.platform).toBe("linux/amd64");
+    });
+
+    it("should let the pods use only the table's ARN with products-api's actions when deployed", () => {
+        const policy = JSON.parse(one(r, "aws:iam/rolePolicy:RolePolicy", "eks-products-api-policy").inputs.policy);
+        const tableArn = one(r, "aws:dynamodb/table:Table").state.arn;
+        expect(policy.Statement).toEqual([{ Sid: "ProductsTable", Effect: "Allow", Action: [...PRODUCTS_API_TABLE_ACTIONS], Resource: tableArn }]);
+    });
+
+    it("should trust the products-api service account through the cluster's OIDC provider when deployed", () => {
+        const trust = JSON.parse(one(r, "aws:iam/role:Role", "eks-products-api-role").inputs.assumeRolePolicy).Statement[0];
+        const condition = trust.Condition.StringEquals;
+        const issuer = Object.keys(condition)[0].replace(/:(sub|aud)$/, "");
+        expect(trust.Principal.Federated).toBe(one(r, "eks:index:Cluster").state.oidcProviderArn);
+        expect(condition).toEqual({ [`${issuer}:sub`]: "system:serviceaccount:products-api:products-api", [`${issuer}:aud`]: "sts.amazonaws.com" });
+    });
+
+    it("should put the service's and kube-system's Fargate profiles on the private subnets when deployed", () => {
+        const profile = one(r, "aws:eks/fargateProfile:FargateProfile");
+        expect(profile.inputs.subnetIds).toEqual(["subnet-priv0", "subnet-priv1"]);
+        expect(profile.inputs.selectors).toEqual([{ namespace: "products-api" }]);
+        expect(one(r, "eks:index:Cluster").inputs.fargate.subnetIds).toEqual(["subnet-priv0", "subnet-priv1"]);
+    });
+
+    it("should size, scale and publish the service from config when deployed", () => {
+        const c = r.config;
+        const container = one(r, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+        expect(container.resources.requests).toEqual({ cpu: c.eksPodCpu, memory: c.eksPodMemory });
+        const hpa = one(r, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec;
+        expect([hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization]).toEqual([c.eksMinReplicas, c.eksMaxReplicas, c.eksTargetCpuUtilization]);
+        expect(one(r, "kubernetes:core/v1:Service").inputs.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"]).toBe("ip");
+        expect(one(r, "eks:index:Cluster").inputs).toMatchObject({ version: c.eksKubernetesVersion, endpointPublicAccess: c.eksEndpointPublicAccess });
+    });
+
+    it("should tag every taggable AWS resource with the stack's tags when deployed", () => {
+        const aws = r.resources.filter((x) => x.custom && x.type.startsWith("aws:") && !UNTAGGABLE.has(x.type));
+        expect(aws.length).toBeGreaterThanOrEqual(8);
+        for (const x of aws) {
+            expect({ name: x.name, tags: x.inputs.tags }).toEqual({ name: x.name, tags: expect.objectContaining(r.config.tags) });
+        }
+        expect(one(r, "eks:index:Cluster").inputs.tags).toEqual(r.config.tags);
+    });
+
+    it("should create no load generator when eksLoadGenerator is false", () => {
+        expect(r.resources.filter((x) => x.type === "kubernetes:batch/v1:Job")).toEqual([]);
+    });
+});
+
+describe("eksFargateStack Kubernetes objects", () => {
+    let r: Run;
+    beforeAll(async () => {
+        r = await run({ eksLoadGenerator: "true" });
+    });
+
+    it("should validate every Kubernetes object against the OpenAPI schema when the load generator is on", () => {
+        const objects = k8sObjectsOf(r.resources);
+        expect(objects.map((o) => o.object.kind).sort()).toEqual(
+            ["Deployment", "HorizontalPodAutoscaler", "Job", "Namespace", "PodDisruptionBudget", "Service", "ServiceAccount"].sort(),
+        );
+        expect(schemaErrors(objects)).toEqual([]);
+    });
+
+    it("should run a bounded load generator against the service's in-cluster DNS name when eksLoadGenerator is true", () => {
+        const job = one(r, "kubernetes:batch/v1:Job").inputs;
+        expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(0);
+        expect(job.spec.template.spec.containers[0].command[2]).toContain("http://products-api.products-api.svc.cluster.local:80/products");
+    });
+
+    it("should create no DaemonSet, no privileged pod and nothing in namespace default when deployed", () => {
+        const objects = k8sObjectsOf(r.resources);
+        expect(objects.filter((o) => o.object.kind === "DaemonSet")).toEqual([]);
+        for (const { name, object } of objects) {
+            expect({ name, namespace: object.metadata?.namespace }).not.toEqual({ name, namespace: "default" });
+            const spec = podSpecOf(object);
+            if (!spec) continue;
+            expect(spec.hostNetwork ?? false).toBe(false);
+            expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+            for (const c of containersOf(object)) {
+                expect(c.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+            }
+        }
+        // Helm releases go to kube-system, never default.
+        for (const rel of r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) expect(rel.inputs.namespace).toBe("kube-system");
+    });
+
+    it("should give every container CPU and memory requests when deployed", () => {
+        const containers = k8sObjectsOf(r.resources).flatMap((o) => containersOf(o.object));
+        expect(containers).toHaveLength(2);
+        for (const c of containers) {
+            expect(c.resources.requests.cpu).toMatch(/^\d+m?$/);
+            expect(c.resources.requests.memory).toMatch(/^\d+(Mi|Gi)$/);
+        }
+    });
+
+    it("should probe /health for readiness and liveness when deployed", () => {
+        const container = one(r, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+        expect(container.readinessProbe.httpGet.path).toBe("/health");
+        expect(container.livenessProbe.httpGet.path).toBe("/health");
+    });
+});

@@ -1,0 +1,79 @@
+/**
+ * Patterns 24 + 25: products-api on EKS with Fargate — no nodes to manage. An EKS cluster whose pods all
+ * run on Fargate (CoreDNS, metrics-server and the AWS Load Balancer Controller included), the app's image
+ * from this repo, a DynamoDB table, and the service: its own restricted namespace and Fargate profile,
+ * IRSA scoped to the table, an internet-facing NLB, and an HPA with pattern 25's behaviour. Optionally
+ * pattern 25's load generator, bounded, to watch the HPA work.
+ *
+ * Resource names carry an `eks-` prefix so this program composes with the App Runner one (which also
+ * deploys products-api and a products table) in the same stack.
+ */
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { ContainerImage } from "../components/container-image";
+import { DynamoTable } from "../components/dynamodb-table";
+import { EksFargateCluster } from "../components/eks-fargate-cluster";
+import { EksFargateService } from "../components/eks-fargate-service";
+import type { StackConfig } from "./config";
+import type { Network } from "./network";
+
+/** Namespace (and Deployment/Service name) of products-api on the cluster. */
+export const PRODUCTS_NAMESPACE = "products-api";
+export const PRODUCTS_PORT = 8080;
+export const PRODUCTS_HEALTH_PATH = "/health";
+
+export interface EksFargateStackOutputs {
+    /** Hostname of products-api's NLB (http, port 80). */
+    readonly loadBalancerHostname: pulumi.Output<string>;
+    /** Kubeconfig for the cluster (secret). */
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly tableName: pulumi.Output<string>;
+}
+
+export function eksFargateStack(config: StackConfig, network: Network): EksFargateStackOutputs {
+    const tags = { ...config.tags };
+    const cluster = new EksFargateCluster("eks-fargate", {
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        publicSubnetIds: network.publicSubnetIds,
+        kubernetesVersion: config.eksKubernetesVersion,
+        endpointPublicAccess: config.eksEndpointPublicAccess,
+        publicAccessCidrs: config.eksEndpointPublicAccess && config.eksPublicAccessCidrs.length > 0 ? config.eksPublicAccessCidrs : undefined,
+        tags,
+    });
+    const image = new ContainerImage("eks-products-api", {
+        context: path.resolve(__dirname, ".."),
+        dockerfile: "apps/products-api/Dockerfile",
+        // The app, the shared service kit it builds against, and the lockfile define the image.
+        contentPaths: ["apps/products-api", "packages/service-kit", "package-lock.json"],
+        retainCount: config.imageRetainCount,
+        forceDelete: config.environment === "dev",
+        tags: { ...tags, app: "products-api" },
+    });
+    const table = new DynamoTable("eks-products", { deletionProtection: config.environment === "prod", tags });
+    const service = new EksFargateService("eks-products-api", {
+        cluster,
+        namespace: PRODUCTS_NAMESPACE,
+        image: image.imageUri,
+        port: PRODUCTS_PORT,
+        healthPath: PRODUCTS_HEALTH_PATH,
+        env: {
+            TABLE_NAME: table.tableName,
+            AWS_REGION: aws.getRegionOutput().region,
+            RUNTIME: "eks-fargate",
+            PORT: String(PRODUCTS_PORT),
+        },
+        cpu: config.eksPodCpu,
+        memory: config.eksPodMemory,
+        replicas: config.eksReplicas,
+        minReplicas: config.eksMinReplicas,
+        maxReplicas: config.eksMaxReplicas,
+        targetCpuUtilization: config.eksTargetCpuUtilization,
+        // The table's ARN and products-api's four item actions: nothing else.
+        policyStatements: table.statements(),
+        loadGenerator: config.eksLoadGenerator ? { durationSeconds: 300 } : undefined,
+        tags,
+    });
+    return { loadBalancerHostname: service.loadBalancerHostname, kubeconfig: cluster.kubeconfig, tableName: table.tableName };
+}
