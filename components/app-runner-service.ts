@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, rejectWildcardActions, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { injectedSecretsPolicy, rejectWildcardActions, serviceTrustPolicy } from "./iam";
 import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
 import { requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
 
@@ -94,14 +94,9 @@ export class AppRunnerService extends pulumi.ComponentResource {
             { parent: this },
         );
         const secretArns = Object.values(args.environmentSecrets ?? {});
-        const statements: PolicyStatement[] = [
-            ...(args.policyStatements ?? []),
-            ...(secretArns.length > 0
-                ? [{ Sid: "ReadInjectedSecrets", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: secretArns }]
-                : []),
-        ];
-        if (statements.length === 0) return { role };
-        const policy = new aws.iam.RolePolicy(`${name}-instance-policy`, { role: role.name, policy: policyDocument(statements) }, { parent: this });
+        const statements = args.policyStatements ?? [];
+        if (statements.length === 0 && secretArns.length === 0) return { role };
+        const policy = new aws.iam.RolePolicy(`${name}-instance-policy`, { role: role.name, policy: injectedSecretsPolicy(secretArns, statements) }, { parent: this });
         return { role, policy };
     }
 

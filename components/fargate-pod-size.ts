@@ -13,6 +13,7 @@
  * exceed the tier's maximum is rejected instead of letting Fargate silently bill a larger vCPU tier —
  * that is the "pair not allowed" case. All pure, no Pulumi.
  */
+import { FARGATE_CPU_MEMORY } from "./limits";
 
 /** MiB Fargate adds to every pod's memory for kubelet, kube-proxy and containerd. */
 export const FARGATE_OVERHEAD_MIB = 256;
@@ -20,33 +21,18 @@ export const FARGATE_OVERHEAD_MIB = 256;
 export interface FargateTier {
     /** vCPU of the tier. */
     readonly vcpu: number;
-    /** Smallest memory (GiB) Fargate allows with this vCPU. */
-    readonly minGiB: number;
-    /** Largest memory (GiB). */
-    readonly maxGiB: number;
-    /** Allowed memory values between min and max, in GiB steps of this size (0 = explicit list). */
-    readonly stepGiB: number;
-    /** Explicit list of allowed memories (GiB) when the steps are irregular. */
-    readonly explicitGiB?: readonly number[];
+    /** Allowed memory values (GiB), ascending. */
+    readonly memoriesGiB: readonly number[];
 }
 
-/** Fargate's allowed vCPU/memory combinations for EKS pods — the one table the component checks. */
-export const FARGATE_TIERS: readonly FargateTier[] = [
-    { vcpu: 0.25, minGiB: 0.5, maxGiB: 2, stepGiB: 0, explicitGiB: [0.5, 1, 2] },
-    { vcpu: 0.5, minGiB: 1, maxGiB: 4, stepGiB: 1 },
-    { vcpu: 1, minGiB: 2, maxGiB: 8, stepGiB: 1 },
-    { vcpu: 2, minGiB: 4, maxGiB: 16, stepGiB: 1 },
-    { vcpu: 4, minGiB: 8, maxGiB: 30, stepGiB: 1 },
-    { vcpu: 8, minGiB: 16, maxGiB: 60, stepGiB: 4 },
-    { vcpu: 16, minGiB: 32, maxGiB: 120, stepGiB: 8 },
-];
+/** Fargate's vCPU/memory combinations in pod terms, derived from the shared table in limits.ts. */
+export const FARGATE_TIERS: readonly FargateTier[] = Object.entries(FARGATE_CPU_MEMORY)
+    .map(([units, mibs]) => ({ vcpu: Number(units) / 1024, memoriesGiB: mibs.map((m) => m / 1024) }))
+    .sort((a, b) => a.vcpu - b.vcpu);
 
 /** Every allowed memory (GiB) of a tier, ascending. */
 export function tierMemoriesGiB(tier: FargateTier): number[] {
-    if (tier.explicitGiB) return [...tier.explicitGiB];
-    const out: number[] = [];
-    for (let m = tier.minGiB; m <= tier.maxGiB; m += tier.stepGiB) out.push(m);
-    return out;
+    return [...tier.memoriesGiB];
 }
 
 /** Parse a Kubernetes CPU quantity ("250m", "0.5", "1", "2") to cores; undefined when malformed. */
@@ -106,10 +92,11 @@ export function fargatePodSize(cpuLabel: string, cpu: string, memoryLabel: strin
     const neededGiB = (mib + FARGATE_OVERHEAD_MIB) / 1024;
     const memoryGiB = tierMemoriesGiB(tier).find((m) => m >= neededGiB - 1e-9);
     if (memoryGiB === undefined) {
-        const maxRequestMiB = tier.maxGiB * 1024 - FARGATE_OVERHEAD_MIB;
+        const maxGiB = tier.memoriesGiB[tier.memoriesGiB.length - 1];
+        const maxRequestMiB = maxGiB * 1024 - FARGATE_OVERHEAD_MIB;
         return (
             `\`${memoryLabel}\` "${memory}" is not allowed with \`${cpuLabel}\` "${cpu}" on Fargate: ` +
-            `${memory} + ${FARGATE_OVERHEAD_MIB}Mi overhead needs more than ${gb(tier.maxGiB)}, the most a ${tier.vcpu} vCPU pod has ` +
+            `${memory} + ${FARGATE_OVERHEAD_MIB}Mi overhead needs more than ${gb(maxGiB)}, the most a ${tier.vcpu} vCPU pod has ` +
             `(allowed: ${tierMemoriesGiB(tier).map(gb).join(", ")}). Lower \`${memoryLabel}\` to at most ${maxRequestMiB}Mi or raise \`${cpuLabel}\`.`
         );
     }

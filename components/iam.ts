@@ -35,3 +35,20 @@ export function rejectWildcardActions(component: string, name: string, property:
         }
     });
 }
+
+/**
+ * Policy letting a role read exactly the secrets a platform injects into the container, plus the
+ * caller's `statements`: Secrets Manager ARNs get `secretsmanager:GetSecretValue`, SSM parameter ARNs
+ * `ssm:GetParameters` (both are valid secret references on App Runner and ECS).
+ */
+export function injectedSecretsPolicy(arns: pulumi.Input<string>[], statements: readonly PolicyStatement[] = []): pulumi.Output<string> {
+    return pulumi.all(arns).apply((resolved) => {
+        const ssm = resolved.filter((arn) => /^arn:[^:]+:ssm:/.test(arn));
+        const secrets = resolved.filter((arn) => !ssm.includes(arn));
+        return policyDocument([
+            ...statements,
+            ...(secrets.length > 0 ? [{ Sid: "ReadInjectedSecrets", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: secrets }] : []),
+            ...(ssm.length > 0 ? [{ Sid: "ReadInjectedParameters", Effect: "Allow" as const, Action: ["ssm:GetParameters"], Resource: ssm }] : []),
+        ]);
+    });
+}

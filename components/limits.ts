@@ -35,6 +35,36 @@ export function minNotAboveMax(minLabel: string, min: number, maxLabel: string, 
     return min > max ? `\`${minLabel}\` (${min}) must not be greater than \`${maxLabel}\` (${max}).` : undefined;
 }
 
+/**
+ * Fargate's CPU units → allowed memory (MiB): the one table for ECS tasks, ECS Express services and EKS
+ * pods (AWS ECS developer guide, "Task CPU and memory"; EKS "Fargate pod configuration").
+ */
+export const FARGATE_CPU_MEMORY: Readonly<Record<number, readonly number[]>> = {
+    256: [512, 1024, 2048],
+    512: steps(1024, 4096, 1024),
+    1024: steps(2048, 8192, 1024),
+    2048: steps(4096, 16384, 1024),
+    4096: steps(8192, 30720, 1024),
+    8192: steps(16384, 61440, 4096),
+    16384: steps(32768, 122880, 8192),
+};
+
+/** Fargate CPU/memory rule: a message naming both properties, or undefined. */
+export function fargateCpuMemory(cpuLabel: string, cpu: number, memoryLabel: string, memory: number): string | undefined {
+    const memories = FARGATE_CPU_MEMORY[cpu];
+    if (!memories) return `\`${cpuLabel}\` must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} CPU units (got ${cpu}).`;
+    if (!memories.includes(memory)) {
+        return `\`${memoryLabel}\` ${memory} MiB is not allowed with ${cpuLabel} ${cpu}; allowed: ${memories[0]}-${memories[memories.length - 1]} MiB in ${memories.length > 1 ? memories[1] - memories[0] : 0} MiB steps.`;
+    }
+    return undefined;
+}
+
+function steps(from: number, to: number, step: number): number[] {
+    const out: number[] = [];
+    for (let v = from; v <= to; v += step) out.push(v);
+    return out;
+}
+
 /** App Runner auto scaling limits: instances 1-25, concurrency 1-200. */
 export const APP_RUNNER_MAX_INSTANCES = 25;
 export const APP_RUNNER_MAX_CONCURRENCY = 200;

@@ -8,17 +8,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerServiceArgs } from "./app-runner-service";
 import { intRange, throwIfAny } from "./limits";
+import { egressRule, type EgressRule } from "./web-service";
 
-export interface EgressRule {
-    /** Destination port. */
-    readonly port: number;
-    /** Destination security group (preferred). */
-    readonly securityGroupId?: pulumi.Input<string>;
-    /** Destination CIDR, for traffic leaving through NAT (e.g. 443 to AWS APIs). */
-    readonly cidrIpv4?: string;
-    /** Why this egress exists (becomes the rule description). */
-    readonly description: string;
-}
+export type { EgressRule };
 
 export interface VpcConnectedAppRunnerArgs extends Omit<AppRunnerServiceArgs, "vpcConnectorArn"> {
     /** VPC the connector attaches to. */
@@ -84,20 +76,7 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
     }
 
     private addEgress(resourceName: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
-        return new aws.vpc.SecurityGroupEgressRule(
-            resourceName,
-            {
-                securityGroupId: this.securityGroupId,
-                ipProtocol: "tcp",
-                fromPort: rule.port,
-                toPort: rule.port,
-                referencedSecurityGroupId: rule.securityGroupId,
-                cidrIpv4: rule.cidrIpv4,
-                description: rule.description,
-                tags: this.tags,
-            },
-            { parent: this },
-        );
+        return egressRule(resourceName, this.securityGroupId, rule, this.tags, this);
     }
 
     /**

@@ -4,6 +4,7 @@
  * each platform, so a stack can switch platform with one config value. Validation of the parts that
  * do not depend on the platform lives here too.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "./iam";
 import { intRange, minNotAboveMax } from "./limits";
@@ -95,4 +96,43 @@ export function requireDigest(component: string, name: string, imageUri: pulumi.
 /** The message for an image reference that is not digest-pinned, or undefined when it is. */
 export function digestProblem(uri: string): string | undefined {
     return /@sha256:[0-9a-f]{64}$/.test(uri) ? undefined : `\`imageUri\` must be pinned by digest (repo@sha256:…), got "${uri}". Use ContainerImage.imageUri.`;
+}
+
+/** One destination a service in a VPC may open connections to. */
+export interface EgressRule {
+    /** Destination port. */
+    readonly port: number;
+    /** Destination security group (preferred). */
+    readonly securityGroupId?: pulumi.Input<string>;
+    /** Destination CIDR, for traffic leaving through NAT (e.g. 443 to AWS APIs). */
+    readonly cidrIpv4?: string;
+    /** Why this egress exists (becomes the rule description). */
+    readonly description: string;
+}
+
+/**
+ * A TCP egress rule on `securityGroupId` to one destination. Rules are separate resources (not inline
+ * in the group) so callers can add destinations later without replacing the group.
+ */
+export function egressRule(
+    resourceName: string,
+    securityGroupId: pulumi.Input<string>,
+    rule: EgressRule,
+    tags: Record<string, string> | undefined,
+    parent: pulumi.Resource,
+): aws.vpc.SecurityGroupEgressRule {
+    return new aws.vpc.SecurityGroupEgressRule(
+        resourceName,
+        {
+            securityGroupId,
+            ipProtocol: "tcp",
+            fromPort: rule.port,
+            toPort: rule.port,
+            referencedSecurityGroupId: rule.securityGroupId,
+            cidrIpv4: rule.cidrIpv4,
+            description: rule.description,
+            tags,
+        },
+        { parent },
+    );
 }

@@ -3,13 +3,21 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
 
+const runs = new Map<string, { status: number | null; stdout: string; stderr: string }>();
+
+/** Run the preview CLI once per distinct command line (tests that read the same run share it). */
 function preview(...args: string[]) {
+    const key = args.join("\0");
+    const cached = runs.get(key);
+    if (cached) return cached;
     const run = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/offline-preview.ts", ...args], {
         cwd: ROOT,
         encoding: "utf8",
         timeout: 60_000,
     });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    const result = { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    runs.set(key, result);
+    return result;
 }
 
 const PATTERN_27 = [
@@ -41,13 +49,38 @@ describe("offline preview", () => {
         expect(names).toContain("catalogue-db-proxy-target");
     });
 
-    it("should print a tree with counts and outputs when run without --json", () => {
+    it("should print the tree, outputs, policy results, a cost table and a Mermaid diagram when run without --json", () => {
         const run = preview("--stack", "dev");
         expect(run.status).toBe(0);
         expect(run.stdout).toMatch(/^Resources \(\d+\):$/m);
         expect(run.stdout).toContain("└─ ");
         expect(run.stdout).toMatch(/Counts by type:\n\s+\d+\s+\S+/);
         expect(run.stdout).toMatch(/Outputs:\n[\s\S]*catalogueUrl: https:\/\//);
+        expect(run.stdout).toMatch(/policy \(dev\): \d+ resources, 0 mandatory, \d+ advisory — pass/);
+        expect(run.stdout).toMatch(/\| \*\*Total\*\* \| \| \| \| \| \*\*\$[\d,]+\.\d\d\*\* \| \|/);
+        expect(run.stdout).toMatch(/```mermaid\nflowchart LR\n[\s\S]+-->[\s\S]+```/);
+    });
+
+    it.each(["staging", "prod"])("should pass every mandatory control and price the plan when run for %s", (stack) => {
+        const run = preview("--stack", stack, "--json");
+        expect(run.status).toBe(0);
+        const plan = JSON.parse(run.stdout);
+        expect(plan.policy.summary).toMatchObject({ environment: stack, mandatory: 0, passed: true });
+        expect(plan.cost.total).toBeGreaterThan(0);
+        expect(plan.diagram).toMatch(/^flowchart LR/);
+    });
+
+    it("should cost more in prod than in dev, because prod runs NAT per AZ, readers and more replicas", () => {
+        const dev = JSON.parse(preview("--stack", "dev", "--json").stdout);
+        const prod = JSON.parse(preview("--stack", "prod", "--json").stdout);
+        expect(prod.cost.total).toBeGreaterThan(dev.cost.total);
+    });
+
+    it("should exit non-zero naming the control when a mandatory policy is violated", () => {
+        const run = preview("--stack", "prod", "--set", "eksEndpointPublicAccess=true");
+        expect(run.status).toBe(1);
+        expect(run.stdout).toContain("[mandatory] eks-endpoint-not-public");
+        expect(run.stderr).toMatch(/\d+ mandatory policy violation\(s\) in stack "prod"/);
     });
 
     it("should exit non-zero naming the key when a config value is invalid", () => {

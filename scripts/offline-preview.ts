@@ -15,6 +15,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
 import { evaluateWithSummary, formatFindings, type Finding, type Summary } from "../policy/evaluate";
 import type { Environment } from "../policy/types";
+import { estimateMonthlyCost, formatCostTable, type CostEstimate } from "./lib/cost";
+import { mermaidDiagram } from "./lib/diagram";
 import { listStacks, resolveStackConfig } from "./lib/stack-config";
 
 interface Plan {
@@ -23,6 +25,8 @@ interface Plan {
     counts: Record<string, number>;
     outputs: Record<string, unknown>;
     policy: { summary: Summary; findings: Finding[] };
+    cost: CostEstimate;
+    diagram: string;
 }
 
 function usage(message?: string): never {
@@ -145,6 +149,8 @@ async function main(): Promise<void> {
         counts,
         outputs,
         policy,
+        cost: estimateMonthlyCost(resources),
+        diagram: mermaidDiagram(resources),
     };
     if (args.json) {
         process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
@@ -158,6 +164,8 @@ async function main(): Promise<void> {
         for (const [key, value] of Object.entries(outputs)) out.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
         out.push("", `Policy (${environment} enforcement, ${policy.summary.resources} resources checked by the policy pack's controls):`);
         out.push(...formatFindings(policy.findings, policy.summary).map((l) => `  ${l}`));
+        out.push("", "Monthly cost estimate (assumptions per row):", formatCostTable(plan.cost));
+        out.push("", "Architecture (Mermaid, derived from the resource graph):", "```mermaid", plan.diagram.trimEnd(), "```");
         process.stdout.write(`${out.join("\n")}\n`);
     }
     if (!policy.summary.passed) {

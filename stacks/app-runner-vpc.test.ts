@@ -1,15 +1,13 @@
-import { resolveStackConfig } from "../scripts/lib/stack-config";
-import { isTaggableAwsType, promiseOf, settle, setupMocks } from "../components/testing/mocks";
+import { promiseOf, settle, setupMocks } from "../components/testing/mocks";
 import type { StackConfig } from "./config";
+import { stackConfig, untaggedResources } from "./testing";
 
 const mocks = setupMocks({ stack: "dev" });
 let config: StackConfig;
 let outputs: import("./app-runner-vpc").AppRunnerVpcOutputs;
 
 beforeAll(async () => {
-    const { parseConfig } = await import("./config");
-    const values = resolveStackConfig("dev").values;
-    config = parseConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [k.replace(/^serverless-containers:/, ""), v])), "dev");
+    config = stackConfig();
     const { createNetwork } = await import("./network");
     const { appRunnerVpcStack } = await import("./app-runner-vpc");
     outputs = appRunnerVpcStack(config, createNetwork(config));
@@ -75,10 +73,8 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
 
     it("should tag every taggable AWS resource (and the VPC) with project and environment", () => {
         expect(mocks.one("awsx:ec2:Vpc").inputs.tags).toMatchObject({ project: "serverless-containers", environment: "dev" });
-        const taggable = mocks.resources.filter((r) => r.custom && isTaggableAwsType(r.type));
-        expect(taggable.length).toBeGreaterThan(10);
-        const untagged = taggable.filter((r) => r.inputs.tags?.project !== "serverless-containers" || r.inputs.tags?.environment !== "dev");
-        expect(untagged.map((r) => `${r.type} ${r.name}`)).toEqual([]);
+        expect(mocks.resources.filter((r) => r.custom && r.type.startsWith("aws:")).length).toBeGreaterThan(10);
+        expect(untaggedResources(mocks.resources, { project: "serverless-containers", environment: "dev" })).toEqual([]);
     });
 
     it("should carry no plaintext password in any resource input", () => {
@@ -87,6 +83,44 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
     });
 
     it("should output an https URL", async () => {
+        expect(await promiseOf(outputs.url)).toMatch(/^https:\/\//);
+    });
+});
+
+describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-express)", () => {
+    let imageBefore: Record<string, any>;
+    let clusterBefore: Record<string, any>;
+
+    beforeAll(async () => {
+        imageBefore = mocks.one("docker:index/image:Image").inputs;
+        clusterBefore = mocks.one("aws:rds/cluster:Cluster").inputs;
+        mocks.reset();
+        const { createNetwork } = await import("./network");
+        const { appRunnerVpcStack } = await import("./app-runner-vpc");
+        const express = stackConfig({ appRunnerVpcPlatform: "ecs-express" });
+        outputs = appRunnerVpcStack(express, createNetwork(express));
+        await promiseOf(outputs.url);
+        await settle();
+    });
+
+    it("should host catalogue-api on an Express service and no App Runner resource", () => {
+        expect(mocks.byType("aws:ecs/expressGatewayService:ExpressGatewayService")).toHaveLength(1);
+        expect(mocks.resources.filter((r) => r.type.startsWith("aws:apprunner/"))).toEqual([]);
+    });
+
+    it("should keep the image and the database exactly as on App Runner", () => {
+        expect(mocks.one("docker:index/image:Image").inputs).toEqual(imageBefore);
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toEqual(clusterBefore);
+    });
+
+    it("should let only the Express service's security group reach the proxy", () => {
+        const serviceSg = mocks.one("aws:ec2/securityGroup:SecurityGroup", /^catalogue-api/).state.id;
+        const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "catalogue-db-proxy-sg").state.id;
+        const intoProxy = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === proxySg);
+        expect(intoProxy.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).toEqual([[serviceSg, 3306]]);
+    });
+
+    it("should still output an https URL", async () => {
         expect(await promiseOf(outputs.url)).toMatch(/^https:\/\//);
     });
 });

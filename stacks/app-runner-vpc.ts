@@ -1,29 +1,14 @@
 /**
- * Pattern 27: catalogue-api on App Runner, egress through a VPC connector to an RDS Proxy in front of
- * Aurora Serverless v2 MySQL. The app gets the proxy endpoint as plain env and the RDS-managed secret
+ * Pattern 27: catalogue-api on App Runner (or ECS Express Mode, `appRunnerVpcPlatform`), egress
+ * through a VPC connector to an RDS Proxy in front of Aurora Serverless v2 MySQL. The app gets the proxy endpoint as plain env and the RDS-managed secret
  * as an env *secret* (resolved by App Runner at start; the instance role may read that secret only).
  */
-import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { AuroraWithProxy } from "../components/aurora-with-proxy";
-import { ContainerImage } from "../components/container-image";
-import { VpcConnectedAppRunner } from "../components/vpc-connected-app-runner";
+import { createWebService } from "../components/web-service-platform";
 import type { StackConfig } from "./config";
+import { appImage } from "./images";
 import type { Network } from "./network";
-
-export const REPO_ROOT = path.resolve(__dirname, "..");
-
-/** Image of one app in the monorepo: the app, the shared kit and the lockfile define its content. */
-export function appImage(app: string, config: StackConfig): ContainerImage {
-    return new ContainerImage(app, {
-        context: REPO_ROOT,
-        dockerfile: `apps/${app}/Dockerfile`,
-        contentPaths: [`apps/${app}`, "packages/service-kit", "package-lock.json"],
-        retainCount: config.imageRetainCount,
-        forceDelete: config.environment === "dev",
-        tags: { ...config.tags, app },
-    });
-}
 
 export interface AppRunnerVpcOutputs {
     readonly url: pulumi.Output<string>;
@@ -45,7 +30,7 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
         tags: config.tags,
     });
     const image = appImage("catalogue-api", config);
-    const service = new VpcConnectedAppRunner("catalogue-api", {
+    const service = createWebService(config.appRunnerVpcPlatform, "catalogue-api", {
         serviceName: `catalogue-api-${config.environment}`,
         imageUri: image.imageUri,
         cpu: config.catalogueCpu,
@@ -62,11 +47,14 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
             NODE_ENV: "production",
         },
         environmentSecrets: { DB_SECRET: db.secretArn },
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
-        egress: [{ port: 3306, securityGroupId: db.proxySecurityGroupId, description: "catalogue-api to RDS Proxy" }],
+        vpc: {
+            vpcId: network.vpcId,
+            subnetIds: network.privateSubnetIds,
+            egress: [{ port: 3306, securityGroupId: db.proxySecurityGroupId, description: "catalogue-api to RDS Proxy" }],
+        },
         tags: config.tags,
     });
-    db.allowClient("catalogue-api", service.securityGroupId);
+    // Set whenever `vpc` is given, on either platform.
+    db.allowClient("catalogue-api", service.securityGroupId!);
     return { url: service.url, databaseProxyEndpoint: db.host, databaseSecretArn: db.secretArn };
 }

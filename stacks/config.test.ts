@@ -3,19 +3,12 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { resolveStackConfig } from "../scripts/lib/stack-config";
 import { CONFIG_KEYS, parseConfig } from "./config";
+import { rawStackConfig } from "./testing";
 
 const PREFIX = "serverless-containers:";
 
-/** The dev stack's config as the CLI would hand it to the program, without the namespace. */
-function devRaw(): Record<string, string> {
-    const { values } = resolveStackConfig("dev");
-    return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
-}
-
-function rawFor(stack: string): Record<string, string> {
-    const { values } = resolveStackConfig(stack);
-    return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]));
-}
+const devRaw = () => rawStackConfig("dev");
+const rawFor = rawStackConfig;
 
 function errorFor(overrides: Record<string, string | undefined>): string {
     try {

@@ -6,13 +6,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
 import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
 
 export const PROJECT = "serverless-containers";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
-export const PLATFORMS = ["app-runner", "ecs-express"] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/** Hosting platforms of the App Runner stacks (one list, owned by the component that switches). */
+export const PLATFORMS = WEB_SERVICE_PLATFORMS;
+export type Platform = WebServicePlatform;
 
 const q = (key: string) => `\`${PROJECT}:${key}\``;
 const shown = (v: unknown) => JSON.stringify(v);

@@ -8,14 +8,13 @@
  * Resource names carry an `eks-` prefix so this program composes with the App Runner one (which also
  * deploys products-api and a products table) in the same stack.
  */
-import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { ContainerImage } from "../components/container-image";
 import { DynamoTable } from "../components/dynamodb-table";
 import { EksFargateCluster } from "../components/eks-fargate-cluster";
 import { EksFargateService } from "../components/eks-fargate-service";
 import type { StackConfig } from "./config";
+import { appImage } from "./images";
 import type { Network } from "./network";
 
 /** Namespace (and Deployment/Service name) of products-api on the cluster. */
@@ -42,15 +41,7 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         publicAccessCidrs: config.eksEndpointPublicAccess && config.eksPublicAccessCidrs.length > 0 ? config.eksPublicAccessCidrs : undefined,
         tags,
     });
-    const image = new ContainerImage("eks-products-api", {
-        context: path.resolve(__dirname, ".."),
-        dockerfile: "apps/products-api/Dockerfile",
-        // The app, the shared service kit it builds against, and the lockfile define the image.
-        contentPaths: ["apps/products-api", "packages/service-kit", "package-lock.json"],
-        retainCount: config.imageRetainCount,
-        forceDelete: config.environment === "dev",
-        tags: { ...tags, app: "products-api" },
-    });
+    const image = appImage("products-api", config, "eks-products-api");
     const table = new DynamoTable("eks-products", { deletionProtection: config.environment === "prod", tags });
     const service = new EksFargateService("eks-products-api", {
         cluster,

@@ -1,0 +1,213 @@
+import type * as ExpressModule from "./ecs-express-service";
+import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
+
+const mocks = setupMocks();
+let m: typeof ExpressModule;
+
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products@sha256:${"a".repeat(64)}`;
+const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/products";
+
+beforeAll(async () => {
+    m = await import("./ecs-express-service");
+});
+beforeEach(() => mocks.reset());
+
+const trustOf = (name: string) => JSON.parse(mocks.one("aws:iam/role:Role", name).inputs.assumeRolePolicy).Statement[0].Principal.Service;
+
+describe("expressCpuMemory", () => {
+    it("should convert App Runner notation to CPU units and MiB when the pair is the seed's", () => {
+        expect(m.expressCpuMemory("0.25 vCPU", "0.5 GB")).toEqual({ cpu: "256", memory: "512" });
+        expect(m.expressCpuMemory("1 vCPU", "3 GB")).toEqual({ cpu: "1024", memory: "3072" });
+        expect(m.expressCpuMemory("4 vCPU", "8 GB")).toEqual({ cpu: "4096", memory: "8192" });
+    });
+
+    it("should refuse naming the memory and Express's ceiling when App Runner's 12 GB is asked", () => {
+        expect(m.expressCpuMemory("4 vCPU", "12 GB")).toEqual({
+            problem: '`memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+        });
+    });
+
+    it("should refuse naming both properties when the pair is not a Fargate pair", () => {
+        expect(m.expressCpuMemory("0.25 vCPU", "4 GB")).toEqual({
+            problem: "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps. (`cpu` \"0.25 vCPU\" = 256 units, `memory` \"4 GB\" = 4096 MiB.)",
+        });
+    });
+
+    it("should refuse an unknown vCPU value when it is not App Runner notation", () => {
+        expect(m.expressCpuMemory("256", "0.5 GB")).toEqual({ problem: '`cpu` must be one of 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU, 4 vCPU (got "256").' });
+    });
+});
+
+describe("EcsExpressService", () => {
+    const build = (extra: Partial<ExpressModule.EcsExpressServiceArgs> = {}) =>
+        new m.EcsExpressService("products", {
+            imageUri: IMAGE,
+            environment: { TABLE_NAME: "products", RUNTIME: "ecs-express" },
+            policyStatements: [{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: TABLE_ARN }],
+            tags: { project: "serverless-containers" },
+            ...extra,
+        });
+
+    it("should create execution, infrastructure and task roles with their trust principals when built", async () => {
+        build();
+        await settle();
+        expect(trustOf("products-execution-role")).toBe("ecs-tasks.amazonaws.com");
+        expect(trustOf("products-infrastructure-role")).toBe("ecs.amazonaws.com");
+        expect(trustOf("products-task-role")).toBe("ecs-tasks.amazonaws.com");
+        expect(mocks.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "products-infrastructure-managed").inputs.policyArn).toBe(
+            "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices",
+        );
+        expect(mocks.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "products-execution-managed").inputs.policyArn).toBe(
+            "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        );
+    });
+
+    it("should give the task role only the caller's statements when built", async () => {
+        build();
+        await settle();
+        const policies = mocks.byType("aws:iam/rolePolicy:RolePolicy");
+        expect(policies.map((p) => p.name)).toEqual(["products-task-policy"]);
+        expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: TABLE_ARN }]);
+    });
+
+    it("should let the execution role read exactly the injected secret ARNs when environmentSecrets is set", async () => {
+        build({ environmentSecrets: { DB_SECRET: SECRET } });
+        await settle();
+        const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy", "products-execution-secrets").inputs.policy);
+        expect(policy.Statement).toEqual([{ Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] }]);
+        const container = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer;
+        expect(container.secrets).toEqual([{ name: "DB_SECRET", valueFrom: SECRET }]);
+        expect(JSON.stringify(container.environments)).not.toContain(SECRET);
+    });
+
+    it("should let the execution role read an SSM parameter with ssm:GetParameters when a secret is a parameter ARN", async () => {
+        const parameter = "arn:aws:ssm:us-east-1:123456789012:parameter/products/api-key";
+        build({ environmentSecrets: { DB_SECRET: SECRET, API_KEY: parameter } });
+        await settle();
+        const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy", "products-execution-secrets").inputs.policy);
+        expect(policy.Statement).toEqual([
+            { Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
+            { Sid: "ReadInjectedParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [parameter] },
+        ]);
+    });
+
+    it("should map the seed's settings onto Express when defaults are used", async () => {
+        build();
+        await settle();
+        const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
+        expect(service.cpu).toBe("256");
+        expect(service.memory).toBe("512");
+        expect(service.healthCheckPath).toBe("/health");
+        expect(service.primaryContainer.containerPort).toBe(8080);
+        expect(service.primaryContainer.image).toBe(IMAGE);
+        expect(service.primaryContainer.environments).toEqual([
+            { name: "PORT", value: "8080" },
+            { name: "TABLE_NAME", value: "products" },
+            { name: "RUNTIME", value: "ecs-express" },
+        ]);
+        expect(service.scalingTargets).toEqual([{ minTaskCount: 1, maxTaskCount: 5, autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60 }]);
+        expect(service.networkConfigurations).toBeUndefined();
+    });
+
+    it("should make the service depend on every role policy when built", async () => {
+        build({ environmentSecrets: { DB_SECRET: SECRET } });
+        await settle();
+        const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
+        for (const attachment of ["products-execution-managed", "products-infrastructure-managed"]) {
+            expect(mocks.dependsOn(service, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", attachment)).toBe(true);
+        }
+        for (const policy of ["products-execution-secrets", "products-task-policy"]) {
+            expect(mocks.dependsOn(service, "aws:iam/rolePolicy:RolePolicy", policy)).toBe(true);
+        }
+    });
+
+    it("should output an https URL and the service ARN when the service is created", async () => {
+        const svc = build();
+        await settle();
+        expect(await promiseOf(svc.url)).toMatch(/^https:\/\/[a-z0-9-]+\.ecs\.us-east-1\.on\.aws$/);
+        expect(await promiseOf(svc.serviceArn)).toMatch(/^arn:aws:ecs:us-east-1:123456789012:service\//);
+        expect(svc.securityGroupId).toBeUndefined();
+    });
+
+    it("should log to its own log group with retention and run in its own cluster with insights when built", async () => {
+        build();
+        await settle();
+        expect(mocks.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).toBe(30);
+        expect(mocks.one("aws:ecs/cluster:Cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
+        const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
+        expect(service.cluster).toBe(mocks.one("aws:ecs/cluster:Cluster").state.name);
+        expect(service.primaryContainer.awsLogsConfigurations).toEqual([{ logGroup: mocks.one("aws:cloudwatch/logGroup:LogGroup").state.name, logStreamPrefix: "app" }]);
+    });
+
+    it("should run in the VPC with its own security group and no ingress rule when vpc is set", async () => {
+        const svc = build({
+            vpc: {
+                vpcId: "vpc-1",
+                subnetIds: ["subnet-a", "subnet-b"],
+                egress: [{ port: 5432, securityGroupId: "sg-proxy", description: "RDS Proxy" }],
+            },
+        });
+        await settle();
+        const sg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "products-sg");
+        expect(sg.inputs.vpcId).toBe("vpc-1");
+        expect(sg.inputs.ingress).toBeUndefined();
+        expect(mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toHaveLength(0);
+        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]);
+        expect(egress).toEqual([
+            [443, "0.0.0.0/0"],
+            [5432, "sg-proxy"],
+        ]);
+        const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
+        expect(service.networkConfigurations).toEqual([{ subnets: ["subnet-a", "subnet-b"], securityGroups: [sg.state.id] }]);
+        expect(await promiseOf(svc.securityGroupId!)).toBe(sg.state.id);
+    });
+
+    it("should tag every taggable child when tags are given", async () => {
+        build({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } });
+        await settle();
+        const taggable = ["aws:iam/role:Role", "aws:ecs/cluster:Cluster", "aws:cloudwatch/logGroup:LogGroup", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/expressGatewayService:ExpressGatewayService"];
+        for (const type of taggable) {
+            for (const r of mocks.byType(type)) expect([r.name, r.inputs.tags]).toEqual([r.name, { project: "serverless-containers" }]);
+        }
+    });
+
+    it("should throw naming memory when App Runner's 10 GB cannot run on Express", async () => {
+        expect(await errorOf(() => build({ cpu: "4 vCPU", memory: "10 GB" }))).toBe(
+            'EcsExpressService "products": `memory` "10 GB" (10240 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+        );
+        expect(mocks.resources.filter((r) => r.custom)).toHaveLength(0);
+    });
+
+    it("should throw naming scaling.metric when the metric is not one Express knows", async () => {
+        expect(await errorOf(() => build({ scaling: { metric: "CONCURRENCY" as ExpressModule.ExpressScalingMetric, targetValue: 100 } }))).toBe(
+            'EcsExpressService "products": `scaling.metric` must be one of AVERAGE_CPU, AVERAGE_MEMORY, REQUEST_COUNT_PER_TARGET (got "CONCURRENCY").',
+        );
+    });
+
+    it("should throw naming scaling.targetValue when a percentage target is above 100", async () => {
+        expect(await errorOf(() => build({ scaling: { metric: "AVERAGE_CPU", targetValue: 150 } }))).toBe(
+            'EcsExpressService "products": `scaling.targetValue` must be an integer between 1 and 100 (got 150).',
+        );
+    });
+
+    it("should throw naming minSize and maxSize when min is above max", async () => {
+        expect(await errorOf(() => build({ minSize: 6, maxSize: 5 }))).toBe('EcsExpressService "products": `minSize` (6) must not be greater than `maxSize` (5).');
+    });
+
+    it("should throw naming the statement when a caller passes a wildcard action", async () => {
+        expect(await errorOf(() => build({ policyStatements: [{ Effect: "Allow", Action: "dynamodb:*", Resource: TABLE_ARN }] }))).toBe(
+            'EcsExpressService "products": `policyStatements[0].Action` must list specific actions, not a wildcard (got "dynamodb:*").',
+        );
+    });
+
+    it("should throw naming logRetentionDays when the value is not a CloudWatch retention", async () => {
+        expect(await errorOf(() => build({ logRetentionDays: 10 }))).toContain("`logRetentionDays` must be one of CloudWatch's values 1, 3, 5, 7, 14, 30");
+    });
+
+    it("should throw naming vpc.subnetIds when fewer than two subnets are listed", async () => {
+        expect(await errorOf(() => build({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a"] } }))).toBe(
+            'EcsExpressService "products": `vpc.subnetIds` must list at least 2 subnets (Express requires two; got 1).',
+        );
+    });
+});

@@ -1,0 +1,316 @@
+/**
+ * The WebServiceArgs contract on Amazon ECS Express Mode (`aws.ecs.ExpressGatewayService`), the AWS
+ * successor to App Runner for accounts that cannot use App Runner (closed to new customers on
+ * 2026-04-30). Express provisions the ALB, HTTPS endpoint, target group, scaling policy and service
+ * itself; we give it three roles, a cluster, a log group with retention and, optionally, our own task
+ * security group in a VPC.
+ *
+ * What does not map one-to-one (App Runner → Express) is converted or refused here, never silently
+ * changed: CPU/memory notation, and the scaling signal (App Runner scales on concurrent requests per
+ * instance; Express target-tracks a metric — see `scaling`).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { injectedSecretsPolicy, policyDocument, rejectWildcardActions, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
+import { egressRule, requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type EgressRule, type WebServiceArgs } from "./web-service";
+
+// ---- allowed values (one place) ------------------------------------------------------------------
+
+/** Express Mode accepts CPU 256-4096 (powers of two) and memory 512-8192 MiB, within Fargate's pairs. */
+export const EXPRESS_MAX_CPU = 4096;
+export const EXPRESS_MAX_MEMORY_MIB = 8192;
+
+/** App Runner vCPU notation → CPU units. */
+export const APP_RUNNER_CPU_UNITS: Readonly<Record<string, number>> = {
+    "0.25 vCPU": 256,
+    "0.5 vCPU": 512,
+    "1 vCPU": 1024,
+    "2 vCPU": 2048,
+    "4 vCPU": 4096,
+};
+
+export const EXPRESS_SCALING_METRICS = ["AVERAGE_CPU", "AVERAGE_MEMORY", "REQUEST_COUNT_PER_TARGET"] as const;
+export type ExpressScalingMetric = (typeof EXPRESS_SCALING_METRICS)[number];
+
+const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+/** Verified in the AWS managed policy reference (AmazonECSInfrastructureRoleforExpressGatewayServices, v6). */
+const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+
+/**
+ * App Runner notation ("0.25 vCPU", "0.5 GB") → Express units ("256", "512"), or the reason it cannot
+ * be mapped. Memory is converted exactly (GB × 1024), then checked against Express's ceiling.
+ */
+export function expressCpuMemory(cpu: string, memory: string): { cpu: string; memory: string } | { problem: string } {
+    const cpuUnits = APP_RUNNER_CPU_UNITS[cpu];
+    if (cpuUnits === undefined) {
+        return { problem: `\`cpu\` must be one of ${Object.keys(APP_RUNNER_CPU_UNITS).join(", ")} (got "${cpu}").` };
+    }
+    const gb = /^(\d+(?:\.\d+)?) GB$/.exec(memory);
+    if (!gb) return { problem: `\`memory\` must be App Runner notation such as "0.5 GB" or "2 GB" (got "${memory}").` };
+    const mib = Math.round(Number(gb[1]) * 1024);
+    if (mib > EXPRESS_MAX_MEMORY_MIB) {
+        return {
+            problem: `\`memory\` "${memory}" (${mib} MiB) cannot run on ECS Express Mode, which allows at most ${EXPRESS_MAX_MEMORY_MIB} MiB; use "8 GB" or less, or App Runner.`,
+        };
+    }
+    const pair = fargateCpuMemory("cpu", cpuUnits, "memory", mib);
+    if (pair) return { problem: `${pair} (\`cpu\` "${cpu}" = ${cpuUnits} units, \`memory\` "${memory}" = ${mib} MiB.)` };
+    return { cpu: String(cpuUnits), memory: String(mib) };
+}
+
+// ---- args ------------------------------------------------------------------------------------------
+
+export interface ExpressScaling {
+    /** Metric Express target-tracks. */
+    readonly metric: ExpressScalingMetric;
+    /** Target value: percent for AVERAGE_CPU / AVERAGE_MEMORY (1-100), requests per target per minute for REQUEST_COUNT_PER_TARGET. */
+    readonly targetValue: number;
+}
+
+export interface EcsExpressServiceArgs extends WebServiceArgs {
+    /**
+     * Run tasks in these subnets with a security group of this component (output `securityGroupId`),
+     * so VPC resources can allow that group. Express needs at least two subnets.
+     * @default Express's default: the default VPC's subnets and security group
+     */
+    readonly vpc?: {
+        readonly vpcId: pulumi.Input<string>;
+        readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+        /** Extra egress (e.g. to an RDS Proxy SG); 443 to the internet is always allowed for image pulls, logs and secrets. */
+        readonly egress?: EgressRule[];
+    };
+    /**
+     * Scaling signal. App Runner's `maxConcurrency` has no Express equivalent (Express scales on a
+     * CloudWatch metric through target tracking); it is validated for the shared contract and ignored.
+     * @default { metric: "AVERAGE_CPU", targetValue: 60 } (Express's own default)
+     */
+    readonly scaling?: ExpressScaling;
+    /** Express service name (changing it replaces the service). @default generated from the component name */
+    readonly serviceName?: string;
+    /** CloudWatch log retention in days. @default 30 */
+    readonly logRetentionDays?: number;
+}
+
+const subnetCountProblem = (count: number) => `\`vpc.subnetIds\` must list at least 2 subnets (Express requires two; got ${count}).`;
+
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
+
+/** All problems with the args, before any child exists. */
+export function ecsExpressProblems(args: EcsExpressServiceArgs): { problems: (string | undefined)[]; sizes?: { cpu: string; memory: string } } {
+    const sizes = expressCpuMemory(args.cpu ?? WEB_SERVICE_DEFAULTS.cpu, args.memory ?? WEB_SERVICE_DEFAULTS.memory);
+    const scaling = args.scaling ?? { metric: "AVERAGE_CPU", targetValue: 60 };
+    const percent = scaling.metric !== "REQUEST_COUNT_PER_TARGET";
+    const retention = args.logRetentionDays ?? 30;
+    const problems: (string | undefined)[] = [
+        "problem" in sizes ? sizes.problem : undefined,
+        // Same limits as App Runner, so a config valid on one platform is valid on the other.
+        ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
+        (EXPRESS_SCALING_METRICS as readonly string[]).includes(scaling.metric)
+            ? intRange("scaling.targetValue", scaling.targetValue, 1, percent ? 100 : 1_000_000)
+            : `\`scaling.metric\` must be one of ${EXPRESS_SCALING_METRICS.join(", ")} (got "${scaling.metric}").`,
+        args.serviceName !== undefined && !SERVICE_NAME.test(args.serviceName)
+            ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 255) (got "${args.serviceName}").`
+            : undefined,
+        LOG_RETENTION_DAYS.includes(retention) ? undefined : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
+    ];
+    return { problems, sizes: "problem" in sizes ? undefined : sizes };
+}
+
+// ---- component -------------------------------------------------------------------------------------
+
+export class EcsExpressService extends pulumi.ComponentResource {
+    /** https URL of the Express endpoint. */
+    public readonly url: pulumi.Output<string>;
+    public readonly serviceArn: pulumi.Output<string>;
+    /** Task role (the app's identity): the caller's statements only. */
+    public readonly taskRoleArn: pulumi.Output<string>;
+    /** The tasks' security group, when `vpc` is set: allow it on whatever the app must reach. */
+    public readonly securityGroupId?: pulumi.Output<string>;
+    private readonly componentName: string;
+    private readonly tags?: Record<string, string>;
+
+    constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("serverless-containers:ecs:EcsExpressService", name, {}, opts);
+        this.componentName = name;
+        this.tags = args.tags;
+        rejectWildcardActions("EcsExpressService", name, "policyStatements", args.policyStatements ?? []);
+        const { problems, sizes } = ecsExpressProblems(args);
+        throwIfAny("EcsExpressService", name, [...problems, ...this.vpcProblems(args)]);
+        const { cpu, memory } = sizes!;
+
+        const roles = this.createRoles(name, args);
+        const cluster = this.createCluster(name, args);
+        const logGroup = this.createLogGroup(name, args);
+        const network = args.vpc ? this.createNetwork(name, args.vpc, args) : undefined;
+        const service = this.createService(name, args, cpu, memory, roles, cluster, logGroup, network);
+
+        this.url = service.ingressPaths.apply((paths) => {
+            const endpoint = paths?.[0]?.endpoint;
+            if (!endpoint) return endpoint as unknown as string; // unknown during preview
+            return endpoint.startsWith("https://") ? endpoint : `https://${endpoint}`;
+        });
+        this.serviceArn = service.serviceArn;
+        this.taskRoleArn = roles.task.arn;
+        this.securityGroupId = network?.securityGroup.id;
+        this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn, securityGroupId: this.securityGroupId });
+    }
+
+    /** Allow the tasks to open connections to `port` on a security group (same as VpcConnectedAppRunner). */
+    allowEgressTo(ruleName: string, port: number, securityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupEgressRule {
+        if (!this.securityGroupId) {
+            throw new Error(`EcsExpressService "${this.componentName}": \`allowEgressTo\` needs \`vpc\` to be set (the service has no security group of its own).`);
+        }
+        return this.addEgress(`${this.componentName}-${ruleName}`, this.securityGroupId, { port, securityGroupId, description });
+    }
+
+    private vpcProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
+        const subnets = args.vpc?.subnetIds;
+        // A literal list is checked now; an output list is checked once known (createNetwork).
+        const tooFew = Array.isArray(subnets) && subnets.length < 2 ? subnetCountProblem(subnets.length) : undefined;
+        return [tooFew, ...(args.vpc?.egress ?? []).flatMap((rule, i) => [
+            intRange(`vpc.egress[${i}].port`, rule.port, 1, 65535),
+            (rule.securityGroupId === undefined) === (rule.cidrIpv4 === undefined) ? `\`vpc.egress[${i}]\` must set exactly one of securityGroupId or cidrIpv4.` : undefined,
+        ])];
+    }
+
+    /**
+     * Three roles, as Express separates them: execution (ECS agent: pull, logs, read the injected
+     * secrets), infrastructure (ECS control plane: ALB, target groups, certificates, scaling), task (the
+     * app: the caller's statements and nothing else).
+     */
+    private createRoles(name: string, args: EcsExpressServiceArgs) {
+        const execution = new aws.iam.Role(
+            `${name}-execution-role`,
+            { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `ECS agent role (pull, logs, secrets) of Express service ${name}`, tags: args.tags },
+            { parent: this },
+        );
+        const attachments: pulumi.Resource[] = [
+            new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: execution.name, policyArn: EXECUTION_POLICY }, { parent: this }),
+        ];
+        const secretArns = Object.values(args.environmentSecrets ?? {});
+        if (secretArns.length > 0) {
+            attachments.push(
+                new aws.iam.RolePolicy(
+                    `${name}-execution-secrets`,
+                    {
+                        role: execution.name,
+                        // Exactly the ARNs injected as env secrets; the agent fetches them at task start.
+                        policy: injectedSecretsPolicy(secretArns),
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+
+        const infrastructure = new aws.iam.Role(
+            `${name}-infrastructure-role`,
+            { assumeRolePolicy: serviceTrustPolicy("ecs.amazonaws.com"), description: `ECS infrastructure role (ALB, certificates, scaling) of Express service ${name}`, tags: args.tags },
+            { parent: this },
+        );
+        attachments.push(
+            new aws.iam.RolePolicyAttachment(`${name}-infrastructure-managed`, { role: infrastructure.name, policyArn: EXPRESS_INFRASTRUCTURE_POLICY }, { parent: this }),
+        );
+
+        const task = new aws.iam.Role(
+            `${name}-task-role`,
+            { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `Runtime role of Express service ${name}`, tags: args.tags },
+            { parent: this },
+        );
+        const statements: PolicyStatement[] = args.policyStatements ?? [];
+        if (statements.length > 0) {
+            attachments.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(statements) }, { parent: this }));
+        }
+        return { execution, infrastructure, task, attachments };
+    }
+
+    /** Our own cluster (container insights on), rather than Express creating and leaving an unmanaged `default`. */
+    private createCluster(name: string, args: EcsExpressServiceArgs): aws.ecs.Cluster {
+        return new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: "enabled" }], tags: args.tags }, { parent: this });
+    }
+
+    private createLogGroup(name: string, args: EcsExpressServiceArgs): aws.cloudwatch.LogGroup {
+        return new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 30, tags: args.tags }, { parent: this });
+    }
+
+    /**
+     * Task security group with no inline rules (the provider then removes AWS's allow-all egress): 443
+     * out for ECR, CloudWatch Logs and Secrets Manager through NAT, plus named destinations. Ingress from
+     * the Express-managed load balancer is added by Express through the infrastructure role.
+     */
+    private createNetwork(name: string, vpc: NonNullable<EcsExpressServiceArgs["vpc"]>, args: EcsExpressServiceArgs) {
+        const subnetIds = pulumi.output(vpc.subnetIds).apply((ids) => {
+            if (ids.length < 2) {
+                throw new Error(`EcsExpressService "${name}": ${subnetCountProblem(ids.length)}`);
+            }
+            return ids;
+        });
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            { vpcId: vpc.vpcId, description: `Tasks of Express service ${name}: egress only to named destinations`, tags: args.tags },
+            { parent: this },
+        );
+        this.addEgress(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, CloudWatch Logs, Secrets Manager (through NAT)" });
+        (vpc.egress ?? []).forEach((rule, i) => this.addEgress(`${name}-egress-${i}`, securityGroup.id, rule));
+        return { securityGroup, subnetIds };
+    }
+
+    private addEgress(resourceName: string, securityGroupId: pulumi.Input<string>, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
+        return egressRule(resourceName, securityGroupId, rule, this.tags, this);
+    }
+
+    private createService(
+        name: string,
+        args: EcsExpressServiceArgs,
+        cpu: string,
+        memory: string,
+        roles: ReturnType<EcsExpressService["createRoles"]>,
+        cluster: aws.ecs.Cluster,
+        logGroup: aws.cloudwatch.LogGroup,
+        network: ReturnType<EcsExpressService["createNetwork"]> | undefined,
+    ): aws.ecs.ExpressGatewayService {
+        const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
+        const scaling = args.scaling ?? { metric: "AVERAGE_CPU", targetValue: 60 };
+        return new aws.ecs.ExpressGatewayService(
+            `${name}-service`,
+            {
+                serviceName: args.serviceName,
+                cluster: cluster.name,
+                cpu,
+                memory,
+                executionRoleArn: roles.execution.arn,
+                infrastructureRoleArn: roles.infrastructure.arn,
+                taskRoleArn: roles.task.arn,
+                healthCheckPath: args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath,
+                primaryContainer: {
+                    image: requireDigest("EcsExpressService", name, args.imageUri),
+                    containerPort: port,
+                    // App Runner sets PORT for the container; ECS does not, so the contract sets it here.
+                    environments: Object.entries({ PORT: String(port), ...(args.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
+                    secrets: Object.entries(args.environmentSecrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
+                    awsLogsConfigurations: [{ logGroup: logGroup.name, logStreamPrefix: "app" }],
+                },
+                scalingTargets: [
+                    {
+                        minTaskCount: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
+                        maxTaskCount: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
+                        autoScalingMetric: scaling.metric,
+                        autoScalingTargetValue: scaling.targetValue,
+                    },
+                ],
+                networkConfigurations: network ? [{ subnets: network.subnetIds, securityGroups: [network.securityGroup.id] }] : undefined,
+                // `pulumi up` reports a failed rollout instead of succeeding while tasks crash-loop.
+                waitForSteadyState: true,
+                tags: args.tags,
+            },
+            {
+                parent: this,
+                // Provider docs: without this, a destroy can remove the policies first and leave the
+                // service stuck in DRAINING; on create, the roles must hold their policies before ECS uses them.
+                dependsOn: roles.attachments,
+            },
+        );
+    }
+}

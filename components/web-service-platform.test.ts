@@ -1,0 +1,98 @@
+import type * as PlatformModule from "./web-service-platform";
+import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
+
+const mocks = setupMocks();
+let m: typeof PlatformModule;
+
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${"c".repeat(64)}`;
+const ENV = { TABLE_NAME: "products", RUNTIME: "test" };
+
+beforeAll(async () => {
+    m = await import("./web-service-platform");
+});
+beforeEach(() => mocks.reset());
+
+const args = (extra: Partial<PlatformModule.CreateWebServiceArgs> = {}): PlatformModule.CreateWebServiceArgs => ({ imageUri: IMAGE, environment: ENV, ...extra });
+const trusts = () => mocks.byType("aws:iam/role:Role").map((r) => JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service).sort();
+const ownTypes = () => mocks.resources.filter((r) => r.type.startsWith("serverless-containers:")).map((r) => r.type);
+
+describe("createWebService", () => {
+    it("should create an AppRunnerService with App Runner's role principals when the platform is app-runner", async () => {
+        const web = m.createWebService("app-runner", "web-api", args());
+        await settle();
+        expect(ownTypes()).toEqual(["serverless-containers:apprunner:AppRunnerService"]);
+        expect(trusts()).toEqual(["build.apprunner.amazonaws.com", "tasks.apprunner.amazonaws.com"]);
+        expect(web.securityGroupId).toBeUndefined();
+        expect(await promiseOf(web.url)).toMatch(/^https:\/\/.+\.awsapprunner\.com$/);
+    });
+
+    it("should create a VpcConnectedAppRunner with its security group when the platform is app-runner and vpc is set", async () => {
+        const web = m.createWebService("app-runner", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+        await settle();
+        expect(ownTypes()).toEqual(["serverless-containers:apprunner:VpcConnectedAppRunner", "serverless-containers:apprunner:AppRunnerService"]);
+        expect(await promiseOf(web.securityGroupId!)).toBe(mocks.one("aws:ec2/securityGroup:SecurityGroup").state.id);
+        expect(mocks.byType("aws:apprunner/vpcConnector:VpcConnector")).toHaveLength(1);
+    });
+
+    it("should create an EcsExpressService with ECS's role principals when the platform is ecs-express", async () => {
+        const web = m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+        await settle();
+        expect(ownTypes()).toEqual(["serverless-containers:ecs:EcsExpressService"]);
+        expect(trusts()).toEqual(["ecs-tasks.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com"]);
+        expect(mocks.byType("aws:apprunner/service:Service")).toHaveLength(0);
+        expect(await promiseOf(web.url)).toMatch(/^https:\/\/.+\.on\.aws$/);
+        expect(await promiseOf(web.securityGroupId!)).toBe(mocks.one("aws:ec2/securityGroup:SecurityGroup").state.id);
+    });
+
+    it("should give the app the same environment and secrets when either platform is chosen", async () => {
+        const secrets = { DB_SECRET: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" };
+        m.createWebService("app-runner", "web-api", args({ environmentSecrets: secrets }));
+        await settle();
+        const image = mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository;
+        const appRunner = { env: image.imageConfiguration.runtimeEnvironmentVariables, secrets: image.imageConfiguration.runtimeEnvironmentSecrets, port: image.imageConfiguration.port };
+        mocks.reset();
+        m.createWebService("ecs-express", "web-api", args({ environmentSecrets: secrets }));
+        await settle();
+        const container = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer;
+        const env = Object.fromEntries(container.environments.map((e: { name: string; value: string }) => [e.name, e.value]));
+        // App Runner sets PORT itself from the configured port; Express gets it explicitly.
+        expect(env).toEqual({ ...appRunner.env, PORT: appRunner.port });
+        expect(Object.fromEntries(container.secrets.map((s: { name: string; valueFrom: string }) => [s.name, s.valueFrom]))).toEqual(appRunner.secrets);
+    });
+
+    it("should pass the Express scaling metric through when expressScaling is set", async () => {
+        m.createWebService("ecs-express", "web-api", args({ expressScaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 1000 } }));
+        await settle();
+        expect(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.scalingTargets[0]).toMatchObject({
+            autoScalingMetric: "REQUEST_COUNT_PER_TARGET",
+            autoScalingTargetValue: 1000,
+        });
+    });
+
+    it("should add an egress rule on the service's group when allowEgressTo is called with a vpc", async () => {
+        for (const platform of m.WEB_SERVICE_PLATFORMS) {
+            mocks.reset();
+            const web = m.createWebService(platform, "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+            web.allowEgressTo("to-db", 5432, "sg-db", "web to database");
+            await settle();
+            const rule = mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-api-to-db");
+            expect([platform, rule.inputs.referencedSecurityGroupId, rule.inputs.fromPort]).toEqual([platform, "sg-db", 5432]);
+        }
+    });
+
+    it("should throw naming allowEgressTo when the service has no vpc", async () => {
+        const web = m.createWebService("app-runner", "web-api", args());
+        expect(await errorOf(() => web.allowEgressTo("to-db", 5432, "sg-db", "x"))).toBe(
+            'createWebService "web-api": `allowEgressTo` needs `vpc` to be set (the service has public egress only).',
+        );
+        await settle();
+    });
+
+    it("should throw naming platform when the value is not supported", async () => {
+        expect(await errorOf(() => m.createWebService("fargate" as PlatformModule.WebServicePlatform, "web-api", args()))).toBe(
+            'createWebService "web-api": `platform` must be one of app-runner | ecs-express (got "fargate").',
+        );
+        await settle();
+        expect(mocks.resources).toHaveLength(0);
+    });
+});

@@ -1,0 +1,79 @@
+/**
+ * One switch for every stack: the same WebServiceArgs run on App Runner (AppRunnerService, or
+ * VpcConnectedAppRunner when `vpc` is set) or on ECS Express Mode (EcsExpressService), chosen by one
+ * config value. Stacks call this instead of a component so that switching platform changes only the
+ * hosting resources — never the image, the data stores or the app's environment.
+ *
+ * App Runner is the default for existing App Runner accounts (it is what the user asked for); App
+ * Runner stopped accepting new customers on 2026-04-30, so new accounts set `ecs-express`.
+ */
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { AppRunnerService } from "./app-runner-service";
+import { EcsExpressService, type ExpressScaling } from "./ecs-express-service";
+import { VpcConnectedAppRunner, type EgressRule } from "./vpc-connected-app-runner";
+import type { WebServiceArgs } from "./web-service";
+
+export const WEB_SERVICE_PLATFORMS = ["app-runner", "ecs-express"] as const;
+export type WebServicePlatform = (typeof WEB_SERVICE_PLATFORMS)[number];
+
+export interface WebServiceVpc {
+    /** VPC the service's egress enters. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets (App Runner connector / Express tasks; Express needs at least two). */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Destinations the service must reach (e.g. an RDS Proxy's security group). @default none */
+    readonly egress?: EgressRule[];
+}
+
+export interface CreateWebServiceArgs extends WebServiceArgs {
+    /** Send egress into this VPC through a security group of the service's own (output `securityGroupId`). @default public egress only */
+    readonly vpc?: WebServiceVpc;
+    /** Service name on the platform (App Runner: 4-40 characters). @default the component name */
+    readonly serviceName?: string;
+    /** Express only: the scaling metric (App Runner scales on `maxConcurrency`). @default AVERAGE_CPU 60% */
+    readonly expressScaling?: ExpressScaling;
+}
+
+/** What a stack wires next, whatever the platform. */
+export interface WebService {
+    readonly platform: WebServicePlatform;
+    /** https URL. */
+    readonly url: pulumi.Output<string>;
+    readonly serviceArn: pulumi.Output<string>;
+    /** The service's own security group, when `vpc` is set: allow it on what the service reaches. */
+    readonly securityGroupId?: pulumi.Output<string>;
+    /** The component that was created (for `dependsOn` or tests). */
+    readonly resource: AppRunnerService | VpcConnectedAppRunner | EcsExpressService;
+    /** Allow egress to one more security group (only when `vpc` is set). */
+    allowEgressTo(ruleName: string, port: number, securityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupEgressRule;
+}
+
+/** Create the web service on `platform`; throws naming `platform` when it is not one we support. */
+export function createWebService(platform: WebServicePlatform, name: string, args: CreateWebServiceArgs, opts?: pulumi.ComponentResourceOptions): WebService {
+    if (!(WEB_SERVICE_PLATFORMS as readonly string[]).includes(platform)) {
+        throw new Error(`createWebService "${name}": \`platform\` must be one of ${WEB_SERVICE_PLATFORMS.join(" | ")} (got "${platform}").`);
+    }
+    const { vpc, expressScaling, ...common } = args;
+    if (platform === "ecs-express") {
+        const service = new EcsExpressService(name, { ...common, vpc, scaling: expressScaling }, opts);
+        return handle(platform, service, service.securityGroupId, (...a) => service.allowEgressTo(...a));
+    }
+    if (vpc) {
+        const service = new VpcConnectedAppRunner(name, { ...common, vpcId: vpc.vpcId, subnetIds: vpc.subnetIds, egress: vpc.egress }, opts);
+        return handle(platform, service, service.securityGroupId, (...a) => service.allowEgressTo(...a));
+    }
+    const service = new AppRunnerService(name, common, opts);
+    return handle(platform, service, undefined, () => {
+        throw new Error(`createWebService "${name}": \`allowEgressTo\` needs \`vpc\` to be set (the service has public egress only).`);
+    });
+}
+
+function handle(
+    platform: WebServicePlatform,
+    resource: WebService["resource"],
+    securityGroupId: pulumi.Output<string> | undefined,
+    allowEgressTo: WebService["allowEgressTo"],
+): WebService {
+    return { platform, url: resource.url, serviceArn: resource.serviceArn, securityGroupId, resource, allowEgressTo };
+}

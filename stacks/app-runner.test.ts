@@ -1,0 +1,186 @@
+import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
+import type * as StackModule from "./app-runner";
+import { stackConfig, untaggedResources } from "./testing";
+
+const mocks = setupMocks();
+let stack: typeof StackModule;
+
+beforeAll(async () => {
+    stack = await import("./app-runner");
+});
+beforeEach(() => mocks.reset());
+
+const configFor = (overrides: Record<string, string> = {}) => stackConfig(overrides);
+
+interface Run {
+    readonly resources: RecordedResource[];
+    readonly url: string;
+    readonly tableName: string;
+}
+
+/** Run the stack under fresh mocks with one platform and keep what was registered. */
+async function run(platform: "app-runner" | "ecs-express", overrides: Record<string, string> = {}): Promise<Run> {
+    mocks.reset();
+    const out = stack.appRunnerStack(configFor({ appRunnerPlatform: platform, ...overrides }));
+    await settle();
+    const [url, tableName] = [await promiseOf(out.url), await promiseOf(out.tableName)];
+    await settle();
+    return { resources: [...mocks.resources], url, tableName };
+}
+
+const one = (r: Run, type: string, name?: string) => {
+    const found = r.resources.filter((x) => x.type === type && (name === undefined || x.name === name));
+    if (found.length !== 1) throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
+    return found[0];
+};
+const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service;
+const HOSTING = /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|serverless-containers:(apprunner|ecs):)/;
+
+describe("appRunnerStack on app-runner (default)", () => {
+    let r: Run;
+    beforeAll(async () => {
+        r = await run("app-runner");
+    });
+
+    it("should use the seed's settings when dev config is used", () => {
+        const service = one(r, "aws:apprunner/service:Service").inputs;
+        expect(service.instanceConfiguration).toMatchObject({ cpu: "0.25 vCPU", memory: "0.5 GB" });
+        expect(service.sourceConfiguration.imageRepository.imageConfiguration.port).toBe("8080");
+        expect(service.healthCheckConfiguration).toMatchObject({ protocol: "HTTP", path: "/health" });
+        expect(one(r, "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion").inputs).toMatchObject({ minSize: 1, maxSize: 5, maxConcurrency: 100 });
+    });
+
+    it("should trust build.apprunner for the access role and tasks.apprunner for the instance role when on App Runner", () => {
+        const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role");
+        expect(roles.map((x) => [x.name, trust(x)]).sort()).toEqual([
+            ["products-api-access-role", "build.apprunner.amazonaws.com"],
+            ["products-api-instance-role", "tasks.apprunner.amazonaws.com"],
+        ]);
+        const service = one(r, "aws:apprunner/service:Service").inputs;
+        expect(service.instanceConfiguration.instanceRoleArn).toBe(one(r, "aws:iam/role:Role", "products-api-instance-role").state.arn);
+    });
+
+    it("should scope the instance role's DynamoDB policy to the one table ARN when built", () => {
+        const tableArn = one(r, "aws:dynamodb/table:Table").state.arn;
+        const policies = r.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy");
+        expect(policies.map((p) => p.name)).toEqual(["products-api-instance-policy"]);
+        expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([
+            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: tableArn },
+        ]);
+    });
+
+    it("should give the app TABLE_NAME, AWS_REGION and RUNTIME=app-runner when on App Runner", () => {
+        const env = one(r, "aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables;
+        expect(env).toEqual({ TABLE_NAME: r.tableName, AWS_REGION: "us-east-1", RUNTIME: "app-runner" });
+    });
+
+    it("should export the https App Runner URL and the table name when deployed", () => {
+        expect(r.url).toMatch(/^https:\/\/[a-z0-9]+\.us-east-1\.awsapprunner\.com$/);
+        expect(r.tableName).toBe(one(r, "aws:dynamodb/table:Table").state.name);
+    });
+
+    it("should tag every taggable resource with the stack tags when built", () => {
+        expect(r.resources.filter((x) => x.type.startsWith("aws:")).length).toBeGreaterThan(3);
+        expect(untaggedResources(r.resources, configFor().tags)).toEqual([]);
+    });
+});
+
+describe("appRunnerStack on ecs-express", () => {
+    let r: Run;
+    beforeAll(async () => {
+        r = await run("ecs-express");
+    });
+
+    it("should map the seed's settings onto Express when dev config is used", () => {
+        const service = one(r, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
+        expect(service).toMatchObject({ cpu: "256", memory: "512", healthCheckPath: "/health" });
+        expect(service.primaryContainer.containerPort).toBe(8080);
+        expect(service.scalingTargets).toEqual([{ minTaskCount: 1, maxTaskCount: 5, autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60 }]);
+    });
+
+    it("should trust ecs-tasks for execution and task roles and ecs for the infrastructure role when on Express", () => {
+        const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role");
+        expect(roles.map((x) => [x.name, trust(x)]).sort()).toEqual([
+            ["products-api-execution-role", "ecs-tasks.amazonaws.com"],
+            ["products-api-infrastructure-role", "ecs.amazonaws.com"],
+            ["products-api-task-role", "ecs-tasks.amazonaws.com"],
+        ]);
+    });
+
+    it("should scope the task role's DynamoDB policy to the one table ARN when built", () => {
+        const tableArn = one(r, "aws:dynamodb/table:Table").state.arn;
+        const policy = one(r, "aws:iam/rolePolicy:RolePolicy");
+        expect(policy.name).toBe("products-api-task-policy");
+        expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
+            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: tableArn },
+        ]);
+    });
+
+    it("should export an https Express URL when deployed", () => {
+        expect(r.url).toMatch(/^https:\/\/[a-z0-9-]+\.ecs\.us-east-1\.on\.aws$/);
+    });
+});
+
+describe("switching appRunnerPlatform", () => {
+    let appRunner: Run;
+    let express: Run;
+    beforeAll(async () => {
+        appRunner = await run("app-runner");
+        express = await run("ecs-express");
+    });
+
+    it("should keep the ECR repository, image and table inputs identical when the platform changes", () => {
+        for (const type of ["aws:ecr/repository:Repository", "aws:ecr/lifecyclePolicy:LifecyclePolicy", "docker:index/image:Image", "aws:dynamodb/table:Table"]) {
+            expect([type, one(express, type).name, one(express, type).inputs]).toEqual([type, one(appRunner, type).name, one(appRunner, type).inputs]);
+        }
+    });
+
+    it("should change only hosting resource types when the platform changes", () => {
+        const typesOf = (r: Run) => [...new Set(r.resources.map((x) => x.type))].sort();
+        const nonHosting = (r: Run) => typesOf(r).filter((t) => !HOSTING.test(t));
+        expect(nonHosting(express)).toEqual(nonHosting(appRunner));
+        expect(nonHosting(appRunner).length).toBeGreaterThanOrEqual(4);
+        const hosting = (r: Run) => typesOf(r).filter((t) => HOSTING.test(t) && !t.startsWith("aws:iam/"));
+        expect(hosting(appRunner)).toEqual([
+            "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion",
+            "aws:apprunner/service:Service",
+            "serverless-containers:apprunner:AppRunnerService",
+        ]);
+        expect(hosting(express)).toEqual([
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:ecs/cluster:Cluster",
+            "aws:ecs/expressGatewayService:ExpressGatewayService",
+            "serverless-containers:ecs:EcsExpressService",
+        ]);
+    });
+
+    it("should give the app the same environment except RUNTIME (and PORT, which App Runner sets itself) when the platform changes", () => {
+        const arEnv = one(appRunner, "aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables;
+        const exEnv = Object.fromEntries(
+            one(express, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer.environments.map((e: { name: string; value: string }) => [e.name, e.value]),
+        );
+        expect(exEnv).toEqual({ ...arEnv, RUNTIME: "ecs-express", PORT: "8080" });
+    });
+});
+
+describe("appRunnerStack bad config", () => {
+    it("should throw naming serverless-containers:appRunnerPlatform when it is fargate", async () => {
+        expect(await errorOf(() => configFor({ appRunnerPlatform: "fargate" }))).toBe(
+            'Invalid stack config for stack "dev":\n  - `serverless-containers:appRunnerPlatform` must be one of app-runner | ecs-express (got "fargate").',
+        );
+    });
+
+    it("should throw naming the memory when App Runner's 4 vCPU / 12 GB cannot run on Express", async () => {
+        const config = configFor({ appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" });
+        expect(await errorOf(() => stack.appRunnerStack(config))).toBe(
+            'EcsExpressService "products-api": `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+        );
+        await settle();
+    });
+
+    it("should throw naming serverless-containers:productsMaxConcurrency when it is above App Runner's 200", async () => {
+        expect(await errorOf(() => configFor({ productsMaxConcurrency: "500" }))).toBe(
+            'Invalid stack config for stack "dev":\n  - `serverless-containers:productsMaxConcurrency` must be an integer between 1 and 200 (got "500").',
+        );
+    });
+});

@@ -1,0 +1,49 @@
+/**
+ * Pattern 26: products-api as a zero-config public HTTPS service backed by DynamoDB — on App Runner
+ * (default, for accounts that have it) or on ECS Express Mode (`appRunnerPlatform: ecs-express`, for
+ * accounts created after App Runner closed to new customers on 2026-04-30). The platform flag changes
+ * only the hosting resources: the image, the table and the app's environment are the same.
+ *
+ * Seed settings (all from config, defaults in Pulumi.yaml): 0.25 vCPU / 0.5 GB, port 8080, 1-5
+ * instances at 100 concurrent requests, health check on /health. The running app may use this one
+ * table and nothing else.
+ */
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { DynamoTable } from "../components/dynamodb-table";
+import { createWebService } from "../components/web-service-platform";
+import { appImage } from "./images";
+import type { StackConfig } from "./config";
+
+export const PRODUCTS_PORT = 8080;
+export const PRODUCTS_HEALTH_PATH = "/health";
+
+export interface AppRunnerStackOutputs {
+    /** https URL of products-api. */
+    readonly url: pulumi.Output<string>;
+    readonly tableName: pulumi.Output<string>;
+}
+
+export function appRunnerStack(config: StackConfig): AppRunnerStackOutputs {
+    const image = appImage("products-api", config);
+    const table = new DynamoTable("products", { deletionProtection: config.environment === "prod", tags: config.tags });
+    const service = createWebService(config.appRunnerPlatform, "products-api", {
+        serviceName: `products-api-${config.environment}`,
+        imageUri: image.imageUri,
+        port: PRODUCTS_PORT,
+        cpu: config.productsCpu,
+        memory: config.productsMemory,
+        minSize: config.productsMinSize,
+        maxSize: config.productsMaxSize,
+        maxConcurrency: config.productsMaxConcurrency,
+        healthCheckPath: PRODUCTS_HEALTH_PATH,
+        environment: {
+            TABLE_NAME: table.tableName,
+            AWS_REGION: aws.getRegionOutput().region,
+            RUNTIME: config.appRunnerPlatform,
+        },
+        policyStatements: table.statements(),
+        tags: config.tags,
+    });
+    return { url: service.url, tableName: table.tableName };
+}

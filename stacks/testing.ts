@@ -1,0 +1,41 @@
+/**
+ * Helpers for stack-program tests: config exactly as the CLI would resolve it for a stack file (with
+ * per-test overrides), a stand-in network, and the tagging check every stack test makes.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { isTaggableAwsType, type RecordedResource } from "../components/testing/mocks";
+import { resolveStackConfig } from "../scripts/lib/stack-config";
+import { parseConfig, PROJECT, type StackConfig } from "./config";
+import type { Network } from "./network";
+
+/** A stack file's resolved config values, keyed without the project namespace. */
+export function rawStackConfig(stack = "dev"): Record<string, string> {
+    const prefix = `${PROJECT}:`;
+    return Object.fromEntries(
+        Object.entries(resolveStackConfig(stack).values)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
+}
+
+/** Parsed config for a stack file with some keys overridden (raw string values, as the CLI passes them). */
+export function stackConfig(overrides: Record<string, string> = {}, stack = "dev"): StackConfig {
+    return parseConfig({ ...rawStackConfig(stack), ...overrides }, stack);
+}
+
+/** A network whose ids look like the awsx mock's, for programs tested without the VPC component. */
+export function testNetwork(): Network {
+    return {
+        vpcId: pulumi.output("vpc-0abc"),
+        privateSubnetIds: pulumi.output(["subnet-priv0", "subnet-priv1"]),
+        publicSubnetIds: pulumi.output(["subnet-pub0", "subnet-pub1"]),
+    };
+}
+
+/** `type name` of every taggable AWS resource whose tags lack any of `required` (empty = all tagged). */
+export function untaggedResources(resources: readonly RecordedResource[], required: Readonly<Record<string, string>>): string[] {
+    return resources
+        .filter((r) => r.custom && isTaggableAwsType(r.type))
+        .filter((r) => Object.entries(required).some(([key, value]) => r.inputs.tags?.[key] !== value))
+        .map((r) => `${r.type} ${r.name}`);
+}
