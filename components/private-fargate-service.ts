@@ -17,6 +17,11 @@ import { egressRule, requireDigest, webServiceProblems } from "./web-service";
 export const CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"] as const;
 export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
 
+/** How clients in the VPC address a service registered in Cloud Map (A records in the private zone). */
+export function cloudMapUrl(serviceName: string, namespaceName: string, port: number): string {
+    return `http://${serviceName}.${namespaceName}:${port}`;
+}
+
 export interface PrivateFargateServiceArgs {
     /** Digest-pinned image (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. */
     readonly imageUri: pulumi.Input<string>;
@@ -129,7 +134,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         const taskDefinition = this.createTaskDefinition(name, args, roles, logGroup);
         const service = this.createService(name, args, cluster, taskDefinition, securityGroup, discovery.service, roles);
 
-        this.url = pulumi.interpolate`http://${discovery.service.name}.${discovery.namespace.name}:${this.port}`;
+        this.url = pulumi.all([discovery.service.name, discovery.namespace.name]).apply(([service, namespace]) => cloudMapUrl(service, namespace, this.port));
         this.clusterName = cluster.cluster.name;
         this.serviceName = service.name;
         this.namespaceName = discovery.namespace.name;

@@ -4,9 +4,9 @@
  * as an env *secret* (resolved by App Runner at start; the instance role may read that secret only).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { AuroraWithProxy } from "../components/aurora-with-proxy";
 import { createWebService } from "../components/web-service-platform";
 import type { StackConfig } from "./config";
+import { auroraFromConfig, databaseEnvironment, databaseSecrets } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
@@ -17,18 +17,7 @@ export interface AppRunnerVpcOutputs {
 }
 
 export function appRunnerVpcStack(config: StackConfig, network: Network): AppRunnerVpcOutputs {
-    const db = new AuroraWithProxy("catalogue-db", {
-        engine: "mysql",
-        databaseName: "labdb",
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
-        minCapacity: config.auroraMinCapacity,
-        maxCapacity: config.auroraMaxCapacity,
-        readers: config.auroraReaders,
-        backupRetentionDays: config.auroraBackupRetentionDays,
-        deletionProtection: config.auroraDeletionProtection,
-        tags: config.tags,
-    });
+    const db = auroraFromConfig("catalogue-db", "mysql", "labdb", config, network);
     const image = appImage("catalogue-api", config);
     const service = createWebService(config.appRunnerVpcPlatform, "catalogue-api", {
         serviceName: `catalogue-api-${config.environment}`,
@@ -38,15 +27,8 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
         minSize: config.catalogueMinSize,
         maxSize: config.catalogueMaxSize,
         maxConcurrency: config.catalogueMaxConcurrency,
-        environment: {
-            DB_HOST: db.host,
-            DB_PORT: db.port.apply(String),
-            DB_NAME: db.databaseName,
-            DB_USER: db.username,
-            DB_TLS: "true",
-            NODE_ENV: "production",
-        },
-        environmentSecrets: { DB_SECRET: db.secretArn },
+        environment: { ...databaseEnvironment(db), NODE_ENV: "production" },
+        environmentSecrets: databaseSecrets(db),
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,

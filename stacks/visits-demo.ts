@@ -9,11 +9,11 @@
  * resources so the name visits-api calls and the name registered can never drift apart.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AuroraWithProxy } from "../components/aurora-with-proxy";
-import { PrivateFargateService } from "../components/private-fargate-service";
+import { cloudMapUrl, PrivateFargateService } from "../components/private-fargate-service";
 import { createWebService } from "../components/web-service-platform";
-import { appImage } from "./images";
 import type { StackConfig } from "./config";
+import { auroraFromConfig, databaseEnvironment, databaseSecrets } from "./database";
+import { appImage } from "./images";
 import type { Network } from "./network";
 
 export const VISITS_PORT = 8080;
@@ -31,73 +31,48 @@ export interface VisitsDemoOutputs {
 }
 
 export function visitsDemoStack(config: StackConfig, network: Network): VisitsDemoOutputs {
-    const db = new AuroraWithProxy("visits-db", {
-        engine: "postgresql",
-        databaseName: "apprunnerdemo",
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
-        minCapacity: config.auroraMinCapacity,
-        maxCapacity: config.auroraMaxCapacity,
-        readers: config.auroraReaders,
-        backupRetentionDays: config.auroraBackupRetentionDays,
-        deletionProtection: config.auroraDeletionProtection,
-        tags: config.tags,
-    });
+    const db = auroraFromConfig("visits-db", "postgresql", "apprunnerdemo", config, network);
 
-    // visits-api's security group exists only once visits-api is created, and visits-api needs the
-    // private service's URL first: the ingress rule takes the group id when it becomes known.
-    const visitsSecurityGroup = later<string>();
-    const privateService = new PrivateFargateService("visits-private", {
-        imageUri: appImage("private-service", config).imageUri,
-        port: PRIVATE_SERVICE_PORT,
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
-        allowFrom: [visitsSecurityGroup.output],
-        namespaceName: CLOUD_MAP_NAMESPACE,
-        serviceName: CLOUD_MAP_SERVICE,
-        desiredCount: config.privateServiceDesiredCount,
-        capacityProvider: config.privateServiceCapacity,
-        tags: config.tags,
-    });
-
+    // visits-api calls the private service by its Cloud Map name, and the private service admits only
+    // visits-api's security group: visits-api goes first with the URL built from the same names the
+    // private service registers (one function, so they cannot drift), and each side's rule for the
+    // other is added once both groups exist.
     const visits = createWebService(config.visitsDemoPlatform, "visits-api", {
         serviceName: `visits-api-${config.environment}`,
         imageUri: appImage("visits-api", config).imageUri,
         port: VISITS_PORT,
         healthCheckPath: "/health",
         environment: {
-            DB_HOST: db.host,
-            DB_PORT: db.port.apply(String),
-            DB_NAME: db.databaseName,
-            DB_USER: db.username,
-            DB_TLS: "true",
-            ECSPRIVATESERVICE: privateService.url,
+            ...databaseEnvironment(db),
+            ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, CLOUD_MAP_NAMESPACE, PRIVATE_SERVICE_PORT),
+            NODE_ENV: "production",
         },
-        // The RDS-managed secret (JSON with the password), injected at start. The platform component
-        // grants reading exactly this ARN to the role that injects it.
-        environmentSecrets: { DB_SECRET: db.secretArn },
+        // The platform component grants reading exactly this ARN to the role that injects it.
+        environmentSecrets: databaseSecrets(db),
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
-            egress: [
-                { port: POSTGRES_PORT, securityGroupId: db.proxySecurityGroupId, description: "visits-api to RDS Proxy" },
-                { port: PRIVATE_SERVICE_PORT, securityGroupId: privateService.securityGroupId, description: "visits-api to the private ECS service" },
-            ],
+            egress: [{ port: POSTGRES_PORT, securityGroupId: db.proxySecurityGroupId, description: "visits-api to RDS Proxy" }],
         },
         tags: config.tags,
     });
-    const securityGroupId = visits.securityGroupId;
-    if (!securityGroupId) throw new Error('visitsDemoStack: visits-api has no security group; `vpc` must be set for the VPC demo.');
-    visitsSecurityGroup.resolve(securityGroupId);
-    db.allowClient("visits-api", securityGroupId);
+    const visitsSecurityGroup = visits.securityGroupId;
+    if (!visitsSecurityGroup) throw new Error("visitsDemoStack: visits-api has no security group; `vpc` must be set for the VPC demo.");
+    db.allowClient("visits-api", visitsSecurityGroup);
+
+    const privateService = new PrivateFargateService("visits-private", {
+        imageUri: appImage("private-service", config).imageUri,
+        port: PRIVATE_SERVICE_PORT,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        allowFrom: [visitsSecurityGroup],
+        namespaceName: CLOUD_MAP_NAMESPACE,
+        serviceName: CLOUD_MAP_SERVICE,
+        desiredCount: config.privateServiceDesiredCount,
+        capacityProvider: config.privateServiceCapacity,
+        tags: config.tags,
+    });
+    visits.allowEgressTo("to-private-service", PRIVATE_SERVICE_PORT, privateService.securityGroupId, "visits-api to the private ECS service");
 
     return { url: visits.url, privateServiceUrl: privateService.url };
-}
-
-/** An output whose value is supplied after the resources that consume it are declared. */
-function later<T>(): { output: pulumi.Output<T>; resolve: (value: pulumi.Output<T>) => void } {
-    let resolve!: (value: pulumi.Output<T>) => void;
-    const promise = new Promise<pulumi.Output<T>>((r) => (resolve = r));
-    // pulumi.output flattens the inner Output, keeping its value, secrecy and resource dependencies.
-    return { output: pulumi.output(promise) as unknown as pulumi.Output<T>, resolve };
 }
