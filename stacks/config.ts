@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { expressCpuMemory } from "../components/ecs-express-service";
 import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
 import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
 
@@ -145,6 +146,16 @@ export const configSchema = z
         ];
         for (const [minKey, min, maxKey, max] of order) {
             if (min > max) issue(`${q(minKey)} (${min}) must not be greater than ${q(maxKey)} (${max}).`);
+        }
+        const express: [string, Platform, string, string, string, string][] = [
+            ["appRunnerPlatform", c.appRunnerPlatform, "productsCpu", c.productsCpu, "productsMemory", c.productsMemory],
+            ["appRunnerVpcPlatform", c.appRunnerVpcPlatform, "catalogueCpu", c.catalogueCpu, "catalogueMemory", c.catalogueMemory],
+        ];
+        for (const [platformKey, platform, cpuKey, cpu, memoryKey, memory] of express) {
+            const mapped = platform === "ecs-express" ? expressCpuMemory(cpu, memory) : undefined;
+            if (mapped && "problem" in mapped) {
+                issue(`${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${mapped.problem}`);
+            }
         }
         if (c.environment === "prod" && !c.auroraDeletionProtection) {
             issue(`${q("auroraDeletionProtection")} must be true when environment is prod (got false).`);
