@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { baseEnvShape, dbEnvShape, loadConfig, resolveDbSettings, type DbSettings } from "@serverless-containers/service-kit";
+
+const schema = z.object({
+  ...baseEnvShape,
+  ...dbEnvShape({ port: 3306, user: "admin", database: "labdb" }),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface CatalogueConfig {
+  readonly port: number;
+  readonly shutdownGraceMs: number;
+  readonly logLevel: string;
+  readonly db: DbSettings;
+}
+
+/** Reads and validates the environment once at start-up; throws naming the bad variable. */
+export function loadCatalogueConfig(env: Readonly<Record<string, string | undefined>> = process.env): CatalogueConfig {
+  const cfg = loadConfig(schema, env);
+  return {
+    port: cfg.PORT,
+    shutdownGraceMs: cfg.SHUTDOWN_GRACE_MS,
+    logLevel: cfg.LOG_LEVEL,
+    db: resolveDbSettings(cfg, "admin"),
+  };
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { HttpError, decimal, defineRoute, displayText, queryInt, type AnyRoute } from "@serverless-containers/service-kit";
+import type { ProductsRepository } from "../data/products-repository";
+
+const NUL = /\u0000/;
+
+export const createProductBody = z.strictObject({
+  name: displayText(200),
+  price: decimal({ min: 0, max: 1_000_000_000, places: 2 }),
+  category: displayText(50).default("general"),
+  description: z
+    .string({ message: "must be a string" })
+    .max(2_000, { message: "must be at most 2000 characters" })
+    .refine((value) => !NUL.test(value), { message: "must not contain NUL characters" })
+    .default(""),
+});
+
+const productId = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: "must be a product id" }) });
+const product = z.object({
+  productId: z.string(),
+  name: z.string(),
+  price: z.number(),
+  category: z.string(),
+  description: z.string(),
+  createdAt: z.string(),
+});
+const errorBody = z.object({ error: z.string(), message: z.string() });
+
+export function productRoutes(repo: ProductsRepository): AnyRoute[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/products",
+      summary: "List products, one page at a time (pass nextCursor back as cursor)",
+      query: z.object({
+        limit: queryInt({ min: 1, max: 100, fallback: 50 }),
+        cursor: z.string().min(1).max(2_048).optional(),
+      }),
+      responses: {
+        200: {
+          description: "A page of products",
+          schema: z.object({ products: z.array(product), count: z.number(), nextCursor: z.string().optional() }),
+        },
+        400: { description: "Bad limit or cursor", schema: errorBody },
+      },
+      handler: async ({ query }) => {
+        const page = await repo.list(query.limit, query.cursor);
+        return { body: { products: page.products, count: page.products.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/products",
+      summary: "Create a product",
+      body: createProductBody,
+      responses: { 201: { description: "Stored product", schema: product }, 400: { description: "Invalid body", schema: errorBody } },
+      handler: async ({ body }) => {
+        const created = await repo.create(body);
+        return { status: 201, body: created, headers: { Location: `/products/${created.productId}` } };
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/products/:id",
+      summary: "One product",
+      params: productId,
+      responses: { 200: { description: "Product", schema: product }, 404: { description: "Not found", schema: errorBody } },
+      handler: async ({ params }) => {
+        const found = await repo.get(params.id);
+        if (!found) throw HttpError.notFound(`Product ${params.id} not found`);
+        return { body: found };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/products/:id",
+      summary: "Delete a product",
+      params: productId,
+      responses: {
+        200: { description: "Deleted", schema: z.object({ message: z.string() }) },
+        404: { description: "Not found", schema: errorBody },
+      },
+      handler: async ({ params }) => {
+        if (!(await repo.delete(params.id))) throw HttpError.notFound(`Product ${params.id} not found`);
+        return { body: { message: `Product ${params.id} deleted` } };
+      },
+    }),
+  ];
+}

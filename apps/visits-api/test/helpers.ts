@@ -1,0 +1,40 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RunningServer } from "@serverless-containers/service-kit";
+import type { SqlServerHandle, TestDatabase } from "../../../scripts/test-db";
+import { startVisitsApi } from "../src/server";
+
+export function appEnv(db: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: "0",
+    DB_HOST: db.host,
+    DB_PORT: String(db.port),
+    DB_USER: db.user,
+    DB_PASSWORD: db.password,
+    DB_NAME: db.database,
+    LOG_LEVEL: "silent",
+    SHUTDOWN_GRACE_MS: "5000",
+    ...extra,
+  };
+}
+
+export async function startAppOn(server: SqlServerHandle, prefix: string, extra: Record<string, string> = {}): Promise<{ app: RunningServer; db: TestDatabase }> {
+  const db = await server.createDatabase(prefix);
+  const app = await startVisitsApi(appEnv(db, extra));
+  return { app, db };
+}
+
+/** A stand-in for the private ECS service: answers each request with `handler`. */
+export async function fakeUpstream(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

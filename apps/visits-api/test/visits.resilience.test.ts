@@ -1,0 +1,75 @@
+import type { RunningServer } from "@serverless-containers/service-kit";
+import { eventually, request, runBounded, startPostgres, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
+import { startAppOn } from "./helpers";
+
+describe("visits-api when the PostgreSQL server goes away and comes back", () => {
+  let server: SqlServerHandle;
+  let app: RunningServer;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    server = await startPostgres({ requireManaged: true });
+    ({ app, db } = await startAppOn(server, "visits_resilience"));
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await server?.destroy();
+  });
+
+  it("when the database is stopped, then /health, / and /recent-visits answer 503 with Retry-After and /test-connection reports unreachable; when it is started again, then the same app process recovers", async () => {
+    expect((await request(app.url, "/")).status).toBe(200);
+    expect((await request(app.url, "/health")).status).toBe(200);
+
+    await server.stop();
+    const health = await request(app.url, "/health");
+    expect(health.status).toBe(503);
+    expect(health.headers.get("retry-after")).toBe("5");
+    expect(health.body).toEqual({ status: "degraded", service: "visits-api", db: expect.stringContaining("unreachable") });
+    for (const path of ["/", "/recent-visits"]) {
+      const res = await request(app.url, path);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(res.body).toEqual({ error: "service_unavailable", message: expect.any(String) });
+    }
+    const probe = await request(app.url, "/test-connection");
+    expect(probe.status).toBe(503);
+    expect(probe.body).toMatchObject({ reachable: false, Response: expect.stringContaining("ECONNREFUSED") });
+
+    await server.start();
+    await eventually(async () => (await request(app.url, "/health")).status === 200, "health 200 after restart");
+    expect((await request(app.url, "/", { headers: { "user-agent": "after-restart" } })).status).toBe(200);
+    const recent = await request(app.url, "/recent-visits?limit=1");
+    expect(recent.body.Response[0].user_agent).toBe("after-restart");
+    expect((await request(app.url, "/test-connection")).body.reachable).toBe(true);
+  });
+
+  it("when the database restarts under a bounded visit load, then every acknowledged visit is stored and every failure is 503", async () => {
+    let completed = 0;
+    let markRestarted!: () => void;
+    const restarted = new Promise<void>((resolve) => (markRestarted = resolve));
+    const chaos = (async () => {
+      await eventually(async () => completed >= 40, "40 visits", 600, 10);
+      await server.stop();
+      await eventually(async () => completed >= 80, "80 visits", 600, 10);
+      await server.start();
+    })().finally(() => markRestarted());
+
+    const results = await runBounded(150, 8, async (i) => {
+      if (i >= 110) await restarted;
+      const res = await request(app.url, "/", { headers: { "user-agent": `load-${i}` } });
+      completed += 1;
+      return { i, status: res.status, retryAfter: res.headers.get("retry-after") };
+    });
+    await chaos;
+    expect(results.every((r) => r.status === 200 || (r.status === 503 && r.retryAfter === "5"))).toBe(true);
+    expect(results.some((r) => r.status === 503)).toBe(true);
+    await eventually(async () => (await request(app.url, "/health")).status === 200, "health 200 after restart");
+    const rows = await server.adminQuery<{ user_agent: string }>("SELECT user_agent FROM visits WHERE user_agent LIKE 'load-%'", [], db.database);
+    const storedAgents = new Set(rows.map((r) => r.user_agent));
+    const acknowledged = results.filter((r) => r.status === 200).map((r) => `load-${r.i}`);
+    expect(acknowledged.length).toBeGreaterThan(40);
+    expect(acknowledged.filter((agent) => !storedAgents.has(agent))).toEqual([]);
+    expect(results.slice(110).some((r) => r.status === 200)).toBe(true);
+  });
+});

@@ -1,0 +1,11 @@
+export { createServiceApp, type ServiceAppOptions } from "./app";
+export { ConfigError, baseEnvShape, env, loadConfig } from "./config";
+export { dbEnvShape, rdsCaBundle, resolveDbSettings, type DbEnv, type DbSettings } from "./db";
+export { isDatabaseUnavailable } from "./db-errors";
+export { HttpError, RETRY_AFTER_SECONDS, errorHandler, notFoundHandler, toHttpError, type FieldIssue } from "./errors";
+export { createLogger, type Logger } from "./logger";
+export { buildOpenApi, type OpenApiInfo } from "./openapi";
+export { retry, type RetryOptions } from "./retry";
+export { defineRoute, mountRoutes, zodIssues, type AnyRoute, type HttpMethod, type Reply, type RouteSpec } from "./routes";
+export { exitOnSignals, runMain, startHttpServer, type RunningServer, type StartOptions } from "./server";
+export { decimal, displayText, queryInt } from "./validation";

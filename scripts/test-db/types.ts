@@ -1,0 +1,35 @@
+/** Credentials of one throwaway database with its own least-privilege user. */
+export interface TestDatabase {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password: string;
+}
+
+/** A real database server for tests (harness-managed or pointed to by TEST_PG_URL / TEST_MYSQL_URL). */
+export interface SqlServerHandle {
+  readonly engine: "mariadb" | "postgres";
+  readonly host: string;
+  readonly port: number;
+  /** False when the server came from TEST_*_URL: stop/start and log reading are then unavailable. */
+  readonly managed: boolean;
+  /** Creates a database and a user that owns only it. Names are unique per call. */
+  createDatabase(prefix: string): Promise<TestDatabase>;
+  /** Runs one statement as the admin user and returns the rows. */
+  adminQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], database?: string): Promise<T[]>;
+  /** Stops the server (clients see connection refused); the data directory and port are kept. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data directory. */
+  start(): Promise<void>;
+  /** The statement log (MariaDB general log / PostgreSQL log_statement=all) when enabled at start. */
+  readStatementLog(): string;
+  /** Stops the server and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+export class UnmanagedServerError extends Error {
+  constructor(engine: string, action: string) {
+    super(`${engine}: ${action} needs a harness-managed server; this one comes from TEST_*_URL. Unset it to run this test.`);
+  }
+}
