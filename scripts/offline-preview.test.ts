@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { environmentPlan, renderDocs } from "./generate-docs";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -93,5 +95,21 @@ describe("offline preview", () => {
         const run = preview("--stack", "qa");
         expect(run.status).toBe(1);
         expect(run.stderr).toContain("No stack file Pulumi.qa.yaml: stacks are dev, prod, staging.");
+    });
+});
+
+describe("generated documentation", () => {
+    it("should match what npm run docs renders from the stack files and the preview", () => {
+        const plans = ["dev", "staging", "prod"].map((stack) => {
+            const run = preview("--stack", stack, "--json");
+            expect(run.status).toBe(0);
+            return environmentPlan(stack, run.stdout);
+        });
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const rendered = renderDocs(plans, readme);
+        // When this fails, run `npm run docs` and commit the result.
+        expect(readme).toBe(rendered.readme);
+        expect(readFileSync(path.join(ROOT, "docs", "environments.md"), "utf8")).toBe(rendered.environments);
+        expect(readFileSync(path.join(ROOT, "docs", "policy-controls.md"), "utf8")).toBe(rendered.policy);
     });
 });
