@@ -170,8 +170,14 @@ describe("appRunnerStack bad config", () => {
         );
     });
 
-    it("should throw naming the memory when App Runner's 4 vCPU / 12 GB cannot run on Express", async () => {
-        const config = configFor({ appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" });
+    it("should reject App Runner's 4 vCPU / 12 GB on Express in config, naming the keys", async () => {
+        expect(await errorOf(() => configFor({ appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" }))).toContain(
+            "`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` \"4 vCPU\" and `serverless-containers:productsMemory` \"12 GB\" must fit Express sizes",
+        );
+    });
+
+    it("should still refuse 4 vCPU / 12 GB in the Express component when config validation is bypassed", async () => {
+        const config = { ...configFor({ productsCpu: "4 vCPU", productsMemory: "12 GB" }), appRunnerPlatform: "ecs-express" as const };
         expect(await errorOf(() => stack.appRunnerStack(config))).toBe(
             'EcsExpressService "products-api": `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
         );
