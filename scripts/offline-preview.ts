@@ -12,22 +12,14 @@
  */
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
-import { evaluateWithSummary, formatFindings, type Finding, type Summary } from "../policy/evaluate";
+import { settle, setupMocks } from "../components/testing/mocks";
+import { evaluateWithSummary } from "../policy/evaluate";
 import type { Environment } from "../policy/types";
-import { estimateMonthlyCost, formatCostTable, type CostEstimate } from "./lib/cost";
+import { estimateMonthlyCost } from "./lib/cost";
 import { mermaidDiagram } from "./lib/diagram";
+import { renderPlanText, type Plan } from "./lib/plan-report";
 import { listStacks, resolveStackConfig } from "./lib/stack-config";
 
-interface Plan {
-    stack: string;
-    resources: { type: string; name: string; parent?: string; urn: string }[];
-    counts: Record<string, number>;
-    outputs: Record<string, unknown>;
-    policy: { summary: Summary; findings: Finding[] };
-    cost: CostEstimate;
-    diagram: string;
-}
 
 function usage(message?: string): never {
     if (message) process.stderr.write(`${message}\n`);
@@ -54,26 +46,6 @@ function startProgress(count: () => number): () => void {
         clearInterval(timer);
         process.stderr.write(`\r✔ evaluated index.ts: ${count()} resources\n`);
     };
-}
-
-function tree(resources: RecordedResource[]): string[] {
-    const children = new Map<string | undefined, RecordedResource[]>();
-    const urns = new Set(resources.map((r) => r.urn));
-    for (const r of resources) {
-        const parent = r.parent && urns.has(r.parent) ? r.parent : undefined;
-        children.set(parent, [...(children.get(parent) ?? []), r]);
-    }
-    const lines: string[] = [];
-    const walk = (parent: string | undefined, prefix: string) => {
-        const list = children.get(parent) ?? [];
-        list.forEach((r, i) => {
-            const last = i === list.length - 1;
-            lines.push(`${prefix}${last ? "└─ " : "├─ "}${r.type}  ${r.name}`);
-            walk(r.urn, prefix + (last ? "   " : "│  "));
-        });
-    };
-    walk(undefined, "");
-    return lines;
 }
 
 async function main(): Promise<void> {
@@ -145,6 +117,7 @@ async function main(): Promise<void> {
 
     const plan: Plan = {
         stack,
+        environment,
         resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, urn: r.urn })),
         counts,
         outputs,
@@ -152,22 +125,7 @@ async function main(): Promise<void> {
         cost: estimateMonthlyCost(resources),
         diagram: mermaidDiagram(resources),
     };
-    if (args.json) {
-        process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-    } else {
-        const out: string[] = [];
-        out.push(`Offline preview of stack "${stack}" (mocked runtime: ids, ARNs and endpoints below are placeholders)`, "");
-        out.push(`Resources (${resources.length}):`, ...tree(resources), "");
-        out.push("Counts by type:");
-        for (const [type, n] of Object.entries(counts).sort()) out.push(`  ${String(n).padStart(3)}  ${type}`);
-        out.push("", "Outputs:");
-        for (const [key, value] of Object.entries(outputs)) out.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
-        out.push("", `Policy (${environment} enforcement, ${policy.summary.resources} resources checked by the policy pack's controls):`);
-        out.push(...formatFindings(policy.findings, policy.summary).map((l) => `  ${l}`));
-        out.push("", "Monthly cost estimate (assumptions per row):", formatCostTable(plan.cost));
-        out.push("", "Architecture (Mermaid, derived from the resource graph):", "```mermaid", plan.diagram.trimEnd(), "```");
-        process.stdout.write(`${out.join("\n")}\n`);
-    }
+    process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
     if (!policy.summary.passed) {
         process.stderr.write(`\n✖ ${policy.summary.mandatory} mandatory policy violation(s) in stack "${stack}"; \`pulumi preview --policy-pack policy\` would refuse this plan.\n`);
         process.exit(1);
