@@ -42,8 +42,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
         const accessRole = this.createAccessRole(name, args.tags);
         const instanceRole = this.createInstanceRole(name, args);
-        const autoScaling = this.createAutoScaling(name, args);
-        const observability = args.observability ? this.createObservability(name, args) : undefined;
+        // Configuration names are account-wide and a second stack using the same name would silently add
+        // a revision to ours, so they derive from the service name (unique per account and region).
+        const autoScaling = this.createAutoScaling(name, serviceName, args);
+        const observability = args.observability ? this.createObservability(name, serviceName, args) : undefined;
         const service = this.createService(name, serviceName, cpu, memory, args, accessRole, instanceRole, autoScaling, observability);
         if (args.customDomain) {
             const domain = new aws.apprunner.CustomDomainAssociation(
@@ -100,12 +102,12 @@ export class AppRunnerService extends pulumi.ComponentResource {
         return { role, policy };
     }
 
-    private createAutoScaling(name: string, args: AppRunnerServiceArgs): aws.apprunner.AutoScalingConfigurationVersion {
+    private createAutoScaling(name: string, serviceName: string, args: AppRunnerServiceArgs): aws.apprunner.AutoScalingConfigurationVersion {
         return new aws.apprunner.AutoScalingConfigurationVersion(
             `${name}-scaling`,
             {
-                // 4-32 characters; suffix keeps names unique per service.
-                autoScalingConfigurationName: `${name.slice(0, 26)}-scale`,
+                // 4-32 characters.
+                autoScalingConfigurationName: `${serviceName.slice(0, 26)}-scale`,
                 minSize: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
                 maxSize: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
                 maxConcurrency: args.maxConcurrency ?? WEB_SERVICE_DEFAULTS.maxConcurrency,
@@ -115,10 +117,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
         );
     }
 
-    private createObservability(name: string, args: AppRunnerServiceArgs): aws.apprunner.ObservabilityConfiguration {
+    private createObservability(name: string, serviceName: string, args: AppRunnerServiceArgs): aws.apprunner.ObservabilityConfiguration {
         return new aws.apprunner.ObservabilityConfiguration(
             `${name}-observability`,
-            { observabilityConfigurationName: `${name.slice(0, 26)}-xray`, traceConfiguration: { vendor: "AWSXRAY" }, tags: args.tags },
+            { observabilityConfigurationName: `${serviceName.slice(0, 27)}-xray`, traceConfiguration: { vendor: "AWSXRAY" }, tags: args.tags },
             { parent: this },
         );
     }

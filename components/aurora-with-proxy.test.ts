@@ -49,7 +49,27 @@ describe("AuroraWithProxy", () => {
     it("should turn on deletion protection and a final snapshot when asked (prod)", async () => {
         new AuroraWithProxy("db", { ...base, deletionProtection: true });
         await settle();
-        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-final" });
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-test-final" });
+    });
+
+    it("should fill the exported logs through a parameter group matching the engine version", async () => {
+        new AuroraWithProxy("my", base);
+        new AuroraWithProxy("pg", { ...base, engine: "postgresql", engineVersion: "15.8" });
+        await settle();
+        const groups = Object.fromEntries(mocks.byType("aws:rds/clusterParameterGroup:ClusterParameterGroup").map((g) => [g.name, g.inputs]));
+        expect(groups["my-params"].family).toBe("aurora-mysql8.0");
+        expect(groups["my-params"].parameters.map((p: { name: string }) => p.name)).toEqual(["server_audit_logging", "server_audit_events", "slow_query_log", "long_query_time"]);
+        expect(groups["pg-params"].family).toBe("aurora-postgresql15");
+        const groupOf = (cluster: string) => mocks.one("aws:rds/cluster:Cluster", cluster).inputs.dbClusterParameterGroupName;
+        expect(groupOf("my-cluster")).toBe(mocks.one("aws:rds/clusterParameterGroup:ClusterParameterGroup", "my-params").state.name);
+        expect(groupOf("pg-cluster")).toBe(mocks.one("aws:rds/clusterParameterGroup:ClusterParameterGroup", "pg-params").state.name);
+        expect(groupOf("my-cluster")).toMatch(/^my-params-[0-9a-f]{7}$/);
+    });
+
+    it("should place readers in the VPC's AZs after the writer's when the AZs are given", async () => {
+        new AuroraWithProxy("db", { ...base, readers: 1, availabilityZones: ["us-east-1b", "us-east-1d"] });
+        await settle();
+        expect(mocks.byType("aws:rds/clusterInstance:ClusterInstance").map((i) => i.inputs.availabilityZone)).toEqual(["us-east-1b", "us-east-1d"]);
     });
 
     it("should place readers in AZs other than the writer's when readers are requested", async () => {
@@ -77,6 +97,17 @@ describe("AuroraWithProxy", () => {
         new AuroraWithProxy("db", { ...base, iamAuth: true });
         await settle();
         expect(mocks.one("aws:rds/proxy:Proxy").inputs.auths[0].iamAuth).toBe("REQUIRED");
+    });
+
+    it("should grant rds-db:connect on exactly the proxy user when a client asks for its connect statement", async () => {
+        const db = new AuroraWithProxy("db", { ...base, iamAuth: true });
+        const statement = db.connectStatement();
+        const resource = await promiseOf(statement.Resource as any);
+        const proxyArn: string = await promiseOf(db.proxyArn);
+        expect(proxyArn).toMatch(/:db-proxy:prx-[0-9a-f]{17}$/);
+        expect(statement.Action).toEqual(["rds-db:connect"]);
+        expect(resource).toBe(`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyArn.split(":").pop()}/app_admin`);
+        expect(await promiseOf(db.connectStatement("reporting").Resource as any)).toMatch(/\/reporting$/);
     });
 
     it("should let the proxy role read only the cluster's secret when created", async () => {
@@ -135,6 +166,7 @@ describe("AuroraWithProxy", () => {
         ["16 readers", { readers: 16 }, "`readers` must be an integer between 0 and 15 (got 16)."],
         ["a borrow timeout above the request timeout", { connectionBorrowTimeout: 30 }, "`connectionBorrowTimeout` (30s) must be below `appRequestTimeout` (30s) so the app can answer 503 before its client gives up."],
         ["backup retention 0", { backupRetentionDays: 0 }, "`backupRetentionDays` must be an integer between 1 and 35 (got 0)."],
+        ["an engine version of another major", { engineVersion: "5.7.mysql_aurora.2.11.2" }, '`engineVersion` "5.7.mysql_aurora.2.11.2" is not a supported mysql version (MySQL 8.0-compatible 3.x, or PostgreSQL 13-17).'],
         ["a database name with a dash", { databaseName: "lab-db" }, '`databaseName` must start with a letter and contain only letters, digits and _ (max 63) (got "lab-db").'],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {

@@ -7,13 +7,17 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, serviceTrustPolicy } from "./iam";
+import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 
 export type AuroraEngine = "mysql" | "postgresql";
 
 interface EngineSpec {
     readonly engine: string;
+    /** Cluster parameter group family for an engine version. */
+    readonly family: (version: string) => string | undefined;
+    /** Parameters that make the exported logs carry something (exports alone ship empty logs). */
+    readonly logParameters: { name: string; value: string }[];
     readonly defaultVersion: string;
     readonly port: number;
     readonly proxyFamily: string;
@@ -28,6 +32,14 @@ interface EngineSpec {
 export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
     mysql: {
         engine: "aurora-mysql",
+        family: (v) => (/^8\.0\./.test(v) ? "aurora-mysql8.0" : undefined),
+        logParameters: [
+            { name: "server_audit_logging", value: "1" },
+            // Connections and schema/permission changes; not every query (cost, and data in logs).
+            { name: "server_audit_events", value: "CONNECT,QUERY_DDL,QUERY_DCL" },
+            { name: "slow_query_log", value: "1" },
+            { name: "long_query_time", value: "1" },
+        ],
         defaultVersion: "8.0.mysql_aurora.3.08.2",
         port: 3306,
         proxyFamily: "MYSQL",
@@ -37,6 +49,14 @@ export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
     },
     postgresql: {
         engine: "aurora-postgresql",
+        family: (v) => {
+            const major = /^(1[3-7])(\.|$)/.exec(v)?.[1];
+            return major ? `aurora-postgresql${major}` : undefined;
+        },
+        logParameters: [
+            { name: "log_min_duration_statement", value: "1000" },
+            { name: "log_connections", value: "1" },
+        ],
         defaultVersion: "16.6",
         port: 5432,
         proxyFamily: "POSTGRESQL",
@@ -66,6 +86,11 @@ export interface AuroraWithProxyArgs {
     readonly maxCapacity?: number;
     /** Reader instances, placed in AZs other than the writer's. @default 0 */
     readonly readers?: number;
+    /**
+     * The AZs of `subnetIds`, in order: the writer goes in the first, readers in the following ones.
+     * @default the region's first AZs (pass the VPC's when it does not span them)
+     */
+    readonly availabilityZones?: pulumi.Input<string[]>;
     /** Automated backup retention in days. @default 7 */
     readonly backupRetentionDays?: number;
     /** Refuse deletion of the cluster (turn on for prod). @default false */
@@ -105,6 +130,8 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     public readonly clusterArn: pulumi.Output<string>;
     public readonly proxySecurityGroupId: pulumi.Output<string>;
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** Whether clients must authenticate to the proxy with IAM tokens (see `connectStatement`). */
+    public readonly iamAuth: boolean;
     private readonly componentName: string;
     private readonly enginePort: number;
     private readonly tags?: Record<string, string>;
@@ -141,6 +168,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         this.secretArn = secretArn;
         this.username = pulumi.output(masterUsername);
         this.proxyArn = proxy.arn;
+        this.iamAuth = args.iamAuth ?? false;
         this.clusterArn = cluster.arn;
         this.proxySecurityGroupId = proxySg.id;
         this.clusterSecurityGroupId = clusterSg.id;
@@ -155,6 +183,23 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             clusterArn: this.clusterArn,
             proxySecurityGroupId: this.proxySecurityGroupId,
         });
+    }
+
+    /**
+     * The statement a client role needs to connect through the proxy with an IAM auth token as
+     * `username` (default: the master user): `rds-db:connect` on exactly that proxy user.
+     */
+    connectStatement(username?: pulumi.Input<string>): PolicyStatement {
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        // The proxy ARN ends in its resource id: arn:aws:rds:<region>:<account>:db-proxy:prx-0123…
+        const proxyId = this.proxyArn.apply((arn) => arn.split(":").pop() as string);
+        return {
+            Sid: "ConnectThroughRdsProxy",
+            Effect: "Allow",
+            Action: ["rds-db:connect"],
+            Resource: pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${proxyId}/${username ?? this.username}`,
+        };
     }
 
     /** Let a client security group reach the proxy on the engine port (the only way in). */
@@ -211,12 +256,24 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds, description: `Private subnets of ${name}`, tags: args.tags }, { parent: this });
         const deletionProtection = args.deletionProtection ?? false;
         const finalSnapshot = args.finalSnapshot ?? deletionProtection;
+        const engineVersion = args.engineVersion ?? spec.defaultVersion;
+        const parameters = new aws.rds.ClusterParameterGroup(
+            `${name}-params`,
+            {
+                family: spec.family(engineVersion) as string,
+                description: `Log settings of ${name} (what the CloudWatch log exports carry)`,
+                parameters: spec.logParameters.map((p) => ({ ...p, applyMethod: "immediate" })),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         return new aws.rds.Cluster(
             `${name}-cluster`,
             {
                 engine: spec.engine,
                 engineMode: "provisioned",
-                engineVersion: args.engineVersion ?? spec.defaultVersion,
+                engineVersion,
+                dbClusterParameterGroupName: parameters.name,
                 databaseName: args.databaseName,
                 masterUsername,
                 // RDS generates, stores and rotates the password in Secrets Manager.
@@ -237,18 +294,22 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 enabledCloudwatchLogsExports: spec.logExports,
                 deletionProtection,
                 skipFinalSnapshot: !finalSnapshot,
-                finalSnapshotIdentifier: finalSnapshot ? `${name}-final` : undefined,
+                // Unique per stack: two protected stacks in one account must not race for one name.
+                finalSnapshotIdentifier: finalSnapshot ? `${name}-${pulumi.getStack()}-final`.slice(0, 255) : undefined,
                 applyImmediately: !deletionProtection,
                 tags: args.tags,
             },
-            // Engine upgrades are explicit: a changed default version must not replace data silently.
-            { parent: this, protect: deletionProtection, ignoreChanges: ["availabilityZones"] },
+            // RDS applies minor versions itself (autoMinorVersionUpgrade on the instances); without ignoring
+            // engineVersion the next `up` would try to downgrade to the pinned version and fail.
+            { parent: this, protect: deletionProtection, ignoreChanges: ["availabilityZones", "engineVersion"] },
         );
     }
 
     /** Writer in the first AZ, readers spread over the others (a reader next to the writer adds no AZ resilience). */
     private createInstances(name: string, args: AuroraWithProxyArgs, spec: EngineSpec, cluster: aws.rds.Cluster): aws.rds.ClusterInstance[] {
-        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
+        const azs = args.availabilityZones
+            ? pulumi.output(args.availabilityZones)
+            : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
         const count = 1 + (args.readers ?? 0);
         return Array.from({ length: count }, (_, i) => {
             const role = i === 0 ? "writer" : `reader-${i}`;
@@ -267,7 +328,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                     copyTagsToSnapshot: true,
                     tags: args.tags,
                 },
-                { parent: this },
+                { parent: this, ignoreChanges: ["engineVersion"] },
             );
         });
     }
@@ -353,6 +414,9 @@ function validate(name: string, args: AuroraWithProxyArgs): EngineSpec {
         acu("maxCapacity", maxCapacity, false),
         minNotAboveMax("minCapacity", minCapacity, "maxCapacity", maxCapacity),
         intRange("readers", args.readers ?? 0, 0, 15),
+        spec && args.engineVersion !== undefined && spec.family(args.engineVersion) === undefined
+            ? `\`engineVersion\` "${args.engineVersion}" is not a supported ${args.engine} version (MySQL 8.0-compatible 3.x, or PostgreSQL 13-17).`
+            : undefined,
         intRange("backupRetentionDays", args.backupRetentionDays ?? 7, 1, 35),
         intRange("idleClientTimeout", args.idleClientTimeout ?? 1800, 1, 28800),
         intRange("connectionBorrowTimeout", borrow, 1, 3600),

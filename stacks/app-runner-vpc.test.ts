@@ -24,19 +24,31 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
         expect(image.build.platform).toBe("linux/amd64");
     });
 
-    it("should give the app the proxy endpoint, not the cluster endpoint, and TLS on", () => {
+    it("should give the app the proxy endpoint, not the cluster endpoint, with TLS and IAM auth on", () => {
         const env = service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables;
         const proxy = mocks.one("aws:rds/proxy:Proxy").state;
-        expect(env).toEqual({ DB_HOST: proxy.endpoint, DB_PORT: "3306", DB_NAME: "labdb", DB_USER: "app_admin", DB_TLS: "true", NODE_ENV: "production" });
+        expect(env).toEqual({
+            DB_HOST: proxy.endpoint,
+            DB_PORT: "3306",
+            DB_NAME: "labdb",
+            DB_USER: "app_admin",
+            DB_TLS: "true",
+            DB_IAM_AUTH: "true",
+            AWS_REGION: "us-east-1",
+            NODE_ENV: "production",
+        });
         expect(mocks.one("aws:rds/cluster:Cluster").inputs.engine).toBe("aurora-mysql");
     });
 
-    it("should inject the managed secret as an env secret that only this role may read", () => {
-        const secretArn = mocks.one("aws:rds/cluster:Cluster").state.masterUserSecrets[0].secretArn;
-        expect(service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets).toEqual({ DB_SECRET: secretArn });
+    it("should let the app connect with IAM tokens to exactly its proxy user, and inject no password", () => {
+        const proxyArn: string = mocks.one("aws:rds/proxy:Proxy").state.arn;
+        const proxyId = proxyArn.split(":").pop();
+        expect(proxyId).toMatch(/^prx-[0-9a-f]{17}$/);
+        expect(mocks.one("aws:rds/proxy:Proxy").inputs.auths[0].iamAuth).toBe("REQUIRED");
+        expect(service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets).toBeUndefined();
         const instancePolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "catalogue-api-instance-policy");
         expect(JSON.parse(instancePolicy.inputs.policy).Statement).toEqual([
-            { Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
+            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/app_admin` },
         ]);
     });
 

@@ -1,12 +1,13 @@
 /**
  * Pattern 27: catalogue-api on App Runner (or ECS Express Mode, `appRunnerVpcPlatform`), egress
- * through a VPC connector to an RDS Proxy in front of Aurora Serverless v2 MySQL. The app gets the proxy endpoint as plain env and the RDS-managed secret
- * as an env *secret* (resolved by App Runner at start; the instance role may read that secret only).
+ * through a VPC connector to an RDS Proxy in front of Aurora Serverless v2 MySQL. The app gets the
+ * proxy endpoint as plain env and connects with IAM auth tokens (its role may `rds-db:connect` to that
+ * proxy user only); no password reaches the app, so the managed secret's rotation cannot break it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createWebService } from "../components/web-service-platform";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, databaseEnvironment, databaseSecrets } from "./database";
+import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
@@ -28,7 +29,7 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
         maxSize: config.catalogueMaxSize,
         maxConcurrency: config.catalogueMaxConcurrency,
         environment: { ...databaseEnvironment(db), NODE_ENV: "production" },
-        environmentSecrets: databaseSecrets(db),
+        policyStatements: databaseAccess(db),
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,

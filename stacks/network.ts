@@ -2,6 +2,7 @@
  * The shared VPC every stack program runs in: public subnets for load balancers and NAT, private
  * subnets (with NAT egress) for App Runner VPC connectors, Fargate pods/tasks, RDS Proxy and Aurora.
  */
+import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
@@ -10,6 +11,8 @@ export interface Network {
     readonly vpcId: pulumi.Output<string>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** The AZs the subnets are in, in subnet order (awsx uses the region's first N). */
+    readonly availabilityZones: pulumi.Output<string[]>;
 }
 
 export function createNetwork(config: StackConfig): Network {
@@ -29,5 +32,6 @@ export function createNetwork(config: StackConfig): Network {
         enableDnsSupport: true,
         tags: { ...config.tags, Name: name },
     });
-    return { vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
+    const availabilityZones = aws.getAvailabilityZonesOutput({}).names.apply((names) => names.slice(0, config.availabilityZones));
+    return { vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds, availabilityZones };
 }

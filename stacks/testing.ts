@@ -29,6 +29,7 @@ export function testNetwork(): Network {
         vpcId: pulumi.output("vpc-0abc"),
         privateSubnetIds: pulumi.output(["subnet-priv0", "subnet-priv1"]),
         publicSubnetIds: pulumi.output(["subnet-pub0", "subnet-pub1"]),
+        availabilityZones: pulumi.output(["us-east-1a", "us-east-1b"]),
     };
 }
 

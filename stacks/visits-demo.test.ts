@@ -46,7 +46,7 @@ async function run(platform: Platform, overrides: Record<string, string> = {}): 
     if (platform === "app-runner") {
         const image = find("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration;
         env = image.runtimeEnvironmentVariables;
-        secrets = image.runtimeEnvironmentSecrets;
+        secrets = image.runtimeEnvironmentSecrets ?? {};
         webSecurityGroup = find("aws:ec2/securityGroup:SecurityGroup", "visits-api-connector-sg");
     } else {
         const container = find("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer;
@@ -76,14 +76,14 @@ describe.each<[Platform, string, string[][]]>([
     ],
     [
         "ecs-express",
-        "visits-api-execution-secrets",
+        "visits-api-task-policy",
         [
             ["visits-api-execution-role", "ecs-tasks.amazonaws.com"],
             ["visits-api-infrastructure-role", "ecs.amazonaws.com"],
             ["visits-api-task-role", "ecs-tasks.amazonaws.com"],
         ],
     ],
-])("visitsDemoStack on %s", (platform, secretPolicyName, webRoles) => {
+])("visitsDemoStack on %s", (platform, appPolicyName, webRoles) => {
     let r: Run;
     beforeAll(async () => {
         r = await run(platform);
@@ -103,7 +103,7 @@ describe.each<[Platform, string, string[][]]>([
         const privateSg = one(r, "aws:ec2/securityGroup:SecurityGroup", "visits-private-sg");
         const rules = byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.securityGroupId === privateSg.state.id);
         expect(rules.map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort, x.inputs.toPort])).toEqual([[r.webSecurityGroup.state.id, 8080, 8080]]);
-        // The group id arrives after the rule is declared; the rule must still depend on the group (delete order).
+        // The rule must depend on the group it references (so deletes happen in the right order).
         expect(rules[0].dependsOn).toContain(r.webSecurityGroup.urn);
     });
 
@@ -122,22 +122,24 @@ describe.each<[Platform, string, string[][]]>([
         expect(one(r, "aws:ecs/service:Service").inputs.networkConfiguration).toMatchObject({ assignPublicIp: false, subnets: network.privateSubnetIds });
     });
 
-    it("should give visits-api the proxy endpoint, TLS and the managed secret as an env secret when built", () => {
-        const proxy = one(r, "aws:rds/proxy:Proxy").state;
-        const secretArn = one(r, "aws:rds/cluster:Cluster").state.masterUserSecrets[0].secretArn;
-        expect(r.env).toMatchObject({ DB_HOST: proxy.endpoint, DB_PORT: "5432", DB_NAME: "apprunnerdemo", DB_TLS: "true" });
+    it("should give visits-api the proxy endpoint with TLS and IAM auth, and no password, when built", () => {
+        const proxy = one(r, "aws:rds/proxy:Proxy");
+        expect(r.env).toMatchObject({ DB_HOST: proxy.state.endpoint, DB_PORT: "5432", DB_NAME: "apprunnerdemo", DB_TLS: "true", DB_IAM_AUTH: "true", AWS_REGION: "us-east-1" });
         expect(r.env.DB_USER).toEqual(expect.any(String));
-        expect(r.secrets).toEqual({ DB_SECRET: secretArn });
-        expect(JSON.stringify(r.env)).not.toContain(secretArn);
+        expect(proxy.inputs.auths[0].iamAuth).toBe("REQUIRED");
+        expect(r.secrets).toEqual({});
+        expect(Object.keys(r.env).filter((k) => /PASSWORD|SECRET/.test(k))).toEqual([]);
     });
 
-    it("should allow reading only that secret ARN from the role that injects it when built", () => {
-        const secretArn = one(r, "aws:rds/cluster:Cluster").state.masterUserSecrets[0].secretArn;
-        const policy = one(r, "aws:iam/rolePolicy:RolePolicy", secretPolicyName);
-        expect(JSON.parse(policy.inputs.policy).Statement).toEqual([{ Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] }]);
+    it("should let only the app's role connect, to exactly its proxy user, when built", () => {
+        const proxyId = (one(r, "aws:rds/proxy:Proxy").state.arn as string).split(":").pop();
+        const policy = one(r, "aws:iam/rolePolicy:RolePolicy", appPolicyName);
+        expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
+            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/${r.env.DB_USER}` },
+        ]);
         const visitsPolicies = byType(r, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("visits-api-"));
-        const secretStatements = visitsPolicies.flatMap((p) => JSON.parse(p.inputs.policy).Statement).filter((s: { Action: string[] }) => s.Action.includes("secretsmanager:GetSecretValue"));
-        expect(secretStatements).toHaveLength(1);
+        const statements = visitsPolicies.flatMap((p) => JSON.parse(p.inputs.policy).Statement);
+        expect(statements.filter((s: { Action: string[] }) => s.Action.includes("secretsmanager:GetSecretValue"))).toEqual([]);
     });
 
     it("should create the platform's roles with their trust principals when built", () => {

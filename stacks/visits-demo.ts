@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudMapUrl, PrivateFargateService } from "../components/private-fargate-service";
 import { createWebService } from "../components/web-service-platform";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, databaseEnvironment, databaseSecrets } from "./database";
+import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
@@ -47,8 +47,7 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
             ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, CLOUD_MAP_NAMESPACE, PRIVATE_SERVICE_PORT),
             NODE_ENV: "production",
         },
-        // The platform component grants reading exactly this ARN to the role that injects it.
-        environmentSecrets: databaseSecrets(db),
+        policyStatements: databaseAccess(db),
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,

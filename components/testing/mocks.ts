@@ -1,6 +1,6 @@
 /**
  * Pulumi test kit: a mocked runtime that records every registered resource (with its parent and
- * explicit dependencies), answers with realistic ids/ARNs/endpoints, returns the outputs of the remote
+ * dependencies), answers with realistic ids/ARNs/endpoints, returns the outputs of the remote
  * components we use, and mocks exactly the invokes our code calls — any other invoke throws, so a new
  * data-source call can never silently resolve to `undefined` in a test or in the offline preview.
  *
@@ -18,7 +18,7 @@ export interface RecordedResource {
     readonly urn: string;
     /** URN of the parent resource, if any. */
     readonly parent?: string;
-    /** URNs named in `dependsOn` (explicit dependencies only). */
+    /** URNs this resource depends on: its `dependsOn` plus the resources its input values came from. */
     readonly dependsOn: string[];
     /** Resource inputs as the program passed them (secrets unwrapped; see `secretInputs`). */
     readonly inputs: Record<string, any>;
@@ -131,7 +131,11 @@ const computedOutputs: Record<string, OutputFn> = {
     },
     "aws:rds/proxy:Proxy": (name, inputs, ctx) => {
         const proxyName = inputs.name ?? `${name}-${hex(name, 7)}`;
-        return { name: proxyName, endpoint: `${proxyName}.proxy-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com` };
+        return {
+            name: proxyName,
+            endpoint: `${proxyName}.proxy-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com`,
+            arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:db-proxy:prx-${hex(name, 17)}`,
+        };
     },
     "aws:apprunner/service:Service": (name, inputs, ctx) => ({
         serviceId: hex(name, 32),
@@ -245,6 +249,10 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         const ctx: MockContext = { region: this.region, id: id ?? "" };
         const computed = computedOutputs[args.type]?.(args.name, inputs, ctx) ?? {};
         const state: Record<string, any> = { ...inputs, ...computed };
+        // Pulumi auto-names resources whose name the program leaves out: `<logical name>-<random suffix>`.
+        if (args.custom !== false && args.type.startsWith("aws:") && state.name === undefined) {
+            state.name = `${args.name}-${hex(args.name, 7)}`;
+        }
         if (args.custom !== false && args.type.startsWith("aws:") && state.arn === undefined) {
             state.arn = arnFor(args.type, args.name, state, ctx);
         }
