@@ -58,11 +58,30 @@ describe("ContainerImage", () => {
         expect(first).toMatch(/^c-[0-9a-f]{16}$/);
     });
 
-    it("should ignore node_modules and dist when hashing content", async () => {
+    it("should keep the tag when a file the .dockerignore excludes changes", async () => {
+        writeFileSync(path.join(context, ".dockerignore"), "*.md\n**/node_modules\n");
         const before = new ContainerImage("a", { context, dockerfile: "app/Dockerfile" }).tag;
+        writeFileSync(path.join(context, "README.md"), "docs change");
         mkdirSync(path.join(context, "app", "node_modules"));
         writeFileSync(path.join(context, "app", "node_modules", "x.js"), "junk");
         expect(new ContainerImage("b", { context, dockerfile: "app/Dockerfile" }).tag).toBe(before);
+        writeFileSync(path.join(context, "app", "new.js"), "sent to docker");
+        expect(new ContainerImage("c", { context, dockerfile: "app/Dockerfile" }).tag).not.toBe(before);
+    });
+
+    it("should hash exactly the files the repository's allow-list .dockerignore sends to Docker", async () => {
+        const { contextFiles } = await import("./container-image");
+        const files = contextFiles(path.resolve(__dirname, ".."));
+        expect(files).toContain("package-lock.json");
+        expect(files).toContain("apps/catalogue-api/src/server.ts");
+        expect(files).toContain("packages/service-kit/src/index.ts");
+        expect(files).toContain("policy/package.json");
+        expect(files.filter((f) => /(^|\/)(README\.md|node_modules|dist)(\/|$)|\.test\.ts$|^(components|stacks|docs|bench|scripts)\//.test(f))).toEqual([]);
+    });
+
+    it("should change the tag when the build platform changes", async () => {
+        const amd = new ContainerImage("a", { context, dockerfile: "app/Dockerfile" }).tag;
+        expect(new ContainerImage("b", { context, dockerfile: "app/Dockerfile", platform: "linux/arm64" }).tag).not.toBe(amd);
     });
 
     it("should reject a retainCount of 0 when validating args", async () => {

@@ -1,13 +1,17 @@
 /**
  * ECR repository + Docker image build/push, exposing a digest-pinned image URI.
  *
- * The tag is derived from the content of the files that make the image, so two builds of the same
- * source share a tag (immutable tags would otherwise reject the second push), and any source change
- * produces a new tag and therefore a new digest — which is the only thing that triggers a rollout.
+ * The tag is a hash of exactly what the build sends to Docker — every file of the context that its
+ * `.dockerignore` lets through, plus the Dockerfile — because that is also what makes the Docker
+ * provider rebuild and push. With immutable tags, pushing a rebuilt image under a tag that already
+ * exists is rejected; deriving the tag from the same input guarantees a rebuild always pushes a new
+ * tag. A new tag yields a new digest only when the image really differs, and the digest is the only
+ * thing that rolls a service out.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import dockerignore from "@balena/dockerignore";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,16 +22,11 @@ export interface ContainerImageArgs {
     readonly context: string;
     /** Dockerfile path relative to `context`. @default "Dockerfile" */
     readonly dockerfile?: string;
-    /**
-     * Files/directories (relative to `context`) whose content defines the image; hashed into the tag.
-     * @default the Dockerfile's directory plus the Dockerfile
-     */
-    readonly contentPaths?: string[];
     /** Target platform; App Runner, ECS and EKS Fargate run x86_64 unless told otherwise. @default "linux/amd64" */
     readonly platform?: string;
     /** Lifecycle policy keeps this many most recent images. @default 10 */
     readonly retainCount?: number;
-    /** Build arguments. */
+    /** Build arguments (part of the tag). */
     readonly buildArgs?: Record<string, string>;
     /** Delete the repository even if it still holds images (dev only). @default false */
     readonly forceDelete?: boolean;
@@ -35,23 +34,33 @@ export interface ContainerImageArgs {
     readonly tags?: Record<string, string>;
 }
 
-const SKIPPED_DIRS = new Set(["node_modules", "dist", ".git", "coverage", "test", "tests"]);
+/** Directories never walked: Docker contexts must exclude them anyway, and they are large. */
+const NEVER_IN_CONTEXT = new Set([".git", "node_modules"]);
 
-/** sha256 over every file under `paths` (sorted, names included), skipping build outputs and tests. */
-export function contentHash(root: string, paths: string[]): string {
-    const hash = createHash("sha256");
-    const visit = (rel: string) => {
-        const abs = path.join(root, rel);
-        if (!existsSync(abs)) throw new Error(`ContainerImage: content path "${rel}" does not exist under ${root}.`);
-        if (statSync(abs).isDirectory()) {
-            for (const entry of readdirSync(abs).sort()) {
-                if (!SKIPPED_DIRS.has(entry)) visit(path.join(rel, entry));
-            }
-        } else {
-            hash.update(rel.split(path.sep).join("/")).update("\0").update(readFileSync(abs)).update("\0");
+/** Files of `context` that Docker would send, honouring the context's `.dockerignore` (posix paths, sorted). */
+export function contextFiles(context: string): string[] {
+    const ignoreFile = path.join(context, ".dockerignore");
+    const ignore = dockerignore().add(existsSync(ignoreFile) ? readFileSync(ignoreFile, "utf8") : "");
+    const files: string[] = [];
+    const walk = (dir: string) => {
+        for (const entry of readdirSync(path.join(context, dir), { withFileTypes: true })) {
+            if (NEVER_IN_CONTEXT.has(entry.name)) continue;
+            const rel = dir ? `${dir}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) walk(rel);
+            else if (entry.isFile() && !ignore.ignores(rel)) files.push(rel);
         }
     };
-    for (const p of [...paths].sort()) visit(p);
+    walk("");
+    return files.sort();
+}
+
+/** sha256 over the context files (names and bytes), the Dockerfile, the platform and the build args. */
+export function contextHash(context: string, dockerfile: string, extra: string): string {
+    const hash = createHash("sha256");
+    for (const file of contextFiles(context)) {
+        hash.update(file).update("\0").update(readFileSync(path.join(context, file))).update("\0");
+    }
+    hash.update("Dockerfile\0").update(readFileSync(path.join(context, dockerfile))).update("\0").update(extra);
     return hash.digest("hex");
 }
 
@@ -71,10 +80,11 @@ export class ContainerImage extends pulumi.ComponentResource {
             intRange("retainCount", retainCount, 1, 1000),
             existsSync(path.join(args.context, dockerfile)) ? undefined : `\`dockerfile\` "${dockerfile}" was not found in context "${args.context}".`,
         ]);
-        this.tag = `c-${contentHash(args.context, args.contentPaths ?? [path.dirname(dockerfile)]).slice(0, 16)}`;
+        const platform = args.platform ?? "linux/amd64";
+        this.tag = `c-${contextHash(args.context, dockerfile, JSON.stringify({ platform, buildArgs: args.buildArgs ?? {} })).slice(0, 16)}`;
 
         const repository = this.createRepository(name, args, retainCount);
-        const image = this.createImage(name, args, dockerfile, repository);
+        const image = this.createImage(name, args, dockerfile, platform, repository);
 
         this.repositoryUrl = repository.repositoryUrl;
         this.repositoryArn = repository.arn;
@@ -116,7 +126,7 @@ export class ContainerImage extends pulumi.ComponentResource {
         return repository;
     }
 
-    private createImage(name: string, args: ContainerImageArgs, dockerfile: string, repository: aws.ecr.Repository): docker.Image {
+    private createImage(name: string, args: ContainerImageArgs, dockerfile: string, platform: string, repository: aws.ecr.Repository): docker.Image {
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
         return new docker.Image(
             `${name}-image`,
@@ -125,7 +135,7 @@ export class ContainerImage extends pulumi.ComponentResource {
                 build: {
                     context: args.context,
                     dockerfile: path.join(args.context, dockerfile),
-                    platform: args.platform ?? "linux/amd64",
+                    platform,
                     args: args.buildArgs,
                 },
                 registry: {

@@ -1,6 +1,6 @@
 /**
  * Images of the monorepo's apps. Every app builds with the repository root as context (it depends on
- * the shared service kit), so its content — the app, the kit and the lockfile — defines its tag.
+ * the shared service kit); the root `.dockerignore` allow-lists what that context contains.
  */
 import * as path from "node:path";
 import { ContainerImage } from "../components/container-image";
@@ -13,7 +13,6 @@ export function appImage(app: string, config: StackConfig, name: string = app): 
     return new ContainerImage(name, {
         context: REPO_ROOT,
         dockerfile: `apps/${app}/Dockerfile`,
-        contentPaths: [`apps/${app}`, "packages/service-kit", "package-lock.json"],
         retainCount: config.imageRetainCount,
         // Dev repositories may be destroyed with their images; elsewhere images outlive a mistaken destroy.
         forceDelete: config.environment === "dev",
