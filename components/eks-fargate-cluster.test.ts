@@ -173,6 +173,20 @@ describe("EksFargateCluster", () => {
         expect(register?.Resource).toBe("arn:aws:elasticloadbalancing:us-east-1:*:targetgroup/*/*");
     });
 
+    it("should let the controller tag the listeners it creates and touch security groups of its own VPC only", async () => {
+        make();
+        await settle();
+        const statements: { Sid: string; Action: string[]; Resource: string | string[]; Condition?: any }[] = JSON.parse(
+            mocks.one("aws:iam/rolePolicy:RolePolicy", "eks-lb-controller-policy").inputs.policy,
+        ).Statement;
+        const listeners = statements.find((s) => s.Sid === "TagOwnListeners");
+        expect(listeners?.Action).toEqual(["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]);
+        expect(listeners?.Resource).toContain("arn:aws:elasticloadbalancing:us-east-1:*:listener/net/*/*/*");
+        const rules = statements.find((s) => s.Sid === "ManageSecurityGroupRules");
+        expect(rules?.Condition).toEqual({ ArnEquals: { "ec2:Vpc": "arn:aws:ec2:us-east-1:*:vpc/vpc-0123" } });
+        expect(statements.find((s) => s.Sid === "CreateSecurityGroup")?.Resource).toEqual(["arn:aws:ec2:us-east-1:*:security-group/*", "arn:aws:ec2:us-east-1:*:vpc/vpc-0123"]);
+    });
+
     it("should expose a secret kubeconfig, a provider built from it and the cluster's identifiers when created", async () => {
         const cluster = make();
         await settle();
@@ -224,7 +238,7 @@ describe("EksFargateCluster", () => {
 
     describe("argument validation", () => {
         const cases: [string, Partial<clusterT.EksFargateClusterArgs>, string][] = [
-            ["kubernetesVersion is not a minor version", { kubernetesVersion: "133" }, '`kubernetesVersion` must be a Kubernetes minor version such as "1.33" (got "133").'],
+            ["kubernetesVersion is not a minor version", { kubernetesVersion: "133" }, '`kubernetesVersion` must be a Kubernetes minor version such as "1.35" (got "133").'],
             [
                 "publicAccessCidrs is set on a private endpoint",
                 { publicAccessCidrs: ["203.0.113.0/24"] },

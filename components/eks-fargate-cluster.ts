@@ -39,7 +39,7 @@ export interface EksFargateClusterArgs {
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Public subnets, for internet-facing load balancers. @default none (internal load balancers only) */
     readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Kubernetes minor version, e.g. "1.33" (one in EKS standard support). */
+    /** Kubernetes minor version, e.g. "1.35" (one in EKS standard support: 1.35 until 2027-03-27; 1.34 ends 2026-12-02, 1.33 is in paid extended support). */
     readonly kubernetesVersion: string;
     /** Expose the API endpoint publicly (the private endpoint is always on). Keep false in prod. @default false */
     readonly endpointPublicAccess?: boolean;
@@ -105,8 +105,8 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
         const tags = { ...(args.tags ?? {}) };
 
         const key = this.createSecretsKey(name, args, tags);
-        const podExecutionRole = this.createPodExecutionRole(name, tags);
-        const cluster = this.createCluster(name, args, tags, key, podExecutionRole);
+        const podExecution = this.createPodExecutionRole(name, tags);
+        const cluster = this.createCluster(name, args, tags, key, podExecution);
         this.clusterName = cluster.core.apply((core) => core.cluster.name);
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcProviderUrl = cluster.oidcProviderUrl;
@@ -117,7 +117,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
 
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
-        this.podExecutionRoleArn = podExecutionRole.arn;
+        this.podExecutionRoleArn = podExecution.role.arn;
         this.privateSubnetIds = pulumi.output(args.privateSubnetIds);
         this.addons = [coredns, metricsServer, lbController];
         this.registerOutputs({
@@ -152,7 +152,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
      * services' Fargate profiles need its ARN, and a remote component's children are invisible to us.
      * In API authentication mode EKS adds the FARGATE_LINUX access entry for it when a profile is created.
      */
-    private createPodExecutionRole(name: string, tags: Record<string, string>): aws.iam.Role {
+    private createPodExecutionRole(name: string, tags: Record<string, string>): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
@@ -177,15 +177,21 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
             },
             { parent: this },
         );
-        new aws.iam.RolePolicyAttachment(
+        const policy = new aws.iam.RolePolicyAttachment(
             `${name}-pod-execution-policy`,
             { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy` },
             { parent: this },
         );
-        return role;
+        return { role, policy };
     }
 
-    private createCluster(name: string, args: EksFargateClusterArgs, tags: Record<string, string>, key: aws.kms.Key, podExecutionRole: aws.iam.Role): eks.Cluster {
+    private createCluster(
+        name: string,
+        args: EksFargateClusterArgs,
+        tags: Record<string, string>,
+        key: aws.kms.Key,
+        podExecution: { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment },
+    ): eks.Cluster {
         const endpointPublicAccess = args.endpointPublicAccess ?? false;
         return new eks.Cluster(
             `${name}-cluster`,
@@ -204,7 +210,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
                 skipDefaultNodeGroup: true,
                 // kube-system on Fargate so CoreDNS, metrics-server and the LB controller have somewhere to run.
                 fargate: {
-                    podExecutionRoleArn: podExecutionRole.arn,
+                    podExecutionRoleArn: podExecution.role.arn,
                     subnetIds: args.privateSubnetIds,
                     selectors: [{ namespace: "kube-system" }],
                 },
@@ -214,7 +220,8 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
                 kubeProxyAddonOptions: { enabled: false },
                 tags,
             },
-            { parent: this, dependsOn: [podExecutionRole] },
+            // The kube-system profile's first pods pull images with this role: its policy must be attached.
+            { parent: this, dependsOn: [podExecution.role, podExecution.policy] },
         );
     }
 
@@ -333,6 +340,7 @@ export function loadBalancerControllerStatements(region: pulumi.Input<string>, v
         "elasticloadbalancing:ModifyTargetGroupAttributes",
         "elasticloadbalancing:DeleteTargetGroup",
         "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:ModifyCapacityReservation",
     ];
     return [
         {
@@ -371,6 +379,7 @@ export function loadBalancerControllerStatements(region: pulumi.Input<string>, v
                 "elasticloadbalancing:DescribeTargetHealth",
                 "elasticloadbalancing:DescribeTags",
                 "elasticloadbalancing:DescribeTrustStores",
+                "elasticloadbalancing:DescribeCapacityReservation",
             ],
             Resource: "*",
         },
@@ -435,6 +444,14 @@ export function loadBalancerControllerStatements(region: pulumi.Input<string>, v
             Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
         },
         {
+            // The controller tags the listeners and rules it creates (defaultTags are set), as in AWS's
+            // reference policy; without this CreateListener fails and the NLB has no listener.
+            Sid: "TagOwnListeners",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+            Resource: [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")],
+        },
+        {
             Sid: "TagOnCreate",
             Effect: "Allow",
             Action: ["elasticloadbalancing:AddTags"],
@@ -469,7 +486,7 @@ function validate(name: string, args: EksFargateClusterArgs): void {
     throwIfAny(COMPONENT, name, [
         /^1\.\d{2}$/.test(args.kubernetesVersion)
             ? undefined
-            : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.33" (got "${args.kubernetesVersion}").`,
+            : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.35" (got "${args.kubernetesVersion}").`,
         publicCidrsWithoutPublicEndpoint,
         ...(args.publicAccessCidrs ?? []).map((c) =>
             /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c) ? undefined : `\`publicAccessCidrs\` entry "${c}" must be an IPv4 CIDR such as 203.0.113.0/24.`,

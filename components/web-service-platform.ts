@@ -20,8 +20,15 @@ export type WebServicePlatform = (typeof WEB_SERVICE_PLATFORMS)[number];
 export interface WebServiceVpc {
     /** VPC the service's egress enters. */
     readonly vpcId: pulumi.Input<string>;
-    /** Private subnets (App Runner connector / Express tasks; Express needs at least two). */
+    /** Private subnets for App Runner's VPC connector. */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Public subnets for ECS Express Mode, whose tasks and load balancer share one subnet list: in
+     * private subnets Express provisions an *internal* load balancer (no public URL), so a public service
+     * needs public ones; the tasks' security group still admits only the load balancer.
+     * @default `subnetIds` (an internal, VPC-only Express service)
+     */
+    readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Destinations the service must reach (e.g. an RDS Proxy's security group). @default none */
     readonly egress?: EgressRule[];
 }
@@ -56,7 +63,8 @@ export function createWebService(platform: WebServicePlatform, name: string, arg
     }
     const { vpc, expressScaling, ...common } = args;
     if (platform === "ecs-express") {
-        const service = new EcsExpressService(name, { ...common, vpc, scaling: expressScaling }, opts);
+        const expressVpc = vpc && { vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds ?? vpc.subnetIds, egress: vpc.egress };
+        const service = new EcsExpressService(name, { ...common, vpc: expressVpc, scaling: expressScaling }, opts);
         return handle(platform, service, service.securityGroupId, (...a) => service.allowEgressTo(...a));
     }
     if (vpc) {

@@ -120,6 +120,13 @@ describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-expres
         expect(mocks.resources.filter((r) => r.type.startsWith("aws:apprunner/"))).toEqual([]);
     });
 
+    it("should put the Express service in the public subnets, since private ones get an internal load balancer", () => {
+        const vpc = mocks.one("awsx:ec2:Vpc").state;
+        const express = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
+        expect(express.networkConfigurations[0].subnets).toEqual(vpc.publicSubnetIds);
+        expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(vpc.privateSubnetIds);
+    });
+
     it("should keep the image and the database exactly as on App Runner", () => {
         expect(mocks.one("docker:index/image:Image").inputs).toEqual(imageBefore);
         expect(mocks.one("aws:rds/cluster:Cluster").inputs).toEqual(clusterBefore);

@@ -33,6 +33,7 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
+            publicSubnetIds: network.publicSubnetIds,
             egress: [{ port: 3306, securityGroupId: db.proxySecurityGroupId, description: "catalogue-api to RDS Proxy" }],
         },
         tags: config.tags,

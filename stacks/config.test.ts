@@ -61,7 +61,7 @@ describe("stack config", () => {
         ["an unknown NAT strategy", { natGateways: "none" }, '`serverless-containers:natGateways` must be one of single | one-per-az (got "none").'],
         ["prod without deletion protection", { environment: "prod", auroraDeletionProtection: "false" }, "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false)."],
         ["a missing key", { imageRetainCount: undefined }, "`serverless-containers:imageRetainCount` is missing; declare it in Pulumi.yaml."],
-        ["an EKS version that is not 1.3x", { eksKubernetesVersion: "1.21" }, '`serverless-containers:eksKubernetesVersion` must be a Kubernetes minor version such as 1.33 (got "1.21").'],
+        ["an EKS version that is not 1.3x", { eksKubernetesVersion: "1.21" }, '`serverless-containers:eksKubernetesVersion` must be a Kubernetes minor version such as 1.35 (got "1.21").'],
         ["a CIDR list that is not a list", { eksPublicAccessCidrs: '"0.0.0.0/0"' }, '`serverless-containers:eksPublicAccessCidrs` must be a list of IPv4 CIDRs such as ["203.0.113.0/24"] (got "0.0.0.0/0").'],
         ["4 vCPU / 12 GB on ECS Express Mode", { appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" }, '`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` "4 vCPU" and `serverless-containers:productsMemory` "12 GB" must fit Express sizes: `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.'],
         ["HPA min above max", { eksMinReplicas: "5", eksMaxReplicas: "2" }, "`serverless-containers:eksMinReplicas` (5) must not be greater than `serverless-containers:eksMaxReplicas` (2)."],

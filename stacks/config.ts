@@ -118,7 +118,7 @@ export const configSchema = z
         productsMaxConcurrency: int("productsMaxConcurrency", 1, APP_RUNNER_MAX_CONCURRENCY),
 
         eksFargateEnabled: bool("eksFargateEnabled"),
-        eksKubernetesVersion: matching("eksKubernetesVersion", /^1\.(3[0-9])$/, "a Kubernetes minor version such as 1.33"),
+        eksKubernetesVersion: matching("eksKubernetesVersion", /^1\.(3[0-9])$/, "a Kubernetes minor version such as 1.35"),
         eksEndpointPublicAccess: bool("eksEndpointPublicAccess"),
         eksPublicAccessCidrs: cidrList("eksPublicAccessCidrs"),
         eksReplicas: int("eksReplicas", 1, 100),

@@ -51,6 +51,7 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
+            publicSubnetIds: network.publicSubnetIds,
             egress: [{ port: POSTGRES_PORT, securityGroupId: db.proxySecurityGroupId, description: "visits-api to RDS Proxy" }],
         },
         tags: config.tags,
