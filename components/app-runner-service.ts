@@ -182,6 +182,9 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 // The access role must hold its ECR policy before App Runner first pulls the image, and
                 // the instance policy must exist before the app starts reading its secrets.
                 dependsOn: [accessRole.ecrPolicy, ...(instanceRole.policy ? [instanceRole.policy] : [])],
+                // serviceName is fixed and unique per account and region, so a replacement cannot
+                // create the new service before deleting the old one.
+                deleteBeforeReplace: true,
             },
         );
     }

@@ -310,6 +310,8 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 // Provider docs: without this, a destroy can remove the policies first and leave the
                 // service stuck in DRAINING; on create, the roles must hold their policies before ECS uses them.
                 dependsOn: roles.attachments,
+                // The service name is fixed; a replacement must delete the old service first.
+                deleteBeforeReplace: true,
             },
         );
     }

@@ -240,7 +240,8 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         const namespace = new aws.servicediscovery.PrivateDnsNamespace(
             `${name}-namespace`,
             { name: args.namespaceName, vpc: args.vpcId, description: `Private DNS for ${name}`, tags: args.tags },
-            { parent: this },
+            // One namespace of a name per VPC: a replacement must delete the old one first.
+            { parent: this, deleteBeforeReplace: true },
         );
         const service = new aws.servicediscovery.Service(
             `${name}-discovery`,
