@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseEnvShape, dbEnvShape, loadConfig, resolveDbSettings, type DbSettings } from "@serverless-containers/service-kit";
+import { baseEnvShape, dbEnvShape, loadConfig, resolveDbSettings, type DbSettings, type ResolveDbOptions } from "@serverless-containers/service-kit";
 
 const schema = z.object({
   ...baseEnvShape,
@@ -14,13 +14,16 @@ export interface CatalogueConfig {
   readonly db: DbSettings;
 }
 
-/** Reads and validates the environment once at start-up; throws naming the bad variable. */
-export function loadCatalogueConfig(env: Readonly<Record<string, string | undefined>> = process.env): CatalogueConfig {
+/**
+ * Reads and validates the environment once at start-up; throws naming the bad variable. `dbOptions` is the
+ * code-only test seam of resolveDbSettings (an IAM token source standing in for the RDS signer).
+ */
+export function loadCatalogueConfig(env: Readonly<Record<string, string | undefined>> = process.env, dbOptions: ResolveDbOptions = {}): CatalogueConfig {
   const cfg = loadConfig(schema, env);
   return {
     port: cfg.PORT,
     shutdownGraceMs: cfg.SHUTDOWN_GRACE_MS,
     logLevel: cfg.LOG_LEVEL,
-    db: resolveDbSettings(cfg, "admin"),
+    db: resolveDbSettings(cfg, "admin", dbOptions),
   };
 }

@@ -99,12 +99,12 @@ describe("catalogue-api bad input against a real MariaDB", () => {
   beforeAll(async () => {
     server = await startMariaDb();
     ({ app, db } = await startAppOn(server, "catalogue_bad_input"));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await server?.destroy();
-  });
+  }, 60_000);
 
   const allCases = [...postCases, ...otherCases];
 

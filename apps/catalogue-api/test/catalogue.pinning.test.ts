@@ -19,12 +19,12 @@ describe("catalogue-api is RDS-Proxy pinning-free (MariaDB general log)", () => 
   beforeAll(async () => {
     server = await startMariaDb({ generalLog: true });
     ({ app, db } = await startAppOn(server, "catalogue_pinning"));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when every route has been called, then the app's connections ran INSERT/SELECT via plain queries and nothing that pins", async () => {
     const created = await request(app.url, "/catalogue", { method: "POST", json: { name: "Pin check", price: 5, category: "x" } });

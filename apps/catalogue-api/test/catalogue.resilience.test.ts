@@ -10,12 +10,12 @@ describe("catalogue-api when the MariaDB server goes away and comes back", () =>
   beforeAll(async () => {
     server = await startMariaDb({ requireManaged: true });
     ({ app, db } = await startAppOn(server, "catalogue_resilience"));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when the database is stopped, then /health is 503 degraded and data routes are 503 with Retry-After; when it is started again, then the same app process is healthy", async () => {
     expect((await request(app.url, "/health")).status).toBe(200);

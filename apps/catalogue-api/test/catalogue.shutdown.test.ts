@@ -9,11 +9,11 @@ describe("catalogue-api graceful shutdown (real process)", () => {
   beforeAll(async () => {
     server = await startMariaDb();
     db = await server.createDatabase("catalogue_shutdown");
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when SIGTERM arrives while writes are in flight, then they complete with 201, new work is refused and the process exits 0", async () => {
     const port = await freePort();

@@ -10,12 +10,12 @@ describe("catalogue-api against a real MariaDB (pattern 27 Verify)", () => {
   beforeAll(async () => {
     server = await startMariaDb();
     ({ app, db } = await startAppOn(server, "catalogue_verify"));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when the database answers, then /health is 200 and says connected via VPC", async () => {
     const res = await request(app.url, "/health");
@@ -99,11 +99,11 @@ describe("catalogue-api with DB_TLS=true", () => {
 
   beforeAll(async () => {
     server = await startMariaDb();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when the server cannot offer TLS signed by the RDS CAs, then the pool refuses to connect rather than fall back to plaintext", async () => {
     const { createPool, endPool } = await import("../src/data/pool");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseEnvShape, dbEnvShape, env, loadConfig, resolveDbSettings, type DbSettings } from "@serverless-containers/service-kit";
+import { baseEnvShape, dbEnvShape, env, loadConfig, resolveDbSettings, type DbSettings, type ResolveDbOptions } from "@serverless-containers/service-kit";
 
 const schema = z.object({
   ...baseEnvShape,
@@ -19,14 +19,17 @@ export interface VisitsConfig {
   readonly privateServiceTimeoutMs: number;
 }
 
-/** Reads and validates the environment once at start-up; throws naming the bad variable. */
-export function loadVisitsConfig(source: Readonly<Record<string, string | undefined>> = process.env): VisitsConfig {
+/**
+ * Reads and validates the environment once at start-up; throws naming the bad variable. `dbOptions` is the
+ * code-only test seam of resolveDbSettings (an IAM token source standing in for the RDS signer).
+ */
+export function loadVisitsConfig(source: Readonly<Record<string, string | undefined>> = process.env, dbOptions: ResolveDbOptions = {}): VisitsConfig {
   const cfg = loadConfig(schema, source);
   return {
     port: cfg.PORT,
     shutdownGraceMs: cfg.SHUTDOWN_GRACE_MS,
     logLevel: cfg.LOG_LEVEL,
-    db: resolveDbSettings(cfg, "postgres"),
+    db: resolveDbSettings(cfg, "postgres", dbOptions),
     privateServiceUrl: cfg.ECSPRIVATESERVICE,
     privateServiceTimeoutMs: cfg.ECS_PRIVATE_SERVICE_TIMEOUT_MS,
   };

@@ -1,4 +1,4 @@
-import { createLogger, exitOnSignals, retry, runMain, startHttpServer, type RunningServer } from "@serverless-containers/service-kit";
+import { createLogger, dbCredentialsOf, exitOnSignals, retry, runMain, startHttpServer, type ResolveDbOptions, type RunningServer } from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadVisitsConfig } from "./config";
 import { createPool } from "./data/pool";
@@ -7,9 +7,13 @@ import { VisitsRepository } from "./data/visits-repository";
 /**
  * Starts visits-api: validate env, open the pool, create the table (retrying while the database is not up
  * yet), then listen. `stop()` drains in-flight requests and closes the pool.
+ * `options.db` is the code-only test seam (an IAM token source standing in for the RDS signer).
  */
-export async function startVisitsApi(env: Readonly<Record<string, string | undefined>> = process.env): Promise<RunningServer> {
-  const config = loadVisitsConfig(env);
+export async function startVisitsApi(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: { readonly db?: ResolveDbOptions } = {},
+): Promise<RunningServer> {
+  const config = loadVisitsConfig(env, options.db);
   const logger = createLogger("visits-api", config.logLevel);
   const pool = createPool(config.db, logger);
   const repo = new VisitsRepository(pool);
@@ -24,7 +28,7 @@ export async function startVisitsApi(env: Readonly<Record<string, string | undef
   } finally {
     process.off("SIGTERM", onSignalDuringStartup);
   }
-  logger.info({ host: config.db.host, database: config.db.database, tls: config.db.tls }, "database schema ready");
+  logger.info({ host: config.db.host, database: config.db.database, tls: config.db.tls, auth: dbCredentialsOf(config.db).kind }, "database schema ready");
   return startHttpServer({
     app: buildApp({
       repo,

@@ -89,13 +89,13 @@ describe("visits-api bad input against a real PostgreSQL", () => {
     });
     server = await startPostgres();
     ({ app, db } = await startAppOn(server, "visits_bad_input", { ECSPRIVATESERVICE: upstream.url }));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await upstream?.close();
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when counting the bad-input cases, then there are at least 40", () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);

@@ -13,13 +13,13 @@ describe("visits-api is RDS-Proxy pinning-free (PostgreSQL log_statement=all)", 
     upstream = await fakeUpstream((_req, res) => res.end("{}"));
     server = await startPostgres({ logStatements: true });
     ({ app, db } = await startAppOn(server, "visits_pinning", { ECSPRIVATESERVICE: upstream.url }));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await upstream?.close();
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when every route has been called, then the app ran unnamed parameterised INSERT/SELECT and nothing that pins", async () => {
     for (const path of ["/", "/", "/recent-visits", "/recent-visits?limit=1", "/health", "/test-connection", "/ecs-private-service", "/docs"]) {

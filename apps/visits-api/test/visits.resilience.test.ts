@@ -10,12 +10,12 @@ describe("visits-api when the PostgreSQL server goes away and comes back", () =>
   beforeAll(async () => {
     server = await startPostgres({ requireManaged: true });
     ({ app, db } = await startAppOn(server, "visits_resilience"));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when the database is stopped, then /health, / and /recent-visits answer 503 with Retry-After and /test-connection reports unreachable; when it is started again, then the same app process recovers", async () => {
     expect((await request(app.url, "/")).status).toBe(200);

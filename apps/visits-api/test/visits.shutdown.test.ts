@@ -9,11 +9,11 @@ describe("visits-api graceful shutdown (real process)", () => {
   beforeAll(async () => {
     server = await startPostgres();
     db = await server.createDatabase("visits_shutdown");
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when SIGTERM arrives while visits are being recorded, then they complete with 200 and the process exits 0", async () => {
     const port = await freePort();

@@ -24,13 +24,13 @@ describe("visits-api against a real PostgreSQL (seed 001 walkthrough)", () => {
     });
     server = await startPostgres();
     ({ app, db } = await startAppOn(server, "visits_verify", { ECSPRIVATESERVICE: upstream.url }));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.stop();
     await upstream?.close();
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when /test-connection is called, then it reports a TCP connection to the database port", async () => {
     const res = await request(app.url, "/test-connection");
@@ -81,11 +81,11 @@ describe("visits-api calling a failing private service", () => {
   beforeAll(async () => {
     server = await startPostgres();
     db = await server.createDatabase("visits_upstream");
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await server?.destroy();
-  });
+  }, 60_000);
 
   async function withApp(extra: Record<string, string>, check: (app: RunningServer) => Promise<void>): Promise<void> {
     const app = await startVisitsApi(appEnv(db, extra));
@@ -158,11 +158,11 @@ describe("visits-api with DB_TLS=true", () => {
 
   beforeAll(async () => {
     server = await startPostgres();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await server?.destroy();
-  });
+  }, 60_000);
 
   it("when the server cannot offer TLS signed by the RDS CAs, then the pool refuses to connect rather than fall back to plaintext", async () => {
     const { createPool } = await import("../src/data/pool");

@@ -1,6 +1,16 @@
 export { createServiceApp, type ServiceAppOptions } from "./app";
 export { ConfigError, baseEnvShape, env, loadConfig } from "./config";
-export { dbEnvShape, rdsCaBundle, resolveDbSettings, type DbEnv, type DbSettings } from "./db";
+export { dbCredentialsOf, dbEnvShape, rdsCaBundle, resolveDbSettings, type DbEnv, type DbSettings, type ResolveDbOptions } from "./db";
+export {
+  IAM_TOKEN_LIFETIME_MS,
+  cachedTokenProvider,
+  iamDbCredentials,
+  rdsSignerTokenSource,
+  type DbCredentials,
+  type RdsIamTarget,
+  type TokenCacheOptions,
+  type TokenSource,
+} from "./db-credentials";
 export { isDatabaseUnavailable } from "./db-errors";
 export { HttpError, RETRY_AFTER_SECONDS, errorHandler, notFoundHandler, toHttpError, type FieldIssue } from "./errors";
 export { createLogger, type Logger } from "./logger";

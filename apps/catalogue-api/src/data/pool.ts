@@ -1,17 +1,62 @@
 import mysql from "mysql2";
-import { rdsCaBundle, type DbSettings } from "@serverless-containers/service-kit";
+import { dbCredentialsOf, rdsCaBundle, type DbCredentials, type DbSettings, type Logger } from "@serverless-containers/service-kit";
+
+type IamCredentials = Extract<DbCredentials, { kind: "iam" }>;
+
+/** What createPool keeps per IAM pool: the refresh timer and the one-shot refresh. */
+interface TokenRefresher {
+  readonly timer: NodeJS.Timeout;
+  refresh(): Promise<void>;
+}
+const refreshers = new WeakMap<mysql.Pool, TokenRefresher>();
+
+/** The part of mysql2's (untyped) Pool internals we rely on: PoolConfig.connectionConfig (lib/pool_config.js). */
+interface PoolInternals {
+  readonly config: { readonly connectionConfig: { password?: string } };
+}
+
+export interface CreatePoolOptions {
+  readonly logger?: Logger;
+  /** IAM mode: how often the token used for new connections is refreshed. Default 60 s. */
+  readonly tokenRefreshMs?: number;
+}
+
+/**
+ * mysql_clear_password auth plugin for RDS Proxy IAM authentication: the proxy asks for the token in clear text
+ * (over TLS — DB_TLS=true is required in IAM mode). mysql2 refuses mysql_clear_password unless a plugin like this
+ * one is configured (or enableCleartextPlugin, which would send the static config password). It answers with
+ * the CURRENT token from the cached provider at handshake time, so even a connection opened between two pool
+ * refreshes gets a valid token; the provider only signs when its cached token is too old (never per connection).
+ */
+export function iamClearPasswordPlugin(credentials: IamCredentials): mysql.AuthPlugin {
+  return () => async () => Buffer.from(`${await credentials.token()}\0`, "utf8");
+}
 
 /**
  * mysql2 pool sized by DB_POOL_MAX. RDS Proxy multiplexes these connections, so nothing here may pin a
  * session: no session variables (charset travels in the handshake, time zone is converted client side),
  * no multiple statements, and every statement goes through query() — never execute(), which would PREPARE.
+ *
+ * Credentials. Static: DB_PASSWORD / DB_SECRET. IAM (DB_IAM_AUTH=true): unlike pg, mysql2 takes no password
+ * function. How mysql2 (3.x) makes a pool connection: getConnection() → `new PoolConnection(pool, { config:
+ * pool._createConnectionConfig() })`, a per-connection copy of `pool.config.connectionConfig` (lib/base/pool.js),
+ * and the handshake reads `connection.config.password` from that copy (lib/commands/client_handshake.js).
+ * So writing a fresh token to `pool.config.connectionConfig.password` changes what every connection opened
+ * AFTER the write sends, and leaves open connections alone (their token only mattered at connect time). A timer
+ * does that every `tokenRefreshMs` (60 s: the cached provider answers from memory and re-signs in the
+ * background from 10 minutes, so the pool's token is never more than ~11 minutes old out of 15), and
+ * `refreshPoolToken()` does it once before the first connection. On top, the mysql_clear_password plugin above
+ * hands RDS Proxy the provider's current token when the proxy negotiates clear-text auth. Nothing here sends
+ * SET or changes the session: token refresh is client-side only, so it is pinning-free.
  */
-export function createPool(db: DbSettings): mysql.Pool {
-  return mysql.createPool({
+export function createPool(db: DbSettings, options: CreatePoolOptions = {}): mysql.Pool {
+  const credentials = dbCredentialsOf(db);
+  const pool = mysql.createPool({
     host: db.host,
     port: db.port,
     user: db.user,
-    password: db.password,
+    password: credentials.kind === "static" ? credentials.password : undefined,
+    ...(credentials.kind === "iam" ? { authPlugins: { mysql_clear_password: iamClearPasswordPlugin(credentials) } } : {}),
     database: db.database,
     connectionLimit: db.poolMax,
     maxIdle: db.poolMax,
@@ -28,6 +73,25 @@ export function createPool(db: DbSettings): mysql.Pool {
     multipleStatements: false,
     ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : undefined,
   });
+  if (credentials.kind === "iam") {
+    const connectionConfig = (pool as unknown as PoolInternals).config.connectionConfig;
+    const refresh = async (): Promise<void> => {
+      connectionConfig.password = await credentials.token();
+    };
+    const timer = setInterval(() => {
+      refresh().catch((err: unknown) =>
+        options.logger?.warn({ err: { message: (err as Error).message } }, "IAM auth token refresh failed; new connections keep the previous token"),
+      );
+    }, options.tokenRefreshMs ?? 60_000);
+    timer.unref();
+    refreshers.set(pool, { timer, refresh });
+  }
+  return pool;
+}
+
+/** IAM mode: puts a current token into the pool's config for new connections now. No-op for static passwords. */
+export async function refreshPoolToken(pool: mysql.Pool): Promise<void> {
+  await refreshers.get(pool)?.refresh();
 }
 
 /**
@@ -47,5 +111,7 @@ export function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown
 }
 
 export function endPool(pool: mysql.Pool): Promise<void> {
+  const refresher = refreshers.get(pool);
+  if (refresher !== undefined) clearInterval(refresher.timer);
   return new Promise((resolve, reject) => pool.end((err) => (err ? reject(err) : resolve())));
 }
