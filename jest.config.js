@@ -27,6 +27,9 @@ module.exports = {
     {
       displayName: "apps",
       testEnvironment: "node",
+      // Integration tests spawn real servers and app processes; on a loaded 2-core machine a child's
+      // start alone can pass Jest's 5 s default. A hang still fails, after 30 s.
+      testTimeout: 30_000,
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts"],
     },
