@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { environmentPlan, renderDocs } from "./generate-docs";
@@ -6,20 +6,43 @@ import { renderPlanText } from "./lib/plan-report";
 
 const ROOT = path.resolve(__dirname, "..");
 
-const runs = new Map<string, { status: number | null; stdout: string; stderr: string }>();
+interface Run {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
 
-/** Run the preview CLI once per distinct command line (tests that read the same run share it). */
-function preview(...args: string[]) {
-    const key = args.join("\0");
-    const cached = runs.get(key);
-    if (cached) return cached;
-    const run = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/offline-preview.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 60_000,
+/** Every command line the tests below use: run once each, concurrently, before the tests read them. */
+const COMMAND_LINES: string[][] = [
+    ["--stack", "dev", "--json"],
+    ["--stack", "staging", "--json"],
+    ["--stack", "prod", "--json"],
+    ["--stack", "prod", "--set", "eksEndpointPublicAccess=true"],
+    ["--stack", "dev", "--set", "catalogueMaxConcurrency=500"],
+    ["--stack", "qa"],
+];
+const runs = new Map<string, Run>();
+
+function run(args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+        execFile(
+            process.execPath,
+            ["-r", "@swc-node/register", "scripts/offline-preview.ts", ...args],
+            { cwd: ROOT, encoding: "utf8", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+        );
     });
-    const result = { status: run.status, stdout: run.stdout, stderr: run.stderr };
-    runs.set(key, result);
+}
+
+beforeAll(async () => {
+    const results = await Promise.all(COMMAND_LINES.map(run));
+    COMMAND_LINES.forEach((args, i) => runs.set(args.join("\0"), results[i]));
+}, 120_000);
+
+/** The result of one of COMMAND_LINES (run in beforeAll). */
+function preview(...args: string[]): Run {
+    const result = runs.get(args.join("\0"));
+    if (!result) throw new Error(`add ${JSON.stringify(args)} to COMMAND_LINES`);
     return result;
 }
 
