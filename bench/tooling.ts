@@ -1,0 +1,116 @@
+/**
+ * Developer-loop timings: the unit suite cold (fresh jest cache directory, --no-cache) and warm (second run on
+ * that cache), and the offline preview per environment (median of N runs).
+ *
+ *   node -r @swc-node/register bench/tooling.ts [--runs 3] [--stacks dev,staging,prod] [--no-report]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { REPO_ROOT, boundedInt, busyNote, machineInfo, median, parseArgs, writeJson } from "./lib/env";
+import { runBench, spawnTracked } from "./lib/procs";
+import type { ToolingResult } from "./lib/types";
+import { writeReport } from "./report";
+
+interface Timed {
+  readonly seconds: number;
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+/** Runs a command to completion (tracked: Ctrl-C stops it) and measures its wall time. */
+function timed(command: string, args: readonly string[]): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawnTracked(command, args, { cwd: REPO_ROOT, env: { ...process.env, FORCE_COLOR: "0", CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const keep = (c: Buffer): void => {
+      output = (output + c.toString("utf8")).slice(-20_000);
+    };
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, ok: code === 0, output }));
+  });
+}
+
+function countFiles(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let n = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) n += entry.isDirectory() ? countFiles(path.join(dir, entry.name)) : 1;
+  return n;
+}
+
+/** Jest's default worker count: CPUs − 1 (at least 1). */
+function jestWorkers(): number {
+  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  const args = parseArgs(process.argv.slice(2));
+  const runs = boundedInt(args.runs, 3, 1, 9, "runs");
+  const stacks = (args.stacks ?? "dev,staging,prod").split(",");
+  const notes: string[] = [busyNote(machine)].filter((n): n is string => n !== undefined);
+
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-jest-cache-"));
+  try {
+    process.stdout.write(`Unit suite, cold (fresh cache ${cacheDir}, --no-cache)…\n`);
+    const cold = await timed("npx", ["jest", "--selectProjects", "unit", "--no-cache", "--cacheDirectory", cacheDir]);
+    const summary = /Tests:\s+([^\n]+)/.exec(cold.output)?.[1]?.trim();
+    process.stdout.write(`  ${cold.seconds.toFixed(1)} s ${cold.ok ? "ok" : "FAILED"} (${summary ?? "?"})\n`);
+    if (!cold.ok) notes.push(`The cold unit run failed; its tail: ${JSON.stringify(cold.output.slice(-600))}`);
+    // --no-cache does not write transforms; if the directory is still empty, prime it once (not measured).
+    if (countFiles(cacheDir) === 0) {
+      process.stdout.write("  (cache empty after --no-cache: priming it with one unmeasured run)\n");
+      await timed("npx", ["jest", "--selectProjects", "unit", "--cacheDirectory", cacheDir]);
+      notes.push("`--no-cache` leaves the cache directory empty, so one unmeasured run primed it before the warm measurement.");
+    }
+    process.stdout.write("Unit suite, warm (same cache)…\n");
+    const perFile = path.join(cacheDir, "warm-results.json");
+    const warm = await timed("npx", ["jest", "--selectProjects", "unit", "--cacheDirectory", cacheDir, "--json", "--outputFile", perFile]);
+    let slowest: Array<{ file: string; seconds: number }> = [];
+    let files = 0;
+    try {
+      const report = JSON.parse(fs.readFileSync(perFile, "utf8")) as { testResults: Array<{ name: string; startTime: number; endTime: number }> };
+      files = report.testResults.length;
+      slowest = report.testResults
+        .map((r) => ({ file: path.relative(REPO_ROOT, r.name), seconds: (r.endTime - r.startTime) / 1000 }))
+        .sort((a, b) => b.seconds - a.seconds)
+        .slice(0, 8);
+    } catch {
+      notes.push("jest --json per-file timings were not available");
+    }
+    process.stdout.write(`  ${warm.seconds.toFixed(1)} s ${warm.ok ? "ok" : "FAILED"}\n`);
+
+    const preview: ToolingResult["preview"] = [];
+    for (const stack of stacks) {
+      const times: number[] = [];
+      let ok = true;
+      for (let i = 0; i < runs; i += 1) {
+        const r = await timed("npm", ["run", "--silent", "preview:offline", "--", "--stack", stack, "--json"]);
+        times.push(r.seconds);
+        if (!r.ok) {
+          ok = false;
+          notes.push(`preview:offline --stack ${stack} run ${i + 1} failed: ${JSON.stringify(r.output.slice(-400))}`);
+        }
+      }
+      preview.push({ stack, runsS: times, medianS: median(times), ok });
+      process.stdout.write(`Offline preview ${stack}: median ${median(times).toFixed(1)} s (${times.map((t) => t.toFixed(1)).join(", ")})${ok ? "" : " FAILED"}\n`);
+    }
+
+    const result: ToolingResult = {
+      machine,
+      command: `node -r @swc-node/register bench/tooling.ts ${process.argv.slice(2).join(" ")}`.trim(),
+      unit: { coldS: cold.seconds, warmS: warm.seconds, coldOk: cold.ok, warmOk: warm.ok, tests: summary, files, slowest, workers: jestWorkers() },
+      preview,
+      notes,
+    };
+    writeJson("tooling.json", result);
+    if (args["no-report"] !== "true") process.stdout.write(`Report: ${writeReport().map((f) => path.relative(REPO_ROOT, f)).join(", ")}\n`);
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+runBench(main);
