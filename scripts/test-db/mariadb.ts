@@ -17,7 +17,7 @@ import {
   waitUntilReady,
   type ManagedProcess,
 } from "./process-util";
-import { UnmanagedServerError, type SqlServerHandle, type TestDatabase } from "./types";
+import { adminFromUrl, lifecycle, type AdminCredentials, type LifecycleOps, type SqlServerHandle, type TestDatabase } from "./types";
 
 const execFileAsync = promisify(execFile);
 const MARIADBD = "/usr/sbin/mariadbd";
@@ -30,18 +30,13 @@ export interface MariaDbOptions {
   readonly requireManaged?: boolean;
 }
 
-interface Admin {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
+type Admin = AdminCredentials;
 
 async function adminConnection(admin: Admin, database?: string): Promise<mysql.Connection> {
   return mysql.createConnection({ ...admin, database, connectTimeout: 2_000, multipleStatements: false });
 }
 
-function makeHandle(admin: Admin, managed: boolean, ops: Partial<Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy">>): SqlServerHandle {
+function makeHandle(admin: Admin, managed: boolean, ops: LifecycleOps): SqlServerHandle {
   return {
     engine: "mariadb",
     host: admin.host,
@@ -71,14 +66,7 @@ function makeHandle(admin: Admin, managed: boolean, ops: Partial<Pick<SqlServerH
         await conn.end();
       }
     },
-    stop: ops.stop ?? (() => Promise.reject(new UnmanagedServerError("mariadb", "stop()"))),
-    start: ops.start ?? (() => Promise.reject(new UnmanagedServerError("mariadb", "start()"))),
-    readStatementLog:
-      ops.readStatementLog ??
-      (() => {
-        throw new UnmanagedServerError("mariadb", "readStatementLog()");
-      }),
-    destroy: ops.destroy ?? (() => Promise.resolve()),
+    ...lifecycle("mariadb", ops),
   };
 }
 
@@ -86,17 +74,7 @@ function makeHandle(admin: Admin, managed: boolean, ops: Partial<Pick<SqlServerH
 export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlServerHandle> {
   const external = process.env.TEST_MYSQL_URL;
   if (external && !options.requireManaged && !options.generalLog) {
-    const url = new URL(external);
-    return makeHandle(
-      {
-        host: url.hostname,
-        port: Number(url.port || 3306),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-      false,
-      {},
-    );
+    return makeHandle(adminFromUrl(external, 3306), false, {});
   }
 
   const installDb = INSTALL_DB.find((p) => fs.existsSync(p));

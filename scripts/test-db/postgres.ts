@@ -17,7 +17,7 @@ import {
   waitUntilReady,
   type ManagedProcess,
 } from "./process-util";
-import { UnmanagedServerError, type SqlServerHandle, type TestDatabase } from "./types";
+import { adminFromUrl, lifecycle, type AdminCredentials, type LifecycleOps, type SqlServerHandle, type TestDatabase } from "./types";
 
 const execFileAsync = promisify(execFile);
 
@@ -28,12 +28,7 @@ export interface PostgresOptions {
   readonly requireManaged?: boolean;
 }
 
-interface Admin {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
+type Admin = AdminCredentials;
 
 function binDir(): string {
   const base = "/usr/lib/postgresql";
@@ -57,7 +52,7 @@ async function adminClient(admin: Admin, database = "postgres"): Promise<Client>
   return client;
 }
 
-function makeHandle(admin: Admin, managed: boolean, ops: Partial<Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy">>): SqlServerHandle {
+function makeHandle(admin: Admin, managed: boolean, ops: LifecycleOps): SqlServerHandle {
   return {
     engine: "postgres",
     host: admin.host,
@@ -85,14 +80,7 @@ function makeHandle(admin: Admin, managed: boolean, ops: Partial<Pick<SqlServerH
         await client.end();
       }
     },
-    stop: ops.stop ?? (() => Promise.reject(new UnmanagedServerError("postgres", "stop()"))),
-    start: ops.start ?? (() => Promise.reject(new UnmanagedServerError("postgres", "start()"))),
-    readStatementLog:
-      ops.readStatementLog ??
-      (() => {
-        throw new UnmanagedServerError("postgres", "readStatementLog()");
-      }),
-    destroy: ops.destroy ?? (() => Promise.resolve()),
+    ...lifecycle("postgres", ops),
   };
 }
 
@@ -100,17 +88,7 @@ function makeHandle(admin: Admin, managed: boolean, ops: Partial<Pick<SqlServerH
 export async function startPostgres(options: PostgresOptions = {}): Promise<SqlServerHandle> {
   const external = process.env.TEST_PG_URL;
   if (external && !options.requireManaged && !options.logStatements) {
-    const url = new URL(external);
-    return makeHandle(
-      {
-        host: url.hostname,
-        port: Number(url.port || 5432),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-      false,
-      {},
-    );
+    return makeHandle(adminFromUrl(external, 5432), false, {});
   }
 
   const bin = binDir();

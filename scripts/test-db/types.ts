@@ -33,3 +33,38 @@ export class UnmanagedServerError extends Error {
     super(`${engine}: ${action} needs a harness-managed server; this one comes from TEST_*_URL. Unset it to run this test.`);
   }
 }
+
+/** Admin credentials of a server. */
+export interface AdminCredentials {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+/** Admin credentials from a TEST_*_URL such as `mysql://admin:pw@host:3306`. */
+export function adminFromUrl(url: string, defaultPort: number): AdminCredentials {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || defaultPort),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  };
+}
+
+export type LifecycleOps = Partial<Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy">>;
+
+/** The lifecycle part of a handle: the harness's operations, or errors naming why an external server has none. */
+export function lifecycle(engine: SqlServerHandle["engine"], ops: LifecycleOps): Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy"> {
+  return {
+    stop: ops.stop ?? (() => Promise.reject(new UnmanagedServerError(engine, "stop()"))),
+    start: ops.start ?? (() => Promise.reject(new UnmanagedServerError(engine, "start()"))),
+    readStatementLog:
+      ops.readStatementLog ??
+      (() => {
+        throw new UnmanagedServerError(engine, "readStatementLog()");
+      }),
+    destroy: ops.destroy ?? (() => Promise.resolve()),
+  };
+}
