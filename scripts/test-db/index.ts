@@ -15,3 +15,4 @@ export { rawRequest, request, type JsonResponse, type RequestOptions } from "./h
 export { eventually, runBounded } from "./load";
 export { mariaDbEntriesOfUser, mariaDbPinningFindings, parseMariaDbGeneralLog, parsePostgresLog, postgresPinningFindings, type MariaDbLogEntry, type PostgresLogEntry } from "./statement-log";
 export { spawnApp, type ChildApp } from "./child-app";
+export { dbAppEnv, dbIamAppEnv } from "./app-env";

@@ -1,26 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { ConfigError, type RunningServer } from "@serverless-containers/service-kit";
-import { eventually, parsePostgresLog, postgresPinningFindings, request, startPostgres, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
+import { dbIamAppEnv, eventually, parsePostgresLog, postgresPinningFindings, request, startPostgres, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
 import { startVisitsApi } from "../src/server";
 
 const MIN = 60_000;
 
-/** DB_IAM_AUTH env for a test database: no DB_PASSWORD / DB_SECRET; DB_TLS stays false (local server, see below). */
-function iamEnv(db: TestDatabase, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return {
-    PORT: "0",
-    DB_HOST: db.host,
-    DB_PORT: String(db.port),
-    DB_USER: db.user,
-    DB_NAME: db.database,
-    DB_IAM_AUTH: "true",
-    AWS_REGION: "eu-west-1",
-    LOG_LEVEL: "silent",
-    SHUTDOWN_GRACE_MS: "5000",
-    ...extra,
-  };
-}
+const iamEnv = dbIamAppEnv;
 
 async function backendPidsOf(server: SqlServerHandle, user: string): Promise<number[]> {
   const rows = await server.adminQuery<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE usename = $1", [user]);
