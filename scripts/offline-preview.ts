@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     let exported: Record<string, unknown> = {};
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
-            exported = await import("../index");
+            // index.ts exports its program as an async function, as `pulumi` runs it: call it, await it.
+            const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+            exported = await program();
             return exported;
         });
         await settle();

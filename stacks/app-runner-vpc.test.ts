@@ -10,7 +10,7 @@ beforeAll(async () => {
     config = stackConfig();
     const { createNetwork } = await import("./network");
     const { appRunnerVpcStack } = await import("./app-runner-vpc");
-    outputs = appRunnerVpcStack(config, createNetwork(config));
+    outputs = appRunnerVpcStack(config, await createNetwork(config));
     await promiseOf(outputs.url);
     await settle();
 });
@@ -110,7 +110,7 @@ describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-expres
         const { createNetwork } = await import("./network");
         const { appRunnerVpcStack } = await import("./app-runner-vpc");
         const express = stackConfig({ appRunnerVpcPlatform: "ecs-express" });
-        outputs = appRunnerVpcStack(express, createNetwork(express));
+        outputs = appRunnerVpcStack(express, await createNetwork(express));
         await promiseOf(outputs.url);
         await settle();
     });

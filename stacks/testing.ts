@@ -29,7 +29,8 @@ export function testNetwork(): Network {
         vpcId: pulumi.output("vpc-0abc"),
         privateSubnetIds: pulumi.output(["subnet-priv0", "subnet-priv1"]),
         publicSubnetIds: pulumi.output(["subnet-pub0", "subnet-pub1"]),
-        availabilityZones: pulumi.output(["us-east-1a", "us-east-1b"]),
+        availabilityZones: pulumi.output(["us-east-1c", "us-east-1d"]),
+        availabilityZoneIds: pulumi.output(["use1-az1", "use1-az2"]),
     };
 }
 

@@ -31,7 +31,7 @@ interface Run {
 async function run(platform: Platform, overrides: Record<string, string> = {}): Promise<Run> {
     mocks.reset();
     const config = configFor({ visitsDemoPlatform: platform, ...overrides });
-    const out = stack.visitsDemoStack(config, networkModule.createNetwork(config));
+    const out = stack.visitsDemoStack(config, await networkModule.createNetwork(config));
     const [url, privateServiceUrl] = [await promiseOf(out.url), await promiseOf(out.privateServiceUrl)];
     await settle();
     const resources = [...mocks.resources];

@@ -73,7 +73,8 @@ const computedOutputs: Record<string, OutputFn> = {
     // Remote components: under mocks they are one resource with no children; outputs exist only if we
     // return them (DESIGN.md, facts of the world).
     "awsx:ec2:Vpc": (name, inputs) => {
-        const azs: number = inputs.numberOfAvailabilityZones ?? 2;
+        // awsx takes either explicit zone names or a count (default 3).
+        const azs: number = inputs.availabilityZoneNames?.length ?? inputs.numberOfAvailabilityZones ?? 3;
         const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${i}${hex(name, 8)}`);
         return {
             vpcId: `vpc-${hex(name, 17)}`,
@@ -187,11 +188,7 @@ function invokeResults(region: string): Record<string, (inputs: Record<string, a
         // @pulumi/aws 7 renamed `name` to `region`; answer with both so either reader works.
         "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region }),
         "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
-        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-            names: ["a", "b", "c"].map((s) => `${region}${s}`),
-            zoneIds: [1, 2, 3].map((n) => `use1-az${n}`),
-            id: region,
-        }),
+        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ ...availabilityZones(region), id: region }),
         "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs) => ({
             authorizationToken: "QVdTOm9mZmxpbmU=",
             userName: "AWS",
@@ -201,6 +198,20 @@ function invokeResults(region: string): Record<string, (inputs: Record<string, a
             id: region,
         }),
     };
+}
+
+/**
+ * The region's zones as one real account sees them. Names map to physical zones per account, so the
+ * mock deliberately maps us-east-1a to use1-az3 — the zone EKS and RDS Proxy refuse — as it is in some
+ * real accounts: code that takes "the first N names" fails here as it would there.
+ */
+export function availabilityZones(region: string): { names: string[]; zoneIds: string[] } {
+    if (region === "us-east-1") {
+        return { names: ["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`), zoneIds: ["use1-az3", "use1-az6", "use1-az1", "use1-az2", "use1-az4", "use1-az5"] };
+    }
+    const m = /^([a-z]{2})-([a-z]+)-(\d+)$/.exec(region);
+    const prefix = m ? `${m[1]}${m[2][0]}${m[3]}` : region;
+    return { names: ["a", "b", "c"].map((s) => `${region}${s}`), zoneIds: [1, 2, 3].map((n) => `${prefix}-az${n}`) };
 }
 
 export interface MockOptions {
