@@ -51,6 +51,11 @@ function unwrapSecrets(v: any): any {
     return v;
 }
 
+/** A seed that is unique per stack, for ids and auto-name suffixes (stable across runs of one stack). */
+function stackSeed(name: string): string {
+    return `${pulumi.getStack()}/${name}`;
+}
+
 /** Deterministic short hex from a seed, so ids and digests are stable across runs. */
 export function hex(seed: string, length = 12): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, length);
@@ -72,7 +77,8 @@ const engineDefaultPort: Record<string, number> = { "aurora-mysql": 3306, "auror
 const computedOutputs: Record<string, OutputFn> = {
     // Remote components: under mocks they are one resource with no children; outputs exist only if we
     // return them (DESIGN.md, facts of the world).
-    "awsx:ec2:Vpc": (name, inputs) => {
+    "awsx:ec2:Vpc": (logicalName, inputs) => {
+        const name = stackSeed(logicalName);
         // awsx takes either explicit zone names or a count (default 3).
         const azs: number = inputs.availabilityZoneNames?.length ?? inputs.numberOfAvailabilityZones ?? 3;
         const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${i}${hex(name, 8)}`);
@@ -261,8 +267,10 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         const computed = computedOutputs[args.type]?.(args.name, inputs, ctx) ?? {};
         const state: Record<string, any> = { ...inputs, ...computed };
         // Pulumi auto-names resources whose name the program leaves out: `<logical name>-<random suffix>`.
+        // The suffix (like every id here) differs between stacks, as real ones do: two stacks of one
+        // account never get the same auto-name or id, so only names the program fixes can collide.
         if (args.custom !== false && args.type.startsWith("aws:") && state.name === undefined) {
-            state.name = `${args.name}-${hex(args.name, 7)}`;
+            state.name = `${args.name}-${hex(stackSeed(args.name), 7)}`;
         }
         if (args.custom !== false && args.type.startsWith("aws:") && state.arn === undefined) {
             state.arn = arnFor(args.type, args.name, state, ctx);
@@ -303,8 +311,8 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
     }
 
     private idFor(type: string, name: string): string {
-        if (type === "aws:ec2/securityGroup:SecurityGroup") return `sg-${hex(name, 17)}`;
-        return `${name}-${hex(type + name, 8)}`;
+        if (type === "aws:ec2/securityGroup:SecurityGroup") return `sg-${hex(stackSeed(name), 17)}`;
+        return `${name}-${hex(stackSeed(type + name), 8)}`;
     }
 
     // ---- queries used by tests -------------------------------------------------------------
