@@ -7,7 +7,8 @@ let config: StackConfig;
 let outputs: import("./app-runner-vpc").AppRunnerVpcOutputs;
 
 beforeAll(async () => {
-    config = stackConfig();
+    // Pattern 27 as the seed has it, on App Runner (the stack files choose ecs-express).
+    config = stackConfig({ appRunnerVpcPlatform: "app-runner" });
     const { createNetwork } = await import("./network");
     const { appRunnerVpcStack } = await import("./app-runner-vpc");
     outputs = appRunnerVpcStack(config, await createNetwork(config));
