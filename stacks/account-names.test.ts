@@ -83,13 +83,14 @@ let devExpress: RecordedResource[];
 let featureExpress: RecordedResource[];
 
 beforeAll(async () => {
-    dev = await evaluateProgram("dev", "dev");
+    // App Runner (for accounts that still have it) and the stack files' own choice, ECS Express Mode.
+    const appRunner = { appRunnerPlatform: "app-runner", appRunnerVpcPlatform: "app-runner", visitsDemoPlatform: "app-runner" };
+    dev = await evaluateProgram("dev", "dev", appRunner);
     // A second stack with the same stack file (a feature or personal stack in the dev account).
-    feature = await evaluateProgram("dev", "feature-login");
-    prod = await evaluateProgram("prod", "prod");
-    const express = { appRunnerPlatform: "ecs-express", appRunnerVpcPlatform: "ecs-express", visitsDemoPlatform: "ecs-express" };
-    devExpress = await evaluateProgram("dev", "dev", express);
-    featureExpress = await evaluateProgram("dev", "feature-login", express);
+    feature = await evaluateProgram("dev", "feature-login", appRunner);
+    prod = await evaluateProgram("prod", "prod", appRunner);
+    devExpress = await evaluateProgram("dev", "dev");
+    featureExpress = await evaluateProgram("dev", "feature-login");
 });
 
 describe("account-wide names", () => {
