@@ -74,6 +74,17 @@ describe("EksFargateService children", () => {
         expect(profile.podExecutionRoleArn).toBe("arn:aws:iam::123456789012:role/pod-execution");
     });
 
+    it("should name the Fargate profile itself, never with EKS's reserved eks- prefix, even for a component named eks-…", async () => {
+        // Left to auto-naming, the provider names the profile after the logical name (eks-products-api-profile-…)
+        // and CreateFargateProfile refuses it: "The fargate profile name starts with the reserved prefix: 'eks-'"
+        // (https://github.com/pulumi/pulumi-eks/issues/426).
+        make("eks-products-api");
+        await settle();
+        const profile = one("aws:eks/fargateProfile:FargateProfile").inputs;
+        expect(profile.fargateProfileName).toBe("fp-products-api");
+        expect(profile.fargateProfileName).not.toMatch(/^eks-/i);
+    });
+
     it("should make the second service's Fargate profile depend on the first's when chained", async () => {
         const first = make("first", { namespace: "first" });
         make("second", { namespace: "second", previousFargateProfile: first.fargateProfile });

@@ -224,6 +224,10 @@ export class EksFargateService extends pulumi.ComponentResource {
             `${name}-profile`,
             {
                 clusterName: args.cluster.clusterName,
+                // Named here, not auto-named from the component: EKS refuses profile names starting with
+                // "eks-" (https://github.com/pulumi/pulumi-eks/issues/426), and profile names only need to be
+                // unique within the cluster, where each service has its own namespace.
+                fargateProfileName: `fp-${n.namespace}`,
                 podExecutionRoleArn: args.cluster.podExecutionRoleArn,
                 // Fargate accepts private subnets only: pods never get public IPs; egress is through NAT.
                 subnetIds: args.cluster.privateSubnetIds,
