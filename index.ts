@@ -10,17 +10,17 @@ import { appRunnerStack } from "./stacks/app-runner";
 import { appRunnerVpcStack } from "./stacks/app-runner-vpc";
 import { loadConfig } from "./stacks/config";
 import { eksFargateStack } from "./stacks/eks-fargate";
-import { createNetwork } from "./stacks/network";
+import { createNetwork, networkNeeded } from "./stacks/network";
 import { visitsDemoStack } from "./stacks/visits-demo";
 
 async function main() {
     const config = loadConfig();
-    // Pattern 26 needs no VPC (App Runner's default egress); the other three share one.
-    const needsNetwork = config.appRunnerVpcEnabled || config.eksFargateEnabled || config.visitsDemoEnabled;
-    const network = needsNetwork ? await createNetwork(config) : undefined;
+    // Pattern 26 on App Runner needs no VPC (App Runner's default egress); on Express it joins the
+    // shared network like the other three (never the account's default VPC).
+    const network = networkNeeded(config) ? await createNetwork(config) : undefined;
 
     const catalogue = config.appRunnerVpcEnabled && network ? appRunnerVpcStack(config, network) : undefined;
-    const products = config.appRunnerEnabled ? appRunnerStack(config) : undefined;
+    const products = config.appRunnerEnabled ? appRunnerStack(config, network) : undefined;
     const eks = config.eksFargateEnabled && network ? eksFargateStack(config, network) : undefined;
     const visits = config.visitsDemoEnabled && network ? visitsDemoStack(config, network) : undefined;
 

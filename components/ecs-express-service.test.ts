@@ -40,9 +40,11 @@ describe("expressCpuMemory", () => {
 });
 
 describe("EcsExpressService", () => {
+    const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] };
     const build = (extra: Partial<ExpressModule.EcsExpressServiceArgs> = {}) =>
         new m.EcsExpressService("products", {
             imageUri: IMAGE,
+            vpc: VPC,
             environment: { TABLE_NAME: "products", RUNTIME: "ecs-express" },
             policyStatements: [{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: TABLE_ARN }],
             tags: { project: "serverless-containers" },
@@ -107,7 +109,6 @@ describe("EcsExpressService", () => {
             { name: "RUNTIME", value: "ecs-express" },
         ]);
         expect(service.scalingTargets).toEqual([{ minTaskCount: 1, maxTaskCount: 5, autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60 }]);
-        expect(service.networkConfigurations).toBeUndefined();
     });
 
     it("should make the service depend on every role policy when built", async () => {
@@ -127,7 +128,31 @@ describe("EcsExpressService", () => {
         await settle();
         expect(await promiseOf(svc.url)).toMatch(/^https:\/\/[a-z0-9-]+\.ecs\.us-east-1\.on\.aws$/);
         expect(await promiseOf(svc.serviceArn)).toMatch(/^arn:aws:ecs:us-east-1:123456789012:service\//);
-        expect(svc.securityGroupId).toBeUndefined();
+    });
+
+    it("should throw naming vpc, before creating anything, when no vpc is given (Express would fall back to the default VPC)", async () => {
+        const args = { imageUri: IMAGE, tags: { project: "serverless-containers" } } as unknown as ExpressModule.EcsExpressServiceArgs;
+        const message = await errorOf(() => new m.EcsExpressService("products", args));
+        expect(message).toMatch(/^EcsExpressService "products": `vpc` is required/);
+        expect(message).toContain("default VPC");
+        expect(mocks.resources.filter((r) => r.custom)).toHaveLength(0);
+    });
+
+    it("should report a missing vpc together with the other problems when several args are wrong", async () => {
+        const args = { imageUri: IMAGE, logRetentionDays: 10 } as unknown as ExpressModule.EcsExpressServiceArgs;
+        const message = await errorOf(() => new m.EcsExpressService("products", args));
+        expect(message).toContain("`logRetentionDays` must be one of");
+        expect(message).toContain("`vpc` is required");
+    });
+
+    it("should make the service wait for vpc.dependsOn (the VPC endpoints its tasks pull through) when given", async () => {
+        const endpoint = new (await import("@pulumi/aws")).ec2.VpcEndpoint("ecr-dkr", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ecr.dkr", vpcEndpointType: "Interface" });
+        build({ vpc: { ...VPC, dependsOn: [endpoint] } });
+        await settle();
+        const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
+        expect(mocks.dependsOn(service, "aws:ec2/vpcEndpoint:VpcEndpoint", "ecr-dkr")).toBe(true);
+        // The role policies stay dependencies too.
+        expect(mocks.dependsOn(service, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "products-execution-managed")).toBe(true);
     });
 
     it("should log to its own log group with retention and run in its own cluster with insights when built", async () => {
@@ -164,7 +189,7 @@ describe("EcsExpressService", () => {
     });
 
     it("should tag every taggable child when tags are given", async () => {
-        build({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } });
+        build();
         await settle();
         const taggable = ["aws:iam/role:Role", "aws:ecs/cluster:Cluster", "aws:cloudwatch/logGroup:LogGroup", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/expressGatewayService:ExpressGatewayService"];
         for (const type of taggable) {

@@ -2,8 +2,8 @@
  * The WebServiceArgs contract on Amazon ECS Express Mode (`aws.ecs.ExpressGatewayService`), the AWS
  * successor to App Runner for accounts that cannot use App Runner (closed to new customers on
  * 2026-04-30). Express provisions the ALB, HTTPS endpoint, target group, scaling policy and service
- * itself; we give it three roles, a cluster, a log group with retention and, optionally, our own task
- * security group in a VPC.
+ * itself; we give it three roles, a cluster, a log group with retention and our own task security
+ * group in a VPC the caller names (required: see `vpc`).
  *
  * What does not map one-to-one (App Runner → Express) is converted or refused here, never silently
  * changed: CPU/memory notation, and the scaling signal (App Runner scales on concurrent requests per
@@ -70,18 +70,53 @@ export interface ExpressScaling {
     readonly targetValue: number;
 }
 
+/**
+ * Where Express puts the service, and why it is required.
+ *
+ * - Without a network configuration Express uses the default VPC's subnets and security group
+ *   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ExpressGatewayServiceNetworkConfiguration.html);
+ *   many organisations delete default VPCs, and there the service cannot be created. So `vpc` is required.
+ * - The network configuration has only `subnets` and `securityGroups` (same page): the load balancer
+ *   Express creates and the tasks share one subnet list, and there is no `assignPublicIp`.
+ * - The load balancer's scheme follows the subnets: private subnets give an *internal* ALB, i.e. no
+ *   public URL (AWS's .NET Aspire maintainers, https://github.com/aws/integrations-on-dotnet-aspire-for-aws/pull/200;
+ *   an Express service in private-only subnets got an internal ALB:
+ *   https://dev.classmethod.jp/articles/ecs-express-mode-public-subnet-less; AWS's best practices put only
+ *   services that need no direct internet access in private subnets:
+ *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-best-practices.html).
+ * - Tasks in public subnets get no public IP (the same Aspire PR: "ECS Express tasks land in public
+ *   subnets but the API does not support assigning a public IP"), so they cannot reach ECR through
+ *   the internet gateway; a Fargate task pulls over its private IP through ECR interface endpoints
+ *   (ecr.api, ecr.dkr) plus the S3 gateway endpoint for the layers, and sends logs through the
+ *   CloudWatch Logs endpoint (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html).
+ *
+ * Hence a public service goes in public subnets and its VPC provides those endpoints (the shared
+ * network does: stacks/network.ts); `dependsOn` makes the service wait for them.
+ */
+export interface EcsExpressVpc {
+    readonly vpcId: pulumi.Input<string>;
+    /**
+     * Subnets of the load balancer and the tasks (at least two). Public subnets give an internet-facing
+     * load balancer; private ones an internal one (no public URL).
+     */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Extra egress (e.g. to an RDS Proxy SG); 443 out is always allowed for image pulls, logs and secrets. */
+    readonly egress?: EgressRule[];
+    /**
+     * What the tasks need before they start: the VPC endpoints they reach ECR, S3, CloudWatch Logs
+     * (and Secrets Manager/SSM when `environmentSecrets` is set) through, or the VPC component that
+     * owns them. @default none
+     */
+    readonly dependsOn?: pulumi.Resource[];
+}
+
 export interface EcsExpressServiceArgs extends WebServiceArgs {
     /**
-     * Run tasks in these subnets with a security group of this component (output `securityGroupId`),
-     * so VPC resources can allow that group. Express needs at least two subnets.
-     * @default Express's default: the default VPC's subnets and security group
+     * The VPC to run in, with a security group of this component (output `securityGroupId`) so VPC
+     * resources can allow that group. Required: without it Express would use the account's default
+     * VPC (see EcsExpressVpc).
      */
-    readonly vpc?: {
-        readonly vpcId: pulumi.Input<string>;
-        readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-        /** Extra egress (e.g. to an RDS Proxy SG); 443 to the internet is always allowed for image pulls, logs and secrets. */
-        readonly egress?: EgressRule[];
-    };
+    readonly vpc: EcsExpressVpc;
     /**
      * Scaling signal. App Runner's `maxConcurrency` has no Express equivalent (Express scales on a
      * CloudWatch metric through target tracking); it is validated for the shared contract and ignored.
@@ -127,8 +162,8 @@ export class EcsExpressService extends pulumi.ComponentResource {
     public readonly serviceArn: pulumi.Output<string>;
     /** Task role (the app's identity): the caller's statements only. */
     public readonly taskRoleArn: pulumi.Output<string>;
-    /** The tasks' security group, when `vpc` is set: allow it on whatever the app must reach. */
-    public readonly securityGroupId?: pulumi.Output<string>;
+    /** The tasks' security group: allow it on whatever the app must reach. */
+    public readonly securityGroupId: pulumi.Output<string>;
     private readonly componentName: string;
     private readonly tags?: Record<string, string>;
 
@@ -144,7 +179,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         const roles = this.createRoles(name, args);
         const cluster = this.createCluster(name, args);
         const logGroup = this.createLogGroup(name, args);
-        const network = args.vpc ? this.createNetwork(name, args.vpc, args) : undefined;
+        const network = this.createNetwork(name, args.vpc, args);
         const service = this.createService(name, args, cpu, memory, roles, cluster, logGroup, network);
 
         this.url = service.ingressPaths.apply((paths) => {
@@ -154,23 +189,26 @@ export class EcsExpressService extends pulumi.ComponentResource {
         });
         this.serviceArn = service.serviceArn;
         this.taskRoleArn = roles.task.arn;
-        this.securityGroupId = network?.securityGroup.id;
+        this.securityGroupId = network.securityGroup.id;
         this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn, securityGroupId: this.securityGroupId });
     }
 
     /** Allow the tasks to open connections to `port` on a security group (same as VpcConnectedAppRunner). */
     allowEgressTo(ruleName: string, port: number, securityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupEgressRule {
-        if (!this.securityGroupId) {
-            throw new Error(`EcsExpressService "${this.componentName}": \`allowEgressTo\` needs \`vpc\` to be set (the service has no security group of its own).`);
-        }
         return this.addEgress(`${this.componentName}-${ruleName}`, this.securityGroupId, { port, securityGroupId, description });
     }
 
     private vpcProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
-        const subnets = args.vpc?.subnetIds;
+        // The type requires it; a JavaScript caller or a cast can still leave it out.
+        if (!args.vpc) {
+            return [
+                "`vpc` is required: without it Express places the service in the account's default VPC, which many organisations delete (the deploy then fails), and outside the stack's network. Pass the stack's VPC and its public subnets.",
+            ];
+        }
+        const subnets = args.vpc.subnetIds;
         // A literal list is checked now; an output list is checked once known (createNetwork).
         const tooFew = Array.isArray(subnets) && subnets.length < 2 ? subnetCountProblem(subnets.length) : undefined;
-        return [tooFew, ...(args.vpc?.egress ?? []).flatMap((rule, i) => [
+        return [tooFew, ...(args.vpc.egress ?? []).flatMap((rule, i) => [
             intRange(`vpc.egress[${i}].port`, rule.port, 1, 65535),
             (rule.securityGroupId === undefined) === (rule.cidrIpv4 === undefined) ? `\`vpc.egress[${i}]\` must set exactly one of securityGroupId or cidrIpv4.` : undefined,
         ])];
@@ -237,10 +275,11 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     /**
      * Task security group with no inline rules (the provider then removes AWS's allow-all egress): 443
-     * out for ECR, CloudWatch Logs and Secrets Manager through NAT, plus named destinations. Ingress from
-     * the Express-managed load balancer is added by Express through the infrastructure role.
+     * out for ECR, S3, CloudWatch Logs and Secrets Manager (through the VPC endpoints, see EcsExpressVpc),
+     * plus named destinations. Ingress from the Express-managed load balancer is added by Express
+     * through the infrastructure role.
      */
-    private createNetwork(name: string, vpc: NonNullable<EcsExpressServiceArgs["vpc"]>, args: EcsExpressServiceArgs) {
+    private createNetwork(name: string, vpc: EcsExpressVpc, args: EcsExpressServiceArgs) {
         const subnetIds = pulumi.output(vpc.subnetIds).apply((ids) => {
             if (ids.length < 2) {
                 throw new Error(`EcsExpressService "${name}": ${subnetCountProblem(ids.length)}`);
@@ -252,7 +291,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
             { vpcId: vpc.vpcId, description: `Tasks of Express service ${name}: egress only to named destinations`, tags: args.tags },
             { parent: this },
         );
-        this.addEgress(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, CloudWatch Logs, Secrets Manager (through NAT)" });
+        this.addEgress(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, S3 layers, CloudWatch Logs, Secrets Manager (VPC endpoints)" });
         (vpc.egress ?? []).forEach((rule, i) => this.addEgress(`${name}-egress-${i}`, securityGroup.id, rule));
         return { securityGroup, subnetIds };
     }
@@ -269,7 +308,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         roles: ReturnType<EcsExpressService["createRoles"]>,
         cluster: aws.ecs.Cluster,
         logGroup: aws.cloudwatch.LogGroup,
-        network: ReturnType<EcsExpressService["createNetwork"]> | undefined,
+        network: ReturnType<EcsExpressService["createNetwork"]>,
     ): aws.ecs.ExpressGatewayService {
         const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
         const scaling = args.scaling ?? { metric: "AVERAGE_CPU", targetValue: 60 };
@@ -300,7 +339,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
                         autoScalingTargetValue: scaling.targetValue,
                     },
                 ],
-                networkConfigurations: network ? [{ subnets: network.subnetIds, securityGroups: [network.securityGroup.id] }] : undefined,
+                networkConfigurations: [{ subnets: network.subnetIds, securityGroups: [network.securityGroup.id] }],
                 // `pulumi up` reports a failed rollout instead of succeeding while tasks crash-loop.
                 waitForSteadyState: true,
                 tags: args.tags,
@@ -309,7 +348,8 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 parent: this,
                 // Provider docs: without this, a destroy can remove the policies first and leave the
                 // service stuck in DRAINING; on create, the roles must hold their policies before ECS uses them.
-                dependsOn: roles.attachments,
+                // The tasks' path to ECR/S3/Logs (VPC endpoints) must exist before the first task starts.
+                dependsOn: [...roles.attachments, ...(args.vpc.dependsOn ?? [])],
                 // The service name is fixed; a replacement must delete the old service first.
                 deleteBeforeReplace: true,
             },

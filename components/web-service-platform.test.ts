@@ -6,6 +6,7 @@ let m: typeof PlatformModule;
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${"c".repeat(64)}`;
 const ENV = { TABLE_NAME: "products", RUNTIME: "test" };
+const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-priv-a", "subnet-priv-b"], publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"] };
 
 beforeAll(async () => {
     m = await import("./web-service-platform");
@@ -35,7 +36,7 @@ describe("createWebService", () => {
     });
 
     it("should create an EcsExpressService with ECS's role principals when the platform is ecs-express", async () => {
-        const web = m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+        const web = m.createWebService("ecs-express", "web-api", args({ vpc: VPC }));
         await settle();
         expect(ownTypes()).toEqual(["serverless-containers:ecs:EcsExpressService"]);
         expect(trusts()).toEqual(["ecs-tasks.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com"]);
@@ -51,7 +52,7 @@ describe("createWebService", () => {
         const image = mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository;
         const appRunner = { env: image.imageConfiguration.runtimeEnvironmentVariables, secrets: image.imageConfiguration.runtimeEnvironmentSecrets, port: image.imageConfiguration.port };
         mocks.reset();
-        m.createWebService("ecs-express", "web-api", args({ environmentSecrets: secrets }));
+        m.createWebService("ecs-express", "web-api", args({ environmentSecrets: secrets, vpc: VPC }));
         await settle();
         const container = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer;
         const env = Object.fromEntries(container.environments.map((e: { name: string; value: string }) => [e.name, e.value]));
@@ -61,7 +62,7 @@ describe("createWebService", () => {
     });
 
     it("should pass the Express scaling metric through when expressScaling is set", async () => {
-        m.createWebService("ecs-express", "web-api", args({ expressScaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 1000 } }));
+        m.createWebService("ecs-express", "web-api", args({ vpc: VPC, expressScaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 1000 } }));
         await settle();
         expect(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.scalingTargets[0]).toMatchObject({
             autoScalingMetric: "REQUEST_COUNT_PER_TARGET",
@@ -72,12 +73,31 @@ describe("createWebService", () => {
     it("should add an egress rule on the service's group when allowEgressTo is called with a vpc", async () => {
         for (const platform of m.WEB_SERVICE_PLATFORMS) {
             mocks.reset();
-            const web = m.createWebService(platform, "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+            const web = m.createWebService(platform, "web-api", args({ vpc: VPC }));
             web.allowEgressTo("to-db", 5432, "sg-db", "web to database");
             await settle();
             const rule = mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-api-to-db");
             expect([platform, rule.inputs.referencedSecurityGroupId, rule.inputs.fromPort]).toEqual([platform, "sg-db", 5432]);
         }
+    });
+
+    it("should put the Express load balancer and tasks in the public subnets, waiting for vpc.dependsOn, when the platform is ecs-express", async () => {
+        const { ec2 } = await import("@pulumi/aws");
+        const endpoint = new ec2.VpcEndpoint("ecr-api", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ecr.api", vpcEndpointType: "Interface" });
+        m.createWebService("ecs-express", "web-api", args({ vpc: { ...VPC, dependsOn: [endpoint] } }));
+        await settle();
+        const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
+        expect(service.inputs.networkConfigurations[0].subnets).toEqual(VPC.publicSubnetIds);
+        expect(mocks.dependsOn(service, "aws:ec2/vpcEndpoint:VpcEndpoint", "ecr-api")).toBe(true);
+    });
+
+    it("should throw naming vpc.publicSubnetIds on ecs-express when there is no vpc or no public subnets", async () => {
+        const expected =
+            'createWebService "web-api": `vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer, no `vpc` the account\'s default VPC).';
+        expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args()))).toBe(expected);
+        expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: VPC.subnetIds } })))).toBe(expected);
+        await settle();
+        expect(mocks.resources.filter((r) => r.custom)).toHaveLength(0);
     });
 
     it("should throw naming allowEgressTo when the service has no vpc", async () => {

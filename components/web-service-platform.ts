@@ -4,8 +4,9 @@
  * config value. Stacks call this instead of a component so that switching platform changes only the
  * hosting resources — never the image, the data stores or the app's environment.
  *
- * App Runner is the default for existing App Runner accounts (it is what the user asked for); App
- * Runner stopped accepting new customers on 2026-04-30, so new accounts set `ecs-express`.
+ * App Runner stopped accepting new customers on 2026-04-30; the stack files choose the platform
+ * explicitly. On `ecs-express` the service always runs in a VPC the stack owns (`vpc` is required):
+ * never in the account's default VPC.
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -23,18 +24,24 @@ export interface WebServiceVpc {
     /** Private subnets for App Runner's VPC connector. */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Public subnets for ECS Express Mode, whose tasks and load balancer share one subnet list: in
-     * private subnets Express provisions an *internal* load balancer (no public URL), so a public service
-     * needs public ones; the tasks' security group still admits only the load balancer.
-     * @default `subnetIds` (an internal, VPC-only Express service)
+     * Public subnets for ECS Express Mode (required there), whose tasks and load balancer share one
+     * subnet list: in private subnets Express provisions an *internal* load balancer (no public URL), so
+     * a public service needs public ones. The tasks get no public IP there and reach ECR, S3 and
+     * CloudWatch Logs through the VPC's endpoints (`dependsOn`); their security group admits only the
+     * load balancer. Sources: components/ecs-express-service.ts (EcsExpressVpc). Unused by App Runner.
      */
     readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Destinations the service must reach (e.g. an RDS Proxy's security group). @default none */
     readonly egress?: EgressRule[];
+    /** Express only: what the tasks need first, i.e. the VPC endpoints (or the VPC owning them). @default none */
+    readonly dependsOn?: pulumi.Resource[];
 }
 
 export interface CreateWebServiceArgs extends WebServiceArgs {
-    /** Send egress into this VPC through a security group of the service's own (output `securityGroupId`). @default public egress only */
+    /**
+     * Send egress into this VPC through a security group of the service's own (output `securityGroupId`).
+     * Required on `ecs-express` (with `publicSubnetIds`). @default App Runner: public egress only
+     */
     readonly vpc?: WebServiceVpc;
     /** Service name on the platform (App Runner: 4-40 characters). @default the component name */
     readonly serviceName?: string;
@@ -63,7 +70,12 @@ export function createWebService(platform: WebServicePlatform, name: string, arg
     }
     const { vpc, expressScaling, ...common } = args;
     if (platform === "ecs-express") {
-        const expressVpc = vpc && { vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds ?? vpc.subnetIds, egress: vpc.egress };
+        if (!vpc?.publicSubnetIds) {
+            throw new Error(
+                `createWebService "${name}": \`vpc.publicSubnetIds\` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer, no \`vpc\` the account's default VPC).`,
+            );
+        }
+        const expressVpc = { vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds, egress: vpc.egress, dependsOn: vpc.dependsOn };
         const service = new EcsExpressService(name, { ...common, vpc: expressVpc, scaling: expressScaling }, opts);
         return handle(platform, service, service.securityGroupId, (...a) => service.allowEgressTo(...a));
     }

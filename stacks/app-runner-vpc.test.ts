@@ -125,6 +125,10 @@ describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-expres
         const vpc = mocks.one("awsx:ec2:Vpc").state;
         const express = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
         expect(express.networkConfigurations[0].subnets).toEqual(vpc.publicSubnetIds);
+        // Its tasks get no public IP there: they reach ECR, S3 and CloudWatch Logs through VPC endpoints.
+        const endpoints = mocks.one("awsx:ec2:Vpc").inputs.vpcEndpointSpecs.map((s: { serviceName: string }) => s.serviceName);
+        expect(endpoints).toEqual(expect.arrayContaining(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.logs"]));
+        expect(mocks.dependsOn(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService"), "awsx:ec2:Vpc")).toBe(true);
         expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(vpc.privateSubnetIds);
     });
 

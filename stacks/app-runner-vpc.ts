@@ -37,6 +37,7 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
             publicSubnetIds: network.publicSubnetIds,
+            dependsOn: network.endpointsReady,
             egress: [{ port: 3306, securityGroupId: db.proxySecurityGroupId, description: "catalogue-api to RDS Proxy" }],
         },
         tags: config.tags,

@@ -1,6 +1,6 @@
 import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
 import type * as StackModule from "./app-runner";
-import { stackConfig, untaggedResources } from "./testing";
+import { stackConfig, testNetwork, untaggedResources } from "./testing";
 
 const mocks = setupMocks();
 let stack: typeof StackModule;
@@ -21,7 +21,8 @@ interface Run {
 /** Run the stack under fresh mocks with one platform and keep what was registered. */
 async function run(platform: "app-runner" | "ecs-express", overrides: Record<string, string> = {}): Promise<Run> {
     mocks.reset();
-    const out = stack.appRunnerStack(configFor({ appRunnerPlatform: platform, ...overrides }));
+    // As index.ts does: the shared network only when products-api runs on Express.
+    const out = stack.appRunnerStack(configFor({ appRunnerPlatform: platform, ...overrides }), platform === "ecs-express" ? testNetwork() : undefined);
     await settle();
     const [url, tableName] = [await promiseOf(out.url), await promiseOf(out.tableName)];
     await settle();
@@ -34,7 +35,7 @@ const one = (r: Run, type: string, name?: string) => {
     return found[0];
 };
 const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service;
-const HOSTING = /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|serverless-containers:(apprunner|ecs):)/;
+const HOSTING = /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroupEgressRule:|serverless-containers:(apprunner|ecs):)/;
 
 describe("appRunnerStack on app-runner (default)", () => {
     let r: Run;
@@ -119,6 +120,32 @@ describe("appRunnerStack on ecs-express", () => {
     it("should export an https Express URL when deployed", () => {
         expect(r.url).toMatch(/^https:\/\/[a-z0-9-]+\.ecs\.us-east-1\.on\.aws$/);
     });
+
+    it("should run products-api in the shared network's public subnets with its own security group, never in the default VPC", async () => {
+        const network = testNetwork();
+        const service = one(r, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
+        const sg = one(r, "aws:ec2/securityGroup:SecurityGroup", "products-api-sg");
+        expect(sg.inputs.vpcId).toBe(await promiseOf(network.vpcId));
+        expect(service.networkConfigurations).toEqual([{ subnets: await promiseOf(network.publicSubnetIds), securityGroups: [sg.state.id] }]);
+    });
+});
+
+describe("appRunnerStack on ecs-express without the shared network", () => {
+    it("should throw naming the network instead of falling back to the account's default VPC", async () => {
+        const config = configFor({ appRunnerPlatform: "ecs-express" });
+        expect(await errorOf(() => stack.appRunnerStack(config))).toBe(
+            'appRunnerStack: products-api on ecs-express needs the shared network (`serverless-containers:appRunnerPlatform` is ecs-express): without one, Express would use the account\'s default VPC.',
+        );
+        await settle();
+    });
+
+    it("should need no network on App Runner", async () => {
+        mocks.reset();
+        stack.appRunnerStack(configFor({ appRunnerPlatform: "app-runner" }));
+        await settle();
+        expect(mocks.byType("aws:apprunner/service:Service")).toHaveLength(1);
+        expect(mocks.resources.filter((x) => x.type.startsWith("aws:ec2/") || x.type.startsWith("awsx:"))).toEqual([]);
+    });
 });
 
 describe("switching appRunnerPlatform", () => {
@@ -148,8 +175,10 @@ describe("switching appRunnerPlatform", () => {
         ]);
         expect(hosting(express)).toEqual([
             "aws:cloudwatch/logGroup:LogGroup",
+            "aws:ec2/securityGroup:SecurityGroup",
             "aws:ecs/cluster:Cluster",
             "aws:ecs/expressGatewayService:ExpressGatewayService",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
             "serverless-containers:ecs:EcsExpressService",
         ]);
     });
@@ -177,8 +206,9 @@ describe("appRunnerStack bad config", () => {
     });
 
     it("should still refuse 4 vCPU / 12 GB in the Express component when config validation is bypassed", async () => {
+        // Valid on App Runner (the stack files now default to ecs-express, which config refuses).
         const config = { ...configFor({ appRunnerPlatform: "app-runner", productsCpu: "4 vCPU", productsMemory: "12 GB" }), appRunnerPlatform: "ecs-express" as const };
-        expect(await errorOf(() => stack.appRunnerStack(config))).toBe(
+        expect(await errorOf(() => stack.appRunnerStack(config, testNetwork()))).toBe(
             'EcsExpressService "products-api": `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
         );
         await settle();

@@ -7,6 +7,11 @@
  * Seed settings (all from config, defaults in Pulumi.yaml): 0.25 vCPU / 0.5 GB, port 8080, 1-5
  * instances at 100 concurrent requests, health check on /health. The running app may use this one
  * table and nothing else.
+ *
+ * On App Runner the service needs no VPC (App Runner's own egress). On Express it runs in the shared
+ * network (index.ts creates it then: `networkNeeded`): its load balancer and tasks in the public
+ * subnets, reaching ECR, S3, CloudWatch Logs and DynamoDB through the VPC endpoints — never in the
+ * account's default VPC (components/ecs-express-service.ts, EcsExpressVpc).
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -16,6 +21,7 @@ import { appImage } from "./images";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
+import type { Network } from "./network";
 
 export const PRODUCTS_PORT = 8080;
 export const PRODUCTS_HEALTH_PATH = "/health";
@@ -26,7 +32,13 @@ export interface AppRunnerStackOutputs {
     readonly tableName: pulumi.Output<string>;
 }
 
-export function appRunnerStack(config: StackConfig): AppRunnerStackOutputs {
+export function appRunnerStack(config: StackConfig, network?: Network): AppRunnerStackOutputs {
+    const express = config.appRunnerPlatform === "ecs-express";
+    if (express && !network) {
+        throw new Error(
+            "appRunnerStack: products-api on ecs-express needs the shared network (`serverless-containers:appRunnerPlatform` is ecs-express): without one, Express would use the account's default VPC.",
+        );
+    }
     const image = appImage("products-api", config);
     const table = new DynamoTable("products", { deletionProtection: config.environment === "prod", tags: config.tags });
     const service = createWebService(config.appRunnerPlatform, "products-api", {
@@ -46,6 +58,10 @@ export function appRunnerStack(config: StackConfig): AppRunnerStackOutputs {
             RUNTIME: config.appRunnerPlatform,
         },
         policyStatements: table.statements(),
+        vpc:
+            express && network
+                ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds, dependsOn: network.endpointsReady }
+                : undefined,
         tags: config.tags,
     });
     return { url: service.url, tableName: table.tableName };

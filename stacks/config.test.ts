@@ -43,6 +43,7 @@ describe("stack config", () => {
     });
 
     const bad: [string, Record<string, string | undefined>, string][] = [
+        // On App Runner (the stack files' ecs-express would add Express's own refusal of the pair).
         ["an App Runner CPU/memory pair that does not exist", { appRunnerVpcPlatform: "app-runner", catalogueCpu: "1 vCPU", catalogueMemory: "0.5 GB" }, '`serverless-containers:catalogueMemory` "0.5 GB" is not allowed with serverless-containers:catalogueCpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.'],
         ["an unknown CPU", { productsCpu: "3 vCPU" }, '`serverless-containers:productsCpu` must be one of 0.25 vCPU | 0.5 vCPU | 1 vCPU | 2 vCPU | 4 vCPU (got "3 vCPU").'],
         ["concurrency 0", { catalogueMaxConcurrency: "0" }, '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "0").'],

@@ -67,3 +67,47 @@ describe("selectZones", () => {
         );
     });
 });
+
+describe("the network an Express service needs", () => {
+    const only = (overrides: Record<string, string>) =>
+        stackConfig({ appRunnerEnabled: "false", appRunnerVpcEnabled: "false", eksFargateEnabled: "false", visitsDemoEnabled: "false", ...overrides });
+
+    it("should be needed by products-api alone on ecs-express and not on app-runner", async () => {
+        const { networkNeeded } = await import("./network");
+        expect(networkNeeded(only({ appRunnerEnabled: "true", appRunnerPlatform: "ecs-express" }))).toBe(true);
+        expect(networkNeeded(only({ appRunnerEnabled: "true", appRunnerPlatform: "app-runner" }))).toBe(false);
+        expect(networkNeeded(only({}))).toBe(false);
+        expect(networkNeeded(only({ eksFargateEnabled: "true" }))).toBe(true);
+    });
+
+    it("should give tasks without a public IP VPC endpoints for ECR, S3 layers, logs and DynamoDB when a program runs on Express", async () => {
+        mocks.reset();
+        const { createNetwork } = await import("./network");
+        await createNetwork(only({ appRunnerEnabled: "true", appRunnerPlatform: "ecs-express" }));
+        await settle();
+        const vpc = mocks.one("awsx:ec2:Vpc").inputs;
+        expect(vpc.vpcEndpointStrategy).toBe("Auto");
+        const specs = (vpc.vpcEndpointSpecs as { serviceName: string; vpcEndpointType: string }[]).map((s) => [s.serviceName, s.vpcEndpointType]);
+        expect(specs).toEqual([
+            ["com.amazonaws.us-east-1.ecr.api", "Interface"],
+            ["com.amazonaws.us-east-1.ecr.dkr", "Interface"],
+            ["com.amazonaws.us-east-1.logs", "Interface"],
+            ["com.amazonaws.us-east-1.s3", "Gateway"],
+            ["com.amazonaws.us-east-1.dynamodb", "Gateway"],
+        ]);
+    });
+
+    it("should add no DynamoDB endpoint for the VPC programs (no table) and no endpoint at all when nothing runs on Express", async () => {
+        mocks.reset();
+        const { createNetwork } = await import("./network");
+        await createNetwork(only({ appRunnerVpcEnabled: "true", appRunnerVpcPlatform: "ecs-express" }));
+        await settle();
+        const names = (mocks.one("awsx:ec2:Vpc").inputs.vpcEndpointSpecs as { serviceName: string }[]).map((s) => s.serviceName);
+        expect(names).toEqual(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.logs", "com.amazonaws.us-east-1.s3"]);
+
+        mocks.reset();
+        await createNetwork(only({ appRunnerVpcEnabled: "true", appRunnerVpcPlatform: "app-runner", eksFargateEnabled: "true" }));
+        await settle();
+        expect(mocks.one("awsx:ec2:Vpc").inputs.vpcEndpointSpecs).toBeUndefined();
+    });
+});

@@ -10,6 +10,12 @@ import { SUBNET_LAYOUT } from "./vpc-layout";
 import { selectZones, type ZoneService } from "./zones";
 
 export interface Network {
+    /**
+     * What a service that reaches AWS through the VPC endpoints must wait for: the VPC component (a
+     * remote component, which Pulumi waits for with all its children, endpoints included). Empty in
+     * test stand-ins.
+     */
+    readonly endpointsReady: pulumi.Resource[];
     readonly vpcId: pulumi.Output<string>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
@@ -27,6 +33,47 @@ export function zoneServices(config: StackConfig): ZoneService[] {
     return services;
 }
 
+/** True when an enabled stack program runs in the shared VPC: all but products-api on App Runner. */
+export function networkNeeded(config: StackConfig): boolean {
+    return (
+        config.appRunnerVpcEnabled ||
+        config.eksFargateEnabled ||
+        config.visitsDemoEnabled ||
+        // On Express, products-api needs a VPC too: without one Express uses the account's default VPC.
+        (config.appRunnerEnabled && config.appRunnerPlatform === "ecs-express")
+    );
+}
+
+/**
+ * VPC endpoints for the Express services of the enabled programs, created by awsx ("Auto": interface
+ * endpoints get one subnet per zone, private first, private DNS and a security group admitting 443 from
+ * the VPC; gateway endpoints are added to every route table of the VPC, the public ones included).
+ *
+ * Express runs its tasks in the public subnets (the load balancer shares their subnets and is
+ * internet-facing only there) without a public IP, so they reach AWS only through endpoints: ECR's API
+ * and registry plus S3 for the image layers, and CloudWatch Logs for the awslogs driver
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html,
+ * https://repost.aws/knowledge-center/ecs-fargate-docker-timeout-error), and products-api's DynamoDB
+ * table. None of the programs injects Secrets Manager or SSM values (IAM database auth), so there is no
+ * endpoint for those; a program that sets `environmentSecrets` on Express must add it here.
+ * See components/ecs-express-service.ts (EcsExpressVpc) for the placement and its sources.
+ */
+export function expressEndpointSpecs(config: StackConfig, region: string): awsx.types.input.ec2.VpcEndpointSpecArgs[] {
+    const onExpress = (enabled: boolean, platform: string) => enabled && platform === "ecs-express";
+    const products = onExpress(config.appRunnerEnabled, config.appRunnerPlatform);
+    const any = products || onExpress(config.appRunnerVpcEnabled, config.appRunnerVpcPlatform) || onExpress(config.visitsDemoEnabled, config.visitsDemoPlatform);
+    if (!any) return [];
+    const service = (name: string) => `com.amazonaws.${region}.${name}`;
+    // Tagged with the VPC's tags by awsx.
+    return [
+        { serviceName: service("ecr.api"), vpcEndpointType: "Interface" },
+        { serviceName: service("ecr.dkr"), vpcEndpointType: "Interface" },
+        { serviceName: service("logs"), vpcEndpointType: "Interface" },
+        { serviceName: service("s3"), vpcEndpointType: "Gateway" },
+        ...(products ? [{ serviceName: service("dynamodb"), vpcEndpointType: "Gateway" }] : []),
+    ];
+}
+
 /**
  * Async because awsx lays out subnets from a plain list of zone names (its `availabilityZoneNames` is a
  * `string[]`, not an input), so the zones must be looked up before the VPC is declared. The lookup is an
@@ -41,6 +88,7 @@ export async function createNetwork(config: StackConfig): Promise<Network> {
     });
     const region = (await aws.getRegion()).region;
     const zones = selectZones({ names: available.names, zoneIds: available.zoneIds }, config.availabilityZones, zoneServices(config), region);
+    const endpoints = expressEndpointSpecs(config, region);
     const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
         cidrBlock: config.vpcCidr,
         availabilityZoneNames: zones.names,
@@ -56,9 +104,11 @@ export async function createNetwork(config: StackConfig): Promise<Network> {
         })),
         enableDnsHostnames: true,
         enableDnsSupport: true,
+        ...(endpoints.length > 0 ? { vpcEndpointSpecs: endpoints, vpcEndpointStrategy: "Auto" as const } : {}),
         tags: { ...config.tags, Name: name },
     });
     return {
+        endpointsReady: [vpc],
         vpcId: vpc.vpcId,
         privateSubnetIds: vpc.privateSubnetIds,
         publicSubnetIds: vpc.publicSubnetIds,

@@ -26,6 +26,7 @@ export function stackConfig(overrides: Record<string, string> = {}, stack = "dev
 /** A network whose ids look like the awsx mock's, for programs tested without the VPC component. */
 export function testNetwork(): Network {
     return {
+        endpointsReady: [],
         vpcId: pulumi.output("vpc-0abc"),
         privateSubnetIds: pulumi.output(["subnet-priv0", "subnet-priv1"]),
         publicSubnetIds: pulumi.output(["subnet-pub0", "subnet-pub1"]),

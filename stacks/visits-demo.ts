@@ -63,6 +63,7 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
             publicSubnetIds: network.publicSubnetIds,
+            dependsOn: network.endpointsReady,
             egress: [{ port: POSTGRES_PORT, securityGroupId: db.proxySecurityGroupId, description: "visits-api to RDS Proxy" }],
         },
         tags: config.tags,

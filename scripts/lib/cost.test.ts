@@ -179,6 +179,21 @@ describe("estimateMonthlyCost", () => {
         expect(hours.monthly).toBeCloseTo(2 * H * P("natGatewayHour"), 10);
     });
 
+    it("should bill each interface VPC endpoint once per zone and gateway endpoints not at all", () => {
+        const specs = [
+            { serviceName: "com.amazonaws.us-east-1.ecr.api", vpcEndpointType: "Interface" },
+            { serviceName: "com.amazonaws.us-east-1.ecr.dkr", vpcEndpointType: "Interface" },
+            { serviceName: "com.amazonaws.us-east-1.logs", vpcEndpointType: "Interface" },
+            { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
+        ];
+        const vpc = res("awsx:ec2:Vpc", "vpc", { availabilityZoneNames: ["us-east-1c", "us-east-1d"], natGateways: { strategy: "Single" }, vpcEndpointSpecs: specs });
+        const rows = rowsOf([vpc], "VPC endpoints");
+        expect(rows).toHaveLength(1);
+        expect(rows[0].quantity).toBe(3 * 2 * H);
+        expect(rows[0].monthly).toBeCloseTo(3 * 2 * H * P("vpcInterfaceEndpointAzHour"), 10);
+        expect(rowsOf([res("awsx:ec2:Vpc", "plain", { numberOfAvailabilityZones: 2 })], "VPC endpoints")).toEqual([]);
+    });
+
     it("should count one NLB per Kubernetes Service annotated for the AWS Load Balancer Controller", () => {
         const svc = (name: string, type: string, annotations: Record<string, string>) =>
             res("kubernetes:core/v1:Service", name, { metadata: { name, annotations }, spec: { type, selector: { app: name } } });

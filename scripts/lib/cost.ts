@@ -411,6 +411,27 @@ class Estimator {
             const gb = this.a.natGatewayGb;
             this.add("NAT gateway", vpc.name, gb, "GB processed", this.price("natGatewayGb"), `Assumes ${n(gb)} GB a month through the gateways (image pulls, AWS APIs); internet egress not included.`);
         }
+        this.vpcEndpoints();
+    }
+
+    /** Interface endpoints (the Express tasks' path to ECR and CloudWatch Logs): billed per endpoint per AZ; gateway endpoints are free. */
+    private vpcEndpoints(): void {
+        for (const vpc of this.byType("awsx:ec2:Vpc")) {
+            const p = props(vpc);
+            const azs = Array.isArray(p.availabilityZoneNames) ? p.availabilityZoneNames.length : Number(p.numberOfAvailabilityZones ?? 3);
+            const specs: { serviceName?: string; vpcEndpointType?: string }[] = Array.isArray(p.vpcEndpointSpecs) ? p.vpcEndpointSpecs : [];
+            const interfaces = specs.filter((s) => String(s.vpcEndpointType ?? "Gateway").toLowerCase() === "interface");
+            if (interfaces.length === 0) continue;
+            const services = interfaces.map((s) => String(s.serviceName).split(".").slice(3).join(".")).join(", ");
+            this.add(
+                "VPC endpoints",
+                vpc.name,
+                interfaces.length * azs * this.hours,
+                "endpoint-AZ-hour",
+                this.price("vpcInterfaceEndpointAzHour"),
+                `${interfaces.length} interface endpoint(s) (${services}) in each of ${azs} AZs, always on; data processed ($0.01/GB) not included; S3/DynamoDB gateway endpoints are free.`,
+            );
+        }
     }
 
     private loadBalancers(): void {

@@ -39,6 +39,7 @@ export type PriceKey =
     | "rdsProxyAcuHour"
     | "natGatewayHour"
     | "natGatewayGb"
+    | "vpcInterfaceEndpointAzHour"
     | "albHour"
     | "albLcuHour"
     | "nlbHour"
@@ -178,6 +179,14 @@ export const PRICES: PriceTable = {
             source: "https://basavytix.com/blog/aws-nat-gateway-pricing",
             verified: true,
             note: "Internet egress ($0.09/GB after the free tier) is billed on top.",
+        },
+        vpcInterfaceEndpointAzHour: {
+            description: "VPC interface endpoint (AWS PrivateLink), per endpoint per AZ",
+            unit: "endpoint-AZ-hour",
+            usd: 0.01,
+            source: "https://awsnegotiations.com/privatelink-cost-analysis.html",
+            verified: true,
+            note: "AWS's page (https://aws.amazon.com/privatelink/pricing/) bills each endpoint per AZ per hour and $0.01/GB for the first PB processed; gateway endpoints (S3, DynamoDB) are free.",
         },
         albHour: {
             description: "Application Load Balancer",
