@@ -31,6 +31,8 @@ export const productsTableName = products?.tableName;
 /** Patterns 24 + 25: products-api behind an NLB on EKS Fargate (http). */
 export const eksProductsUrl = eks?.loadBalancerHostname.apply((host) => `http://${host}`);
 export const eksKubeconfig = eks ? pulumi.secret(eks.kubeconfig) : undefined;
+/** Attach to CI runners in the VPC: the private Kubernetes API admits this group on 443. */
+export const eksApiClientSecurityGroupId = eks?.apiClientSecurityGroupId;
 /** Seed 001: visits-api (https) and the private service URL it calls inside the VPC. */
 export const visitsUrl = visits?.url;
 export const privateServiceUrl = visits?.privateServiceUrl;
