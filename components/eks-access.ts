@@ -1,10 +1,11 @@
 /**
- * Who may use the Kubernetes API of an EKS cluster in authentication mode API: IAM role ARN rules for
- * access entries, the AWS managed access policies we associate, and the transform that stops
- * `@pulumi/eks` from making the cluster creator an implicit admin. Shared by the EksFargateCluster
+ * Who may reach and use the Kubernetes API of an EKS cluster (authentication mode API): CIDR rules for the
+ * public and private endpoints, IAM role ARN rules for access entries, the AWS managed access policies we
+ * associate, and the transform that stops `@pulumi/eks` from making the cluster creator an implicit admin. Shared by the EksFargateCluster
  * component and stacks/config.ts, so a config key and the component can never disagree.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { CIDR_RULE, isWorld, parseIpv4Cidr, reservedRangeIn } from "./ipv4-cidr";
 
 /**
  * AWS managed access policies (names from "Review access policy permissions",
@@ -75,4 +76,21 @@ export function withoutCreatorAdmin(args: pulumi.ResourceTransformArgs): pulumi.
         props: { ...args.props, accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false } },
         opts: pulumi.mergeOptions(args.opts, { ignoreChanges: [CREATOR_ADMIN] }),
     };
+}
+
+/** A public-endpoint CIDR: valid, and no reserved addresses (EKS refuses them; see ipv4-cidr.ts). */
+export function publicCidrProblem(label: string, text: string): string | undefined {
+    const cidr = parseIpv4Cidr(text);
+    if (!cidr) return `\`${label}\` entry "${text}" must be ${CIDR_RULE}.`;
+    const reserved = reservedRangeIn(cidr);
+    return reserved
+        ? `\`${label}\` entry "${text}" includes ${reserved}, and EKS accepts no reserved addresses for the public endpoint; list the public egress addresses of your runners and offices.`
+        : undefined;
+}
+
+/** A CIDR admitted to the private endpoint: valid, and not the whole internet. */
+export function privateCidrProblem(label: string, text: string): string | undefined {
+    const cidr = parseIpv4Cidr(text);
+    if (!cidr) return `\`${label}\` entry "${text}" must be ${CIDR_RULE}.`;
+    return isWorld(cidr) ? `\`${label}\` entry "${text}" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead.` : undefined;
 }

@@ -15,9 +15,8 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { FargateClusterRef } from "./eks-fargate-service";
-import { accessPolicyArn, duplicateRoleProblem, EKS_ACCESS_POLICIES, roleArnProblem, withoutCreatorAdmin } from "./eks-access";
+import { accessPolicyArn, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin } from "./eks-access";
 import { policyDocument, type PolicyStatement } from "./iam";
-import { CIDR_RULE, isWorld, parseIpv4Cidr, reservedRangeIn } from "./ipv4-cidr";
 import { throwIfAny } from "./limits";
 
 const COMPONENT = "EksFargateCluster";
@@ -599,21 +598,4 @@ function validate(name: string, args: EksFargateClusterArgs): void {
         duplicateRoleProblem(roles),
         Number.isInteger(window) && window >= 7 && window <= 30 ? undefined : `\`kmsDeletionWindowDays\` must be an integer between 7 and 30 (got ${window}).`,
     ]);
-}
-
-/** A public-endpoint CIDR: valid, and no reserved addresses (EKS refuses them; see ipv4-cidr.ts). */
-export function publicCidrProblem(label: string, text: string): string | undefined {
-    const cidr = parseIpv4Cidr(text);
-    if (!cidr) return `\`${label}\` entry "${text}" must be ${CIDR_RULE}.`;
-    const reserved = reservedRangeIn(cidr);
-    return reserved
-        ? `\`${label}\` entry "${text}" includes ${reserved}, and EKS accepts no reserved addresses for the public endpoint; list the public egress addresses of your runners and offices.`
-        : undefined;
-}
-
-/** A CIDR admitted to the private endpoint: valid, and not the whole internet. */
-export function privateCidrProblem(label: string, text: string): string | undefined {
-    const cidr = parseIpv4Cidr(text);
-    if (!cidr) return `\`${label}\` entry "${text}" must be ${CIDR_RULE}.`;
-    return isWorld(cidr) ? `\`${label}\` entry "${text}" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead.` : undefined;
 }

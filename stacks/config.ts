@@ -6,8 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { duplicateRoleProblem, roleArnProblem } from "../components/eks-access";
-import { privateCidrProblem, publicCidrProblem } from "../components/eks-fargate-cluster";
+import { duplicateRoleProblem, privateCidrProblem, publicCidrProblem, roleArnProblem } from "../components/eks-access";
 import { expressCpuMemory } from "../components/ecs-express-service";
 import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
 import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
