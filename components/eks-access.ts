@@ -94,3 +94,30 @@ export function privateCidrProblem(label: string, text: string): string | undefi
     if (!cidr) return `\`${label}\` entry "${text}" must be ${CIDR_RULE}.`;
     return isWorld(cidr) ? `\`${label}\` entry "${text}" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead.` : undefined;
 }
+
+/** The roles a cluster grants, by purpose (ARNs as configured; undefined = not granted). */
+export interface AccessRoles {
+    readonly deployRoleArn?: string;
+    readonly previewRoleArn?: string;
+    readonly breakGlassRoleArn?: string;
+}
+
+/**
+ * Why the principal running the program will get 401 from the Kubernetes API, or undefined. `up` needs
+ * the deploy or break-glass role, `preview` any of the three. Compared by account and role name (role
+ * names are unique in an account; an STS session ARN drops the path). A caller in another account than
+ * the roles is the "preview in the wrong account" mistake: its lookups resolve somewhere else entirely.
+ */
+export function callerAccessProblem(callerArn: string, roles: AccessRoles, preview: boolean): string | undefined {
+    if (!roles.deployRoleArn) return undefined;
+    const granted = [roles.deployRoleArn, roles.breakGlassRoleArn, ...(preview ? [roles.previewRoleArn] : [])].filter((a): a is string => !!a);
+    const caller = /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(callerArn) ?? /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(callerArn);
+    const roleAccount = ROLE_ARN.exec(roles.deployRoleArn)?.[2];
+    if (caller && roleAccount && caller[1] !== roleAccount) {
+        return `this program runs in account ${caller[1]}, but the cluster's access roles are in account ${roleAccount}: check the credentials (each environment's own role).`;
+    }
+    const grantedNames = granted.map((arn) => ROLE_ARN.exec(arn)?.[4]);
+    if (caller && grantedNames.includes(caller[2])) return undefined;
+    const allowed = preview ? "the deploy, preview or break-glass role" : "the deploy or break-glass role";
+    return `this program runs as ${callerArn}, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run \`pulumi ${preview ? "preview" : "up"}\` as ${allowed}.`;
+}

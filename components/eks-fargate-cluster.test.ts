@@ -338,6 +338,20 @@ describe("EksFargateCluster", () => {
             expect(await transforms[0]({ ...child, type: "aws:ec2/securityGroup:SecurityGroup" })).toBeUndefined();
         });
 
+        it("should warn before the Kubernetes calls fail when the credentials in use have no access entry", async () => {
+            const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+            try {
+                make(roles); // the mocks run as arn:aws:iam::123456789012:user/offline
+                await settle();
+                const messages = warn.mock.calls.map((c) => c[0]);
+                expect(messages).toEqual([
+                    "EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run `pulumi up` as the deploy or break-glass role.",
+                ]);
+            } finally {
+                warn.mockRestore();
+            }
+        });
+
         it("should keep the creator as the only admin, with no access entries, when no deploy role is named", async () => {
             make();
             await settle();

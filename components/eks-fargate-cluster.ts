@@ -15,7 +15,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { FargateClusterRef } from "./eks-fargate-service";
-import { accessPolicyArn, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin } from "./eks-access";
+import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin } from "./eks-access";
 import { policyDocument, type PolicyStatement } from "./iam";
 import { throwIfAny } from "./limits";
 
@@ -136,6 +136,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
         this.oidcProviderUrl = cluster.oidcProviderUrl;
         this.apiClientSecurityGroupId = this.createApiAccess(name, args, tags, cluster);
         const deployAccess = this.createAccessEntries(name, args, tags);
+        this.warnIfCallerLacksAccess(args);
         // Everything the provider deploys waits until the deploy role may use the cluster (entries are
         // eventually consistent: "may take several seconds", creating-access-entries.html; the CoreDNS
         // add-on the releases also wait for takes minutes, which covers it).
@@ -197,6 +198,15 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
             );
         }
         return clients.id;
+    }
+
+    /** Say before the Kubernetes calls fail when the credentials in use have no access entry (see callerAccessProblem). */
+    private warnIfCallerLacksAccess(args: EksFargateClusterArgs): void {
+        if (!args.deployRoleArn) return;
+        aws.getCallerIdentityOutput({}, { parent: this }).arn.apply((arn) => {
+            const problem = callerAccessProblem(arn, args, pulumi.runtime.isDryRun());
+            if (problem) pulumi.log.warn(`${COMPONENT}: ${problem}`, this);
+        });
     }
 
     /**
