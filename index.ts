@@ -1,6 +1,9 @@
 /**
  * Entry point: typed config → shared network → the stack programs enabled for this stack → outputs.
  * Composition only; every resource lives in a component.
+ *
+ * The program is an exported async function (Pulumi awaits it and takes its result as the stack
+ * outputs) because the network looks up the region's zones by ID before declaring the VPC.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { appRunnerStack } from "./stacks/app-runner";
@@ -10,29 +13,37 @@ import { eksFargateStack } from "./stacks/eks-fargate";
 import { createNetwork } from "./stacks/network";
 import { visitsDemoStack } from "./stacks/visits-demo";
 
-const config = loadConfig();
-// Pattern 26 needs no VPC (App Runner's default egress); the other three share one.
-const needsNetwork = config.appRunnerVpcEnabled || config.eksFargateEnabled || config.visitsDemoEnabled;
-const network = needsNetwork ? createNetwork(config) : undefined;
+async function main() {
+    const config = loadConfig();
+    // Pattern 26 needs no VPC (App Runner's default egress); the other three share one.
+    const needsNetwork = config.appRunnerVpcEnabled || config.eksFargateEnabled || config.visitsDemoEnabled;
+    const network = needsNetwork ? await createNetwork(config) : undefined;
 
-const catalogue = config.appRunnerVpcEnabled && network ? appRunnerVpcStack(config, network) : undefined;
-const products = config.appRunnerEnabled ? appRunnerStack(config) : undefined;
-const eks = config.eksFargateEnabled && network ? eksFargateStack(config, network) : undefined;
-const visits = config.visitsDemoEnabled && network ? visitsDemoStack(config, network) : undefined;
+    const catalogue = config.appRunnerVpcEnabled && network ? appRunnerVpcStack(config, network) : undefined;
+    const products = config.appRunnerEnabled ? appRunnerStack(config) : undefined;
+    const eks = config.eksFargateEnabled && network ? eksFargateStack(config, network) : undefined;
+    const visits = config.visitsDemoEnabled && network ? visitsDemoStack(config, network) : undefined;
 
-export const environment = config.environment;
-export const vpcId = network?.vpcId;
-/** Pattern 27: catalogue-api (https). */
-export const catalogueUrl = catalogue?.url;
-export const catalogueDatabaseProxyEndpoint = catalogue?.databaseProxyEndpoint;
-/** Pattern 26: products-api on App Runner or ECS Express Mode (https). */
-export const productsUrl = products?.url;
-export const productsTableName = products?.tableName;
-/** Patterns 24 + 25: products-api behind an NLB on EKS Fargate (http). */
-export const eksProductsUrl = eks?.loadBalancerHostname.apply((host) => `http://${host}`);
-export const eksKubeconfig = eks ? pulumi.secret(eks.kubeconfig) : undefined;
-/** Attach to CI runners in the VPC: the private Kubernetes API admits this group on 443. */
-export const eksApiClientSecurityGroupId = eks?.apiClientSecurityGroupId;
-/** Seed 001: visits-api (https) and the private service URL it calls inside the VPC. */
-export const visitsUrl = visits?.url;
-export const privateServiceUrl = visits?.privateServiceUrl;
+    return {
+        environment: config.environment,
+        vpcId: network?.vpcId,
+        /** The zone IDs the VPC spans (the same physical zones in every account). */
+        availabilityZoneIds: network?.availabilityZoneIds,
+        /** Pattern 27: catalogue-api (https). */
+        catalogueUrl: catalogue?.url,
+        catalogueDatabaseProxyEndpoint: catalogue?.databaseProxyEndpoint,
+        /** Pattern 26: products-api on App Runner or ECS Express Mode (https). */
+        productsUrl: products?.url,
+        productsTableName: products?.tableName,
+        /** Patterns 24 + 25: products-api behind an NLB on EKS Fargate (http). */
+        eksProductsUrl: eks?.loadBalancerHostname.apply((host) => `http://${host}`),
+        eksKubeconfig: eks ? pulumi.secret(eks.kubeconfig) : undefined,
+        /** Attach to CI runners in the VPC: the private Kubernetes API admits this group on 443. */
+        eksApiClientSecurityGroupId: eks?.apiClientSecurityGroupId,
+        /** Seed 001: visits-api (https) and the private service URL it calls inside the VPC. */
+        visitsUrl: visits?.url,
+        privateServiceUrl: visits?.privateServiceUrl,
+    };
+}
+
+export = main;

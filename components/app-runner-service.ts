@@ -8,6 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { boundedName } from "./names";
 import { injectedSecretsPolicy, rejectWildcardActions, serviceTrustPolicy } from "./iam";
 import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
 import { requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
@@ -59,7 +60,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
             new aws.apprunner.VpcIngressConnection(
                 `${name}-ingress`,
                 {
-                    name: `${serviceName}-ingress`.slice(0, 40),
+                    name: boundedName(`${serviceName}-ingress`, 40),
                     serviceArn: service.arn,
                     ingressVpcConfiguration: { vpcId: args.privateIngress.vpcId, vpcEndpointId: args.privateIngress.vpcEndpointId },
                     tags: args.tags,
@@ -106,8 +107,9 @@ export class AppRunnerService extends pulumi.ComponentResource {
         return new aws.apprunner.AutoScalingConfigurationVersion(
             `${name}-scaling`,
             {
-                // 4-32 characters.
-                autoScalingConfigurationName: `${serviceName.slice(0, 26)}-scale`,
+                // 4-32 characters, unique per account and region like the service name it derives from
+                // (https://docs.aws.amazon.com/apprunner/latest/api/API_CreateAutoScalingConfiguration.html).
+                autoScalingConfigurationName: boundedName(`${serviceName}-scale`, 32),
                 minSize: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
                 maxSize: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
                 maxConcurrency: args.maxConcurrency ?? WEB_SERVICE_DEFAULTS.maxConcurrency,
@@ -120,7 +122,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
     private createObservability(name: string, serviceName: string, args: AppRunnerServiceArgs): aws.apprunner.ObservabilityConfiguration {
         return new aws.apprunner.ObservabilityConfiguration(
             `${name}-observability`,
-            { observabilityConfigurationName: `${serviceName.slice(0, 27)}-xray`, traceConfiguration: { vendor: "AWSXRAY" }, tags: args.tags },
+            { observabilityConfigurationName: boundedName(`${serviceName}-xray`, 32), traceConfiguration: { vendor: "AWSXRAY" }, tags: args.tags },
             { parent: this },
         );
     }

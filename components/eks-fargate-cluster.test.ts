@@ -4,6 +4,8 @@ import type * as clusterT from "./eks-fargate-cluster";
 import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
 
 const mocks = setupMocks();
+// Each case evaluates the component under mocks: well under a second alone, many seconds on a loaded 2-core machine.
+jest.setTimeout(60_000);
 let k8s: typeof k8sT;
 let mod: typeof clusterT;
 

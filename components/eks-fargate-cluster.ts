@@ -247,7 +247,9 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
             },
             { parent: this },
         );
-        new aws.kms.Alias(`${name}-secrets-key-alias`, { name: `alias/${name}-eks-secrets`, targetKeyId: key.keyId }, { parent: this });
+        // Alias names are unique per account and region: a prefix lets the provider add a unique suffix, so two
+        // stacks (or two clusters) in one account never collide.
+        new aws.kms.Alias(`${name}-secrets-key-alias`, { namePrefix: `alias/${name}-eks-secrets-`, targetKeyId: key.keyId }, { parent: this });
         return key;
     }
 

@@ -149,6 +149,13 @@ describe("EksFargateService children", () => {
         expect(container().ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
     });
 
+    it("should probe readiness on readinessPath and keep liveness on healthPath when both are given", async () => {
+        make("products", { healthPath: "/health", readinessPath: "/ready" });
+        await settle();
+        expect(container().readinessProbe.httpGet).toEqual({ path: "/ready", port: "http" });
+        expect(container().livenessProbe.httpGet).toEqual({ path: "/health", port: "http" });
+    });
+
     it("should meet Pod Security restricted with a writable /tmp when the pod spec is rendered", async () => {
         make();
         await settle();
@@ -346,6 +353,7 @@ describe("EksFargateService argument validation", () => {
         ["replicas is above maxReplicas", { replicas: 12 }, "`replicas` (12) must not be greater than `maxReplicas` (10); the HPA would scale it straight back down."],
         ["an env key is not a variable name", { env: { "TABLE-NAME": "x" } }, '`env` key "TABLE-NAME" must be a valid variable name (letters, digits, _; not starting with a digit).'],
         ["healthPath is relative", { healthPath: "health" }, '`healthPath` must start with "/" (got "health").'],
+        ["readinessPath is relative", { readinessPath: "ready" }, '`readinessPath` must start with "/" (got "ready").'],
         [
             "the load generator would run unbounded for hours",
             { loadGenerator: { durationSeconds: 86400 } },

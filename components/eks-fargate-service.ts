@@ -96,8 +96,16 @@ export interface EksFargateServiceArgs {
     readonly targetCpuUtilization?: number;
     /** The caller's IRSA statements (only these; no wildcard actions). @default [] */
     readonly policyStatements?: readonly PolicyStatement[];
-    /** HTTP path for readiness, liveness and the NLB health check; must not depend on the database. @default "/health" */
+    /**
+     * Liveness path (kubelet restarts the container when it fails) and the NLB health check. It must not
+     * depend on the database: an outage would otherwise restart every replica at once. @default "/health"
+     */
     readonly healthPath?: string;
+    /**
+     * Readiness path: while it fails the pod leaves the Service's endpoints (and the NLB's targets) but is
+     * not restarted, so it may check the database. @default `healthPath`
+     */
+    readonly readinessPath?: string;
     /** Create a PodDisruptionBudget (maxUnavailable 1). @default true */
     readonly podDisruptionBudget?: boolean;
     /**
@@ -129,6 +137,7 @@ interface Normalized {
     readonly targetCpuUtilization: number;
     readonly statements: readonly PolicyStatement[];
     readonly healthPath: string;
+    readonly readinessPath: string;
     readonly podDisruptionBudget: boolean;
     readonly labels: Record<string, string>;
     readonly selector: Record<string, string>;
@@ -272,8 +281,8 @@ export class EksFargateService extends pulumi.ComponentResource {
         serviceAccount: k8s.core.v1.ServiceAccount,
     ): k8s.apps.v1.Deployment {
         const env = { PORT: String(n.port), ...(args.env ?? {}) };
-        const probe = (initialDelaySeconds: number, periodSeconds: number) => ({
-            httpGet: { path: n.healthPath, port: "http" },
+        const probe = (path: string, initialDelaySeconds: number, periodSeconds: number) => ({
+            httpGet: { path, port: "http" },
             initialDelaySeconds,
             periodSeconds,
             timeoutSeconds: 2,
@@ -325,11 +334,10 @@ export class EksFargateService extends pulumi.ComponentResource {
                                         requests: { cpu: n.cpu, memory: n.memory },
                                         limits: { cpu: n.cpu, memory: n.memory },
                                     },
-                                    // Both probes hit the health path, which must not touch the database (products-api's
-                                    // /health does not read DynamoDB): a database outage must take pods out of the load
-                                    // balancer at most, never make the kubelet restart every replica at once.
-                                    readinessProbe: probe(5, 5),
-                                    livenessProbe: probe(20, 15),
+                                    // Liveness never touches the database, readiness may: a database outage takes pods
+                                    // out of the load balancer at most, never makes the kubelet restart every replica.
+                                    readinessProbe: probe(n.readinessPath, 5, 5),
+                                    livenessProbe: probe(n.healthPath, 20, 15),
                                     securityContext: {
                                         allowPrivilegeEscalation: false,
                                         privileged: false,
@@ -498,6 +506,7 @@ function validate(name: string, args: EksFargateServiceArgs): Normalized {
     const targetCpuUtilization = args.targetCpuUtilization ?? 50;
     const statements = args.policyStatements ?? [];
     const healthPath = args.healthPath ?? "/health";
+    const readinessPath = args.readinessPath ?? healthPath;
     const podDisruptionBudget = args.podDisruptionBudget ?? true;
     const size = fargatePodSize("cpu", cpu, "memory", memory);
 
@@ -530,6 +539,7 @@ function validate(name: string, args: EksFargateServiceArgs): Normalized {
         replicas > maxReplicas ? `\`replicas\` (${replicas}) must not be greater than \`maxReplicas\` (${maxReplicas}); the HPA would scale it straight back down.` : undefined,
         intRange("targetCpuUtilization", targetCpuUtilization, 1, 100),
         healthPath.startsWith("/") ? undefined : `\`healthPath\` must start with "/" (got "${healthPath}").`,
+        args.readinessPath === undefined || args.readinessPath.startsWith("/") ? undefined : `\`readinessPath\` must start with "/" (got "${readinessPath}").`,
         args.loadGenerator && appName.length > 48
             ? `\`appName\` must be at most 48 characters when \`loadGenerator\` is set, so the Job "<appName>-load-generator" is a valid name (got ${appName.length}).`
             : undefined,
@@ -555,6 +565,7 @@ function validate(name: string, args: EksFargateServiceArgs): Normalized {
         targetCpuUtilization,
         statements,
         healthPath,
+        readinessPath,
         podDisruptionBudget,
         selector,
         labels: { ...selector, "app.kubernetes.io/managed-by": "pulumi" },

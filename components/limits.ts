@@ -67,6 +67,8 @@ function steps(from: number, to: number, step: number): number[] {
 
 /** App Runner auto scaling limits: instances 1-25, concurrency 1-200. */
 export const APP_RUNNER_MAX_INSTANCES = 25;
+/** App Runner service names: 4-40 characters (https://docs.aws.amazon.com/apprunner/latest/api/API_CreateService.html). */
+export const APP_RUNNER_SERVICE_NAME_MAX = 40;
 export const APP_RUNNER_MAX_CONCURRENCY = 200;
 
 /**

@@ -57,10 +57,9 @@ const PATTERN_27 = [
     "serverless-containers:image:ContainerImage",
     "aws:ecr/repository:Repository",
     "docker:index/image:Image",
-    "serverless-containers:apprunner:VpcConnectedAppRunner",
-    "aws:apprunner/vpcConnector:VpcConnector",
-    "aws:apprunner/service:Service",
-    "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion",
+    // The stack files host catalogue-api on ECS Express Mode (App Runner is closed to new customers).
+    "serverless-containers:ecs:EcsExpressService",
+    "aws:ecs/expressGatewayService:ExpressGatewayService",
 ];
 
 describe("offline preview", () => {
@@ -70,7 +69,7 @@ describe("offline preview", () => {
         expect(run.status).toBe(0);
         const plan = JSON.parse(run.stdout);
         for (const type of PATTERN_27) expect(plan.counts[type]).toBeGreaterThanOrEqual(1);
-        expect(plan.outputs.catalogueUrl).toMatch(/^https:\/\/.+\.awsapprunner\.com$/);
+        expect(plan.outputs.catalogueUrl).toMatch(/^https:\/\/catalogue-api-dev-.+\.ecs\.us-east-1\.on\.aws$/);
         const names = plan.resources.map((r: { name: string }) => r.name);
         expect(names).toContain("catalogue-db-proxy-target");
     });

@@ -18,6 +18,7 @@ import type { Environment } from "../policy/types";
 import { estimateMonthlyCost } from "./lib/cost";
 import { mermaidDiagram } from "./lib/diagram";
 import { renderPlanText, type Plan } from "./lib/plan-report";
+import { APP_RUNNER_CLOSED_ON, platformNotes } from "./lib/platform-notes";
 import { listStacks, resolveStackConfig } from "./lib/stack-config";
 
 
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
     let exported: Record<string, unknown> = {};
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
-            exported = await import("../index");
+            // index.ts exports its program as an async function, as `pulumi` runs it: call it, await it.
+            const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+            exported = await program();
             return exported;
         });
         await settle();
@@ -125,7 +128,12 @@ async function main(): Promise<void> {
         cost: estimateMonthlyCost(resources),
         diagram: mermaidDiagram(resources),
     };
-    process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
+    const platforms = platformNotes(resolved.values, resolved.project);
+    process.stdout.write(
+        args.json
+            ? `${JSON.stringify({ ...plan, platforms }, null, 2)}\n`
+            : `${renderPlanText(plan)}\nHosting platforms (App Runner is closed to new customers since ${APP_RUNNER_CLOSED_ON}):\n${platforms.map((n) => `  - ${n}`).join("\n")}\n`,
+    );
     if (!policy.summary.passed) {
         process.stderr.write(`\n✖ ${policy.summary.mandatory} mandatory policy violation(s) in stack "${stack}"; \`pulumi preview --policy-pack policy\` would refuse this plan.\n`);
         process.exit(1);

@@ -7,10 +7,11 @@ let config: StackConfig;
 let outputs: import("./app-runner-vpc").AppRunnerVpcOutputs;
 
 beforeAll(async () => {
-    config = stackConfig();
+    // Pattern 27 as the seed has it, on App Runner (the stack files choose ecs-express).
+    config = stackConfig({ appRunnerVpcPlatform: "app-runner" });
     const { createNetwork } = await import("./network");
     const { appRunnerVpcStack } = await import("./app-runner-vpc");
-    outputs = appRunnerVpcStack(config, createNetwork(config));
+    outputs = appRunnerVpcStack(config, await createNetwork(config));
     await promiseOf(outputs.url);
     await settle();
 });
@@ -110,7 +111,7 @@ describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-expres
         const { createNetwork } = await import("./network");
         const { appRunnerVpcStack } = await import("./app-runner-vpc");
         const express = stackConfig({ appRunnerVpcPlatform: "ecs-express" });
-        outputs = appRunnerVpcStack(express, createNetwork(express));
+        outputs = appRunnerVpcStack(express, await createNetwork(express));
         await promiseOf(outputs.url);
         await settle();
     });

@@ -6,6 +6,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createWebService } from "../components/web-service-platform";
+import { stackScopedName } from "../components/names";
+import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
 import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
 import { appImage } from "./images";
@@ -21,7 +23,8 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
     const db = auroraFromConfig("catalogue-db", "mysql", "labdb", config, network);
     const image = appImage("catalogue-api", config);
     const service = createWebService(config.appRunnerVpcPlatform, "catalogue-api", {
-        serviceName: `catalogue-api-${config.environment}`,
+        // Unique per account and region: two stacks (dev and a feature stack) share one account.
+        serviceName: stackScopedName("catalogue-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
         imageUri: image.imageUri,
         cpu: config.catalogueCpu,
         memory: config.catalogueMemory,

@@ -177,7 +177,7 @@ describe("appRunnerStack bad config", () => {
     });
 
     it("should still refuse 4 vCPU / 12 GB in the Express component when config validation is bypassed", async () => {
-        const config = { ...configFor({ productsCpu: "4 vCPU", productsMemory: "12 GB" }), appRunnerPlatform: "ecs-express" as const };
+        const config = { ...configFor({ appRunnerPlatform: "app-runner", productsCpu: "4 vCPU", productsMemory: "12 GB" }), appRunnerPlatform: "ecs-express" as const };
         expect(await errorOf(() => stack.appRunnerStack(config))).toBe(
             'EcsExpressService "products-api": `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
         );

@@ -13,6 +13,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DynamoTable } from "../components/dynamodb-table";
 import { createWebService } from "../components/web-service-platform";
 import { appImage } from "./images";
+import { stackScopedName } from "../components/names";
+import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
 
 export const PRODUCTS_PORT = 8080;
@@ -28,7 +30,8 @@ export function appRunnerStack(config: StackConfig): AppRunnerStackOutputs {
     const image = appImage("products-api", config);
     const table = new DynamoTable("products", { deletionProtection: config.environment === "prod", tags: config.tags });
     const service = createWebService(config.appRunnerPlatform, "products-api", {
-        serviceName: `products-api-${config.environment}`,
+        // Unique per account and region: two stacks (dev and a feature stack) share one account.
+        serviceName: stackScopedName("products-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
         imageUri: image.imageUri,
         port: PRODUCTS_PORT,
         cpu: config.productsCpu,

@@ -43,7 +43,7 @@ describe("stack config", () => {
     });
 
     const bad: [string, Record<string, string | undefined>, string][] = [
-        ["an App Runner CPU/memory pair that does not exist", { catalogueCpu: "1 vCPU", catalogueMemory: "0.5 GB" }, '`serverless-containers:catalogueMemory` "0.5 GB" is not allowed with serverless-containers:catalogueCpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.'],
+        ["an App Runner CPU/memory pair that does not exist", { appRunnerVpcPlatform: "app-runner", catalogueCpu: "1 vCPU", catalogueMemory: "0.5 GB" }, '`serverless-containers:catalogueMemory` "0.5 GB" is not allowed with serverless-containers:catalogueCpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.'],
         ["an unknown CPU", { productsCpu: "3 vCPU" }, '`serverless-containers:productsCpu` must be one of 0.25 vCPU | 0.5 vCPU | 1 vCPU | 2 vCPU | 4 vCPU (got "3 vCPU").'],
         ["concurrency 0", { catalogueMaxConcurrency: "0" }, '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "0").'],
         ["concurrency 500", { catalogueMaxConcurrency: "500" }, '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "500").'],
@@ -56,7 +56,12 @@ describe("stack config", () => {
         ["an unknown platform", { appRunnerPlatform: "fargate" }, '`serverless-containers:appRunnerPlatform` must be one of app-runner | ecs-express (got "fargate").'],
         ["a boolean written as yes", { appRunnerVpcEnabled: "yes" }, '`serverless-containers:appRunnerVpcEnabled` must be true or false (got "yes").'],
         ["a fractional integer", { auroraReaders: "1.5" }, '`serverless-containers:auroraReaders` must be an integer between 0 and 15 (got "1.5").'],
-        ["a CIDR that is too small", { vpcCidr: "10.0.0.0/28" }, '`serverless-containers:vpcCidr` must be an IPv4 CIDR block from /16 to /24 (got "10.0.0.0/28").'],
+        ["a CIDR smaller than any VPC", { vpcCidr: "10.0.0.0/29" }, '`serverless-containers:vpcCidr` must be an IPv4 CIDR block from /16 to /28 (got "10.0.0.0/29").'],
+        // The layout needs a /20 private + /22 public subnet per zone; awsx splits the VPC evenly by zone.
+        ["a /19 VPC for two zones", { vpcCidr: "10.0.0.0/19" }, "`serverless-containers:vpcCidr` 10.0.0.0/19 is too small for the subnet layout in 2 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /18 or larger."],
+        ["a /24 VPC for two zones", { vpcCidr: "10.0.0.0/24" }, "`serverless-containers:vpcCidr` 10.0.0.0/24 is too small for the subnet layout in 2 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /18 or larger."],
+        ["a /18 VPC for three zones", { vpcCidr: "10.0.0.0/18", availabilityZones: "3" }, "`serverless-containers:vpcCidr` 10.0.0.0/18 is too small for the subnet layout in 3 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /17 or larger."],
+        ["a CIDR with host bits", { vpcCidr: "10.0.1.0/16" }, "`serverless-containers:vpcCidr` 10.0.1.0/16 has host bits set; write the network address of the block."],
         ["one availability zone", { availabilityZones: "1" }, '`serverless-containers:availabilityZones` must be an integer between 2 and 3 (got "1").'],
         ["an unknown NAT strategy", { natGateways: "none" }, '`serverless-containers:natGateways` must be one of single | one-per-az (got "none").'],
         ["prod without deletion protection", { environment: "prod", auroraDeletionProtection: "false", eksEndpointPublicAccess: "false" }, "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false)."],
@@ -156,7 +161,14 @@ describe("EKS API access config", () => {
     });
 });
 
-describe("stack config errors", () => {
+describe("stack config, continued", () => {
+    it.each([
+        ["10.0.0.0/18", "2"],
+        ["10.64.0.0/17", "3"],
+    ])("should accept %s for %s zones, the smallest VPC the layout fits", (vpcCidr, availabilityZones) => {
+        expect(parseConfig({ ...rawFor("dev"), vpcCidr, availabilityZones }, "dev").vpcCidr).toBe(vpcCidr);
+    });
+
     it("should list every problem at once when several keys are wrong", () => {
         const message = errorFor({ catalogueMaxConcurrency: "0", auroraMinCapacity: "0.3" });
         expect(message.split("\n")).toHaveLength(3);

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { duplicateRoleProblem, privateCidrProblem, publicCidrProblem, roleArnProblem } from "../components/eks-access";
 import { expressCpuMemory } from "../components/ecs-express-service";
 import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
+import { ADDRESSES_PER_ZONE, maxVpcPrefix, SUBNET_LAYOUT } from "./vpc-layout";
 import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
 
 export const PROJECT = "serverless-containers";
@@ -63,13 +64,18 @@ const matching = (key: string, pattern: RegExp, rule: string) =>
         error: (iss) => `${q(key)} must be ${rule} (got ${shown(iss.input)}).`,
     });
 
+/** A syntactically valid VPC CIDR: four octets and a /16 to /28 prefix. */
+function isVpcCidr(s: string): boolean {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+    return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 28;
+}
+
 const cidr = (key: string) =>
     z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine(
-        (s) => {
-            const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
-            return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
-        },
-        { error: (iss) => `${q(key)} must be an IPv4 CIDR block from /16 to /24 (got ${shown(iss.input)}).` },
+        isVpcCidr,
+        // AWS VPCs are /16 to /28 (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html);
+        // whether the subnet layout fits is checked against the zone count below.
+        { error: (iss) => `${q(key)} must be an IPv4 CIDR block from /16 to /28 (got ${shown(iss.input)}).` },
     );
 
 /** A JSON list of IPv4 CIDRs, each checked by the EKS component's rule for where it is used. */
@@ -176,6 +182,16 @@ export const configSchema = z
                 issue(`${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${mapped.problem}`);
             }
         }
+        const [base, prefix] = c.vpcCidr.split("/");
+        const maxPrefix = maxVpcPrefix(c.availabilityZones);
+        if (isVpcCidr(c.vpcCidr) && Number(prefix) > maxPrefix) {
+            issue(
+                `${q("vpcCidr")} ${c.vpcCidr} is too small for the subnet layout in ${c.availabilityZones} zones (${q("availabilityZones")}): ` +
+                    `each zone needs ${ADDRESSES_PER_ZONE} addresses (${SUBNET_LAYOUT.map((s) => `a /${s.cidrMask} ${s.type.toLowerCase()}`).join(" + ")}), so use /${maxPrefix} or larger.`,
+            );
+        }
+        const hostBits = base.split(".").reduce((n, o) => n * 256 + Number(o), 0) % 2 ** (32 - Number(prefix));
+        if (isVpcCidr(c.vpcCidr) && hostBits !== 0) issue(`${q("vpcCidr")} ${c.vpcCidr} has host bits set; write the network address of the block.`);
         if (c.environment === "prod" && !c.auroraDeletionProtection) {
             issue(`${q("auroraDeletionProtection")} must be true when environment is prod (got false).`);
         }

@@ -211,9 +211,10 @@ describe("eksFargateStack Kubernetes objects", () => {
         }
     });
 
-    it("should probe /health for readiness and liveness when deployed", () => {
+    it("should probe liveness on /health (no database) and readiness on /ready (checks DynamoDB) when deployed", () => {
         const container = one(r, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
-        expect(container.readinessProbe.httpGet.path).toBe("/health");
+        // A DynamoDB or network outage must take pods out of the load balancer, never restart them all.
+        expect(container.readinessProbe.httpGet.path).toBe("/ready");
         expect(container.livenessProbe.httpGet.path).toBe("/health");
     });
 });

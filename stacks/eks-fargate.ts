@@ -20,7 +20,9 @@ import type { Network } from "./network";
 /** Namespace (and Deployment/Service name) of products-api on the cluster. */
 export const PRODUCTS_NAMESPACE = "products-api";
 export const PRODUCTS_PORT = 8080;
+/** Liveness (never touches DynamoDB) and readiness (checks it with a short deadline): see apps' OpenAPI. */
 export const PRODUCTS_HEALTH_PATH = "/health";
+export const PRODUCTS_READINESS_PATH = "/ready";
 
 export interface EksFargateStackOutputs {
     /** Hostname of products-api's NLB (http, port 80). */
@@ -56,6 +58,7 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         image: image.imageUri,
         port: PRODUCTS_PORT,
         healthPath: PRODUCTS_HEALTH_PATH,
+        readinessPath: PRODUCTS_READINESS_PATH,
         env: {
             TABLE_NAME: table.tableName,
             AWS_REGION: aws.getRegionOutput().region,

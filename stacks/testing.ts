@@ -3,7 +3,7 @@
  * per-test overrides), a stand-in network, and the tagging check every stack test makes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isTaggableAwsType, type RecordedResource } from "../components/testing/mocks";
+import { isTaggableAwsType, promiseOf, settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
 import { resolveStackConfig } from "../scripts/lib/stack-config";
 import { parseConfig, PROJECT, type StackConfig } from "./config";
 import type { Network } from "./network";
@@ -29,7 +29,8 @@ export function testNetwork(): Network {
         vpcId: pulumi.output("vpc-0abc"),
         privateSubnetIds: pulumi.output(["subnet-priv0", "subnet-priv1"]),
         publicSubnetIds: pulumi.output(["subnet-pub0", "subnet-pub1"]),
-        availabilityZones: pulumi.output(["us-east-1a", "us-east-1b"]),
+        availabilityZones: pulumi.output(["us-east-1c", "us-east-1d"]),
+        availabilityZoneIds: pulumi.output(["use1-az1", "use1-az2"]),
     };
 }
 
@@ -39,4 +40,23 @@ export function untaggedResources(resources: readonly RecordedResource[], requir
         .filter((r) => r.custom && isTaggableAwsType(r.type))
         .filter((r) => Object.entries(required).some(([key, value]) => r.inputs.tags?.[key] !== value))
         .map((r) => `${r.type} ${r.name}`);
+}
+
+/**
+ * Evaluate the whole program (index.ts) for a stack file under a fresh mocked runtime, as the CLI would
+ * for a stack named `stackName` (default: the file's name), and return every resource it registered.
+ * Each call replaces the runtime's mocks and config, so one test file can evaluate several stacks.
+ */
+export async function evaluateProgram(stackFile: string, stackName = stackFile, overrides: Record<string, string> = {}): Promise<RecordedResource[]> {
+    const resolved = resolveStackConfig(stackFile);
+    const values = { ...resolved.values, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${PROJECT}:${k}`, v])) };
+    pulumi.runtime.setAllConfig(values, resolved.secretKeys);
+    const mocks = setupMocks({ stack: stackName, project: resolved.project, region: resolved.values["aws:region"] });
+    const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+    const outputs = await program();
+    for (const value of Object.values(outputs)) {
+        if (pulumi.Output.isInstance(value)) await promiseOf(value);
+    }
+    await settle();
+    return [...mocks.resources];
 }

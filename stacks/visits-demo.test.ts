@@ -31,7 +31,7 @@ interface Run {
 async function run(platform: Platform, overrides: Record<string, string> = {}): Promise<Run> {
     mocks.reset();
     const config = configFor({ visitsDemoPlatform: platform, ...overrides });
-    const out = stack.visitsDemoStack(config, networkModule.createNetwork(config));
+    const out = stack.visitsDemoStack(config, await networkModule.createNetwork(config));
     const [url, privateServiceUrl] = [await promiseOf(out.url), await promiseOf(out.privateServiceUrl)];
     await settle();
     const resources = [...mocks.resources];
@@ -92,7 +92,7 @@ describe.each<[Platform, string, string[][]]>([
     it("should give visits-api the Cloud Map URL of the private service when built", () => {
         const namespace = one(r, "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace");
         const discovery = one(r, "aws:servicediscovery/service:Service");
-        expect([namespace.inputs.name, discovery.inputs.name]).toEqual(["apprunner.demo", "privateservice"]);
+        expect([namespace.inputs.name, discovery.inputs.name]).toEqual(["dev.apprunner.demo", "privateservice"]);
         expect(discovery.inputs.dnsConfig.namespaceId).toBe(namespace.state.id);
         expect(r.env.ECSPRIVATESERVICE).toBe(`http://${discovery.inputs.name}.${namespace.inputs.name}:8080`);
         expect(r.privateServiceUrl).toBe(r.env.ECSPRIVATESERVICE);

@@ -1,7 +1,7 @@
 /**
  * Seed 001, modernised: visits-api (public HTTPS, App Runner with a VPC connector, or ECS Express Mode
  * in the VPC) → RDS Proxy → Aurora Serverless v2 PostgreSQL, and a private ECS Fargate service that
- * visits-api finds through Cloud Map (`http://privateservice.apprunner.demo:8080`).
+ * visits-api finds through Cloud Map (`http://privateservice.<stack>.apprunner.demo:8080`).
  *
  * Changes from the CDK original: the database password is an env *secret* (never a plain env var),
  * connections go through RDS Proxy with TLS, the private service accepts port 8080 only from
@@ -11,6 +11,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cloudMapUrl, PrivateFargateService } from "../components/private-fargate-service";
 import { createWebService } from "../components/web-service-platform";
+import { stackScopedName } from "../components/names";
+import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
 import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
 import { appImage } from "./images";
@@ -19,8 +21,15 @@ import type { Network } from "./network";
 export const VISITS_PORT = 8080;
 export const PRIVATE_SERVICE_PORT = 8080;
 export const POSTGRES_PORT = 5432;
-/** The seed's names: `privateservice.apprunner.demo`. */
-export const CLOUD_MAP_NAMESPACE = "apprunner.demo";
+/**
+ * The seed's names (`privateservice.apprunner.demo`), with the stack as the first label: the namespace
+ * creates a Route 53 private hosted zone of that name, and names shared between two stacks of one account
+ * are what this project avoids (`privateservice.dev.apprunner.demo`).
+ */
+export function cloudMapNamespace(stack: string): string {
+    const label = stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+    return `${label || "stack"}.apprunner.demo`;
+}
 export const CLOUD_MAP_SERVICE = "privateservice";
 
 export interface VisitsDemoOutputs {
@@ -32,19 +41,21 @@ export interface VisitsDemoOutputs {
 
 export function visitsDemoStack(config: StackConfig, network: Network): VisitsDemoOutputs {
     const db = auroraFromConfig("visits-db", "postgresql", "apprunnerdemo", config, network);
+    const namespace = cloudMapNamespace(config.stack);
 
     // visits-api calls the private service by its Cloud Map name, and the private service admits only
     // visits-api's security group: visits-api goes first with the URL built from the same names the
     // private service registers (one function, so they cannot drift), and each side's rule for the
     // other is added once both groups exist.
     const visits = createWebService(config.visitsDemoPlatform, "visits-api", {
-        serviceName: `visits-api-${config.environment}`,
+        // Unique per account and region: two stacks (dev and a feature stack) share one account.
+        serviceName: stackScopedName("visits-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
         imageUri: appImage("visits-api", config).imageUri,
         port: VISITS_PORT,
         healthCheckPath: "/health",
         environment: {
             ...databaseEnvironment(db),
-            ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, CLOUD_MAP_NAMESPACE, PRIVATE_SERVICE_PORT),
+            ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, namespace, PRIVATE_SERVICE_PORT),
             NODE_ENV: "production",
         },
         policyStatements: databaseAccess(db),
@@ -66,7 +77,7 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         allowFrom: [visitsSecurityGroup],
-        namespaceName: CLOUD_MAP_NAMESPACE,
+        namespaceName: namespace,
         serviceName: CLOUD_MAP_SERVICE,
         desiredCount: config.privateServiceDesiredCount,
         capacityProvider: config.privateServiceCapacity,

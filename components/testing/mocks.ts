@@ -53,6 +53,11 @@ function unwrapSecrets(v: any): any {
     return v;
 }
 
+/** A seed that is unique per stack, for ids and auto-name suffixes (stable across runs of one stack). */
+function stackSeed(name: string): string {
+    return `${pulumi.getStack()}/${name}`;
+}
+
 /** Deterministic short hex from a seed, so ids and digests are stable across runs. */
 export function hex(seed: string, length = 12): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, length);
@@ -74,8 +79,10 @@ const engineDefaultPort: Record<string, number> = { "aurora-mysql": 3306, "auror
 const computedOutputs: Record<string, OutputFn> = {
     // Remote components: under mocks they are one resource with no children; outputs exist only if we
     // return them (DESIGN.md, facts of the world).
-    "awsx:ec2:Vpc": (name, inputs) => {
-        const azs: number = inputs.numberOfAvailabilityZones ?? 2;
+    "awsx:ec2:Vpc": (logicalName, inputs) => {
+        const name = stackSeed(logicalName);
+        // awsx takes either explicit zone names or a count (default 3).
+        const azs: number = inputs.availabilityZoneNames?.length ?? inputs.numberOfAvailabilityZones ?? 3;
         const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${i}${hex(name, 8)}`);
         return {
             vpcId: `vpc-${hex(name, 17)}`,
@@ -189,11 +196,7 @@ function invokeResults(region: string): Record<string, (inputs: Record<string, a
         // @pulumi/aws 7 renamed `name` to `region`; answer with both so either reader works.
         "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region }),
         "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
-        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-            names: ["a", "b", "c"].map((s) => `${region}${s}`),
-            zoneIds: [1, 2, 3].map((n) => `use1-az${n}`),
-            id: region,
-        }),
+        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ ...availabilityZones(region), id: region }),
         "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs) => ({
             authorizationToken: "QVdTOm9mZmxpbmU=",
             userName: "AWS",
@@ -203,6 +206,20 @@ function invokeResults(region: string): Record<string, (inputs: Record<string, a
             id: region,
         }),
     };
+}
+
+/**
+ * The region's zones as one real account sees them. Names map to physical zones per account, so the
+ * mock deliberately maps us-east-1a to use1-az3 — the zone EKS and RDS Proxy refuse — as it is in some
+ * real accounts: code that takes "the first N names" fails here as it would there.
+ */
+export function availabilityZones(region: string): { names: string[]; zoneIds: string[] } {
+    if (region === "us-east-1") {
+        return { names: ["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`), zoneIds: ["use1-az3", "use1-az6", "use1-az1", "use1-az2", "use1-az4", "use1-az5"] };
+    }
+    const m = /^([a-z]{2})-([a-z]+)-(\d+)$/.exec(region);
+    const prefix = m ? `${m[1]}${m[2][0]}${m[3]}` : region;
+    return { names: ["a", "b", "c"].map((s) => `${region}${s}`), zoneIds: [1, 2, 3].map((n) => `${prefix}-az${n}`) };
 }
 
 export interface MockOptions {
@@ -252,8 +269,10 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         const computed = computedOutputs[args.type]?.(args.name, inputs, ctx) ?? {};
         const state: Record<string, any> = { ...inputs, ...computed };
         // Pulumi auto-names resources whose name the program leaves out: `<logical name>-<random suffix>`.
+        // The suffix (like every id here) differs between stacks, as real ones do: two stacks of one
+        // account never get the same auto-name or id, so only names the program fixes can collide.
         if (args.custom !== false && args.type.startsWith("aws:") && state.name === undefined) {
-            state.name = `${args.name}-${hex(args.name, 7)}`;
+            state.name = `${args.name}-${hex(stackSeed(args.name), 7)}`;
         }
         if (args.custom !== false && args.type.startsWith("aws:") && state.arn === undefined) {
             state.arn = arnFor(args.type, args.name, state, ctx);
@@ -295,8 +314,8 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
     }
 
     private idFor(type: string, name: string): string {
-        if (type === "aws:ec2/securityGroup:SecurityGroup") return `sg-${hex(name, 17)}`;
-        return `${name}-${hex(type + name, 8)}`;
+        if (type === "aws:ec2/securityGroup:SecurityGroup") return `sg-${hex(stackSeed(name), 17)}`;
+        return `${name}-${hex(stackSeed(type + name), 8)}`;
     }
 
     // ---- queries used by tests -------------------------------------------------------------

@@ -173,6 +173,12 @@ describe("estimateMonthlyCost", () => {
         expect(rowsOf([vpc("None")], "NAT gateway")).toEqual([]);
     });
 
+    it("should count one NAT gateway per named zone when the VPC lists its zones (as the stacks do)", () => {
+        const vpc = res("awsx:ec2:Vpc", "vpc", { availabilityZoneNames: ["us-east-1c", "us-east-1d"], natGateways: { strategy: "OnePerAz" } });
+        const hours = rowsOf([vpc], "NAT gateway").find((r) => r.unit === "gateway-hour")!;
+        expect(hours.monthly).toBeCloseTo(2 * H * P("natGatewayHour"), 10);
+    });
+
     it("should count one NLB per Kubernetes Service annotated for the AWS Load Balancer Controller", () => {
         const svc = (name: string, type: string, annotations: Record<string, string>) =>
             res("kubernetes:core/v1:Service", name, { metadata: { name, annotations }, spec: { type, selector: { app: name } } });

@@ -395,7 +395,8 @@ class Estimator {
         for (const vpc of this.byType("awsx:ec2:Vpc")) {
             const p = props(vpc);
             // awsx defaults: 3 availability zones, one NAT gateway per AZ.
-            const azs = Number(p.numberOfAvailabilityZones ?? 3);
+            // awsx takes explicit zone names (what the stacks pass) or a count (default 3).
+            const azs = Array.isArray(p.availabilityZoneNames) ? p.availabilityZoneNames.length : Number(p.numberOfAvailabilityZones ?? 3);
             const strategy = String(p.natGateways?.strategy ?? "OnePerAz");
             const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
             if (count === 0) continue;
