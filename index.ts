@@ -38,6 +38,8 @@ async function main() {
         /** Patterns 24 + 25: products-api behind an NLB on EKS Fargate (http). */
         eksProductsUrl: eks?.loadBalancerHostname.apply((host) => `http://${host}`),
         eksKubeconfig: eks ? pulumi.secret(eks.kubeconfig) : undefined,
+        /** Attach to CI runners in the VPC: the private Kubernetes API admits this group on 443. */
+        eksApiClientSecurityGroupId: eks?.apiClientSecurityGroupId,
         /** Seed 001: visits-api (https) and the private service URL it calls inside the VPC. */
         visitsUrl: visits?.url,
         privateServiceUrl: visits?.privateServiceUrl,

@@ -4,6 +4,8 @@ import type * as clusterT from "./eks-fargate-cluster";
 import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
 
 const mocks = setupMocks();
+// Each case evaluates the component under mocks: well under a second alone, many seconds on a loaded 2-core machine.
+jest.setTimeout(60_000);
 let k8s: typeof k8sT;
 let mod: typeof clusterT;
 
@@ -16,6 +18,11 @@ beforeEach(() => mocks.reset());
 const PRIVATE = ["subnet-priv0", "subnet-priv1"];
 const PUBLIC = ["subnet-pub0", "subnet-pub1"];
 const TAGS = { project: "serverless-containers", environment: "test" };
+/** A public egress range (not reserved, so EKS accepts it for the public endpoint). */
+const OFFICE = "52.94.76.0/24";
+const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+const ADMIN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+const VIEW = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
 
 function make(overrides: Partial<clusterT.EksFargateClusterArgs> = {}): clusterT.EksFargateCluster {
     return new mod.EksFargateCluster("eks", {
@@ -75,9 +82,9 @@ describe("EksFargateCluster", () => {
     });
 
     it("should open the public endpoint to the given CIDRs when endpointPublicAccess is true", async () => {
-        make({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+        make({ endpointPublicAccess: true, publicAccessCidrs: [OFFICE] });
         await settle();
-        expect(eksArgs()).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+        expect(eksArgs()).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [OFFICE] });
     });
 
     it("should let Fargate profiles of this account and region assume the pod execution role when created", async () => {
@@ -217,6 +224,9 @@ describe("EksFargateCluster", () => {
         const children = mocks.childrenOf(component);
         expect(children.map((c) => c.name).sort()).toEqual(
             [
+                "eks-api-clients-sg",
+                "eks-api-clients-to-api",
+                "eks-api-from-clients",
                 "eks-cluster",
                 "eks-coredns",
                 "eks-k8s",
@@ -230,10 +240,133 @@ describe("EksFargateCluster", () => {
                 "eks-secrets-key-alias",
             ].sort(),
         );
-        const untaggable = new Set(["aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/alias:Alias"]);
+        const untaggable = new Set([
+            "aws:iam/rolePolicy:RolePolicy",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "aws:kms/alias:Alias",
+            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        ]);
         for (const child of children.filter((c) => c.type.startsWith("aws:") && !untaggable.has(c.type))) {
             expect({ name: child.name, tags: child.inputs.tags }).toEqual({ name: child.name, tags: TAGS });
         }
+    });
+
+    describe("API endpoint reachability", () => {
+        // The private endpoint is reachable only through the control plane's security group: "You must
+        // ensure that your Amazon EKS control plane security group contains rules to allow ingress traffic
+        // on port 443 from your connected network / bastion host" (EKS user guide, "Control network access
+        // to cluster API server endpoint": https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html).
+        it("should admit a runner security group of its own to the API on 443, and let that group reach only the API, when created", async () => {
+            const cluster = make();
+            await settle();
+            const clusterSg = mocks.one("eks:index:Cluster").state.clusterSecurityGroupId;
+            const clients = mocks.one("aws:ec2/securityGroup:SecurityGroup", "eks-api-clients-sg");
+            expect(clients.inputs).toMatchObject({ vpcId: "vpc-0123", tags: TAGS });
+            expect(clients.inputs.ingress ?? []).toEqual([]);
+            const ingress = mocks.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "eks-api-from-clients").inputs;
+            expect(ingress).toMatchObject({ securityGroupId: clusterSg, referencedSecurityGroupId: clients.state.id, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+            const egress = mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "eks-api-clients-to-api").inputs;
+            expect(egress).toMatchObject({ securityGroupId: clients.state.id, referencedSecurityGroupId: clusterSg, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+            expect(await promiseOf(cluster.apiClientSecurityGroupId)).toBe(clients.state.id);
+        });
+
+        it("should admit each connected-network CIDR to the private endpoint on 443 when apiAccessCidrs is set", async () => {
+            make({ apiAccessCidrs: ["10.100.0.0/16", "192.168.10.0/24"] });
+            await settle();
+            const clusterSg = mocks.one("eks:index:Cluster").state.clusterSecurityGroupId;
+            const rules = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.cidrIpv4 !== undefined);
+            expect(rules.map((r) => [r.name, r.inputs.securityGroupId, r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort])).toEqual([
+                ["eks-api-from-10-100-0-0-16", clusterSg, "10.100.0.0/16", 443, 443],
+                ["eks-api-from-192-168-10-0-24", clusterSg, "192.168.10.0/24", 443, 443],
+            ]);
+        });
+
+        it("should admit no CIDR to the private endpoint when apiAccessCidrs is not set", async () => {
+            make();
+            await settle();
+            expect(mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.name)).toEqual(["eks-api-from-clients"]);
+        });
+    });
+
+    describe("access entries", () => {
+        const roles = { deployRoleArn: role("deploy"), previewRoleArn: role("preview"), breakGlassRoleArn: role("ops/break-glass") };
+
+        it("should give the deploy and break-glass roles cluster admin and the preview role view, each through its own access entry, when the roles are named", async () => {
+            make(roles);
+            await settle();
+            const entries = mocks.byType("aws:eks/accessEntry:AccessEntry").map((e) => [e.name, e.inputs.principalArn, e.inputs.type, e.inputs.clusterName]);
+            expect(entries).toEqual([
+                ["eks-deploy-access", role("deploy"), "STANDARD", "eks-cluster-eksCluster"],
+                ["eks-preview-access", role("preview"), "STANDARD", "eks-cluster-eksCluster"],
+                ["eks-break-glass-access", role("ops/break-glass"), "STANDARD", "eks-cluster-eksCluster"],
+            ]);
+            const associations = mocks
+                .byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+                .map((a) => [a.name, a.inputs.principalArn, a.inputs.policyArn, a.inputs.accessScope, a.inputs.clusterName]);
+            expect(associations).toEqual([
+                ["eks-deploy-admin", role("deploy"), ADMIN, { type: "cluster" }, "eks-cluster-eksCluster"],
+                ["eks-preview-view", role("preview"), VIEW, { type: "cluster" }, "eks-cluster-eksCluster"],
+                ["eks-break-glass-admin", role("ops/break-glass"), ADMIN, { type: "cluster" }, "eks-cluster-eksCluster"],
+            ]);
+            for (const a of mocks.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+                expect(mocks.dependsOn(a, "aws:eks/accessEntry:AccessEntry", a.name.replace(/-(admin|view)$/, "-access"))).toBe(true);
+            }
+        });
+
+        it("should talk to the cluster only after the deploy role's admin policy is associated when a deploy role is named", async () => {
+            make(roles);
+            await settle();
+            const provider = mocks.one("pulumi:providers:kubernetes", "eks-k8s");
+            expect(mocks.dependsOn(provider, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "eks-deploy-admin")).toBe(true);
+        });
+
+        it("should switch off the cluster creator's implicit admin entry when a deploy role is named", async () => {
+            make(roles);
+            await settle();
+            const transforms = mocks.one("eks:index:Cluster").transforms ?? [];
+            expect(transforms).toHaveLength(1);
+            // What @pulumi/eks 4.3.0 passes its aws.eks.Cluster child in API mode (nodejs/eks/cluster/cluster.ts).
+            const child = {
+                type: "aws:eks/cluster:Cluster",
+                name: "eks-cluster-eksCluster",
+                custom: true,
+                props: { version: "1.33", accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true } },
+                opts: { ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions", "bootstrapSelfManagedAddons"] },
+            };
+            const result = await transforms[0](child);
+            expect(result?.props).toEqual({ version: "1.33", accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false } });
+            // ForceNew in EKS: an existing cluster must keep its value instead of being replaced.
+            expect(result?.opts.ignoreChanges).toContain("accessConfig.bootstrapClusterCreatorAdminPermissions");
+            expect(await transforms[0]({ ...child, type: "aws:ec2/securityGroup:SecurityGroup" })).toBeUndefined();
+        });
+
+        it("should warn before the Kubernetes calls fail when the credentials in use have no access entry", async () => {
+            const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+            try {
+                make(roles); // the mocks run as arn:aws:iam::123456789012:user/offline
+                await settle();
+                const messages = warn.mock.calls.map((c) => c[0]);
+                expect(messages).toEqual([
+                    "EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run `pulumi up` as the deploy or break-glass role.",
+                ]);
+            } finally {
+                warn.mockRestore();
+            }
+        });
+
+        it("should keep the creator as the only admin, with no access entries, when no deploy role is named", async () => {
+            make();
+            await settle();
+            expect(mocks.one("eks:index:Cluster").transforms).toEqual([]);
+            expect(mocks.byType("aws:eks/accessEntry:AccessEntry")).toEqual([]);
+        });
+
+        it("should grant the preview and break-glass roles without a deploy role, leaving the creator admin, when only they are named", async () => {
+            make({ previewRoleArn: role("preview"), breakGlassRoleArn: role("break-glass") });
+            await settle();
+            expect(mocks.one("eks:index:Cluster").transforms).toEqual([]);
+            expect(mocks.byType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toEqual(["eks-preview-access", "eks-break-glass-access"]);
+        });
     });
 
     describe("argument validation", () => {
@@ -241,10 +374,39 @@ describe("EksFargateCluster", () => {
             ["kubernetesVersion is not a minor version", { kubernetesVersion: "133" }, '`kubernetesVersion` must be a Kubernetes minor version such as "1.35" (got "133").'],
             [
                 "publicAccessCidrs is set on a private endpoint",
-                { publicAccessCidrs: ["203.0.113.0/24"] },
+                { publicAccessCidrs: [OFFICE] },
                 "`publicAccessCidrs` only applies with `endpointPublicAccess: true`; set it or drop the CIDRs.",
             ],
-            ["a public access CIDR is malformed", { endpointPublicAccess: true, publicAccessCidrs: ["office"] }, '`publicAccessCidrs` entry "office" must be an IPv4 CIDR such as 203.0.113.0/24.'],
+            ["a public access CIDR is malformed", { endpointPublicAccess: true, publicAccessCidrs: ["office"] }, '`publicAccessCidrs` entry "office" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).'],
+            ["a public access CIDR has host bits", { endpointPublicAccess: true, publicAccessCidrs: ["52.94.76.7/24"] }, '`publicAccessCidrs` entry "52.94.76.7/24" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).'],
+            [
+                "a public access CIDR is a documentation range",
+                { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+                '`publicAccessCidrs` entry "203.0.113.0/24" includes 203.0.113.0/24 (documentation, RFC 5737), and EKS accepts no reserved addresses for the public endpoint; list the public egress addresses of your runners and offices.',
+            ],
+            [
+                "a public access CIDR is private",
+                { endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/8"] },
+                '`publicAccessCidrs` entry "10.0.0.0/8" includes 10.0.0.0/8 (private, RFC 1918), and EKS accepts no reserved addresses for the public endpoint; list the public egress addresses of your runners and offices.',
+            ],
+            ["an API access CIDR is the whole internet", { apiAccessCidrs: ["0.0.0.0/0"] }, "`apiAccessCidrs` entry \"0.0.0.0/0\" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead."],
+            ["an API access CIDR is malformed", { apiAccessCidrs: ["10.1.0.0/33"] }, '`apiAccessCidrs` entry "10.1.0.0/33" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).'],
+            [
+                "a role ARN is an assumed-role session",
+                { deployRoleArn: "arn:aws:sts::123456789012:assumed-role/deploy/ci-run" },
+                '`deployRoleArn` must be an IAM role ARN such as arn:aws:iam::111122223333:role/path/name (got "arn:aws:sts::123456789012:assumed-role/deploy/ci-run"); that is an STS session ARN: use arn:aws:iam::123456789012:role/<path/>deploy.',
+            ],
+            ["a role ARN is a bare name", { previewRoleArn: "preview" }, '`previewRoleArn` must be an IAM role ARN such as arn:aws:iam::111122223333:role/path/name (got "preview").'],
+            [
+                "a role ARN is a service-linked role",
+                { breakGlassRoleArn: "arn:aws:iam::123456789012:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS" },
+                "`breakGlassRoleArn` names a service-linked role, which EKS access entries do not support.",
+            ],
+            [
+                "two keys name the same role",
+                { deployRoleArn: "arn:aws:iam::123456789012:role/admin", breakGlassRoleArn: "arn:aws:iam::123456789012:role/admin" },
+                "`deployRoleArn` and `breakGlassRoleArn` name the same role; EKS allows one access entry per IAM principal, so give each purpose its own role.",
+            ],
             ["kmsDeletionWindowDays is out of range", { kmsDeletionWindowDays: 3 }, "`kmsDeletionWindowDays` must be an integer between 7 and 30 (got 3)."],
         ];
         it.each(cases)("should throw naming the argument when %s", async (_label, overrides, message) => {

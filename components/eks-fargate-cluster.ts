@@ -5,12 +5,17 @@
  * encryption of Secrets with a KMS key we own, API authentication mode; then CoreDNS on Fargate,
  * metrics-server (for the HPA, pattern 25) and the AWS Load Balancer Controller, each configured for
  * Fargate's quirks (no DaemonSets, kubelet port 10250 taken, no instance metadata).
+ *
+ * Who reaches the API and who may use it: the private endpoint admits a runner security group the
+ * component creates (and optional connected-network CIDRs) on 443; the deploy, preview and break-glass
+ * roles get EKS access entries with AWS managed access policies (see eks-access.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { FargateClusterRef } from "./eks-fargate-service";
+import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin } from "./eks-access";
 import { policyDocument, type PolicyStatement } from "./iam";
 import { throwIfAny } from "./limits";
 
@@ -43,8 +48,25 @@ export interface EksFargateClusterArgs {
     readonly kubernetesVersion: string;
     /** Expose the API endpoint publicly (the private endpoint is always on). Keep false in prod. @default false */
     readonly endpointPublicAccess?: boolean;
-    /** CIDRs allowed to reach a public endpoint. @default ["0.0.0.0/0"] when public, unused otherwise */
+    /**
+     * CIDRs allowed to reach a public endpoint: public addresses only (EKS refuses reserved ranges).
+     * @default ["0.0.0.0/0"] when public, unused otherwise
+     */
     readonly publicAccessCidrs?: string[];
+    /**
+     * Networks connected to the VPC (a peered or transit-gateway VPC with CI runners, a VPN) admitted to
+     * the private endpoint on 443. Runners inside the VPC use `apiClientSecurityGroupId` instead. @default none
+     */
+    readonly apiAccessCidrs?: string[];
+    /**
+     * IAM role that runs `pulumi up`: an access entry with AmazonEKSClusterAdminPolicy, and the cluster
+     * creator's implicit admin entry switched off. Unset: the creator stays the only admin. @default none
+     */
+    readonly deployRoleArn?: string;
+    /** IAM role `pulumi preview` runs as: an access entry with AmazonEKSViewPolicy (read-only). @default none */
+    readonly previewRoleArn?: string;
+    /** IAM role for emergencies (humans, MFA-guarded): an access entry with AmazonEKSClusterAdminPolicy. @default none */
+    readonly breakGlassRoleArn?: string;
     /** Days KMS waits before deleting the secrets key after the cluster is destroyed (7-30). @default 30 */
     readonly kmsDeletionWindowDays?: number;
     /** Tags for every AWS resource (the controller also puts them on the load balancers it creates). @default {} */
@@ -92,6 +114,8 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
     public readonly oidcProviderUrl: pulumi.Output<string>;
     public readonly clusterName: pulumi.Output<string>;
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** Security group whose members may reach the private API endpoint on 443: attach it to in-VPC CI runners. */
+    public readonly apiClientSecurityGroupId: pulumi.Output<string>;
     /** Role Fargate uses for pods of every profile on this cluster (services reuse it). */
     public readonly podExecutionRoleArn: pulumi.Output<string>;
     /** The private subnets pods run in (services' Fargate profiles use them too). */
@@ -110,7 +134,17 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
         this.clusterName = cluster.core.apply((core) => core.cluster.name);
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcProviderUrl = cluster.oidcProviderUrl;
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this });
+        this.apiClientSecurityGroupId = this.createApiAccess(name, args, tags, cluster);
+        const deployAccess = this.createAccessEntries(name, args, tags);
+        this.warnIfCallerLacksAccess(args);
+        // Everything the provider deploys waits until the deploy role may use the cluster (entries are
+        // eventually consistent: "may take several seconds", creating-access-entries.html; the CoreDNS
+        // add-on the releases also wait for takes minutes, which covers it).
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
+            { parent: this, dependsOn: deployAccess ? [deployAccess] : [] },
+        );
         const coredns = this.createCoreDns(name, tags, cluster);
         const metricsServer = this.createMetricsServer(name, coredns);
         const lbController = this.createLoadBalancerController(name, args, tags, coredns);
@@ -127,8 +161,78 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
             oidcProviderUrl: this.oidcProviderUrl,
             clusterName: this.clusterName,
             clusterSecurityGroupId: this.clusterSecurityGroupId,
+            apiClientSecurityGroupId: this.apiClientSecurityGroupId,
             podExecutionRoleArn: this.podExecutionRoleArn,
         });
+    }
+
+    /**
+     * Network path to the private endpoint. "You must ensure that your Amazon EKS control plane security
+     * group contains rules to allow ingress traffic on port 443 from your connected network" (EKS user
+     * guide, https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html#private-access). The
+     * rules go on the group `@pulumi/eks` creates and EKS attaches to the control-plane network interfaces
+     * ("Amazon EKS also associates the security groups that you specify to the network interfaces that it
+     * creates for your cluster", sec-group-reqs.html) — not on the EKS-made group the Fargate pods share.
+     */
+    private createApiAccess(name: string, args: EksFargateClusterArgs, tags: Record<string, string>, cluster: eks.Cluster): pulumi.Output<string> {
+        const clients = new aws.ec2.SecurityGroup(
+            `${name}-api-clients-sg`,
+            { vpcId: args.vpcId, description: `Kubernetes API clients of ${name} (CI runners in the VPC): 443 to the API only`, tags },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-api-from-clients`,
+            { securityGroupId: cluster.clusterSecurityGroupId, referencedSecurityGroupId: clients.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API clients", tags },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-api-clients-to-api`,
+            { securityGroupId: clients.id, referencedSecurityGroupId: cluster.clusterSecurityGroupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API", tags },
+            { parent: this },
+        );
+        for (const cidr of args.apiAccessCidrs ?? []) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
+                { securityGroupId: cluster.clusterSecurityGroupId, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from a connected network", tags },
+                { parent: this },
+            );
+        }
+        return clients.id;
+    }
+
+    /** Say before the Kubernetes calls fail when the credentials in use have no access entry (see callerAccessProblem). */
+    private warnIfCallerLacksAccess(args: EksFargateClusterArgs): void {
+        if (!args.deployRoleArn) return;
+        aws.getCallerIdentityOutput({}, { parent: this }).arn.apply((arn) => {
+            const problem = callerAccessProblem(arn, args, pulumi.runtime.isDryRun());
+            if (problem) pulumi.log.warn(`${COMPONENT}: ${problem}`, this);
+        });
+    }
+
+    /**
+     * EKS access entries (API authentication mode) with AWS managed access policies, cluster-wide. Returns
+     * the deploy role's policy association, which the Kubernetes provider waits for.
+     */
+    private createAccessEntries(name: string, args: EksFargateClusterArgs, tags: Record<string, string>): aws.eks.AccessPolicyAssociation | undefined {
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const grant = (who: string, principalArn: string | undefined, policy: "clusterAdmin" | "view") => {
+            if (!principalArn) return undefined;
+            const entry = new aws.eks.AccessEntry(`${name}-${who}-access`, { clusterName: this.clusterName, principalArn, type: "STANDARD", tags }, { parent: this });
+            return new aws.eks.AccessPolicyAssociation(
+                `${name}-${who}-${policy === "view" ? "view" : "admin"}`,
+                {
+                    clusterName: this.clusterName,
+                    principalArn: entry.principalArn,
+                    policyArn: accessPolicyArn(partition, EKS_ACCESS_POLICIES[policy]),
+                    accessScope: { type: "cluster" },
+                },
+                { parent: this, dependsOn: [entry] },
+            );
+        };
+        const deploy = grant("deploy", args.deployRoleArn, "clusterAdmin");
+        grant("preview", args.previewRoleArn, "view");
+        grant("break-glass", args.breakGlassRoleArn, "clusterAdmin");
+        return deploy;
     }
 
     /** Envelope encryption of Kubernetes Secrets: a customer key we own, rotated yearly by KMS. */
@@ -223,7 +327,12 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
                 tags,
             },
             // The kube-system profile's first pods pull images with this role: its policy must be attached.
-            { parent: this, dependsOn: [podExecution.role, podExecution.policy] },
+            {
+                parent: this,
+                dependsOn: [podExecution.role, podExecution.policy],
+                // With an explicit deploy-role entry, no implicit one for the creator (see withoutCreatorAdmin).
+                transforms: args.deployRoleArn ? [withoutCreatorAdmin] : [],
+            },
         );
     }
 
@@ -485,14 +594,20 @@ function validate(name: string, args: EksFargateClusterArgs): void {
             ? "`publicAccessCidrs` only applies with `endpointPublicAccess: true`; set it or drop the CIDRs."
             : undefined;
     const window = args.kmsDeletionWindowDays ?? 30;
+    const roles = [
+        ["deployRoleArn", args.deployRoleArn],
+        ["previewRoleArn", args.previewRoleArn],
+        ["breakGlassRoleArn", args.breakGlassRoleArn],
+    ] as const;
     throwIfAny(COMPONENT, name, [
         /^1\.\d{2}$/.test(args.kubernetesVersion)
             ? undefined
             : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.35" (got "${args.kubernetesVersion}").`,
         publicCidrsWithoutPublicEndpoint,
-        ...(args.publicAccessCidrs ?? []).map((c) =>
-            /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c) ? undefined : `\`publicAccessCidrs\` entry "${c}" must be an IPv4 CIDR such as 203.0.113.0/24.`,
-        ),
+        ...(args.publicAccessCidrs ?? []).map((c) => publicCidrProblem("publicAccessCidrs", c)),
+        ...(args.apiAccessCidrs ?? []).map((c) => privateCidrProblem("apiAccessCidrs", c)),
+        ...roles.map(([label, arn]) => (arn === undefined ? undefined : roleArnProblem(label, arn))),
+        duplicateRoleProblem(roles),
         Number.isInteger(window) && window >= 7 && window <= 30 ? undefined : `\`kmsDeletionWindowDays\` must be an integer between 7 and 30 (got ${window}).`,
     ]);
 }

@@ -17,7 +17,7 @@ const COMMAND_LINES: string[][] = [
     ["--stack", "dev", "--json"],
     ["--stack", "staging", "--json"],
     ["--stack", "prod", "--json"],
-    ["--stack", "prod", "--set", "eksEndpointPublicAccess=true"],
+    ["--stack", "prod", "--set", "eksEndpointPublicAccess=true", "--set", 'eksPublicAccessCidrs=["52.94.76.0/24"]'],
     ["--stack", "dev", "--set", "catalogueMaxConcurrency=500"],
     ["--stack", "qa"],
 ];
@@ -104,7 +104,8 @@ describe("offline preview", () => {
     });
 
     it("should exit non-zero naming the control when a mandatory policy is violated", () => {
-        const run = preview("--stack", "prod", "--set", "eksEndpointPublicAccess=true");
+        // A listed public CIDR: an endpoint open to anywhere is refused earlier, by config validation.
+        const run = preview("--stack", "prod", "--set", "eksEndpointPublicAccess=true", "--set", 'eksPublicAccessCidrs=["52.94.76.0/24"]');
         expect(run.status).toBe(1);
         expect(run.stdout).toContain("[mandatory] eks-endpoint-not-public");
         expect(run.stderr).toMatch(/\d+ mandatory policy violation\(s\) in stack "prod"/);

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { resolveStackConfig } from "./lib/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -33,6 +34,48 @@ function validateText(text: string): { status: number | null; output: string } {
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
+}
+
+/**
+ * GitHub's variable scoping, as the runner applies it: a job bound to an environment sees that
+ * environment's variables over the repository's (docs: "Variables" → precedence). `environment` and
+ * `runs-on` may use `${{ matrix.* }}` and `${{ vars.* }}`; anything else is refused so a test cannot pass
+ * on an expression it did not understand.
+ */
+interface GitHubVariables {
+    readonly repository: Record<string, string>;
+    readonly environments: Record<string, Record<string, string>>;
+}
+
+/** The `github` context values these workflows read. */
+const GITHUB_CONTEXT: Record<string, string> = { run_id: "4242" };
+
+/** Evaluate one `${{ … }}` expression made of vars/matrix/github references, string literals, ==, !=, &&, || and parentheses. */
+function evaluate(expression: string, context: { vars: Record<string, string>; matrix: Record<string, string> }): string {
+    const ctx = { ...context, github: GITHUB_CONTEXT };
+    const inner = /^\$\{\{(.*)\}\}$/s.exec(expression.trim())?.[1];
+    if (inner === undefined) return expression;
+    const token = /\s+|\(|\)|&&|\|\||==|!=|'[^']*'|(?:vars|matrix|github)\.\w+/y;
+    let js = "";
+    for (let i = 0; i < inner.length; i = token.lastIndex) {
+        token.lastIndex = i;
+        const m = token.exec(inner);
+        if (!m) throw new Error(`unsupported expression: ${expression}`);
+        const t = m[0];
+        js += t === "==" ? "===" : t === "!=" ? "!==" : /^(vars|matrix|github)\./.test(t) ? `(ctx.${t.split(".")[0]}[${JSON.stringify(t.split(".")[1])}] ?? "")` : t;
+    }
+    return String(new Function("ctx", `return (${js});`)(ctx));
+}
+
+/** A job's value of `field` (e.g. a step's role-to-assume) as the runner resolves it for one matrix entry. */
+function resolveForJob(job: any, value: string, matrix: Record<string, string>, variables: GitHubVariables): string {
+    const environment = job.environment === undefined ? undefined : interpolate(typeof job.environment === "string" ? job.environment : job.environment.name, matrix, variables.repository);
+    const vars = { ...variables.repository, ...(environment ? (variables.environments[environment] ?? {}) : {}) };
+    return interpolate(value, matrix, vars);
+}
+
+function interpolate(text: string, matrix: Record<string, string>, vars: Record<string, string>): string {
+    return text.replace(/\$\{\{.*?\}\}/g, (expression) => evaluate(expression, { vars, matrix }));
 }
 
 type Step = { uses?: string; run?: string; with?: Record<string, any>; env?: Record<string, any>; id?: string };
@@ -167,6 +210,65 @@ describe("preview.yml", () => {
 
     it("should skip the preview when no environment is affected", () => {
         expect(preview.jobs.preview.if).toContain("needs.changes.outputs.environments != '[]'");
+    });
+});
+
+describe("one AWS account per environment (previews and deploys)", () => {
+    const envs = ["dev", "staging", "prod"];
+    const roleFor = (env: string, kind: string) => `arn:aws:iam::${{ dev: "111111111111", staging: "222222222222", prod: "333333333333" }[env]}:role/github-${kind}`;
+    /**
+     * The variables a repository set up per the README would have: one preview and one deploy role per
+     * environment, each in that environment's account. A repository-level AWS_PREVIEW_ROLE_ARN (the old
+     * single role) is also present, so a workflow that still reads it is caught resolving it.
+     */
+    const variables: GitHubVariables = {
+        repository: { PULUMI_ORG: "acme", AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111111111111:role/github-preview-shared", STAGING_RUNNER: "in-vpc-staging", PROD_RUNNER: "in-vpc-prod" },
+        environments: Object.fromEntries(
+            envs.flatMap((env) => [
+                [env, { AWS_DEPLOY_ROLE_ARN: roleFor(env, "deploy") }],
+                [`preview-${env}`, { AWS_PREVIEW_ROLE_ARN: roleFor(env, "preview") }],
+            ]),
+        ),
+    };
+    const privateApi = envs.filter((env) => resolveStackConfig(env).values["serverless-containers:eksEndpointPublicAccess"] === "false");
+
+    it.each(envs)("should preview %s with that environment's own read-only role, so its lookups resolve in its own account", (env) => {
+        const job = preview.jobs.preview;
+        const role = stepUsing(job, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"];
+        expect(resolveForJob(job, role, { environment: env }, variables)).toBe(roleFor(env, "preview"));
+    });
+
+    it.each(envs)("should bind the %s preview to a preview environment, not the deploy environment its approvals guard", (env) => {
+        const job = preview.jobs.preview;
+        const name = resolveForJob(job, typeof job.environment === "string" ? job.environment : (job.environment?.name ?? ""), { environment: env }, variables);
+        expect(name).toBe(`preview-${env}`);
+    });
+
+    it.each(envs)("should deploy %s with that environment's own deploy role", (env) => {
+        const job = deploy.jobs[`up-${env}`];
+        const role = stepUsing(job, "aws-actions/configure-aws-credentials")!.with!["role-to-assume"];
+        expect(resolveForJob(job, role, {}, variables)).toBe(roleFor(env, "deploy"));
+    });
+
+    it("should run the previews and deploys of private-API environments on their in-VPC runners", () => {
+        expect(privateApi).toEqual(["staging", "prod"]);
+        const runner = (env: string) => variables.repository[`${env.toUpperCase()}_RUNNER`];
+        for (const env of envs) {
+            const expected = privateApi.includes(env) ? runner(env) : "ubuntu-24.04";
+            expect({ env, preview: resolveForJob(preview.jobs.preview, preview.jobs.preview["runs-on"], { environment: env }, variables) }).toEqual({ env, preview: expected });
+            expect({ env, deploy: resolveForJob(deploy.jobs[`up-${env}`], deploy.jobs[`up-${env}`]["runs-on"], {}, variables) }).toEqual({ env, deploy: expected });
+        }
+    });
+
+    it("should refuse to resolve an expression it does not understand, so these checks cannot pass by accident", () => {
+        expect(() => resolveForJob({}, "${{ secrets.AWS_PREVIEW_ROLE_ARN }}", {}, variables)).toThrow("unsupported expression");
+        expect(() => resolveForJob({}, "${{ vars[format('X_{0}', matrix.environment)] }}", { environment: "dev" }, variables)).toThrow("unsupported expression");
+        expect(resolveForJob({ environment: "prod" }, "${{ vars.AWS_PREVIEW_ROLE_ARN }}", {}, variables)).toBe(variables.repository.AWS_PREVIEW_ROLE_ARN);
+    });
+
+    it("should name each preview session after its environment", () => {
+        const creds = stepUsing(preview.jobs.preview, "aws-actions/configure-aws-credentials")!;
+        expect(resolveForJob(preview.jobs.preview, creds.with!["role-session-name"], { environment: "prod" }, variables)).toBe("pulumi-preview-prod-4242");
     });
 });
 

@@ -65,17 +65,104 @@ describe("stack config", () => {
         ["a CIDR with host bits", { vpcCidr: "10.0.1.0/16" }, "`serverless-containers:vpcCidr` 10.0.1.0/16 has host bits set; write the network address of the block."],
         ["one availability zone", { availabilityZones: "1" }, '`serverless-containers:availabilityZones` must be an integer between 2 and 3 (got "1").'],
         ["an unknown NAT strategy", { natGateways: "none" }, '`serverless-containers:natGateways` must be one of single | one-per-az (got "none").'],
-        ["prod without deletion protection", { environment: "prod", auroraDeletionProtection: "false" }, "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false)."],
+        ["prod without deletion protection", { environment: "prod", auroraDeletionProtection: "false", eksEndpointPublicAccess: "false" }, "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false)."],
         ["a missing key", { imageRetainCount: undefined }, "`serverless-containers:imageRetainCount` is missing; declare it in Pulumi.yaml."],
         ["an EKS version that is not 1.3x", { eksKubernetesVersion: "1.21" }, '`serverless-containers:eksKubernetesVersion` must be a Kubernetes minor version such as 1.35 (got "1.21").'],
-        ["a CIDR list that is not a list", { eksPublicAccessCidrs: '"0.0.0.0/0"' }, '`serverless-containers:eksPublicAccessCidrs` must be a list of IPv4 CIDRs such as ["203.0.113.0/24"] (got "0.0.0.0/0").'],
+        ["a CIDR list that is not a list", { eksPublicAccessCidrs: '"0.0.0.0/0"' }, '`serverless-containers:eksPublicAccessCidrs` must be a list of IPv4 CIDRs such as ["52.94.76.0/24"] (got "0.0.0.0/0").'],
         ["4 vCPU / 12 GB on ECS Express Mode", { appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" }, '`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` "4 vCPU" and `serverless-containers:productsMemory` "12 GB" must fit Express sizes: `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.'],
         ["HPA min above max", { eksMinReplicas: "5", eksMaxReplicas: "2" }, "`serverless-containers:eksMinReplicas` (5) must not be greater than `serverless-containers:eksMaxReplicas` (2)."],
     ];
     it.each(bad)("should reject %s naming the key", (_case, overrides, message) => {
         expect(errorFor(overrides)).toBe(`Invalid stack config for stack "dev":\n  - ${message}`);
     });
+});
 
+describe("EKS API access config", () => {
+    const PUBLIC = "52.94.76.0/24";
+    const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+    const stagingError = (overrides: Record<string, string>) => {
+        try {
+            parseConfig({ ...rawFor("staging"), ...overrides }, "staging");
+        } catch (e) {
+            return (e as Error).message;
+        }
+        throw new Error("expected the config to be rejected");
+    };
+
+    const bad: [string, Record<string, string>, string][] = [
+        [
+            "a documentation range (the old staging placeholder)",
+            { eksPublicAccessCidrs: '["203.0.113.0/24"]' },
+            '`serverless-containers:eksPublicAccessCidrs` entry "203.0.113.0/24" includes 203.0.113.0/24 (documentation, RFC 5737), and EKS accepts no reserved addresses for the public endpoint; list the public egress addresses of your runners and offices.',
+        ],
+        [
+            "a private range for the public endpoint",
+            { eksPublicAccessCidrs: '["192.168.1.0/24"]' },
+            '`serverless-containers:eksPublicAccessCidrs` entry "192.168.1.0/24" includes 192.168.0.0/16 (private, RFC 1918), and EKS accepts no reserved addresses for the public endpoint; list the public egress addresses of your runners and offices.',
+        ],
+        [
+            "a CIDR with octets above 255",
+            { eksPublicAccessCidrs: '["300.1.2.0/24"]' },
+            '`serverless-containers:eksPublicAccessCidrs` entry "300.1.2.0/24" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).',
+        ],
+        [
+            "public CIDRs on a private endpoint",
+            { eksEndpointPublicAccess: "false", eksPublicAccessCidrs: `["${PUBLIC}"]` },
+            "`serverless-containers:eksPublicAccessCidrs` applies only when `serverless-containers:eksEndpointPublicAccess` is true; drop the CIDRs or enable the public endpoint.",
+        ],
+        [
+            "a private-endpoint CIDR that is the whole internet",
+            { eksPrivateAccessCidrs: '["0.0.0.0/0"]' },
+            '`serverless-containers:eksPrivateAccessCidrs` entry "0.0.0.0/0" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead.',
+        ],
+        [
+            "an STS session ARN as the deploy role",
+            { eksDeployRoleArn: "arn:aws:sts::123456789012:assumed-role/deploy/gh-123" },
+            '`serverless-containers:eksDeployRoleArn` must be an IAM role ARN such as arn:aws:iam::111122223333:role/path/name (got "arn:aws:sts::123456789012:assumed-role/deploy/gh-123"); that is an STS session ARN: use arn:aws:iam::123456789012:role/<path/>deploy.',
+        ],
+        [
+            "the same role for preview and break-glass",
+            { eksPreviewRoleArn: role("ops"), eksBreakGlassRoleArn: role("ops") },
+            "`serverless-containers:eksPreviewRoleArn` and `serverless-containers:eksBreakGlassRoleArn` name the same role; EKS allows one access entry per IAM principal, so give each purpose its own role.",
+        ],
+    ];
+    it.each(bad)("should reject %s naming the key", (_case, overrides, message) => {
+        expect(errorFor(overrides)).toBe(`Invalid stack config for stack "dev":\n  - ${message}`);
+    });
+
+    it.each(["staging", "prod"])("should refuse a public endpoint open to anywhere when environment is %s", (env) => {
+        const message = `\`serverless-containers:eksPublicAccessCidrs\` must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is ${env} (empty means 0.0.0.0/0); or keep the endpoint private and deploy from inside the VPC (README, "First deploy").`;
+        const raw = (overrides: Record<string, string>) => ({ ...rawFor(env), environment: env, eksEndpointPublicAccess: "true", ...overrides });
+        expect(() => parseConfig(raw({ eksPublicAccessCidrs: "[]" }), env)).toThrow(message);
+        expect(() => parseConfig(raw({ eksPublicAccessCidrs: '["0.0.0.0/0"]' }), env)).toThrow(
+            `\`serverless-containers:eksPublicAccessCidrs\` must not contain 0.0.0.0/0 when environment is ${env}; list the egress CIDRs of your runners and offices.`,
+        );
+        expect(parseConfig(raw({ eksPublicAccessCidrs: `["${PUBLIC}"]` }), env).eksPublicAccessCidrs).toEqual([PUBLIC]);
+        expect(stagingError({ eksEndpointPublicAccess: "true" })).toContain("must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is staging");
+    });
+
+    it("should let dev open the public endpoint to anywhere (the policy pack reports it) when the list is empty", () => {
+        expect(parseConfig({ ...devRaw(), eksEndpointPublicAccess: "true", eksPublicAccessCidrs: "[]" }, "dev").eksPublicAccessCidrs).toEqual([]);
+    });
+
+    it("should parse the access keys into role ARNs and CIDR lists, empty strings meaning no role", () => {
+        const config = parseConfig(
+            { ...devRaw(), eksDeployRoleArn: role("ci/deploy"), eksPreviewRoleArn: role("ci/preview"), eksBreakGlassRoleArn: "", eksPrivateAccessCidrs: '["10.100.0.0/16"]' },
+            "dev",
+        );
+        expect([config.eksDeployRoleArn, config.eksPreviewRoleArn, config.eksBreakGlassRoleArn]).toEqual([role("ci/deploy"), role("ci/preview"), undefined]);
+        expect(config.eksPrivateAccessCidrs).toEqual(["10.100.0.0/16"]);
+    });
+
+    it("should keep staging and prod API endpoints private in the committed stack files", () => {
+        for (const env of ["staging", "prod"]) {
+            const config = parseConfig(rawFor(env), env);
+            expect({ env, public: config.eksEndpointPublicAccess, cidrs: config.eksPublicAccessCidrs }).toEqual({ env, public: false, cidrs: [] });
+        }
+    });
+});
+
+describe("stack config, continued", () => {
     it.each([
         ["10.0.0.0/18", "2"],
         ["10.64.0.0/17", "3"],

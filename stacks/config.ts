@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { duplicateRoleProblem, privateCidrProblem, publicCidrProblem, roleArnProblem } from "../components/eks-access";
 import { expressCpuMemory } from "../components/ecs-express-service";
 import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
 import { ADDRESSES_PER_ZONE, maxVpcPrefix, SUBNET_LAYOUT } from "./vpc-layout";
@@ -77,7 +78,8 @@ const cidr = (key: string) =>
         { error: (iss) => `${q(key)} must be an IPv4 CIDR block from /16 to /28 (got ${shown(iss.input)}).` },
     );
 
-const cidrList = (key: string) =>
+/** A JSON list of IPv4 CIDRs, each checked by the EKS component's rule for where it is used. */
+const cidrList = (key: string, entryProblem: (label: string, cidr: string) => string | undefined) =>
     z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
         let list: unknown;
         try {
@@ -85,12 +87,25 @@ const cidrList = (key: string) =>
         } catch {
             list = undefined;
         }
-        const valid = Array.isArray(list) && list.every((c) => typeof c === "string" && /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c));
-        if (!valid) {
-            ctx.addIssue({ code: "custom", message: `${q(key)} must be a list of IPv4 CIDRs such as ["203.0.113.0/24"] (got ${s}).` });
+        if (!Array.isArray(list) || !list.every((c) => typeof c === "string")) {
+            ctx.addIssue({ code: "custom", message: `${q(key)} must be a list of IPv4 CIDRs such as ["52.94.76.0/24"] (got ${s}).` });
             return z.NEVER;
         }
-        return list as string[];
+        const problems = list.map((c) => entryProblem(`${PROJECT}:${key}`, c)).filter((p): p is string => p !== undefined);
+        for (const message of problems) ctx.addIssue({ code: "custom", message });
+        return problems.length > 0 ? z.NEVER : (list as string[]);
+    });
+
+/** An IAM role ARN for an EKS access entry; "" (the default) means no role. */
+const roleArn = (key: string) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        if (s === "") return undefined;
+        const problem = roleArnProblem(`${PROJECT}:${key}`, s);
+        if (problem) {
+            ctx.addIssue({ code: "custom", message: problem });
+            return z.NEVER;
+        }
+        return s;
     });
 
 /** Every config key the program reads, with its raw-string schema. Pulumi.yaml declares the same keys. */
@@ -126,7 +141,11 @@ export const configSchema = z
         eksFargateEnabled: bool("eksFargateEnabled"),
         eksKubernetesVersion: matching("eksKubernetesVersion", /^1\.(3[0-9])$/, "a Kubernetes minor version such as 1.35"),
         eksEndpointPublicAccess: bool("eksEndpointPublicAccess"),
-        eksPublicAccessCidrs: cidrList("eksPublicAccessCidrs"),
+        eksPublicAccessCidrs: cidrList("eksPublicAccessCidrs", publicCidrProblem),
+        eksPrivateAccessCidrs: cidrList("eksPrivateAccessCidrs", privateCidrProblem),
+        eksDeployRoleArn: roleArn("eksDeployRoleArn"),
+        eksPreviewRoleArn: roleArn("eksPreviewRoleArn"),
+        eksBreakGlassRoleArn: roleArn("eksBreakGlassRoleArn"),
         eksReplicas: int("eksReplicas", 1, 100),
         eksMinReplicas: int("eksMinReplicas", 1, 100),
         eksMaxReplicas: int("eksMaxReplicas", 1, 100),
@@ -176,7 +195,42 @@ export const configSchema = z
         if (c.environment === "prod" && !c.auroraDeletionProtection) {
             issue(`${q("auroraDeletionProtection")} must be true when environment is prod (got false).`);
         }
+        eksEndpointRules(c).forEach(issue);
     });
+
+/**
+ * Who can reach and use the Kubernetes API. A public endpoint outside dev must be limited to listed
+ * CIDRs (empty means 0.0.0.0/0: "If you specify no CIDR blocks, then the public API server endpoint
+ * receives requests from all", https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html);
+ * dev may leave it open (the policy pack's eks-public-endpoint-cidrs reports it there).
+ */
+function eksEndpointRules(c: {
+    environment: Environment;
+    eksEndpointPublicAccess: boolean;
+    eksPublicAccessCidrs: string[];
+    eksDeployRoleArn?: string;
+    eksPreviewRoleArn?: string;
+    eksBreakGlassRoleArn?: string;
+}): (string | undefined)[] {
+    const key = q("eksPublicAccessCidrs");
+    const strict = c.environment !== "dev";
+    return [
+        !c.eksEndpointPublicAccess && c.eksPublicAccessCidrs.length > 0
+            ? `${key} applies only when ${q("eksEndpointPublicAccess")} is true; drop the CIDRs or enable the public endpoint.`
+            : undefined,
+        c.eksEndpointPublicAccess && strict && c.eksPublicAccessCidrs.length === 0
+            ? `${key} must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is ${c.environment} (empty means 0.0.0.0/0); or keep the endpoint private and deploy from inside the VPC (README, "First deploy").`
+            : undefined,
+        c.eksEndpointPublicAccess && strict && c.eksPublicAccessCidrs.includes("0.0.0.0/0")
+            ? `${key} must not contain 0.0.0.0/0 when environment is ${c.environment}; list the egress CIDRs of your runners and offices.`
+            : undefined,
+        duplicateRoleProblem([
+            [`${PROJECT}:eksDeployRoleArn`, c.eksDeployRoleArn],
+            [`${PROJECT}:eksPreviewRoleArn`, c.eksPreviewRoleArn],
+            [`${PROJECT}:eksBreakGlassRoleArn`, c.eksBreakGlassRoleArn],
+        ]),
+    ];
+}
 
 export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;

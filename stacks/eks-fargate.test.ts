@@ -9,9 +9,12 @@ import { stackConfig, testNetwork, untaggedResources } from "./testing";
 const mocks = setupMocks({ stack: "dev" });
 let stack: typeof StackModule;
 
+/** Importing the program and evaluating a whole stack under mocks takes seconds on a loaded 2-core machine. */
+const STACK_TIMEOUT = 60_000;
+
 beforeAll(async () => {
     stack = await import("./eks-fargate");
-});
+}, STACK_TIMEOUT);
 
 const configFor = (overrides: Record<string, string> = {}) => stackConfig(overrides);
 
@@ -49,7 +52,7 @@ describe("eksFargateStack with dev config", () => {
     let r: Run;
     beforeAll(async () => {
         r = await run();
-    });
+    }, STACK_TIMEOUT);
 
     it("should return the NLB hostname, a secret kubeconfig and the table name when deployed", () => {
         expect(r.loadBalancerHostname).toMatch(/\.elb\.us-east-1\.amazonaws\.com$/);
@@ -119,11 +122,54 @@ describe("eksFargateStack with dev config", () => {
     });
 });
 
+describe("eksFargateStack API access", () => {
+    const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+
+    it("should grant the configured deploy, preview and break-glass roles and admit the connected networks when the keys are set", async () => {
+        mocks.reset();
+        const config = configFor({
+            eksDeployRoleArn: role("gha/deploy"),
+            eksPreviewRoleArn: role("gha/preview"),
+            eksBreakGlassRoleArn: role("break-glass"),
+            eksPrivateAccessCidrs: '["10.100.0.0/16"]',
+        });
+        const out = stack.eksFargateStack(config, network());
+        await settle();
+        const entries = mocks.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
+        expect(entries).toEqual([role("gha/deploy"), role("gha/preview"), role("break-glass")]);
+        const policies = mocks.resources
+            .filter((x) => x.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+            .map((a) => [a.inputs.principalArn, a.inputs.policyArn.split("/").pop()]);
+        expect(policies).toEqual([
+            [role("gha/deploy"), "AmazonEKSClusterAdminPolicy"],
+            [role("gha/preview"), "AmazonEKSViewPolicy"],
+            [role("break-glass"), "AmazonEKSClusterAdminPolicy"],
+        ]);
+        expect(mocks.resources.filter((x) => x.inputs.cidrIpv4 === "10.100.0.0/16").map((x) => [x.type, x.inputs.fromPort])).toEqual([
+            ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", 443],
+        ]);
+        const clients = mocks.resources.find((x) => x.type === "aws:ec2/securityGroup:SecurityGroup" && x.name === "eks-fargate-api-clients-sg");
+        expect(await promiseOf(out.apiClientSecurityGroupId)).toBe(clients?.state.id);
+    }, STACK_TIMEOUT);
+
+    it("should deploy prod with a private endpoint that only the runner group reaches when the committed prod file is used", async () => {
+        mocks.reset();
+        const config = stackConfig({}, "prod");
+        stack.eksFargateStack(config, network());
+        await settle();
+        const cluster = mocks.resources.find((x) => x.type === "eks:index:Cluster")!;
+        expect(cluster.inputs).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+        expect(cluster.inputs.publicAccessCidrs).toBeUndefined();
+        const ingress = mocks.resources.filter((x) => x.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && x.inputs.securityGroupId === cluster.state.clusterSecurityGroupId);
+        expect(ingress.map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4])).toEqual([["eks-fargate-api-from-clients", 443, undefined]]);
+    }, STACK_TIMEOUT);
+});
+
 describe("eksFargateStack Kubernetes objects", () => {
     let r: Run;
     beforeAll(async () => {
         r = await run({ eksLoadGenerator: "true" });
-    });
+    }, STACK_TIMEOUT);
 
     it("should validate every Kubernetes object against the OpenAPI schema when the load generator is on", () => {
         const objects = k8sObjectsOf(r.resources);

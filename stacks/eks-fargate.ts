@@ -30,6 +30,8 @@ export interface EksFargateStackOutputs {
     /** Kubeconfig for the cluster (secret). */
     readonly kubeconfig: pulumi.Output<string>;
     readonly tableName: pulumi.Output<string>;
+    /** Attach to CI runners in the VPC so they reach the (private) Kubernetes API on 443. */
+    readonly apiClientSecurityGroupId: pulumi.Output<string>;
 }
 
 export function eksFargateStack(config: StackConfig, network: Network): EksFargateStackOutputs {
@@ -40,7 +42,12 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         publicSubnetIds: network.publicSubnetIds,
         kubernetesVersion: config.eksKubernetesVersion,
         endpointPublicAccess: config.eksEndpointPublicAccess,
-        publicAccessCidrs: config.eksEndpointPublicAccess && config.eksPublicAccessCidrs.length > 0 ? config.eksPublicAccessCidrs : undefined,
+        // Empty means "anywhere" (0.0.0.0/0), which config allows in dev only.
+        publicAccessCidrs: config.eksPublicAccessCidrs.length > 0 ? config.eksPublicAccessCidrs : undefined,
+        apiAccessCidrs: config.eksPrivateAccessCidrs,
+        deployRoleArn: config.eksDeployRoleArn,
+        previewRoleArn: config.eksPreviewRoleArn,
+        breakGlassRoleArn: config.eksBreakGlassRoleArn,
         tags,
     });
     const image = appImage("products-api", config, "eks-products-api");
@@ -69,5 +76,10 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         loadGenerator: config.eksLoadGenerator ? { durationSeconds: 300 } : undefined,
         tags,
     });
-    return { loadBalancerHostname: service.loadBalancerHostname, kubeconfig: cluster.kubeconfig, tableName: table.tableName };
+    return {
+        loadBalancerHostname: service.loadBalancerHostname,
+        kubeconfig: cluster.kubeconfig,
+        tableName: table.tableName,
+        apiClientSecurityGroupId: cluster.apiClientSecurityGroupId,
+    };
 }

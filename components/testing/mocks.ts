@@ -28,6 +28,8 @@ export interface RecordedResource {
     readonly state: Record<string, any>;
     readonly custom: boolean;
     readonly provider?: string;
+    /** The `transforms` resource option (functions the engine would run on this resource's children). */
+    readonly transforms?: pulumi.ResourceTransform[];
 }
 
 /** Signature key the SDK uses to mark a serialized secret value. */
@@ -289,6 +291,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             state,
             custom: args.custom !== false,
             provider: args.provider,
+            transforms: args.transforms ?? [],
         });
         return { id: state.id ?? id, state };
     }
