@@ -1,6 +1,7 @@
 // Two projects so `npm test` runs everything while each half can run alone:
 //   unit — Pulumi mocked-runtime tests of components, stacks, policy and scripts (no servers)
 //   apps — the services against real PostgreSQL / MariaDB / dynalite started by the harness
+//   db   — deploy-time SQL (components/**/*.sql.test.ts) against the harness's real MariaDB / PostgreSQL
 // @swc/jest only strips types (fast); `npm run typecheck` is the type gate.
 /** @type {import('jest').Config} */
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
@@ -23,6 +24,7 @@ module.exports = {
         "<rootDir>/scripts/**/*.test.ts",
         "<rootDir>/test/**/*.test.ts",
       ],
+      testPathIgnorePatterns: ["/node_modules/", "\\.sql\\.test\\.ts$"],
     },
     {
       displayName: "apps",
@@ -32,6 +34,14 @@ module.exports = {
       testTimeout: 30_000,
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts"],
+    },
+    {
+      displayName: "db",
+      testEnvironment: "node",
+      // Starts real database servers. jest-circus reads only the global testTimeout (not a project's), so
+      // these files set jest.setTimeout(30_000) themselves.
+      transform: { "^.+\\.ts$": swc },
+      testMatch: ["<rootDir>/components/**/*.sql.test.ts"],
     },
   ],
 };

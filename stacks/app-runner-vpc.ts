@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { createWebService } from "../components/web-service-platform";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
+import { auroraFromConfig, CATALOGUE_APP_USER, databaseAccess, databaseEnvironment } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
@@ -18,7 +18,7 @@ export interface AppRunnerVpcOutputs {
 }
 
 export function appRunnerVpcStack(config: StackConfig, network: Network): AppRunnerVpcOutputs {
-    const db = auroraFromConfig("catalogue-db", "mysql", "labdb", config, network);
+    const db = auroraFromConfig("catalogue-db", "mysql", "labdb", CATALOGUE_APP_USER, config, network);
     const image = appImage("catalogue-api", config);
     const service = createWebService(config.appRunnerVpcPlatform, "catalogue-api", {
         serviceName: `catalogue-api-${config.environment}`,

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ENGINES, type AuroraEngine } from "../components/aurora-with-proxy";
 import { expressCpuMemory } from "../components/ecs-express-service";
 import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
 import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
@@ -62,6 +63,12 @@ const matching = (key: string, pattern: RegExp, rule: string) =>
         error: (iss) => `${q(key)} must be ${rule} (got ${shown(iss.input)}).`,
     });
 
+/** An Aurora engine version of `engine`, by the component's own rule (one rule for config and component). */
+const auroraVersion = (key: string, engine: AuroraEngine) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine((s) => ENGINES[engine].family(s) !== undefined, {
+        error: (iss) => `${q(key)} must be ${ENGINES[engine].versionRule} (got ${shown(iss.input)}).`,
+    });
+
 const cidr = (key: string) =>
     z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine(
         (s) => {
@@ -107,6 +114,8 @@ export const configSchema = z
         auroraReaders: int("auroraReaders", 0, 15),
         auroraDeletionProtection: bool("auroraDeletionProtection"),
         auroraBackupRetentionDays: int("auroraBackupRetentionDays", 1, 35),
+        auroraMysqlVersion: auroraVersion("auroraMysqlVersion", "mysql"),
+        auroraPostgresqlVersion: auroraVersion("auroraPostgresqlVersion", "postgresql"),
         imageRetainCount: int("imageRetainCount", 1, 1000),
 
         appRunnerEnabled: bool("appRunnerEnabled"),

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudMapUrl, PrivateFargateService } from "../components/private-fargate-service";
 import { createWebService } from "../components/web-service-platform";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
+import { auroraFromConfig, databaseAccess, databaseEnvironment, VISITS_APP_USER } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
@@ -31,7 +31,7 @@ export interface VisitsDemoOutputs {
 }
 
 export function visitsDemoStack(config: StackConfig, network: Network): VisitsDemoOutputs {
-    const db = auroraFromConfig("visits-db", "postgresql", "apprunnerdemo", config, network);
+    const db = auroraFromConfig("visits-db", "postgresql", "apprunnerdemo", VISITS_APP_USER, config, network);
 
     // visits-api calls the private service by its Cloud Map name, and the private service admits only
     // visits-api's security group: visits-api goes first with the URL built from the same names the
