@@ -21,8 +21,6 @@ interface EngineSpec {
     readonly family: (version: string) => string | undefined;
     /** What a valid version looks like (the validation message). */
     readonly versionRule: string;
-    /** Whether a version is a long-term-support minor (AWS: keep auto minor upgrade off to stay on it). */
-    readonly isLts: (version: string) => boolean;
     /** Parameters that make the exported logs carry something (exports alone ship empty logs). */
     readonly logParameters: { name: string; value: string }[];
     readonly defaultVersion: string;
@@ -53,7 +51,6 @@ export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
         engine: "aurora-mysql",
         family: (v) => (/^8\.0\.mysql_aurora\.3\.\d{2}\.\d+$/.test(v) ? "aurora-mysql8.0" : undefined),
         versionRule: "an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4",
-        isLts: (v) => /^8\.0\.mysql_aurora\.3\.(04|10)\.\d+$/.test(v),
         logParameters: [
             { name: "server_audit_logging", value: "1" },
             // Connections and schema/permission changes; not every query (cost, and data in logs).
@@ -74,8 +71,6 @@ export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
             return major ? `aurora-postgresql${major}` : undefined;
         },
         versionRule: "an Aurora PostgreSQL 13-17 version such as 16.8",
-        // The LTS minor of each major: 13.9, 14.6, 15.10, 16.8, 17.7.
-        isLts: (v) => ["13.9", "14.6", "15.10", "16.8", "17.7"].includes(v),
         logParameters: [
             { name: "log_min_duration_statement", value: "1000" },
             { name: "log_connections", value: "1" },
@@ -368,10 +363,9 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                     publiclyAccessible: false,
                     promotionTier: i === 0 ? 0 : 1,
                     performanceInsightsEnabled: true,
-                    // AWS: turn automatic minor upgrades off to stay on an LTS minor (RDS still applies its yearly
-                    // LTS patch); on for other versions so they do not fall out of support unattended.
-                    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Update.SpecialVersions.html
-                    autoMinorVersionUpgrade: !spec.isLts(args.engineVersion ?? spec.defaultVersion),
+                    // On, although AWS suggests off to stay on an LTS minor: the policy pack requires it from staging
+                    // (Security Hub RDS.13), and security patches matter more here than staying on the LTS minor.
+                    autoMinorVersionUpgrade: true,
                     copyTagsToSnapshot: true,
                     tags: args.tags,
                 },

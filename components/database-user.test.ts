@@ -6,6 +6,9 @@ import { promiseOf, settle, setupMocks } from "./testing/mocks";
 import { appUserStatements, executeStatements, MYSQL_IAM_AUTH_CLAUSE, type ExecuteStatement } from "./database-user";
 
 const mocks = setupMocks();
+// The first DatabaseUser in a file serializes its dynamic provider (Pulumi's closure serializer, ~3 s on a
+// loaded 2-core machine, then cached): more than Jest's 5 s default leaves room for.
+jest.setTimeout(30_000);
 let DatabaseUser: typeof import("./database-user").DatabaseUser;
 
 beforeAll(async () => {
