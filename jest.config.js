@@ -30,16 +30,17 @@ module.exports = {
       displayName: "apps",
       testEnvironment: "node",
       // Integration tests spawn real servers and app processes; on a loaded 2-core machine a child's
-      // start alone can pass Jest's 5 s default. A hang still fails, after 30 s.
-      testTimeout: 30_000,
+      // start alone can pass Jest's 5 s default. A hang still fails, after 30 s. (A project-level
+      // testTimeout is ignored by jest-circus, hence the setup file.)
+      setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts"],
     },
     {
       displayName: "db",
       testEnvironment: "node",
-      // Starts real database servers. jest-circus reads only the global testTimeout (not a project's), so
-      // these files set jest.setTimeout(30_000) themselves.
+      // Starts real database servers: the same 30 s budget as the apps project.
+      setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/components/**/*.sql.test.ts"],
     },

@@ -17,10 +17,6 @@ import { VisitsRepository } from "../apps/visits-api/src/data/visits-repository"
 import { CATALOGUE_APP_USER, VISITS_APP_USER } from "../stacks/database";
 import { appUserStatements, MYSQL_IAM_AUTH_CLAUSE, POSTGRES_IAM_ROLE } from "./database-user";
 
-// Real servers on a loaded 2-core machine: a start alone can pass Jest's 5 s default (jest-circus ignores a
-// project-level testTimeout, so set it here). A hang still fails, after 30 s.
-jest.setTimeout(30_000);
-
 const password = randomBytes(12).toString("hex");
 
 describe("app database user bootstrap on MariaDB (Aurora MySQL stand-in)", () => {
