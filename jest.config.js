@@ -1,4 +1,4 @@
-// Two projects so `npm test` runs everything while each half can run alone:
+// Three projects so `npm test` runs everything while each part can run alone (--selectProjects):
 //   unit — Pulumi mocked-runtime tests of components, stacks, policy and scripts (no servers)
 //   apps — the services against real PostgreSQL / MariaDB / dynalite started by the harness
 //   db   — deploy-time SQL (components/**/*.sql.test.ts) against the harness's real MariaDB / PostgreSQL
