@@ -1,6 +1,7 @@
-// Two projects so `npm test` runs everything while each half can run alone:
+// Three projects so `npm test` runs everything while each part can run alone (--selectProjects):
 //   unit — Pulumi mocked-runtime tests of components, stacks, policy and scripts (no servers)
 //   apps — the services against real PostgreSQL / MariaDB / dynalite started by the harness
+//   db   — deploy-time SQL (components/**/*.sql.test.ts) against the harness's real MariaDB / PostgreSQL
 // @swc/jest only strips types (fast); `npm run typecheck` is the type gate.
 /** @type {import('jest').Config} */
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
@@ -23,15 +24,25 @@ module.exports = {
         "<rootDir>/scripts/**/*.test.ts",
         "<rootDir>/test/**/*.test.ts",
       ],
+      testPathIgnorePatterns: ["/node_modules/", "\\.sql\\.test\\.ts$"],
     },
     {
       displayName: "apps",
       testEnvironment: "node",
       // Integration tests spawn real servers and app processes; on a loaded 2-core machine a child's
-      // start alone can pass Jest's 5 s default. A hang still fails, after 30 s.
-      testTimeout: 30_000,
+      // start alone can pass Jest's 5 s default. A hang still fails, after 30 s. (A project-level
+      // testTimeout is ignored by jest-circus, hence the setup file.)
+      setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts"],
+    },
+    {
+      displayName: "db",
+      testEnvironment: "node",
+      // Starts real database servers: the same 30 s budget as the apps project.
+      setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
+      transform: { "^.+\\.ts$": swc },
+      testMatch: ["<rootDir>/components/**/*.sql.test.ts"],
     },
   ],
 };

@@ -2,9 +2,13 @@ import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from ".
 import type { AuroraWithProxyArgs } from "./aurora-with-proxy";
 
 const mocks = setupMocks();
+// The first DatabaseUser in a file serializes its dynamic provider (Pulumi's closure serializer, ~3 s on a
+// loaded 2-core machine, then cached): more than Jest's 5 s default leaves room for.
+jest.setTimeout(30_000);
 let AuroraWithProxy: typeof import("./aurora-with-proxy").AuroraWithProxy;
 
-const base: AuroraWithProxyArgs = { engine: "mysql", databaseName: "labdb", vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] };
+const appUser = { username: "catalogue_app", schema: ["CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY)"] };
+const base: AuroraWithProxyArgs = { engine: "mysql", databaseName: "labdb", appUser, vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] };
 
 beforeAll(async () => {
     ({ AuroraWithProxy } = await import("./aurora-with-proxy"));
@@ -21,7 +25,7 @@ describe("AuroraWithProxy", () => {
         expect(cluster).toMatchObject({
             engine: "aurora-mysql",
             engineMode: "provisioned",
-            engineVersion: "8.0.mysql_aurora.3.08.2",
+            engineVersion: "8.0.mysql_aurora.3.10.4",
             databaseName: "labdb",
             masterUsername: "app_admin",
             manageMasterUserPassword: true,
@@ -82,43 +86,73 @@ describe("AuroraWithProxy", () => {
         expect(instances.every((i) => i.inputs.instanceClass === "db.serverless" && i.inputs.publiclyAccessible === false)).toBe(true);
     });
 
-    it("should require TLS at the proxy and authenticate with the managed secret when created", async () => {
+    it("should default to long-term-support minors AWS offers (verified 2026-11-30)", async () => {
+        new AuroraWithProxy("my", base);
+        new AuroraWithProxy("pg", { ...base, engine: "postgresql", appUser: { username: "visits_app", schema: [] } });
+        await settle();
+        expect(mocks.one("aws:rds/cluster:Cluster", "my-cluster").inputs.engineVersion).toBe("8.0.mysql_aurora.3.10.4");
+        expect(mocks.one("aws:rds/cluster:Cluster", "pg-cluster").inputs.engineVersion).toBe("16.8");
+        // Security Hub RDS.13 (policy pack) wins over AWS's "turn it off to stay on the LTS minor".
+        expect(mocks.byType("aws:rds/clusterInstance:ClusterInstance").map((i) => i.inputs.autoMinorVersionUpgrade)).toEqual([true, true]);
+    });
+
+    it("should use end-to-end IAM at the proxy: TLS, no secret, IAM from client to proxy and from proxy to database", async () => {
         const db = new AuroraWithProxy("db", base);
         await settle();
         const proxy = mocks.one("aws:rds/proxy:Proxy").inputs;
-        const secretArn = mocks.one("aws:rds/cluster:Cluster").state.masterUserSecrets[0].secretArn;
         expect(proxy.requireTls).toBe(true);
-        expect(proxy.auths).toEqual([expect.objectContaining({ authScheme: "SECRETS", secretArn, iamAuth: "DISABLED" })]);
-        expect(await promiseOf(db.secretArn)).toBe(secretArn);
+        expect(proxy.defaultAuthScheme).toBe("IAM_AUTH");
+        expect(proxy.auths).toBeUndefined();
         expect(await promiseOf(db.host)).toMatch(/\.proxy-[0-9a-f]+\.us-east-1\.rds\.amazonaws\.com$/);
     });
 
-    it("should require IAM auth at the proxy when iamAuth is on", async () => {
-        new AuroraWithProxy("db", { ...base, iamAuth: true });
+    it("should let the proxy role connect to the database as the app user only, and read no secret", async () => {
+        new AuroraWithProxy("db", base);
         await settle();
-        expect(mocks.one("aws:rds/proxy:Proxy").inputs.auths[0].iamAuth).toBe("REQUIRED");
+        const role = mocks.one("aws:iam/role:Role", "db-proxy-role");
+        expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "rds.amazonaws.com" });
+        const resourceId = mocks.one("aws:rds/cluster:Cluster").state.clusterResourceId;
+        expect(resourceId).toMatch(/^cluster-[A-Z0-9]{26}$/);
+        expect(JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement).toEqual([
+            { Sid: "ConnectToDatabaseAsAppUser", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/catalogue_app` },
+        ]);
     });
 
-    it("should grant rds-db:connect on exactly the proxy user when a client asks for its connect statement", async () => {
-        const db = new AuroraWithProxy("db", { ...base, iamAuth: true });
+    it("should give the proxy security group no egress but the engine port to the cluster (no 443: it reads no secret)", async () => {
+        new AuroraWithProxy("db", base);
+        await settle();
+        const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-proxy-sg");
+        const clusterSg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-cluster-sg").state.id;
+        expect(proxySg.inputs.egress).toBeUndefined();
+        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === proxySg.state.id);
+        expect(egress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4, r.inputs.prefixListId])).toEqual([
+            [clusterSg, "tcp", 3306, 3306, undefined, undefined],
+        ]);
+    });
+
+    it("should bootstrap the app user through the Data API after the writer exists, with the master secret", async () => {
+        const db = new AuroraWithProxy("db", { ...base, readers: 1 });
+        await settle();
+        const cluster = mocks.one("aws:rds/cluster:Cluster");
+        expect(cluster.inputs.enableHttpEndpoint).toBe(true);
+        const bootstrap = mocks.one("pulumi-nodejs:dynamic/serverless-containers:DatabaseUser");
+        expect(bootstrap.inputs).toMatchObject({ clusterArn: cluster.state.arn, secretArn: cluster.state.masterUserSecrets[0].secretArn, database: "labdb", username: "catalogue_app" });
+        expect(bootstrap.inputs.statements).toContain("CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY)");
+        expect(bootstrap.inputs.statements).toContain("GRANT SELECT, INSERT, UPDATE, DELETE ON `labdb`.* TO 'catalogue_app'@'%'");
+        expect(mocks.dependsOn(bootstrap, "aws:rds/clusterInstance:ClusterInstance", "db-writer")).toBe(true);
+        // What apps get: the app user (resolved from the bootstrap), never the master user.
+        expect(await promiseOf(db.username)).toBe("catalogue_app");
+        expect(await promiseOf(db.masterUsername)).toBe("app_admin");
+    });
+
+    it("should grant rds-db:connect on exactly the app user at the proxy when a client asks for its connect statement", async () => {
+        const db = new AuroraWithProxy("db", base);
         const statement = db.connectStatement();
         const resource = await promiseOf(statement.Resource as any);
         const proxyArn: string = await promiseOf(db.proxyArn);
         expect(proxyArn).toMatch(/:db-proxy:prx-[0-9a-f]{17}$/);
         expect(statement.Action).toEqual(["rds-db:connect"]);
-        expect(resource).toBe(`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyArn.split(":").pop()}/app_admin`);
-        expect(await promiseOf(db.connectStatement("reporting").Resource as any)).toMatch(/\/reporting$/);
-    });
-
-    it("should let the proxy role read only the cluster's secret when created", async () => {
-        new AuroraWithProxy("db", base);
-        await settle();
-        const role = mocks.one("aws:iam/role:Role", "db-proxy-role");
-        expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "rds.amazonaws.com" });
-        const secretArn = mocks.one("aws:rds/cluster:Cluster").state.masterUserSecrets[0].secretArn;
-        expect(JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement).toEqual([
-            { Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn },
-        ]);
+        expect(resource).toBe(`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyArn.split(":").pop()}/catalogue_app`);
     });
 
     it("should register the proxy target only after the cluster instances exist", async () => {
@@ -166,7 +200,12 @@ describe("AuroraWithProxy", () => {
         ["16 readers", { readers: 16 }, "`readers` must be an integer between 0 and 15 (got 16)."],
         ["a borrow timeout above the request timeout", { connectionBorrowTimeout: 30 }, "`connectionBorrowTimeout` (30s) must be below `appRequestTimeout` (30s) so the app can answer 503 before its client gives up."],
         ["backup retention 0", { backupRetentionDays: 0 }, "`backupRetentionDays` must be an integer between 1 and 35 (got 0)."],
-        ["an engine version of another major", { engineVersion: "5.7.mysql_aurora.2.11.2" }, '`engineVersion` "5.7.mysql_aurora.2.11.2" is not a supported mysql version (MySQL 8.0-compatible 3.x, or PostgreSQL 13-17).'],
+        ["an engine version of another major", { engineVersion: "5.7.mysql_aurora.2.11.2" }, '`engineVersion` "5.7.mysql_aurora.2.11.2" is not an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4.'],
+        ["a malformed MySQL version", { engineVersion: "8.0.foo" }, '`engineVersion` "8.0.foo" is not an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4.'],
+        ["a MySQL version for PostgreSQL", { engine: "postgresql", engineVersion: "8.0.mysql_aurora.3.10.4" }, '`engineVersion` "8.0.mysql_aurora.3.10.4" is not an Aurora PostgreSQL 13-17 version such as 16.8.'],
+        ["an app user with a dash", { appUser: { username: "catalogue-app", schema: [] } }, '`appUser.username` must be 1-32 lower-case letters, digits or _, starting with a letter (got "catalogue-app").'],
+        ["the master user as app user", { appUser: { username: "app_admin", schema: [] } }, '`appUser.username` must differ from the master user "app_admin".'],
+        ["schema DDL that is not idempotent", { appUser: { username: "catalogue_app", schema: ["DROP TABLE items"] } }, "`appUser.schema[0]` must be an idempotent CREATE TABLE/INDEX IF NOT EXISTS statement."],
         ["a database name with a dash", { databaseName: "lab-db" }, '`databaseName` must start with a letter and contain only letters, digits and _ (max 63) (got "lab-db").'],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {

@@ -2,11 +2,14 @@
  * Aurora Serverless v2 (MySQL or PostgreSQL) behind an RDS Proxy.
  *
  * Security model: the master password is generated and rotated by RDS in Secrets Manager (never a
- * Pulumi input); the proxy reads that one secret; traffic is chained client SG → proxy SG → cluster
- * SG on the engine port, never from a CIDR; the proxy requires TLS; storage is encrypted.
+ * Pulumi input) and is used only by the deploy-time bootstrap (Data API) that creates the app's DML-only
+ * user; clients and the proxy both authenticate with IAM as that app user (RDS Proxy end-to-end IAM), so
+ * the proxy reads no secret; traffic is chained client SG → proxy SG → cluster SG on the engine port,
+ * never from a CIDR; the proxy requires TLS; storage is encrypted.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { appUserProblems, DatabaseUser } from "./database-user";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 
@@ -14,25 +17,40 @@ export type AuroraEngine = "mysql" | "postgresql";
 
 interface EngineSpec {
     readonly engine: string;
-    /** Cluster parameter group family for an engine version. */
+    /** Cluster parameter group family for an engine version; undefined when the version is not one of this engine's. */
     readonly family: (version: string) => string | undefined;
+    /** What a valid version looks like (the validation message). */
+    readonly versionRule: string;
     /** Parameters that make the exported logs carry something (exports alone ship empty logs). */
     readonly logParameters: { name: string; value: string }[];
     readonly defaultVersion: string;
     readonly port: number;
     readonly proxyFamily: string;
     readonly logExports: string[];
-    readonly clientPasswordAuthType: string;
 }
 
 /**
- * Default versions are ones that support Serverless v2 scaling to 0 ACU (Aurora MySQL ≥ 3.08,
- * Aurora PostgreSQL ≥ 16.3) and RDS Proxy; override with `engineVersion`.
+ * Default versions (verified 2026-11-30; stacks set them from the `auroraMysqlVersion` /
+ * `auroraPostgresqlVersion` config keys, whose defaults in Pulumi.yaml equal these):
+ *   - Aurora MySQL 8.0.mysql_aurora.3.10.4: 3.10 is a long-term-support minor (the other current LTS, 3.04,
+ *     is older and predates scale-to-0), 3.10.4 (2026-03-30) its latest patch in the release notes.
+ *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Update.SpecialVersions.html
+ *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraMySQLReleaseNotes/AuroraMySQL.Updates.30Updates.html
+ *   - Aurora PostgreSQL 16.8: the LTS minor of major 16 (17.7 is the LTS of 17; staying on 16 keeps the
+ *     parameter group family of clusters created with the previous default, 16.6).
+ *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Updates.LTS.html
+ *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraPostgreSQLReleaseNotes/aurora-postgresql-relnotes.pdf
+ * LTS minors stay available for at least three years (or until the major's end of standard support):
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.VersionPolicy.Support.html
+ * Both support Serverless v2 scaling to 0 ACU (Aurora MySQL ≥ 3.08, Aurora PostgreSQL ≥ 16.3), RDS Proxy
+ * and the RDS Data API (https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/Welcome.html).
+ * When AWS stops offering a version, set the config key: README "Engine versions".
  */
 export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
     mysql: {
         engine: "aurora-mysql",
-        family: (v) => (/^8\.0\./.test(v) ? "aurora-mysql8.0" : undefined),
+        family: (v) => (/^8\.0\.mysql_aurora\.3\.\d{2}\.\d+$/.test(v) ? "aurora-mysql8.0" : undefined),
+        versionRule: "an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4",
         logParameters: [
             { name: "server_audit_logging", value: "1" },
             // Connections and schema/permission changes; not every query (cost, and data in logs).
@@ -40,28 +58,27 @@ export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
             { name: "slow_query_log", value: "1" },
             { name: "long_query_time", value: "1" },
         ],
-        defaultVersion: "8.0.mysql_aurora.3.08.2",
+        defaultVersion: "8.0.mysql_aurora.3.10.4",
         port: 3306,
         proxyFamily: "MYSQL",
         // `general` would log every statement (cost + data exposure); audit/error/slowquery suffice.
         logExports: ["audit", "error", "slowquery"],
-        clientPasswordAuthType: "MYSQL_CACHING_SHA2_PASSWORD",
     },
     postgresql: {
         engine: "aurora-postgresql",
         family: (v) => {
-            const major = /^(1[3-7])(\.|$)/.exec(v)?.[1];
+            const major = /^(1[3-7])\.\d+$/.exec(v)?.[1];
             return major ? `aurora-postgresql${major}` : undefined;
         },
+        versionRule: "an Aurora PostgreSQL 13-17 version such as 16.8",
         logParameters: [
             { name: "log_min_duration_statement", value: "1000" },
             { name: "log_connections", value: "1" },
         ],
-        defaultVersion: "16.6",
+        defaultVersion: "16.8",
         port: 5432,
         proxyFamily: "POSTGRESQL",
         logExports: ["postgresql"],
-        clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
     },
 };
 
@@ -74,6 +91,12 @@ export interface AuroraWithProxyArgs {
     readonly engineVersion?: string;
     /** Database created at cluster creation (letters, digits, _; starts with a letter). */
     readonly databaseName: string;
+    /**
+     * The application's database user, created at deploy time with DML rights on `databaseName` only, and
+     * the idempotent DDL (`CREATE … IF NOT EXISTS`) of its tables, run as the master user before the grant.
+     * The proxy and clients can log in as this user only (see components/database-user.ts).
+     */
+    readonly appUser: { readonly username: string; readonly schema: readonly string[] };
     /** Master user name; not a reserved/guessable name such as admin or postgres. @default "app_admin" */
     readonly masterUsername?: string;
     /** VPC of the cluster and proxy. */
@@ -99,8 +122,6 @@ export interface AuroraWithProxyArgs {
     readonly finalSnapshot?: boolean;
     /** Security groups allowed to connect to the proxy (more via `allowClient`). @default none */
     readonly clientSecurityGroupIds?: pulumi.Input<string>[];
-    /** Require IAM authentication at the proxy instead of passwords. @default false (secret auth) */
-    readonly iamAuth?: boolean;
     /** Seconds a client connection may idle at the proxy. @default 1800 */
     readonly idleClientTimeout?: number;
     /**
@@ -123,15 +144,16 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     public readonly host: pulumi.Output<string>;
     public readonly port: pulumi.Output<number>;
     public readonly databaseName: pulumi.Output<string>;
-    /** ARN of the RDS-managed master user secret (`{"username","password"}`). */
+    /** ARN of the RDS-managed master user secret (`{"username","password"}`); only the bootstrap uses it. */
     public readonly secretArn: pulumi.Output<string>;
+    /** The app user (DB_USER): resolves once the deploy-time bootstrap has created it. */
     public readonly username: pulumi.Output<string>;
+    /** The master user: never handed to apps. */
+    public readonly masterUsername: pulumi.Output<string>;
     public readonly proxyArn: pulumi.Output<string>;
     public readonly clusterArn: pulumi.Output<string>;
     public readonly proxySecurityGroupId: pulumi.Output<string>;
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
-    /** Whether clients must authenticate to the proxy with IAM tokens (see `connectStatement`). */
-    public readonly iamAuth: boolean;
     private readonly componentName: string;
     private readonly enginePort: number;
     private readonly tags?: Record<string, string>;
@@ -160,15 +182,21 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             if (!arn) throw new Error(`AuroraWithProxy "${name}": the cluster reported no managed master user secret.`);
             return arn;
         });
-        const proxy = this.createProxy(name, args, spec, subnetIds, proxySg, secretArn, cluster, instances);
+        const proxy = this.createProxy(name, args, spec, subnetIds, proxySg, cluster, instances);
+        // The app user is created after the writer is available (the Data API needs a running instance).
+        const appUser = new DatabaseUser(
+            `${name}-app-user`,
+            { spec: { engine: args.engine, database: args.databaseName, ...args.appUser }, clusterArn: cluster.arn, masterSecretArn: secretArn },
+            { parent: this, dependsOn: instances },
+        );
 
         this.host = proxy.endpoint;
         this.port = pulumi.output(spec.port);
         this.databaseName = pulumi.output(args.databaseName);
         this.secretArn = secretArn;
-        this.username = pulumi.output(masterUsername);
+        this.username = appUser.username;
+        this.masterUsername = pulumi.output(masterUsername);
         this.proxyArn = proxy.arn;
-        this.iamAuth = args.iamAuth ?? false;
         this.clusterArn = cluster.arn;
         this.proxySecurityGroupId = proxySg.id;
         this.clusterSecurityGroupId = clusterSg.id;
@@ -179,6 +207,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             databaseName: this.databaseName,
             secretArn: this.secretArn,
             username: this.username,
+            masterUsername: this.masterUsername,
             proxyArn: this.proxyArn,
             clusterArn: this.clusterArn,
             proxySecurityGroupId: this.proxySecurityGroupId,
@@ -187,7 +216,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
 
     /**
      * The statement a client role needs to connect through the proxy with an IAM auth token as
-     * `username` (default: the master user): `rds-db:connect` on exactly that proxy user.
+     * `username` (default: the app user): `rds-db:connect` on exactly that proxy user.
      */
     connectStatement(username?: pulumi.Input<string>): PolicyStatement {
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -235,6 +264,13 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             { securityGroupId: clusterSg.id, referencedSecurityGroupId: proxySg.id, ipProtocol: "tcp", fromPort: spec.port, toPort: spec.port, description: "RDS Proxy to Aurora", tags: args.tags },
             { parent: this },
         );
+        // The proxy's only egress: the engine port to the cluster. AWS's network prerequisites ask for nothing
+        // else: the proxy's group is used "for egress from the proxy to the database"
+        // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-setup.html, "Creating a proxy";
+        // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-network-prereqs.html). With end-to-end IAM the proxy reads no
+        // Secrets Manager secret and decrypts nothing with KMS (no secret exists for it to read), so it needs no
+        // 443 egress to Secrets Manager/KMS; its role's credentials come from the RDS service, not through
+        // these ENIs. Third-party posts that ask for 443 to Secrets Manager concern secret-based (SECRETS) auth.
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-proxy-to-cluster`,
             { securityGroupId: proxySg.id, referencedSecurityGroupId: clusterSg.id, ipProtocol: "tcp", fromPort: spec.port, toPort: spec.port, description: "RDS Proxy to Aurora", tags: args.tags },
@@ -287,7 +323,10 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 vpcSecurityGroupIds: [clusterSg.id],
                 port: spec.port,
                 storageEncrypted: true,
+                // Needed by the proxy's end-to-end IAM auth to the database.
                 iamDatabaseAuthenticationEnabled: true,
+                // RDS Data API: the deploy-time bootstrap of the app user runs its SQL through it.
+                enableHttpEndpoint: true,
                 backupRetentionPeriod: args.backupRetentionDays ?? 7,
                 preferredBackupWindow: "03:00-04:00",
                 copyTagsToSnapshot: true,
@@ -324,6 +363,8 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                     publiclyAccessible: false,
                     promotionTier: i === 0 ? 0 : 1,
                     performanceInsightsEnabled: true,
+                    // On, although AWS suggests off to stay on an LTS minor: the policy pack requires it from staging
+                    // (Security Hub RDS.13), and security patches matter more here than staying on the LTS minor.
                     autoMinorVersionUpgrade: true,
                     copyTagsToSnapshot: true,
                     tags: args.tags,
@@ -339,20 +380,32 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         spec: EngineSpec,
         subnetIds: pulumi.Output<string[]>,
         proxySg: aws.ec2.SecurityGroup,
-        secretArn: pulumi.Output<string>,
         cluster: aws.rds.Cluster,
         instances: aws.rds.ClusterInstance[],
     ): aws.rds.Proxy {
         const role = new aws.iam.Role(
             `${name}-proxy-role`,
-            { assumeRolePolicy: serviceTrustPolicy("rds.amazonaws.com"), description: `RDS Proxy of ${name} reads its one secret`, tags: args.tags },
+            { assumeRolePolicy: serviceTrustPolicy("rds.amazonaws.com"), description: `RDS Proxy of ${name} connects as the app user`, tags: args.tags },
             { parent: this },
         );
-        // The managed secret is encrypted with the AWS-managed aws/secretsmanager key, whose key policy
-        // already allows use through Secrets Manager, so no kms:Decrypt grant is needed here.
+        // End-to-end IAM: the proxy authenticates to the database with IAM as the client's user, which needs
+        // rds-db:connect on dbuser:<cluster resource id>/<user> — here the app user only, so the proxy cannot
+        // log in as the master user. https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-iam-setup.html
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const rolePolicy = new aws.iam.RolePolicy(
-            `${name}-proxy-secret`,
-            { role: role.name, policy: policyDocument([{ Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn }]) },
+            `${name}-proxy-connect`,
+            {
+                role: role.name,
+                policy: policyDocument([
+                    {
+                        Sid: "ConnectToDatabaseAsAppUser",
+                        Effect: "Allow",
+                        Action: ["rds-db:connect"],
+                        Resource: pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${cluster.clusterResourceId}/${args.appUser.username}`,
+                    },
+                ]),
+            },
             { parent: this },
         );
         const proxy = new aws.rds.Proxy(
@@ -365,15 +418,9 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 requireTls: true,
                 idleClientTimeout: args.idleClientTimeout ?? 1800,
                 debugLogging: false,
-                auths: [
-                    {
-                        authScheme: "SECRETS",
-                        secretArn,
-                        iamAuth: args.iamAuth ? "REQUIRED" : "DISABLED",
-                        clientPasswordAuthType: spec.clientPasswordAuthType,
-                        description: "RDS-managed master user secret",
-                    },
-                ],
+                // IAM from client to proxy and from proxy to database; no Secrets Manager secret (the `auths`
+                // block is only required for NONE). https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-connecting.html
+                defaultAuthScheme: "IAM_AUTH",
                 tags: args.tags,
             },
             { parent: this, dependsOn: [rolePolicy] },
@@ -415,7 +462,7 @@ function validate(name: string, args: AuroraWithProxyArgs): EngineSpec {
         minNotAboveMax("minCapacity", minCapacity, "maxCapacity", maxCapacity),
         intRange("readers", args.readers ?? 0, 0, 15),
         spec && args.engineVersion !== undefined && spec.family(args.engineVersion) === undefined
-            ? `\`engineVersion\` "${args.engineVersion}" is not a supported ${args.engine} version (MySQL 8.0-compatible 3.x, or PostgreSQL 13-17).`
+            ? `\`engineVersion\` "${args.engineVersion}" is not ${spec.versionRule}.`
             : undefined,
         intRange("backupRetentionDays", args.backupRetentionDays ?? 7, 1, 35),
         intRange("idleClientTimeout", args.idleClientTimeout ?? 1800, 1, 28800),
@@ -434,6 +481,8 @@ function validate(name: string, args: AuroraWithProxyArgs): EngineSpec {
         RESERVED_USERNAMES.includes(username.toLowerCase())
             ? `\`masterUsername\` must not be a reserved or commonly guessed name (${RESERVED_USERNAMES.join(", ")}) (got "${username}").`
             : undefined,
+        ...appUserProblems(args.appUser),
+        args.appUser.username.toLowerCase() === username.toLowerCase() ? `\`appUser.username\` must differ from the master user "${username}".` : undefined,
     ]);
     return spec as EngineSpec;
 }

@@ -14,7 +14,7 @@ beforeAll(async () => {
     outputs = appRunnerVpcStack(config, await createNetwork(config));
     await promiseOf(outputs.url);
     await settle();
-});
+}, 30_000); // a whole stack (with the DB bootstrap's serialized provider) on a loaded machine
 
 const service = () => mocks.one("aws:apprunner/service:Service");
 
@@ -32,7 +32,7 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
             DB_HOST: proxy.endpoint,
             DB_PORT: "3306",
             DB_NAME: "labdb",
-            DB_USER: "app_admin",
+            DB_USER: "catalogue_app",
             DB_TLS: "true",
             DB_IAM_AUTH: "true",
             AWS_REGION: "us-east-1",
@@ -41,15 +41,15 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
         expect(mocks.one("aws:rds/cluster:Cluster").inputs.engine).toBe("aurora-mysql");
     });
 
-    it("should let the app connect with IAM tokens to exactly its proxy user, and inject no password", () => {
+    it("should let the app connect with IAM tokens as its DML-only app user (never the master user), and inject no password", () => {
         const proxyArn: string = mocks.one("aws:rds/proxy:Proxy").state.arn;
         const proxyId = proxyArn.split(":").pop();
         expect(proxyId).toMatch(/^prx-[0-9a-f]{17}$/);
-        expect(mocks.one("aws:rds/proxy:Proxy").inputs.auths[0].iamAuth).toBe("REQUIRED");
+        expect(mocks.one("aws:rds/proxy:Proxy").inputs.defaultAuthScheme).toBe("IAM_AUTH");
         expect(service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets).toBeUndefined();
         const instancePolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "catalogue-api-instance-policy");
         expect(JSON.parse(instancePolicy.inputs.policy).Statement).toEqual([
-            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/app_admin` },
+            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app` },
         ]);
     });
 

@@ -9,7 +9,7 @@ import { createWebService } from "../components/web-service-platform";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
+import { auroraFromConfig, CATALOGUE_APP_USER, databaseAccess, databaseEnvironment } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
@@ -20,7 +20,7 @@ export interface AppRunnerVpcOutputs {
 }
 
 export function appRunnerVpcStack(config: StackConfig, network: Network): AppRunnerVpcOutputs {
-    const db = auroraFromConfig("catalogue-db", "mysql", "labdb", config, network);
+    const db = auroraFromConfig("catalogue-db", "mysql", "labdb", CATALOGUE_APP_USER, config, network);
     const image = appImage("catalogue-api", config);
     const service = createWebService(config.appRunnerVpcPlatform, "catalogue-api", {
         // Unique per account and region: two stacks (dev and a feature stack) share one account.

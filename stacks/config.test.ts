@@ -208,3 +208,30 @@ describe("resolveStackConfig", () => {
         expect(() => resolveStackConfig("nope")).toThrow(/^No stack file Pulumi\.nope\.yaml: stacks are .*dev/);
     });
 });
+
+describe("Aurora engine version keys", () => {
+    const pulumiYamlDefault = (key: string): unknown =>
+        (parse(readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> }).config[key]?.default;
+
+    it("should default each engine to the component's verified LTS version, one key per engine", async () => {
+        const { ENGINES } = await import("../components/aurora-with-proxy");
+        expect(pulumiYamlDefault("auroraMysqlVersion")).toBe(ENGINES.mysql.defaultVersion);
+        expect(pulumiYamlDefault("auroraPostgresqlVersion")).toBe(ENGINES.postgresql.defaultVersion);
+        const config = parseConfig(devRaw(), "dev");
+        expect([config.auroraMysqlVersion, config.auroraPostgresqlVersion]).toEqual(["8.0.mysql_aurora.3.10.4", "16.8"]);
+    });
+
+    it("should take a newer version from the key when AWS stops offering the default", () => {
+        const config = parseConfig({ ...devRaw(), auroraMysqlVersion: "8.0.mysql_aurora.3.12.0", auroraPostgresqlVersion: "17.7" }, "dev");
+        expect([config.auroraMysqlVersion, config.auroraPostgresqlVersion]).toEqual(["8.0.mysql_aurora.3.12.0", "17.7"]);
+    });
+
+    it.each([
+        ["a PostgreSQL version for MySQL", { auroraMysqlVersion: "16.8" }, '`serverless-containers:auroraMysqlVersion` must be an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4 (got "16.8").'],
+        ["an Aurora MySQL 2 version", { auroraMysqlVersion: "5.7.mysql_aurora.2.12.5" }, '`serverless-containers:auroraMysqlVersion` must be an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4 (got "5.7.mysql_aurora.2.12.5").'],
+        ["a PostgreSQL major without a minor", { auroraPostgresqlVersion: "16" }, '`serverless-containers:auroraPostgresqlVersion` must be an Aurora PostgreSQL 13-17 version such as 16.8 (got "16").'],
+        ["PostgreSQL 12", { auroraPostgresqlVersion: "12.22" }, '`serverless-containers:auroraPostgresqlVersion` must be an Aurora PostgreSQL 13-17 version such as 16.8 (got "12.22").'],
+    ])("should reject %s naming the key", (_case, overrides, message) => {
+        expect(errorFor(overrides)).toBe(`Invalid stack config for stack "dev":\n  - ${message}`);
+    });
+});

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { duplicateRoleProblem, privateCidrProblem, publicCidrProblem, roleArnProblem } from "../components/eks-access";
+import { ENGINES, type AuroraEngine } from "../components/aurora-with-proxy";
 import { expressCpuMemory } from "../components/ecs-express-service";
 import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
 import { ADDRESSES_PER_ZONE, maxVpcPrefix, SUBNET_LAYOUT } from "./vpc-layout";
@@ -69,6 +70,11 @@ function isVpcCidr(s: string): boolean {
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
     return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 28;
 }
+/** An Aurora engine version of `engine`, by the component's own rule (one rule for config and component). */
+const auroraVersion = (key: string, engine: AuroraEngine) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine((s) => ENGINES[engine].family(s) !== undefined, {
+        error: (iss) => `${q(key)} must be ${ENGINES[engine].versionRule} (got ${shown(iss.input)}).`,
+    });
 
 const cidr = (key: string) =>
     z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine(
@@ -128,6 +134,8 @@ export const configSchema = z
         auroraReaders: int("auroraReaders", 0, 15),
         auroraDeletionProtection: bool("auroraDeletionProtection"),
         auroraBackupRetentionDays: int("auroraBackupRetentionDays", 1, 35),
+        auroraMysqlVersion: auroraVersion("auroraMysqlVersion", "mysql"),
+        auroraPostgresqlVersion: auroraVersion("auroraPostgresqlVersion", "postgresql"),
         imageRetainCount: int("imageRetainCount", 1, 1000),
 
         appRunnerEnabled: bool("appRunnerEnabled"),

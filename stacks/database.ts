@@ -2,10 +2,10 @@
  * The database the VPC stacks share a shape for: Aurora Serverless v2 behind RDS Proxy sized by the
  * stack's config, and the env contract the apps read (DB_* from DESIGN.md).
  *
- * Apps authenticate to the proxy with IAM auth tokens, not the master secret: RDS rotates its managed
- * master secret every 7 days, and a secret injected at container start would go stale at the first
- * rotation (new connections failing until a redeploy). The proxy itself still reads the secret — and
- * re-reads it after each rotation — to reach the database.
+ * Apps authenticate to the proxy with IAM auth tokens as their own DML-only database user (never the
+ * master user), and the proxy authenticates to the database with IAM too (end-to-end IAM): no password
+ * reaches the app or the proxy, so the master secret's 7-day rotation cannot break either. The master
+ * secret is used only by the deploy-time bootstrap that creates the app user (components/database-user.ts).
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -14,10 +14,19 @@ import { AuroraWithProxy, type AuroraEngine } from "../components/aurora-with-pr
 import type { StackConfig } from "./config";
 import type { Network } from "./network";
 
-export function auroraFromConfig(name: string, engine: AuroraEngine, databaseName: string, config: StackConfig, network: Network): AuroraWithProxy {
+/** An app's database user: its name and the tables the bootstrap creates for it. */
+export interface AppDatabaseUser {
+    readonly username: string;
+    readonly schema: readonly string[];
+}
+
+export function auroraFromConfig(name: string, engine: AuroraEngine, databaseName: string, appUser: AppDatabaseUser, config: StackConfig, network: Network): AuroraWithProxy {
     return new AuroraWithProxy(name, {
         engine,
+        // One config key per engine (auroraMysqlVersion / auroraPostgresqlVersion): see README "Engine versions".
+        engineVersion: engine === "mysql" ? config.auroraMysqlVersion : config.auroraPostgresqlVersion,
         databaseName,
+        appUser,
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         availabilityZones: network.availabilityZones,
@@ -26,12 +35,11 @@ export function auroraFromConfig(name: string, engine: AuroraEngine, databaseNam
         readers: config.auroraReaders,
         backupRetentionDays: config.auroraBackupRetentionDays,
         deletionProtection: config.auroraDeletionProtection,
-        iamAuth: true,
         tags: config.tags,
     });
 }
 
-/** Env for an app using `db` through its proxy: TLS on and IAM auth tokens signed in the app's region. */
+/** Env for an app using `db` through its proxy as its app user: TLS on, IAM auth tokens signed in the app's region. */
 export function databaseEnvironment(db: AuroraWithProxy): Record<string, pulumi.Input<string>> {
     return {
         DB_HOST: db.host,
@@ -44,7 +52,42 @@ export function databaseEnvironment(db: AuroraWithProxy): Record<string, pulumi.
     };
 }
 
-/** What the app's role needs to connect: `rds-db:connect` on exactly its proxy user. */
+/** What the app's role needs to connect: `rds-db:connect` on exactly its app user at the proxy. */
 export function databaseAccess(db: AuroraWithProxy): PolicyStatement[] {
     return [db.connectStatement()];
 }
+
+// ---- application database users (issue 10 item 11) --------------------------------------------------
+// The bootstrap (components/database-user.ts) creates these tables as the master user and gives each app
+// a DML-only user. The statements are the apps' own schema init (apps/*/src/data/*-repository.ts); the
+// db test (components/database-user.sql.test.ts) proves on real MariaDB/PostgreSQL that the columns and
+// indexes they create equal what the apps create, so the two cannot drift apart unnoticed.
+
+/** catalogue-api (Aurora MySQL, database labdb). */
+export const CATALOGUE_APP_USER = {
+    username: "catalogue_app",
+    schema: [
+        `CREATE TABLE IF NOT EXISTS catalogue (
+  id          VARCHAR(36)   NOT NULL PRIMARY KEY,
+  name        VARCHAR(100)  NOT NULL,
+  price       DECIMAL(10,2),
+  category    VARCHAR(50),
+  in_stock    BOOLEAN       DEFAULT TRUE,
+  created_at  DATETIME(6)   NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  KEY idx_catalogue_created_at (created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    ],
+} as const satisfies AppDatabaseUser;
+
+/** visits-api (Aurora PostgreSQL, database apprunnerdemo). */
+export const VISITS_APP_USER = {
+    username: "visits_app",
+    schema: [
+        `CREATE TABLE IF NOT EXISTS visits (
+  id           BIGSERIAL    PRIMARY KEY,
+  last_update  TIMESTAMPTZ  NOT NULL DEFAULT now(),
+  user_agent   TEXT
+)`,
+        "CREATE INDEX IF NOT EXISTS visits_last_update_idx ON visits (last_update DESC)",
+    ],
+} as const satisfies AppDatabaseUser;

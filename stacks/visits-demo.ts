@@ -14,7 +14,7 @@ import { createWebService } from "../components/web-service-platform";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, databaseAccess, databaseEnvironment } from "./database";
+import { auroraFromConfig, databaseAccess, databaseEnvironment, VISITS_APP_USER } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
@@ -40,7 +40,7 @@ export interface VisitsDemoOutputs {
 }
 
 export function visitsDemoStack(config: StackConfig, network: Network): VisitsDemoOutputs {
-    const db = auroraFromConfig("visits-db", "postgresql", "apprunnerdemo", config, network);
+    const db = auroraFromConfig("visits-db", "postgresql", "apprunnerdemo", VISITS_APP_USER, config, network);
     const namespace = cloudMapNamespace(config.stack);
 
     // visits-api calls the private service by its Cloud Map name, and the private service admits only

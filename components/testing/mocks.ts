@@ -126,6 +126,8 @@ const computedOutputs: Record<string, OutputFn> = {
         const id = inputs.clusterIdentifier ?? `${name}-${hex(name, 7)}`;
         return {
             clusterIdentifier: id,
+            // The cluster's resource id (what rds-db:connect ARNs of IAM database auth name).
+            clusterResourceId: `cluster-${hex(name, 26).toUpperCase()}`,
             endpoint: `${id}.cluster-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com`,
             readerEndpoint: `${id}.cluster-ro-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com`,
             port: inputs.port ?? engineDefaultPort[inputs.engine] ?? 3306,

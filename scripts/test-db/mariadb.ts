@@ -96,11 +96,18 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
   );
   fs.chownSync(initFile, owner.uid, owner.gid);
 
+  // A private tmpdir: concurrent mariadb-install-db runs sharing /tmp collide on their temporary table files
+  // ("Error on delete of '/tmp/#sql-temptable-…'"), which failed server starts when test projects ran in parallel.
+  const tmpDir = path.join(root, "tmp");
+  fs.mkdirSync(tmpDir);
+  fs.chownSync(tmpDir, owner.uid, owner.gid);
+
   try {
     await execFileAsync(installDb, [
       "--no-defaults",
       "--user=mysql",
       `--datadir=${dataDir}`,
+      `--tmpdir=${tmpDir}`,
       "--auth-root-authentication-method=socket",
       "--skip-test-db",
       "--skip-name-resolve",
@@ -114,6 +121,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
     "--no-defaults",
     "--user=mysql",
     `--datadir=${dataDir}`,
+    `--tmpdir=${tmpDir}`,
     `--port=${port}`,
     "--bind-address=127.0.0.1",
     `--socket=${path.join(root, "mysqld.sock")}`,

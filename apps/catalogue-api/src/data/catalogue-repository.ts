@@ -69,7 +69,19 @@ export class CatalogueRepository {
     private readonly queryTimeoutMs: number,
   ) {}
 
+  /**
+   * Creates the table where it is missing. On AWS the deploy-time bootstrap has already created it and the app
+   * runs as a DML-only user, which MySQL refuses even `CREATE TABLE IF NOT EXISTS` (the CREATE privilege is
+   * checked first): so look first and create only when absent.
+   */
   async ensureSchema(): Promise<void> {
+    const existing = await query<RowDataPacket[]>(
+      this.pool,
+      "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'catalogue'",
+      [],
+      this.queryTimeoutMs,
+    );
+    if (existing.length > 0) return;
     await query(this.pool, CREATE_TABLE, [], this.queryTimeoutMs);
   }
 

@@ -19,7 +19,17 @@ export const MAX_USER_AGENT_LENGTH = 512;
 export class VisitsRepository {
   constructor(private readonly pool: Pool) {}
 
+  /**
+   * Creates the table and index where they are missing. On AWS the deploy-time bootstrap has already created
+   * them and the app runs as a DML-only user, which PostgreSQL refuses even `CREATE … IF NOT EXISTS` (CREATE on
+   * the schema, ownership for the index are checked first): so look first and create only what is absent.
+   */
   async ensureSchema(): Promise<void> {
+    const found = await this.pool.query<{ table_ok: boolean; index_ok: boolean }>(
+      "SELECT to_regclass('visits') IS NOT NULL AS table_ok, to_regclass('visits_last_update_idx') IS NOT NULL AS index_ok",
+    );
+    const existing = found.rows[0];
+    if (existing?.table_ok && existing.index_ok) return;
     await this.pool.query(`
       CREATE TABLE IF NOT EXISTS visits (
         id           BIGSERIAL    PRIMARY KEY,
