@@ -54,6 +54,8 @@ describe("AuroraWithProxy", () => {
         new AuroraWithProxy("db", { ...base, deletionProtection: true });
         await settle();
         expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-test-final" });
+        // Both windows set and apart (backup 03:00-04:00, maintenance Sunday 05:00-05:30 UTC).
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({ preferredBackupWindow: "03:00-04:00", preferredMaintenanceWindow: "sun:05:00-sun:05:30" });
     });
 
     it("should fill the exported logs through a parameter group matching the engine version", async () => {
@@ -218,5 +220,32 @@ describe("AuroraWithProxy", () => {
         new AuroraWithProxy("db", { ...base, minCapacity: 0 });
         await settle();
         expect(mocks.one("aws:rds/cluster:Cluster").inputs.serverlessv2ScalingConfiguration).toEqual({ minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 3600 });
+    });
+});
+
+describe("finalSnapshotIdentifier", () => {
+    const RDS_RULE = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}$/;
+
+    it.each([
+        ["catalogue-db", "prod", "catalogue-db-prod-final"],
+        // Stack names may hold characters RDS refuses; the raw `${name}-${stack}-final` was rejected.
+        ["catalogue-db", "prod_eu.v2", "catalogue-db-prod-eu-v2-final"],
+        ["catalogue-db", "acme/shop/prod--", "catalogue-db-acme-shop-prod-final"],
+        ["1db", "prod", "db-1db-prod-final"],
+    ])("should turn %s in stack %s into %s, which RDS accepts", async (name, stack, expected) => {
+        const { finalSnapshotIdentifier } = await import("./aurora-with-proxy");
+        const id = finalSnapshotIdentifier(name, stack);
+        expect(id).toBe(expected);
+        expect(id).toMatch(RDS_RULE);
+        expect(id.endsWith("-")).toBe(false);
+    });
+
+    it("should stay within 255 characters and unique for long stack names", async () => {
+        const { finalSnapshotIdentifier } = await import("./aurora-with-proxy");
+        const a = finalSnapshotIdentifier("catalogue-db", `${"x".repeat(300)}-a`);
+        const b = finalSnapshotIdentifier("catalogue-db", `${"x".repeat(300)}-b`);
+        expect(a.length).toBeLessThanOrEqual(255);
+        expect(a).not.toBe(b);
+        expect(a).toMatch(RDS_RULE);
     });
 });

@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { stackScopedName } from "./names";
 import { appUserProblems, DatabaseUser } from "./database-user";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
@@ -329,12 +330,16 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 enableHttpEndpoint: true,
                 backupRetentionPeriod: args.backupRetentionDays ?? 7,
                 preferredBackupWindow: "03:00-04:00",
+                // Set, not left to RDS's random pick: the two windows must not overlap, and a later change to
+                // the backup window is refused when they do (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html,
+                // PreferredBackupWindow: "Must not conflict with the preferred maintenance window").
+                preferredMaintenanceWindow: "sun:05:00-sun:05:30",
                 copyTagsToSnapshot: true,
                 enabledCloudwatchLogsExports: spec.logExports,
                 deletionProtection,
                 skipFinalSnapshot: !finalSnapshot,
                 // Unique per stack: two protected stacks in one account must not race for one name.
-                finalSnapshotIdentifier: finalSnapshot ? `${name}-${pulumi.getStack()}-final`.slice(0, 255) : undefined,
+                finalSnapshotIdentifier: finalSnapshot ? finalSnapshotIdentifier(name, pulumi.getStack()) : undefined,
                 applyImmediately: !deletionProtection,
                 tags: args.tags,
             },
@@ -485,4 +490,15 @@ function validate(name: string, args: AuroraWithProxyArgs): EngineSpec {
         args.appUser.username.toLowerCase() === username.toLowerCase() ? `\`appUser.username\` must differ from the master user "${username}".` : undefined,
     ]);
     return spec as EngineSpec;
+}
+
+/**
+ * The final snapshot's identifier, unique per stack. RDS allows "1 to 255 letters, numbers, or hyphens.
+ * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html), while stack
+ * names may hold `_`, `.` and `/`.
+ */
+export function finalSnapshotIdentifier(name: string, stack: string): string {
+    const base = stackScopedName(/^[A-Za-z]/.test(name) ? name : `db-${name}`, stack, 255 - "-final".length);
+    return `${base}-final`;
 }
