@@ -182,7 +182,7 @@ describe("visits-api → private-service end to end (seed 001 /ecs-private-servi
       ECSPRIVATESERVICE: privateService.url,
     });
     await visits.ready;
-  });
+  }, 60_000); // a PostgreSQL start plus two services: more than Jest's 5 s default on a loaded machine
 
   afterAll(async () => {
     await visits?.stop();
