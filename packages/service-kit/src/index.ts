@@ -17,7 +17,7 @@ export { createLogger, type Logger } from "./logger";
 export { buildOpenApi, type OpenApiInfo } from "./openapi";
 export { retry, type RetryOptions } from "./retry";
 export { defineRoute, mountRoutes, zodIssues, type AnyRoute, type HttpMethod, type Reply, type RouteSpec } from "./routes";
-export { exitOnSignals, runMain, runService, startHttpServer, type CloseBudget, type RunningServer, type StartOptions } from "./server";
+export { exitOnSignals, runMain, runService, startHttpServer, type CloseBudget, type DeadlineAnswer, type RunningServer, type StartOptions } from "./server";
 export { DeadlineExceededError, boundedTimeout, inRequest, remainingMs, runWithDeadline } from "./deadline";
 export { DatabaseState } from "./db-state";
 export { SHUTTING_DOWN, healthRoutes, type HealthRoutesOptions } from "./health";

@@ -33,6 +33,12 @@ export interface CloseBudget {
   readonly timeoutMs: number;
 }
 
+export interface DeadlineAnswer {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface StartOptions {
   readonly app: Express;
   readonly port: number;
@@ -41,6 +47,12 @@ export interface StartOptions {
   readonly gracePeriodMs: number;
   /** REQUEST_DEADLINE_MS: every request is answered within it (503 + Retry-After when it passes). @default 10000 */
   readonly requestDeadlineMs?: number;
+  /**
+   * The answer when a request's deadline passes (default 503 `service_unavailable` + Retry-After). A write whose
+   * statement may already have reached the database can be answered differently (e.g. 504 "outcome unknown")
+   * by the idempotency layer; Retry-After is added to 503s only.
+   */
+  readonly deadlineAnswer?: (req: http.IncomingMessage) => DeadlineAnswer | undefined;
   /** See RunningServer.ready. @default already resolved */
   readonly ready?: Promise<void>;
   /** First step of stop(), before draining (e.g. abort background start-up work). */
@@ -145,18 +157,20 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
           req.socket.destroy();
           return;
         }
-        const message =
-          reason === "deadline"
-            ? `The request did not complete within ${deadlineMs} ms; retry later`
-            : "The service is shutting down; retry later";
-        (req as Partial<Request>).log?.warn({ reason, deadlineMs }, "request answered 503 before completing");
+        const answer: DeadlineAnswer = options.deadlineAnswer?.(req) ?? {
+          status: 503,
+          code: "service_unavailable",
+          message:
+            reason === "deadline" ? `The request did not complete within ${deadlineMs} ms; retry later` : "The service is shutting down; retry later",
+        };
+        (req as Partial<Request>).log?.warn({ reason, deadlineMs, status: answer.status }, "request answered before completing");
         for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-        res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+        if (answer.status === 503) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
         res.setHeader("Content-Type", "application/json; charset=utf-8");
         res.setHeader("Cache-Control", "no-store");
         if (shuttingDown) res.setHeader("Connection", "close");
-        res.statusCode = 503;
-        res.end(jsonBody("service_unavailable", message));
+        res.statusCode = answer.status;
+        res.end(jsonBody(answer.code, answer.message));
       },
     };
     const timer = setTimeout(() => entry.expire("deadline"), deadlineMs);

@@ -110,6 +110,28 @@ describe("service-kit HTTP server: parser errors, CONNECT, the request deadline"
   });
 });
 
+describe("service-kit HTTP server: a custom deadline answer", () => {
+  it("when deadlineAnswer says so, then a request that outlives the deadline gets that answer (no Retry-After unless 503)", async () => {
+    const running = await startHttpServer({
+      app: testApp(0),
+      port: 0,
+      host: "127.0.0.1",
+      logger,
+      gracePeriodMs: 1_000,
+      requestDeadlineMs: 200,
+      deadlineAnswer: (req) => (req.method === "GET" ? { status: 504, code: "outcome_unknown", message: "may have been applied" } : undefined),
+    });
+    try {
+      const res = await fetch(`${running.url}/slow?ms=800`);
+      expect(res.status).toBe(504);
+      expect(res.headers.get("retry-after")).toBeNull();
+      expect(await res.json()).toEqual({ error: "outcome_unknown", message: "may have been applied" });
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
 describe("service-kit HTTP server: graceful stop", () => {
   it("when stop() is called under a keep-alive load, then no request that reached the server is reset: each is answered (with Connection: close), later ones are refused", async () => {
     const running = await startHttpServer({ app: testApp(30), port: 0, host: "127.0.0.1", logger, gracePeriodMs: 3_000 });
