@@ -9,6 +9,7 @@ import {
   makeRoot,
   osUser,
   randomSecret,
+  signalServerTree,
   spawnServer,
   stopProcess,
   trackRoot,
@@ -138,6 +139,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
   ];
 
   let proc: ManagedProcess | undefined;
+  let paused = false;
   const start = async (): Promise<void> => {
     if (proc && proc.child.exitCode === null && proc.child.signalCode === null) return;
     proc = spawnServer(MARIADBD, args, logFile);
@@ -148,13 +150,29 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
   };
   // SIGTERM = normal shutdown: open client connections are killed, committed data is durable.
   const stop = async (): Promise<void> => {
+    if (proc && paused) {
+      signalServerTree(proc, "SIGCONT"); // a stopped process acts on SIGTERM/SIGINT only once continued
+      paused = false;
+    }
     if (proc) await stopProcess(proc, "SIGTERM");
   };
   await start();
+  const pause = async (): Promise<void> => {
+    if (!proc) throw new Error("server not started");
+    signalServerTree(proc, "SIGSTOP");
+    paused = true;
+  };
+  const resume = async (): Promise<void> => {
+    if (!proc || !paused) return;
+    signalServerTree(proc, "SIGCONT");
+    paused = false;
+  };
 
   return makeHandle(admin, true, {
     start,
     stop,
+    pause,
+    resume,
     readStatementLog: () => {
       if (!options.generalLog) throw new Error("start the server with { generalLog: true } to read its statement log");
       return fs.existsSync(generalLogFile) ? fs.readFileSync(generalLogFile, "utf8") : "";

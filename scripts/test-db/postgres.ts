@@ -9,6 +9,7 @@ import {
   makeRoot,
   osUser,
   randomSecret,
+  signalServerTree,
   spawnServer,
   stopProcess,
   trackRoot,
@@ -137,6 +138,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
   ];
 
   let proc: ManagedProcess | undefined;
+  let paused = false;
   const start = async (): Promise<void> => {
     if (proc && proc.child.exitCode === null && proc.child.signalCode === null) return;
     proc = spawnServer(path.join(bin, "postgres"), args, logFile, { uid: owner.uid, gid: owner.gid, cwd: root });
@@ -147,13 +149,29 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
   };
   // SIGINT = "fast" shutdown: sessions are terminated, committed data is kept (SIGTERM would wait for clients).
   const stop = async (): Promise<void> => {
+    if (proc && paused) {
+      signalServerTree(proc, "SIGCONT"); // a stopped process acts on SIGTERM/SIGINT only once continued
+      paused = false;
+    }
     if (proc) await stopProcess(proc, "SIGINT");
   };
   await start();
+  const pause = async (): Promise<void> => {
+    if (!proc) throw new Error("server not started");
+    signalServerTree(proc, "SIGSTOP");
+    paused = true;
+  };
+  const resume = async (): Promise<void> => {
+    if (!proc || !paused) return;
+    signalServerTree(proc, "SIGCONT");
+    paused = false;
+  };
 
   return makeHandle(admin, true, {
     start,
     stop,
+    pause,
+    resume,
     readStatementLog: () => {
       if (!options.logStatements) throw new Error("start the server with { logStatements: true } to read its statement log");
       return fs.readFileSync(logFile, "utf8");

@@ -147,3 +147,38 @@ export function uniqueName(prefix: string): string {
   const clean = prefix.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 40);
   return `${clean}_${process.pid}_${Math.floor(Math.random() * 1e9).toString(36)}`;
 }
+
+/** Direct children of `pid` (Linux /proc; the kernel lists them per thread). */
+function childPids(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/))
+      .filter((p) => p !== "")
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Freezes (SIGSTOP) or thaws (SIGCONT) a server this harness started, by its PID, and the processes it forked
+ * (PostgreSQL's per-connection backends; mariadbd has none): what a hung database looks like from a client —
+ * TCP connections stay open and are even accepted by the kernel, nothing answers. The parent is stopped first so
+ * it forks nothing while its children are being stopped.
+ */
+export function signalServerTree(proc: ManagedProcess, signal: "SIGSTOP" | "SIGCONT"): void {
+  const pid = proc.child.pid;
+  if (pid === undefined || proc.child.exitCode !== null || proc.child.signalCode !== null) {
+    throw new Error(`cannot ${signal} a server that is not running`);
+  }
+  if (signal === "SIGSTOP") process.kill(pid, signal);
+  for (const child of childPids(pid)) {
+    try {
+      process.kill(child, signal);
+    } catch {
+      // A backend that exited meanwhile.
+    }
+  }
+  if (signal === "SIGCONT") process.kill(pid, signal);
+}

@@ -22,6 +22,13 @@ export interface SqlServerHandle {
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
+  /**
+   * Freezes the server process (SIGSTOP, by the PID the harness started, and its forked backends): connections
+   * stay open, nothing answers — a hung database, as in a failover or a network partition.
+   */
+  pause(): Promise<void>;
+  /** Thaws it (SIGCONT): everything queued meanwhile is processed. */
+  resume(): Promise<void>;
   /** The statement log (MariaDB general log / PostgreSQL log_statement=all) when enabled at start. */
   readStatementLog(): string;
   /** Stops the server and deletes its data. */
@@ -53,11 +60,16 @@ export function adminFromUrl(url: string, defaultPort: number): AdminCredentials
   };
 }
 
-export type LifecycleOps = Partial<Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy">>;
+export type LifecycleOps = Partial<Pick<SqlServerHandle, "stop" | "start" | "pause" | "resume" | "readStatementLog" | "destroy">>;
 
 /** The lifecycle part of a handle: the harness's operations, or errors naming why an external server has none. */
-export function lifecycle(engine: SqlServerHandle["engine"], ops: LifecycleOps): Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy"> {
+export function lifecycle(
+  engine: SqlServerHandle["engine"],
+  ops: LifecycleOps,
+): Pick<SqlServerHandle, "stop" | "start" | "pause" | "resume" | "readStatementLog" | "destroy"> {
   return {
+    pause: ops.pause ?? (() => Promise.reject(new UnmanagedServerError(engine, "pause()"))),
+    resume: ops.resume ?? (() => Promise.reject(new UnmanagedServerError(engine, "resume()"))),
     stop: ops.stop ?? (() => Promise.reject(new UnmanagedServerError(engine, "stop()"))),
     start: ops.start ?? (() => Promise.reject(new UnmanagedServerError(engine, "start()"))),
     readStatementLog:

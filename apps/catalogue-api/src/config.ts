@@ -10,6 +10,8 @@ const schema = z.object({
 export interface CatalogueConfig {
   readonly port: number;
   readonly shutdownGraceMs: number;
+  readonly requestDeadlineMs: number;
+  readonly readinessTimeoutMs: number;
   readonly logLevel: string;
   readonly db: DbSettings;
 }
@@ -23,6 +25,8 @@ export function loadCatalogueConfig(env: Readonly<Record<string, string | undefi
   return {
     port: cfg.PORT,
     shutdownGraceMs: cfg.SHUTDOWN_GRACE_MS,
+    requestDeadlineMs: cfg.REQUEST_DEADLINE_MS,
+    readinessTimeoutMs: cfg.READINESS_TIMEOUT_MS,
     logLevel: cfg.LOG_LEVEL,
     db: resolveDbSettings(cfg, "admin", dbOptions),
   };

@@ -53,6 +53,7 @@ describe("catalogue-api with DB_IAM_AUTH=true against a real MariaDB", () => {
       },
       tokenRefreshMs: 50,
     });
+    await app.ready;
   }, 60_000);
 
   afterAll(async () => {
@@ -61,7 +62,7 @@ describe("catalogue-api with DB_IAM_AUTH=true against a real MariaDB", () => {
   }, 60_000);
 
   it("when started with only an IAM token source (no DB_PASSWORD/DB_SECRET), then it connects and serves its routes, signing once however many requests and connections", async () => {
-    expect((await request(app.url, "/health")).body).toEqual({ status: "healthy", db: "connected via VPC" });
+    expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
     const created = await request(app.url, "/catalogue", { method: "POST", json: { name: "IAM widget", price: 10, category: "iam" } });
     expect(created.status).toBe(201);
     // Parallel requests open several pool connections; all authenticate with the one cached token.
@@ -91,13 +92,16 @@ describe("catalogue-api with DB_IAM_AUTH=true against a real MariaDB", () => {
 
     // Control: the cached token (clock not moved) is still the old one, so new connections are refused —
     // which proves new connections really authenticate with what the provider hands out.
-    await eventually(async () => (await request(app.url, "/health")).body?.db === "unreachable (ER_ACCESS_DENIED_ERROR)", "new connections refused with the old token");
+    await eventually(
+      async () => (await request(app.url, "/ready")).body?.reason === "database unreachable (ER_ACCESS_DENIED_ERROR)",
+      "new connections refused with the old token",
+    );
     expect(signatures).toBe(1);
 
     // Ten minutes later the cache serves the old token once more and re-signs in the background; the pool's
     // refresh timer then puts the new token into the config used for new connections. No restart.
     clock += 10 * MIN;
-    await eventually(async () => (await request(app.url, "/health")).status === 200, "health 200 with the new token");
+    await eventually(async () => (await request(app.url, "/ready")).status === 200, "ready 200 with the new token");
     expect(signatures).toBe(2);
     const created = await request(app.url, "/catalogue", { method: "POST", json: { name: "after rotation", price: 1 } });
     expect(created.status).toBe(201);

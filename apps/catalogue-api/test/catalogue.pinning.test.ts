@@ -29,7 +29,8 @@ describe("catalogue-api is RDS-Proxy pinning-free (MariaDB general log)", () => 
   it("when every route has been called, then the app's connections ran INSERT/SELECT via plain queries and nothing that pins", async () => {
     const created = await request(app.url, "/catalogue", { method: "POST", json: { name: "Pin check", price: 5, category: "x" } });
     expect(created.status).toBe(201);
-    for (const path of ["/health", "/catalogue", "/catalogue?limit=5", `/catalogue/${created.body.id}`, "/catalogue/stats", "/docs"]) {
+    // /ready runs the readiness SELECT 1 (liveness /health no longer touches the database).
+    for (const path of ["/health", "/ready", "/catalogue", "/catalogue?limit=5", `/catalogue/${created.body.id}`, "/catalogue/stats", "/docs"]) {
       expect((await request(app.url, path)).status).toBe(200);
     }
     expect((await request(app.url, "/catalogue/00000000-0000-4000-8000-000000000000")).status).toBe(404);

@@ -17,13 +17,18 @@ describe("catalogue-api when the MariaDB server goes away and comes back", () =>
     await server?.destroy();
   }, 60_000);
 
-  it("when the database is stopped, then /health is 503 degraded and data routes are 503 with Retry-After; when it is started again, then the same app process is healthy", async () => {
-    expect((await request(app.url, "/health")).status).toBe(200);
+  it("when the database is stopped, then liveness /health stays 200 (degraded) while /ready and data routes are 503 with Retry-After; when it is started again, then the same app process is ready", async () => {
+    expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+    expect((await request(app.url, "/ready")).status).toBe(200);
 
     await server.stop();
+    const ready = await request(app.url, "/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("retry-after")).toBe("5");
+    expect(ready.body).toEqual({ status: "not_ready", reason: expect.stringContaining("unreachable") });
+    // Liveness never touches the database: the platform must not replace this instance during an outage.
     const health = await request(app.url, "/health");
-    expect(health.status).toBe(503);
-    expect(health.headers.get("retry-after")).toBe("5");
+    expect(health.status).toBe(200);
     expect(health.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
     for (const [method, path, json] of [
       ["GET", "/catalogue", undefined],
@@ -37,9 +42,8 @@ describe("catalogue-api when the MariaDB server goes away and comes back", () =>
     }
 
     await server.start();
-    await eventually(async () => (await request(app.url, "/health")).status === 200, "health 200 after restart");
-    const after = await request(app.url, "/health");
-    expect(after.body).toEqual({ status: "healthy", db: "connected via VPC" });
+    await eventually(async () => (await request(app.url, "/ready")).status === 200, "ready 200 after restart");
+    expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
     expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "after restart", price: 1 } })).status).toBe(201);
   });
 

@@ -21,6 +21,8 @@ describe("catalogue-api graceful shutdown (real process)", () => {
     const url = `http://127.0.0.1:${port}`;
     try {
       await app.waitForLog((l) => l.msg === "listening", "listening");
+      // The server listens before the schema exists (start-up during an outage); the table is needed below.
+      await app.waitForLog((l) => l.msg === "database schema ready", "schema ready");
 
       // Hold the in-flight requests deterministically: a table lock makes the INSERTs wait in the database.
       const locker = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
@@ -50,12 +52,12 @@ describe("catalogue-api graceful shutdown (real process)", () => {
     } finally {
       if (app.child.exitCode === null) app.child.kill("SIGKILL");
     }
-  });
+  }, 30_000);
 
   it("when a required variable is missing, then the process exits 1 naming it", async () => {
     const { DB_HOST: _omitted, ...env } = appEnv(db, { PORT: "0", LOG_LEVEL: "info" });
     const app = spawnApp("apps/catalogue-api/src/server.ts", env);
     expect((await app.exited).code).toBe(1);
     expect(JSON.stringify(app.logs)).toContain("DB_HOST");
-  });
+  }, 30_000);
 });

@@ -17,10 +17,13 @@ describe("catalogue-api against a real MariaDB (pattern 27 Verify)", () => {
     await server?.destroy();
   }, 60_000);
 
-  it("when the database answers, then /health is 200 and says connected via VPC", async () => {
+  it("when the database answers, then liveness /health is 200 ok and readiness /ready is 200 ready", async () => {
     const res = await request(app.url, "/health");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: "healthy", db: "connected via VPC" });
+    expect(res.body).toEqual({ status: "ok" });
+    const ready = await request(app.url, "/ready");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: "ready" });
   });
 
   it("when the three seed items are posted, then the list shows 3 newest first and stats group them by category", async () => {
@@ -82,7 +85,7 @@ describe("catalogue-api against a real MariaDB (pattern 27 Verify)", () => {
     const res = await request(app.url, "/docs");
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    expect(Object.keys(res.body.paths).sort()).toEqual(["/catalogue", "/catalogue/stats", "/catalogue/{id}", "/health"]);
+    expect(Object.keys(res.body.paths).sort()).toEqual(["/catalogue", "/catalogue/stats", "/catalogue/{id}", "/health", "/ready"]);
     expect(res.body.paths["/catalogue"].post.requestBody.content["application/json"].schema.required).toEqual(["name", "price"]);
   });
 

@@ -12,6 +12,8 @@ const schema = z.object({
 export interface PrivateServiceConfig {
   readonly port: number;
   readonly shutdownGraceMs: number;
+  readonly requestDeadlineMs: number;
+  readonly readinessTimeoutMs: number;
   readonly logLevel: string;
   readonly metadataUri?: string;
   readonly metadataTimeoutMs: number;
@@ -22,6 +24,8 @@ export function loadPrivateServiceConfig(source: Readonly<Record<string, string 
   return {
     port: cfg.PORT,
     shutdownGraceMs: cfg.SHUTDOWN_GRACE_MS,
+    requestDeadlineMs: cfg.REQUEST_DEADLINE_MS,
+    readinessTimeoutMs: cfg.READINESS_TIMEOUT_MS,
     logLevel: cfg.LOG_LEVEL,
     metadataUri: cfg.ECS_CONTAINER_METADATA_URI_V4,
     metadataTimeoutMs: cfg.METADATA_TIMEOUT_MS,

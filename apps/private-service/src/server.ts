@@ -1,4 +1,4 @@
-import { createLogger, exitOnSignals, runMain, startHttpServer, type RunningServer } from "@serverless-containers/service-kit";
+import { createLogger, runService, startHttpServer, type RunningServer } from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadPrivateServiceConfig } from "./config";
 import { TaskMetadataClient } from "./data/task-metadata";
@@ -8,17 +8,14 @@ export async function startPrivateService(env: Readonly<Record<string, string | 
   const logger = createLogger("private-service", config.logLevel);
   if (config.metadataUri === undefined) logger.warn("ECS_CONTAINER_METADATA_URI_V4 is not set: GET / will answer 503");
   return startHttpServer({
-    app: buildApp({ metadata: new TaskMetadataClient(config.metadataUri, config.metadataTimeoutMs), logger }),
+    app: buildApp({ metadata: new TaskMetadataClient(config.metadataUri, config.metadataTimeoutMs), logger, readinessTimeoutMs: config.readinessTimeoutMs }),
     port: config.port,
     logger,
     gracePeriodMs: config.shutdownGraceMs,
+    requestDeadlineMs: config.requestDeadlineMs,
   });
 }
 
 if (require.main === module) {
-  const bootLogger = createLogger("private-service");
-  runMain(async () => {
-    const running = await startPrivateService();
-    exitOnSignals(running, bootLogger, loadPrivateServiceConfig().shutdownGraceMs);
-  }, bootLogger);
+  runService(() => startPrivateService(), createLogger("private-service"));
 }

@@ -99,9 +99,10 @@ describe("private-service reading ECS task metadata", () => {
     });
   });
 
-  it("when /health, /docs and unknown routes are called, then they answer JSON", async () => {
-    expect((await request(app.url, "/health")).body).toEqual({ status: "healthy", service: "private-service" });
-    expect(Object.keys((await request(app.url, "/docs")).body.paths).sort()).toEqual(["/", "/health"]);
+  it("when /health, /ready, /docs and unknown routes are called, then they answer JSON", async () => {
+    expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+    expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
+    expect(Object.keys((await request(app.url, "/docs")).body.paths).sort()).toEqual(["/", "/health", "/ready"]);
     expect((await request(app.url, "/nope")).status).toBe(404);
     expect((await request(app.url, "/", { method: "POST" })).status).toBe(405);
   });
@@ -156,7 +157,7 @@ describe("private-service reading ECS task metadata", () => {
       if (child.child.exitCode === null) child.child.kill("SIGKILL");
       await slow.close();
     }
-  });
+  }, 20_000); // spawn + drain (the idle keep-alive window is up to 1 s) exceed Jest's 5 s default on a loaded machine
 });
 
 describe("visits-api → private-service end to end (seed 001 /ecs-private-service)", () => {
@@ -180,7 +181,8 @@ describe("visits-api → private-service end to end (seed 001 /ecs-private-servi
       DB_NAME: db.database,
       ECSPRIVATESERVICE: privateService.url,
     });
-  });
+    await visits.ready;
+  }, 60_000); // a PostgreSQL start plus two services: more than Jest's 5 s default on a loaded machine
 
   afterAll(async () => {
     await visits?.stop();

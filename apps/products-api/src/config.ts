@@ -15,6 +15,8 @@ const schema = z.object({
 export interface ProductsConfig {
   readonly port: number;
   readonly shutdownGraceMs: number;
+  readonly requestDeadlineMs: number;
+  readonly readinessTimeoutMs: number;
   readonly logLevel: string;
   readonly tableName: string;
   readonly region: string;
@@ -27,6 +29,8 @@ export function loadProductsConfig(source: Readonly<Record<string, string | unde
   return {
     port: cfg.PORT,
     shutdownGraceMs: cfg.SHUTDOWN_GRACE_MS,
+    requestDeadlineMs: cfg.REQUEST_DEADLINE_MS,
+    readinessTimeoutMs: cfg.READINESS_TIMEOUT_MS,
     logLevel: cfg.LOG_LEVEL,
     tableName: cfg.TABLE_NAME,
     region: cfg.AWS_REGION,

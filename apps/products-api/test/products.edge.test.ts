@@ -62,7 +62,7 @@ describe("products-api edge cases against dynalite", () => {
     }
   });
 
-  it("when DynamoDB is unreachable, then writes and reads answer 503 with Retry-After and /health stays 200; when it is back, then the same process serves again", async () => {
+  it("when DynamoDB is unreachable, then writes, reads and /ready answer 503 with Retry-After and liveness /health stays 200; when it is back, then the same process serves again", async () => {
     await dynamo.stop();
     const write = await request(app.url, "/products", { method: "POST", json: valid });
     expect(write.status).toBe(503);
@@ -70,6 +70,9 @@ describe("products-api edge cases against dynalite", () => {
     expect(write.body).toEqual({ error: "service_unavailable", message: expect.any(String) });
     expect((await request(app.url, "/products")).status).toBe(503);
     expect((await request(app.url, "/health")).status).toBe(200);
+    const ready = await request(app.url, "/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("retry-after")).toBe("5");
 
     await dynamo.start();
     // dynalite keeps data in memory: the restarted instance has no table, which is also a 503.
@@ -103,5 +106,5 @@ describe("products-api graceful shutdown (real process)", () => {
       await proxy.close();
       await dynamo.destroy();
     }
-  });
+  }, 20_000); // spawn + drain (the idle keep-alive window is up to 1 s) exceed Jest's 5 s default on a loaded machine
 });

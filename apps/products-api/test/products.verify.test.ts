@@ -17,12 +17,13 @@ describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
     await dynamo?.destroy();
   });
 
-  it("when / and /health are called, then they name the service and its runtime", async () => {
+  it("when / , /health and /ready are called, then / names the service and its runtime, liveness is ok and the table answers readiness", async () => {
     const root = await request(app.url, "/");
     expect(root.status).toBe(200);
     expect(root.body).toEqual({ service: "products-api", version: "1.0.0", runtime: "eks-fargate", timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     const health = await request(app.url, "/health");
-    expect(health.body).toEqual({ status: "healthy", service: "products-api", runtime: "eks-fargate" });
+    expect(health.body).toEqual({ status: "ok" });
+    expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
   });
 
   it("when the pattern 24 widget is created, then it is listed", async () => {
@@ -90,7 +91,7 @@ describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
 
   it("when /docs is fetched, then it documents every route", async () => {
     const docs = await request(app.url, "/docs");
-    expect(Object.keys(docs.body.paths).sort()).toEqual(["/", "/health", "/products", "/products/{id}"]);
+    expect(Object.keys(docs.body.paths).sort()).toEqual(["/", "/health", "/products", "/products/{id}", "/ready"]);
     expect(Object.keys(docs.body.paths["/products/{id}"]).sort()).toEqual(["delete", "get"]);
   });
 });

@@ -13,6 +13,8 @@ const schema = z.object({
 export interface VisitsConfig {
   readonly port: number;
   readonly shutdownGraceMs: number;
+  readonly requestDeadlineMs: number;
+  readonly readinessTimeoutMs: number;
   readonly logLevel: string;
   readonly db: DbSettings;
   readonly privateServiceUrl?: string;
@@ -28,6 +30,8 @@ export function loadVisitsConfig(source: Readonly<Record<string, string | undefi
   return {
     port: cfg.PORT,
     shutdownGraceMs: cfg.SHUTDOWN_GRACE_MS,
+    requestDeadlineMs: cfg.REQUEST_DEADLINE_MS,
+    readinessTimeoutMs: cfg.READINESS_TIMEOUT_MS,
     logLevel: cfg.LOG_LEVEL,
     db: resolveDbSettings(cfg, "postgres", dbOptions),
     privateServiceUrl: cfg.ECSPRIVATESERVICE,

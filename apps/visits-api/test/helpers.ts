@@ -9,6 +9,7 @@ export const appEnv = dbAppEnv;
 export async function startAppOn(server: SqlServerHandle, prefix: string, extra: Record<string, string> = {}): Promise<{ app: RunningServer; db: TestDatabase }> {
   const db = await server.createDatabase(prefix);
   const app = await startVisitsApi(appEnv(db, extra));
+  await app.ready; // the server listens before the schema exists; DB routes answer 503 until then
   return { app, db };
 }
 

@@ -41,6 +41,7 @@ describe("visits-api with DB_IAM_AUTH=true against a real PostgreSQL", () => {
         iamTokenCache: { now: () => clock },
       },
     });
+    await app.ready;
   }, 60_000);
 
   afterAll(async () => {
@@ -49,7 +50,7 @@ describe("visits-api with DB_IAM_AUTH=true against a real PostgreSQL", () => {
   }, 60_000);
 
   it("when started with only an IAM token source (no DB_PASSWORD/DB_SECRET), then it connects and serves its routes, signing once however many requests and connections", async () => {
-    expect((await request(app.url, "/health")).body).toEqual({ status: "healthy", service: "visits-api", db: "connected" });
+    expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
     const visits = await Promise.all(Array.from({ length: 8 }, (_, i) => request(app.url, "/", { headers: { "user-agent": `iam-${i}` } })));
     expect(visits.map((r) => r.status)).toEqual(Array(8).fill(200));
     const recent = await request(app.url, "/recent-visits?limit=8");
@@ -77,13 +78,13 @@ describe("visits-api with DB_IAM_AUTH=true against a real PostgreSQL", () => {
 
     // Control: with the clock unmoved the cache still holds the old token, so new connections are refused —
     // proving each new connection authenticates with what the provider hands out (pg's async password function).
-    await eventually(async () => (await request(app.url, "/health")).body?.db === "unreachable (28P01)", "new connections refused with the old token");
+    await eventually(async () => (await request(app.url, "/ready")).body?.reason === "database unreachable (28P01)", "new connections refused with the old token");
     expect(signatures).toBe(1);
 
     // Ten minutes later: the cache answers at once with the old token and re-signs in the background (never
     // blocking a connection on a signature); the next new connection gets the new token.
     clock += 10 * MIN;
-    await eventually(async () => (await request(app.url, "/health")).status === 200, "health 200 with the new token");
+    await eventually(async () => (await request(app.url, "/ready")).status === 200, "ready 200 with the new token");
     expect(signatures).toBe(2);
     const visits = await Promise.all(Array.from({ length: 6 }, (_, i) => request(app.url, "/", { headers: { "user-agent": `rotated-${i}` } })));
     expect(visits.map((r) => r.status)).toEqual(Array(6).fill(200));

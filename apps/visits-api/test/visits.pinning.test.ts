@@ -22,7 +22,7 @@ describe("visits-api is RDS-Proxy pinning-free (PostgreSQL log_statement=all)", 
   }, 60_000);
 
   it("when every route has been called, then the app ran unnamed parameterised INSERT/SELECT and nothing that pins", async () => {
-    for (const path of ["/", "/", "/recent-visits", "/recent-visits?limit=1", "/health", "/test-connection", "/ecs-private-service", "/docs"]) {
+    for (const path of ["/", "/", "/recent-visits", "/recent-visits?limit=1", "/health", "/ready", "/test-connection", "/ecs-private-service", "/docs"]) {
       expect((await request(app.url, path, { headers: { "user-agent": "pin-check" } })).status).toBe(200);
     }
     expect((await request(app.url, "/recent-visits?limit=0")).status).toBe(400);

@@ -17,15 +17,19 @@ describe("visits-api when the PostgreSQL server goes away and comes back", () =>
     await server?.destroy();
   }, 60_000);
 
-  it("when the database is stopped, then /health, / and /recent-visits answer 503 with Retry-After and /test-connection reports unreachable; when it is started again, then the same app process recovers", async () => {
+  it("when the database is stopped, then /ready, / and /recent-visits answer 503 with Retry-After, liveness /health stays 200 and /test-connection reports unreachable; when it is started again, then the same app process recovers", async () => {
     expect((await request(app.url, "/")).status).toBe(200);
-    expect((await request(app.url, "/health")).status).toBe(200);
+    expect((await request(app.url, "/ready")).status).toBe(200);
 
     await server.stop();
+    const ready = await request(app.url, "/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("retry-after")).toBe("5");
+    expect(ready.body).toEqual({ status: "not_ready", reason: expect.stringContaining("unreachable") });
+    // Liveness never touches the database: the platform must not replace this instance during an outage.
     const health = await request(app.url, "/health");
-    expect(health.status).toBe(503);
-    expect(health.headers.get("retry-after")).toBe("5");
-    expect(health.body).toEqual({ status: "degraded", service: "visits-api", db: expect.stringContaining("unreachable") });
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
     for (const path of ["/", "/recent-visits"]) {
       const res = await request(app.url, path);
       expect(res.status).toBe(503);
@@ -37,7 +41,8 @@ describe("visits-api when the PostgreSQL server goes away and comes back", () =>
     expect(probe.body).toMatchObject({ reachable: false, Response: expect.stringContaining("ECONNREFUSED") });
 
     await server.start();
-    await eventually(async () => (await request(app.url, "/health")).status === 200, "health 200 after restart");
+    await eventually(async () => (await request(app.url, "/ready")).status === 200, "ready 200 after restart");
+    expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
     expect((await request(app.url, "/", { headers: { "user-agent": "after-restart" } })).status).toBe(200);
     const recent = await request(app.url, "/recent-visits?limit=1");
     expect(recent.body.Response[0].user_agent).toBe("after-restart");
@@ -64,7 +69,7 @@ describe("visits-api when the PostgreSQL server goes away and comes back", () =>
     await chaos;
     expect(results.every((r) => r.status === 200 || (r.status === 503 && r.retryAfter === "5"))).toBe(true);
     expect(results.some((r) => r.status === 503)).toBe(true);
-    await eventually(async () => (await request(app.url, "/health")).status === 200, "health 200 after restart");
+    await eventually(async () => (await request(app.url, "/ready")).status === 200, "ready 200 after restart");
     const rows = await server.adminQuery<{ user_agent: string }>("SELECT user_agent FROM visits WHERE user_agent LIKE 'load-%'", [], db.database);
     const storedAgents = new Set(rows.map((r) => r.user_agent));
     const acknowledged = results.filter((r) => r.status === 200).map((r) => `load-${r.i}`);

@@ -21,6 +21,8 @@ describe("visits-api graceful shutdown (real process)", () => {
     const url = `http://127.0.0.1:${port}`;
     try {
       await app.waitForLog((l) => l.msg === "listening", "listening");
+      // The server listens before the schema exists (start-up during an outage); the table is needed below.
+      await app.waitForLog((l) => l.msg === "database schema ready", "schema ready");
 
       // Hold the INSERTs in the database with a table lock so they are in flight when the signal arrives.
       const locker = new Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
@@ -51,12 +53,12 @@ describe("visits-api graceful shutdown (real process)", () => {
     } finally {
       if (app.child.exitCode === null) app.child.kill("SIGKILL");
     }
-  });
+  }, 30_000);
 
   it("when DB_SECRET is not JSON, then the process exits 1 naming DB_SECRET", async () => {
     const { DB_PASSWORD: _omitted, ...env } = appEnv(db, { PORT: "0", LOG_LEVEL: "info", DB_SECRET: "not-json" });
     const app = spawnApp("apps/visits-api/src/server.ts", env);
     expect((await app.exited).code).toBe(1);
     expect(JSON.stringify(app.logs)).toContain("DB_SECRET");
-  });
+  }, 30_000);
 });

@@ -67,10 +67,11 @@ describe("visits-api against a real PostgreSQL (seed 001 walkthrough)", () => {
     expect(res.body).toEqual({ Response: TASK });
   });
 
-  it("when /health and /docs are called, then they describe a healthy, documented service", async () => {
-    expect((await request(app.url, "/health")).body).toEqual({ status: "healthy", service: "visits-api", db: "connected" });
+  it("when /health, /ready and /docs are called, then they describe a live, ready, documented service", async () => {
+    expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+    expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
     const docs = await request(app.url, "/docs");
-    expect(Object.keys(docs.body.paths).sort()).toEqual(["/", "/ecs-private-service", "/health", "/recent-visits", "/test-connection"]);
+    expect(Object.keys(docs.body.paths).sort()).toEqual(["/", "/ecs-private-service", "/health", "/ready", "/recent-visits", "/test-connection"]);
   });
 });
 
@@ -89,6 +90,7 @@ describe("visits-api calling a failing private service", () => {
 
   async function withApp(extra: Record<string, string>, check: (app: RunningServer) => Promise<void>): Promise<void> {
     const app = await startVisitsApi(appEnv(db, extra));
+    await app.ready;
     try {
       await check(app);
     } finally {

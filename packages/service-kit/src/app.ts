@@ -34,7 +34,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
         return id;
       },
       customLogLevel: (_req, res, err) => (res.statusCode === 500 || (err && res.statusCode < 400) ? "error" : res.statusCode >= 400 ? "warn" : "info"),
-      autoLogging: { ignore: (req) => req.url === "/health" },
+      autoLogging: { ignore: (req) => req.url === "/health" || req.url === "/ready" },
     }),
   );
   app.use(express.json({ limit: options.bodyLimit ?? "100kb", strict: true }));

@@ -46,6 +46,26 @@ export const env = {
 /** PORT, common to every service (App Runner / ECS / EKS all pass 8080). */
 export const baseEnvShape = {
   PORT: env.port(8080),
-  /** Milliseconds in-flight requests get to finish after SIGTERM before sockets are cut. */
+  /**
+   * Milliseconds from SIGTERM to exit 0: in-flight requests finish or are answered 503, keep-alive clients are
+   * told `Connection: close`, the pool close is bounded. Keep it below the platform's own SIGTERM→SIGKILL
+   * window: 30 s on ECS Fargate unless stopTimeout says otherwise
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html, stopTimeout) and
+   * Kubernetes' default terminationGracePeriodSeconds (30 s).
+   */
   SHUTDOWN_GRACE_MS: env.int(10_000, 0, 120_000),
+  /**
+   * Every request is answered within this many milliseconds: when it passes, 503 + Retry-After, and the
+   * database connection the request was waiting on is destroyed rather than returned to the pool. Below every
+   * platform timeout in front of the services: App Runner cuts a request at 120 s
+   * (https://docs.aws.amazon.com/apprunner/latest/dg/develop.html), an ALB (ECS Express Mode) closes an idle
+   * connection after 60 s by default
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html),
+   * the EKS NLB's TCP idle timeout is 350 s
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html). The maximum
+   * (55 s) stays under the smallest of them.
+   */
+  REQUEST_DEADLINE_MS: env.int(10_000, 100, 55_000),
+  /** Readiness (`GET /ready`) gives the database this long to answer one round trip. */
+  READINESS_TIMEOUT_MS: env.int(2_000, 50, 30_000),
 };

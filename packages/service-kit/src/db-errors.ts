@@ -12,6 +12,10 @@ const NETWORK_CODES = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
   "ECONNABORTED",
+  // service-kit: a request deadline that left no time for the call, a readiness probe that got no answer
+  "DEADLINE_EXCEEDED",
+  "READINESS_TIMEOUT",
+  "POOL_ACQUIRE_TIMEOUT",
   // mysql2
   "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT",
@@ -31,6 +35,9 @@ const NETWORK_CODES = new Set([
   "ER_SERVER_GONE_ERROR",
   "CR_SERVER_GONE_ERROR",
   "CR_SERVER_LOST",
+  // server-side statement time limits (MySQL max_execution_time, MariaDB max_statement_time)
+  "ER_QUERY_TIMEOUT",
+  "ER_STATEMENT_TIMEOUT",
   // PostgreSQL SQLSTATEs: connection exception class 08, operator intervention 57P0x, too many connections,
   // serialization/deadlock (safe to retry).
   "08000",
@@ -44,6 +51,25 @@ const NETWORK_CODES = new Set([
   "53300",
   "40001",
   "40P01",
+  // query_canceled (statement_timeout, or a cancel request), admin shutdown of the server's connections
+  "57014",
+]);
+
+/**
+ * AWS SDK v3 error names meaning "DynamoDB (or the network to it) cannot serve this now": throttling, service-side
+ * failures and the SDK's own connection/request timeouts (@smithy/node-http-handler names them TimeoutError).
+ */
+const AWS_UNAVAILABLE_NAMES = new Set([
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "TransactionInProgressException",
 ]);
 
 const MESSAGE_PATTERNS: readonly RegExp[] = [
@@ -57,6 +83,11 @@ const MESSAGE_PATTERNS: readonly RegExp[] = [
   /Connection lost/i,
   /server closed the connection/i,
   /the database system is (?:starting up|shutting down)/i,
+  // pg's client-side query_timeout ("Query read timeout") and connect timeout; mysql2's query timeout
+  /query read timeout/i,
+  /connection timeout/i,
+  /query inactivity timeout/i,
+  /socket hang up/i,
   // Some clients (the AWS SDK across realms) keep only the message of a socket error.
   /\b(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b/,
 ];
@@ -68,6 +99,10 @@ interface DriverError {
   readonly message?: unknown;
   readonly cause?: unknown;
   readonly errors?: unknown;
+  readonly name?: unknown;
+  /** AWS SDK v3 service exceptions: "client" or "server" fault, and the retry hint. */
+  readonly $fault?: unknown;
+  readonly $retryable?: unknown;
 }
 
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
@@ -76,6 +111,9 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
   // mysql2 marks errors that killed the connection as fatal; the statement never ran or its fate is unknown.
   if (e.fatal === true) return true;
+  // AWS SDK v3 (DynamoDB): throttling, service-side faults and SDK timeouts are transient.
+  if (typeof e.name === "string" && AWS_UNAVAILABLE_NAMES.has(e.name)) return true;
+  if (e.$fault === "server" || (e.$retryable !== undefined && e.$retryable !== null && e.$fault !== undefined)) return true;
   if (typeof e.message === "string" && MESSAGE_PATTERNS.some((p) => p.test(e.message as string))) return true;
   if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
   return isDatabaseUnavailable(e.cause, depth + 1);

@@ -86,6 +86,8 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
       const query = parseOrThrow(route.query, { ...req.query }, "query");
       const body = parseOrThrow(route.body, req.body, "body");
       const reply = await route.handler({ query, body, params, req, res });
+      // The request deadline (server.ts) may have answered 503 while the handler was still waiting.
+      if (res.headersSent) return;
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status ?? 200).json(reply.body);
     });

@@ -1,5 +1,15 @@
 import mysql from "mysql2";
-import { dbCredentialsOf, rdsCaBundle, type DbCredentials, type DbSettings, type Logger } from "@serverless-containers/service-kit";
+import {
+  boundedTimeout,
+  dbCredentialsOf,
+  isDatabaseUnavailable,
+  rdsCaBundle,
+  type CloseBudget,
+  type DatabaseState,
+  type DbCredentials,
+  type DbSettings,
+  type Logger,
+} from "@serverless-containers/service-kit";
 
 type IamCredentials = Extract<DbCredentials, { kind: "iam" }>;
 
@@ -10,15 +20,29 @@ interface TokenRefresher {
 }
 const refreshers = new WeakMap<mysql.Pool, TokenRefresher>();
 
-/** The part of mysql2's (untyped) Pool internals we rely on: PoolConfig.connectionConfig (lib/pool_config.js). */
+/**
+ * The parts of mysql2's (untyped) Pool internals we rely on: PoolConfig.connectionConfig (lib/pool_config.js) and
+ * the list of every connection (lib/base/pool.js `_allConnections`, a Denque), to destroy them when pool.end()
+ * cannot finish (a hung server never answers COM_QUIT).
+ */
 interface PoolInternals {
   readonly config: { readonly connectionConfig: { password?: string } };
+  readonly _allConnections?: { toArray(): mysql.PoolConnection[] };
 }
+
+/** Per pool: what the database is known to be doing, and how long a request may wait for a connection. */
+interface PoolGuard {
+  readonly state?: DatabaseState;
+  readonly acquireTimeoutMs: number;
+}
+const guards = new WeakMap<mysql.Pool, PoolGuard>();
 
 export interface CreatePoolOptions {
   readonly logger?: Logger;
   /** IAM mode: how often the token used for new connections is refreshed. Default 60 s. */
   readonly tokenRefreshMs?: number;
+  /** Where outcomes are recorded and the schema-ready gate lives (liveness/readiness read it); none: no gate. */
+  readonly state?: DatabaseState;
 }
 
 /**
@@ -73,6 +97,7 @@ export function createPool(db: DbSettings, options: CreatePoolOptions = {}): mys
     multipleStatements: false,
     ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : undefined,
   });
+  guards.set(pool, { state: options.state, acquireTimeoutMs: db.connectTimeoutMs });
   if (credentials.kind === "iam") {
     const connectionConfig = (pool as unknown as PoolInternals).config.connectionConfig;
     const refresh = async (): Promise<void> => {
@@ -94,24 +119,111 @@ export async function refreshPoolToken(pool: mysql.Pool): Promise<void> {
   await refreshers.get(pool)?.refresh();
 }
 
-/**
- * pool.query() as a promise with a client-side inactivity timeout (no session SET needed).
- * mysql2 leaves that timer armed when the connection dies mid-query (fatal error path), which keeps the
- * event loop alive for up to the timeout after a database crash; we clear it ourselves.
- */
-export function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown[], timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const command = pool.query({ sql, values: values as unknown[], timeout: timeoutMs }, (err, rows) => {
-      const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
-      if (timer) clearTimeout(timer);
+/** Rejects after `ms` when no connection could be had; a connection that arrives later goes back to the pool. */
+function acquire(pool: mysql.Pool, ms: number): Promise<mysql.PoolConnection> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(Object.assign(new Error(`no database connection within ${ms} ms`), { code: "POOL_ACQUIRE_TIMEOUT" }));
+    }, ms);
+    pool.getConnection((err, conn) => {
+      if (settled) {
+        if (!err) conn.release();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
       if (err) reject(err);
-      else resolve(rows as T);
+      else resolve(conn);
     });
   });
 }
 
-export function endPool(pool: mysql.Pool): Promise<void> {
+/**
+ * One statement with every wait bounded, as a promise.
+ *  - Acquisition: at most DB_CONNECT_TIMEOUT_MS (mysql2's pool has no acquire timeout of its own; a request
+ *    queued behind stuck connections would wait for ever).
+ *  - The statement: mysql2's client-side inactivity `timeout` (no session SET needed), at most `timeoutMs`.
+ *  - Both shortened to what is left of the request's deadline (REQUEST_DEADLINE_MS, carried by
+ *    AsyncLocalStorage); nothing is sent once it has passed.
+ * When the statement times out or the connection fails, the connection is DESTROYED, not released: mysql2's
+ * timeout only reports the error and leaves the command queued on the connection, so a released connection would
+ * hand the next request a socket still waiting for the hung statement's answer.
+ * While the schema is not ready, requests are refused with 503 (start-up's own statements go through).
+ */
+export function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown[], timeoutMs: number): Promise<T> {
+  const guard = guards.get(pool);
+  try {
+    guard?.state?.assertUsable();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  const record = <R>(outcome: Promise<R>): Promise<R> =>
+    outcome.then(
+      (value) => {
+        guard?.state?.recordSuccess();
+        return value;
+      },
+      (err: unknown) => {
+        guard?.state?.recordFailure(err);
+        throw err;
+      },
+    );
+  let acquireMs: number;
+  try {
+    acquireMs = boundedTimeout(guard?.acquireTimeoutMs ?? timeoutMs, "acquire a database connection");
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return record(
+    acquire(pool, acquireMs).then(
+      (conn) =>
+        new Promise<T>((resolve, reject) => {
+          let statementMs: number;
+          try {
+            statementMs = boundedTimeout(timeoutMs, "run a statement");
+          } catch (err) {
+            conn.release();
+            reject(err);
+            return;
+          }
+          const command = conn.query({ sql, values: values as unknown[], timeout: statementMs }, (err, rows) => {
+            // mysql2 leaves its timer armed when the connection dies mid-query (fatal error path), which keeps the
+            // event loop alive for up to the timeout after a database crash; we clear it ourselves.
+            const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
+            if (timer) clearTimeout(timer);
+            if (err) {
+              if (isDatabaseUnavailable(err)) conn.destroy();
+              else conn.release();
+              reject(err);
+            } else {
+              conn.release();
+              resolve(rows as T);
+            }
+          });
+        }),
+    ),
+  );
+}
+
+/**
+ * Closes the pool within `budget.timeoutMs` (default 5 s): pool.end() sends COM_QUIT on every connection and
+ * waits for the server, which a hung server never answers; when the time is up every connection is destroyed.
+ */
+export async function endPool(pool: mysql.Pool, budget: Partial<CloseBudget> = {}): Promise<void> {
   const refresher = refreshers.get(pool);
   if (refresher !== undefined) clearInterval(refresher.timer);
-  return new Promise((resolve, reject) => pool.end((err) => (err ? reject(err) : resolve())));
+  let timer: NodeJS.Timeout | undefined;
+  const ended = new Promise<"ended">((resolve, reject) => pool.end((err) => (err ? reject(err) : resolve("ended"))));
+  void ended.catch(() => undefined); // still rejects for the race below; no unhandled rejection after a timeout
+  const outcome = await Promise.race([
+    ended,
+    new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), budget.timeoutMs ?? 5_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (outcome === "timeout") {
+    for (const conn of (pool as unknown as PoolInternals)._allConnections?.toArray() ?? []) conn.destroy();
+  }
 }

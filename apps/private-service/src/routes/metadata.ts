@@ -24,12 +24,5 @@ export function metadataRoutes(metadata: TaskMetadataClient): AnyRoute[] {
       },
       handler: async () => ({ body: await metadata.summary() }),
     }),
-    defineRoute({
-      method: "get",
-      path: "/health",
-      summary: "Liveness",
-      responses: { 200: { description: "Healthy", schema: z.object({ status: z.literal("healthy"), service: z.string() }) } },
-      handler: () => ({ body: { status: "healthy", service: "private-service" } }),
-    }),
   ];
 }

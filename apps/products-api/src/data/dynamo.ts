@@ -5,6 +5,8 @@ export interface DynamoOptions {
   readonly region: string;
   /** Local endpoint (dynalite / DynamoDB Local); static dummy credentials are used unless AWS_* are set. */
   readonly endpoint?: string;
+  /** Per-attempt request timeout. @default 5000 */
+  readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -17,7 +19,10 @@ export function createDocumentClient(options: DynamoOptions): { client: DynamoDB
     region: options.region,
     endpoint: options.endpoint,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+    // @smithy/node-http-handler 4.x only LOGS a breached requestTimeout unless throwOnRequestTimeout is set
+    // (@smithy/types HttpHandlerInitialization: "If exceeded, a warning will be emitted unless
+    // throwOnRequestTimeout=true"): without it a hung DynamoDB connection would never fail.
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: options.requestTimeoutMs ?? 5_000, throwOnRequestTimeout: true },
     ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
   });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

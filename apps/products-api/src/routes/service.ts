@@ -17,14 +17,5 @@ export function serviceRoutes(runtime: string): AnyRoute[] {
       },
       handler: () => ({ body: { service: "products-api", version: SERVICE_VERSION, runtime, timestamp: new Date().toISOString() } }),
     }),
-    defineRoute({
-      method: "get",
-      path: "/health",
-      summary: "Liveness (does not call DynamoDB: a throttled table must not restart healthy pods)",
-      responses: {
-        200: { description: "Healthy", schema: z.object({ status: z.literal("healthy"), service: z.string(), runtime: z.string() }) },
-      },
-      handler: () => ({ body: { status: "healthy", service: "products-api", runtime } }),
-    }),
   ];
 }

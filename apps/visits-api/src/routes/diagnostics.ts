@@ -31,28 +31,6 @@ export function diagnosticRoutes(options: DiagnosticsOptions): AnyRoute[] {
   return [
     defineRoute({
       method: "get",
-      path: "/health",
-      summary: "Health: 200 when the database answers, 503 otherwise",
-      responses: {
-        200: { description: "Healthy", schema: z.object({ status: z.literal("healthy"), service: z.string(), db: z.string() }) },
-        503: { description: "Database unreachable (Retry-After)" },
-      },
-      handler: async () => {
-        try {
-          await options.repo.ping();
-          return { body: { status: "healthy", service: "visits-api", db: "connected" } };
-        } catch (err) {
-          const code = (err as { code?: unknown }).code;
-          return {
-            status: 503,
-            headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
-            body: { status: "degraded", service: "visits-api", db: `unreachable${typeof code === "string" ? ` (${code})` : ""}` },
-          };
-        }
-      },
-    }),
-    defineRoute({
-      method: "get",
       path: "/test-connection",
       summary: "TCP connectivity from this service to the database host and port (through the VPC connector)",
       responses: {
