@@ -82,7 +82,9 @@ describe("app database user bootstrap on MariaDB (Aurora MySQL stand-in)", () =>
         await server.adminQuery(`CREATE DATABASE ${appCreated}`);
         // Record the DDL the app's schema init sends to an empty database, then run it as the admin.
         const ddl: string[] = [];
-        const recorder = { query: (options: { sql: string }, cb: (err: null, rows: unknown[]) => void) => (ddl.push(options.sql), setImmediate(() => cb(null, [])), {}) };
+        // The app's bounded query() takes a connection from the pool and releases it: record on that connection.
+        const connection = { query: (options: { sql: string }, cb: (err: null, rows: unknown[]) => void) => (ddl.push(options.sql), setImmediate(() => cb(null, [])), {}), release: () => undefined, destroy: () => undefined };
+        const recorder = { getConnection: (cb: (err: null, conn: typeof connection) => void) => setImmediate(() => cb(null, connection)) };
         await new CatalogueRepository(recorder as unknown as mysql.Pool, 5_000).ensureSchema();
         const create = ddl.find((s) => /CREATE TABLE/i.test(s));
         expect(create).toBeDefined();
