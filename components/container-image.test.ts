@@ -63,6 +63,15 @@ describe("ContainerImage", () => {
         expect(mocks.one("aws:ecr/repository:Repository").inputs.name).toBe("serverless-containers/test/api");
     });
 
+    it("should make the default repository name valid for ECR whatever the stack is called, and reject an invalid explicit one", async () => {
+        const { defaultRepositoryName } = await import("./container-image");
+        expect(defaultRepositoryName("serverless-containers", "Feature_X--1", "API")).toBe("serverless-containers/feature_x-1/api");
+        expect(defaultRepositoryName("p", "-dev-", "eks.products")).toBe("p/dev/eks.products");
+        expect(await errorOf(() => new ContainerImage("api", { context, dockerfile: "app/Dockerfile", repositoryName: "Bad Name" }))).toBe(
+            'ContainerImage "api": `repositoryName` "Bad Name" is not a valid ECR repository name (2–256 characters: lowercase letters, digits, ".", "_", "-", "/").',
+        );
+    });
+
     it("should build for linux/amd64 and authenticate with an ECR token when pushing", async () => {
         new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
         await settle();
@@ -77,6 +86,7 @@ describe("ContainerImage", () => {
     it("should expose a digest-pinned image URI when the image is pushed", async () => {
         const image = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
         const uri = await promiseOf(image.imageUri);
+        expect(await promiseOf(image.pushes)).toBe(true);
         expect(uri).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/);
         expect(uri).toBe((await promiseOf(mocks.one("docker:index/image:Image").state.repoDigest)) as string);
     });
@@ -92,6 +102,7 @@ describe("ContainerImage", () => {
         const uri = await promiseOf(image.imageUri);
         await settle();
         expect(mocks.byType("docker:index/image:Image")).toEqual([]);
+        expect(await promiseOf(image.pushes)).toBe(false);
         expect(uri).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/serverless-containers/test/api@${DIGEST_V1}`);
     });
 
