@@ -18,7 +18,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
-import { imageExists, podman, requireTools, ULIMITS } from "./podman";
+import { imageExists, podman, PODMAN_GLOBAL, requireTools, ULIMITS } from "./podman";
 
 export const BASE_IMAGE = "docker.io/library/node:24-bookworm-slim";
 const KEY_LABEL = "io.serverless-containers.stand-in-key";
@@ -125,7 +125,7 @@ export function ensureBaseImage(log: (line: string) => void = (l) => process.std
         writeFileSync(path.join(ctx, "docker-entrypoint.sh"), ENTRYPOINT, { mode: 0o755 });
         writeFileSync(path.join(ctx, "host-ca.crt"), readFileSync(HOST_CA));
         writeFileSync(path.join(ctx, "Containerfile"), containerfile(rootfsImage, key));
-        run("podman", ["--runtime", "/usr/sbin/runc", "--cgroup-manager", "cgroupfs", "build", "--pull=never", "--network", "host", ...ULIMITS, "-t", BASE_IMAGE, "-f", "Containerfile", "."], ctx);
+        run("podman", [...PODMAN_GLOBAL, "build", "--pull=never", "--network", "host", ...ULIMITS, "-t", BASE_IMAGE, "-f", "Containerfile", "."], ctx);
         podman(["rmi", rootfsImage], { allowFailure: true });
 
         mkdirSync(cacheDir(), { recursive: true });
