@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { REPO_ROOT, machineInfo, readJson, type MachineInfo } from "./lib/env";
+import { containersSection, readContainersResult } from "../scripts/containers/report";
 import type { ProfileResult } from "./profile";
 import type { StartupResult, ThroughputResult, ThroughputRow, ToolingResult, VariantName } from "./lib/types";
 
@@ -322,6 +323,8 @@ export function writeReport(): string[] {
   md.push("## Cold start and footprint");
   md.push("");
   md.push(startup ? startupSection(startup) : "Not measured yet: run `bench/startup.ts`.");
+  md.push("");
+  md.push(containersSection(readContainersResult()));
   const notes = [
     ...(t?.notes ?? []).map((n) => `Throughput: ${n}`),
     ...(tooling?.notes ?? []).map((n) => `Unit suite / preview: ${n}`),

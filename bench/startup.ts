@@ -198,11 +198,11 @@ function containerLayout(app: App): string | undefined {
 }
 const layoutDirs: string[] = [];
 
-/** The runtime stage of apps/<app>/Dockerfile: its text, WORKDIR and `COPY --from=build <src> <dst>` pairs. */
+/** The runtime stage of the shared Dockerfile for APP=<app>: its text, WORKDIR and `COPY --from=build <src> <dst>` pairs. */
 function runtimeStage(app: App): { text: string; workdir: string; copies: Array<{ src: string; dst: string }> } | undefined {
-  const file = path.join(REPO_ROOT, "apps", app, "Dockerfile");
+  const file = path.join(REPO_ROOT, "Dockerfile");
   if (!fs.existsSync(file)) return undefined;
-  const text = fs.readFileSync(file, "utf8");
+  const text = fs.readFileSync(file, "utf8").replaceAll("${APP}", app);
   const at = text.search(/^FROM .* AS runtime\s*$/m);
   if (at < 0) return undefined;
   const stage = text.slice(at);

@@ -1,22 +1,48 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
 
-const mocks = setupMocks();
+/** What the mocked ECR holds: repository name → tag → digest. Tests set it; the invokes below read it. */
+let registry: Record<string, Record<string, string>> = {};
+const mocks = setupMocks({
+    invokes: {
+        "aws:ecr/getRepositories:getRepositories": () => ({ names: Object.keys(registry), id: "us-east-1", region: "us-east-1" }),
+        "aws:ecr/getImages:getImages": (inputs) => {
+            const images = registry[inputs.repositoryName];
+            if (!images) throw new Error(`RepositoryNotFoundException: ${inputs.repositoryName}`);
+            return { repositoryName: inputs.repositoryName, region: "us-east-1", imageIds: Object.entries(images).map(([imageTag, imageDigest]) => ({ imageTag, imageDigest })) };
+        },
+    },
+});
 let ContainerImage: typeof import("./container-image").ContainerImage;
 let context: string;
+const tempDirs: string[] = [];
+const cwd = process.cwd();
+
+function tempDir(prefix: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    tempDirs.push(dir);
+    return dir;
+}
 
 beforeAll(async () => {
     ({ ContainerImage } = await import("./container-image"));
 });
 beforeEach(() => {
     mocks.reset();
-    context = mkdtempSync(path.join(tmpdir(), "image-ctx-"));
+    registry = {};
+    context = tempDir("image-ctx-");
     mkdirSync(path.join(context, "app"));
     writeFileSync(path.join(context, "app", "Dockerfile"), "FROM node:24-bookworm-slim\nUSER node\n");
     writeFileSync(path.join(context, "app", "server.js"), "console.log('v1')\n");
 });
+afterEach(() => {
+    process.chdir(cwd);
+    for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const DIGEST_V1 = `sha256:${"1".repeat(64)}`;
 
 describe("ContainerImage", () => {
     it("should create a scanned, immutable, encrypted ECR repository with a lifecycle policy when built", async () => {
@@ -30,12 +56,27 @@ describe("ContainerImage", () => {
         expect(lifecycle.rules[0].selection).toEqual({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 7 });
     });
 
+    it("should name the repository per project and stack so two stacks of one account never share it", async () => {
+        new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
+        await settle();
+        // setupMocks: project serverless-containers, stack test
+        expect(mocks.one("aws:ecr/repository:Repository").inputs.name).toBe("serverless-containers/test/api");
+    });
+
+    it("should make the default repository name valid for ECR whatever the stack is called, and reject an invalid explicit one", async () => {
+        const { defaultRepositoryName } = await import("./container-image");
+        expect(defaultRepositoryName("serverless-containers", "Feature_X--1", "API")).toBe("serverless-containers/feature_x-1/api");
+        expect(defaultRepositoryName("p", "-dev-", "eks.products")).toBe("p/dev/eks.products");
+        expect(await errorOf(() => new ContainerImage("api", { context, dockerfile: "app/Dockerfile", repositoryName: "Bad Name" }))).toBe(
+            'ContainerImage "api": `repositoryName` "Bad Name" is not a valid ECR repository name (2–256 characters: lowercase letters, digits, ".", "_", "-", "/").',
+        );
+    });
+
     it("should build for linux/amd64 and authenticate with an ECR token when pushing", async () => {
         new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
         await settle();
         const image = mocks.one("docker:index/image:Image");
         expect(image.inputs.build.platform).toBe("linux/amd64");
-        expect(image.inputs.build.dockerfile).toBe(path.join(context, "app/Dockerfile"));
         expect(image.inputs.registry.username).toBe("AWS");
         expect(image.inputs.registry.password).toBe("offline-ecr-token");
         expect(image.secretInputs).toContain("registry");
@@ -45,7 +86,63 @@ describe("ContainerImage", () => {
     it("should expose a digest-pinned image URI when the image is pushed", async () => {
         const image = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
         const uri = await promiseOf(image.imageUri);
+        expect(await promiseOf(image.pushes)).toBe(true);
         expect(uri).toMatch(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/);
+        expect(uri).toBe((await promiseOf(mocks.one("docker:index/image:Image").state.repoDigest)) as string);
+    });
+
+    // Issue 10 item 1: a push of a tag that already exists fails on an IMMUTABLE repository
+    // (ImageTagAlreadyExistsException, even for the same digest: https://github.com/aws/containers-roadmap/issues/2179).
+    it("should neither build nor push, and deploy the registry's digest, when the content's tag already exists", async () => {
+        const tag = new ContainerImage("probe", { context, dockerfile: "app/Dockerfile" }).tag;
+        await settle();
+        mocks.reset();
+        registry = { "serverless-containers/test/api": { [tag]: DIGEST_V1, "c-0000000000000000": `sha256:${"0".repeat(64)}` } };
+        const image = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
+        const uri = await promiseOf(image.imageUri);
+        await settle();
+        expect(mocks.byType("docker:index/image:Image")).toEqual([]);
+        expect(await promiseOf(image.pushes)).toBe(false);
+        expect(uri).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/serverless-containers/test/api@${DIGEST_V1}`);
+    });
+
+    it("should deploy the existing digest on a rollback and build a new tag only for new content", async () => {
+        const v1 = new ContainerImage("probe", { context, dockerfile: "app/Dockerfile" }).tag;
+        await settle();
+        registry = { "serverless-containers/test/api": { [v1]: DIGEST_V1 } };
+        // v2: content the registry has never seen → built and pushed under a new tag
+        writeFileSync(path.join(context, "app", "server.js"), "console.log('v2')\n");
+        mocks.reset();
+        const v2 = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
+        await promiseOf(v2.imageUri);
+        await settle();
+        expect(v2.tag).not.toBe(v1);
+        expect(mocks.one("docker:index/image:Image").inputs.imageName).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/serverless-containers/test/api:${v2.tag}`);
+        // rollback (git revert) to v1, whose tag the registry holds → its digest, no build
+        writeFileSync(path.join(context, "app", "server.js"), "console.log('v1')\n");
+        mocks.reset();
+        const back = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
+        const uri = await promiseOf(back.imageUri);
+        await settle();
+        expect(back.tag).toBe(v1);
+        expect(mocks.byType("docker:index/image:Image")).toEqual([]);
+        expect(uri).toMatch(new RegExp(`@${DIGEST_V1}$`));
+    });
+
+    it("should give the Docker provider identical inputs from another checkout path (relative context and Dockerfile)", async () => {
+        const inputsFrom = async (checkout: string) => {
+            cpSync(context, checkout, { recursive: true });
+            process.chdir(checkout);
+            mocks.reset();
+            new ContainerImage("api", { context: checkout, dockerfile: "app/Dockerfile" });
+            await settle();
+            const { registry: _credentials, ...inputs } = mocks.one("docker:index/image:Image").inputs;
+            return inputs;
+        };
+        const first = await inputsFrom(path.join(tempDir("checkout-a-"), "repo"));
+        const second = await inputsFrom(path.join(tempDir("checkout-b-"), "somewhere", "else"));
+        expect(first.build).toMatchObject({ context: ".", dockerfile: "app/Dockerfile" });
+        expect(second).toEqual(first);
     });
 
     it("should keep the tag when content is unchanged and change it when a source file changes", async () => {
@@ -79,9 +176,11 @@ describe("ContainerImage", () => {
         expect(files.filter((f) => /(^|\/)(README\.md|node_modules|dist)(\/|$)|\.test\.ts$|^(components|stacks|docs|bench|scripts)\//.test(f))).toEqual([]);
     });
 
-    it("should change the tag when the build platform changes", async () => {
+    it("should change the tag when the build platform or a build arg changes", async () => {
         const amd = new ContainerImage("a", { context, dockerfile: "app/Dockerfile" }).tag;
         expect(new ContainerImage("b", { context, dockerfile: "app/Dockerfile", platform: "linux/arm64" }).tag).not.toBe(amd);
+        const one = new ContainerImage("c", { context, dockerfile: "app/Dockerfile", buildArgs: { APP: "one" } }).tag;
+        expect(new ContainerImage("d", { context, dockerfile: "app/Dockerfile", buildArgs: { APP: "two" } }).tag).not.toBe(one);
     });
 
     it("should reject a retainCount of 0 when validating args", async () => {

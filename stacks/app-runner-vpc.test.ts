@@ -19,9 +19,10 @@ beforeAll(async () => {
 const service = () => mocks.one("aws:apprunner/service:Service");
 
 describe("pattern 27 stack (app-runner-vpc)", () => {
-    it("should build catalogue-api from its Dockerfile with the repo root as context", () => {
+    it("should build catalogue-api from the shared Dockerfile with the repo root as context", () => {
         const image = mocks.one("docker:index/image:Image").inputs;
-        expect(image.build.dockerfile).toMatch(/\/apps\/catalogue-api\/Dockerfile$/);
+        expect(image.build.dockerfile).toMatch(/^(\.\.\/)*Dockerfile$/);
+        expect(image.build.args).toEqual({ APP: "catalogue-api" });
         expect(image.build.platform).toBe("linux/amd64");
     });
 

@@ -73,10 +73,12 @@ describe("eksFargateStack with dev config", () => {
         ]);
     });
 
-    it("should build the image from the repo root with products-api's Dockerfile when deployed", () => {
+    it("should build the image from the repo root with the shared Dockerfile and APP=products-api when deployed", () => {
         const build = one(r, "docker:index/image:Image").inputs.build;
-        expect(build.context).toBe(require("node:path").resolve(__dirname, ".."));
-        expect(build.dockerfile).toMatch(/apps\/products-api\/Dockerfile$/);
+        // relative to the program's working directory (the project root): no checkout path in the inputs
+        expect(build.context).toBe(require("node:path").relative(process.cwd(), require("node:path").resolve(__dirname, "..")) || ".");
+        expect(build.dockerfile).toMatch(/^(\.\.\/)*Dockerfile$/);
+        expect(build.args).toEqual({ APP: "products-api" });
         expect(build.platform).toBe("linux/amd64");
     });
 

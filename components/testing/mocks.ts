@@ -207,6 +207,10 @@ function invokeResults(region: string): Record<string, (inputs: Record<string, a
             expiresAt: "2099-01-01T00:00:00Z",
             id: region,
         }),
+        // ContainerImage asks the registry whether its content tag exists (pushing it again fails on an
+        // immutable repository). Default: a first deploy — no repository yet, so every image is built.
+        "aws:ecr/getRepositories:getRepositories": () => ({ names: [], id: region, region }),
+        "aws:ecr/getImages:getImages": (inputs) => ({ repositoryName: inputs.repositoryName, region, imageIds: [] }),
     };
 }
 
