@@ -46,7 +46,7 @@ main(async () => {
       },
       "POST /catalogue": async (req, res) => {
         const stored = await repo.add(newItem(await readBody(req)));
-        sendJson(res, 201, { id: stored.id, name: stored.name, price: stored.price, category: stored.category, in_stock: stored.in_stock });
+        sendJson(res, stored.response.status, stored.response.body);
       },
     });
     return serve(bare.port, async () => {

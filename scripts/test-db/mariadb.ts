@@ -3,6 +3,7 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import mysql from "mysql2/promise";
+import { freezeProcessTree, thawProcesses } from "./freeze";
 import {
   INSTALL_HINT,
   freePort,
@@ -144,14 +145,24 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
   };
   await start();
 
+  let frozen: number[] = [];
   return makeHandle(admin, true, {
     start,
     stop,
+    freeze: async () => {
+      if (proc?.child.pid !== undefined && frozen.length === 0) frozen = freezeProcessTree(proc.child.pid);
+    },
+    thaw: async () => {
+      thawProcesses(frozen);
+      frozen = [];
+    },
     readStatementLog: () => {
       if (!options.generalLog) throw new Error("start the server with { generalLog: true } to read its statement log");
       return fs.existsSync(generalLogFile) ? fs.readFileSync(generalLogFile, "utf8") : "";
     },
     destroy: async () => {
+      thawProcesses(frozen);
+      frozen = [];
       await stop();
       fs.rmSync(root, { recursive: true, force: true });
       untrackRoot(root);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Client } from "pg";
+import { freezeProcessTree, thawProcesses } from "./freeze";
 import {
   INSTALL_HINT,
   freePort,
@@ -151,14 +152,24 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
   };
   await start();
 
+  let frozen: number[] = [];
   return makeHandle(admin, true, {
     start,
     stop,
+    freeze: async () => {
+      if (proc?.child.pid !== undefined && frozen.length === 0) frozen = freezeProcessTree(proc.child.pid);
+    },
+    thaw: async () => {
+      thawProcesses(frozen);
+      frozen = [];
+    },
     readStatementLog: () => {
       if (!options.logStatements) throw new Error("start the server with { logStatements: true } to read its statement log");
       return fs.readFileSync(logFile, "utf8");
     },
     destroy: async () => {
+      thawProcesses(frozen);
+      frozen = [];
       await stop();
       fs.rmSync(root, { recursive: true, force: true });
       untrackRoot(root);

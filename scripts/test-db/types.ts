@@ -22,6 +22,12 @@ export interface SqlServerHandle {
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP to its process and its children): connections stay open and nothing answers,
+   * the way a hung database or a network partition looks to the app. `thaw()` resumes it.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   /** The statement log (MariaDB general log / PostgreSQL log_statement=all) when enabled at start. */
   readStatementLog(): string;
   /** Stops the server and deletes its data. */
@@ -53,11 +59,16 @@ export function adminFromUrl(url: string, defaultPort: number): AdminCredentials
   };
 }
 
-export type LifecycleOps = Partial<Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy">>;
+export type LifecycleOps = Partial<Pick<SqlServerHandle, "stop" | "start" | "freeze" | "thaw" | "readStatementLog" | "destroy">>;
 
 /** The lifecycle part of a handle: the harness's operations, or errors naming why an external server has none. */
-export function lifecycle(engine: SqlServerHandle["engine"], ops: LifecycleOps): Pick<SqlServerHandle, "stop" | "start" | "readStatementLog" | "destroy"> {
+export function lifecycle(
+  engine: SqlServerHandle["engine"],
+  ops: LifecycleOps,
+): Pick<SqlServerHandle, "stop" | "start" | "freeze" | "thaw" | "readStatementLog" | "destroy"> {
   return {
+    freeze: ops.freeze ?? (() => Promise.reject(new UnmanagedServerError(engine, "freeze()"))),
+    thaw: ops.thaw ?? (() => Promise.reject(new UnmanagedServerError(engine, "thaw()"))),
     stop: ops.stop ?? (() => Promise.reject(new UnmanagedServerError(engine, "stop()"))),
     start: ops.start ?? (() => Promise.reject(new UnmanagedServerError(engine, "start()"))),
     readStatementLog:

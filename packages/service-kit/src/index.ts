@@ -13,6 +13,21 @@ export {
 } from "./db-credentials";
 export { isDatabaseUnavailable } from "./db-errors";
 export { HttpError, RETRY_AFTER_SECONDS, errorHandler, notFoundHandler, toHttpError, type FieldIssue } from "./errors";
+export {
+  IDEMPOTENCY_DOC,
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_TTL_MS,
+  WriteOutcomeUnknownError,
+  expiredKeyPurger,
+  idempotentWrite,
+  readIdempotencyKey,
+  replayHeaders,
+  requestFingerprint,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type IdempotentResult,
+  type StoredResponse,
+} from "./idempotency";
 export { createLogger, type Logger } from "./logger";
 export { buildOpenApi, type OpenApiInfo } from "./openapi";
 export { retry, type RetryOptions } from "./retry";

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Pool, RowDataPacket } from "mysql2";
+import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2";
+import {
+  expiredKeyPurger,
+  idempotentWrite,
+  requestFingerprint,
+  type IdempotentResult,
+  type StoredResponse,
+} from "@serverless-containers/service-kit";
+import { COMPLETE_KEY_SQL, CREATE_IDEMPOTENCY_TABLE, MysqlIdempotencyStore, MysqlWriter, completeKeyValues } from "./idempotency-store";
 import { query } from "./pool";
 
 export interface NewCatalogueItem {
@@ -62,31 +70,69 @@ function toItem(row: ItemRow): CatalogueItem {
   };
 }
 
-/** All SQL of the service. Every statement goes through pool.query() with `?` placeholders. */
+const INSERT_ITEM = "INSERT INTO catalogue (id, name, price, category, in_stock, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+const CREATE_SCOPE = "POST /catalogue";
+
+/** All SQL of the service. Every statement goes through query() with `?` placeholders (never execute()). */
 export class CatalogueRepository {
+  private readonly writer: MysqlWriter;
+  private readonly keys: MysqlIdempotencyStore;
+  private readonly purgeExpiredKeys: () => void;
+
   constructor(
     private readonly pool: Pool,
     private readonly queryTimeoutMs: number,
-  ) {}
+  ) {
+    this.writer = new MysqlWriter(pool, queryTimeoutMs);
+    this.keys = new MysqlIdempotencyStore(pool, queryTimeoutMs);
+    this.purgeExpiredKeys = expiredKeyPurger(this.keys);
+  }
 
   async ensureSchema(): Promise<void> {
     await query(this.pool, CREATE_TABLE, [], this.queryTimeoutMs);
+    await query(this.pool, CREATE_IDEMPOTENCY_TABLE, [], this.queryTimeoutMs);
   }
 
   async ping(timeoutMs: number): Promise<void> {
     await query(this.pool, "SELECT 1", [], timeoutMs);
   }
 
-  async add(item: NewCatalogueItem): Promise<CatalogueItem> {
+  /**
+   * Stores an item and returns the 201 answer. With an Idempotency-Key the key, the answer and the row are
+   * committed in one transaction (a retry gets the stored answer; see service-kit idempotency.ts); without one,
+   * a single autocommit INSERT whose unknown outcome is reported as such (504), never as "retry later".
+   */
+  async add(item: NewCatalogueItem, idempotencyKey?: string): Promise<IdempotentResult> {
     const id = randomUUID();
-    const createdAt = new Date();
-    await query(
-      this.pool,
-      "INSERT INTO catalogue (id, name, price, category, in_stock, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      [id, item.name, item.price, item.category, item.in_stock, createdAt],
-      this.queryTimeoutMs,
-    );
-    return { id, ...item, created_at: createdAt.toISOString() };
+    const values = [id, item.name, item.price, item.category, item.in_stock, new Date()];
+    const response: StoredResponse = {
+      status: 201,
+      body: { id, name: item.name, price: item.price, category: item.category, in_stock: item.in_stock },
+      headers: { Location: `/catalogue/${id}` },
+    };
+    if (idempotencyKey === undefined) {
+      await this.writer.autocommit(INSERT_ITEM, values);
+      return { response, replayed: false };
+    }
+    const fingerprint = requestFingerprint(item);
+    const result = await idempotentWrite({
+      store: this.keys,
+      scope: CREATE_SCOPE,
+      key: idempotencyKey,
+      fingerprint,
+      // A claim blocks retries (409) this long before a retry may take it over; a write transaction is three
+      // statements, each bounded by the query timeout.
+      leaseMs: 3 * this.queryTimeoutMs,
+      execute: () =>
+        this.writer.transaction(async (exec) => {
+          const completed = await exec<ResultSetHeader>(COMPLETE_KEY_SQL, completeKeyValues(CREATE_SCOPE, idempotencyKey, fingerprint, response));
+          if (completed.affectedRows !== 1) return { response, completed: false };
+          await exec(INSERT_ITEM, values);
+          return { response, completed: true };
+        }),
+    });
+    this.purgeExpiredKeys();
+    return result;
   }
 
   async list(limit: number): Promise<CatalogueItem[]> {
