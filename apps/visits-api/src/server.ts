@@ -16,7 +16,7 @@ export async function startVisitsApi(
   const config = loadVisitsConfig(env, options.db);
   const logger = createLogger("visits-api", config.logLevel);
   const pool = createPool(config.db, logger);
-  const repo = new VisitsRepository(pool);
+  const repo = new VisitsRepository(pool, config.db.queryTimeoutMs);
   const startup = new AbortController();
   const onSignalDuringStartup = (): void => startup.abort();
   process.once("SIGTERM", onSignalDuringStartup);
