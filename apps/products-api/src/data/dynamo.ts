@@ -17,7 +17,10 @@ export function createDocumentClient(options: DynamoOptions): { client: DynamoDB
     region: options.region,
     endpoint: options.endpoint,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+    // throwOnRequestTimeout: in @smithy/node-http-handler 4.x requestTimeout alone only logs a warning and the
+    // request waits forever on a hung endpoint (node_modules/@smithy/node-http-handler/dist-cjs/index.js,
+    // setRequestTimeout; smithy-lang/smithy-typescript#1636 introduced the flag).
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
     ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
   });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
