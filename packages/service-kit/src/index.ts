@@ -33,4 +33,4 @@ export { buildOpenApi, type OpenApiInfo } from "./openapi";
 export { retry, type RetryOptions } from "./retry";
 export { defineRoute, mountRoutes, zodIssues, type AnyRoute, type HttpMethod, type Reply, type RouteSpec } from "./routes";
 export { exitOnSignals, runMain, startHttpServer, type RunningServer, type StartOptions } from "./server";
-export { decimal, displayText, queryInt } from "./validation";
+export { decimal, displayText, freeText, queryInt } from "./validation";

@@ -5,6 +5,7 @@ import {
   decimal,
   defineRoute,
   displayText,
+  freeText,
   queryInt,
   readIdempotencyKey,
   replayHeaders,
@@ -12,17 +13,11 @@ import {
 } from "@serverless-containers/service-kit";
 import type { ProductsRepository } from "../data/products-repository";
 
-const NUL = /\u0000/;
-
 export const createProductBody = z.strictObject({
   name: displayText(200),
   price: decimal({ min: 0, max: 1_000_000_000, places: 2 }),
   category: displayText(50).default("general"),
-  description: z
-    .string({ message: "must be a string" })
-    .max(2_000, { message: "must be at most 2000 characters" })
-    .refine((value) => !NUL.test(value), { message: "must not contain NUL characters" })
-    .default(""),
+  description: freeText(2_000).default(""),
 });
 
 const productId = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: "must be a product id" }) });
