@@ -17,7 +17,7 @@ export async function startCatalogueApi(
   const config = loadCatalogueConfig(env, options.db);
   const logger = createLogger("catalogue-api", config.logLevel);
   const pool = createPool(config.db, { logger, tokenRefreshMs: options.tokenRefreshMs });
-  const repo = new CatalogueRepository(pool, config.db.queryTimeoutMs);
+  const repo = new CatalogueRepository(pool, config.db.queryTimeoutMs, { statsCacheMs: config.statsCacheMs });
   const startup = new AbortController();
   const onSignalDuringStartup = (): void => startup.abort();
   process.once("SIGTERM", onSignalDuringStartup);

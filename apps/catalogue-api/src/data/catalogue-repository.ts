@@ -9,6 +9,7 @@ import {
 } from "@serverless-containers/service-kit";
 import { COMPLETE_KEY_SQL, CREATE_IDEMPOTENCY_TABLE, MysqlIdempotencyStore, MysqlWriter, completeKeyValues } from "./idempotency-store";
 import { query } from "./pool";
+import { cachedSingleFlight } from "./single-flight";
 
 export interface NewCatalogueItem {
   readonly name: string;
@@ -72,20 +73,30 @@ function toItem(row: ItemRow): CatalogueItem {
 
 const INSERT_ITEM = "INSERT INTO catalogue (id, name, price, category, in_stock, created_at) VALUES (?, ?, ?, ?, ?, ?)";
 const CREATE_SCOPE = "POST /catalogue";
+export const DEFAULT_STATS_CACHE_MS = 2_000;
 
 /** All SQL of the service. Every statement goes through query() with `?` placeholders (never execute()). */
 export class CatalogueRepository {
   private readonly writer: MysqlWriter;
   private readonly keys: MysqlIdempotencyStore;
   private readonly purgeExpiredKeys: () => void;
+  private readonly cachedStats: () => Promise<CategoryStats[]>;
 
+  /**
+   * `statsCacheMs`: how long /catalogue/stats answers from memory (default 2 s; 0 = query on every call).
+   * The full-table GROUP BY is the most expensive statement of the service and open to anyone: with the cache
+   * and single flight it runs at most once per window per instance however many callers there are
+   * (figures: `bench/stats.ts`, docs/performance.md).
+   */
   constructor(
     private readonly pool: Pool,
     private readonly queryTimeoutMs: number,
+    options: { readonly statsCacheMs?: number } = {},
   ) {
     this.writer = new MysqlWriter(pool, queryTimeoutMs);
     this.keys = new MysqlIdempotencyStore(pool, queryTimeoutMs);
     this.purgeExpiredKeys = expiredKeyPurger(this.keys);
+    this.cachedStats = cachedSingleFlight(options.statsCacheMs ?? DEFAULT_STATS_CACHE_MS, () => this.queryStats());
   }
 
   async ensureSchema(): Promise<void> {
@@ -155,7 +166,12 @@ export class CatalogueRepository {
     return rows[0] ? toItem(rows[0]) : undefined;
   }
 
-  async stats(): Promise<CategoryStats[]> {
+  /** Per-category stats, at most `statsCacheMs` old. */
+  stats(): Promise<CategoryStats[]> {
+    return this.cachedStats();
+  }
+
+  private async queryStats(): Promise<CategoryStats[]> {
     const rows = await query<StatsRow[]>(
       this.pool,
       `SELECT category,

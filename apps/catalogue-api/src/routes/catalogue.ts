@@ -74,7 +74,7 @@ export function catalogueRoutes(repo: CatalogueRepository): AnyRoute[] {
     defineRoute({
       method: "get",
       path: "/catalogue/stats",
-      summary: "Per-category counts, average price, total value and in-stock count",
+      summary: "Per-category counts, average price, total value and in-stock count (computed at most once per CATALOGUE_STATS_CACHE_MS, default 2 s, per instance)",
       responses: { 200: { description: "Stats per category", schema: z.object({ stats: z.array(stats) }) } },
       handler: async () => ({ body: { stats: await repo.stats() } }),
     }),
