@@ -16,3 +16,4 @@ export { eventually, runBounded } from "./load";
 export { mariaDbEntriesOfUser, mariaDbPinningFindings, parseMariaDbGeneralLog, parsePostgresLog, postgresPinningFindings, type MariaDbLogEntry, type PostgresLogEntry } from "./statement-log";
 export { spawnApp, type ChildApp } from "./child-app";
 export { dbAppEnv, dbIamAppEnv } from "./app-env";
+export { makeTestCa, type TestCa } from "./tls";
