@@ -50,6 +50,15 @@ describe("catalogue-api Idempotency-Key against a real MariaDB", () => {
     expect(await rowsNamed("idem replay")).toBe(1);
   });
 
+  it("when /docs is read, then POST /catalogue documents the Idempotency-Key header, its answers and the outcome-unknown 504", async () => {
+    const docs = await request(app.url, "/docs");
+    const post = docs.body.paths["/catalogue"].post;
+
+    expect(post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "Idempotency-Key", in: "header", required: false })]));
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["201", "409", "422", "503", "504"]));
+    expect(post.description).toMatch(/24 hours/);
+  });
+
   it("when the same key comes with another body, then 422 and nothing more is stored", async () => {
     const key = randomUUID();
     expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "idem first", price: 1 }, headers: { "Idempotency-Key": key } })).status).toBe(201);

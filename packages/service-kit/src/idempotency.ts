@@ -111,8 +111,8 @@ export interface IdempotencyStore {
  * Thrown by a write when its statement (or COMMIT) may have reached the database but no answer came back:
  * the write may or may not be stored. Without an Idempotency-Key the caller gets 504 `write_outcome_unknown`
  * (retrying could duplicate); with a key the answer is 503 + Retry-After (retrying with the key is safe).
- * A request deadline that expires while a write is in flight should be reported the same way (see
- * `writeInFlight`).
+ * A request deadline should reach a write by destroying its connection: the writer then sees the statement
+ * fail after it was sent and reports this error (504 / 503 with a key), never a plain "retry later".
  */
 export class WriteOutcomeUnknownError extends HttpError {
   constructor(readonly driverError?: unknown) {
@@ -207,8 +207,9 @@ export async function idempotentWrite(options: IdempotentWriteOptions): Promise<
         Math.max(1, Math.ceil(options.leaseMs / 1000)),
       );
     }
-    // The write certainly did not commit: free the key so a retry need not wait for the lease.
-    await store.release(scope, key).catch(() => undefined);
+    // The write certainly did not commit: free the key so a retry need not wait for the lease (in the
+    // background: with the database down this would only add its timeout to the answer).
+    void store.release(scope, key).catch(() => undefined);
     throw err;
   }
   // Another attempt completed the key between our claim and our transaction: answer with its response.
