@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { RunningServer } from "@serverless-containers/service-kit";
-import { request, runBounded, startMariaDb, type JsonResponse, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
-import { startAppOn } from "./helpers";
+import { eventually, request, runBounded, startMariaDb, type JsonResponse, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
+import { startCatalogueApi } from "../src/server";
+import { appEnv, startAppOn } from "./helpers";
 
 /** Retries a keyed write until it is answered with something other than 409/503, honouring Retry-After (bounded). */
 async function retryUntilAnswered(url: string, json: unknown, key: string): Promise<{ final: JsonResponse; attempts: JsonResponse[] }> {
@@ -100,6 +101,37 @@ describe("catalogue-api Idempotency-Key against a real MariaDB", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await rowsNamed("idem in flight")).toBe(0);
   });
+
+  it("when a key has expired (24 h), then it may be used again with another body, and expired keys are purged", async () => {
+    const key = randomUUID();
+    for (const [k, fp] of [[key, "0".repeat(64)], [`old-${randomUUID()}`, "1".repeat(64)], [`old-${randomUUID()}`, "2".repeat(64)]] as const) {
+      await server.adminQuery(
+        "INSERT INTO idempotency_keys (scope, idem_key, fingerprint, state, locked_until, expires_at, response_status, response_body, response_headers) VALUES ('POST /catalogue', ?, ?, 'done', UTC_TIMESTAMP(3) - INTERVAL 2 DAY, UTC_TIMESTAMP(3) - INTERVAL 1 DAY, 201, '{}', '{}')",
+        [k, fp],
+        db.database,
+      );
+    }
+
+    // A fresh instance: each instance purges at most once a minute, starting with its first keyed write.
+    const fresh = await startCatalogueApi(appEnv(db));
+    let reused: JsonResponse;
+    try {
+      reused = await request(fresh.url, "/catalogue", { method: "POST", json: { name: "idem after expiry", price: 1 }, headers: { "Idempotency-Key": key } });
+    } finally {
+      await fresh.stop();
+    }
+
+    expect(reused.status).toBe(201);
+    expect(reused.headers.get("idempotent-replayed")).toBeNull();
+    expect(await rowsNamed("idem after expiry")).toBe(1);
+    await eventually(
+      async () =>
+        Number((await server.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM idempotency_keys WHERE expires_at <= UTC_TIMESTAMP(3)", [], db.database))[0]!.n) === 0,
+      "expired keys purged",
+      50,
+      100,
+    );
+  }, 30_000);
 
   it("when the database hangs (SIGSTOP) during writes, then keyed writes answer 503 and unkeyed 504 outcome-unknown; every keyed write retried after the hang exists exactly once", async () => {
     // An open pooled connection, so the unkeyed write below is sent (its statement reaches the server).
