@@ -290,6 +290,7 @@ export function writeReport(): string[] {
   md.push("node -r @swc-node/register bench/profile.ts --variant app && node -r @swc-node/register bench/profile.ts --variant ceiling");
   md.push("node -r @swc-node/register bench/tls.ts     # pooled vs seed-style, plain vs DB_TLS=true");
   md.push("node -r @swc-node/register bench/stats.ts   # /catalogue/stats under 20 concurrent callers");
+  md.push("node -r @swc-node/register bench/hang-writes.ts   # duplicates after a database hang (SIGSTOP)");
   md.push("node -r @swc-node/register bench/report.ts   # regenerate this file and the SVG from bench/.out/*.json");
   md.push("```");
   md.push("");

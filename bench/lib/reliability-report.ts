@@ -30,6 +30,29 @@ export interface TlsResult {
   readonly rows: TlsRow[];
 }
 
+export interface HangRow {
+  readonly service: string;
+  readonly keyed: boolean;
+  readonly writes: number;
+  readonly duringHang: string;
+  readonly worstMs: number;
+  readonly finalAnswers: string;
+  readonly duplicates: number;
+  readonly lostAfterSuccess: number;
+  readonly unknownStored: number;
+}
+
+export function renderHangTable(rows: readonly HangRow[]): string {
+  const out = [
+    "| Service | Idempotency-Key | answers during the hang | worst ms | final answers after following them | duplicates | lost after a 2xx | 504 that was stored |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    out.push(`| ${r.service} | ${r.keyed ? "yes" : "no"} | ${r.duringHang} | ${r.worstMs} | ${r.finalAnswers} | ${r.duplicates} of ${r.writes} | ${r.lostAfterSuccess} | ${r.unknownStored} |`);
+  }
+  return out.join("\n");
+}
+
 export interface StatsResult {
   readonly rows: number;
   readonly callers: number;
@@ -88,6 +111,15 @@ export function reliabilitySections(): string[] {
         "",
       );
     }
+  }
+  const hang = readJson<{ command: string; date: string; rows: HangRow[] }>("hang-writes.json");
+  if (hang) {
+    md.push("## Writes during a database hang", "");
+    md.push(
+      `\`${hang.command}\` (measured ${hang.date}): the database process is frozen with SIGSTOP while writes are in flight (query timeout 2 s), then resumed; clients retry 503/409 answers (with their key, when they sent one) and do not retry a 504 \`write_outcome_unknown\` blindly. Rows are counted per write afterwards. "504 that was stored" are writes the client was told may or may not have happened and that did happen: exactly why the answer is not "retry later".`,
+      "",
+    );
+    md.push(renderHangTable(hang.rows), "");
   }
   const stats = readJson<StatsResult>("stats.json");
   if (stats) {
