@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { REPO_ROOT, machineInfo, readJson, type MachineInfo } from "./lib/env";
 import { containersSection, readContainersResult } from "../scripts/containers/report";
+import { reliabilitySections } from "./lib/reliability-report";
 import type { ProfileResult } from "./profile";
 import type { StartupResult, ThroughputResult, ThroughputRow, ToolingResult, VariantName } from "./lib/types";
 
@@ -288,6 +289,9 @@ export function writeReport(): string[] {
   md.push(cmd(tooling?.command, "node -r @swc-node/register bench/tooling.ts"));
   md.push(cmd(startup?.command, "node -r @swc-node/register bench/startup.ts"));
   md.push("node -r @swc-node/register bench/profile.ts --variant app && node -r @swc-node/register bench/profile.ts --variant ceiling");
+  md.push("node -r @swc-node/register bench/tls.ts     # pooled vs seed-style, plain vs DB_TLS=true");
+  md.push("node -r @swc-node/register bench/stats.ts   # /catalogue/stats under 20 concurrent callers");
+  md.push("node -r @swc-node/register bench/hang-writes.ts   # duplicates after a database hang (SIGSTOP)");
   md.push("node -r @swc-node/register bench/report.ts   # regenerate this file and the SVG from bench/.out/*.json");
   md.push("```");
   md.push("");
@@ -325,6 +329,8 @@ export function writeReport(): string[] {
   md.push(startup ? startupSection(startup) : "Not measured yet: run `bench/startup.ts`.");
   md.push("");
   md.push(containersSection(readContainersResult()));
+  const reliability = reliabilitySections();
+  if (reliability.length > 0) md.push("", ...reliability);
   const notes = [
     ...(t?.notes ?? []).map((n) => `Throughput: ${n}`),
     ...(tooling?.notes ?? []).map((n) => `Unit suite / preview: ${n}`),

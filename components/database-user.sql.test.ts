@@ -51,8 +51,12 @@ describe("app database user bootstrap on MariaDB (Aurora MySQL stand-in)", () =>
     it("should let the app user read and write its tables through the app's own repository", async () => {
         const repo = new CatalogueRepository(pool, 5_000);
         await repo.ensureSchema(); // the app's schema init must cope with tables that already exist
-        const item = await repo.add({ name: "lamp", price: 12.5, category: "home", in_stock: true });
+        const item = (await repo.add({ name: "lamp", price: 12.5, category: "home", in_stock: true })).response.body as { id: string };
         expect(await repo.get(item.id)).toMatchObject({ name: "lamp", price: 12.5 });
+        // A write with an Idempotency-Key goes through the idempotency table, which the bootstrap must have made.
+        const keyed = await repo.add({ name: "desk", price: 99, category: "home", in_stock: true }, "jest-key-1");
+        const replay = await repo.add({ name: "desk", price: 99, category: "home", in_stock: true }, "jest-key-1");
+        expect([keyed.response.status, replay.replayed, (replay.response.body as { id: string }).id]).toEqual([201, true, (keyed.response.body as { id: string }).id]);
         await asApp("UPDATE catalogue SET price = 13 WHERE id = ?", [item.id]);
         await asApp("DELETE FROM catalogue WHERE id = ?", [item.id]);
         expect(await repo.get(item.id)).toBeUndefined();
@@ -133,6 +137,11 @@ describe("app database user bootstrap on PostgreSQL (Aurora PostgreSQL stand-in)
         const repo = new VisitsRepository(pool);
         await repo.ensureSchema(); // the app's schema init must cope with tables that already exist
         await repo.record("jest");
+        // A keyed visit goes through the idempotency table, which the bootstrap must have made.
+        const keyed = await repo.record("jest-keyed", new Date(), "jest-key-1");
+        expect((await repo.record("jest-keyed", new Date(), "jest-key-1")).replayed).toBe(true);
+        expect(keyed.response.status).toBe(200);
+        await asApp("DELETE FROM visits WHERE user_agent = $1", ["jest-keyed"]);
         const [visit] = await repo.recent(1);
         expect(visit).toMatchObject({ user_agent: "jest" });
         await asApp("UPDATE visits SET user_agent = 'x' WHERE id = $1", [visit.id]);

@@ -11,6 +11,8 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../components/iam";
 import { AuroraWithProxy, type AuroraEngine } from "../components/aurora-with-proxy";
+import { CATALOGUE_SCHEMA } from "../apps/catalogue-api/src/data/schema";
+import { VISITS_SCHEMA } from "../apps/visits-api/src/data/schema";
 import type { StackConfig } from "./config";
 import type { Network } from "./network";
 
@@ -59,35 +61,12 @@ export function databaseAccess(db: AuroraWithProxy): PolicyStatement[] {
 
 // ---- application database users (issue 10 item 11) --------------------------------------------------
 // The bootstrap (components/database-user.ts) creates these tables as the master user and gives each app
-// a DML-only user. The statements are the apps' own schema init (apps/*/src/data/*-repository.ts); the
-// db test (components/database-user.sql.test.ts) proves on real MariaDB/PostgreSQL that the columns and
-// indexes they create equal what the apps create, so the two cannot drift apart unnoticed.
+// a DML-only user. The statements are the apps' own schema lists (apps/*/src/data/schema.ts), which the apps'
+// schema init runs too; the db test (components/database-user.sql.test.ts) proves the app user can then use
+// them through the app's own repository code on real MariaDB/PostgreSQL.
 
-/** catalogue-api (Aurora MySQL, database labdb). */
-export const CATALOGUE_APP_USER = {
-    username: "catalogue_app",
-    schema: [
-        `CREATE TABLE IF NOT EXISTS catalogue (
-  id          VARCHAR(36)   NOT NULL PRIMARY KEY,
-  name        VARCHAR(100)  NOT NULL,
-  price       DECIMAL(10,2),
-  category    VARCHAR(50),
-  in_stock    BOOLEAN       DEFAULT TRUE,
-  created_at  DATETIME(6)   NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  KEY idx_catalogue_created_at (created_at)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
-    ],
-} as const satisfies AppDatabaseUser;
+/** catalogue-api (Aurora MySQL, database labdb): its tables are the app's own schema list. */
+export const CATALOGUE_APP_USER: AppDatabaseUser = { username: "catalogue_app", schema: CATALOGUE_SCHEMA };
 
 /** visits-api (Aurora PostgreSQL, database apprunnerdemo). */
-export const VISITS_APP_USER = {
-    username: "visits_app",
-    schema: [
-        `CREATE TABLE IF NOT EXISTS visits (
-  id           BIGSERIAL    PRIMARY KEY,
-  last_update  TIMESTAMPTZ  NOT NULL DEFAULT now(),
-  user_agent   TEXT
-)`,
-        "CREATE INDEX IF NOT EXISTS visits_last_update_idx ON visits (last_update DESC)",
-    ],
-} as const satisfies AppDatabaseUser;
+export const VISITS_APP_USER: AppDatabaseUser = { username: "visits_app", schema: VISITS_SCHEMA };

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import mysql from "mysql2";
-import { createLogger, startHttpServer } from "@serverless-containers/service-kit";
+import { createLogger, rdsCaBundle, startHttpServer } from "@serverless-containers/service-kit";
 import { buildApp } from "../../apps/catalogue-api/src/app";
 import { loadCatalogueConfig } from "../../apps/catalogue-api/src/config";
 import { CatalogueRepository, type NewCatalogueItem } from "../../apps/catalogue-api/src/data/catalogue-repository";
@@ -46,7 +46,7 @@ main(async () => {
       },
       "POST /catalogue": async (req, res) => {
         const stored = await repo.add(newItem(await readBody(req)));
-        sendJson(res, 201, { id: stored.id, name: stored.name, price: stored.price, category: stored.category, in_stock: stored.in_stock });
+        sendJson(res, stored.response.status, stored.response.body);
       },
     });
     return serve(bare.port, async () => {
@@ -58,7 +58,19 @@ main(async () => {
   // seed: one connection per request, closed afterwards (the seed's get_db() context manager).
   const db = config.db;
   const withConnection = async <T>(fn: (conn: mysql.Connection) => Promise<T>): Promise<T> => {
-    const conn = mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, connectTimeout: db.connectTimeoutMs, charset: "UTF8MB4_UNICODE_CI", timezone: "Z", decimalNumbers: true });
+    const conn = mysql.createConnection({
+      host: db.host,
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      database: db.database,
+      connectTimeout: db.connectTimeoutMs,
+      charset: "UTF8MB4_UNICODE_CI",
+      timezone: "Z",
+      decimalNumbers: true,
+      // DB_TLS=true: what the seed pays behind RDS Proxy, which requires TLS — a full handshake per request.
+      ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : undefined,
+    });
     try {
       return await fn(conn);
     } finally {

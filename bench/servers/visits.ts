@@ -4,7 +4,7 @@
  * `new Client()` + connect + query + end per request, as the seed demo does).
  */
 import { Client } from "pg";
-import { createLogger, startHttpServer } from "@serverless-containers/service-kit";
+import { createLogger, rdsCaBundle, startHttpServer } from "@serverless-containers/service-kit";
 import { buildApp } from "../../apps/visits-api/src/app";
 import { loadVisitsConfig } from "../../apps/visits-api/src/config";
 import { createPool } from "../../apps/visits-api/src/data/pool";
@@ -46,7 +46,16 @@ main(async () => {
   const db = config.db;
   const bare = await startBare({
     "GET /recent-visits": async (_req, res) => {
-      const client = new Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, connectionTimeoutMillis: db.connectTimeoutMs });
+      const client = new Client({
+        host: db.host,
+        port: db.port,
+        user: db.user,
+        password: db.password,
+        database: db.database,
+        connectionTimeoutMillis: db.connectTimeoutMs,
+        // DB_TLS=true: what the seed pays behind RDS Proxy, which requires TLS — a full handshake per request.
+        ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : false,
+      });
       client.on("error", () => undefined);
       await client.connect();
       try {

@@ -17,3 +17,4 @@ export { mariaDbEntriesOfUser, mariaDbPinningFindings, parseMariaDbGeneralLog, p
 export { spawnApp, type ChildApp } from "./child-app";
 export { dbAppEnv, dbIamAppEnv } from "./app-env";
 export { startLoad, type LoadOutcome, type LoadRequest, type RunningLoad } from "./fault-load";
+export { makeTestCa, type TestCa } from "./tls";

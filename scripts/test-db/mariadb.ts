@@ -3,6 +3,7 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import mysql from "mysql2/promise";
+import { installServerCert, type TestCa } from "./tls";
 import {
   INSTALL_HINT,
   freePort,
@@ -29,6 +30,8 @@ export interface MariaDbOptions {
   readonly generalLog?: boolean;
   /** Ignore TEST_MYSQL_URL: tests that stop/start the server or read its log need their own. */
   readonly requireManaged?: boolean;
+  /** Also accept TLS with this CA's server certificate (plain connections stay possible). */
+  readonly tls?: TestCa;
 }
 
 type Admin = AdminCredentials;
@@ -71,10 +74,14 @@ function makeHandle(admin: Admin, managed: boolean, ops: LifecycleOps): SqlServe
   };
 }
 
+function tlsArgs(files: { cert: string; key: string; ca: string }): string[] {
+  return [`--ssl-cert=${files.cert}`, `--ssl-key=${files.key}`, `--ssl-ca=${files.ca}`];
+}
+
 /** Starts a throwaway MariaDB (mariadbd as OS user mysql) on a random loopback port. */
 export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlServerHandle> {
   const external = process.env.TEST_MYSQL_URL;
-  if (external && !options.requireManaged && !options.generalLog) {
+  if (external && !options.requireManaged && !options.generalLog && !options.tls) {
     return makeHandle(adminFromUrl(external, 3306), false, {});
   }
 
@@ -136,6 +143,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
     "--collation-server=utf8mb4_unicode_ci",
     "--max-connections=500",
     ...(options.generalLog ? ["--general-log=1", `--general-log-file=${generalLogFile}`] : []),
+    ...(options.tls ? tlsArgs(installServerCert(options.tls, root, owner)) : []),
   ];
 
   let proc: ManagedProcess | undefined;
@@ -178,6 +186,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
       return fs.existsSync(generalLogFile) ? fs.readFileSync(generalLogFile, "utf8") : "";
     },
     destroy: async () => {
+      await resume();
       await stop();
       fs.rmSync(root, { recursive: true, force: true });
       untrackRoot(root);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Client } from "pg";
+import { installServerCert, type TestCa } from "./tls";
 import {
   INSTALL_HINT,
   freePort,
@@ -27,6 +28,8 @@ export interface PostgresOptions {
   readonly logStatements?: boolean;
   /** Ignore TEST_PG_URL: tests that stop/start the server or read its log need their own. */
   readonly requireManaged?: boolean;
+  /** Also accept TLS (ssl=on) with this CA's server certificate (plain connections stay possible). */
+  readonly tls?: TestCa;
 }
 
 type Admin = AdminCredentials;
@@ -85,10 +88,14 @@ function makeHandle(admin: Admin, managed: boolean, ops: LifecycleOps): SqlServe
   };
 }
 
+function pgTlsArgs(files: { cert: string; key: string }): string[] {
+  return ["-c", "ssl=on", "-c", `ssl_cert_file=${files.cert}`, "-c", `ssl_key_file=${files.key}`];
+}
+
 /** Starts a throwaway PostgreSQL (initdb + postgres as OS user postgres) on a random loopback port. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<SqlServerHandle> {
   const external = process.env.TEST_PG_URL;
-  if (external && !options.requireManaged && !options.logStatements) {
+  if (external && !options.requireManaged && !options.logStatements && !options.tls) {
     return makeHandle(adminFromUrl(external, 5432), false, {});
   }
 
@@ -135,6 +142,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
     "-c",
     "log_line_prefix=%m [%p] user=%u db=%d ",
     ...(options.logStatements ? ["-c", "log_statement=all"] : []),
+    ...(options.tls ? pgTlsArgs(installServerCert(options.tls, root, owner)) : []),
   ];
 
   let proc: ManagedProcess | undefined;
@@ -177,6 +185,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
       return fs.readFileSync(logFile, "utf8");
     },
     destroy: async () => {
+      await resume();
       await stop();
       fs.rmSync(root, { recursive: true, force: true });
       untrackRoot(root);

@@ -6,8 +6,7 @@ import {
   runService,
   startHttpServer,
   type ResolveDbOptions,
-  type RunningServer,
-} from "@serverless-containers/service-kit";
+  type RunningServer, unknownWriteOutcomeOnDeadline } from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadCatalogueConfig } from "./config";
 import { CatalogueRepository } from "./data/catalogue-repository";
@@ -31,7 +30,7 @@ export async function startCatalogueApi(
   const logger = createLogger("catalogue-api", config.logLevel);
   const state = new DatabaseState();
   const pool = createPool(config.db, { logger, tokenRefreshMs: options.tokenRefreshMs, state });
-  const repo = new CatalogueRepository(pool, config.db.queryTimeoutMs);
+  const repo = new CatalogueRepository(pool, config.db.queryTimeoutMs, { statsCacheMs: config.statsCacheMs });
   const startup = new AbortController();
 
   const schema = retry(
@@ -57,6 +56,8 @@ export async function startCatalogueApi(
       logger,
       gracePeriodMs: config.shutdownGraceMs,
       requestDeadlineMs: config.requestDeadlineMs,
+      // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
+      deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "POST" && (req.url ?? "").split("?")[0] === "/catalogue"),
       ready: schema,
       onStop: () => startup.abort(),
       onClose: [(budget) => endPool(pool, budget)],

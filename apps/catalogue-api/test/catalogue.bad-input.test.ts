@@ -42,6 +42,8 @@ const postCases: BadCase[] = (
   { name: "price is a non-numeric string", json: { ...valid, price: "abc" }, status: 400, error: "bad_request", field: "price" },
   { name: "price is negative", json: { ...valid, price: -1 }, status: 400, error: "bad_request", field: "price" },
   { name: "price has three decimals", json: { ...valid, price: 1.234 }, status: 400, error: "bad_request", field: "price" },
+  // DECIMAL(10,2) would store 1.00 while the 201 echoed 1.000000001: more than two decimals are refused.
+  { name: "price has nine decimals", json: { ...valid, price: 1.000000001 }, status: 400, error: "bad_request", field: "price" },
   { name: "price exceeds DECIMAL(10,2)", json: { ...valid, price: 1e9 }, status: 400, error: "bad_request", field: "price" },
   { name: "price is null", json: { ...valid, price: null }, status: 400, error: "bad_request", field: "price" },
   { name: "price is a boolean", json: { ...valid, price: true }, status: 400, error: "bad_request", field: "price" },

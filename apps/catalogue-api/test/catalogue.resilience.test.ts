@@ -47,7 +47,7 @@ describe("catalogue-api when the MariaDB server goes away and comes back", () =>
     expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "after restart", price: 1 } })).status).toBe(201);
   });
 
-  it("when the database restarts under a bounded write load, then every 201 is durable, every failure is 503 with Retry-After, and the app recovers", async () => {
+  it("when the database restarts under a bounded write load, then every 201 is durable, every 503 (Retry-After) stored nothing, in-flight writes are 504 outcome-unknown, and the app recovers", async () => {
     const total = 200;
     let completed = 0;
     let failuresWhileDown = 0;
@@ -86,14 +86,22 @@ describe("catalogue-api when the MariaDB server goes away and comes back", () =>
     await chaos;
     expect(restartFailed).toBeUndefined();
 
+    // 503 = nothing was stored, retry later; 504 = a write in flight when the server died: its outcome is
+    // unknown and the answer says so instead of inviting a blind retry.
     const statuses = new Set(results.map((r) => r.status));
-    expect([...statuses].every((s) => s === 201 || s === 503)).toBe(true);
-    const failures = results.filter((r) => r.status !== 201);
+    expect([...statuses].every((s) => s === 201 || s === 503 || s === 504)).toBe(true);
+    const failures = results.filter((r) => r.status === 503);
     expect(failures.length).toBeGreaterThanOrEqual(10);
     for (const failure of failures) {
       expect(failure.retryAfter).toBe("5");
       expect(failure.body).toEqual({ error: "service_unavailable", message: expect.any(String) });
     }
+    for (const unknown of results.filter((r) => r.status === 504)) {
+      expect(unknown.body).toEqual({ error: "write_outcome_unknown", message: expect.any(String) });
+    }
+    const refusedNames = failures.map((r) => `load-${r.i}`);
+    const storedNames = (await server.adminQuery<{ name: string }>("SELECT name FROM catalogue WHERE category = 'load'", [], db.database)).map((r) => r.name);
+    expect(storedNames.filter((name) => refusedNames.includes(name))).toEqual([]);
 
     const acknowledged = results.filter((r) => r.status === 201).map((r) => r.body.id as string);
     expect(acknowledged.length).toBeGreaterThan(50);

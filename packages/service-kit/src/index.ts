@@ -13,6 +13,22 @@ export {
 } from "./db-credentials";
 export { isDatabaseUnavailable } from "./db-errors";
 export { HttpError, RETRY_AFTER_SECONDS, errorHandler, notFoundHandler, toHttpError, type FieldIssue } from "./errors";
+export {
+  IDEMPOTENCY_DOC,
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_TTL_MS,
+  WriteOutcomeUnknownError,
+  expiredKeyPurger,
+  idempotentWrite,
+  readIdempotencyKey,
+  replayHeaders,
+  requestFingerprint,
+  unknownWriteOutcomeOnDeadline,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type IdempotentResult,
+  type StoredResponse,
+} from "./idempotency";
 export { createLogger, type Logger } from "./logger";
 export { buildOpenApi, type OpenApiInfo } from "./openapi";
 export { retry, type RetryOptions } from "./retry";
@@ -21,4 +37,4 @@ export { exitOnSignals, runMain, runService, startHttpServer, type CloseBudget, 
 export { DeadlineExceededError, boundedTimeout, inRequest, remainingMs, runWithDeadline } from "./deadline";
 export { DatabaseState } from "./db-state";
 export { SHUTTING_DOWN, healthRoutes, type HealthRoutesOptions } from "./health";
-export { decimal, displayText, queryInt } from "./validation";
+export { decimal, displayText, freeText, queryInt } from "./validation";

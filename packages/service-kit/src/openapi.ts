@@ -35,8 +35,13 @@ export function buildOpenApi(info: OpenApiInfo, routes: readonly AnyRoute[]): Js
     const openApiPath = route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
     const operation: Record<string, unknown> = {
       summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
       operationId: `${route.method}${openApiPath.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
-      parameters: [...parametersOf(route.params, "path"), ...parametersOf(route.query, "query")],
+      parameters: [
+        ...parametersOf(route.params, "path"),
+        ...parametersOf(route.query, "query"),
+        ...(route.headers ?? []).map((header) => ({ name: header.name, in: "header", required: false, description: header.description, schema: { type: "string", minLength: 1, maxLength: 257 } })),
+      ],
       responses: Object.fromEntries(
         Object.entries(route.responses).map(([status, spec]) => [
           status,

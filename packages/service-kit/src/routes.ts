@@ -28,6 +28,10 @@ export interface RouteSpec<Q extends Schema = Schema, B extends Schema = Schema,
   /** Express path syntax (`/products/:id`). */
   readonly path: string;
   readonly summary: string;
+  /** Longer OpenAPI description (Markdown) of the operation. */
+  readonly description?: string;
+  /** Request headers the route reads, for the OpenAPI description (validated by the handler). */
+  readonly headers?: readonly { readonly name: string; readonly description: string }[];
   readonly query?: Q;
   readonly body?: B;
   readonly params?: P;

@@ -1,6 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { Pool, RowDataPacket } from "mysql2";
+import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2";
+import {
+  expiredKeyPurger,
+  idempotentWrite,
+  requestFingerprint,
+  type IdempotentResult,
+  type StoredResponse,
+} from "@serverless-containers/service-kit";
+import { COMPLETE_KEY_SQL, MysqlIdempotencyStore, MysqlWriter, completeKeyValues } from "./idempotency-store";
 import { query } from "./pool";
+import { CATALOGUE_SCHEMA, CATALOGUE_TABLES } from "./schema";
+import { cachedSingleFlight } from "./single-flight";
 
 export interface NewCatalogueItem {
   readonly name: string;
@@ -22,17 +32,6 @@ export interface CategoryStats {
   readonly in_stock_count: number;
 }
 
-/** Seed table; created_at is DATETIME(6) (UTC, microseconds) so "newest first" is stable within a second. */
-const CREATE_TABLE = `
-CREATE TABLE IF NOT EXISTS catalogue (
-  id          VARCHAR(36)   NOT NULL PRIMARY KEY,
-  name        VARCHAR(100)  NOT NULL,
-  price       DECIMAL(10,2),
-  category    VARCHAR(50),
-  in_stock    BOOLEAN       DEFAULT TRUE,
-  created_at  DATETIME(6)   NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  KEY idx_catalogue_created_at (created_at)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`;
 
 interface ItemRow extends RowDataPacket {
   id: string;
@@ -62,12 +61,33 @@ function toItem(row: ItemRow): CatalogueItem {
   };
 }
 
-/** All SQL of the service. Every statement goes through pool.query() with `?` placeholders. */
+const INSERT_ITEM = "INSERT INTO catalogue (id, name, price, category, in_stock, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+const CREATE_SCOPE = "POST /catalogue";
+export const DEFAULT_STATS_CACHE_MS = 2_000;
+
+/** All SQL of the service. Every statement goes through query() with `?` placeholders (never execute()). */
 export class CatalogueRepository {
+  private readonly writer: MysqlWriter;
+  private readonly keys: MysqlIdempotencyStore;
+  private readonly purgeExpiredKeys: () => void;
+  private readonly cachedStats: () => Promise<CategoryStats[]>;
+
+  /**
+   * `statsCacheMs`: how long /catalogue/stats answers from memory (default 2 s; 0 = query on every call).
+   * The full-table GROUP BY is the most expensive statement of the service and open to anyone: with the cache
+   * and single flight it runs at most once per window per instance however many callers there are
+   * (figures: `bench/stats.ts`, docs/performance.md).
+   */
   constructor(
     private readonly pool: Pool,
     private readonly queryTimeoutMs: number,
-  ) {}
+    options: { readonly statsCacheMs?: number } = {},
+  ) {
+    this.writer = new MysqlWriter(pool, queryTimeoutMs);
+    this.keys = new MysqlIdempotencyStore(pool, queryTimeoutMs);
+    this.purgeExpiredKeys = expiredKeyPurger(this.keys);
+    this.cachedStats = cachedSingleFlight(options.statsCacheMs ?? DEFAULT_STATS_CACHE_MS, () => this.queryStats());
+  }
 
   /**
    * Creates the table where it is missing. On AWS the deploy-time bootstrap has already created it and the app
@@ -75,30 +95,58 @@ export class CatalogueRepository {
    * checked first): so look first and create only when absent.
    */
   async ensureSchema(): Promise<void> {
+    // In AWS the deploy-time bootstrap created every table and the app user may not run DDL (even CREATE … IF
+    // NOT EXISTS is refused): skip the DDL when all tables exist; elsewhere create what is missing.
     const existing = await query<RowDataPacket[]>(
       this.pool,
-      "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'catalogue'",
-      [],
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?)",
+      [CATALOGUE_TABLES],
       this.queryTimeoutMs,
     );
-    if (existing.length > 0) return;
-    await query(this.pool, CREATE_TABLE, [], this.queryTimeoutMs);
+    if (existing.length === CATALOGUE_TABLES.length) return;
+    for (const statement of CATALOGUE_SCHEMA) await query(this.pool, statement, [], this.queryTimeoutMs);
   }
 
   async ping(timeoutMs: number): Promise<void> {
     await query(this.pool, "SELECT 1", [], timeoutMs);
   }
 
-  async add(item: NewCatalogueItem): Promise<CatalogueItem> {
+  /**
+   * Stores an item and returns the 201 answer. With an Idempotency-Key the key, the answer and the row are
+   * committed in one transaction (a retry gets the stored answer; see service-kit idempotency.ts); without one,
+   * a single autocommit INSERT whose unknown outcome is reported as such (504), never as "retry later".
+   */
+  async add(item: NewCatalogueItem, idempotencyKey?: string): Promise<IdempotentResult> {
     const id = randomUUID();
-    const createdAt = new Date();
-    await query(
-      this.pool,
-      "INSERT INTO catalogue (id, name, price, category, in_stock, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      [id, item.name, item.price, item.category, item.in_stock, createdAt],
-      this.queryTimeoutMs,
-    );
-    return { id, ...item, created_at: createdAt.toISOString() };
+    const values = [id, item.name, item.price, item.category, item.in_stock, new Date()];
+    const response: StoredResponse = {
+      status: 201,
+      body: { id, name: item.name, price: item.price, category: item.category, in_stock: item.in_stock },
+      headers: { Location: `/catalogue/${id}` },
+    };
+    if (idempotencyKey === undefined) {
+      await this.writer.autocommit(INSERT_ITEM, values);
+      return { response, replayed: false };
+    }
+    const fingerprint = requestFingerprint(item);
+    const result = await idempotentWrite({
+      store: this.keys,
+      scope: CREATE_SCOPE,
+      key: idempotencyKey,
+      fingerprint,
+      // A claim blocks retries (409) this long before a retry may take it over; a write transaction is three
+      // statements, each bounded by the query timeout.
+      leaseMs: 3 * this.queryTimeoutMs,
+      execute: () =>
+        this.writer.transaction(async (exec) => {
+          const completed = await exec<ResultSetHeader>(COMPLETE_KEY_SQL, completeKeyValues(CREATE_SCOPE, idempotencyKey, fingerprint, response));
+          if (completed.affectedRows !== 1) return { response, completed: false };
+          await exec(INSERT_ITEM, values);
+          return { response, completed: true };
+        }),
+    });
+    this.purgeExpiredKeys();
+    return result;
   }
 
   async list(limit: number): Promise<CatalogueItem[]> {
@@ -121,7 +169,12 @@ export class CatalogueRepository {
     return rows[0] ? toItem(rows[0]) : undefined;
   }
 
-  async stats(): Promise<CategoryStats[]> {
+  /** Per-category stats, at most `statsCacheMs` old. */
+  stats(): Promise<CategoryStats[]> {
+    return this.cachedStats();
+  }
+
+  private async queryStats(): Promise<CategoryStats[]> {
     const rows = await query<StatsRow[]>(
       this.pool,
       `SELECT category,

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { HttpError, decimal, defineRoute, displayText, queryInt, type AnyRoute } from "@serverless-containers/service-kit";
+import {
+  HttpError,
+  IDEMPOTENCY_DOC,
+  decimal,
+  defineRoute,
+  displayText,
+  queryInt,
+  readIdempotencyKey,
+  replayHeaders,
+  type AnyRoute,
+} from "@serverless-containers/service-kit";
 import type { CatalogueRepository } from "../data/catalogue-repository";
 
 export const createItemBody = z.strictObject({
@@ -44,26 +54,27 @@ export function catalogueRoutes(repo: CatalogueRepository): AnyRoute[] {
       method: "post",
       path: "/catalogue",
       summary: "Add a catalogue item",
+      description: IDEMPOTENCY_DOC,
+      headers: [{ name: "Idempotency-Key", description: "Makes retries of this write safe (see the operation description)" }],
       body: createItemBody,
       responses: {
-        201: { description: "Stored item", schema: item },
-        400: { description: "Invalid body (field-level issues)", schema: errorBody },
+        201: { description: "Stored item (or, with Idempotent-Replayed: true, the item stored by the first request with this key)", schema: item },
+        400: { description: "Invalid body or Idempotency-Key (field-level issues)", schema: errorBody },
+        409: { description: "A request with this Idempotency-Key is still being processed (Retry-After)", schema: errorBody },
         413: { description: "Body larger than 100 kB", schema: errorBody },
-        503: { description: "Database unavailable (Retry-After)", schema: errorBody },
+        422: { description: "This Idempotency-Key was used with a different body", schema: errorBody },
+        503: { description: "Database unavailable, nothing stored, or (with an Idempotency-Key) outcome unknown: retry (Retry-After)", schema: errorBody },
+        504: { description: "No Idempotency-Key and the database did not confirm the write: it may or may not be stored", schema: errorBody },
       },
-      handler: async ({ body }) => {
-        const stored = await repo.add(body);
-        return {
-          status: 201,
-          body: { id: stored.id, name: stored.name, price: stored.price, category: stored.category, in_stock: stored.in_stock },
-          headers: { Location: `/catalogue/${stored.id}` },
-        };
+      handler: async ({ body, req }) => {
+        const result = await repo.add(body, readIdempotencyKey(req));
+        return { status: result.response.status, body: result.response.body, headers: replayHeaders(result) };
       },
     }),
     defineRoute({
       method: "get",
       path: "/catalogue/stats",
-      summary: "Per-category counts, average price, total value and in-stock count",
+      summary: "Per-category counts, average price, total value and in-stock count (computed at most once per CATALOGUE_STATS_CACHE_MS, default 2 s, per instance)",
       responses: { 200: { description: "Stats per category", schema: z.object({ stats: z.array(stats) }) } },
       handler: async () => ({ body: { stats: await repo.stats() } }),
     }),

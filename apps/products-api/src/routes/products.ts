@@ -1,18 +1,23 @@
 import { z } from "zod";
-import { HttpError, decimal, defineRoute, displayText, queryInt, type AnyRoute } from "@serverless-containers/service-kit";
+import {
+  HttpError,
+  IDEMPOTENCY_DOC,
+  decimal,
+  defineRoute,
+  displayText,
+  freeText,
+  queryInt,
+  readIdempotencyKey,
+  replayHeaders,
+  type AnyRoute,
+} from "@serverless-containers/service-kit";
 import type { ProductsRepository } from "../data/products-repository";
-
-const NUL = /\u0000/;
 
 export const createProductBody = z.strictObject({
   name: displayText(200),
   price: decimal({ min: 0, max: 1_000_000_000, places: 2 }),
   category: displayText(50).default("general"),
-  description: z
-    .string({ message: "must be a string" })
-    .max(2_000, { message: "must be at most 2000 characters" })
-    .refine((value) => !NUL.test(value), { message: "must not contain NUL characters" })
-    .default(""),
+  description: freeText(2_000).default(""),
 });
 
 const productId = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { message: "must be a product id" }) });
@@ -52,11 +57,22 @@ export function productRoutes(repo: ProductsRepository): AnyRoute[] {
       method: "post",
       path: "/products",
       summary: "Create a product",
+      description:
+        `${IDEMPOTENCY_DOC} On DynamoDB the key is part of the item: the product id is derived from the key and one conditional put ` +
+        "(attribute_not_exists) decides which attempt writes, so there is no in-flight window (no 409); the key costs no extra item, " +
+        "and a key first used more than 24 hours ago is answered 422 `idempotency_key_expired`.",
+      headers: [{ name: "Idempotency-Key", description: "Makes retries of this write safe (see the operation description)" }],
       body: createProductBody,
-      responses: { 201: { description: "Stored product", schema: product }, 400: { description: "Invalid body", schema: errorBody } },
-      handler: async ({ body }) => {
-        const created = await repo.create(body);
-        return { status: 201, body: created, headers: { Location: `/products/${created.productId}` } };
+      responses: {
+        201: { description: "Stored product (or, with Idempotent-Replayed: true, the product stored by the first request with this key)", schema: product },
+        400: { description: "Invalid body or Idempotency-Key", schema: errorBody },
+        422: { description: "This Idempotency-Key was used with a different body, or more than 24 hours ago", schema: errorBody },
+        503: { description: "DynamoDB unavailable, nothing stored, or (with an Idempotency-Key) outcome unknown: retry (Retry-After)", schema: errorBody },
+        504: { description: "No Idempotency-Key and DynamoDB did not confirm the write: it may or may not be stored", schema: errorBody },
+      },
+      handler: async ({ body, req }) => {
+        const result = await repo.create(body, readIdempotencyKey(req));
+        return { status: result.response.status, body: result.response.body, headers: replayHeaders(result) };
       },
     }),
     defineRoute({

@@ -1,4 +1,7 @@
 import type { Pool } from "pg";
+import { expiredKeyPurger, idempotentWrite, requestFingerprint, type IdempotentResult, type StoredResponse } from "@serverless-containers/service-kit";
+import { COMPLETE_KEY_SQL, PgIdempotencyStore, PgWriter, completeKeyValues } from "./idempotency-store";
+import { VISITS_RELATIONS, VISITS_SCHEMA } from "./schema";
 
 export interface Visit {
   readonly id: number;
@@ -15,9 +18,25 @@ interface VisitRow {
 /** Longest user agent stored; longer ones are truncated (real browsers send < 300 characters). */
 export const MAX_USER_AGENT_LENGTH = 512;
 
+const INSERT_VISIT = "INSERT INTO visits (last_update, user_agent) VALUES ($1, $2)";
+const RECORD_SCOPE = "GET /";
+const RECORDED: StoredResponse = { status: 200, body: { Response: "Registered request" }, headers: {} };
+
 /** All SQL of the service: unnamed parameterised queries only (no `name:`, so nothing is prepared by name). */
 export class VisitsRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly writer: PgWriter;
+  private readonly keys: PgIdempotencyStore;
+  private readonly purgeExpiredKeys: () => void;
+
+  /** `queryTimeoutMs` (the pool's query_timeout) sizes the idempotency claim's lease. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly queryTimeoutMs = 10_000,
+  ) {
+    this.writer = new PgWriter(pool);
+    this.keys = new PgIdempotencyStore(pool);
+    this.purgeExpiredKeys = expiredKeyPurger(this.keys);
+  }
 
   /**
    * Creates the table and index where they are missing. On AWS the deploy-time bootstrap has already created
@@ -25,27 +44,48 @@ export class VisitsRepository {
    * the schema, ownership for the index are checked first): so look first and create only what is absent.
    */
   async ensureSchema(): Promise<void> {
-    const found = await this.pool.query<{ table_ok: boolean; index_ok: boolean }>(
-      "SELECT to_regclass('visits') IS NOT NULL AS table_ok, to_regclass('visits_last_update_idx') IS NOT NULL AS index_ok",
+    // In AWS the deploy-time bootstrap created every relation and the app user may not run DDL: skip the DDL
+    // when all exist; elsewhere create what is missing.
+    const found = await this.pool.query<{ missing: number }>(
+      "SELECT count(*)::int AS missing FROM unnest($1::text[]) AS r(name) WHERE to_regclass(r.name) IS NULL",
+      [VISITS_RELATIONS],
     );
-    const existing = found.rows[0];
-    if (existing?.table_ok && existing.index_ok) return;
-    await this.pool.query(`
-      CREATE TABLE IF NOT EXISTS visits (
-        id           BIGSERIAL    PRIMARY KEY,
-        last_update  TIMESTAMPTZ  NOT NULL DEFAULT now(),
-        user_agent   TEXT
-      )`);
-    await this.pool.query("CREATE INDEX IF NOT EXISTS visits_last_update_idx ON visits (last_update DESC)");
+    if (found.rows[0]?.missing === 0) return;
+    for (const statement of VISITS_SCHEMA) await this.pool.query(statement);
   }
 
   async ping(): Promise<void> {
     await this.pool.query("SELECT 1");
   }
 
-  async record(userAgent: string | undefined, at: Date = new Date()): Promise<void> {
+  /**
+   * Records one visit and returns the answer. With an Idempotency-Key the key, the answer and the row commit in
+   * one transaction (the fingerprint is the stored user agent); without one, a single autocommit INSERT whose
+   * unknown outcome is reported as such (504).
+   */
+  async record(userAgent: string | undefined, at: Date = new Date(), idempotencyKey?: string): Promise<IdempotentResult> {
     const value = userAgent === undefined || userAgent === "" ? null : userAgent.slice(0, MAX_USER_AGENT_LENGTH);
-    await this.pool.query("INSERT INTO visits (last_update, user_agent) VALUES ($1, $2)", [at, value]);
+    if (idempotencyKey === undefined) {
+      await this.writer.autocommit(INSERT_VISIT, [at, value]);
+      return { response: RECORDED, replayed: false };
+    }
+    const fingerprint = requestFingerprint({ user_agent: value });
+    const result = await idempotentWrite({
+      store: this.keys,
+      scope: RECORD_SCOPE,
+      key: idempotencyKey,
+      fingerprint,
+      leaseMs: 3 * this.queryTimeoutMs,
+      execute: () =>
+        this.writer.transaction(async (exec) => {
+          const completed = await exec(COMPLETE_KEY_SQL, completeKeyValues(RECORD_SCOPE, idempotencyKey, fingerprint, RECORDED));
+          if (completed.rowCount !== 1) return { response: RECORDED, completed: false };
+          await exec(INSERT_VISIT, [at, value]);
+          return { response: RECORDED, completed: true };
+        }),
+    });
+    this.purgeExpiredKeys();
+    return result;
   }
 
   async recent(limit: number): Promise<Visit[]> {
