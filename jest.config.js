@@ -16,6 +16,10 @@ module.exports = {
       // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
       testEnvironmentOptions: { globalsCleanup: "off" },
       transform: { "^.+\\.ts$": swc },
+      // Nothing in the unit project may wait on a server, but on a loaded 2-core machine loading the
+      // Pulumi SDK and evaluating a stack program in a beforeAll can pass Jest's 5 s default (it did:
+      // stacks/visits-demo.test.ts under a CPU hog). A real hang still fails, after 60 s.
+      testTimeout: 60_000,
       testMatch: [
         "<rootDir>/components/**/*.test.ts",
         "<rootDir>/stacks/**/*.test.ts",
@@ -23,6 +27,8 @@ module.exports = {
         "<rootDir>/scripts/**/*.test.ts",
         "<rootDir>/test/**/*.test.ts",
       ],
+      // `*.integration.test.ts` start real servers: they belong to the apps project.
+      testPathIgnorePatterns: ["/node_modules/", "\\.integration\\.test\\.ts$"],
     },
     {
       displayName: "apps",
@@ -31,7 +37,7 @@ module.exports = {
       // start alone can pass Jest's 5 s default. A hang still fails, after 30 s.
       testTimeout: 30_000,
       transform: { "^.+\\.ts$": swc },
-      testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts"],
+      testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts", "<rootDir>/scripts/**/*.integration.test.ts"],
     },
   ],
 };
