@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { REPO_ROOT, machineInfo, readJson, type MachineInfo } from "./lib/env";
+import { REPO_ROOT, benchCli, machineInfo, readJson, type MachineInfo } from "./lib/env";
 import type { ProfileResult } from "./profile";
 import type { StartupResult, ThroughputResult, ThroughputRow, ToolingResult, VariantName } from "./lib/types";
 
@@ -81,6 +81,15 @@ function goalsSection(t?: ThroughputResult, tooling?: ToolingResult, startup?: S
   rows.push([`catalogue-api GET /catalogue ≥ ${GOALS.seedRatio} × seed-style${nodeNote}`, ratioS === undefined ? "–" : `${n2(ratioS)} × (${n0(app!.reqPerSec)} vs ${n0(seed!.reqPerSec)} req/s)`, verdict(ratioS, GOALS.seedRatio, "min", " ×")]);
   rows.push([`catalogue-api GET /catalogue p99 ≤ ${GOALS.p99Ms} ms at ${t?.settings.connections ?? 32} connections${nodeNote}`, app ? `${n1(app.p99)} ms (bare ceiling: ${ceiling ? n1(ceiling.p99) : "–"} ms; by Little's law ${t!.settings.connections} connections at ${n0(app.reqPerSec)} req/s mean ${n1((t!.settings.connections / app.reqPerSec) * 1000)} ms)` : "–", verdict(app?.p99, GOALS.p99Ms, "max", " ms", 1)]);
   rows.push([`Unit suite ≤ ${GOALS.unitColdS} s cold`, tooling ? `${n1(tooling.unit.coldS)} s${tooling.unit.coldOk ? "" : " (suite failed)"}` : "–", verdict(tooling?.unit.coldS, GOALS.unitColdS, "max", " s", 1)]);
+  const hog = tooling?.unit.hog;
+  if (hog) {
+    const passed = hog.runs.filter((r) => r.ok).length;
+    rows.push([
+      `Unit suite passes ${hog.runs.length} runs in a row beside ${hog.hogs} CPU hogs`,
+      `${passed} of ${hog.runs.length} passed (${hog.runs.map((r) => `${n1(r.seconds)} s`).join(", ")})`,
+      passed === hog.runs.length && hog.runs.length > 0 ? "**met**" : "**missed**",
+    ]);
+  }
   for (const p of tooling?.preview ?? []) {
     rows.push([`Offline preview \`${p.stack}\` ≤ ${GOALS.previewS} s`, `${n1(p.medianS)} s${p.ok ? "" : " (failed)"}`, verdict(p.medianS, GOALS.previewS, "max", " s", 1)]);
   }
@@ -172,6 +181,11 @@ function toolingSection(t: ToolingResult): string {
       [
         [`Unit suite cold (\`jest --selectProjects unit --no-cache\`, empty cache dir)`, `${n1(t.unit.coldS)} s${t.unit.coldOk ? "" : " — suite FAILED"}`, t.unit.tests ?? "1"],
         [`Unit suite warm (second run, same cache dir)`, `${n1(t.unit.warmS)} s${t.unit.warmOk ? "" : " — suite FAILED"}`, "1"],
+        ...(t.unit.hog?.runs ?? []).map((r, i) => [
+          `Unit suite beside ${t.unit.hog!.hogs} CPU hogs (\`yes > /dev/null\`), run ${i + 1} of ${t.unit.hog!.runs.length} in a row`,
+          `${n1(r.seconds)} s — ${r.ok ? "passed" : "FAILED"}`,
+          r.tests ?? "1",
+        ]),
         ...t.preview.map((p) => [`Offline preview \`--stack ${p.stack} --json\` (median of ${p.runsS.length})`, `${n1(p.medianS)} s${p.ok ? "" : " — FAILED"}`, p.runsS.map(n1).join(", ")]),
       ],
     ),
@@ -346,5 +360,6 @@ export function writeReport(): string[] {
 }
 
 if (require.main === module) {
+  benchCli({ command: "npm run bench:report --", summary: "Regenerate docs/performance.md (and its chart) from bench/.out/*.json." }, {});
   for (const f of writeReport()) process.stdout.write(`wrote ${path.relative(REPO_ROOT, f)}\n`);
 }
