@@ -9,6 +9,12 @@ module.exports = {
   // Jest's default is cores - 1, i.e. one worker on the 2-core machines this runs on; many suites wait on
   // child processes and database servers, so two workers keep both cores busy.
   maxWorkers: 2,
+  // What really takes time gets time: on a loaded 2-core machine loading the Pulumi SDK and evaluating a
+  // component or stack program can pass Jest's 5 s default (it did: components/eks-fargate-cluster.test.ts
+  // and stacks/visits-demo.test.ts failed under load), and the app tests start real servers. A hang still
+  // fails, after 60 s. This must be the top-level option: jest-circus 30 reads `globalConfig.testTimeout`
+  // only (node_modules/jest-circus/build/jestAdapterInit.js), so a `testTimeout` inside a project is ignored.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: "unit",
@@ -16,10 +22,6 @@ module.exports = {
       // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
       testEnvironmentOptions: { globalsCleanup: "off" },
       transform: { "^.+\\.ts$": swc },
-      // Nothing in the unit project may wait on a server, but on a loaded 2-core machine loading the
-      // Pulumi SDK and evaluating a stack program in a beforeAll can pass Jest's 5 s default (it did:
-      // stacks/visits-demo.test.ts under a CPU hog). A real hang still fails, after 60 s.
-      testTimeout: 60_000,
       testMatch: [
         "<rootDir>/components/**/*.test.ts",
         "<rootDir>/stacks/**/*.test.ts",
@@ -33,9 +35,7 @@ module.exports = {
     {
       displayName: "apps",
       testEnvironment: "node",
-      // Integration tests spawn real servers and app processes; on a loaded 2-core machine a child's
-      // start alone can pass Jest's 5 s default. A hang still fails, after 30 s.
-      testTimeout: 30_000,
+      // Integration tests spawn real servers and app processes (the timeout is the top-level one above).
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts", "<rootDir>/scripts/**/*.integration.test.ts"],
     },
