@@ -278,10 +278,43 @@ const METHOD_NOTES = [
   "- products-api runs on dynalite (single Node process, in-memory LevelDB), which is the bottleneck for every products variant; those ratios say little about DynamoDB.",
 ];
 
+/**
+ * Only the tooling figures are new and the other raw results are not on this machine (bench/.out is not
+ * committed): regenerate the tooling parts of the committed report — its section, its goal rows, its
+ * reproduce line, its notes and its date — and keep the rest as it was measured, instead of dropping it.
+ */
+function spliceTooling(current: string, tooling: ToolingResult): string {
+  const lines = current.split("\n");
+  const start = lines.indexOf("## Unit suite and offline preview");
+  const end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  if (start < 0 || end < 0) throw new Error(`${path.relative(REPO_ROOT, DOC)} has no "## Unit suite and offline preview" section to update`);
+  const out = [...lines.slice(0, start + 1), "", toolingSection(tooling), "", ...lines.slice(end)];
+  const goalRows = goalsSection(undefined, tooling, undefined)
+    .split("\n")
+    .filter((l) => /^\| (Unit suite|Offline preview)/.test(l));
+  const firstGoal = out.findIndex((l) => /^\| (Unit suite|Offline preview)/.test(l));
+  const kept = out.filter((l) => !/^\| (Unit suite|Offline preview)/.test(l) && !l.startsWith("- Unit suite / preview: "));
+  if (firstGoal >= 0) kept.splice(firstGoal, 0, ...goalRows);
+  const notesAt = kept.indexOf("## Notes from the run");
+  if (notesAt >= 0) {
+    let at = notesAt + 2;
+    while (kept[at]?.startsWith("- ")) at += 1;
+    kept.splice(at, 0, ...tooling.notes.map((n) => `- Unit suite / preview: ${n}`));
+  }
+  return kept
+    .map((l) => l.replace(/, tooling [^,]+, start-up/, `, tooling ${tooling.machine.date}, start-up`))
+    .map((l) => (l.startsWith("node -r @swc-node/register bench/tooling.ts") ? tooling.command.replace(/\s--no-report\b/g, "") : l))
+    .join("\n");
+}
+
 export function writeReport(): string[] {
   const t = readJson<ThroughputResult>("throughput.json");
   const tooling = readJson<ToolingResult>("tooling.json");
   const startup = readJson<StartupResult>("startup.json");
+  if (tooling && (!t || !startup) && fs.existsSync(DOC)) {
+    fs.writeFileSync(DOC, spliceTooling(fs.readFileSync(DOC, "utf8"), tooling));
+    return [DOC];
+  }
   const m = t?.machine ?? tooling?.machine ?? startup?.machine ?? machineInfo();
   const md: string[] = [];
   md.push("# Performance");
