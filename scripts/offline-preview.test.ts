@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { environmentPlan, renderDocs } from "./generate-docs";
 import { stackConfig } from "../stacks/testing";
@@ -38,6 +39,7 @@ const runs = new Map<string, Run>();
  * preview's own exit status.
  */
 function run(args: string[]): Promise<Run> {
+    if (args.join(" ") === "--stack dev --json") return runThroughNpm();
     const script = 'set -o pipefail; "$0" -r @swc-node/register scripts/offline-preview.ts "$@" | { dd bs=1 count=1 2>/dev/null; sleep 1; cat; }';
     return new Promise((resolve, reject) => {
         const child = spawn("bash", ["-c", script, process.execPath, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -53,6 +55,36 @@ function run(args: string[]): Promise<Run> {
         });
     });
 }
+
+/**
+ * The dev plan the way the README tells a user to write it to a file: through npm (whose `> script` banner
+ * goes to stdout) with `--output`. The file, not stdout, must hold the JSON.
+ */
+function runThroughNpm(): Promise<Run> {
+    const dir = mkdtempSync(path.join(tmpdir(), "preview-output-"));
+    const file = path.join(dir, "plan.json");
+    return new Promise((resolve, reject) => {
+        const child = spawn("npm", ["run", "preview:offline", "--", "--stack", "dev", "--json", "--output", file], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.once("error", reject);
+        child.once("close", (code) => {
+            let plan = "";
+            try {
+                plan = readFileSync(file, "utf8");
+            } catch {
+                // no file: the tests below fail on the empty plan
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+            npmStdout = stdout;
+            resolve({ status: code, stdout: plan, stderr });
+        });
+    });
+}
+let npmStdout = "";
 
 beforeAll(async () => {
     const results = await Promise.all(COMMAND_LINES.map(run));
@@ -145,6 +177,16 @@ describe("offline preview", () => {
 });
 
 describe("offline preview command line", () => {
+    it("should write pure JSON with the README's `npm run preview:offline -- … --json --output <file>`", () => {
+        const run = preview("--stack", "dev", "--json");
+        expect(run.status).toBe(0);
+        expect(npmStdout).toContain("> serverless-containers@"); // npm's banner: why stdout is no place for the JSON
+        expect(JSON.parse(run.stdout).stack).toBe("dev");
+        expect(run.stderr).toMatch(/plan written to .*plan\.json/);
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        expect(readme).toContain("`npm run preview:offline -- --stack dev --json --output plan.json`");
+    });
+
     it("should deliver the whole JSON plan through a pipe whose reader is slower than the writer", () => {
         const run = preview("--stack", "prod", "--json");
         expect(run.status).toBe(0);
