@@ -11,10 +11,11 @@ module.exports = {
   maxWorkers: 2,
   // What really takes time gets time: on a loaded 2-core machine loading the Pulumi SDK and evaluating a
   // component or stack program can pass Jest's 5 s default (it did: components/eks-fargate-cluster.test.ts
-  // and stacks/visits-demo.test.ts failed under load), and the app tests start real servers. A hang still
-  // fails, after 60 s. This must be the top-level option: jest-circus 30 reads `globalConfig.testTimeout`
+  // and stacks/visits-demo.test.ts failed under load; with 18 other processes on the CPUs a single SDK
+  // load took over a minute), and the app tests start real servers. A hang still
+  // fails, after 120 s. This must be the top-level option: jest-circus 30 reads `globalConfig.testTimeout`
   // only (node_modules/jest-circus/build/jestAdapterInit.js), so a `testTimeout` inside a project is ignored.
-  testTimeout: 60_000,
+  testTimeout: 120_000,
   projects: [
     {
       displayName: "unit",

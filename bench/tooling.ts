@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT, boundedInt, busyNote, machineInfo, median, benchCli, writeJson } from "./lib/env";
+import { OUT_DIR, REPO_ROOT, boundedInt, busyNote, machineInfo, median, benchCli, writeJson } from "./lib/env";
 import { runBench, spawnTracked } from "./lib/procs";
 import type { ToolingResult } from "./lib/types";
 import { writeReport } from "./report";
@@ -32,6 +32,15 @@ function timed(command: string, args: readonly string[]): Promise<Timed> {
     child.once("error", reject);
     child.once("exit", (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, ok: code === 0, output }));
   });
+}
+
+/** The failed tests' headers (`● …`) of a jest run, its log kept in bench/.out/<logName>. */
+function failureSummary(output: string, logName: string): string {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(OUT_DIR, logName), output);
+  const failed = [...new Set(output.split("\n").filter((l) => /^\s+● /.test(l)).map((l) => l.trim()))].slice(0, 10);
+  const summary = /Tests:\s+([^\n]+)/.exec(output)?.[1]?.trim() ?? "no test summary (jest did not finish)";
+  return `${summary}; ${failed.length ? failed.join("; ") : JSON.stringify(output.slice(-400))} (last 20 kB of its output: bench/.out/${logName})`;
 }
 
 function countFiles(dir: string): number {
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
     const cold = await timed("npx", ["jest", "--selectProjects", "unit", "--no-cache", "--cacheDirectory", cacheDir]);
     const summary = /Tests:\s+([^\n]+)/.exec(cold.output)?.[1]?.trim();
     process.stdout.write(`  ${cold.seconds.toFixed(1)} s ${cold.ok ? "ok" : "FAILED"} (${summary ?? "?"})\n`);
-    if (!cold.ok) notes.push(`The cold unit run failed; its tail: ${JSON.stringify(cold.output.slice(-600))}`);
+    if (!cold.ok) notes.push(`The cold unit run failed: ${failureSummary(cold.output, "unit-cold.log")}`);
     // --no-cache does not write transforms; if the directory is still empty, prime it once (not measured).
     if (countFiles(cacheDir) === 0) {
       process.stdout.write("  (cache empty after --no-cache: priming it with one unmeasured run)\n");
@@ -104,7 +113,7 @@ async function main(): Promise<void> {
           const tests = /Tests:\s+([^\n]+)/.exec(r.output)?.[1]?.trim();
           hogResults.push({ seconds: r.seconds, ok: r.ok, tests });
           process.stdout.write(`  ${r.seconds.toFixed(1)} s ${r.ok ? "ok" : "FAILED"} (${tests ?? "?"})\n`);
-          if (!r.ok) notes.push(`Unit run ${i + 1} beside the CPU hogs failed; its tail: ${JSON.stringify(r.output.slice(-600))}`);
+          if (!r.ok) notes.push(`Unit run ${i + 1} beside the CPU hogs failed: ${failureSummary(r.output, `unit-hog-run-${i + 1}.log`)}`);
         }
       } finally {
         for (const h of hogs) h.kill("SIGKILL");

@@ -75,7 +75,7 @@ describe("npm run bench", () => {
 
     it("should print the chain's usage on -- --help and exit 0 without running any step", async () => {
         const r = await new Promise<{ status: number | null; stdout: string }>((resolve) =>
-            execFile(process.execPath, ["-r", "@swc-node/register", "bench/all.ts", "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 }, (error, stdout) =>
+            execFile(process.execPath, ["-r", "@swc-node/register", "bench/all.ts", "--help"], { cwd: ROOT, encoding: "utf8", timeout: 300_000 }, (error, stdout) =>
                 resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout }),
             ),
         );
@@ -83,5 +83,5 @@ describe("npm run bench", () => {
         expect(r.stdout).toMatch(/^usage: npm run bench -- \[options\]/m);
         expect(r.stdout).toContain("bench/tooling.ts");
         expect(r.stdout).not.toContain("=== bench/");
-    });
+    }, 300_000);
 });

@@ -47,7 +47,9 @@ function run(args: string[]): Promise<Run> {
         const err: Buffer[] = [];
         child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
         child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-        const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+        // A bound for a hang, not a speed goal: 13 previews start at once on 2 cores, and a busy CI machine
+        // (other jobs, CPU hogs) has been seen to take over a minute for one.
+        const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
         child.once("error", reject);
         child.once("close", (code) => {
             clearTimeout(timer);
@@ -89,7 +91,7 @@ let npmStdout = "";
 beforeAll(async () => {
     const results = await Promise.all(COMMAND_LINES.map(run));
     COMMAND_LINES.forEach((args, i) => runs.set(args.join("\0"), results[i]));
-}, 180_000);
+}, 600_000);
 
 /** The result of one of COMMAND_LINES (run in beforeAll). */
 function preview(...args: string[]): Run {
