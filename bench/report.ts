@@ -173,6 +173,12 @@ function profileSection(profiles: ProfileResult[]): string {
   return out.join("\n");
 }
 
+/** jest.config.js's maxWorkers (what every measured run used), if it sets one. */
+function jestMaxWorkers(): number | undefined {
+  const configured = (require(path.join(REPO_ROOT, "jest.config.js")) as { maxWorkers?: unknown }).maxWorkers;
+  return typeof configured === "number" ? configured : undefined;
+}
+
 function toolingSection(t: ToolingResult): string {
   const out: string[] = [];
   out.push(
@@ -192,7 +198,7 @@ function toolingSection(t: ToolingResult): string {
   );
   if (t.unit.slowest && t.unit.slowest.length > 0) {
     out.push("");
-    out.push(`${t.unit.files ?? "?"} test files; jest's default worker count here is ${t.unit.workers ?? "?"} (CPUs − 1). Slowest files of the warm run (per-file start → end from \`jest --json\`, including module loading):`);
+    out.push(`${t.unit.files ?? "?"} test files, run by ${jestMaxWorkers() ?? t.unit.workers ?? "?"} jest workers (\`maxWorkers\` in jest.config.js). Slowest files of the warm run (per-file start → end from \`jest --json\`, including module loading):`);
     out.push("");
     out.push(table(["Test file", "seconds"], t.unit.slowest.map((f) => [f.file, n1(f.seconds)])));
   }

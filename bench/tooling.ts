@@ -50,9 +50,10 @@ function countFiles(dir: string): number {
   return n;
 }
 
-/** Jest's default worker count: CPUs − 1 (at least 1). */
+/** The worker count the suite runs with: jest.config.js's maxWorkers, else jest's default (CPUs − 1, at least 1). */
 function jestWorkers(): number {
-  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+  const configured = (require(path.join(REPO_ROOT, "jest.config.js")) as { maxWorkers?: number }).maxWorkers;
+  return typeof configured === "number" ? configured : Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 }
 
 async function main(): Promise<void> {
