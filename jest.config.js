@@ -10,6 +10,13 @@ module.exports = {
   // Jest's default is cores - 1, i.e. one worker on the 2-core machines this runs on; many suites wait on
   // child processes and database servers, so two workers keep both cores busy.
   maxWorkers: 2,
+  // What really takes time gets time: on a loaded 2-core machine loading the Pulumi SDK and evaluating a
+  // component or stack program can pass Jest's 5 s default (it did: components/eks-fargate-cluster.test.ts
+  // and stacks/visits-demo.test.ts failed under load; with 18 other processes on the CPUs a single SDK
+  // load took over a minute), and the app tests start real servers. A hang still
+  // fails, after 120 s. This must be the top-level option: jest-circus 30 reads `globalConfig.testTimeout`
+  // only (node_modules/jest-circus/build/jestAdapterInit.js), so a `testTimeout` inside a project is ignored.
+  testTimeout: 120_000,
   projects: [
     {
       displayName: "unit",
@@ -24,17 +31,15 @@ module.exports = {
         "<rootDir>/scripts/**/*.test.ts",
         "<rootDir>/test/**/*.test.ts",
       ],
-      testPathIgnorePatterns: ["/node_modules/", "\\.sql\\.test\\.ts$"],
+      // `*.integration.test.ts` start real servers (apps project); `*.sql.test.ts` need real databases (db project).
+      testPathIgnorePatterns: ["/node_modules/", "\\.integration\\.test\\.ts$", "\\.sql\\.test\\.ts$"],
     },
     {
       displayName: "apps",
       testEnvironment: "node",
-      // Integration tests spawn real servers and app processes; on a loaded 2-core machine a child's
-      // start alone can pass Jest's 5 s default. A hang still fails, after 30 s. (A project-level
-      // testTimeout is ignored by jest-circus, hence the setup file.)
-      setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
+      // Integration tests spawn real servers and app processes (the timeout is the top-level one above).
       transform: { "^.+\\.ts$": swc },
-      testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts"],
+      testMatch: ["<rootDir>/apps/*/test/**/*.test.ts", "<rootDir>/packages/*/test/**/*.test.ts", "<rootDir>/scripts/**/*.integration.test.ts"],
     },
     {
       displayName: "db",

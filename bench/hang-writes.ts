@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { dbAppEnv, startMariaDb, startPostgres, type SqlServerHandle } from "../scripts/test-db";
 import { startCatalogueApi } from "../apps/catalogue-api/src/server";
 import { startVisitsApi } from "../apps/visits-api/src/server";
-import { boundedInt, parseArgs, writeJson } from "./lib/env";
+import { boundedInt, benchCli, writeJson } from "./lib/env";
 import { onCleanup, runBench } from "./lib/procs";
 import type { HangRow } from "./lib/reliability-report";
 
@@ -83,7 +83,7 @@ async function measure(service: Service, writes: number): Promise<HangRow[]> {
 }
 
 runBench(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchCli({ command: "node -r @swc-node/register bench/hang-writes.ts", summary: "Writes during a database hang (SIGSTOP) with and without Idempotency-Key: duplicates and answers" }, { writes: { type: "string", value: "<n>", description: "writes per app and variant (1-50, default 6)" } });
   const writes = boundedInt(args.writes, 6, 1, 50, "writes");
   const [maria, pg] = await Promise.all([startMariaDb({ requireManaged: true }), startPostgres({ requireManaged: true })]);
   onCleanup(() => maria.destroy());

@@ -3,13 +3,13 @@
  * load as bench/throughput.ts (one variant, loopback, bounded), then attributes self time by package /
  * layer and lists the hottest functions. Results: bench/.out/profile.json (+ the .cpuprofile for DevTools).
  *
- *   node -r @swc-node/register bench/profile.ts [--variant app|ceiling] [--duration 8] [--node 24] [--endpoint catalogue-list]
+ *   node -r @swc-node/register bench/profile.ts [--variant app|ceiling] [--duration 8] [--node 24] [--no-report]
  */
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { POOL_MAX, startBenchDatabases } from "./lib/dbs";
-import { OUT_DIR, REPO_ROOT, boundedInt, busyNote, machineInfo, parseArgs, runtimes, writeJson } from "./lib/env";
+import { OUT_DIR, REPO_ROOT, boundedInt, busyNote, machineInfo, benchCli, runtimes, writeJson } from "./lib/env";
 import { runBench, spawnTracked, stopChild } from "./lib/procs";
 import { writeReport } from "./report";
 
@@ -90,7 +90,15 @@ function summarise(profile: CpuProfile): { busy: number; byLayer: Map<string, nu
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchCli(
+    { command: "node -r @swc-node/register bench/profile.ts", summary: "CPU profile of one catalogue-api server variant under the throughput load." },
+    {
+      variant: { type: "string", value: "<app|ceiling>", description: "server variant to profile (default app)" },
+      duration: { type: "string", value: "<s>", description: "seconds under load (2–30, default 8)" },
+      node: { type: "string", value: "<major>", description: "Node version (default 24)" },
+      "no-report": { type: "boolean", description: "do not regenerate docs/performance.md" },
+    },
+  );
   const durationS = boundedInt(args.duration, 8, 2, 30, "duration");
   const variant = args.variant ?? "app";
   if (variant !== "app" && variant !== "ceiling") throw new Error("--variant app|ceiling");
@@ -135,7 +143,7 @@ async function main(): Promise<void> {
   for (const l of result.byLayer) process.stdout.write(`  ${l.layer.padEnd(36)} ${l.percent.toFixed(1).padStart(5)} %\n`);
   process.stdout.write("Hottest functions (self time):\n");
   for (const f of result.topFunctions) process.stdout.write(`  ${f.percent.toFixed(1).padStart(5)} %  ${f.fn}  (${f.where})\n`);
-  if (args["no-report"] !== "true") writeReport();
+  if (!args["no-report"]) writeReport();
 }
 
 runBench(main);

@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { REPO_ROOT, machineInfo, readJson, type MachineInfo } from "./lib/env";
+import { REPO_ROOT, benchCli, machineInfo, readJson, type MachineInfo } from "./lib/env";
 import { containersSection, readContainersResult } from "../scripts/containers/report";
 import { reliabilitySections } from "./lib/reliability-report";
 import type { ProfileResult } from "./profile";
@@ -83,6 +83,15 @@ function goalsSection(t?: ThroughputResult, tooling?: ToolingResult, startup?: S
   rows.push([`catalogue-api GET /catalogue ≥ ${GOALS.seedRatio} × seed-style${nodeNote}`, ratioS === undefined ? "–" : `${n2(ratioS)} × (${n0(app!.reqPerSec)} vs ${n0(seed!.reqPerSec)} req/s)`, verdict(ratioS, GOALS.seedRatio, "min", " ×")]);
   rows.push([`catalogue-api GET /catalogue p99 ≤ ${GOALS.p99Ms} ms at ${t?.settings.connections ?? 32} connections${nodeNote}`, app ? `${n1(app.p99)} ms (bare ceiling: ${ceiling ? n1(ceiling.p99) : "–"} ms; by Little's law ${t!.settings.connections} connections at ${n0(app.reqPerSec)} req/s mean ${n1((t!.settings.connections / app.reqPerSec) * 1000)} ms)` : "–", verdict(app?.p99, GOALS.p99Ms, "max", " ms", 1)]);
   rows.push([`Unit suite ≤ ${GOALS.unitColdS} s cold`, tooling ? `${n1(tooling.unit.coldS)} s${tooling.unit.coldOk ? "" : " (suite failed)"}` : "–", verdict(tooling?.unit.coldS, GOALS.unitColdS, "max", " s", 1)]);
+  const hog = tooling?.unit.hog;
+  if (hog) {
+    const passed = hog.runs.filter((r) => r.ok).length;
+    rows.push([
+      `Unit suite passes ${hog.runs.length} runs in a row beside ${hog.hogs} CPU hogs`,
+      `${passed} of ${hog.runs.length} passed (${hog.runs.map((r) => `${n1(r.seconds)} s`).join(", ")})`,
+      passed === hog.runs.length && hog.runs.length > 0 ? "**met**" : "**missed**",
+    ]);
+  }
   for (const p of tooling?.preview ?? []) {
     rows.push([`Offline preview \`${p.stack}\` ≤ ${GOALS.previewS} s`, `${n1(p.medianS)} s${p.ok ? "" : " (failed)"}`, verdict(p.medianS, GOALS.previewS, "max", " s", 1)]);
   }
@@ -166,6 +175,12 @@ function profileSection(profiles: ProfileResult[]): string {
   return out.join("\n");
 }
 
+/** jest.config.js's maxWorkers (what every measured run used), if it sets one. */
+function jestMaxWorkers(): number | undefined {
+  const configured = (require(path.join(REPO_ROOT, "jest.config.js")) as { maxWorkers?: unknown }).maxWorkers;
+  return typeof configured === "number" ? configured : undefined;
+}
+
 function toolingSection(t: ToolingResult): string {
   const out: string[] = [];
   out.push(
@@ -174,13 +189,18 @@ function toolingSection(t: ToolingResult): string {
       [
         [`Unit suite cold (\`jest --selectProjects unit --no-cache\`, empty cache dir)`, `${n1(t.unit.coldS)} s${t.unit.coldOk ? "" : " — suite FAILED"}`, t.unit.tests ?? "1"],
         [`Unit suite warm (second run, same cache dir)`, `${n1(t.unit.warmS)} s${t.unit.warmOk ? "" : " — suite FAILED"}`, "1"],
+        ...(t.unit.hog?.runs ?? []).map((r, i) => [
+          `Unit suite beside ${t.unit.hog!.hogs} CPU hogs (\`yes > /dev/null\`), run ${i + 1} of ${t.unit.hog!.runs.length} in a row`,
+          `${n1(r.seconds)} s — ${r.ok ? "passed" : "FAILED"}`,
+          r.tests ?? "1",
+        ]),
         ...t.preview.map((p) => [`Offline preview \`--stack ${p.stack} --json\` (median of ${p.runsS.length})`, `${n1(p.medianS)} s${p.ok ? "" : " — FAILED"}`, p.runsS.map(n1).join(", ")]),
       ],
     ),
   );
   if (t.unit.slowest && t.unit.slowest.length > 0) {
     out.push("");
-    out.push(`${t.unit.files ?? "?"} test files; jest's default worker count here is ${t.unit.workers ?? "?"} (CPUs − 1). Slowest files of the warm run (per-file start → end from \`jest --json\`, including module loading):`);
+    out.push(`${t.unit.files ?? "?"} test files, run by ${jestMaxWorkers() ?? t.unit.workers ?? "?"} jest workers (\`maxWorkers\` in jest.config.js). Slowest files of the warm run (per-file start → end from \`jest --json\`, including module loading):`);
     out.push("");
     out.push(table(["Test file", "seconds"], t.unit.slowest.map((f) => [f.file, n1(f.seconds)])));
   }
@@ -266,10 +286,43 @@ const METHOD_NOTES = [
   "- products-api runs on dynalite (single Node process, in-memory LevelDB), which is the bottleneck for every products variant; those ratios say little about DynamoDB.",
 ];
 
+/**
+ * Only the tooling figures are new and the other raw results are not on this machine (bench/.out is not
+ * committed): regenerate the tooling parts of the committed report — its section, its goal rows, its
+ * reproduce line, its notes and its date — and keep the rest as it was measured, instead of dropping it.
+ */
+function spliceTooling(current: string, tooling: ToolingResult): string {
+  const lines = current.split("\n");
+  const start = lines.indexOf("## Unit suite and offline preview");
+  const end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  if (start < 0 || end < 0) throw new Error(`${path.relative(REPO_ROOT, DOC)} has no "## Unit suite and offline preview" section to update`);
+  const out = [...lines.slice(0, start + 1), "", toolingSection(tooling), "", ...lines.slice(end)];
+  const goalRows = goalsSection(undefined, tooling, undefined)
+    .split("\n")
+    .filter((l) => /^\| (Unit suite|Offline preview)/.test(l));
+  const firstGoal = out.findIndex((l) => /^\| (Unit suite|Offline preview)/.test(l));
+  const kept = out.filter((l) => !/^\| (Unit suite|Offline preview)/.test(l) && !l.startsWith("- Unit suite / preview: "));
+  if (firstGoal >= 0) kept.splice(firstGoal, 0, ...goalRows);
+  const notesAt = kept.indexOf("## Notes from the run");
+  if (notesAt >= 0) {
+    let at = notesAt + 2;
+    while (kept[at]?.startsWith("- ")) at += 1;
+    kept.splice(at, 0, ...tooling.notes.map((n) => `- Unit suite / preview: ${n}`));
+  }
+  return kept
+    .map((l) => l.replace(/, tooling [^,]+, start-up/, `, tooling ${tooling.machine.date}, start-up`))
+    .map((l) => (l.startsWith("node -r @swc-node/register bench/tooling.ts") ? tooling.command.replace(/\s--no-report\b/g, "") : l))
+    .join("\n");
+}
+
 export function writeReport(): string[] {
   const t = readJson<ThroughputResult>("throughput.json");
   const tooling = readJson<ToolingResult>("tooling.json");
   const startup = readJson<StartupResult>("startup.json");
+  if (tooling && (!t || !startup) && fs.existsSync(DOC)) {
+    fs.writeFileSync(DOC, spliceTooling(fs.readFileSync(DOC, "utf8"), tooling));
+    return [DOC];
+  }
   const m = t?.machine ?? tooling?.machine ?? startup?.machine ?? machineInfo();
   const md: string[] = [];
   md.push("# Performance");
@@ -355,5 +408,6 @@ export function writeReport(): string[] {
 }
 
 if (require.main === module) {
+  benchCli({ command: "npm run bench:report --", summary: "Regenerate docs/performance.md (and its chart) from bench/.out/*.json." }, {});
   for (const f of writeReport()) process.stdout.write(`wrote ${path.relative(REPO_ROOT, f)}\n`);
 }

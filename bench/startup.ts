@@ -15,7 +15,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { PRODUCTS_TABLE, AWS_REGION, startBenchDatabases } from "./lib/dbs";
-import { REPO_ROOT, boundedInt, busyNote, machineInfo, median, parseArgs, runtimes, writeJson, type NodeRuntime } from "./lib/env";
+import { REPO_ROOT, boundedInt, busyNote, machineInfo, median, benchCli, runtimes, writeJson, type NodeRuntime } from "./lib/env";
 import { freePort } from "../scripts/test-db";
 import { onCleanup, runBench, spawnTracked, stopChild } from "./lib/procs";
 import type { PayloadRow, StartupResult, StartupRow } from "./lib/types";
@@ -223,13 +223,22 @@ const hasDist = (app: App): boolean => fs.existsSync(path.join(REPO_ROOT, "apps"
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchCli(
+    { command: "npm run bench:startup --", summary: "Cold start of each app to its first /health 200, and the image payload." },
+    {
+      runs: { type: "string", value: "<n>", description: "start-ups per app and mode (1–15, default 5)" },
+      node: { type: "string", value: "<majors>", description: "Node versions, e.g. 20,24 (default 20,24)" },
+      "no-build": { type: "boolean", description: "reuse apps/*/dist instead of building" },
+      "no-payload": { type: "boolean", description: "skip the image payload measurement" },
+      "no-report": { type: "boolean", description: "do not regenerate docs/performance.md" },
+    },
+  );
   const runs = boundedInt(args.runs, 5, 1, 15, "runs");
   const nodes = runtimes(args.node ?? "20,24");
   const notes: string[] = [busyNote(machine)].filter((n): n is string => n !== undefined);
 
   let build: StartupResult["build"] = { ok: false, error: "skipped (--no-build)" };
-  if (args["no-build"] !== "true") {
+  if (!args["no-build"]) {
     process.stdout.write("Building service-kit and the apps (npm run build)…\n");
     try {
       run("npm", ["run", "build", "--if-present", "-w", "packages/service-kit"], REPO_ROOT);
@@ -258,7 +267,7 @@ async function main(): Promise<void> {
   for (const runtime of nodes) {
     for (const app of APPS) {
       const modes: Array<[StartupRow["mode"], string[]]> = [["swc-register (src)", ["-r", "@swc-node/register", path.join("apps", app, "src", "server.ts")]]];
-      if (build.ok || (args["no-build"] === "true" && hasDist(app))) {
+      if (build.ok || (args["no-build"] && hasDist(app))) {
         const layout = containerLayout(app);
         if (layout) modes.push(["built (dist)", [layout]]);
         else modes.push(["built (dist)", [path.join("apps", app, "dist", "server.js")]]);
@@ -279,7 +288,7 @@ async function main(): Promise<void> {
   }
 
   const payloadRows: PayloadRow[] = [];
-  if (args["no-payload"] !== "true") {
+  if (!args["no-payload"]) {
     for (const app of APPS.filter(hasDist)) {
       process.stdout.write(`Payload ${app}…\n`);
       try {
@@ -309,7 +318,7 @@ async function main(): Promise<void> {
   };
   writeJson("startup.json", result);
   for (const d of layoutDirs) fs.rmSync(d, { recursive: true, force: true });
-  if (args["no-report"] !== "true") process.stdout.write(`Report: ${writeReport().map((f) => path.relative(REPO_ROOT, f)).join(", ")}\n`);
+  if (!args["no-report"]) process.stdout.write(`Report: ${writeReport().map((f) => path.relative(REPO_ROOT, f)).join(", ")}\n`);
 }
 
 onCleanup(async () => undefined);

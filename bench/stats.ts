@@ -13,7 +13,7 @@ import { freePort, startMariaDb } from "../scripts/test-db";
 import { CatalogueRepository } from "../apps/catalogue-api/src/data/catalogue-repository";
 import { createPool, endPool } from "../apps/catalogue-api/src/data/pool";
 import { dbSettings } from "./lib/dbs";
-import { REPO_ROOT, boundedInt, parseArgs, writeJson } from "./lib/env";
+import { REPO_ROOT, boundedInt, benchCli, writeJson } from "./lib/env";
 import { onCleanup, runBench, spawnTracked, stopChild } from "./lib/procs";
 
 interface VariantResult {
@@ -55,7 +55,7 @@ async function probe(base: string, until: number): Promise<{ health: number[]; l
 }
 
 runBench(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchCli({ command: "node -r @swc-node/register bench/stats.ts", summary: "/catalogue/stats under concurrent callers, with and without the cache: /health latency and SELECTs" }, { rows: { type: "string", value: "<n>", description: "catalogue rows (1-500000, default 61000)" }, callers: { type: "string", value: "<n>", description: "concurrent stats callers (1-100, default 20)" }, duration: { type: "string", value: "<s>", description: "seconds per variant (1-60, default 10)" } });
   const rows = boundedInt(args.rows, 61_000, 1, 500_000, "rows");
   const callers = boundedInt(args.callers, 20, 1, 100, "callers");
   const durationS = boundedInt(args.duration, 10, 1, 60, "duration");

@@ -16,7 +16,7 @@ import path from "node:path";
 import mysql from "mysql2/promise";
 import autocannon from "autocannon";
 import { AWS_REGION, POOL_MAX, PRODUCTS_TABLE, startBenchDatabases, type BenchDatabases } from "./lib/dbs";
-import { REPO_ROOT, boundedInt, busyNote, machineInfo, parseArgs, runtimes, writeJson, type NodeRuntime } from "./lib/env";
+import { REPO_ROOT, boundedInt, busyNote, machineInfo, benchCli, runtimes, writeJson, type NodeRuntime } from "./lib/env";
 import { runBench, spawnTracked, stopChild } from "./lib/procs";
 import type { ThroughputResult, ThroughputRow, VariantName } from "./lib/types";
 import { writeReport } from "./report";
@@ -137,7 +137,19 @@ const fmt = (n: number, d = 0): string => n.toLocaleString("en-US", { maximumFra
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchCli(
+    { command: "npm run bench:throughput --", summary: "Throughput and latency of each service against the bare ceiling and the seeds' connection-per-request, on loopback." },
+    {
+      duration: { type: "string", value: "<s>", description: "measured seconds per round (1–60, default 5)" },
+      warmup: { type: "string", value: "<s>", description: "warm-up seconds per round (0–10, default 1)" },
+      connections: { type: "string", value: "<n>", description: "autocannon connections (1–256, default 32)" },
+      rows: { type: "string", value: "<n>", description: "rows seeded per table (1–10000, default 100)" },
+      rounds: { type: "string", value: "<n>", description: "interleaved rounds per variant (1–10, default 3)" },
+      only: { type: "string", value: "<ids>", description: `comma-separated endpoint ids (${ENDPOINTS.map((e) => e.id).join(", ")})` },
+      node: { type: "string", value: "<majors>", description: "Node versions, e.g. 20,24 (default 20,24)" },
+      "no-report": { type: "boolean", description: "do not regenerate docs/performance.md" },
+    },
+  );
   const durationS = boundedInt(args.duration, 5, 1, 60, "duration");
   const warmupS = boundedInt(args.warmup, 1, 0, 10, "warmup");
   const connections = boundedInt(args.connections, 32, 1, 256, "connections");
@@ -235,7 +247,7 @@ async function main(): Promise<void> {
   };
   const file = writeJson("throughput.json", result);
   process.stdout.write(`\nResults: ${path.relative(REPO_ROOT, file)}\n`);
-  if (args["no-report"] !== "true") process.stdout.write(`Report: ${writeReport().map((f) => path.relative(REPO_ROOT, f)).join(", ")}\n`);
+  if (!args["no-report"]) process.stdout.write(`Report: ${writeReport().map((f) => path.relative(REPO_ROOT, f)).join(", ")}\n`);
 }
 
 runBench(main);

@@ -19,7 +19,7 @@ import { VisitsRepository } from "../apps/visits-api/src/data/visits-repository"
 import { createPool as createPgPool } from "../apps/visits-api/src/data/pool";
 import { createLogger, rdsCaBundle } from "@serverless-containers/service-kit";
 import { dbSettings } from "./lib/dbs";
-import { REPO_ROOT, boundedInt, machineInfo, median, parseArgs, writeJson } from "./lib/env";
+import { REPO_ROOT, boundedInt, machineInfo, median, benchCli, writeJson } from "./lib/env";
 import { onCleanup, runBench, spawnTracked, stopChild } from "./lib/procs";
 import { TLS_ENDPOINTS as ENDPOINTS, renderTlsTable, type TlsResult, type TlsRow } from "./lib/reliability-report";
 
@@ -58,7 +58,7 @@ async function startVariant(server: string, variant: "app" | "seed", db: TestDat
 }
 
 runBench(async () => {
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchCli({ command: "node -r @swc-node/register bench/tls.ts", summary: "Pooled vs seed-style connections, plain vs TLS, against real MariaDB/PostgreSQL" }, { duration: { type: "string", value: "<s>", description: "seconds per run (1-60, default 5)" }, connections: { type: "string", value: "<n>", description: "load connections (1-256, default 32)" }, rounds: { type: "string", value: "<n>", description: "interleaved rounds (1-10, default 3)" }, rows: { type: "string", value: "<n>", description: "rows seeded (1-10000, default 100)" } });
   const durationS = boundedInt(args.duration, 5, 1, 60, "duration");
   const connections = boundedInt(args.connections, 32, 1, 256, "connections");
   const rounds = boundedInt(args.rounds, 3, 1, 10, "rounds");

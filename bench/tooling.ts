@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT, boundedInt, busyNote, machineInfo, median, parseArgs, writeJson } from "./lib/env";
+import { OUT_DIR, REPO_ROOT, boundedInt, busyNote, machineInfo, median, benchCli, writeJson } from "./lib/env";
 import { runBench, spawnTracked } from "./lib/procs";
 import type { ToolingResult } from "./lib/types";
 import { writeReport } from "./report";
@@ -34,6 +34,15 @@ function timed(command: string, args: readonly string[]): Promise<Timed> {
   });
 }
 
+/** The failed tests' headers (`● …`) of a jest run, its log kept in bench/.out/<logName>. */
+function failureSummary(output: string, logName: string): string {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(OUT_DIR, logName), output);
+  const failed = [...new Set(output.split("\n").filter((l) => /^\s+● /.test(l)).map((l) => l.trim()))].slice(0, 10);
+  const summary = /Tests:\s+([^\n]+)/.exec(output)?.[1]?.trim() ?? "no test summary (jest did not finish)";
+  return `${summary}; ${failed.length ? failed.join("; ") : JSON.stringify(output.slice(-400))} (last 20 kB of its output: bench/.out/${logName})`;
+}
+
 function countFiles(dir: string): number {
   if (!fs.existsSync(dir)) return 0;
   let n = 0;
@@ -41,14 +50,23 @@ function countFiles(dir: string): number {
   return n;
 }
 
-/** Jest's default worker count: CPUs − 1 (at least 1). */
+/** The worker count the suite runs with: jest.config.js's maxWorkers, else jest's default (CPUs − 1, at least 1). */
 function jestWorkers(): number {
-  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+  const configured = (require(path.join(REPO_ROOT, "jest.config.js")) as { maxWorkers?: number }).maxWorkers;
+  return typeof configured === "number" ? configured : Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 }
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const args = parseArgs(process.argv.slice(2));
+  const args = benchCli(
+    { command: "npm run bench:tooling --", summary: "Developer-loop timings: the unit suite cold, warm and beside a CPU hog, and the offline preview per stack." },
+    {
+      runs: { type: "string", value: "<n>", description: "offline-preview runs per stack (1–9, default 3)" },
+      stacks: { type: "string", value: "<list>", description: "stacks to preview (default dev,staging,prod)" },
+      "hog-runs": { type: "string", value: "<n>", description: "unit-suite runs beside two `yes > /dev/null` CPU hogs (0–5, default 3)" },
+      "no-report": { type: "boolean", description: "do not regenerate docs/performance.md" },
+    },
+  );
   const runs = boundedInt(args.runs, 3, 1, 9, "runs");
   const stacks = (args.stacks ?? "dev,staging,prod").split(",");
   const notes: string[] = [busyNote(machine)].filter((n): n is string => n !== undefined);
@@ -59,7 +77,7 @@ async function main(): Promise<void> {
     const cold = await timed("npx", ["jest", "--selectProjects", "unit", "--no-cache", "--cacheDirectory", cacheDir]);
     const summary = /Tests:\s+([^\n]+)/.exec(cold.output)?.[1]?.trim();
     process.stdout.write(`  ${cold.seconds.toFixed(1)} s ${cold.ok ? "ok" : "FAILED"} (${summary ?? "?"})\n`);
-    if (!cold.ok) notes.push(`The cold unit run failed; its tail: ${JSON.stringify(cold.output.slice(-600))}`);
+    if (!cold.ok) notes.push(`The cold unit run failed: ${failureSummary(cold.output, "unit-cold.log")}`);
     // --no-cache does not write transforms; if the directory is still empty, prime it once (not measured).
     if (countFiles(cacheDir) === 0) {
       process.stdout.write("  (cache empty after --no-cache: priming it with one unmeasured run)\n");
@@ -83,6 +101,26 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`  ${warm.seconds.toFixed(1)} s ${warm.ok ? "ok" : "FAILED"}\n`);
 
+    // The same suite beside two busy-looping processes (a loaded 2-core CI machine): it must still pass.
+    const hogRuns = boundedInt(args["hog-runs"], 3, 0, 5, "hog-runs");
+    const HOGS = 2;
+    const hogResults: Array<{ seconds: number; ok: boolean; tests?: string }> = [];
+    if (hogRuns > 0) {
+      const hogs = Array.from({ length: HOGS }, () => spawnTracked("sh", ["-c", "exec yes > /dev/null"], { stdio: "ignore" }));
+      try {
+        for (let i = 0; i < hogRuns; i += 1) {
+          process.stdout.write(`Unit suite beside ${HOGS} CPU hogs, run ${i + 1}/${hogRuns}…\n`);
+          const r = await timed("npx", ["jest", "--selectProjects", "unit", "--cacheDirectory", cacheDir]);
+          const tests = /Tests:\s+([^\n]+)/.exec(r.output)?.[1]?.trim();
+          hogResults.push({ seconds: r.seconds, ok: r.ok, tests });
+          process.stdout.write(`  ${r.seconds.toFixed(1)} s ${r.ok ? "ok" : "FAILED"} (${tests ?? "?"})\n`);
+          if (!r.ok) notes.push(`Unit run ${i + 1} beside the CPU hogs failed: ${failureSummary(r.output, `unit-hog-run-${i + 1}.log`)}`);
+        }
+      } finally {
+        for (const h of hogs) h.kill("SIGKILL");
+      }
+    }
+
     const preview: ToolingResult["preview"] = [];
     for (const stack of stacks) {
       const times: number[] = [];
@@ -102,12 +140,12 @@ async function main(): Promise<void> {
     const result: ToolingResult = {
       machine,
       command: `node -r @swc-node/register bench/tooling.ts ${process.argv.slice(2).join(" ")}`.trim(),
-      unit: { coldS: cold.seconds, warmS: warm.seconds, coldOk: cold.ok, warmOk: warm.ok, tests: summary, files, slowest, workers: jestWorkers() },
+      unit: { coldS: cold.seconds, warmS: warm.seconds, coldOk: cold.ok, warmOk: warm.ok, tests: summary, files, slowest, workers: jestWorkers(), hog: hogRuns > 0 ? { hogs: HOGS, runs: hogResults } : undefined },
       preview,
       notes,
     };
     writeJson("tooling.json", result);
-    if (args["no-report"] !== "true") process.stdout.write(`Report: ${writeReport().map((f) => path.relative(REPO_ROOT, f)).join(", ")}\n`);
+    if (!args["no-report"]) process.stdout.write(`Report: ${writeReport().map((f) => path.relative(REPO_ROOT, f)).join(", ")}\n`);
   } finally {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }

@@ -1,7 +1,9 @@
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { environmentPlan, renderDocs } from "./generate-docs";
+import { stackConfig } from "../stacks/testing";
 import { renderPlanText } from "./lib/plan-report";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -19,25 +21,83 @@ const COMMAND_LINES: string[][] = [
     ["--stack", "prod", "--json"],
     ["--stack", "prod", "--set", "eksEndpointPublicAccess=true", "--set", 'eksPublicAccessCidrs=["52.94.76.0/24"]'],
     ["--stack", "dev", "--set", "catalogueMaxConcurrency=500"],
+    // Bad command lines: refused before the SDK loads, so each costs only a node start.
     ["--stack", "qa"],
+    ["--stack", "dev", "--set", "noSuchKey=1"],
+    ["--stack", "dev", "--set", "catalogueMaxConcurrency=many"],
+    ["--stack", "dev", "--set", "catalogueMaxConcurrency"],
+    ["--stack", "dev", "--no-such-option"],
+    ["--set", "noSuchKey=1"],
+    ["--help"],
 ];
 const runs = new Map<string, Run>();
+/**
+ * As package.json's preview:offline sets it: inline source maps only, so @swc-node/register does not install
+ * source-map-support — which maps every frame of the full-depth stack trace the Pulumi SDK captures for each
+ * resource, about a third of a preview's CPU time. Error messages are unchanged.
+ */
+const PREVIEW_ENV = { SWC_NODE_SOURCE_MAP_MODE: "inline" };
 
+/**
+ * Runs the preview the way `… | jq` does: stdout is an OS pipe (64 KiB buffer) whose reader is slower than
+ * the writer — it takes one byte, then waits a second before reading the rest — so a writer that exits
+ * before its queued output is flushed loses everything past the pipe buffer. `pipefail` keeps the
+ * preview's own exit status.
+ */
 function run(args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-        execFile(
-            process.execPath,
-            ["-r", "@swc-node/register", "scripts/offline-preview.ts", ...args],
-            { cwd: ROOT, encoding: "utf8", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-            (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
-        );
+    if (args.join(" ") === "--stack dev --json") return runThroughNpm();
+    const script = 'set -o pipefail; "$0" -r @swc-node/register scripts/offline-preview.ts "$@" | { dd bs=1 count=1 2>/dev/null; sleep 1; cat; }';
+    return new Promise((resolve, reject) => {
+        const child = spawn("bash", ["-c", script, process.execPath, ...args], { cwd: ROOT, env: { ...process.env, ...PREVIEW_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+        child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+        // A bound for a hang, not a speed goal: 13 previews start at once on 2 cores, and a busy CI machine
+        // (other jobs, CPU hogs) has been seen to take over a minute for one.
+        const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+        child.once("error", reject);
+        child.once("close", (code) => {
+            clearTimeout(timer);
+            resolve({ status: code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+        });
     });
 }
+
+/**
+ * The dev plan the way the README tells a user to write it to a file: through npm (whose `> script` banner
+ * goes to stdout) with `--output`. The file, not stdout, must hold the JSON.
+ */
+function runThroughNpm(): Promise<Run> {
+    const dir = mkdtempSync(path.join(tmpdir(), "preview-output-"));
+    const file = path.join(dir, "plan.json");
+    return new Promise((resolve, reject) => {
+        const child = spawn("npm", ["run", "preview:offline", "--", "--stack", "dev", "--json", "--output", file], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.once("error", reject);
+        child.once("close", (code) => {
+            let plan = "";
+            try {
+                plan = readFileSync(file, "utf8");
+            } catch {
+                // no file: the tests below fail on the empty plan
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+            npmStdout = stdout;
+            resolve({ status: code, stdout: plan, stderr });
+        });
+    });
+}
+let npmStdout = "";
 
 beforeAll(async () => {
     const results = await Promise.all(COMMAND_LINES.map(run));
     COMMAND_LINES.forEach((args, i) => runs.set(args.join("\0"), results[i]));
-}, 120_000);
+}, 600_000);
 
 /** The result of one of COMMAND_LINES (run in beforeAll). */
 function preview(...args: string[]): Run {
@@ -117,10 +177,144 @@ describe("offline preview", () => {
         expect(run.stderr).toContain('`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "500").');
     });
 
-    it("should exit non-zero naming the stacks when the stack does not exist", () => {
+    it("should exit 2 (bad command line) naming the stacks when the stack does not exist", () => {
         const run = preview("--stack", "qa");
-        expect(run.status).toBe(1);
+        expect(run.status).toBe(2);
         expect(run.stderr).toContain("No stack file Pulumi.qa.yaml: stacks are dev, prod, staging.");
+    });
+});
+
+describe("offline preview command line", () => {
+    it("should write pure JSON with the README's `npm run preview:offline -- … --json --output <file>`", () => {
+        const run = preview("--stack", "dev", "--json");
+        expect(run.status).toBe(0);
+        expect(npmStdout).toContain("> serverless-containers@"); // npm's banner: why stdout is no place for the JSON
+        expect(JSON.parse(run.stdout).stack).toBe("dev");
+        expect(run.stderr).toMatch(/plan written to .*plan\.json/);
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        expect(readme).toContain("`npm run preview:offline -- --stack dev --json --output plan.json`");
+    });
+
+    it("should deliver the whole JSON plan through a pipe whose reader is slower than the writer", () => {
+        const run = preview("--stack", "prod", "--json");
+        expect(run.status).toBe(0);
+        // Larger than a pipe buffer (64 KiB): what used to be cut off when process.exit ran before stdout drained.
+        expect(Buffer.byteLength(run.stdout)).toBeGreaterThan(65_536);
+        expect(() => JSON.parse(run.stdout)).not.toThrow();
+    });
+
+    it("should exit 2 naming the key when --set names a key Pulumi.yaml does not declare", () => {
+        const run = preview("--stack", "dev", "--set", "noSuchKey=1");
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain('--set: config key "serverless-containers:noSuchKey" is not declared in Pulumi.yaml');
+        expect(run.stdout).toBe("");
+    });
+
+    it("should exit 2 naming the key and type when a --set value does not have the declared type", () => {
+        const run = preview("--stack", "dev", "--set", "catalogueMaxConcurrency=many");
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain('--set: config key "serverless-containers:catalogueMaxConcurrency" must be of type integer (got "many").');
+    });
+
+    it("should exit 2 when --set has no value", () => {
+        const run = preview("--stack", "dev", "--set", "catalogueMaxConcurrency");
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain('--set expects key=value (got "catalogueMaxConcurrency")');
+    });
+
+    it("should show what a valid --set changed, on stderr and in the plan", () => {
+        // The policy-violation run above doubles as the what-if run: it prints its plan before exiting 1.
+        const run = preview("--stack", "prod", "--set", "eksEndpointPublicAccess=true");
+        expect(run.stderr).toContain('--set serverless-containers:eksEndpointPublicAccess: "false" → "true" (this run only)');
+        expect(run.stdout).toContain("Config overridden for this run (--set):\n  serverless-containers:eksEndpointPublicAccess: false → true");
+    });
+
+    it("should exit 2 on an unknown option", () => {
+        const run = preview("--stack", "dev", "--no-such-option");
+        expect(run.status).toBe(2);
+        expect(run.stderr).toMatch(/Unknown option '--no-such-option'/);
+    });
+
+    it("should print usage, options and exit codes on --help and exit 0", () => {
+        const run = preview("--help");
+        expect(run.status).toBe(0);
+        for (const option of ["--stack", "--json", "--output", "--set", "--help"]) expect(run.stdout).toContain(option);
+        expect(run.stdout).toMatch(/exit codes: 0 .* 1 .* 2 bad command line/s);
+    });
+
+    it("should say which stack it previews when --stack is not given", () => {
+        // Cheap: the (deliberately bad) --set stops the run after the stack is chosen and announced.
+        const run = preview("--set", "noSuchKey=1");
+        expect(run.stderr).toContain("stack: dev (the default; choose with --stack <dev|prod|staging>)");
+        expect(preview("--stack", "dev", "--set", "noSuchKey=1").stderr).not.toContain("the default");
+    });
+});
+
+describe("README section on the offline preview", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### The offline preview"), readme.indexOf("## Environments"));
+
+    it("should document every option --help lists", () => {
+        const options = [...new Set(preview("--help").stdout.match(/--[a-z][a-z-]+/g))];
+        expect(options.length).toBeGreaterThanOrEqual(5);
+        for (const option of options) expect(section).toContain(`\`${option}`);
+    });
+
+    it("should only give --set examples that the stack config accepts", () => {
+        const examples = [...section.matchAll(/--set (\w+)=(\S+?)`/g)].map((m) => [m[1]!, m[2]!] as const);
+        expect(examples.length).toBeGreaterThan(0);
+        for (const [key, value] of examples) expect(() => stackConfig({ [key]: value })).not.toThrow();
+    });
+});
+
+describe("modelled children of remote components", () => {
+    const plan = (stack: string) => JSON.parse(preview("--stack", stack, "--json").stdout);
+
+    it.each([
+        ["dev", 1, 2],
+        ["prod", 3, 3],
+    ])("should model the VPC's NAT gateways, EIPs, subnets and route tables in %s (%i NAT, %i AZs)", (stack, nats, azs) => {
+        const p = plan(stack);
+        expect(p.counts["aws:ec2/natGateway:NatGateway"]).toBe(nats);
+        expect(p.counts["aws:ec2/eip:Eip"]).toBe(nats);
+        expect(p.counts["aws:ec2/subnet:Subnet"]).toBe(2 * azs);
+        expect(p.counts["aws:ec2/routeTable:RouteTable"]).toBe(2 * azs);
+        expect(p.counts["aws:ec2/internetGateway:InternetGateway"]).toBe(1);
+        const modelled = p.resources.filter((r: { modelled?: boolean }) => r.modelled);
+        expect(modelled.length).toBe(p.modelled.total);
+        expect(modelled.every((r: { urn: string }) => /awsx:ec2:Vpc\$|eks:index:Cluster\$/.test(r.urn))).toBe(true);
+        expect(p.modelled.components).toEqual({ "awsx:ec2:Vpc": 1, "eks:index:Cluster": 1 });
+    });
+
+    it("should model the EKS cluster's security group, service role, cluster, Fargate profile and OIDC provider", () => {
+        const types = plan("dev")
+            .resources.filter((r: { modelled?: boolean; urn: string }) => r.modelled && r.urn.includes("eks:index:Cluster$"))
+            .map((r: { type: string }) => r.type);
+        expect(types).toEqual(
+            expect.arrayContaining([
+                "aws:iam/role:Role",
+                "aws:ec2/securityGroup:SecurityGroup",
+                "aws:ec2/securityGroupRule:SecurityGroupRule",
+                "aws:eks/cluster:Cluster",
+                "aws:eks/fargateProfile:FargateProfile",
+                "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+            ]),
+        );
+    });
+
+    it("should price the public IPv4 addresses of the NAT gateways' EIPs and the internet-facing NLB", () => {
+        const rows = plan("prod").cost.rows.filter((r: { kind: string }) => r.kind === "Public IPv4");
+        expect(rows.filter((r: { unit: string; quantity: number }) => r.quantity === 730)).toHaveLength(3);
+        expect(rows.some((r: { resource: string }) => r.resource === "eks-products-api-service")).toBe(true);
+    });
+
+    it("should run the policy pack over the modelled children and say so in the text", () => {
+        const p = plan("dev");
+        expect(p.modelledPolicy.summary.resources).toBe(p.modelled.total);
+        const text = renderPlanText(p);
+        expect(text).toMatch(/\d+ modelled children of remote components/);
+        expect(text).toContain("aws:ec2/natGateway:NatGateway  serverless-containers-dev-vpc-1  (modelled)");
+        expect(text).toMatch(/Policy on modelled children \(\d+ resources/);
     });
 });
 

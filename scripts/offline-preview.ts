@@ -2,36 +2,67 @@
  * Offline preview: evaluate the real index.ts for a stack under the same mocked runtime the tests use,
  * with config resolved as the Pulumi CLI resolves it, and print the plan — no cloud account, no CLI.
  *
- *   npm run preview:offline -- --stack dev [--json] [--set key=value ...]
+ *   npm run preview:offline -- [--stack dev] [--json] [--output plan.json] [--set key=value ...]
  *
  * `--set` overrides one config value for this run only (what-if, or to see a validation error), the
- * way `pulumi config set` would, without touching the stack file.
+ * way `pulumi config set` would, without touching the stack file: the key must be declared in
+ * Pulumi.yaml and the value must have its declared type. The plan lists what each override changed.
  *
  * Exit codes: 0 plan printed; 1 the program failed (invalid config, invalid component args…) or a
- * mandatory policy control is violated; 2 bad command line.
+ * mandatory policy control is violated; 2 bad command line (unknown option, unknown stack, an
+ * undeclared or mistyped --set). Output is flushed before exiting, so a pipe gets the whole plan.
  */
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import * as pulumi from "@pulumi/pulumi";
-import { settle, setupMocks } from "../components/testing/mocks";
-import { evaluateWithSummary } from "../policy/evaluate";
 import type { Environment } from "../policy/types";
-import { estimateMonthlyCost } from "./lib/cost";
-import { mermaidDiagram } from "./lib/diagram";
-import { renderPlanText, type Plan } from "./lib/plan-report";
-import { APP_RUNNER_CLOSED_ON, platformNotes } from "./lib/platform-notes";
-import { listStacks, resolveStackConfig } from "./lib/stack-config";
+import type { Plan } from "./lib/plan-report";
+import { applyOverride, listStacks, resolveStackConfig, type ConfigOverride, type ResolvedConfig } from "./lib/stack-config";
+import { platformNotes } from "./lib/platform-notes";
 
+const DEFAULT_STACK = "dev";
 
-function usage(message?: string): never {
-    if (message) process.stderr.write(`${message}\n`);
-    process.stderr.write(`usage: npm run preview:offline -- --stack <${listStacks().join("|")}> [--json] [--set key=value ...]\n`);
-    process.exit(2);
+const HELP = `Offline preview: evaluate index.ts for a stack under mocks and print its plan.
+
+usage: npm run preview:offline -- [options]
+
+  -s, --stack <name>     stack to preview: ${listStacks().join(", ")} (default: ${DEFAULT_STACK}, announced on stderr)
+      --json             print the plan as JSON (progress and messages go to stderr)
+  -o, --output <file>    write the plan to <file> instead of stdout (npm's own "> script" banner goes to
+                         stdout, so \`npm run preview:offline -- --json > f\` is not pure JSON; use this or npm run -s)
+      --set key=value    override one config value for this run (repeatable); the key must be declared in
+                         Pulumi.yaml and the value must have its declared type
+  -h, --help             this help
+
+exit codes: 0 plan printed; 1 program failed (invalid config or component arguments) or a mandatory
+policy control is violated; 2 bad command line
+`;
+
+/** A mistake on the command line: exit code 2. */
+class UsageError extends Error {}
+
+/** Exit with `code` once everything written to stdout and stderr has been flushed to the pipe or file. */
+function exitAfterFlush(code: number): void {
+    let pending = 2;
+    const done = (): void => {
+        if (--pending === 0) process.exit(code);
+    };
+    // An empty write's callback runs after every earlier write on that stream has been handed to the OS.
+    process.stdout.write("", done);
+    process.stderr.write("", done);
 }
 
-function fail(error: unknown): never {
+let exiting = false;
+function failAndExit(error: unknown): void {
+    if (exiting) return;
+    exiting = true;
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`\n✖ offline preview failed:\n${message}\n`);
-    process.exit(1);
+    if (error instanceof UsageError) {
+        process.stderr.write(`${message}\nusage: npm run preview:offline -- [--stack <${listStacks().join("|")}>] [--json] [--output file] [--set key=value ...] (--help for more)\n`);
+        exitAfterFlush(2);
+    } else {
+        process.stderr.write(`\n✖ offline preview failed:\n${message}\n`);
+        exitAfterFlush(1);
+    }
 }
 
 /** Progress on stderr (stdout stays clean for --json): resources registered so far. */
@@ -49,38 +80,68 @@ function startProgress(count: () => number): () => void {
     };
 }
 
-async function main(): Promise<void> {
-    let args;
+interface Options {
+    readonly stack: string;
+    readonly json: boolean;
+    readonly output?: string;
+    readonly resolved: ResolvedConfig;
+    readonly overrides: ConfigOverride[];
+}
+
+/** Everything the command line can get wrong, checked before the Pulumi SDK is even loaded. */
+function parseCommandLine(argv: string[]): Options | "help" {
+    let values;
     try {
-        args = parseArgs({
+        values = parseArgs({
+            args: argv,
+            strict: true,
+            allowPositionals: false,
             options: {
-                stack: { type: "string", short: "s", default: "dev" },
+                stack: { type: "string", short: "s" },
                 json: { type: "boolean", default: false },
+                output: { type: "string", short: "o" },
                 set: { type: "string", multiple: true, default: [] },
+                help: { type: "boolean", short: "h", default: false },
             },
         }).values;
     } catch (e) {
-        usage((e as Error).message);
+        throw new UsageError((e as Error).message);
     }
-    const stack = args.stack as string;
-    let resolved;
-    try {
-        resolved = resolveStackConfig(stack);
-    } catch (e) {
-        fail(e);
+    if (values.help) return "help";
+    const stack = values.stack ?? DEFAULT_STACK;
+    if (values.stack === undefined) process.stderr.write(`stack: ${DEFAULT_STACK} (the default; choose with --stack <${listStacks().join("|")}>)\n`);
+    if (!listStacks().includes(stack)) throw new UsageError(`No stack file Pulumi.${stack}.yaml: stacks are ${listStacks().join(", ")}.`);
+    const resolved = resolveStackConfig(stack);
+    const overrides: ConfigOverride[] = [];
+    for (const assignment of values.set as string[]) {
+        try {
+            overrides.push(applyOverride(resolved, assignment));
+        } catch (e) {
+            throw new UsageError((e as Error).message);
+        }
     }
-    for (const assignment of args.set as string[]) {
-        const eq = assignment.indexOf("=");
-        if (eq <= 0) usage(`--set expects key=value (got "${assignment}")`);
-        const key = assignment.slice(0, eq);
-        resolved.values[key.includes(":") ? key : `${resolved.project}:${key}`] = assignment.slice(eq + 1);
+    for (const o of overrides) process.stderr.write(`--set ${o.key}: ${o.from === undefined ? "(unset)" : JSON.stringify(o.from)} → ${JSON.stringify(o.to)} (this run only)\n`);
+    return { stack, json: values.json as boolean, output: values.output, resolved, overrides };
+}
+
+async function main(): Promise<number> {
+    const options = parseCommandLine(process.argv.slice(2));
+    if (options === "help") {
+        process.stdout.write(HELP);
+        return 0;
     }
+    const { stack, resolved } = options;
+    // The SDK and the program load only once the command line is known to be good (a usage error is instant).
+    const pulumi = await import("@pulumi/pulumi");
+    const { settle, setupMocks } = await import("../components/testing/mocks");
+    const { evaluateWithSummary } = await import("../policy/evaluate");
+    const { estimateMonthlyCost } = await import("./lib/cost");
+    const { mermaidDiagram } = await import("./lib/diagram");
+    const { modelRemoteChildren } = await import("./lib/modelled");
+    const { renderPlanText } = await import("./lib/plan-report");
 
     pulumi.runtime.setAllConfig(resolved.values, resolved.secretKeys);
     const mocks = setupMocks({ stack, project: resolved.project, region: resolved.values["aws:region"] });
-    // Errors raised inside apply() callbacks surface as unhandled rejections: they are program failures.
-    process.on("unhandledRejection", fail);
-    process.on("uncaughtException", fail);
 
     const stop = startProgress(() => mocks.resources.length);
     let exported: Record<string, unknown> = {};
@@ -92,55 +153,79 @@ async function main(): Promise<void> {
             return exported;
         });
         await settle();
-    } catch (e) {
+    } finally {
         stop();
-        fail(e);
     }
-    stop();
-    if (mocks.unmockedInvokes.length > 0) fail(new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`));
+    if (mocks.unmockedInvokes.length > 0) throw new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`);
 
-    const resources = mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    const registered = mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    // The remote components (awsx:ec2:Vpc, eks:index:Cluster) are one node each under mocks; add the
+    // children their providers create, from their documented behaviour, marked as modelled.
+    const modelled = modelRemoteChildren(registered, resolved.values["aws:region"]);
+    const resources = [...registered, ...modelled.resources];
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(exported)) {
         if (key === "default" || value === undefined) continue;
         if (pulumi.Output.isInstance(value)) {
-            outputs[key] = (await (value as any).isSecret) ? "[secret]" : await new Promise((r) => (value as pulumi.Output<unknown>).apply(r));
+            outputs[key] = (await (value as any).isSecret) ? "[secret]" : await new Promise((r) => (value as import("@pulumi/pulumi").Output<unknown>).apply(r));
         } else {
             outputs[key] = value;
         }
     }
 
     const environment = resolved.values[`${resolved.project}:environment`] as Environment;
-    const policy = evaluateWithSummary(
-        resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
-        environment,
-    );
+    const asEvaluated = (list: typeof resources) => list.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+    // The exit code follows the resources the program registered; the modelled children are checked
+    // separately, reported in their own section, and flagged on stderr when a mandatory control fails.
+    const policy = evaluateWithSummary(asEvaluated(registered), environment);
+    const modelledPolicy = evaluateWithSummary(asEvaluated(modelled.resources), environment);
+    const modelledUrns = new Set(modelled.resources.map((r) => r.urn));
 
     const plan: Plan = {
         stack,
         environment,
-        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, urn: r.urn })),
+        overrides: options.overrides,
+        resources: resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            urn: r.urn,
+            ...(r.custom ? {} : { component: true }),
+            ...(modelledUrns.has(r.urn) ? { modelled: true } : {}),
+        })),
         counts,
+        modelled: modelled.summary,
         outputs,
         policy,
+        modelledPolicy,
         cost: estimateMonthlyCost(resources),
-        diagram: mermaidDiagram(resources),
+        diagram: mermaidDiagram(registered),
+        platforms: platformNotes(resolved.values, resolved.project),
     };
-    const platforms = platformNotes(resolved.values, resolved.project);
-    process.stdout.write(
-        args.json
-            ? `${JSON.stringify({ ...plan, platforms }, null, 2)}\n`
-            : `${renderPlanText(plan)}\nHosting platforms (App Runner is closed to new customers since ${APP_RUNNER_CLOSED_ON}):\n${platforms.map((n) => `  - ${n}`).join("\n")}\n`,
-    );
+    const text = options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan);
+    if (options.output) {
+        writeFileSync(options.output, text);
+        process.stderr.write(`plan written to ${options.output}\n`);
+    } else {
+        process.stdout.write(text);
+    }
+    if (!modelledPolicy.summary.passed) {
+        process.stderr.write(
+            `\n⚠ ${modelledPolicy.summary.mandatory} mandatory policy violation(s) on modelled children of remote components in stack "${stack}" (see "Policy on modelled children"); a real \`pulumi preview --policy-pack policy\` would refuse them too if the model holds.\n`,
+        );
+    }
     if (!policy.summary.passed) {
         process.stderr.write(`\n✖ ${policy.summary.mandatory} mandatory policy violation(s) in stack "${stack}"; \`pulumi preview --policy-pack policy\` would refuse this plan.\n`);
-        process.exit(1);
+        return 1;
     }
+    return 0;
 }
 
-main().then(
-    () => process.exit(0),
-    (e) => fail(e),
-);
+// Errors raised inside apply() callbacks surface as unhandled rejections: they are program failures.
+process.on("unhandledRejection", failAndExit);
+process.on("uncaughtException", failAndExit);
+main().then((code) => {
+    if (!exiting) exitAfterFlush(code);
+}, failAndExit);

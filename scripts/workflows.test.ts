@@ -21,7 +21,7 @@ const deploy = parse(read("deploy.yml"));
 
 /** Run action-validator on a file; its exit code is the verdict, stdout the JSON errors. */
 function validate(file: string): { status: number | null; output: string } {
-    const run = spawnSync(process.execPath, [CLI, file], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, [CLI, file], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs as parseNodeArgs } from "node:util";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const BENCH_DIR = path.join(REPO_ROOT, "bench");
@@ -95,18 +96,44 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** Small argv parser: --key value / --key=value / --flag. */
-export function parseArgs(argv: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
-    const eq = arg.indexOf("=");
-    if (eq > 0) out[arg.slice(2, eq)] = arg.slice(eq + 1);
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("--")) out[arg.slice(2)] = argv[++i]!;
-    else out[arg.slice(2)] = "true";
+export interface CliOption {
+  readonly type: "string" | "boolean";
+  /** One line for --help. */
+  readonly description: string;
+  /** Shown after the option in --help (e.g. "<n>"). */
+  readonly value?: string;
+}
+
+type CliValues<S extends Record<string, CliOption>> = { [K in keyof S]: S[K]["type"] extends "boolean" ? boolean : string | undefined };
+
+/**
+ * The benchmark scripts' command line, parsed with node's `util.parseArgs` (the same parser as the
+ * offline preview) in strict mode: `--help`/`-h` prints usage and exits 0 before anything runs; an
+ * unknown option, a missing value or a stray argument prints the error and usage and exits 2.
+ */
+export function benchCli<S extends Record<string, CliOption>>(usage: { command: string; summary: string }, spec: S, argv: readonly string[] = process.argv.slice(2)): CliValues<S> {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  for (const [name, o] of Object.entries(spec)) options[name] = { type: o.type };
+  const help = (): string => {
+    const lines: Array<readonly [string, string]> = Object.entries(spec).map(([name, o]) => [`  --${name}${o.value ? ` ${o.value}` : ""}`, o.description]);
+    lines.push(["  -h, --help", "this help"]);
+    const width = Math.max(...lines.map(([l]) => l.length)) + 2;
+    return `${usage.summary}\n\nusage: ${usage.command} [options]\n\n${lines.map(([l, d]) => `${l.padEnd(width)}${d}`).join("\n")}\n\nexit codes: 0 done; 1 the benchmark failed; 2 bad command line\n`;
+  };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\nusage: ${usage.command} [options] (--help for the list)\n`);
+    process.exit(2);
   }
-  return out;
+  if (values.help) {
+    process.stdout.write(help());
+    process.exit(0);
+  }
+  const out: Record<string, string | boolean | undefined> = {};
+  for (const [name, o] of Object.entries(spec)) out[name] = o.type === "boolean" ? values[name] === true : (values[name] as string | undefined);
+  return out as CliValues<S>;
 }
 
 /** An integer option within bounds (the load is bounded whatever is passed). */

@@ -36,7 +36,10 @@ export interface ThroughputResult {
 export interface ToolingResult {
   readonly machine: MachineInfo;
   readonly command: string;
-  readonly unit: { coldS: number; warmS: number; coldOk: boolean; warmOk: boolean; tests?: string; files?: number; workers?: number; slowest?: Array<{ file: string; seconds: number }> };
+  readonly unit: { coldS: number; warmS: number; coldOk: boolean; warmOk: boolean; tests?: string; files?: number; workers?: number; slowest?: Array<{ file: string; seconds: number }>;
+    /** Warm runs in a row beside CPU hogs (`yes > /dev/null`), each with its outcome. */
+    hog?: { hogs: number; runs: Array<{ seconds: number; ok: boolean; tests?: string }> };
+  };
   readonly preview: Array<{ stack: string; runsS: number[]; medianS: number; ok: boolean }>;
   readonly notes: string[];
 }

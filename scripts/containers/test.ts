@@ -80,11 +80,25 @@ function sqlEnv(db: TestDatabase, proxy: PausableProxy): Record<string, string> 
     return { DB_HOST: "127.0.0.1", DB_PORT: String(proxy.port), DB_NAME: db.database, DB_USER: db.user, DB_PASSWORD: db.password, DB_TLS: "false", NODE_ENV: "production" };
 }
 
+async function waitForReady(app: App, url: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+        const status = res?.status;
+        await res?.arrayBuffer();
+        if (status === 200) return;
+        if (Date.now() > deadline) throw new Error(`${app}: /ready did not answer 200 within ${timeoutMs} ms (last: ${status ?? "no answer"})\n${logs(containerName(app))}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
+
 async function start(app: App, env: Record<string, string>): Promise<RunningContainer> {
     if (buildSeconds[app] === undefined) throw new Error(`${imageName(app)} was not built by this run (see the images test)`);
     const port = await freePort();
     const running = await runContainer(containerName(app), imageName(app), port, env);
     containers[app] = running;
+    // /health (liveness) answers before the schema exists; DB routes answer 503 until /ready (readiness) is 200.
+    await waitForReady(app, running.url);
     figures[app] = { startToHealthyMs: running.startToHealthyMs, layers: layerFigures(imageName(app)), buildSeconds: buildSeconds[app] ?? 0 };
     return running;
 }

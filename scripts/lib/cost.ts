@@ -194,6 +194,7 @@ class Estimator {
         this.rdsProxies();
         this.natGateways();
         this.loadBalancers();
+        this.publicIpv4();
         this.dynamoDb();
         this.kms();
         this.ecr();
@@ -392,13 +393,17 @@ class Estimator {
     }
 
     private natGateways(): void {
+        const modelled = this.byType("aws:ec2/natGateway:NatGateway");
         for (const vpc of this.byType("awsx:ec2:Vpc")) {
             const p = props(vpc);
             // awsx defaults: 3 availability zones, one NAT gateway per AZ.
             // awsx takes explicit zone names (what the stacks pass) or a count (default 3).
             const azs = Array.isArray(p.availabilityZoneNames) ? p.availabilityZoneNames.length : Number(p.numberOfAvailabilityZones ?? 3);
             const strategy = String(p.natGateways?.strategy ?? "OnePerAz");
-            const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+            // The VPC's own NAT gateways when its children are in the plan (modelled by the offline preview),
+            // else the count its arguments imply.
+            const own = modelled.filter((g) => g.urn.includes(`awsx:ec2:Vpc$`) && g.name.startsWith(`${vpc.name}-`));
+            const count = own.length > 0 ? own.length : strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
             if (count === 0) continue;
             this.add(
                 "NAT gateway",
@@ -430,6 +435,41 @@ class Estimator {
                 "endpoint-AZ-hour",
                 this.price("vpcInterfaceEndpointAzHour"),
                 `${interfaces.length} interface endpoint(s) (${services}) in each of ${azs} AZs, always on; data processed ($0.01/GB) not included; S3/DynamoDB gateway endpoints are free.`,
+            );
+        }
+    }
+
+    /** Availability zones of the plan's VPC (for load balancers that put one node, and one public IPv4, in each). */
+    private vpcAzs(): number | undefined {
+        const vpc = this.byType("awsx:ec2:Vpc")[0];
+        return vpc ? Number(props(vpc).numberOfAvailabilityZones ?? 3) : undefined;
+    }
+
+    /**
+     * Public IPv4 addresses: every Elastic IP in the plan (the NAT gateways' — present when the VPC's children
+     * are modelled) and one per AZ for each internet-facing load balancer.
+     */
+    private publicIpv4(): void {
+        for (const eip of this.byType("aws:ec2/eip:Eip")) {
+            this.add("Public IPv4", eip.name, this.hours, "IP-hour", this.price("publicIpv4Hour"), "Elastic IP (a NAT gateway's), charged in use or idle, always on.");
+        }
+        const azs = this.vpcAzs();
+        if (azs === undefined) return;
+        for (const svc of this.byType("kubernetes:core/v1:Service")) {
+            const p = props(svc);
+            const annotations = p.metadata?.annotations ?? {};
+            if (p.spec?.type !== "LoadBalancer" || annotations["service.beta.kubernetes.io/aws-load-balancer-type"] === undefined) continue;
+            if (annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] !== "internet-facing") continue;
+            this.add("Public IPv4", svc.name, azs * this.hours, "IP-hour", this.price("publicIpv4Hour"), `Internet-facing NLB: one public IPv4 address in each of the ${azs} AZs' public subnets.`);
+        }
+        for (const svc of this.byType("aws:ecs/expressGatewayService:ExpressGatewayService")) {
+            this.add(
+                "Public IPv4",
+                svc.name,
+                azs * this.hours,
+                "IP-hour",
+                this.price("publicIpv4Hour"),
+                `Internet-facing ALB Express Mode creates: at least one public IPv4 address per AZ (${azs}); ALBs may use more.`,
             );
         }
     }

@@ -30,7 +30,7 @@ try {
 `;
 
 function mermaidParse(diagram: string): { ok: boolean; type?: string; error?: string } {
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", PARSER], { input: diagram, cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", PARSER], { input: diagram, cwd: REPO_ROOT, encoding: "utf8", timeout: 300_000 });
     if (run.status !== 0) throw new Error(`mermaid parser process failed (${run.status}): ${run.stderr}`);
     return JSON.parse(run.stdout);
 }

@@ -44,6 +44,7 @@ export type PriceKey =
     | "albLcuHour"
     | "nlbHour"
     | "nlbNlcuHour"
+    | "publicIpv4Hour"
     | "dynamoDbWriteMillion"
     | "dynamoDbReadMillion"
     | "dynamoDbStorageGbMonth"
@@ -215,6 +216,14 @@ export const PRICES: PriceTable = {
             usd: 0.006,
             source: "https://awsnegotiations.com/elastic-load-balancer-cost.html",
             verified: true,
+        },
+        publicIpv4Hour: {
+            description: "Public IPv4 address (Elastic IPs, NAT gateways' EIPs, internet-facing load balancer nodes), in use or idle",
+            unit: "IP-hour",
+            usd: 0.005,
+            source: "https://pocketlantern.dev/briefs/aws-public-ipv4-charge-avoidance-vpc-and-load-balancer-design-2026",
+            verified: false,
+            note: "Charged since 2024-02-01 on every AWS-provided public IPv4 address; the page (dated 2026-03-15) quotes AWS's $0.005/h and that an internet-facing NLB has one address per enabled AZ. AWS's own VPC pricing page (Public IPv4 Address tab) was not read here.",
         },
         dynamoDbWriteMillion: {
             description: "DynamoDB on-demand write request units (Standard table class)",

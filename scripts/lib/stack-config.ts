@@ -16,6 +16,16 @@ export interface ResolvedConfig {
     /** `namespace:key` → string value, as the CLI passes config to a program. */
     readonly values: Record<string, string>;
     readonly secretKeys: string[];
+    /** Keys declared in Pulumi.yaml (fully qualified) with their declared type, if any. */
+    readonly declared: Record<string, string | undefined>;
+}
+
+/** One `--set key=value` applied by {@link applyOverride}: what the run changed. */
+export interface ConfigOverride {
+    readonly key: string;
+    /** The value the stack would have had without the override (undefined: not set at all). */
+    readonly from?: string;
+    readonly to: string;
 }
 
 type Declared = { type?: string; default?: unknown; secret?: boolean };
@@ -71,7 +81,42 @@ export function resolveStackConfig(stack: string, projectDir = path.resolve(__di
         checkType(path.basename(stackFile), full, declared.get(full)?.type, value);
         values[full] = asConfigString(value);
     }
-    return { project: project.name, stack, values, secretKeys };
+    return { project: project.name, stack, values, secretKeys, declared: Object.fromEntries([...declared].map(([k, d]) => [k, d.type])) };
+}
+
+/**
+ * Apply one `key=value` override the way `pulumi config set` would for this run only, with the checks a
+ * stack file gets: a project key must be declared in Pulumi.yaml and the value must have its declared
+ * type. Keys of other namespaces (`aws:region`) are passed through, as the CLI does. Throws a message
+ * naming the key on any mistake; returns what changed.
+ */
+export function applyOverride(resolved: ResolvedConfig, assignment: string): ConfigOverride {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) throw new Error(`--set expects key=value (got "${assignment}").`);
+    const key = assignment.slice(0, eq);
+    const value = assignment.slice(eq + 1);
+    const full = key.includes(":") ? key : `${resolved.project}:${key}`;
+    if (full.startsWith(`${resolved.project}:`) && !(full in resolved.declared)) {
+        const short = full.slice(resolved.project.length + 1);
+        const near = Object.keys(resolved.declared)
+            .map((k) => k.slice(resolved.project.length + 1))
+            .filter((k) => k.toLowerCase().includes(short.toLowerCase().slice(0, 6)) || short.toLowerCase().includes(k.toLowerCase()));
+        throw new Error(`--set: config key "${full}" is not declared in Pulumi.yaml (check the spelling${near.length ? `; did you mean ${near.join(", ")}?` : ""}).`);
+    }
+    const type = resolved.declared[full];
+    // Values arrive as strings; arrays are given as JSON, as `pulumi config set --path` would store them.
+    let typed: unknown = value;
+    if (type === "array") {
+        try {
+            typed = JSON.parse(value);
+        } catch {
+            typed = value;
+        }
+    }
+    checkType("--set", full, type, typed);
+    const from = resolved.values[full];
+    resolved.values[full] = type === "array" ? JSON.stringify(typed) : value;
+    return { key: full, from, to: resolved.values[full]! };
 }
 
 export function listStacks(projectDir = path.resolve(__dirname, "../..")): string[] {
