@@ -224,7 +224,7 @@ describe("offline preview command line", () => {
 
     it("should show what a valid --set changed, on stderr and in the plan", () => {
         // The policy-violation run above doubles as the what-if run: it prints its plan before exiting 1.
-        const run = preview("--stack", "prod", "--set", "eksEndpointPublicAccess=true");
+        const run = preview("--stack", "prod", "--set", "eksEndpointPublicAccess=true", "--set", 'eksPublicAccessCidrs=["52.94.76.0/24"]');
         expect(run.stderr).toContain('--set serverless-containers:eksEndpointPublicAccess: "false" → "true" (this run only)');
         expect(run.stdout).toContain("Config overridden for this run (--set):\n  serverless-containers:eksEndpointPublicAccess: false → true");
     });

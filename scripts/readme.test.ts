@@ -25,6 +25,15 @@ function declaredRoutes(app: string): string[] {
         const text = readFileSync(path.join(dir, file), "utf8");
         for (const m of text.matchAll(/method:\s*"(\w+)",\s*path:\s*"([^"]+)"/g)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
     }
+    // Liveness and readiness come from service-kit's healthRoutes() (packages/service-kit/src/health.ts).
+    const source = readdirSync(path.join(ROOT, "apps", app, "src"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".ts"))
+        .map((f) => readFileSync(path.join(ROOT, "apps", app, "src", f), "utf8"))
+        .join("\n");
+    if (source.includes("healthRoutes(")) {
+        const health = readFileSync(path.join(ROOT, "packages", "service-kit", "src", "health.ts"), "utf8");
+        for (const m of health.matchAll(/method:\s*"(\w+)",\s*path:\s*"([^"]+)"/g)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
+    }
     return routes.sort();
 }
 
