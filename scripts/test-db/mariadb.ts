@@ -10,7 +10,7 @@ import {
   makeRoot,
   osUser,
   randomSecret,
-  signalServerTree,
+  pauseControl,
   spawnServer,
   stopProcess,
   trackRoot,
@@ -147,7 +147,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
   ];
 
   let proc: ManagedProcess | undefined;
-  let paused = false;
+  const control = pauseControl(() => proc);
   const start = async (): Promise<void> => {
     if (proc && proc.child.exitCode === null && proc.child.signalCode === null) return;
     proc = spawnServer(MARIADBD, args, logFile);
@@ -158,23 +158,11 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
   };
   // SIGTERM = normal shutdown: open client connections are killed, committed data is durable.
   const stop = async (): Promise<void> => {
-    if (proc && paused) {
-      signalServerTree(proc, "SIGCONT"); // a stopped process acts on SIGTERM/SIGINT only once continued
-      paused = false;
-    }
+    control.continueIfPaused(); // a stopped process acts on SIGTERM/SIGINT only once continued
     if (proc) await stopProcess(proc, "SIGTERM");
   };
   await start();
-  const pause = async (): Promise<void> => {
-    if (!proc) throw new Error("server not started");
-    signalServerTree(proc, "SIGSTOP");
-    paused = true;
-  };
-  const resume = async (): Promise<void> => {
-    if (!proc || !paused) return;
-    signalServerTree(proc, "SIGCONT");
-    paused = false;
-  };
+  const { pause, resume } = control;
 
   return makeHandle(admin, true, {
     start,

@@ -10,7 +10,7 @@ import {
   makeRoot,
   osUser,
   randomSecret,
-  signalServerTree,
+  pauseControl,
   spawnServer,
   stopProcess,
   trackRoot,
@@ -146,7 +146,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
   ];
 
   let proc: ManagedProcess | undefined;
-  let paused = false;
+  const control = pauseControl(() => proc);
   const start = async (): Promise<void> => {
     if (proc && proc.child.exitCode === null && proc.child.signalCode === null) return;
     proc = spawnServer(path.join(bin, "postgres"), args, logFile, { uid: owner.uid, gid: owner.gid, cwd: root });
@@ -157,23 +157,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
   };
   // SIGINT = "fast" shutdown: sessions are terminated, committed data is kept (SIGTERM would wait for clients).
   const stop = async (): Promise<void> => {
-    if (proc && paused) {
-      signalServerTree(proc, "SIGCONT"); // a stopped process acts on SIGTERM/SIGINT only once continued
-      paused = false;
-    }
+    control.continueIfPaused(); // a stopped process acts on SIGTERM/SIGINT only once continued
     if (proc) await stopProcess(proc, "SIGINT");
   };
   await start();
-  const pause = async (): Promise<void> => {
-    if (!proc) throw new Error("server not started");
-    signalServerTree(proc, "SIGSTOP");
-    paused = true;
-  };
-  const resume = async (): Promise<void> => {
-    if (!proc || !paused) return;
-    signalServerTree(proc, "SIGCONT");
-    paused = false;
-  };
+  const { pause, resume } = control;
 
   return makeHandle(admin, true, {
     start,

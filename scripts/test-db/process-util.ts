@@ -182,3 +182,32 @@ export function signalServerTree(proc: ManagedProcess, signal: "SIGSTOP" | "SIGC
   }
   if (signal === "SIGCONT") process.kill(pid, signal);
 }
+
+/**
+ * pause()/resume() for a handle's current server process (see signalServerTree), and `continueIfPaused()` for its
+ * stop(): a stopped process acts on SIGTERM/SIGINT only once continued. One implementation for both engines.
+ */
+export function pauseControl(current: () => ManagedProcess | undefined): {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  continueIfPaused(): void;
+} {
+  let paused = false;
+  const continueIfPaused = (): void => {
+    const proc = current();
+    if (proc && paused) signalServerTree(proc, "SIGCONT");
+    paused = false;
+  };
+  return {
+    pause: async () => {
+      const proc = current();
+      if (!proc) throw new Error("server not started");
+      signalServerTree(proc, "SIGSTOP");
+      paused = true;
+    },
+    resume: async () => {
+      if (current() && paused) continueIfPaused();
+    },
+    continueIfPaused,
+  };
+}
