@@ -78,6 +78,23 @@ export function withoutCreatorAdmin(args: pulumi.ResourceTransformArgs): pulumi.
     };
 }
 
+/** Child types @pulumi/eks creates without the cluster's `tags` (pulumi/pulumi-eks#852). */
+export const UNTAGGED_EKS_CHILD_TYPES = ["aws:eks/fargateProfile:FargateProfile", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"] as const;
+
+/**
+ * A transform for the `eks.Cluster` component: gives the children it creates untagged (its Fargate profile and
+ * OIDC provider) the stack's tags, which the policy pack requires (`aws-required-tags`) and cost allocation needs.
+ * Tags the child already has win. The engine runs a component's transforms on its children, packaged
+ * components included (https://www.pulumi.com/docs/iac/concepts/options/transforms/).
+ */
+export function withTags(tags: Readonly<Record<string, string>>): pulumi.ResourceTransform {
+    return (args) => {
+        if (!(UNTAGGED_EKS_CHILD_TYPES as readonly string[]).includes(args.type)) return undefined;
+        const own = (args.props.tags ?? {}) as Record<string, string>;
+        return { props: { ...args.props, tags: { ...tags, ...own } }, opts: args.opts };
+    };
+}
+
 /** A public-endpoint CIDR: valid, and no reserved addresses (EKS refuses them; see ipv4-cidr.ts). */
 export function publicCidrProblem(label: string, text: string): string | undefined {
     const cidr = parseIpv4Cidr(text);

@@ -323,7 +323,8 @@ describe("EksFargateCluster", () => {
         it("should switch off the cluster creator's implicit admin entry when a deploy role is named", async () => {
             make(roles);
             await settle();
-            const transforms = mocks.one("eks:index:Cluster").transforms ?? [];
+            // [0] tags the untagged children; [1] is this one.
+            const transforms = (mocks.one("eks:index:Cluster").transforms ?? []).slice(1);
             expect(transforms).toHaveLength(1);
             // What @pulumi/eks 4.3.0 passes its aws.eks.Cluster child in API mode (nodejs/eks/cluster/cluster.ts).
             const child = {
@@ -357,14 +358,29 @@ describe("EksFargateCluster", () => {
         it("should keep the creator as the only admin, with no access entries, when no deploy role is named", async () => {
             make();
             await settle();
-            expect(mocks.one("eks:index:Cluster").transforms).toEqual([]);
+            expect(mocks.one("eks:index:Cluster").transforms).toHaveLength(1); // the tagging one only
             expect(mocks.byType("aws:eks/accessEntry:AccessEntry")).toEqual([]);
+        });
+
+        it("should give the Fargate profile and OIDC provider the component creates untagged the stack's tags", async () => {
+            make();
+            await settle();
+            const [tagChildren] = mocks.one("eks:index:Cluster").transforms ?? [];
+            // @pulumi/eks 4.3.0 creates both without tags (pulumi/pulumi-eks#852); the policy pack requires them.
+            for (const type of ["aws:eks/fargateProfile:FargateProfile", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"]) {
+                const result = await tagChildren!({ type, name: "child", custom: true, props: { clientIdLists: ["sts.amazonaws.com"] }, opts: {} });
+                expect(result?.props).toEqual({ clientIdLists: ["sts.amazonaws.com"], tags: expect.objectContaining({ project: expect.any(String), environment: expect.any(String) }) });
+            }
+            // A child with tags of its own keeps them; other types are left alone.
+            const own = await tagChildren!({ type: "aws:eks/fargateProfile:FargateProfile", name: "c", custom: true, props: { tags: { project: "mine" } }, opts: {} });
+            expect(own?.props.tags.project).toBe("mine");
+            expect(await tagChildren!({ type: "aws:eks/cluster:Cluster", name: "c", custom: true, props: {}, opts: {} })).toBeUndefined();
         });
 
         it("should grant the preview and break-glass roles without a deploy role, leaving the creator admin, when only they are named", async () => {
             make({ previewRoleArn: role("preview"), breakGlassRoleArn: role("break-glass") });
             await settle();
-            expect(mocks.one("eks:index:Cluster").transforms).toEqual([]);
+            expect(mocks.one("eks:index:Cluster").transforms).toHaveLength(1); // the tagging one only: the creator stays admin
             expect(mocks.byType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toEqual(["eks-preview-access", "eks-break-glass-access"]);
         });
     });

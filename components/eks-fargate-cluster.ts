@@ -15,7 +15,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { FargateClusterRef } from "./eks-fargate-service";
-import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin } from "./eks-access";
+import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin, withTags } from "./eks-access";
 import { policyDocument, type PolicyStatement } from "./iam";
 import { throwIfAny } from "./limits";
 
@@ -330,8 +330,9 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
             {
                 parent: this,
                 dependsOn: [podExecution.role, podExecution.policy],
-                // With an explicit deploy-role entry, no implicit one for the creator (see withoutCreatorAdmin).
-                transforms: args.deployRoleArn ? [withoutCreatorAdmin] : [],
+                // Tags for the children the component leaves untagged; with an explicit deploy-role entry, no
+                // implicit one for the creator (see withoutCreatorAdmin).
+                transforms: [withTags(tags), ...(args.deployRoleArn ? [withoutCreatorAdmin] : [])],
             },
         );
     }

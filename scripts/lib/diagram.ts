@@ -435,7 +435,10 @@ class DiagramBuilder {
         const out: string[] = ["flowchart LR"];
         if (this.internetUsed) out.push(`    ${INTERNET_ID}(("Internet"))`);
         this.renderContainer(undefined, 0, out);
-        for (const e of this.edges.values()) {
+        // Sorted: resources register in an order that varies between runs (outputs resolve asynchronously), and
+        // the generated docs must not change when the plan does not.
+        const edges = [...this.edges.values()].sort((a, b) => `${a.from} ${a.to}`.localeCompare(`${b.from} ${b.to}`));
+        for (const e of edges) {
             const arrow = e.dotted ? "-.->" : "-->";
             const label = e.labels.length > 0 ? `|"${escapeLabel(e.labels.join(", "))}"|` : "";
             out.push(`    ${e.from} ${arrow}${label} ${e.to}`);

@@ -48,9 +48,12 @@ function childUrn(parent: RecordedResource, type: string, name: string): string 
 
 class Builder {
     readonly out: RecordedResource[] = [];
+    /** The component being modelled: the engine runs its `transforms` on every child it creates. */
+    component?: RecordedResource;
 
     add(parent: RecordedResource, type: string, name: string, inputs: Record<string, any>, dependsOn: RecordedResource[] = []): RecordedResource {
         const urn = childUrn(parent, type, name);
+        inputs = this.transformed(type, name, inputs);
         const r: RecordedResource = {
             type,
             name,
@@ -64,6 +67,16 @@ class Builder {
         };
         this.out.push(r);
         return r;
+    }
+
+    /** The component's synchronous transforms applied to a child's inputs, in order (an async one is not modelled). */
+    private transformed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+        let props = inputs;
+        for (const transform of this.component?.transforms ?? []) {
+            const result = transform({ custom: true, type, name, props, opts: {} });
+            if (result && !(result instanceof Promise) && result.props) props = result.props as Record<string, any>;
+        }
+        return props;
     }
 }
 
@@ -210,6 +223,7 @@ export function modelRemoteChildren(resources: readonly RecordedResource[], regi
     const b = new Builder();
     const components: Record<string, number> = {};
     for (const r of resources) {
+        b.component = r;
         if (r.type === "awsx:ec2:Vpc") vpcChildren(b, r, region);
         else if (r.type === "eks:index:Cluster") eksChildren(b, r);
         else continue;
