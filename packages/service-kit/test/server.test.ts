@@ -158,7 +158,9 @@ describe("service-kit HTTP server: graceful stop", () => {
     await sleep(200);
     const t0 = Date.now();
     await running.stop();
-    expect(Date.now() - t0).toBeLessThanOrEqual(1_200);
+    // Bounded by the grace period, not by the 2.5 s requests: the slack is for a loaded machine, the bound
+    // stays below what waiting for the requests would take.
+    expect(Date.now() - t0).toBeLessThan(2_300);
     for (const res of await Promise.all(stuck)) {
       expect(res.status).toBe(503);
       expect(res.headers.get("connection")).toBe("close");
