@@ -87,6 +87,40 @@ export interface IdempotencyRecord {
   readonly response?: StoredResponse;
 }
 
+/** An `idempotency_keys` row as both SQL stores read it (the apps' schema.ts, same columns on each engine). */
+export interface IdempotencyKeyRow {
+  fingerprint: string;
+  state: "pending" | "done";
+  locked_until: Date;
+  expires_at: Date;
+  response_status: number | null;
+  response_body: string | null;
+  response_headers: string | null;
+}
+
+/** The record a row stores (the response only once the key is done). */
+export function idempotencyRecordFromRow(row: IdempotencyKeyRow): IdempotencyRecord {
+  return {
+    fingerprint: row.fingerprint,
+    state: row.state,
+    lockedUntil: row.locked_until,
+    expiresAt: row.expires_at,
+    response:
+      row.state === "done" && row.response_status !== null
+        ? {
+            status: row.response_status,
+            body: JSON.parse(row.response_body ?? "null") as unknown,
+            headers: JSON.parse(row.response_headers ?? "{}") as Record<string, string>,
+          }
+        : undefined,
+  };
+}
+
+/** Values, in order, for a store's `UPDATE … SET state='done', response_status, response_body, response_headers WHERE scope, idem_key, fingerprint`. */
+export function completeKeyValues(scope: string, key: string, fingerprint: string, response: StoredResponse): unknown[] {
+  return [response.status, JSON.stringify(response.body), JSON.stringify(response.headers), scope, key, fingerprint];
+}
+
 /**
  * What a SQL service implements (one small class per driver). `claim` and `read` and `release` run on their own
  * (autocommit); the completion (state 'done' + response) is written by the service inside the write's own

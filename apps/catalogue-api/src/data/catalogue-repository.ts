@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2";
 import {
+  completeKeyValues,
   expiredKeyPurger,
   idempotentWrite,
   requestFingerprint,
   type IdempotentResult,
   type StoredResponse,
 } from "@serverless-containers/service-kit";
-import { COMPLETE_KEY_SQL, MysqlIdempotencyStore, MysqlWriter, completeKeyValues } from "./idempotency-store";
+import { COMPLETE_KEY_SQL, MysqlIdempotencyStore, MysqlWriter } from "./idempotency-store";
 import { query } from "./pool";
 import { CATALOGUE_SCHEMA, CATALOGUE_TABLES } from "./schema";
 import { cachedSingleFlight } from "./single-flight";

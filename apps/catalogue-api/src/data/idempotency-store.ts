@@ -1,17 +1,9 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2";
-import { WriteOutcomeUnknownError, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from "@serverless-containers/service-kit";
+import { WriteOutcomeUnknownError, idempotencyRecordFromRow, type IdempotencyKeyRow, type IdempotencyRecord, type IdempotencyStore } from "@serverless-containers/service-kit";
 import { query } from "./pool";
 
 
-interface KeyRow extends RowDataPacket {
-  fingerprint: string;
-  state: "pending" | "done";
-  locked_until: Date;
-  expires_at: Date;
-  response_status: number | null;
-  response_body: string | null;
-  response_headers: string | null;
-}
+type KeyRow = IdempotencyKeyRow & RowDataPacket;
 
 export class MysqlIdempotencyStore implements IdempotencyStore {
   constructor(
@@ -43,20 +35,7 @@ export class MysqlIdempotencyStore implements IdempotencyStore {
     );
     const row = rows[0];
     if (row === undefined) return undefined;
-    return {
-      fingerprint: row.fingerprint,
-      state: row.state,
-      lockedUntil: row.locked_until,
-      expiresAt: row.expires_at,
-      response:
-        row.state === "done" && row.response_status !== null
-          ? {
-              status: row.response_status,
-              body: JSON.parse(row.response_body ?? "null") as unknown,
-              headers: JSON.parse(row.response_headers ?? "{}") as Record<string, string>,
-            }
-          : undefined,
-    };
+    return idempotencyRecordFromRow(row);
   }
 
   async reclaim(scope: string, key: string, fingerprint: string, now: Date, lockedUntil: Date, expiresAt: Date): Promise<boolean> {
@@ -86,10 +65,6 @@ export class MysqlIdempotencyStore implements IdempotencyStore {
 /** Marks the key done with its response; run inside the write's transaction. 1 = this attempt owns the write. */
 export const COMPLETE_KEY_SQL =
   "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, response_headers = ? WHERE scope = ? AND idem_key = ? AND fingerprint = ? AND state = 'pending'";
-
-export function completeKeyValues(scope: string, key: string, fingerprint: string, response: StoredResponse): unknown[] {
-  return [response.status, JSON.stringify(response.body), JSON.stringify(response.headers), scope, key, fingerprint];
-}
 
 /** A server error packet (the statement was rejected, nothing changed) as opposed to a lost / timed-out connection. */
 function rejectedByServer(err: unknown): boolean {

@@ -1,17 +1,9 @@
 import type { Pool, PoolClient } from "pg";
-import { HttpError, WriteOutcomeUnknownError, type IdempotencyRecord, type IdempotencyStore, type StoredResponse } from "@serverless-containers/service-kit";
+import { HttpError, WriteOutcomeUnknownError, idempotencyRecordFromRow, type IdempotencyKeyRow, type IdempotencyRecord, type IdempotencyStore } from "@serverless-containers/service-kit";
 
 /** Idempotency keys on PostgreSQL / Aurora PostgreSQL. response_body is the JSON text exactly as first answered. */
 
-interface KeyRow {
-  fingerprint: string;
-  state: "pending" | "done";
-  locked_until: Date;
-  expires_at: Date;
-  response_status: number | null;
-  response_body: string | null;
-  response_headers: string | null;
-}
+type KeyRow = IdempotencyKeyRow;
 
 /**
  * Unnamed parameterised statements only (RDS Proxy pinning-free), like the rest of the service. Any failure
@@ -46,20 +38,7 @@ export class PgIdempotencyStore implements IdempotencyStore {
     );
     const row = result.rows[0];
     if (row === undefined) return undefined;
-    return {
-      fingerprint: row.fingerprint,
-      state: row.state,
-      lockedUntil: row.locked_until,
-      expiresAt: row.expires_at,
-      response:
-        row.state === "done" && row.response_status !== null
-          ? {
-              status: row.response_status,
-              body: JSON.parse(row.response_body ?? "null") as unknown,
-              headers: JSON.parse(row.response_headers ?? "{}") as Record<string, string>,
-            }
-          : undefined,
-    };
+    return idempotencyRecordFromRow(row);
   }
 
   async reclaim(scope: string, key: string, fingerprint: string, now: Date, lockedUntil: Date, expiresAt: Date): Promise<boolean> {
@@ -90,10 +69,6 @@ export class PgIdempotencyStore implements IdempotencyStore {
 /** Marks the key done with its response; run inside the write's transaction. 1 = this attempt owns the write. */
 export const COMPLETE_KEY_SQL =
   "UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2, response_headers = $3 WHERE scope = $4 AND idem_key = $5 AND fingerprint = $6 AND state = 'pending'";
-
-export function completeKeyValues(scope: string, key: string, fingerprint: string, response: StoredResponse): unknown[] {
-  return [response.status, JSON.stringify(response.body), JSON.stringify(response.headers), scope, key, fingerprint];
-}
 
 /** An ErrorResponse from the server (the statement failed, nothing changed) vs a timeout / lost connection. */
 function rejectedByServer(err: unknown): boolean {

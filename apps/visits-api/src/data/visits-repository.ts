@@ -1,6 +1,6 @@
 import type { Pool } from "pg";
-import { expiredKeyPurger, idempotentWrite, requestFingerprint, type IdempotentResult, type StoredResponse } from "@serverless-containers/service-kit";
-import { COMPLETE_KEY_SQL, PgIdempotencyStore, PgWriter, completeKeyValues } from "./idempotency-store";
+import { completeKeyValues, expiredKeyPurger, idempotentWrite, requestFingerprint, type IdempotentResult, type StoredResponse } from "@serverless-containers/service-kit";
+import { COMPLETE_KEY_SQL, PgIdempotencyStore, PgWriter } from "./idempotency-store";
 import { VISITS_RELATIONS, VISITS_SCHEMA } from "./schema";
 
 export interface Visit {
