@@ -52,3 +52,20 @@ export function boundedTimeout(configuredMs: number, what: string): number {
   if (left <= 0) throw new DeadlineExceededError(what);
   return Math.max(1, Math.min(configuredMs, Math.ceil(left)));
 }
+
+/**
+ * Waits for `promise` at most `ms`: true when it resolved in time, false when the time ran out (it keeps running;
+ * a later rejection is swallowed). A rejection in time is thrown. For bounded closes (pools, shutdown hooks).
+ */
+export async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  void promise.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -37,7 +37,7 @@ export { buildOpenApi, type OpenApiInfo } from "./openapi";
 export { retry, type RetryOptions } from "./retry";
 export { defineRoute, mountRoutes, zodIssues, type AnyRoute, type HttpMethod, type Reply, type RouteSpec } from "./routes";
 export { exitOnSignals, runMain, runService, startHttpServer, type CloseBudget, type DeadlineAnswer, type RunningServer, type StartOptions } from "./server";
-export { DeadlineExceededError, boundedTimeout, inRequest, remainingMs, runWithDeadline } from "./deadline";
+export { DeadlineExceededError, boundedTimeout, inRequest, remainingMs, runWithDeadline, settledWithin } from "./deadline";
 export { DatabaseState } from "./db-state";
 export { SHUTTING_DOWN, healthRoutes, type HealthRoutesOptions } from "./health";
 export { decimal, displayText, freeText, queryInt } from "./validation";

@@ -3,7 +3,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Express, Request } from "express";
 import helmet from "helmet";
-import { runWithDeadline } from "./deadline";
+import { runWithDeadline, settledWithin } from "./deadline";
 import { RETRY_AFTER_SECONDS } from "./errors";
 import { SHUTTING_DOWN } from "./health";
 import type { Logger } from "./logger";
@@ -255,21 +255,12 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
 
       for (const hook of options.onClose ?? []) {
         const timeoutMs = Math.max(0, startedAt + grace - Date.now() - 50);
-        let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([
-            Promise.resolve(hook({ timeoutMs })),
-            new Promise<void>((resolve) => {
-              timer = setTimeout(() => {
-                logger.warn({ timeoutMs }, "a resource did not close within the grace period; moving on");
-                resolve();
-              }, timeoutMs);
-            }),
-          ]);
+          if (!(await settledWithin(Promise.resolve(hook({ timeoutMs })), timeoutMs))) {
+            logger.warn({ timeoutMs }, "a resource did not close within the grace period; moving on");
+          }
         } catch (err) {
           logger.error({ err }, "error while closing a resource");
-        } finally {
-          clearTimeout(timer);
         }
       }
       logger.info({ ms: Date.now() - startedAt }, "shutdown complete");

@@ -9,6 +9,7 @@ import {
   type DbCredentials,
   type DbSettings,
   type Logger,
+  settledWithin,
 } from "@serverless-containers/service-kit";
 
 type IamCredentials = Extract<DbCredentials, { kind: "iam" }>;
@@ -214,16 +215,8 @@ export function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown
 export async function endPool(pool: mysql.Pool, budget: Partial<CloseBudget> = {}): Promise<void> {
   const refresher = refreshers.get(pool);
   if (refresher !== undefined) clearInterval(refresher.timer);
-  let timer: NodeJS.Timeout | undefined;
-  const ended = new Promise<"ended">((resolve, reject) => pool.end((err) => (err ? reject(err) : resolve("ended"))));
-  void ended.catch(() => undefined); // still rejects for the race below; no unhandled rejection after a timeout
-  const outcome = await Promise.race([
-    ended,
-    new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), budget.timeoutMs ?? 5_000);
-    }),
-  ]).finally(() => clearTimeout(timer));
-  if (outcome === "timeout") {
+  const ended = new Promise<void>((resolve, reject) => pool.end((err) => (err ? reject(err) : resolve())));
+  if (!(await settledWithin(ended, budget.timeoutMs ?? 5_000))) {
     for (const conn of (pool as unknown as PoolInternals)._allConnections?.toArray() ?? []) conn.destroy();
   }
 }

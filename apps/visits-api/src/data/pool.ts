@@ -7,6 +7,7 @@ import {
   type DatabaseState,
   type DbSettings,
   type Logger,
+  settledWithin,
 } from "@serverless-containers/service-kit";
 
 /**
@@ -167,16 +168,7 @@ interface PgPoolInternals {
  * which a hung server never does; when the time is up every client's socket is destroyed (pg-pool `_clients`).
  */
 export async function endPool(pool: Pool, budget: Partial<CloseBudget> = {}): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const ended = pool.end().then(() => "ended" as const);
-  void ended.catch(() => undefined);
-  const outcome = await Promise.race([
-    ended,
-    new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), budget.timeoutMs ?? 5_000);
-    }),
-  ]).finally(() => clearTimeout(timer));
-  if (outcome === "timeout") {
+  if (!(await settledWithin(pool.end(), budget.timeoutMs ?? 5_000))) {
     for (const client of (pool as unknown as PgPoolInternals)._clients ?? []) client.connection?.stream?.destroy();
   }
 }
