@@ -17,7 +17,7 @@ import mysql from "mysql2/promise";
 import autocannon from "autocannon";
 import { AWS_REGION, POOL_MAX, PRODUCTS_TABLE, startBenchDatabases, type BenchDatabases } from "./lib/dbs";
 import { REPO_ROOT, boundedInt, busyNote, machineInfo, benchCli, runtimes, writeJson, type NodeRuntime } from "./lib/env";
-import { runBench, spawnTracked, stopChild } from "./lib/procs";
+import { runBench, startBenchServer } from "./lib/procs";
 import type { ThroughputResult, ThroughputRow, VariantName } from "./lib/types";
 import { writeReport } from "./report";
 
@@ -73,26 +73,10 @@ async function startVariant(runtime: NodeRuntime, endpoint: Endpoint, dbs: Bench
   const script = path.join(REPO_ROOT, "bench", "servers", `${endpoint.server}.ts`);
   const mode = variant === "app-log-warn" ? "app" : variant;
   // stdout (the JSON request logs) goes to /dev/null: the app still formats and writes every line.
-  const child = spawnTracked(runtime.bin, ["-r", "@swc-node/register", script, mode], {
+  return startBenchServer(`${endpoint.server}/${variant}`, runtime.bin, ["-r", "@swc-node/register", script, mode], {
     cwd: REPO_ROOT,
     env: serverEnv(endpoint, dbs, variant),
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
-  let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr = (stderr + c).slice(-4_000)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${endpoint.server}/${variant}: no port after 60 s\n${stderr}`)), 60_000);
-    child.once("message", (m: { port?: number }) => {
-      clearTimeout(timer);
-      if (typeof m.port === "number") resolve(m.port);
-      else reject(new Error("bad IPC message"));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${endpoint.server}/${variant} exited (${code}) before listening\n${stderr}`));
-    });
-  });
-  return { port, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 function peakRssMiB(pid: number): number | undefined {

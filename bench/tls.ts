@@ -20,11 +20,11 @@ import { createPool as createPgPool } from "../apps/visits-api/src/data/pool";
 import { createLogger, rdsCaBundle } from "@serverless-containers/service-kit";
 import { dbSettings } from "./lib/dbs";
 import { REPO_ROOT, boundedInt, machineInfo, median, benchCli, writeJson } from "./lib/env";
-import { onCleanup, runBench, spawnTracked, stopChild } from "./lib/procs";
+import { onCleanup, runBench, startBenchServer } from "./lib/procs";
 import { TLS_ENDPOINTS as ENDPOINTS, renderTlsTable, type TlsResult, type TlsRow } from "./lib/reliability-report";
 
 async function startVariant(server: string, variant: "app" | "seed", db: TestDatabase, tls: boolean, caFile: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = spawnTracked(process.execPath, ["-r", "@swc-node/register", path.join(REPO_ROOT, "bench", "servers", `${server}.ts`), variant], {
+  return startBenchServer(`${server}/${variant}`, process.execPath, ["-r", "@swc-node/register", path.join(REPO_ROOT, "bench", "servers", `${server}.ts`), variant], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -38,23 +38,7 @@ async function startVariant(server: string, variant: "app" | "seed", db: TestDat
       DB_TLS: String(tls),
       ...(tls ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
     },
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
-  let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr = (stderr + c).slice(-4_000)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${server}/${variant}: no port after 60 s\n${stderr}`)), 60_000);
-    child.once("message", (m: { port?: number }) => {
-      clearTimeout(timer);
-      if (typeof m.port === "number") resolve(m.port);
-      else reject(new Error("bad IPC message"));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${server}/${variant} exited (${code}) before listening\n${stderr}`));
-    });
-  });
-  return { port, stop: () => stopChild(child) };
 }
 
 runBench(async () => {

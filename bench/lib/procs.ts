@@ -81,3 +81,31 @@ export function runBench(main: () => Promise<void>): void {
     )
     .finally(() => process.exit());
 }
+
+/**
+ * Starts one bench server script (bench/servers/*.ts) with an IPC channel and waits for the port it reports
+ * (`process.send({ port })`); rejects, with the server's last stderr, when it exits first or after 60 s.
+ */
+export async function startBenchServer(
+  label: string,
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+  const child = spawnTracked(command, args, { ...options, stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr = (stderr + c).slice(-4_000)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label}: no port after 60 s\n${stderr}`)), 60_000);
+    child.once("message", (m: { port?: number }) => {
+      clearTimeout(timer);
+      if (typeof m.port === "number") resolve(m.port);
+      else reject(new Error("bad IPC message"));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited (${code}) before listening\n${stderr}`));
+    });
+  });
+  return { port, pid: child.pid!, stop: () => stopChild(child) };
+}
