@@ -17,20 +17,21 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { benchCli, boundedInt, percentile } from "./lib/env";
 import { dbAppEnv, freePort, startLoad, startMariaDb, startPostgres, type LoadOutcome, type LoadRequest, type SqlServerHandle, type TestDatabase } from "../scripts/test-db";
 
-const { values: args } = parseArgs({
-  options: {
-    hang: { type: "string", default: "15" },
-    concurrency: { type: "string", default: "8" },
-    root: { type: "string" },
-    label: { type: "string", default: "this checkout" },
-    json: { type: "boolean", default: false },
+const args = benchCli(
+  { command: "npm run bench:faults --", summary: "Fault figures: a database hang (SIGSTOP) under bounded load and SIGTERM during it, for catalogue-api and visits-api" },
+  {
+    hang: { type: "string", value: "<s>", description: "seconds the database stays stopped (2-120, default 15)" },
+    concurrency: { type: "string", value: "<n>", description: "concurrent clients (1-32, default 8)" },
+    root: { type: "string", value: "<dir>", description: "run another checkout's apps (before/after comparisons)" },
+    label: { type: "string", value: "<text>", description: "name printed for this run (default: this checkout)" },
+    json: { type: "boolean", description: "print the result as JSON" },
   },
-});
-const HANG_S = Math.min(120, Math.max(2, Number(args.hang)));
-const CONCURRENCY = Math.min(32, Math.max(1, Number(args.concurrency)));
+);
+const HANG_S = boundedInt(args.hang, 15, 2, 120, "hang");
+const CONCURRENCY = boundedInt(args.concurrency, 8, 1, 32, "concurrency");
 const ROOT = path.resolve(args.root ?? path.join(__dirname, ".."));
 /** The apps' default REQUEST_DEADLINE_MS (service-kit baseEnvShape); older code has none. */
 const DEADLINE_MS = 10_000;
@@ -96,12 +97,6 @@ async function storedMarkers(server: SqlServerHandle, name: "catalogue-api" | "v
   return new Set(rows.map((r) => r.m));
 }
 
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 interface HangResult {
   readonly app: string;
   readonly requests: number;
@@ -162,7 +157,7 @@ async function hangScenario(name: "catalogue-api" | "visits-api", server: SqlSer
     requests: outcomes.length,
     statuses: count(outcomes.map((o) => o.status ?? o.error ?? "?")),
     worstMs: Math.max(0, ...outcomes.map((o) => o.ms)),
-    p50Ms: percentile(outcomes.map((o) => o.ms), 50),
+    p50Ms: percentile(outcomes.map((o) => o.ms), 50, 0),
     lateAnswers: outcomes.filter((o) => o.ms > DEADLINE_MS + 1_000).length,
     transportErrors: outcomes.filter((o) => o.error !== undefined).length,
     healthWorstMs: Math.max(0, ...health.map((h) => h.ms)),
@@ -262,13 +257,13 @@ async function main(): Promise<void> {
     await mariadb.destroy();
     await postgres.destroy();
   }
-  const result = { label: args.label, root: ROOT, hangSeconds: HANG_S, concurrency: CONCURRENCY, seconds: Math.round((Date.now() - started) / 1000), hang, term };
+  const result = { label: args.label ?? "this checkout", root: ROOT, hangSeconds: HANG_S, concurrency: CONCURRENCY, seconds: Math.round((Date.now() - started) / 1000), hang, term };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   const lines = [
-    `Fault figures — ${args.label} (${ROOT}); DB stopped with SIGSTOP for ${HANG_S} s under ${CONCURRENCY} concurrent clients; ${result.seconds} s`,
+    `Fault figures — ${args.label ?? "this checkout"} (${ROOT}); DB stopped with SIGSTOP for ${HANG_S} s under ${CONCURRENCY} concurrent clients; ${result.seconds} s`,
     "",
     "| app | requests | worst | p50 | answered > deadline + 1 s | transport errors | /health worst (statuses) | first write after SIGCONT | non-2xx writes committed |",
     "|---|---|---|---|---|---|---|---|---|",

@@ -13,27 +13,12 @@ import { freePort, startMariaDb } from "../scripts/test-db";
 import { CatalogueRepository } from "../apps/catalogue-api/src/data/catalogue-repository";
 import { createPool, endPool } from "../apps/catalogue-api/src/data/pool";
 import { dbSettings } from "./lib/dbs";
-import { REPO_ROOT, boundedInt, benchCli, writeJson } from "./lib/env";
+import { REPO_ROOT, boundedInt, benchCli, percentile, writeJson } from "./lib/env";
 import { onCleanup, runBench, spawnTracked, stopChild } from "./lib/procs";
+import type { StatsResult } from "./lib/reliability-report";
 
-interface VariantResult {
-  readonly variant: string;
-  readonly cacheMs: number;
-  readonly statsRequests: number;
-  readonly statsPerSecond: number;
-  readonly statsP50Ms: number;
-  readonly healthIdleP50Ms: number;
-  readonly healthP50Ms: number;
-  readonly healthP99Ms: number;
-  readonly listP50Ms: number;
-  readonly serverSelects: number;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+/** One variant as bench/lib/reliability-report.ts renders it, plus what only this command prints. */
+type VariantResult = StatsResult["results"][number] & { readonly cacheMs: number; readonly statsRequests: number };
 
 async function timed(url: string): Promise<number> {
   const start = performance.now();

@@ -156,6 +156,13 @@ export function readJson<T>(name: string): T | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as T) : undefined;
 }
 
+/** The nearest-rank p-th percentile (0-100); `empty` when there are no values. */
+export function percentile(values: readonly number[], p: number, empty = Number.NaN): number {
+  if (values.length === 0) return empty;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
