@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "./iam";
+import { policyStatementProblems, type PolicyStatement } from "./iam";
 import { intRange, minNotAboveMax } from "./limits";
 
 export interface WebServiceArgs {
@@ -62,6 +62,7 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
         intRange("maxSize", maxSize, 1, maxInstances),
         intRange("maxConcurrency", args.maxConcurrency ?? WEB_SERVICE_DEFAULTS.maxConcurrency, 1, maxConcurrency),
         minNotAboveMax("minSize", minSize, "maxSize", maxSize),
+        ...policyStatementProblems("policyStatements", args.policyStatements),
     ];
     const path = args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath;
     if (!path.startsWith("/")) problems.push(`\`healthCheckPath\` must start with "/" (got "${path}").`);
