@@ -112,6 +112,19 @@ export interface EgressRule {
 }
 
 /**
+ * Where a component runs inside a VPC: the one shape every component that takes a VPC uses (services,
+ * database). `subnetIds` are private subnets; `egress` lists the destinations opened at creation.
+ */
+export interface ServiceVpc {
+    /** The VPC. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets in at least two Availability Zones. */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Destinations the component may open connections to (more can be added later). @default none */
+    readonly egress?: EgressRule[];
+}
+
+/**
  * A TCP egress rule on `securityGroupId` to one destination. Rules are separate resources (not inline
  * in the group) so callers can add destinations later without replacing the group.
  */
