@@ -36,7 +36,7 @@ async function main() {
         productsUrl: products?.url,
         productsTableName: products?.tableName,
         /** Patterns 24 + 25: products-api behind an NLB on EKS Fargate (http). */
-        eksProductsUrl: eks?.loadBalancerHostname.apply((host) => `http://${host}`),
+        eksProductsUrl: eks?.url,
         eksKubeconfig: eks ? pulumi.secret(eks.kubeconfig) : undefined,
         /** Attach to CI runners in the VPC: the private Kubernetes API admits this group on 443. */
         eksApiClientSecurityGroupId: eks?.apiClientSecurityGroupId,

@@ -3,14 +3,14 @@ import type { AppRunnerServiceArgs } from "./app-runner-service";
 
 const mocks = setupMocks();
 let AppRunnerService: typeof import("./app-runner-service").AppRunnerService;
-let digestProblem: typeof import("./web-service").digestProblem;
+let imageProblem: typeof import("./web-service").imageProblem;
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products@sha256:${"a".repeat(64)}`;
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-abc-123456";
 
 beforeAll(async () => {
     ({ AppRunnerService } = await import("./app-runner-service"));
-    ({ digestProblem } = await import("./web-service"));
+    ({ imageProblem } = await import("./web-service"));
 });
 beforeEach(() => mocks.reset());
 
@@ -18,14 +18,14 @@ const trust = (roleName: string) => JSON.parse(mocks.one("aws:iam/role:Role", ro
 
 describe("AppRunnerService", () => {
     it("should trust build.apprunner for the access role and tasks.apprunner for the instance role when created", async () => {
-        new AppRunnerService("products", { imageUri: IMAGE });
+        new AppRunnerService("products", { image: IMAGE });
         await settle();
         expect(trust("products-access-role")).toEqual([{ Effect: "Allow", Principal: { Service: "build.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" }]);
         expect(trust("products-instance-role")).toEqual([{ Effect: "Allow", Principal: { Service: "tasks.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" }]);
     });
 
     it("should attach the ECR access policy before the service when created", async () => {
-        new AppRunnerService("products", { imageUri: IMAGE });
+        new AppRunnerService("products", { image: IMAGE });
         await settle();
         const attachment = mocks.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
         expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess");
@@ -35,7 +35,7 @@ describe("AppRunnerService", () => {
     });
 
     it("should use pattern 26's settings when no sizing args are given", async () => {
-        new AppRunnerService("products", { imageUri: IMAGE });
+        new AppRunnerService("products", { image: IMAGE });
         await settle();
         const scaling = mocks.one("aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion");
         expect([scaling.inputs.minSize, scaling.inputs.maxSize, scaling.inputs.maxConcurrency]).toEqual([1, 5, 100]);
@@ -47,7 +47,7 @@ describe("AppRunnerService", () => {
     });
 
     it("should pin the image by digest and disable auto deployments when created", async () => {
-        new AppRunnerService("products", { imageUri: IMAGE });
+        new AppRunnerService("products", { image: IMAGE });
         await settle();
         const source = mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration;
         expect(source.imageRepository.imageIdentifier).toContain("@sha256:");
@@ -57,7 +57,7 @@ describe("AppRunnerService", () => {
 
     it("should inject secrets by ARN and let the instance role read exactly those when secrets are given", async () => {
         new AppRunnerService("products", {
-            imageUri: IMAGE,
+            image: IMAGE,
             environment: { TABLE_NAME: "t" },
             environmentSecrets: { DB_SECRET: SECRET },
             policyStatements: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] }],
@@ -76,13 +76,13 @@ describe("AppRunnerService", () => {
     });
 
     it("should create no instance policy when the app needs no permissions", async () => {
-        new AppRunnerService("products", { imageUri: IMAGE });
+        new AppRunnerService("products", { image: IMAGE });
         await settle();
         expect(mocks.byType("aws:iam/rolePolicy:RolePolicy")).toHaveLength(0);
     });
 
     it("should resolve an https URL and enable X-Ray when observability is on", async () => {
-        const service = new AppRunnerService("products", { imageUri: IMAGE, observability: true });
+        const service = new AppRunnerService("products", { image: IMAGE, observability: true });
         expect(await promiseOf(service.url)).toMatch(/^https:\/\/[0-9a-f]+\.us-east-1\.awsapprunner\.com$/);
         await settle();
         expect(mocks.one("aws:apprunner/observabilityConfiguration:ObservabilityConfiguration").inputs.traceConfiguration).toEqual({ vendor: "AWSXRAY" });
@@ -90,7 +90,7 @@ describe("AppRunnerService", () => {
     });
 
     it("should associate the custom domain and close public ingress when private ingress is set", async () => {
-        new AppRunnerService("products", { imageUri: IMAGE, customDomain: "api.example.com", privateIngress: { vpcId: "vpc-1", vpcEndpointId: "vpce-1" } });
+        new AppRunnerService("products", { image: IMAGE, customDomain: "api.example.com", privateIngress: { vpcId: "vpc-1", vpcEndpointId: "vpce-1" } });
         await settle();
         expect(mocks.one("aws:apprunner/customDomainAssociation:CustomDomainAssociation").inputs.domainName).toBe("api.example.com");
         expect(mocks.one("aws:apprunner/vpcIngressConnection:VpcIngressConnection").inputs.ingressVpcConfiguration).toEqual({ vpcId: "vpc-1", vpcEndpointId: "vpce-1" });
@@ -107,20 +107,57 @@ describe("AppRunnerService", () => {
         ["a service name too long", { serviceName: "x".repeat(41) }, `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${"x".repeat(41)}", 41 characters).`],
         ["port 70000", { port: 70000 }, "`port` must be an integer between 1 and 65535 (got 70000)."],
         ["a password in plain env", { environment: { DB_PASSWORD: "hunter2" } }, "`environment.DB_PASSWORD` looks like a secret; pass it in `environmentSecrets` as a Secrets Manager ARN instead."],
-        ["a health path without a slash", { healthCheckPath: "health" }, '`healthCheckPath` must start with "/" (got "health").'],
+        ["a health path without a slash", { healthCheckPath: "health" }, '`healthCheckPath` must be a path starting with "/" (got the string "health").'],
+        ["an image tag instead of a digest", { image: "repo/products:latest" }, '`image` must be pinned by digest (repository@sha256:<64 hex>), not the mutable tag :latest (got "repo/products:latest"); pass ContainerImage.imageUri.'],
         ["a wildcard action", { policyStatements: [{ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] }, '`policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).'],
         ["a statement in the policy-document form", { policyStatements: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:1:table/t" } as never] }, "`policyStatements[0]` uses the policy-document form (Effect, Action, Resource); pass { actions: [...], resources: [...], effect?, sid?, conditions? } instead."],
         ["an effect that is not Allow/Deny", { policyStatements: [{ effect: "allow", actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] }, '`policyStatements[0].effect` must be one of Allow, Deny (got "allow").'],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {
-        expect(await errorOf(() => new AppRunnerService("products", { imageUri: IMAGE, ...args }))).toBe(`AppRunnerService "products": ${message}`);
+        expect(await errorOf(() => new AppRunnerService("products", { image: IMAGE, ...args }))).toBe(`AppRunnerService "products": ${message}`);
         await settle();
         expect(mocks.byType("aws:apprunner/service:Service")).toHaveLength(0);
     });
 
     it("should refuse an image reference that is not pinned by digest", () => {
-        expect(digestProblem("repo/products:latest")).toBe('`imageUri` must be pinned by digest (repo@sha256:…), got "repo/products:latest". Use ContainerImage.imageUri.');
-        expect(digestProblem(`repo/products@sha256:${"0".repeat(63)}`)).toContain("must be pinned by digest");
-        expect(digestProblem(IMAGE)).toBeUndefined();
+        expect(imageProblem("image", "repo/products:1.2.3")).toBe('`image` must be pinned by digest (repository@sha256:<64 hex>), not the tag :1.2.3 (got "repo/products:1.2.3"); pass ContainerImage.imageUri.');
+        expect(imageProblem("image", `repo/products@sha256:${"0".repeat(63)}`)).toContain("must be pinned by digest");
+        expect(imageProblem("image", IMAGE)).toBeUndefined();
+    });
+
+    it("should expose the role the app runs as by ARN and name when created", async () => {
+        const service = new AppRunnerService("products", { image: IMAGE });
+        const role = await (async () => {
+            await settle();
+            return mocks.one("aws:iam/role:Role", "products-instance-role");
+        })();
+        expect(await promiseOf(service.roleArn)).toBe(role.state.arn);
+        expect(await promiseOf(service.roleName)).toBe(role.state.name);
+    });
+
+    // Shapes a JavaScript, YAML or other-language caller (or a cast) can pass: a message naming the
+    // argument, never a TypeError from deep inside the component.
+    const wrongShapes: [string, unknown, string][] = [
+        ["no image", { image: undefined }, "`image` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri."],
+        ["a number as the health check path", { healthCheckPath: 5 }, '`healthCheckPath` must be a path starting with "/" (got number 5).'],
+        ["a list as the environment", { environment: ["A=1"] }, '`environment` must be a map of names to values (got a list ["A=1"]).'],
+        ["a string as the policy statements", { policyStatements: "dynamodb:GetItem" }, '`policyStatements` must be a list of statements (got "dynamodb:GetItem").'],
+        ["a string as private ingress", { privateIngress: "vpce-1" }, '`privateIngress` must be an object (got the string "vpce-1").'],
+        ["private ingress without its endpoint", { privateIngress: { vpcId: "vpc-1" } }, "`privateIngress.vpcEndpointId` is required."],
+    ];
+    it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, args, message) => {
+        const error = await errorOf(() => new AppRunnerService("products", { image: IMAGE, ...(args as object) } as never));
+        expect(error).toBe(`AppRunnerService "products": ${message}`);
+    });
+
+    it("should be a ResourceError on the component, so the CLI attributes it, when args are wrong", async () => {
+        const { ResourceError } = await import("@pulumi/pulumi");
+        let thrown: unknown;
+        try {
+            new AppRunnerService("products", { image: IMAGE, port: 0 });
+        } catch (e) {
+            thrown = e;
+        }
+        expect(thrown).toBeInstanceOf(ResourceError);
     });
 });

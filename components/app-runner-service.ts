@@ -11,32 +11,61 @@ import * as pulumi from "@pulumi/pulumi";
 import { boundedName } from "./names";
 import { injectedSecretsPolicy, serviceTrustPolicy } from "./iam";
 import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
-import { requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
+import { objectProblem, requireDigest, stringProblem, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
-export interface AppRunnerServiceArgs extends WebServiceArgs {
+/** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
+export interface PrivateIngress {
+    /** VPC of the interface endpoint. */
+    readonly vpcId: pulumi.Input<string>;
+    /** The `com.amazonaws.<region>.apprunner.requests` interface endpoint. */
+    readonly vpcEndpointId: pulumi.Input<string>;
+}
+
+/** A DNS record to create so App Runner can validate a custom domain's certificate. */
+export interface CustomDomainValidationRecord {
+    /** Record name. */
+    readonly name: string;
+    /** Record type (CNAME). */
+    readonly type: string;
+    /** Record value. */
+    readonly value: string;
+    /** Validation status reported by App Runner. */
+    readonly status: string;
+}
+
+/** The App Runner args shared by AppRunnerService and VpcConnectedAppRunner: the web-service contract plus App Runner's own. */
+export interface AppRunnerArgs extends WebServiceArgs {
     /** App Runner service name (4-40 chars, letters, digits, - and _). Changing it replaces the service. @default the component name */
     readonly serviceName?: string;
-    /** Route egress through this VPC connector (VpcConnectedAppRunner sets it). @default public egress */
-    readonly vpcConnectorArn?: pulumi.Input<string>;
     /** Send traces to AWS X-Ray. @default false */
     readonly observability?: boolean;
-    /** Associate a custom domain (DNS validation records are an output of the association). */
+    /** Associate a custom domain (DNS validation records are output `customDomainValidationRecords`). @default none */
     readonly customDomain?: string;
-    /** Make the service reachable only through this VPC interface endpoint (private ingress). */
-    readonly privateIngress?: { readonly vpcId: pulumi.Input<string>; readonly vpcEndpointId: pulumi.Input<string> };
+    /** Make the service reachable only through this VPC interface endpoint (private ingress). @default public ingress */
+    readonly privateIngress?: PrivateIngress;
+}
+
+export interface AppRunnerServiceArgs extends AppRunnerArgs {
+    /** Route egress through this VPC connector (VpcConnectedAppRunner sets it). @default public egress */
+    readonly vpcConnectorArn?: pulumi.Input<string>;
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
 const ECR_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
 
+/** An App Runner service from a digest-pinned ECR image (see the module comment). */
 export class AppRunnerService extends pulumi.ComponentResource {
     /** https URL of the service. */
     public readonly url: pulumi.Output<string>;
+    /** ARN of the App Runner service. */
     public readonly serviceArn: pulumi.Output<string>;
-    public readonly instanceRoleArn: pulumi.Output<string>;
+    /** ARN of the role the app runs as (App Runner's instance role). */
+    public readonly roleArn: pulumi.Output<string>;
+    /** Name of the role the app runs as: grant it more with policies of your own. */
+    public readonly roleName: pulumi.Output<string>;
     /** DNS records to create for the custom domain, when one is set. */
-    public readonly customDomainValidationRecords?: pulumi.Output<unknown>;
+    public readonly customDomainValidationRecords?: pulumi.Output<CustomDomainValidationRecord[]>;
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
@@ -55,7 +84,9 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 { domainName: args.customDomain, serviceArn: service.arn, enableWwwSubdomain: false },
                 { parent: this },
             );
-            this.customDomainValidationRecords = domain.certificateValidationRecords;
+            this.customDomainValidationRecords = domain.certificateValidationRecords.apply((records) =>
+                (records ?? []).map((r) => ({ name: r.name, type: r.type, value: r.value, status: r.status })),
+            );
         }
         if (args.privateIngress) {
             new aws.apprunner.VpcIngressConnection(
@@ -72,8 +103,15 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
         this.url = pulumi.interpolate`https://${service.serviceUrl}`;
         this.serviceArn = service.arn;
-        this.instanceRoleArn = instanceRole.role.arn;
-        this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, instanceRoleArn: this.instanceRoleArn });
+        this.roleArn = instanceRole.role.arn;
+        this.roleName = instanceRole.role.name;
+        this.registerOutputs({
+            url: this.url,
+            serviceArn: this.serviceArn,
+            roleArn: this.roleArn,
+            roleName: this.roleName,
+            ...(this.customDomainValidationRecords ? { customDomainValidationRecords: this.customDomainValidationRecords } : {}),
+        });
     }
 
     /** Role App Runner's build/deploy plane assumes to pull the image from ECR. */
@@ -151,7 +189,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
                     authenticationConfiguration: { accessRoleArn: accessRole.role.arn },
                     imageRepository: {
                         imageRepositoryType: "ECR",
-                        imageIdentifier: requireDigest("AppRunnerService", name, args.imageUri),
+                        imageIdentifier: requireDigest("AppRunnerService", name, args.image, this),
                         imageConfiguration: {
                             port: String(args.port ?? WEB_SERVICE_DEFAULTS.port),
                             runtimeEnvironmentVariables: args.environment,
@@ -200,9 +238,11 @@ export class AppRunnerService extends pulumi.ComponentResource {
 export function validateAppRunnerServiceArgs(
     component: string,
     name: string,
-    args: AppRunnerServiceArgs,
-    resource?: pulumi.Resource,
+    args: AppRunnerArgs,
+    resource: pulumi.Resource,
+    extraProblems: (string | undefined)[] = [],
 ): { serviceName: string; cpu: string; memory: string } {
+    throwIfAny(component, name, appRunnerShapeProblems(args), resource);
     const serviceName = args.serviceName ?? name;
     const cpu = args.cpu ?? WEB_SERVICE_DEFAULTS.cpu;
     const memory = args.memory ?? WEB_SERVICE_DEFAULTS.memory;
@@ -215,6 +255,24 @@ export function validateAppRunnerServiceArgs(
         args.customDomain !== undefined && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.customDomain)
             ? `\`customDomain\` must be a lower-case DNS name such as api.example.com (got "${args.customDomain}").`
             : undefined,
+        ...extraProblems,
     ], resource);
     return { serviceName, cpu, memory };
+}
+
+/** Wrong shapes that would otherwise fail later with a TypeError: checked (and thrown) before the values. */
+function appRunnerShapeProblems(args: AppRunnerArgs): (string | undefined)[] {
+    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image`."];
+    const ingress = objectProblem("privateIngress", args.privateIngress);
+    return [
+        stringProblem("serviceName", args.serviceName),
+        stringProblem("cpu", args.cpu),
+        stringProblem("memory", args.memory),
+        stringProblem("customDomain", args.customDomain),
+        args.observability === undefined || typeof args.observability === "boolean" ? undefined : "`observability` must be true or false.",
+        ingress,
+        ...(ingress || args.privateIngress === undefined
+            ? []
+            : [stringProblem("privateIngress.vpcId", args.privateIngress.vpcId, true), stringProblem("privateIngress.vpcEndpointId", args.privateIngress.vpcEndpointId, true)]),
+    ];
 }

@@ -43,7 +43,7 @@ describe("EcsExpressService", () => {
     const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] };
     const build = (extra: Partial<ExpressModule.EcsExpressServiceArgs> = {}) =>
         new m.EcsExpressService("products", {
-            imageUri: IMAGE,
+            image: IMAGE,
             vpc: VPC,
             environment: { TABLE_NAME: "products", RUNTIME: "ecs-express" },
             policyStatements: [{ actions: ["dynamodb:GetItem"], resources: [TABLE_ARN] }],
@@ -131,7 +131,7 @@ describe("EcsExpressService", () => {
     });
 
     it("should throw naming vpc, before creating anything, when no vpc is given (Express would fall back to the default VPC)", async () => {
-        const args = { imageUri: IMAGE, tags: { project: "serverless-containers" } } as unknown as ExpressModule.EcsExpressServiceArgs;
+        const args = { image: IMAGE, tags: { project: "serverless-containers" } } as unknown as ExpressModule.EcsExpressServiceArgs;
         const message = await errorOf(() => new m.EcsExpressService("products", args));
         expect(message).toMatch(/^EcsExpressService "products": `vpc` is required/);
         expect(message).toContain("default VPC");
@@ -139,15 +139,15 @@ describe("EcsExpressService", () => {
     });
 
     it("should report a missing vpc together with the other problems when several args are wrong", async () => {
-        const args = { imageUri: IMAGE, logRetentionDays: 10 } as unknown as ExpressModule.EcsExpressServiceArgs;
+        const args = { image: IMAGE, logRetentionDays: 10 } as unknown as ExpressModule.EcsExpressServiceArgs;
         const message = await errorOf(() => new m.EcsExpressService("products", args));
         expect(message).toContain("`logRetentionDays` must be one of");
         expect(message).toContain("`vpc` is required");
     });
 
-    it("should make the service wait for vpc.dependsOn (the VPC endpoints its tasks pull through) when given", async () => {
+    it("should make the service wait for the component's dependsOn (the VPC endpoints its tasks pull through) when given", async () => {
         const endpoint = new (await import("@pulumi/aws")).ec2.VpcEndpoint("ecr-dkr", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ecr.dkr", vpcEndpointType: "Interface" });
-        build({ vpc: { ...VPC, dependsOn: [endpoint] } });
+        new m.EcsExpressService("products", { image: IMAGE, vpc: VPC }, { dependsOn: [endpoint] });
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
         expect(mocks.dependsOn(service, "aws:ec2/vpcEndpoint:VpcEndpoint", "ecr-dkr")).toBe(true);
@@ -243,6 +243,48 @@ describe("EcsExpressService", () => {
 
     it("should throw naming logRetentionDays when the value is not a CloudWatch retention", async () => {
         expect(await errorOf(() => build({ logRetentionDays: 10 }))).toContain("`logRetentionDays` must be one of CloudWatch's values 1, 3, 5, 7, 14, 30");
+    });
+
+    it("should expose the task role as the role the app runs as, by ARN and name, when built", async () => {
+        const svc = build();
+        await settle();
+        const role = mocks.one("aws:iam/role:Role", "products-task-role");
+        expect([await promiseOf(svc.roleArn), await promiseOf(svc.roleName)]).toEqual([role.state.arn, role.state.name]);
+    });
+
+    it("should warn on the component that maxConcurrency has no effect when it is set", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        try {
+            const svc = build({ maxConcurrency: 50 });
+            expect(warn).toHaveBeenCalledWith(
+                'EcsExpressService "products": `maxConcurrency` has no effect on ECS Express Mode, which scales on `scaling` (AVERAGE_CPU); it applies on App Runner only.',
+                svc,
+            );
+            warn.mockClear();
+            build();
+            expect(warn).not.toHaveBeenCalled();
+        } finally {
+            warn.mockRestore();
+        }
+    });
+
+    it("should add an egress rule on the tasks' group when allowEgress is called", async () => {
+        const svc = build();
+        svc.allowEgress("to-cache", { port: 6379, securityGroupId: "sg-cache", description: "to the cache" });
+        await settle();
+        const rule = mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "products-to-cache").inputs;
+        expect([rule.fromPort, rule.referencedSecurityGroupId, rule.description]).toEqual([6379, "sg-cache", "to the cache"]);
+    });
+
+    const wrongShapes: [string, unknown, string][] = [
+        ["a string as the vpc", { vpc: "vpc-1" }, '`vpc` must be an object (got the string "vpc-1").'],
+        ["a string as the scaling", { scaling: "AVERAGE_CPU" }, '`scaling` must be an object (got the string "AVERAGE_CPU").'],
+        ["scaling without a metric", { scaling: { targetValue: 50 } }, "`scaling.metric` is required (one of AVERAGE_CPU, AVERAGE_MEMORY, REQUEST_COUNT_PER_TARGET)."],
+        ["a number as the cpu", { cpu: 256 }, "`cpu` must be a string (got number 256)."],
+    ];
+    it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
+        expect(await errorOf(() => build(wrong as never))).toBe(`EcsExpressService "products": ${message}`);
     });
 
     it("should throw naming vpc.subnetIds when fewer than two subnets are listed", async () => {

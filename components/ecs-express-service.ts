@@ -11,9 +11,24 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { iamStatements, injectedSecretsPolicy, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { serviceTrustPolicy } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
-import { egressRule, requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type EgressRule, type WebServiceArgs } from "./web-service";
+import {
+    egressRule,
+    egressRuleProblems,
+    enumProblem,
+    objectProblem,
+    requireDigest,
+    serviceVpcProblems,
+    stringProblem,
+    WEB_SERVICE_DEFAULTS,
+    webServiceProblems,
+    withDependsOn,
+    type EgressRule,
+    type ServiceVpc,
+    type WebServiceArgs,
+} from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
@@ -31,10 +46,17 @@ export const APP_RUNNER_CPU_UNITS: Readonly<Record<string, number>> = {
     "4 vCPU": 4096,
 };
 
-export const EXPRESS_SCALING_METRICS = ["AVERAGE_CPU", "AVERAGE_MEMORY", "REQUEST_COUNT_PER_TARGET"] as const;
-export type ExpressScalingMetric = (typeof EXPRESS_SCALING_METRICS)[number];
-
-const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+/** The CloudWatch metric Express target-tracks. */
+export const ExpressScalingMetric = {
+    /** Average CPU utilisation of the tasks, percent. */
+    AVERAGE_CPU: "AVERAGE_CPU",
+    /** Average memory utilisation of the tasks, percent. */
+    AVERAGE_MEMORY: "AVERAGE_MEMORY",
+    /** Requests per target per minute at the load balancer. */
+    REQUEST_COUNT_PER_TARGET: "REQUEST_COUNT_PER_TARGET",
+} as const;
+export type ExpressScalingMetric = (typeof ExpressScalingMetric)[keyof typeof ExpressScalingMetric];
+export const EXPRESS_SCALING_METRICS: readonly ExpressScalingMetric[] = Object.values(ExpressScalingMetric);
 /** Verified in the AWS managed policy reference (AmazonECSInfrastructureRoleforExpressGatewayServices, v6). */
 const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -64,15 +86,18 @@ export function expressCpuMemory(cpu: string, memory: string): { cpu: string; me
 
 // ---- args ------------------------------------------------------------------------------------------
 
+/** How Express scales the service. */
 export interface ExpressScaling {
-    /** Metric Express target-tracks. */
+    /** Metric Express target-tracks (AVERAGE_CPU, AVERAGE_MEMORY or REQUEST_COUNT_PER_TARGET). */
     readonly metric: ExpressScalingMetric;
     /** Target value: percent for AVERAGE_CPU / AVERAGE_MEMORY (1-100), requests per target per minute for REQUEST_COUNT_PER_TARGET. */
     readonly targetValue: number;
 }
 
-/**
- * Where Express puts the service, and why it is required.
+const DEFAULT_SCALING: ExpressScaling = { metric: "AVERAGE_CPU", targetValue: 60 };
+
+/*
+ * Where Express puts the service (`vpc`), and why it is required.
  *
  * - Without a network configuration Express uses the default VPC's subnets and security group
  *   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ExpressGatewayServiceNetworkConfiguration.html);
@@ -92,35 +117,22 @@ export interface ExpressScaling {
  *   CloudWatch Logs endpoint (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html).
  *
  * Hence a public service goes in public subnets and its VPC provides those endpoints (the shared
- * network does: stacks/network.ts); `dependsOn` makes the service wait for them.
+ * network does: stacks/network.ts); the resource option `dependsOn` (e.g. the VPC component that owns the
+ * endpoints) makes the Express service wait for them.
  */
-export interface EcsExpressVpc {
-    readonly vpcId: pulumi.Input<string>;
-    /**
-     * Subnets of the load balancer and the tasks (at least two). Public subnets give an internet-facing
-     * load balancer; private ones an internal one (no public URL).
-     */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Extra egress (e.g. to an RDS Proxy SG); 443 out is always allowed for image pulls, logs and secrets. */
-    readonly egress?: EgressRule[];
-    /**
-     * What the tasks need before they start: the VPC endpoints they reach ECR, S3, CloudWatch Logs
-     * (and Secrets Manager/SSM when `environmentSecrets` is set) through, or the VPC component that
-     * owns them. @default none
-     */
-    readonly dependsOn?: pulumi.Resource[];
-}
 
 export interface EcsExpressServiceArgs extends WebServiceArgs {
     /**
-     * The VPC to run in, with a security group of this component (output `securityGroupId`) so VPC
-     * resources can allow that group. Required: without it Express would use the account's default
-     * VPC (see EcsExpressVpc).
+     * The VPC to run in (required: without it Express would use the account's default VPC). `subnetIds` are
+     * the subnets of the load balancer and the tasks (at least two): public subnets give an internet-facing
+     * load balancer, private ones an internal one (no public URL). The tasks get a security group of this
+     * component (output `securityGroupId`) with 443 out for image pulls, logs and secrets plus `egress`.
+     * Pass the VPC endpoints the tasks need (or the VPC component owning them) as the resource option `dependsOn`.
      */
-    readonly vpc: EcsExpressVpc;
+    readonly vpc: ServiceVpc;
     /**
      * Scaling signal. App Runner's `maxConcurrency` has no Express equivalent (Express scales on a
-     * CloudWatch metric through target tracking); it is validated for the shared contract and ignored.
+     * CloudWatch metric through target tracking); when set it is validated for the shared contract, ignored and warned about.
      * @default { metric: "AVERAGE_CPU", targetValue: 60 } (Express's own default)
      */
     readonly scaling?: ExpressScaling;
@@ -134,53 +146,95 @@ const subnetCountProblem = (count: number) => `\`vpc.subnetIds\` must list at le
 
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
 
+/** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
+function shapeProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
+    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image` and `vpc`."];
+    const scaling = objectProblem("scaling", args.scaling);
+    return [
+        stringProblem("cpu", args.cpu),
+        stringProblem("memory", args.memory),
+        stringProblem("serviceName", args.serviceName),
+        scaling,
+        ...(scaling || args.scaling === undefined
+            ? []
+            : [
+                  args.scaling.metric === undefined
+                      ? `\`scaling.metric\` is required (one of ${EXPRESS_SCALING_METRICS.join(", ")}).`
+                      : enumProblem("scaling.metric", args.scaling.metric, EXPRESS_SCALING_METRICS),
+              ]),
+    ];
+}
+
 /** All problems with the args, before any child exists. */
 export function ecsExpressProblems(args: EcsExpressServiceArgs): { problems: (string | undefined)[]; sizes?: { cpu: string; memory: string } } {
     const sizes = expressCpuMemory(args.cpu ?? WEB_SERVICE_DEFAULTS.cpu, args.memory ?? WEB_SERVICE_DEFAULTS.memory);
-    const scaling = args.scaling ?? { metric: "AVERAGE_CPU", targetValue: 60 };
+    const scaling = args.scaling ?? DEFAULT_SCALING;
     const percent = scaling.metric !== "REQUEST_COUNT_PER_TARGET";
     const retention = args.logRetentionDays ?? 30;
     const problems: (string | undefined)[] = [
         "problem" in sizes ? sizes.problem : undefined,
         // Same limits as App Runner, so a config valid on one platform is valid on the other.
         ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
-        (EXPRESS_SCALING_METRICS as readonly string[]).includes(scaling.metric)
-            ? intRange("scaling.targetValue", scaling.targetValue, 1, percent ? 100 : 1_000_000)
-            : `\`scaling.metric\` must be one of ${EXPRESS_SCALING_METRICS.join(", ")} (got "${scaling.metric}").`,
+        intRange("scaling.targetValue", scaling.targetValue, 1, percent ? 100 : 1_000_000),
         args.serviceName !== undefined && !SERVICE_NAME.test(args.serviceName)
             ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 255) (got "${args.serviceName}").`
             : undefined,
         LOG_RETENTION_DAYS.includes(retention) ? undefined : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
+        ...vpcProblems(args.vpc),
     ];
     return { problems, sizes: "problem" in sizes ? undefined : sizes };
 }
 
+function vpcProblems(vpc: ServiceVpc | undefined): (string | undefined)[] {
+    // The type requires it; a JavaScript caller, another language or a cast can still leave it out.
+    if (vpc === undefined) {
+        return [
+            "`vpc` is required: without it Express places the service in the account's default VPC, which many organisations delete (the deploy then fails), and outside the stack's network. Pass the stack's VPC and its public subnets.",
+        ];
+    }
+    const subnets = vpc.subnetIds;
+    // A literal list is checked now; an output list is checked once known (createNetwork).
+    const tooFew = Array.isArray(subnets) && subnets.length < 2 ? subnetCountProblem(subnets.length) : undefined;
+    return [...serviceVpcProblems("vpc", vpc), tooFew];
+}
+
 // ---- component -------------------------------------------------------------------------------------
 
+/** State `allowEgress` needs after construction (kept off the class so it is not part of the component's outputs). */
+const egressContext = new WeakMap<EcsExpressService, { name: string; tags?: Record<string, string> }>();
+
+/** The WebServiceArgs contract on Amazon ECS Express Mode (see the module comment). */
 export class EcsExpressService extends pulumi.ComponentResource {
     /** https URL of the Express endpoint. */
     public readonly url: pulumi.Output<string>;
+    /** ARN of the Express service. */
     public readonly serviceArn: pulumi.Output<string>;
-    /** Task role (the app's identity): the caller's statements only. */
-    public readonly taskRoleArn: pulumi.Output<string>;
+    /** ARN of the role the app runs as (the task role: the caller's statements only). */
+    public readonly roleArn: pulumi.Output<string>;
+    /** Name of the role the app runs as. */
+    public readonly roleName: pulumi.Output<string>;
     /** The tasks' security group: allow it on whatever the app must reach. */
     public readonly securityGroupId: pulumi.Output<string>;
-    private readonly componentName: string;
-    private readonly tags?: Record<string, string>;
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
-        this.componentName = name;
-        this.tags = args.tags;
+        egressContext.set(this, { name, tags: args?.tags });
+        throwIfAny("EcsExpressService", name, shapeProblems(args), this);
         const { problems, sizes } = ecsExpressProblems(args);
-        throwIfAny("EcsExpressService", name, [...problems, ...this.vpcProblems(args)], this);
+        throwIfAny("EcsExpressService", name, problems, this);
         const { cpu, memory } = sizes!;
+        if (args.maxConcurrency !== undefined) {
+            pulumi.log.warn(
+                `EcsExpressService "${name}": \`maxConcurrency\` has no effect on ECS Express Mode, which scales on \`scaling\` (${(args.scaling ?? DEFAULT_SCALING).metric}); it applies on App Runner only.`,
+                this,
+            );
+        }
 
         const roles = this.createRoles(name, args);
         const cluster = this.createCluster(name, args);
         const logGroup = this.createLogGroup(name, args);
         const network = this.createNetwork(name, args.vpc, args);
-        const service = this.createService(name, args, cpu, memory, roles, cluster, logGroup, network);
+        const service = this.createService(name, args, cpu, memory, roles, cluster, logGroup, network, opts);
 
         this.url = service.ingressPaths.apply((paths) => {
             const endpoint = paths?.[0]?.endpoint;
@@ -188,30 +242,17 @@ export class EcsExpressService extends pulumi.ComponentResource {
             return endpoint.startsWith("https://") ? endpoint : `https://${endpoint}`;
         });
         this.serviceArn = service.serviceArn;
-        this.taskRoleArn = roles.task.arn;
+        this.roleArn = roles.task.arn;
+        this.roleName = roles.task.name;
         this.securityGroupId = network.securityGroup.id;
-        this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn, securityGroupId: this.securityGroupId });
+        this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, roleArn: this.roleArn, roleName: this.roleName, securityGroupId: this.securityGroupId });
     }
 
-    /** Allow the tasks to open connections to `port` on a security group (same as VpcConnectedAppRunner). */
-    allowEgressTo(ruleName: string, port: number, securityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupEgressRule {
-        return this.addEgress(`${this.componentName}-${ruleName}`, this.securityGroupId, { port, securityGroupId, description });
-    }
-
-    private vpcProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
-        // The type requires it; a JavaScript caller or a cast can still leave it out.
-        if (!args.vpc) {
-            return [
-                "`vpc` is required: without it Express places the service in the account's default VPC, which many organisations delete (the deploy then fails), and outside the stack's network. Pass the stack's VPC and its public subnets.",
-            ];
-        }
-        const subnets = args.vpc.subnetIds;
-        // A literal list is checked now; an output list is checked once known (createNetwork).
-        const tooFew = Array.isArray(subnets) && subnets.length < 2 ? subnetCountProblem(subnets.length) : undefined;
-        return [tooFew, ...(args.vpc.egress ?? []).flatMap((rule, i) => [
-            intRange(`vpc.egress[${i}].port`, rule.port, 1, 65535),
-            (rule.securityGroupId === undefined) === (rule.cidrIpv4 === undefined) ? `\`vpc.egress[${i}]\` must set exactly one of securityGroupId or cidrIpv4.` : undefined,
-        ])];
+    /** Allow the tasks to open connections to one more destination (same as VpcConnectedAppRunner). */
+    allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
+        const context = egressContext.get(this)!;
+        throwIfAny("EcsExpressService", context.name, egressRuleProblems(`allowEgress("${name}")`, rule), this);
+        return egressRule(`${context.name}-${name}`, this.securityGroupId, rule, context.tags, this);
     }
 
     /**
@@ -219,49 +260,19 @@ export class EcsExpressService extends pulumi.ComponentResource {
      * secrets), infrastructure (ECS control plane: ALB, target groups, certificates, scaling), task (the
      * app: the caller's statements and nothing else).
      */
-    private createRoles(name: string, args: EcsExpressServiceArgs) {
-        const execution = new aws.iam.Role(
-            `${name}-execution-role`,
-            { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `ECS agent role (pull, logs, secrets) of Express service ${name}`, tags: args.tags },
-            { parent: this },
-        );
-        const attachments: pulumi.Resource[] = [
-            new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: execution.name, policyArn: EXECUTION_POLICY }, { parent: this }),
-        ];
-        const secretArns = Object.values(args.environmentSecrets ?? {});
-        if (secretArns.length > 0) {
-            attachments.push(
-                new aws.iam.RolePolicy(
-                    `${name}-execution-secrets`,
-                    {
-                        role: execution.name,
-                        // Exactly the ARNs injected as env secrets; the agent fetches them at task start.
-                        policy: injectedSecretsPolicy(secretArns),
-                    },
-                    { parent: this },
-                ),
-            );
-        }
-
+    private createRoles(name: string, args: EcsExpressServiceArgs): EcsTaskRoles & { infrastructure: aws.iam.Role } {
+        const { execution, task, policies } = ecsTaskRoles(name, `Express service ${name}`, args, this);
         const infrastructure = new aws.iam.Role(
             `${name}-infrastructure-role`,
             { assumeRolePolicy: serviceTrustPolicy("ecs.amazonaws.com"), description: `ECS infrastructure role (ALB, certificates, scaling) of Express service ${name}`, tags: args.tags },
             { parent: this },
         );
-        attachments.push(
-            new aws.iam.RolePolicyAttachment(`${name}-infrastructure-managed`, { role: infrastructure.name, policyArn: EXPRESS_INFRASTRUCTURE_POLICY }, { parent: this }),
-        );
-
-        const task = new aws.iam.Role(
-            `${name}-task-role`,
-            { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `Runtime role of Express service ${name}`, tags: args.tags },
+        const infrastructurePolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-infrastructure-managed`,
+            { role: infrastructure.name, policyArn: EXPRESS_INFRASTRUCTURE_POLICY },
             { parent: this },
         );
-        const statements: PolicyStatement[] = args.policyStatements ?? [];
-        if (statements.length > 0) {
-            attachments.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(iamStatements(statements)) }, { parent: this }));
-        }
-        return { execution, infrastructure, task, attachments };
+        return { execution, task, infrastructure, policies: [...policies, infrastructurePolicy] };
     }
 
     /** Our own cluster (container insights on), rather than Express creating and leaving an unmanaged `default`. */
@@ -275,14 +286,14 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     /**
      * Task security group with no inline rules (the provider then removes AWS's allow-all egress): 443
-     * out for ECR, S3, CloudWatch Logs and Secrets Manager (through the VPC endpoints, see EcsExpressVpc),
+     * out for ECR, S3, CloudWatch Logs and Secrets Manager (through the VPC endpoints, see `vpc`),
      * plus named destinations. Ingress from the Express-managed load balancer is added by Express
      * through the infrastructure role.
      */
-    private createNetwork(name: string, vpc: EcsExpressVpc, args: EcsExpressServiceArgs) {
+    private createNetwork(name: string, vpc: ServiceVpc, args: EcsExpressServiceArgs) {
         const subnetIds = pulumi.output(vpc.subnetIds).apply((ids) => {
             if (ids.length < 2) {
-                throw new Error(`EcsExpressService "${name}": ${subnetCountProblem(ids.length)}`);
+                throw new pulumi.ResourceError(`EcsExpressService "${name}": ${subnetCountProblem(ids.length)}`, this);
             }
             return ids;
         });
@@ -291,13 +302,9 @@ export class EcsExpressService extends pulumi.ComponentResource {
             { vpcId: vpc.vpcId, description: `Tasks of Express service ${name}: egress only to named destinations`, tags: args.tags },
             { parent: this },
         );
-        this.addEgress(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, S3 layers, CloudWatch Logs, Secrets Manager (VPC endpoints)" });
-        (vpc.egress ?? []).forEach((rule, i) => this.addEgress(`${name}-egress-${i}`, securityGroup.id, rule));
+        egressRule(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, S3 layers, CloudWatch Logs, Secrets Manager (VPC endpoints)" }, args.tags, this);
+        (vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
         return { securityGroup, subnetIds };
-    }
-
-    private addEgress(resourceName: string, securityGroupId: pulumi.Input<string>, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
-        return egressRule(resourceName, securityGroupId, rule, this.tags, this);
     }
 
     private createService(
@@ -309,9 +316,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
         cluster: aws.ecs.Cluster,
         logGroup: aws.cloudwatch.LogGroup,
         network: ReturnType<EcsExpressService["createNetwork"]>,
+        opts: pulumi.ComponentResourceOptions | undefined,
     ): aws.ecs.ExpressGatewayService {
         const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
-        const scaling = args.scaling ?? { metric: "AVERAGE_CPU", targetValue: 60 };
+        const scaling = args.scaling ?? DEFAULT_SCALING;
         return new aws.ecs.ExpressGatewayService(
             `${name}-service`,
             {
@@ -324,7 +332,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 taskRoleArn: roles.task.arn,
                 healthCheckPath: args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath,
                 primaryContainer: {
-                    image: requireDigest("EcsExpressService", name, args.imageUri),
+                    image: requireDigest("EcsExpressService", name, args.image, this),
                     containerPort: port,
                     // App Runner sets PORT for the container; ECS does not, so the contract sets it here.
                     environments: Object.entries({ PORT: String(port), ...(args.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
@@ -348,8 +356,9 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 parent: this,
                 // Provider docs: without this, a destroy can remove the policies first and leave the
                 // service stuck in DRAINING; on create, the roles must hold their policies before ECS uses them.
-                // The tasks' path to ECR/S3/Logs (VPC endpoints) must exist before the first task starts.
-                dependsOn: [...roles.attachments, ...(args.vpc.dependsOn ?? [])],
+                // The component's own `dependsOn` (the VPC endpoints the tasks reach ECR/S3/Logs through) must
+                // exist before the first task starts.
+                dependsOn: withDependsOn(opts, roles.policies),
                 // The service name is fixed; a replacement must delete the old service first.
                 deleteBeforeReplace: true,
             },

@@ -26,9 +26,7 @@ const VIEW = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
 
 function make(overrides: Partial<clusterT.EksFargateClusterArgs> = {}): clusterT.EksFargateCluster {
     return new mod.EksFargateCluster("eks", {
-        vpcId: "vpc-0123",
-        privateSubnetIds: PRIVATE,
-        publicSubnetIds: PUBLIC,
+        vpc: { vpcId: "vpc-0123", subnetIds: PRIVATE, publicSubnetIds: PUBLIC },
         kubernetesVersion: "1.33",
         tags: TAGS,
         ...overrides,
@@ -206,7 +204,28 @@ describe("EksFargateCluster", () => {
         expect(await promiseOf(cluster.oidcProviderArn)).toMatch(/^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
         expect(await promiseOf(cluster.clusterSecurityGroupId)).toMatch(/^sg-/);
         expect(await promiseOf(cluster.privateSubnetIds)).toEqual(PRIVATE);
-        expect(cluster.addons).toHaveLength(3);
+    });
+
+    it("should be passable as a service's cluster, with the service waiting for its add-ons through dependsOn", async () => {
+        const { EksFargateService } = await import("./eks-fargate-service");
+        const cluster = make();
+        new EksFargateService("api", { cluster, namespace: "api", image: `repo/api@sha256:${"a".repeat(64)}` }, { dependsOn: [cluster] });
+        await settle();
+        const provider = mocks.one("pulumi:providers:kubernetes", "api-k8s");
+        for (const addon of ["eks-metrics-server", "eks-lb-controller"]) {
+            expect([addon, mocks.dependsOn(provider, "kubernetes:helm.sh/v3:Release", addon)]).toEqual([addon, true]);
+        }
+        expect(mocks.dependsOn(provider, "aws:eks/addon:Addon", "eks-coredns")).toBe(true);
+    });
+
+    const wrongShapes: [string, unknown, string][] = [
+        ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1" }, "`vpc` is required."],
+        ["a string as the private subnets", { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } }, '`vpc.subnetIds` must be a list (got the string "subnet-a").'],
+        ["a string as the public access CIDRs", { endpointPublicAccess: true, publicAccessCidrs: OFFICE }, `\`publicAccessCidrs\` must be a list (got the string "${OFFICE}").`],
+        ["a string as the endpoint switch", { endpointPublicAccess: "false" }, '`endpointPublicAccess` must be true or false (got the string "false").'],
+    ];
+    it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
+        expect(await errorOf(() => make(wrong as never))).toBe(`EksFargateCluster "eks": ${message}`);
     });
 
     it("should create no DaemonSet add-on when created", async () => {

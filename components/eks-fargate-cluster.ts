@@ -14,10 +14,10 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { FargateClusterRef } from "./eks-fargate-service";
 import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin, withTags } from "./eks-access";
 import { irsaTrustPolicy, policyDocument, type IamStatement } from "./iam";
 import { throwIfAny } from "./limits";
+import { describeValue, listProblem, objectProblem, stringProblem } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
 const COMPONENT = "EksFargateCluster";
@@ -38,13 +38,19 @@ export const LB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
  */
 export const METRICS_SERVER_PORT = 10251;
 
-export interface EksFargateClusterArgs {
+/** Where the cluster runs: the `ServiceVpc` shape of the services, plus public subnets for internet-facing load balancers. */
+export interface ClusterVpc {
     /** VPC the cluster runs in (the Load Balancer Controller is told it: Fargate has no instance metadata). */
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets: control-plane ENIs and every Fargate pod (Fargate accepts private subnets only). */
-    readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Public subnets, for internet-facing load balancers. @default none (internal load balancers only) */
     readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface EksFargateClusterArgs {
+    /** The VPC: private subnets for the control plane and the pods, public ones for internet-facing load balancers. */
+    readonly vpc: ClusterVpc;
     /** Kubernetes minor version, e.g. "1.35" (one in EKS standard support: 1.35 until 2027-03-27; 1.34 ends 2026-12-02, 1.33 is in paid extended support). */
     readonly kubernetesVersion: string;
     /** Expose the API endpoint publicly (the private endpoint is always on). Keep false in prod. @default false */
@@ -74,14 +80,19 @@ export interface EksFargateClusterArgs {
     readonly tags?: Record<string, string>;
 }
 
-export class EksFargateCluster extends pulumi.ComponentResource implements FargateClusterRef {
+/** An EKS cluster whose pods all run on Fargate (see the module comment). Pass it as an EksFargateService's `cluster`. */
+export class EksFargateCluster extends pulumi.ComponentResource {
     /** Kubeconfig JSON (secret: it names the cluster endpoint and how to get credentials). */
     public readonly kubeconfig: pulumi.Output<string>;
     /** Kubernetes provider for this cluster; pass it to anything deployed into the cluster. */
     public readonly provider: k8s.Provider;
+    /** ARN of the cluster's IAM OIDC provider (the IRSA trust principal). */
     public readonly oidcProviderArn: pulumi.Output<string>;
+    /** Issuer URL of the OIDC provider (`https://oidc.eks…`). */
     public readonly oidcProviderUrl: pulumi.Output<string>;
+    /** EKS cluster name. */
     public readonly clusterName: pulumi.Output<string>;
+    /** Security group EKS attaches to the control-plane network interfaces (and Fargate pods). */
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
     /** Security group whose members may reach the private API endpoint on 443: attach it to in-VPC CI runners. */
     public readonly apiClientSecurityGroupId: pulumi.Output<string>;
@@ -89,8 +100,6 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
     public readonly podExecutionRoleArn: pulumi.Output<string>;
     /** The private subnets pods run in (services' Fargate profiles use them too). */
     public readonly privateSubnetIds: pulumi.Output<string[]>;
-    /** Add-ons a service's Kubernetes objects should wait for (CoreDNS, metrics-server, LB controller). */
-    public readonly addons: pulumi.Resource[];
 
     constructor(name: string, args: EksFargateClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateCluster"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateCluster"));
@@ -115,14 +124,15 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
             { parent: this, dependsOn: deployAccess ? [deployAccess] : [] },
         );
         const coredns = this.createCoreDns(name, tags, cluster);
-        const metricsServer = this.createMetricsServer(name, coredns);
-        const lbController = this.createLoadBalancerController(name, args, tags, coredns);
+        // A service waits for these (CoreDNS, metrics-server, the LB controller's webhook) through the resource
+        // option `dependsOn: [cluster]`, which covers every child of this component.
+        this.createMetricsServer(name, coredns);
+        this.createLoadBalancerController(name, args, tags, coredns);
 
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.podExecutionRoleArn = podExecution.role.arn;
-        this.privateSubnetIds = pulumi.output(args.privateSubnetIds);
-        this.addons = [coredns, metricsServer, lbController];
+        this.privateSubnetIds = pulumi.output(args.vpc.subnetIds);
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             provider: this.provider,
@@ -132,6 +142,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
             clusterSecurityGroupId: this.clusterSecurityGroupId,
             apiClientSecurityGroupId: this.apiClientSecurityGroupId,
             podExecutionRoleArn: this.podExecutionRoleArn,
+            privateSubnetIds: this.privateSubnetIds,
         });
     }
 
@@ -146,7 +157,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
     private createApiAccess(name: string, args: EksFargateClusterArgs, tags: Record<string, string>, cluster: eks.Cluster): pulumi.Output<string> {
         const clients = new aws.ec2.SecurityGroup(
             `${name}-api-clients-sg`,
-            { vpcId: args.vpcId, description: `Kubernetes API clients of ${name} (CI runners in the VPC): 443 to the API only`, tags },
+            { vpcId: args.vpc.vpcId, description: `Kubernetes API clients of ${name} (CI runners in the VPC): 443 to the API only`, tags },
             { parent: this },
         );
         new aws.vpc.SecurityGroupIngressRule(
@@ -271,9 +282,9 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
         return new eks.Cluster(
             `${name}-cluster`,
             {
-                vpcId: args.vpcId,
-                privateSubnetIds: args.privateSubnetIds,
-                publicSubnetIds: args.publicSubnetIds,
+                vpcId: args.vpc.vpcId,
+                privateSubnetIds: args.vpc.subnetIds,
+                publicSubnetIds: args.vpc.publicSubnetIds,
                 version: args.kubernetesVersion,
                 authenticationMode: eks.AuthenticationMode.Api,
                 endpointPrivateAccess: true,
@@ -286,7 +297,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
                 // kube-system on Fargate so CoreDNS, metrics-server and the LB controller have somewhere to run.
                 fargate: {
                     podExecutionRoleArn: podExecution.role.arn,
-                    subnetIds: args.privateSubnetIds,
+                    subnetIds: args.vpc.subnetIds,
                     selectors: [{ namespace: "kube-system" }],
                 },
                 // CoreDNS is our own aws.eks.Addon (below), so there is one owner and tests can see it.
@@ -366,7 +377,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
         // Inline (10,240-character limit) rather than managed (6,144): the controller's policy is large.
         const policy = new aws.iam.RolePolicy(
             `${name}-lb-controller-policy`,
-            { role: role.name, policy: policyDocument(loadBalancerControllerStatements(region, args.vpcId)) },
+            { role: role.name, policy: policyDocument(loadBalancerControllerStatements(region, args.vpc.vpcId)) },
             { parent: this },
         );
         return new k8s.helm.v3.Release(
@@ -379,7 +390,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
                 values: {
                     clusterName: this.clusterName,
                     region,
-                    vpcId: args.vpcId,
+                    vpcId: args.vpc.vpcId,
                     serviceAccount: {
                         create: true,
                         name: LB_CONTROLLER_SERVICE_ACCOUNT,
@@ -559,6 +570,7 @@ export function loadBalancerControllerStatements(region: pulumi.Input<string>, v
 }
 
 function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Resource): void {
+    throwIfAny(COMPONENT, name, shapeProblems(args), resource);
     const publicCidrsWithoutPublicEndpoint =
         args.publicAccessCidrs !== undefined && !(args.endpointPublicAccess ?? false)
             ? "`publicAccessCidrs` only applies with `endpointPublicAccess: true`; set it or drop the CIDRs."
@@ -580,4 +592,25 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
         duplicateRoleProblem(roles),
         Number.isInteger(window) && window >= 7 && window <= 30 ? undefined : `\`kmsDeletionWindowDays\` must be an integer between 7 and 30 (got ${window}).`,
     ], resource);
+}
+
+/** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
+function shapeProblems(args: EksFargateClusterArgs): (string | undefined)[] {
+    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `vpc` and `kubernetesVersion`."];
+    const vpc = objectProblem("vpc", args.vpc, true);
+    const boolean = (label: string, value: unknown) =>
+        value === undefined || typeof value === "boolean" ? undefined : `\`${label}\` must be true or false (got ${describeValue(value)}).`;
+    return [
+        vpc,
+        ...(vpc
+            ? []
+            : [stringProblem("vpc.vpcId", args.vpc.vpcId, true), listProblem("vpc.subnetIds", args.vpc.subnetIds, true), listProblem("vpc.publicSubnetIds", args.vpc.publicSubnetIds)]),
+        stringProblem("kubernetesVersion", args.kubernetesVersion, true),
+        boolean("endpointPublicAccess", args.endpointPublicAccess),
+        listProblem("publicAccessCidrs", args.publicAccessCidrs),
+        listProblem("apiAccessCidrs", args.apiAccessCidrs),
+        stringProblem("deployRoleArn", args.deployRoleArn),
+        stringProblem("previewRoleArn", args.previewRoleArn),
+        stringProblem("breakGlassRoleArn", args.breakGlassRoleArn),
+    ];
 }

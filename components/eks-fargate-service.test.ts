@@ -1,15 +1,12 @@
-import type * as k8sT from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type * as svcT from "./eks-fargate-service";
 import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "./k8s-schema.test-util";
 import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from "./testing/mocks";
 
 const mocks = setupMocks();
-let k8s: typeof k8sT;
 let svc: typeof svcT;
 
 beforeAll(async () => {
-    k8s = await import("@pulumi/kubernetes");
     svc = await import("./eks-fargate-service");
 });
 beforeEach(() => mocks.reset());
@@ -20,30 +17,31 @@ const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api@sha256:
 const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/products";
 const PRIVATE_SUBNETS = ["subnet-priv0", "subnet-priv1"];
 
-function cluster(addons: pulumi.Resource[] = []): svcT.FargateClusterRef {
+const KUBECONFIG = '{"apiVersion":"v1","kind":"Config"}';
+
+function cluster(): svcT.EksClusterInfo {
     return {
         clusterName: "test-cluster",
         oidcProviderArn: OIDC_ARN,
         oidcProviderUrl: `https://${ISSUER}`,
-        provider: new k8s.Provider("test-k8s", { kubeconfig: "{}" }),
+        kubeconfig: KUBECONFIG,
         privateSubnetIds: PRIVATE_SUBNETS,
         podExecutionRoleArn: "arn:aws:iam::123456789012:role/pod-execution",
-        addons,
     };
 }
 
 type Args = Partial<svcT.EksFargateServiceArgs>;
 
-function make(name = "products", overrides: Args = {}): svcT.EksFargateService {
+function make(name = "products", overrides: Args = {}, opts?: pulumi.ComponentResourceOptions): svcT.EksFargateService {
     return new svc.EksFargateService(name, {
         cluster: cluster(),
         namespace: "products-api",
         image: IMAGE,
         policyStatements: [{ actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [TABLE_ARN] }],
-        env: { TABLE_NAME: "products" },
+        environment: { TABLE_NAME: "products" },
         tags: { project: "serverless-containers", environment: "test" },
         ...overrides,
-    });
+    }, opts);
 }
 
 const one = (type: string, name?: string) => mocks.one(type, name);
@@ -85,9 +83,9 @@ describe("EksFargateService children", () => {
         expect(profile.fargateProfileName).not.toMatch(/^eks-/i);
     });
 
-    it("should make the second service's Fargate profile depend on the first's when chained", async () => {
+    it("should make the second service's Fargate profile wait for the first service when chained with dependsOn", async () => {
         const first = make("first", { namespace: "first" });
-        make("second", { namespace: "second", previousFargateProfile: first.fargateProfile });
+        make("second", { namespace: "second" }, { dependsOn: [first] });
         await settle();
         const profileType = "aws:eks/fargateProfile:FargateProfile";
         expect(mocks.dependsOn(one(profileType, "second-profile"), profileType, "first-profile")).toBe(true);
@@ -148,10 +146,10 @@ describe("EksFargateService children", () => {
         await settle();
         expect(container().resources).toEqual({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "250m", memory: "512Mi" } });
         // 512Mi + 256Mi overhead rounds up to 0.25 vCPU / 1 GB.
-        expect(service.podSize).toEqual({ vcpu: 0.25, memoryGiB: 1 });
+        expect(await promiseOf(service.podSize)).toEqual({ vcpu: 0.25, memoryGiB: 1 });
     });
 
-    it("should probe readiness and liveness on /health by the named port when healthPath is not given", async () => {
+    it("should probe readiness and liveness on /health by the named port when healthCheckPath is not given", async () => {
         make();
         await settle();
         for (const probe of [container().readinessProbe, container().livenessProbe]) {
@@ -160,8 +158,8 @@ describe("EksFargateService children", () => {
         expect(container().ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
     });
 
-    it("should probe readiness on readinessPath and keep liveness on healthPath when both are given", async () => {
-        make("products", { healthPath: "/health", readinessPath: "/ready" });
+    it("should probe readiness on readinessCheckPath and keep liveness on healthCheckPath when both are given", async () => {
+        make("products", { healthCheckPath: "/health", readinessCheckPath: "/ready" });
         await settle();
         expect(container().readinessProbe.httpGet).toEqual({ path: "/ready", port: "http" });
         expect(container().livenessProbe.httpGet).toEqual({ path: "/health", port: "http" });
@@ -211,15 +209,20 @@ describe("EksFargateService children", () => {
             "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": "project=serverless-containers,environment=test",
         });
         expect(s.spec.ports).toEqual([{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
-        expect(await promiseOf(service.loadBalancerHostname)).toMatch(/^k8s-.*\.elb\.us-east-1\.amazonaws\.com$/);
+        expect(await promiseOf(service.url)).toMatch(/^http:\/\/k8s-.*\.elb\.us-east-1\.amazonaws\.com$/);
+        const role = one("aws:iam/role:Role");
+        expect([await promiseOf(service.roleArn), await promiseOf(service.roleName)]).toEqual([role.state.arn, role.state.name]);
     });
 
-    it("should make the Service wait for the cluster add-ons when the cluster lists them", async () => {
+    it("should make its Kubernetes objects wait for what the dependsOn option names (the cluster's add-ons)", async () => {
         const aws = await import("@pulumi/aws");
         const addon = new aws.sns.Topic("lb-controller");
-        new svc.EksFargateService("products", { cluster: cluster([addon]), namespace: "products-api", image: IMAGE });
+        new svc.EksFargateService("products", { cluster: cluster(), namespace: "products-api", image: IMAGE }, { dependsOn: [addon] });
         await settle();
-        expect(mocks.dependsOn(one("kubernetes:core/v1:Service"), "aws:sns/topic:Topic", "lb-controller")).toBe(true);
+        // Every Kubernetes child uses the service's provider, which waits for the option's resources.
+        expect(mocks.dependsOn(one("pulumi:providers:kubernetes", "products-k8s"), "aws:sns/topic:Topic", "lb-controller")).toBe(true);
+        expect(one("kubernetes:core/v1:Service").provider).toMatch(/pulumi:providers:kubernetes::products-k8s::/);
+        expect(mocks.dependsOn(one("aws:eks/fargateProfile:FargateProfile"), "aws:sns/topic:Topic", "lb-controller")).toBe(true);
     });
 
     it("should scale on CPU with pattern 25's behaviour when HPA defaults are used", async () => {
@@ -239,12 +242,12 @@ describe("EksFargateService children", () => {
         expect(deployment().spec.replicas).toBe(1);
     });
 
-    it("should pass the caller's HPA numbers when given", async () => {
-        make("products", { replicas: 3, minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 });
+    it("should pass the caller's HPA numbers, starting the Deployment at minSize, when given", async () => {
+        make("products", { minSize: 2, maxSize: 6, targetCpuUtilization: 70 });
         await settle();
         const hpa = one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs;
         expect([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource.target.averageUtilization]).toEqual([2, 6, 70]);
-        expect(deployment().spec.replicas).toBe(3);
+        expect(deployment().spec.replicas).toBe(2);
     });
 
     it("should allow one voluntary disruption when the PodDisruptionBudget is on", async () => {
@@ -260,21 +263,31 @@ describe("EksFargateService children", () => {
         expect(mocks.byType("kubernetes:policy/v1:PodDisruptionBudget")).toHaveLength(0);
     });
 
-    it("should give every child the component as parent and the cluster's provider when created", async () => {
+    it("should give every child the component as parent and a provider for the cluster's kubeconfig when created", async () => {
         make();
         await settle();
         const component = one("serverless-containers:index:EksFargateService");
         const children = mocks.childrenOf(component);
         expect(children.map((c) => c.name).sort()).toEqual(
-            ["products-deployment", "products-hpa", "products-ns", "products-pdb", "products-policy", "products-profile", "products-role", "products-sa", "products-service"].sort(),
+            ["products-deployment", "products-hpa", "products-k8s", "products-ns", "products-pdb", "products-policy", "products-profile", "products-role", "products-sa", "products-service"].sort(),
         );
+        expect(one("pulumi:providers:kubernetes", "products-k8s").inputs.kubeconfig).toBe(KUBECONFIG);
         for (const child of children.filter((c) => c.type.startsWith("kubernetes:"))) {
-            expect(child.provider).toMatch(/pulumi:providers:kubernetes::test-k8s::/);
+            expect(child.provider).toMatch(/pulumi:providers:kubernetes::products-k8s::/);
         }
     });
 
+    it("should request / and the health path by default, with no app-specific route, when loadGenerator has no path", async () => {
+        make("products", { loadGenerator: {} });
+        await settle();
+        const script: string = one("kubernetes:batch/v1:Job").inputs.spec.template.spec.containers[0].command[2];
+        expect(script).toContain("'http://products-api.products-api.svc.cluster.local:80/'");
+        expect(script).toContain("'http://products-api.products-api.svc.cluster.local:80/health'");
+        expect(script).not.toContain(":80/products");
+    });
+
     it("should run a bounded, restricted load generator against the in-cluster URL when loadGenerator is set", async () => {
-        make("products", { loadGenerator: { durationSeconds: 120, maxIterations: 500 } });
+        make("products", { loadGenerator: { path: "/products", durationSeconds: 120, maxIterations: 500 } });
         await settle();
         const job = one("kubernetes:batch/v1:Job").inputs;
         expect(job.metadata.namespace).toBe("products-api");
@@ -339,19 +352,14 @@ describe("EksFargateService argument validation", () => {
         ],
         ["cpu is above Fargate's largest pod", { cpu: "32", memory: "64Gi" }, '`cpu` must be at most 16 vCPU, Fargate\'s largest pod (got "32").'],
         ["memory is not a quantity", { memory: "lots" }, '`memory` must be a Kubernetes memory quantity such as 512Mi or 2Gi (got "lots").'],
-        ["minReplicas is greater than maxReplicas", { minReplicas: 5, maxReplicas: 2, replicas: 1 }, "`minReplicas` (5) must not be greater than `maxReplicas` (2)."],
+        ["minSize is greater than maxSize", { minSize: 5, maxSize: 2 }, "`minSize` (5) must not be greater than `maxSize` (2)."],
+        ["minSize is 0", { minSize: 0 }, "`minSize` must be an integer between 1 and 1000 (got 0)."],
         [
             "the namespace is not a DNS label",
             { namespace: "Products_API", appName: "products-api" },
             "`namespace` must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (got \"Products_API\").",
         ],
         ["the namespace is default", { namespace: "default" }, '`namespace` must be the service\'s own namespace, not "default" (Pod Security labels and a Fargate profile are applied to it).'],
-        [
-            "replicas is 0 with a PodDisruptionBudget",
-            { replicas: 0 },
-            "`replicas` must be at least 1 while `podDisruptionBudget` is on (got 0): a budget over zero pods blocks nothing and hides a stopped service; set replicas ≥ 1 or podDisruptionBudget: false.",
-        ],
-        ["replicas is 0 without a PodDisruptionBudget", { replicas: 0, podDisruptionBudget: false }, "`replicas` must be an integer between 1 and 1000 (got 0)."],
         [
             "the image uses :latest",
             { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api:latest" },
@@ -361,10 +369,11 @@ describe("EksFargateService argument validation", () => {
         ["targetCpuUtilization is 0", { targetCpuUtilization: 0 }, "`targetCpuUtilization` must be an integer between 1 and 100 (got 0)."],
         ["targetCpuUtilization is 150", { targetCpuUtilization: 150 }, "`targetCpuUtilization` must be an integer between 1 and 100 (got 150)."],
         ["port is 0", { port: 0 }, "`port` must be an integer between 1 and 65535 (got 0)."],
-        ["replicas is above maxReplicas", { replicas: 12 }, "`replicas` (12) must not be greater than `maxReplicas` (10); the HPA would scale it straight back down."],
-        ["an env key is not a variable name", { env: { "TABLE-NAME": "x" } }, '`env` key "TABLE-NAME" must be a valid variable name (letters, digits, _; not starting with a digit).'],
-        ["healthPath is relative", { healthPath: "health" }, '`healthPath` must start with "/" (got "health").'],
-        ["readinessPath is relative", { readinessPath: "ready" }, '`readinessPath` must start with "/" (got "ready").'],
+        ["an environment key is not a variable name", { environment: { "TABLE-NAME": "x" } }, 'Environment variable name "TABLE-NAME" is not valid: use letters, digits and _ and do not start with a digit.'],
+        ["healthCheckPath is relative", { healthCheckPath: "health" }, '`healthCheckPath` must be a path starting with "/" (got the string "health").'],
+        ["readinessCheckPath is relative", { readinessCheckPath: "ready" }, '`readinessCheckPath` must be a path starting with "/" (got the string "ready").'],
+        ["the load generator path could break out of the script", { loadGenerator: { path: "/x' ; rm -rf /tmp ; '" } }, "`loadGenerator.path` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/x' ; rm -rf /tmp ; '\")."],
+        ["the scheme is not one the controller knows", { scheme: "public" as never }, '`scheme` must be one of internet-facing, internal (got "public").'],
         [
             "the load generator would run unbounded for hours",
             { loadGenerator: { durationSeconds: 86400 } },
@@ -389,9 +398,18 @@ describe("EksFargateService argument validation", () => {
         expect(message).toBe(`${prefix}\`port\` must be an integer between 1 and 65535 (got 0). \`targetCpuUtilization\` must be an integer between 1 and 100 (got 0).`);
     });
 
-    it("should report an image that is not digest-pinned when it is only known as an output", () => {
-        expect(svc.imageProblem("repo/app:1.2.3")).toBe('`image` must be pinned by digest (repository@sha256:<64 hex>), not the tag :1.2.3 (got "repo/app:1.2.3"); pass ContainerImage.imageUri.');
-        expect(svc.imageProblem(IMAGE)).toBeUndefined();
+    // Shapes a JavaScript, YAML or other-language caller (or a cast) can pass: a message naming the argument,
+    // never a TypeError from inside the component.
+    const wrongShapes: [string, unknown, string][] = [
+        ["no cluster", { cluster: undefined }, "`cluster` is required."],
+        ["a cluster without its kubeconfig", { cluster: { ...cluster(), kubeconfig: undefined } }, "`cluster.kubeconfig` is required."],
+        ["a string as the private subnets", { cluster: { ...cluster(), privateSubnetIds: "subnet-a" } }, '`cluster.privateSubnetIds` must be a list (got the string "subnet-a").'],
+        ["a number as the health check path", { healthCheckPath: 5 }, '`healthCheckPath` must be a path starting with "/" (got number 5).'],
+        ["a list as the environment", { environment: ["A=1"] }, '`environment` must be a map of names to values (got a list ["A=1"]).'],
+        ["a number as the cpu", { cpu: 0.25 }, "`cpu` must be a string (got number 0.25)."],
+    ];
+    it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
+        expect(await errorOf(() => make("products", wrong as never))).toBe(prefix + message);
     });
 });
 

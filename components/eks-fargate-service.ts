@@ -13,26 +13,40 @@ import * as pulumi from "@pulumi/pulumi";
 import { fargatePodSize, type FargatePodSize } from "./fargate-pod-size";
 import { iamStatements, irsaTrustPolicy, policyDocument, policyStatementProblems, type PolicyStatement } from "./iam";
 import { intRange, minNotAboveMax, throwIfAny } from "./limits";
+import {
+    describeValue,
+    enumProblem,
+    environmentProblems,
+    imageProblem,
+    listProblem,
+    objectProblem,
+    pathProblem,
+    requireDigest,
+    stringProblem,
+    withDependsOn,
+} from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
 const COMPONENT = "EksFargateService";
 
-/** What a service needs from its cluster. `EksFargateCluster` satisfies it; tests may pass their own. */
-export interface FargateClusterRef {
+/**
+ * What a service needs from its cluster: `EksFargateCluster`'s outputs of the same names (in TypeScript, pass
+ * the cluster itself). Plain values, so any Pulumi language can pass them. Pass the cluster as the resource
+ * option `dependsOn` too, so the Service waits for the Load Balancer Controller's webhook.
+ */
+export interface EksClusterInfo {
     /** EKS cluster name (Fargate profiles are created on it). */
     readonly clusterName: pulumi.Input<string>;
     /** ARN of the cluster's IAM OIDC provider (IRSA trust principal). */
     readonly oidcProviderArn: pulumi.Input<string>;
     /** Issuer URL of that provider (`https://oidc.eks…`); its host/path prefixes the trust condition keys. */
     readonly oidcProviderUrl: pulumi.Input<string>;
-    /** Kubernetes provider for the cluster; every Kubernetes child uses it (never the ambient kubeconfig). */
-    readonly provider: k8s.Provider;
+    /** Kubeconfig JSON of the cluster; every Kubernetes child uses a provider built from it (never the ambient kubeconfig). */
+    readonly kubeconfig: pulumi.Input<string>;
     /** Private subnets Fargate pods run in (no public IPs). */
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Role Fargate uses to pull images and write logs for the pods of a profile. */
     readonly podExecutionRoleArn: pulumi.Input<string>;
-    /** Cluster add-ons the Service must wait for (the Load Balancer Controller's webhook must be serving). */
-    readonly addons?: pulumi.Resource[];
 }
 
 /** Pattern 25's HPA behaviour, fixed so every service scales the same way. */
@@ -52,8 +66,32 @@ export const RESTRICTED_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
 /** UID/GID the containers run as (the products-api Dockerfile's non-root `node` user is 1000). */
 export const RUN_AS_USER = 1000;
 
+/** The container security context Pod Security "restricted" asks for: one definition for every container here. */
+export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: RUN_AS_USER,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** Whether the load balancer gets a public address. */
+export const LoadBalancerScheme = {
+    /** Public NLB in the cluster's public subnets. */
+    InternetFacing: "internet-facing",
+    /** NLB reachable inside the VPC only. */
+    Internal: "internal",
+} as const;
+export type LoadBalancerScheme = (typeof LoadBalancerScheme)[keyof typeof LoadBalancerScheme];
+const LOAD_BALANCER_SCHEMES: readonly string[] = Object.values(LoadBalancerScheme);
+
+/** Pattern 25's bounded load generator. */
 export interface LoadGeneratorArgs {
-    /** Seconds the loop runs before it stops by itself. @default 300 */
+    /** HTTP path it requests (with the health check path) in a loop. @default "/" */
+    readonly path?: string;
+    /** Seconds the loop runs before it stops by itself (10-3600). @default 300 */
     readonly durationSeconds?: number;
     /** Upper bound on loop iterations (two requests each), so the loop is finite even if `date` misbehaves. @default 100000 */
     readonly maxIterations?: number;
@@ -66,56 +104,51 @@ export interface LoadGeneratorArgs {
 }
 
 export interface EksFargateServiceArgs {
-    /** The cluster to run on (an `EksFargateCluster`, or its parts). */
-    readonly cluster: FargateClusterRef;
+    /** The cluster to run on: `EksFargateCluster`'s outputs (in TypeScript, the cluster itself). */
+    readonly cluster: EksClusterInfo;
     /** Namespace created for the service; a DNS-1123 label, never `default` or `kube-*`. */
     readonly namespace: string;
     /** Name of the Deployment, Service, container and label `app.kubernetes.io/name`. @default the namespace */
     readonly appName?: string;
-    /** ServiceAccount name (IRSA `sub` is `system:serviceaccount:<namespace>:<serviceAccountName>`). @default `${appName}` */
+    /** ServiceAccount name (IRSA `sub` is `system:serviceaccount:<namespace>:<serviceAccountName>`). @default the app name */
     readonly serviceAccountName?: string;
-    /** Image pinned by digest (`repo@sha256:<64 hex>`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are rejected. */
+    /** Digest-pinned image to deploy (`repo@sha256:<64 hex>`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
     readonly image: pulumi.Input<string>;
-    /** Container port the app listens on (also passed as `PORT` if `env` does not set it). @default 8080 */
+    /** Container port the app listens on (also passed as `PORT` unless `environment` sets it). @default 8080 */
     readonly port?: number;
     /** Port the load balancer listens on. @default 80 */
     readonly servicePort?: number;
-    /** Plain environment variables (no secrets: use a Secret-backed source for those). @default {} */
-    readonly env?: Record<string, pulumi.Input<string>>;
+    /**
+     * Plain environment variables (no secrets). There is no `environmentSecrets` here: a Kubernetes Secret
+     * would put the value in state and etcd; read secrets from AWS with the pod's IRSA role instead. @default {}
+     */
+    readonly environment?: Record<string, pulumi.Input<string>>;
     /** Container CPU request = limit, a Kubernetes quantity; with `memory` it must fit a Fargate size. @default "250m" */
     readonly cpu?: string;
     /** Container memory request = limit; Fargate adds 256Mi and rounds up within the CPU's tier. @default "512Mi" */
     readonly memory?: string;
-    /** Replicas at creation; afterwards the HPA owns the count (Pulumi ignores drift on it). @default 1 */
-    readonly replicas?: number;
-    /** HPA minimum replicas. @default 1 */
-    readonly minReplicas?: number;
+    /** HPA minimum replicas, and the Deployment's replicas at creation (afterwards the HPA owns the count). @default 1 */
+    readonly minSize?: number;
     /** HPA maximum replicas. @default 10 */
-    readonly maxReplicas?: number;
+    readonly maxSize?: number;
     /** HPA target average CPU utilisation, percent of the request (1-100). @default 50 */
     readonly targetCpuUtilization?: number;
     /** The caller's IRSA statements (only these; no wildcard actions). @default [] */
-    readonly policyStatements?: readonly PolicyStatement[];
+    readonly policyStatements?: PolicyStatement[];
     /**
      * Liveness path (kubelet restarts the container when it fails) and the NLB health check. It must not
      * depend on the database: an outage would otherwise restart every replica at once. @default "/health"
      */
-    readonly healthPath?: string;
+    readonly healthCheckPath?: string;
     /**
      * Readiness path: while it fails the pod leaves the Service's endpoints (and the NLB's targets) but is
-     * not restarted, so it may check the database. @default `healthPath`
+     * not restarted, so it may check the database. @default `healthCheckPath`
      */
-    readonly readinessPath?: string;
+    readonly readinessCheckPath?: string;
     /** Create a PodDisruptionBudget (maxUnavailable 1). @default true */
     readonly podDisruptionBudget?: boolean;
-    /**
-     * The previous service's Fargate profile on the same cluster. EKS creates or deletes one profile at a
-     * time per cluster (a second concurrent call fails with ResourceInUseException), so chain them.
-     * @default undefined (first service on the cluster)
-     */
-    readonly previousFargateProfile?: pulumi.Resource;
-    /** Load balancer scheme. @default "internet-facing" */
-    readonly scheme?: "internet-facing" | "internal";
+    /** Load balancer scheme: "internet-facing" or "internal". @default "internet-facing" */
+    readonly scheme?: LoadBalancerScheme;
     /** Run pattern 25's bounded busybox load generator against the service. @default undefined (off) */
     readonly loadGenerator?: LoadGeneratorArgs;
     /** Tags for AWS resources (the role, the profile and — through the controller — the NLB). @default {} */
@@ -131,13 +164,12 @@ interface Normalized {
     readonly cpu: string;
     readonly memory: string;
     readonly size: FargatePodSize;
-    readonly replicas: number;
-    readonly minReplicas: number;
-    readonly maxReplicas: number;
+    readonly minSize: number;
+    readonly maxSize: number;
     readonly targetCpuUtilization: number;
     readonly statements: readonly PolicyStatement[];
-    readonly healthPath: string;
-    readonly readinessPath: string;
+    readonly healthCheckPath: string;
+    readonly readinessCheckPath: string;
     readonly podDisruptionBudget: boolean;
     readonly labels: Record<string, string>;
     readonly selector: Record<string, string>;
@@ -145,16 +177,6 @@ interface Normalized {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DIGEST_PINNED = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
-
-/** Error text for an image that is not digest-pinned, or undefined when it is. */
-export function imageProblem(image: string): string | undefined {
-    if (DIGEST_PINNED.test(image)) return undefined;
-    const lastSegment = image.split("/").pop() ?? image;
-    const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":")) : undefined;
-    const what = tag === ":latest" ? "the mutable tag :latest" : tag ? `the tag ${tag}` : "no tag or digest";
-    return `\`image\` must be pinned by digest (repository@sha256:<64 hex>), not ${what} (got "${image}"); pass ContainerImage.imageUri.`;
-}
 
 function dnsLabel(label: string, value: string): string | undefined {
     if (value.length > 63 || !DNS_LABEL.test(value)) {
@@ -163,63 +185,81 @@ function dnsLabel(label: string, value: string): string | undefined {
     return undefined;
 }
 
+/** The Kubernetes provider of each service (kept off the class so it is not part of the component's outputs). */
+const providers = new WeakMap<EksFargateService, k8s.Provider>();
+
+/** One HTTP service on an EKS-on-Fargate cluster (see the module comment). */
 export class EksFargateService extends pulumi.ComponentResource {
-    /** Hostname of the NLB the Load Balancer Controller provisioned. */
-    public readonly loadBalancerHostname: pulumi.Output<string>;
+    /** URL of the service's load balancer (`http://<NLB hostname>`, plus `:<servicePort>` when not 80). */
+    public readonly url: pulumi.Output<string>;
     /** The service's namespace. */
     public readonly namespace: pulumi.Output<string>;
-    /** ARN of the IRSA role the pods assume. */
+    /** ARN of the role the app runs as (the IRSA role the pods assume). */
     public readonly roleArn: pulumi.Output<string>;
-    /** This service's Fargate profile: pass it as the next service's `previousFargateProfile`. */
-    public readonly fargateProfile: aws.eks.FargateProfile;
+    /** Name of the role the app runs as. */
+    public readonly roleName: pulumi.Output<string>;
     /** In-cluster URL of the service (`http://<app>.<namespace>.svc.cluster.local:<servicePort>`). */
     public readonly clusterUrl: pulumi.Output<string>;
     /** The Fargate size (vCPU, GiB) each pod is billed at. */
-    public readonly podSize: FargatePodSize;
+    public readonly podSize: pulumi.Output<FargatePodSize>;
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
         const n = validate(name, args, this);
-        const image = checkedImage(name, args.image);
+        const image = requireDigest(COMPONENT, name, args.image, this);
+        // Every Kubernetes child uses this provider, so all of them wait for the component's own `dependsOn`
+        // (the cluster: its add-ons, the Load Balancer Controller's webhook among them).
+        providers.set(this, new k8s.Provider(`${name}-k8s`, { kubeconfig: args.cluster.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: withDependsOn(opts, []) }));
 
-        const namespace = this.createNamespace(name, args, n);
-        this.fargateProfile = this.createFargateProfile(name, args, n);
+        const namespace = this.createNamespace(name, n);
+        const fargateProfile = this.createFargateProfile(name, args, n, opts);
         const role = this.createRole(name, args, n);
-        const serviceAccount = this.createServiceAccount(name, args, n, namespace, role);
-        const deployment = this.createDeployment(name, args, n, image, serviceAccount);
+        const serviceAccount = this.createServiceAccount(name, n, namespace, role);
+        const deployment = this.createDeployment(name, args, n, image, serviceAccount, fargateProfile);
         const service = this.createService(name, args, n, deployment);
-        this.createAutoscaler(name, args, n, deployment);
-        if (n.podDisruptionBudget) this.createDisruptionBudget(name, args, n, deployment);
+        this.createAutoscaler(name, n, deployment);
+        if (n.podDisruptionBudget) this.createDisruptionBudget(name, n, deployment);
 
         this.namespace = namespace.metadata.name;
         this.roleArn = role.arn;
-        this.podSize = n.size;
-        this.loadBalancerHostname = service.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.hostname ?? ingress?.[0]?.ip ?? "");
+        this.roleName = role.name;
+        this.podSize = pulumi.output(n.size);
+        const portSuffix = n.servicePort === 80 ? "" : `:${n.servicePort}`;
+        this.url = service.status.loadBalancer.ingress.apply((ingress) => {
+            const host = ingress?.[0]?.hostname ?? ingress?.[0]?.ip;
+            return host ? `http://${host}${portSuffix}` : (host as unknown as string); // unknown until the NLB exists
+        });
         this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${n.servicePort}`;
-        if (args.loadGenerator) this.createLoadGenerator(name, args, n, args.loadGenerator, service);
+        if (args.loadGenerator) this.createLoadGenerator(name, n, args.loadGenerator, service);
 
         this.registerOutputs({
-            loadBalancerHostname: this.loadBalancerHostname,
+            url: this.url,
             namespace: this.namespace,
             roleArn: this.roleArn,
-            fargateProfile: this.fargateProfile,
+            roleName: this.roleName,
             clusterUrl: this.clusterUrl,
+            podSize: this.podSize,
         });
     }
 
-    private k8sOpts(args: EksFargateServiceArgs, dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions {
-        return { parent: this, provider: args.cluster.provider, dependsOn };
+    private k8sOpts(dependsOn: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions {
+        return { parent: this, provider: providers.get(this), dependsOn };
     }
 
-    private createNamespace(name: string, args: EksFargateServiceArgs, n: Normalized): k8s.core.v1.Namespace {
+    private createNamespace(name: string, n: Normalized): k8s.core.v1.Namespace {
         return new k8s.core.v1.Namespace(
             `${name}-ns`,
             { metadata: { name: n.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS, "app.kubernetes.io/part-of": n.appName } } },
-            this.k8sOpts(args),
+            this.k8sOpts(),
         );
     }
 
-    private createFargateProfile(name: string, args: EksFargateServiceArgs, n: Normalized): aws.eks.FargateProfile {
+    /**
+     * EKS creates or deletes one Fargate profile at a time per cluster (a second concurrent call fails with
+     * ResourceInUseException): a second service on a cluster names the first in the resource option
+     * `dependsOn`, which this profile waits for.
+     */
+    private createFargateProfile(name: string, args: EksFargateServiceArgs, n: Normalized, opts: pulumi.ComponentResourceOptions | undefined): aws.eks.FargateProfile {
         return new aws.eks.FargateProfile(
             `${name}-profile`,
             {
@@ -234,7 +274,7 @@ export class EksFargateService extends pulumi.ComponentResource {
                 selectors: [{ namespace: n.namespace }],
                 tags: n.tags,
             },
-            { parent: this, dependsOn: args.previousFargateProfile ? [args.previousFargateProfile] : [] },
+            { parent: this, dependsOn: withDependsOn(opts, []) },
         );
     }
 
@@ -256,7 +296,6 @@ export class EksFargateService extends pulumi.ComponentResource {
 
     private createServiceAccount(
         name: string,
-        args: EksFargateServiceArgs,
         n: Normalized,
         namespace: k8s.core.v1.Namespace,
         role: aws.iam.Role,
@@ -273,7 +312,7 @@ export class EksFargateService extends pulumi.ComponentResource {
                 // Pods opt in explicitly (below); anything else that borrows this account gets no API token.
                 automountServiceAccountToken: false,
             },
-            this.k8sOpts(args),
+            this.k8sOpts(),
         );
     }
 
@@ -283,8 +322,9 @@ export class EksFargateService extends pulumi.ComponentResource {
         n: Normalized,
         image: pulumi.Output<string>,
         serviceAccount: k8s.core.v1.ServiceAccount,
+        fargateProfile: aws.eks.FargateProfile,
     ): k8s.apps.v1.Deployment {
-        const env = { PORT: String(n.port), ...(args.env ?? {}) };
+        const env = { PORT: String(n.port), ...(args.environment ?? {}) };
         const probe = (path: string, initialDelaySeconds: number, periodSeconds: number) => ({
             httpGet: { path, port: "http" },
             initialDelaySeconds,
@@ -297,7 +337,7 @@ export class EksFargateService extends pulumi.ComponentResource {
             {
                 metadata: { name: n.appName, namespace: serviceAccount.metadata.namespace, labels: n.labels },
                 spec: {
-                    replicas: n.replicas,
+                    replicas: n.minSize,
                     selector: { matchLabels: n.selector },
                     // Surge first: a Fargate pod takes 30-90 s to start, so never take one away before its successor is ready.
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -340,17 +380,9 @@ export class EksFargateService extends pulumi.ComponentResource {
                                     },
                                     // Liveness never touches the database, readiness may: a database outage takes pods
                                     // out of the load balancer at most, never makes the kubelet restart every replica.
-                                    readinessProbe: probe(n.readinessPath, 5, 5),
-                                    livenessProbe: probe(n.healthPath, 20, 15),
-                                    securityContext: {
-                                        allowPrivilegeEscalation: false,
-                                        privileged: false,
-                                        readOnlyRootFilesystem: true,
-                                        runAsNonRoot: true,
-                                        runAsUser: RUN_AS_USER,
-                                        capabilities: { drop: ["ALL"] },
-                                        seccompProfile: { type: "RuntimeDefault" },
-                                    },
+                                    readinessProbe: probe(n.readinessCheckPath, 5, 5),
+                                    livenessProbe: probe(n.healthCheckPath, 20, 15),
+                                    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                 },
                             ],
@@ -360,7 +392,7 @@ export class EksFargateService extends pulumi.ComponentResource {
                 },
             },
             {
-                ...this.k8sOpts(args, [this.fargateProfile]),
+                ...this.k8sOpts([fargateProfile]),
                 // Pods created before their namespace's profile exists are never scheduled by Fargate (dependsOn
                 // above); after creation the HPA owns the replica count, so a later `up` must not reset it.
                 ignoreChanges: ["spec.replicas"],
@@ -388,9 +420,9 @@ export class EksFargateService extends pulumi.ComponentResource {
                     annotations: {
                         "service.beta.kubernetes.io/aws-load-balancer-type": "external",
                         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                        "service.beta.kubernetes.io/aws-load-balancer-scheme": args.scheme ?? "internet-facing",
+                        "service.beta.kubernetes.io/aws-load-balancer-scheme": args.scheme ?? LoadBalancerScheme.InternetFacing,
                         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "HTTP",
-                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": n.healthPath,
+                        "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": n.healthCheckPath,
                         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "traffic-port",
                         ...(extraTags ? { "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": extraTags } : {}),
                     },
@@ -402,19 +434,19 @@ export class EksFargateService extends pulumi.ComponentResource {
                     ports: [{ name: "http", port: n.servicePort, targetPort: "http", protocol: "TCP" }],
                 },
             },
-            this.k8sOpts(args, args.cluster.addons ?? []),
+            this.k8sOpts(),
         );
     }
 
-    private createAutoscaler(name: string, args: EksFargateServiceArgs, n: Normalized, deployment: k8s.apps.v1.Deployment): void {
+    private createAutoscaler(name: string, n: Normalized, deployment: k8s.apps.v1.Deployment): void {
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(
             `${name}-hpa`,
             {
                 metadata: { name: n.appName, namespace: deployment.metadata.namespace, labels: n.labels },
                 spec: {
                     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-                    minReplicas: n.minReplicas,
-                    maxReplicas: n.maxReplicas,
+                    minReplicas: n.minSize,
+                    maxReplicas: n.maxSize,
                     metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: n.targetCpuUtilization } } }],
                     behavior: {
                         scaleUp: { ...HPA_BEHAVIOR.scaleUp, policies: HPA_BEHAVIOR.scaleUp.policies.map((p) => ({ ...p })) },
@@ -422,30 +454,30 @@ export class EksFargateService extends pulumi.ComponentResource {
                     },
                 },
             },
-            this.k8sOpts(args),
+            this.k8sOpts(),
         );
     }
 
     /** maxUnavailable 1: Fargate patches pods by eviction, and a budget allowing none would stall that forever. */
-    private createDisruptionBudget(name: string, args: EksFargateServiceArgs, n: Normalized, deployment: k8s.apps.v1.Deployment): void {
+    private createDisruptionBudget(name: string, n: Normalized, deployment: k8s.apps.v1.Deployment): void {
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pdb`,
             {
                 metadata: { name: n.appName, namespace: deployment.metadata.namespace, labels: n.labels },
                 spec: { maxUnavailable: 1, selector: { matchLabels: n.selector } },
             },
-            this.k8sOpts(args),
+            this.k8sOpts(),
         );
     }
 
     /** Pattern 25's busybox loop, bounded in time and iterations, as a Job under the same restricted profile. */
-    private createLoadGenerator(name: string, args: EksFargateServiceArgs, n: Normalized, lg: LoadGeneratorArgs, service: k8s.core.v1.Service): void {
+    private createLoadGenerator(name: string, n: Normalized, lg: LoadGeneratorArgs, service: k8s.core.v1.Service): void {
         const duration = lg.durationSeconds ?? 300;
         const iterations = lg.maxIterations ?? 100000;
         const script = pulumi.interpolate`end=$(( $(date +%s) + ${duration} )); i=0
 while [ "$(date +%s)" -lt "$end" ] && [ "$i" -lt ${iterations} ]; do
-  wget -q -O- ${this.clusterUrl}/products > /dev/null 2>&1
-  wget -q -O- ${this.clusterUrl}${n.healthPath} > /dev/null 2>&1
+  wget -q -O- '${this.clusterUrl}${lg.path ?? "/"}' > /dev/null 2>&1
+  wget -q -O- '${this.clusterUrl}${n.healthCheckPath}' > /dev/null 2>&1
   i=$((i + 1))
 done
 echo "load generator finished after $i iterations"`;
@@ -475,28 +507,51 @@ echo "load generator finished after $i iterations"`;
                                     image: lg.image ?? "public.ecr.aws/docker/library/busybox:1.37",
                                     command: ["/bin/sh", "-c", script],
                                     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
-                                    securityContext: {
-                                        allowPrivilegeEscalation: false,
-                                        privileged: false,
-                                        readOnlyRootFilesystem: true,
-                                        runAsNonRoot: true,
-                                        runAsUser: RUN_AS_USER,
-                                        capabilities: { drop: ["ALL"] },
-                                        seccompProfile: { type: "RuntimeDefault" },
-                                    },
+                                    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                                 },
                             ],
                         },
                     },
                 },
             },
-            this.k8sOpts(args, [service]),
+            this.k8sOpts([service]),
         );
     }
 }
 
+/** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
+function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
+    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `cluster`, `namespace` and `image`."];
+    const cluster = objectProblem("cluster", args.cluster, true);
+    const c = (args.cluster ?? {}) as unknown as Record<string, unknown>;
+    const loadGenerator = objectProblem("loadGenerator", args.loadGenerator);
+    return [
+        cluster,
+        ...(cluster
+            ? []
+            : [
+                  ...(["clusterName", "oidcProviderArn", "oidcProviderUrl", "kubeconfig", "podExecutionRoleArn"] as const).map((k) => stringProblem(`cluster.${k}`, c[k], true)),
+                  listProblem("cluster.privateSubnetIds", c.privateSubnetIds, true),
+              ]),
+        stringProblem("namespace", args.namespace, true),
+        stringProblem("appName", args.appName),
+        stringProblem("serviceAccountName", args.serviceAccountName),
+        stringProblem("cpu", args.cpu),
+        stringProblem("memory", args.memory),
+        pathProblem("healthCheckPath", args.healthCheckPath),
+        pathProblem("readinessCheckPath", args.readinessCheckPath),
+        enumProblem("scheme", args.scheme, LOAD_BALANCER_SCHEMES),
+        args.podDisruptionBudget === undefined || typeof args.podDisruptionBudget === "boolean" ? undefined : `\`podDisruptionBudget\` must be true or false (got ${describeValue(args.podDisruptionBudget)}).`,
+        loadGenerator,
+        ...(loadGenerator || args.loadGenerator === undefined
+            ? []
+            : [pathProblem("loadGenerator.path", args.loadGenerator.path), stringProblem("loadGenerator.image", args.loadGenerator.image)]),
+    ];
+}
+
 /** Check every argument before any child exists; one error lists every problem. */
 function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Resource): Normalized {
+    throwIfAny(COMPONENT, name, shapeProblems(args), resource);
     const namespace = args.namespace;
     const appName = args.appName ?? namespace;
     const serviceAccountName = args.serviceAccountName ?? appName;
@@ -504,13 +559,12 @@ function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Re
     const servicePort = args.servicePort ?? 80;
     const cpu = args.cpu ?? "250m";
     const memory = args.memory ?? "512Mi";
-    const replicas = args.replicas ?? 1;
-    const minReplicas = args.minReplicas ?? 1;
-    const maxReplicas = args.maxReplicas ?? 10;
+    const minSize = args.minSize ?? 1;
+    const maxSize = args.maxSize ?? 10;
     const targetCpuUtilization = args.targetCpuUtilization ?? 50;
     const statements = args.policyStatements ?? [];
-    const healthPath = args.healthPath ?? "/health";
-    const readinessPath = args.readinessPath ?? healthPath;
+    const healthCheckPath = args.healthCheckPath ?? "/health";
+    const readinessCheckPath = args.readinessCheckPath ?? healthCheckPath;
     const podDisruptionBudget = args.podDisruptionBudget ?? true;
     const size = fargatePodSize("cpu", cpu, "memory", memory);
 
@@ -518,13 +572,6 @@ function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Re
         DNS_LABEL.test(namespace) && (namespace === "default" || namespace.startsWith("kube-"))
             ? `\`namespace\` must be the service's own namespace, not "${namespace}" (Pod Security labels and a Fargate profile are applied to it).`
             : undefined;
-    const replicasProblem =
-        replicas === 0 && podDisruptionBudget
-            ? "`replicas` must be at least 1 while `podDisruptionBudget` is on (got 0): a budget over zero pods blocks nothing and hides a stopped service; set replicas ≥ 1 or podDisruptionBudget: false."
-            : intRange("replicas", replicas, 1, 1000);
-    const envProblems = Object.keys(args.env ?? {})
-        .filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-        .map((k) => `\`env\` key "${k}" must be a valid variable name (letters, digits, _; not starting with a digit).`);
 
     throwIfAny(COMPONENT, name, [
         dnsLabel("namespace", namespace),
@@ -536,20 +583,20 @@ function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Re
         intRange("port", port, 1, 65535),
         intRange("servicePort", servicePort, 1, 65535),
         typeof size === "string" ? size : undefined,
-        replicasProblem,
-        intRange("minReplicas", minReplicas, 1, 1000),
-        intRange("maxReplicas", maxReplicas, 1, 1000),
-        minNotAboveMax("minReplicas", minReplicas, "maxReplicas", maxReplicas),
-        replicas > maxReplicas ? `\`replicas\` (${replicas}) must not be greater than \`maxReplicas\` (${maxReplicas}); the HPA would scale it straight back down.` : undefined,
+        intRange("minSize", minSize, 1, 1000),
+        intRange("maxSize", maxSize, 1, 1000),
+        minNotAboveMax("minSize", minSize, "maxSize", maxSize),
         intRange("targetCpuUtilization", targetCpuUtilization, 1, 100),
-        healthPath.startsWith("/") ? undefined : `\`healthPath\` must start with "/" (got "${healthPath}").`,
-        args.readinessPath === undefined || args.readinessPath.startsWith("/") ? undefined : `\`readinessPath\` must start with "/" (got "${readinessPath}").`,
         args.loadGenerator && appName.length > 48
             ? `\`appName\` must be at most 48 characters when \`loadGenerator\` is set, so the Job "<appName>-load-generator" is a valid name (got ${appName.length}).`
             : undefined,
         args.loadGenerator ? intRange("loadGenerator.durationSeconds", args.loadGenerator.durationSeconds ?? 300, 10, 3600) : undefined,
-        typeof args.image === "string" ? imageProblem(args.image) : undefined,
-        ...envProblems,
+        args.loadGenerator ? intRange("loadGenerator.maxIterations", args.loadGenerator.maxIterations ?? 100000, 1, 10_000_000) : undefined,
+        args.loadGenerator?.path !== undefined && !/^\/[A-Za-z0-9/_.~%?=&-]*$/.test(args.loadGenerator.path)
+            ? `\`loadGenerator.path\` must be a URL path of letters, digits and / _ . ~ % ? = & - (got "${args.loadGenerator.path}").`
+            : undefined,
+        imageProblem("image", args.image),
+        ...environmentProblems(args.environment),
         ...policyStatementProblems("policyStatements", args.policyStatements),
     ], resource);
 
@@ -563,25 +610,15 @@ function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Re
         cpu,
         memory,
         size: size as FargatePodSize,
-        replicas,
-        minReplicas,
-        maxReplicas,
+        minSize,
+        maxSize,
         targetCpuUtilization,
         statements,
-        healthPath,
-        readinessPath,
+        healthCheckPath,
+        readinessCheckPath,
         podDisruptionBudget,
         selector,
         labels: { ...selector, "app.kubernetes.io/managed-by": "pulumi" },
         tags: { ...(args.tags ?? {}) },
     };
-}
-
-/** The image as an output that fails the deployment, naming the component, when it is not digest-pinned. */
-function checkedImage(name: string, image: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.output(image).apply((value) => {
-        const problem = imageProblem(value);
-        if (problem) throw new Error(`${COMPONENT} "${name}": ${problem}`);
-        return value;
-    });
 }

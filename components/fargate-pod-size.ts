@@ -64,8 +64,11 @@ export function parseMemoryMiB(quantity: string): number | undefined {
     return mib > 0 ? mib : undefined;
 }
 
+/** The Fargate size a pod is billed at. */
 export interface FargatePodSize {
+    /** vCPU of the pod. */
     readonly vcpu: number;
+    /** Memory of the pod in GiB (AWS's "GB"). */
     readonly memoryGiB: number;
 }
 

@@ -14,9 +14,8 @@ beforeEach(() => mocks.reset());
 
 const build = (extra: Partial<PrivateModule.PrivateFargateServiceArgs> = {}) =>
     new m.PrivateFargateService("private", {
-        imageUri: IMAGE,
-        vpcId: "vpc-1",
-        subnetIds: ["subnet-priv-a", "subnet-priv-b"],
+        image: IMAGE,
+        vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv-a", "subnet-priv-b"] },
         allowFrom: [CLIENT_SG],
         namespaceName: "apprunner.demo",
         serviceName: "privateservice",
@@ -119,8 +118,8 @@ describe("PrivateFargateService", () => {
             { name: "PORT", value: "8080" },
             { name: "GREETING", value: "hi" },
         ]);
-        expect(container.healthCheck.command.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
-        expect(container.healthCheck.command[3]).toContain('fetch("http://127.0.0.1:8080/health")');
+        // No command given: no container health check, so nothing assumes a program the image may lack.
+        expect(container.healthCheck).toBeUndefined();
         const logGroup = mocks.one("aws:cloudwatch/logGroup:LogGroup");
         expect(logGroup.inputs.retentionInDays).toBe(30);
         expect(container.logConfiguration).toEqual({
@@ -166,11 +165,50 @@ describe("PrivateFargateService", () => {
         }
     });
 
+    it("should run the caller's container health check command when one is given", async () => {
+        build({ healthCheckCommand: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] });
+        await settle();
+        expect(containerOf().healthCheck).toEqual({ command: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"], interval: 15, timeout: 5, retries: 3, startPeriod: 20 });
+    });
+
+    it("should build a Node health check command from a plain path and refuse one that could break out of the script", () => {
+        const command = m.nodeHealthCheckCommand(8080, "/health");
+        expect(command.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+        expect(command[3]).toContain('fetch("http://127.0.0.1:8080/health")');
+        expect(() => m.nodeHealthCheckCommand(8080, '/health");process.exit(0);("')).toThrow(
+            'nodeHealthCheckCommand: the path must start with "/" and use only letters, digits, / _ . - (got "/health\\");process.exit(0);(\\"").',
+        );
+    });
+
+    it("should expose the task role as the role the app runs as, and add egress rules by object, when built", async () => {
+        const svc = build({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv-a"], egress: [{ port: 5432, securityGroupId: "sg-db", description: "to the database" }] } });
+        svc.allowEgress("to-cache", { port: 6379, securityGroupId: "sg-cache", description: "to the cache" });
+        await settle();
+        const role = mocks.one("aws:iam/role:Role", "private-task-role");
+        expect([await promiseOf(svc.roleArn), await promiseOf(svc.roleName)]).toEqual([role.state.arn, role.state.name]);
+        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]);
+        expect(egress).toEqual([
+            ["private-egress-https", 443, "0.0.0.0/0"],
+            ["private-egress-0", 5432, "sg-db"],
+            ["private-to-cache", 6379, "sg-cache"],
+        ]);
+    });
+
+    const wrongShapes: [string, unknown, string][] = [
+        ["a string as allowFrom", { allowFrom: "sg-1" }, '`allowFrom` must be a list (got the string "sg-1").'],
+        ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1" }, "`vpc` is required."],
+        ["a string as the health check command", { healthCheckCommand: "curl -f localhost" }, '`healthCheckCommand` must be a list (got the string "curl -f localhost").'],
+        ["no namespace name", { namespaceName: undefined }, "`namespaceName` is required."],
+    ];
+    it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
+        expect(await errorOf(() => build(wrong as never))).toBe(`PrivateFargateService "private": ${message}`);
+    });
+
     describe("bad args", () => {
         const cases: [string, Partial<PrivateModule.PrivateFargateServiceArgs>, string][] = [
             ["allowFrom is empty", { allowFrom: [] }, "`allowFrom` must name at least one security group allowed to reach port 8080 (got an empty list); the service accepts no CIDR."],
             ["desiredCount is -1", { desiredCount: -1 }, "`desiredCount` must be an integer between 0 and 100 (got -1)."],
-            ["capacityProvider is SPOT", { capacityProvider: "SPOT" as PrivateModule.CapacityProvider }, '`capacityProvider` must be one of FARGATE | FARGATE_SPOT (got "SPOT").'],
+            ["capacityProvider is SPOT", { capacityProvider: "SPOT" as PrivateModule.CapacityProvider }, '`capacityProvider` must be one of FARGATE, FARGATE_SPOT (got "SPOT").'],
             [
                 "namespaceName has capitals and an underscore",
                 { namespaceName: "AppRunner_Demo" },
@@ -179,7 +217,7 @@ describe("PrivateFargateService", () => {
             ["serviceName has a dot", { serviceName: "private.service" }, '`serviceName` must be one lower-case DNS label (a-z, 0-9, -; at most 63 characters) (got "private.service").'],
             ["memory does not pair with cpu", { cpu: 256, memory: 4096 }, "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps."],
             ["cpu is not a Fargate size", { cpu: 300 }, "`cpu` must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units (got 300)."],
-            ["healthCheckPath has a quote", { healthCheckPath: '/health");process.exit(0);("' }, '`healthCheckPath` must start with "/" and use only letters, digits, / _ . - (got "/health");process.exit(0);("").'],
+            ["healthCheckCommand is empty", { healthCheckCommand: [] }, '`healthCheckCommand` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got []).'],
             ["user is root", { user: "root" }, '`user` must not be root (got "root"); use a non-root uid such as "1000" or "node".'],
         ];
         it.each(cases)("should throw naming the property when %s", async (_label, extra, message) => {

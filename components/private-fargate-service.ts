@@ -10,47 +10,87 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
-import { iamStatements, injectedSecretsPolicy, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import type { PolicyStatement } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
-import { egressRule, requireDigest, webServiceProblems } from "./web-service";
+import {
+    egressRule,
+    egressRuleProblems,
+    enumProblem,
+    listProblem,
+    requireDigest,
+    serviceVpcProblems,
+    stringProblem,
+    webServiceProblems,
+    withDependsOn,
+    type EgressRule,
+    type ServiceVpc,
+} from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
-export const CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"] as const;
-export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
+/** Where the tasks run: on-demand Fargate or Fargate Spot. */
+export const CapacityProvider = {
+    /** On-demand Fargate. */
+    FARGATE: "FARGATE",
+    /** Fargate Spot: cheaper, may be interrupted with two minutes' notice. */
+    FARGATE_SPOT: "FARGATE_SPOT",
+} as const;
+export type CapacityProvider = (typeof CapacityProvider)[keyof typeof CapacityProvider];
+export const CAPACITY_PROVIDERS: readonly CapacityProvider[] = Object.values(CapacityProvider);
 
 /** How clients in the VPC address a service registered in Cloud Map (A records in the private zone). */
 export function cloudMapUrl(serviceName: string, namespaceName: string, port: number): string {
     return `http://${serviceName}.${namespaceName}:${port}`;
 }
 
+/**
+ * A container health check command for a Node.js image (which has no curl or wget): Node's fetch requests
+ * `path` on the container's own port, exit 0 on a 2xx answer.
+ */
+export function nodeHealthCheckCommand(port: number, path: string): string[] {
+    // The path is pasted into a JavaScript string: only plain path characters, so it cannot close the string.
+    if (!/^\/[A-Za-z0-9/_.-]*$/.test(path)) throw new Error(`nodeHealthCheckCommand: the path must start with "/" and use only letters, digits, / _ . - (got ${JSON.stringify(path)}).`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`nodeHealthCheckCommand: the port must be an integer between 1 and 65535 (got ${port}).`);
+    return ["CMD", "node", "-e", `fetch("http://127.0.0.1:${port}${path}").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
+}
+
 export interface PrivateFargateServiceArgs {
-    /** Digest-pinned image (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. */
-    readonly imageUri: pulumi.Input<string>;
-    /** Port the container listens on (also the port callers reach and the only ingress port). @default 8080 */
+    /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. */
+    readonly image: pulumi.Input<string>;
+    /** Port the container listens on (also the port callers reach and the only ingress port; `PORT` is set to it). @default 8080 */
     readonly port?: number;
     /** Task CPU units (Fargate: 256, 512, 1024, 2048, 4096, 8192, 16384). @default 256 */
     readonly cpu?: number;
     /** Task memory in MiB; must pair with `cpu` (Fargate's table). @default 512 */
     readonly memory?: number;
-    /** Plain environment variables (never secrets). `PORT` is set from `port`. */
+    /** Plain environment variables (never secrets). `PORT` is set from `port`. @default {} */
     readonly environment?: Record<string, pulumi.Input<string>>;
-    /** Env var name → Secrets Manager ARN, injected at start by the execution role. */
+    /** Env var name → Secrets Manager ARN, injected at start by the execution role. @default {} */
     readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
-    /** The app's IAM statements (task role). Nothing else is granted to the app. */
+    /** The app's IAM statements (the task role, output `roleName`). Nothing else is granted to the app. @default [] */
     readonly policyStatements?: PolicyStatement[];
-    /** VPC of the namespace and the security group. */
-    readonly vpcId: pulumi.Input<string>;
-    /** Private subnets for the tasks (no public IP is ever assigned). */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * The VPC: private subnets for the tasks (no public IP is ever assigned), the VPC of the Cloud Map
+     * namespace and the security group, and egress beyond the 443 the tasks always have. More with `allowEgress`.
+     */
+    readonly vpc: ServiceVpc;
     /** Security groups allowed to reach `port` (e.g. an App Runner connector's). At least one; never a CIDR. */
     readonly allowFrom: pulumi.Input<string>[];
     /** Cloud Map private DNS namespace, e.g. "apprunner.demo". */
     readonly namespaceName: string;
     /** Cloud Map service name (one DNS label): the host is `<serviceName>.<namespaceName>`. @default the component name */
     readonly serviceName?: string;
-    /** HTTP path the container health check requests (Cloud Map then answers with healthy tasks only). @default "/health" */
-    readonly healthCheckPath?: string;
-    /** Tasks to run. @default 1 */
+    /**
+     * Container health check command in ECS form (e.g. `["CMD", "curl", "-f", "http://127.0.0.1:8080/health"]`);
+     * unhealthy tasks are replaced and Cloud Map answers with healthy tasks only. It runs inside the image, so it
+     * must use a program the image has (`nodeHealthCheckCommand` builds one for Node images).
+     * @default none (no container health check: ECS reports a task healthy while it runs)
+     */
+    readonly healthCheckCommand?: string[];
+    /**
+     * Tasks to run: a fixed count (this service has no autoscaling, so there is no minSize/maxSize pair to
+     * promise). 0 stops the service without deleting it. @default 1
+     */
     readonly desiredCount?: number;
     /** FARGATE, or FARGATE_SPOT (cheaper, may be interrupted with two minutes' notice). @default "FARGATE" */
     readonly capacityProvider?: CapacityProvider;
@@ -58,21 +98,36 @@ export interface PrivateFargateServiceArgs {
     readonly user?: string;
     /** CloudWatch log retention in days. @default 30 */
     readonly logRetentionDays?: number;
-    /** Tags for every taggable child (also propagated to tasks). */
+    /** Tags for every taggable child (also propagated to tasks). @default {} */
     readonly tags?: Record<string, string>;
 }
 
 const DNS_LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
 const NAMESPACE_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})*$`);
 const SERVICE_NAME = new RegExp(`^${DNS_LABEL}$`);
-const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 const CONTAINER = "app";
+
+/** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
+function shapeProblems(args: PrivateFargateServiceArgs): (string | undefined)[] {
+    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image`, `vpc`, `allowFrom` and `namespaceName`."];
+    const command = listProblem("healthCheckCommand", args.healthCheckCommand);
+    return [
+        listProblem("allowFrom", args.allowFrom, true),
+        stringProblem("namespaceName", args.namespaceName, true),
+        stringProblem("serviceName", args.serviceName),
+        stringProblem("user", args.user),
+        command,
+        !command && args.healthCheckCommand !== undefined && (args.healthCheckCommand.length === 0 || args.healthCheckCommand.some((c) => typeof c !== "string"))
+            ? `\`healthCheckCommand\` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got ${JSON.stringify(args.healthCheckCommand)}).`
+            : undefined,
+        ...serviceVpcProblems("vpc", args.vpc),
+    ];
+}
 
 /** Every problem with the args, each naming the property, the value and the fix. */
 export function privateFargateProblems(name: string, args: PrivateFargateServiceArgs): (string | undefined)[] {
     const port = args.port ?? 8080;
     const serviceName = args.serviceName ?? name;
-    const capacity = args.capacityProvider ?? "FARGATE";
     const user = args.user ?? "1000";
     const retention = args.logRetentionDays ?? 30;
     return [
@@ -80,9 +135,7 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
             ? `\`allowFrom\` must name at least one security group allowed to reach port ${port} (got an empty list); the service accepts no CIDR.`
             : undefined,
         intRange("desiredCount", args.desiredCount ?? 1, 0, 100),
-        (CAPACITY_PROVIDERS as readonly string[]).includes(capacity)
-            ? undefined
-            : `\`capacityProvider\` must be one of ${CAPACITY_PROVIDERS.join(" | ")} (got "${capacity}").`,
+        enumProblem("capacityProvider", args.capacityProvider, CAPACITY_PROVIDERS),
         NAMESPACE_NAME.test(args.namespaceName)
             ? undefined
             : `\`namespaceName\` must be a lower-case DNS name of labels made of a-z, 0-9 and - (e.g. "apprunner.demo") (got "${args.namespaceName}").`,
@@ -93,48 +146,58 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
         user === "0" || user === "root" || user.startsWith("0:") || user.startsWith("root:")
             ? `\`user\` must not be root (got "${user}"); use a non-root uid such as "1000" or "node".`
             : undefined,
-        /^\/[A-Za-z0-9/_.-]*$/.test(args.healthCheckPath ?? "/health")
-            ? undefined
-            : `\`healthCheckPath\` must start with "/" and use only letters, digits, / _ . - (got "${args.healthCheckPath}").`,
         LOG_RETENTION_DAYS.includes(retention) ? undefined : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
-        // Port and env-name rules are the web-service contract's (no sizes passed, so only those can fire).
-        ...webServiceProblems({ imageUri: args.imageUri, port, environment: args.environment, environmentSecrets: args.environmentSecrets, policyStatements: args.policyStatements }, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
+        // Image, port and env-name rules are the web-service contract's (no sizes passed, so only those can fire).
+        ...webServiceProblems(
+            { image: args.image, port, environment: args.environment, environmentSecrets: args.environmentSecrets, policyStatements: args.policyStatements },
+            APP_RUNNER_MAX_INSTANCES,
+            APP_RUNNER_MAX_CONCURRENCY,
+        ),
     ];
 }
 
+/** What the methods need after construction (kept off the class so it is not part of the component's outputs). */
+const context = new WeakMap<PrivateFargateService, { name: string; port: number; tags?: Record<string, string> }>();
+
+/** A private ECS Fargate service found through Cloud Map (see the module comment). */
 export class PrivateFargateService extends pulumi.ComponentResource {
-    /** `http://<service>.<namespace>:<port>`, built from the Cloud Map resources themselves. */
+    /** `http://<service>.<namespace>:<port>`, built from the Cloud Map resources themselves (resolvable inside the VPC). */
     public readonly url: pulumi.Output<string>;
     /** The tasks' security group. */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** ARN of the role the app runs as (the task role). */
+    public readonly roleArn: pulumi.Output<string>;
+    /** Name of the role the app runs as. */
+    public readonly roleName: pulumi.Output<string>;
+    /** ECS cluster name. */
     public readonly clusterName: pulumi.Output<string>;
     /** ECS service name. */
     public readonly serviceName: pulumi.Output<string>;
+    /** Cloud Map namespace name. */
     public readonly namespaceName: pulumi.Output<string>;
     /** Cloud Map service name (the host label). */
     public readonly discoveryName: pulumi.Output<string>;
-    private readonly componentName: string;
-    private readonly port: number;
-    private readonly tags?: Record<string, string>;
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
+        throwIfAny("PrivateFargateService", name, shapeProblems(args), this);
         throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args), this);
-        this.componentName = name;
-        this.port = args.port ?? 8080;
-        this.tags = args.tags;
+        const port = args.port ?? 8080;
+        context.set(this, { name, port, tags: args.tags });
 
-        const roles = this.createRoles(name, args);
+        const roles = ecsTaskRoles(name, name, args, this);
         const logGroup = this.createLogGroup(name, args);
         const cluster = this.createCluster(name, args);
-        const securityGroup = this.createSecurityGroup(name, args);
+        const securityGroup = this.createSecurityGroup(name, args, port);
         this.securityGroupId = securityGroup.id;
         args.allowFrom.forEach((source, i) => this.addIngress(`${name}-ingress-${i}`, source));
         const discovery = this.createDiscovery(name, args);
-        const taskDefinition = this.createTaskDefinition(name, args, roles, logGroup);
-        const service = this.createService(name, args, cluster, taskDefinition, securityGroup, discovery.service, roles);
+        const taskDefinition = this.createTaskDefinition(name, args, port, roles, logGroup);
+        const service = this.createService(name, args, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);
 
-        this.url = pulumi.all([discovery.service.name, discovery.namespace.name]).apply(([service, namespace]) => cloudMapUrl(service, namespace, this.port));
+        this.url = pulumi.all([discovery.service.name, discovery.namespace.name]).apply(([service, namespace]) => cloudMapUrl(service, namespace, port));
+        this.roleArn = roles.task.arn;
+        this.roleName = roles.task.name;
         this.clusterName = cluster.cluster.name;
         this.serviceName = service.name;
         this.namespaceName = discovery.namespace.name;
@@ -142,6 +205,8 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         this.registerOutputs({
             url: this.url,
             securityGroupId: this.securityGroupId,
+            roleArn: this.roleArn,
+            roleName: this.roleName,
             clusterName: this.clusterName,
             serviceName: this.serviceName,
             namespaceName: this.namespaceName,
@@ -150,40 +215,15 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     }
 
     /** Let one more security group reach the container port (same shape as AuroraWithProxy.allowClient). */
-    allowClient(ruleName: string, securityGroupId: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
-        return this.addIngress(`${this.componentName}-${ruleName}`, securityGroupId);
+    allowClient(name: string, securityGroupId: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
+        return this.addIngress(`${context.get(this)!.name}-${name}`, securityGroupId);
     }
 
-    /** Execution role: the ECS agent pulls the image, writes logs and reads the injected secrets. Task role: the app. */
-    private createRoles(name: string, args: PrivateFargateServiceArgs) {
-        const execution = new aws.iam.Role(
-            `${name}-execution-role`,
-            { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `ECS agent role (pull, logs) of ${name}`, tags: args.tags },
-            { parent: this },
-        );
-        const policies: pulumi.Resource[] = [
-            new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: execution.name, policyArn: EXECUTION_POLICY }, { parent: this }),
-        ];
-        const secretArns = Object.values(args.environmentSecrets ?? {});
-        if (secretArns.length > 0) {
-            policies.push(
-                new aws.iam.RolePolicy(
-                    `${name}-execution-secrets`,
-                    { role: execution.name, policy: injectedSecretsPolicy(secretArns) },
-                    { parent: this },
-                ),
-            );
-        }
-        const task = new aws.iam.Role(
-            `${name}-task-role`,
-            { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `Runtime role of ${name}`, tags: args.tags },
-            { parent: this },
-        );
-        const statements = args.policyStatements ?? [];
-        if (statements.length > 0) {
-            policies.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(iamStatements(statements)) }, { parent: this }));
-        }
-        return { execution, task, policies };
+    /** Allow the tasks to open connections to one more destination (same as the web services). */
+    allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
+        const c = context.get(this)!;
+        throwIfAny("PrivateFargateService", c.name, egressRuleProblems(`allowEgress("${name}")`, rule), this);
+        return egressRule(`${c.name}-${name}`, this.securityGroupId, rule, c.tags, this);
     }
 
     private createLogGroup(name: string, args: PrivateFargateServiceArgs): aws.cloudwatch.LogGroup {
@@ -210,27 +250,29 @@ export class PrivateFargateService extends pulumi.ComponentResource {
      * each named group only. Egress: 443 for ECR, CloudWatch Logs and Secrets Manager through NAT — the
      * app itself calls nothing else; Cloud Map / Route 53 Resolver DNS is not filtered by security groups.
      */
-    private createSecurityGroup(name: string, args: PrivateFargateServiceArgs): aws.ec2.SecurityGroup {
+    private createSecurityGroup(name: string, args: PrivateFargateServiceArgs, port: number): aws.ec2.SecurityGroup {
         const securityGroup = new aws.ec2.SecurityGroup(
             `${name}-sg`,
-            { vpcId: args.vpcId, description: `Tasks of ${name}: port ${this.port} from named security groups only`, tags: args.tags },
+            { vpcId: args.vpc.vpcId, description: `Tasks of ${name}: port ${port} from named security groups only`, tags: args.tags },
             { parent: this },
         );
         egressRule(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, CloudWatch Logs, Secrets Manager (through NAT)" }, args.tags, this);
+        (args.vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
         return securityGroup;
     }
 
     private addIngress(resourceName: string, source: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
+        const { port, tags } = context.get(this)!;
         return new aws.vpc.SecurityGroupIngressRule(
             resourceName,
             {
                 securityGroupId: this.securityGroupId,
                 referencedSecurityGroupId: source,
                 ipProtocol: "tcp",
-                fromPort: this.port,
-                toPort: this.port,
-                description: `Port ${this.port} from a named client security group`,
-                tags: this.tags,
+                fromPort: port,
+                toPort: port,
+                description: `Port ${port} from a named client security group`,
+                tags,
             },
             { parent: this },
         );
@@ -239,7 +281,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     private createDiscovery(name: string, args: PrivateFargateServiceArgs) {
         const namespace = new aws.servicediscovery.PrivateDnsNamespace(
             `${name}-namespace`,
-            { name: args.namespaceName, vpc: args.vpcId, description: `Private DNS for ${name}`, tags: args.tags },
+            { name: args.namespaceName, vpc: args.vpc.vpcId, description: `Private DNS for ${name}`, tags: args.tags },
             // One namespace of a name per VPC: a replacement must delete the old one first.
             { parent: this, deleteBeforeReplace: true },
         );
@@ -266,32 +308,29 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     private createTaskDefinition(
         name: string,
         args: PrivateFargateServiceArgs,
-        roles: ReturnType<PrivateFargateService["createRoles"]>,
+        port: number,
+        roles: EcsTaskRoles,
         logGroup: aws.cloudwatch.LogGroup,
     ): aws.ecs.TaskDefinition {
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const containerDefinitions = pulumi.jsonStringify([
             {
                 name: CONTAINER,
-                image: requireDigest("PrivateFargateService", name, args.imageUri),
+                image: requireDigest("PrivateFargateService", name, args.image, this),
                 essential: true,
                 user: args.user ?? "1000",
                 readonlyRootFilesystem: true,
                 privileged: false,
-                portMappings: [{ containerPort: this.port, protocol: "tcp" }],
-                environment: Object.entries({ PORT: String(this.port), ...(args.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
+                portMappings: [{ containerPort: port, protocol: "tcp" }],
+                environment: Object.entries({ PORT: String(port), ...(args.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
                 secrets: Object.entries(args.environmentSecrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
                 mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
                 linuxParameters: { initProcessEnabled: true },
-                // The image is Node (no curl/wget): Node's fetch probes the app. Unhealthy tasks are
-                // replaced and ECS tells Cloud Map, so DNS answers only with healthy tasks.
-                healthCheck: {
-                    command: ["CMD", "node", "-e", `fetch("http://127.0.0.1:${this.port}${args.healthCheckPath ?? "/health"}").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
-                    interval: 15,
-                    timeout: 5,
-                    retries: 3,
-                    startPeriod: 20,
-                },
+                // The caller's command, run inside the image (so it must use a program the image has). Unhealthy
+                // tasks are replaced and ECS tells Cloud Map, so DNS answers only with healthy tasks.
+                ...(args.healthCheckCommand
+                    ? { healthCheck: { command: [...args.healthCheckCommand], interval: 15, timeout: 5, retries: 3, startPeriod: 20 } }
+                    : {}),
                 logConfiguration: {
                     logDriver: "awslogs",
                     options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
@@ -325,7 +364,8 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         taskDefinition: aws.ecs.TaskDefinition,
         securityGroup: aws.ec2.SecurityGroup,
         discovery: aws.servicediscovery.Service,
-        roles: ReturnType<PrivateFargateService["createRoles"]>,
+        roles: EcsTaskRoles,
+        opts: pulumi.ComponentResourceOptions | undefined,
     ): aws.ecs.Service {
         return new aws.ecs.Service(
             `${name}-service`,
@@ -335,7 +375,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 desiredCount: args.desiredCount ?? 1,
                 capacityProviderStrategies: [{ capacityProvider: args.capacityProvider ?? "FARGATE", weight: 1 }],
                 platformVersion: "LATEST",
-                networkConfiguration: { subnets: args.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: false },
+                networkConfiguration: { subnets: args.vpc.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: false },
                 serviceRegistries: { registryArn: discovery.arn },
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 deploymentMinimumHealthyPercent: 100,
@@ -344,9 +384,9 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 propagateTags: "SERVICE",
                 tags: args.tags,
             },
-            // Tasks need the providers on the cluster and their roles' policies before they start; on
-            // destroy the policies then outlive the draining tasks.
-            { parent: this, dependsOn: [cluster.capacityProviders, ...roles.policies] },
+            // Tasks need the providers on the cluster and their roles' policies (and whatever the component's own
+            // `dependsOn` names) before they start; on destroy the policies then outlive the draining tasks.
+            { parent: this, dependsOn: withDependsOn(opts, [cluster.capacityProviders, ...roles.policies]) },
         );
     }
 }

@@ -3,7 +3,8 @@ import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
 const mocks = setupMocks();
 let VpcConnectedAppRunner: typeof import("./vpc-connected-app-runner").VpcConnectedAppRunner;
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue@sha256:${"b".repeat(64)}`;
-const args = { imageUri: IMAGE, vpcId: "vpc-1", subnetIds: ["subnet-priv0", "subnet-priv1"] };
+const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-priv0", "subnet-priv1"] };
+const args = { image: IMAGE, vpc: VPC };
 
 beforeAll(async () => {
     ({ VpcConnectedAppRunner } = await import("./vpc-connected-app-runner"));
@@ -34,7 +35,7 @@ describe("VpcConnectedAppRunner", () => {
 
     it("should derive the connector name from its subnets and group so a replacement gets a new name", async () => {
         new VpcConnectedAppRunner("svc-a", args);
-        new VpcConnectedAppRunner("svc-b", { ...args, subnetIds: ["subnet-other0", "subnet-other1"] });
+        new VpcConnectedAppRunner("svc-b", { ...args, vpc: { ...VPC, subnetIds: ["subnet-other0", "subnet-other1"] } });
         await settle();
         const [a, b] = mocks.byType("aws:apprunner/vpcConnector:VpcConnector").map((c) => c.inputs.vpcConnectorName);
         expect(a).toMatch(/^svc-a-[0-9a-f]{8}$/);
@@ -43,8 +44,8 @@ describe("VpcConnectedAppRunner", () => {
     });
 
     it("should allow egress only to the named destinations when egress is given", async () => {
-        const svc = new VpcConnectedAppRunner("catalogue", { ...args, egress: [{ port: 3306, securityGroupId: "sg-proxy", description: "to proxy" }] });
-        svc.allowEgressTo("private-svc", 8080, "sg-private", "to private service");
+        const svc = new VpcConnectedAppRunner("catalogue", { ...args, vpc: { ...VPC, egress: [{ port: 3306, securityGroupId: "sg-proxy", description: "to proxy" }] } });
+        svc.allowEgress("private-svc", { port: 8080, securityGroupId: "sg-private", description: "to private service" });
         await settle();
         const rules = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.cidrIpv4]);
         expect(rules).toEqual([
@@ -62,8 +63,33 @@ describe("VpcConnectedAppRunner", () => {
     });
 
     it("should refuse an egress rule with neither a group nor a CIDR", async () => {
-        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, egress: [{ port: 443, description: "x" }] }))).toBe(
-            'VpcConnectedAppRunner "catalogue": `egress[0]` must set exactly one of securityGroupId or cidrIpv4.',
+        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, vpc: { ...VPC, egress: [{ port: 443, description: "x" }] } }))).toBe(
+            'VpcConnectedAppRunner "catalogue": `vpc.egress[0]` must set exactly one of securityGroupId or cidrIpv4.',
         );
+    });
+
+    it("should refuse an egress rule added later with a message naming it when it is wrong", async () => {
+        const svc = new VpcConnectedAppRunner("catalogue", args);
+        expect(await errorOf(() => svc.allowEgress("proxy", { port: 70000, securityGroupId: "sg-1", description: "to proxy" }))).toBe(
+            'VpcConnectedAppRunner "catalogue": `allowEgress("proxy").port` must be an integer between 1 and 65535 (got 70000).',
+        );
+        await settle();
+    });
+
+    it("should expose the role the app runs as by ARN and name when created", async () => {
+        const svc = new VpcConnectedAppRunner("catalogue", args);
+        await settle();
+        const role = mocks.one("aws:iam/role:Role", "catalogue-instance-role");
+        expect([await promiseOf(svc.roleArn), await promiseOf(svc.roleName)]).toEqual([role.state.arn, role.state.name]);
+    });
+
+    const wrongShapes: [string, unknown, string][] = [
+        ["no vpc", { vpc: undefined }, "`vpc` is required."],
+        ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1", subnetIds: ["subnet-a"] }, "`vpc` is required."],
+        ["a string as the subnets", { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } }, '`vpc.subnetIds` must be a list (got the string "subnet-a").'],
+        ["an egress rule as a string", { vpc: { ...VPC, egress: ["sg-proxy:3306"] } }, '`vpc.egress[0]` must be an object (got the string "sg-proxy:3306").'],
+    ];
+    it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
+        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, ...(wrong as object) } as never))).toBe(`VpcConnectedAppRunner "catalogue": ${message}`);
     });
 });

@@ -1,51 +1,48 @@
 /**
  * An AppRunnerService whose outbound traffic enters a VPC through a VPC connector on private subnets,
- * with a security group of its own that allows egress only to what it must reach (named with
- * `egress` or added later with `allowEgressTo`). Databases allow `securityGroupId`, never a CIDR.
+ * with a security group of its own that allows egress only to what it must reach (named in
+ * `vpc.egress` or added later with `allowEgress`). Databases allow `securityGroupId`, never a CIDR.
  */
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerServiceArgs } from "./app-runner-service";
-import { intRange, throwIfAny } from "./limits";
-import { egressRule, type EgressRule } from "./web-service";
+import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerArgs } from "./app-runner-service";
+import { throwIfAny } from "./limits";
+import { egressRule, egressRuleProblems, serviceVpcProblems, type EgressRule, type ServiceVpc } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
-export type { EgressRule };
+export type { EgressRule, ServiceVpc };
 
-export interface VpcConnectedAppRunnerArgs extends Omit<AppRunnerServiceArgs, "vpcConnectorArn"> {
-    /** VPC the connector attaches to. */
-    readonly vpcId: pulumi.Input<string>;
-    /** Private subnets for the connector (at least two AZs recommended). */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Egress the service needs at creation time; more can be added with `allowEgressTo`. @default none */
-    readonly egress?: EgressRule[];
+export interface VpcConnectedAppRunnerArgs extends AppRunnerArgs {
+    /** The VPC the connector attaches to: private subnets (at least two AZs recommended) and the egress opened at creation. */
+    readonly vpc: ServiceVpc;
 }
 
+/** What `allowEgress` needs after construction (kept off the class so it is not part of the component's outputs). */
+const egressContext = new WeakMap<VpcConnectedAppRunner, { name: string; tags?: Record<string, string> }>();
+
+/** An AppRunnerService whose egress goes through a VPC connector with a security group of its own. */
 export class VpcConnectedAppRunner extends pulumi.ComponentResource {
+    /** https URL of the service. */
     public readonly url: pulumi.Output<string>;
+    /** ARN of the App Runner service. */
     public readonly serviceArn: pulumi.Output<string>;
-    public readonly instanceRoleArn: pulumi.Output<string>;
+    /** ARN of the role the app runs as (App Runner's instance role). */
+    public readonly roleArn: pulumi.Output<string>;
+    /** Name of the role the app runs as. */
+    public readonly roleName: pulumi.Output<string>;
     /** The connector's security group: allow it on whatever the service must reach. */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** ARN of the VPC connector. */
     public readonly vpcConnectorArn: pulumi.Output<string>;
-    private readonly componentName: string;
-    private readonly tags?: Record<string, string>;
 
     constructor(name: string, args: VpcConnectedAppRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("VpcConnectedAppRunner"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:VpcConnectedAppRunner"));
-        this.componentName = name;
-        this.tags = args.tags;
-        validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, this);
-        throwIfAny("VpcConnectedAppRunner", name, (args.egress ?? []).flatMap((rule, i) => [
-            intRange(`egress[${i}].port`, rule.port, 1, 65535),
-            (rule.securityGroupId === undefined) === (rule.cidrIpv4 === undefined)
-                ? `\`egress[${i}]\` must set exactly one of securityGroupId or cidrIpv4.`
-                : undefined,
-        ]), this);
-        const subnetIds = pulumi.output(args.subnetIds).apply((ids) => {
+        egressContext.set(this, { name, tags: args?.tags });
+        validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, this, serviceVpcProblems("vpc", args?.vpc));
+        const subnetIds = pulumi.output(args.vpc.subnetIds).apply((ids) => {
             if (ids.length === 0) {
-                throw new Error(`VpcConnectedAppRunner "${name}": \`subnetIds\` must list at least one private subnet (got an empty list).`);
+                throw new pulumi.ResourceError(`VpcConnectedAppRunner "${name}": \`vpc.subnetIds\` must list at least one private subnet (got an empty list).`, this);
             }
             return ids;
         });
@@ -54,30 +51,36 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
             `${name}-connector-sg`,
             // No inline rules: the provider removes AWS's default allow-all egress, and each allowed
             // destination is a separate rule so callers can add more without replacing the group.
-            { vpcId: args.vpcId, description: `App Runner VPC connector of ${name}: egress only to named destinations`, tags: args.tags },
+            { vpcId: args.vpc.vpcId, description: `App Runner VPC connector of ${name}: egress only to named destinations`, tags: args.tags },
             { parent: this },
         );
         this.securityGroupId = securityGroup.id;
-        (args.egress ?? []).forEach((rule, i) => this.addEgress(`${name}-egress-${i}`, rule));
+        (args.vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, this.securityGroupId, rule, args.tags, this));
 
         const connector = this.createConnector(name, subnetIds, args);
-        const { vpcId: _vpcId, subnetIds: _subnets, egress: _egress, ...serviceArgs } = args;
+        const { vpc: _vpc, ...serviceArgs } = args;
         const service = new AppRunnerService(name, { ...serviceArgs, vpcConnectorArn: connector.arn }, { parent: this });
 
         this.url = service.url;
         this.serviceArn = service.serviceArn;
-        this.instanceRoleArn = service.instanceRoleArn;
+        this.roleArn = service.roleArn;
+        this.roleName = service.roleName;
         this.vpcConnectorArn = connector.arn;
-        this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, securityGroupId: this.securityGroupId, vpcConnectorArn: this.vpcConnectorArn });
+        this.registerOutputs({
+            url: this.url,
+            serviceArn: this.serviceArn,
+            roleArn: this.roleArn,
+            roleName: this.roleName,
+            securityGroupId: this.securityGroupId,
+            vpcConnectorArn: this.vpcConnectorArn,
+        });
     }
 
-    /** Allow the service to open connections to `port` on a security group (e.g. an RDS Proxy). */
-    allowEgressTo(ruleName: string, port: number, securityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupEgressRule {
-        return this.addEgress(`${this.componentName}-${ruleName}`, { port, securityGroupId, description });
-    }
-
-    private addEgress(resourceName: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
-        return egressRule(resourceName, this.securityGroupId, rule, this.tags, this);
+    /** Allow the service to open connections to one more destination (e.g. an RDS Proxy's security group). */
+    allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
+        const context = egressContext.get(this)!;
+        throwIfAny("VpcConnectedAppRunner", context.name, egressRuleProblems(`allowEgress("${name}")`, rule), this);
+        return egressRule(`${context.name}-${name}`, this.securityGroupId, rule, context.tags, this);
     }
 
     /**

@@ -1,3 +1,4 @@
+import type * as pulumiT from "@pulumi/pulumi";
 import type * as PlatformModule from "./web-service-platform";
 import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
 
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 beforeEach(() => mocks.reset());
 
-const args = (extra: Partial<PlatformModule.CreateWebServiceArgs> = {}): PlatformModule.CreateWebServiceArgs => ({ imageUri: IMAGE, environment: ENV, ...extra });
+const args = (extra: Partial<PlatformModule.CreateWebServiceArgs> = {}): PlatformModule.CreateWebServiceArgs => ({ image: IMAGE, environment: ENV, ...extra });
 const trusts = () => mocks.byType("aws:iam/role:Role").map((r) => JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service).sort();
 const ownTypes = () => mocks.resources.filter((r) => r.type.startsWith("serverless-containers:")).map((r) => r.type);
 
@@ -70,21 +71,21 @@ describe("createWebService", () => {
         });
     });
 
-    it("should add an egress rule on the service's group when allowEgressTo is called with a vpc", async () => {
+    it("should add an egress rule on the service's group when allowEgress is called with a vpc", async () => {
         for (const platform of m.WEB_SERVICE_PLATFORMS) {
             mocks.reset();
             const web = m.createWebService(platform, "web-api", args({ vpc: VPC }));
-            web.allowEgressTo("to-db", 5432, "sg-db", "web to database");
+            web.allowEgress("to-db", { port: 5432, securityGroupId: "sg-db", description: "web to database" });
             await settle();
             const rule = mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-api-to-db");
             expect([platform, rule.inputs.referencedSecurityGroupId, rule.inputs.fromPort]).toEqual([platform, "sg-db", 5432]);
         }
     });
 
-    it("should put the Express load balancer and tasks in the public subnets, waiting for vpc.dependsOn, when the platform is ecs-express", async () => {
+    it("should put the Express load balancer and tasks in the public subnets, waiting for the dependsOn option, when the platform is ecs-express", async () => {
         const { ec2 } = await import("@pulumi/aws");
         const endpoint = new ec2.VpcEndpoint("ecr-api", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ecr.api", vpcEndpointType: "Interface" });
-        m.createWebService("ecs-express", "web-api", args({ vpc: { ...VPC, dependsOn: [endpoint] } }));
+        m.createWebService("ecs-express", "web-api", args({ vpc: VPC }), { dependsOn: [endpoint] });
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
         expect(service.inputs.networkConfigurations[0].subnets).toEqual(VPC.publicSubnetIds);
@@ -92,25 +93,56 @@ describe("createWebService", () => {
     });
 
     it("should throw naming vpc.publicSubnetIds on ecs-express when there is no vpc or no public subnets", async () => {
-        const expected =
-            'createWebService "web-api": `vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer, no `vpc` the account\'s default VPC).';
-        expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args()))).toBe(expected);
-        expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: VPC.subnetIds } })))).toBe(expected);
+        expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args()))).toBe(
+            'createWebService "web-api": `vpc` (with `publicSubnetIds`) is required on ecs-express: without one Express would use the account\'s default VPC.',
+        );
+        expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: VPC.subnetIds } })))).toBe(
+            'createWebService "web-api": `vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer).',
+        );
         await settle();
         expect(mocks.resources.filter((r) => r.custom)).toHaveLength(0);
     });
 
-    it("should throw naming allowEgressTo when the service has no vpc", async () => {
+    it("should throw naming allowEgress when the service has no vpc", async () => {
         const web = m.createWebService("app-runner", "web-api", args());
-        expect(await errorOf(() => web.allowEgressTo("to-db", 5432, "sg-db", "x"))).toBe(
-            'createWebService "web-api": `allowEgressTo` needs `vpc` to be set (the service has public egress only).',
+        expect(await errorOf(() => web.allowEgress("to-db", { port: 5432, securityGroupId: "sg-db", description: "x" }))).toBe(
+            'createWebService "web-api": `allowEgress` needs `vpc` to be set (the service has public egress only).',
         );
+        await settle();
+    });
+
+    it("should hand out the role the app runs as on every platform, so the handle can be a database client", async () => {
+        for (const platform of m.WEB_SERVICE_PLATFORMS) {
+            mocks.reset();
+            const web = m.createWebService(platform, "web-api", { ...args(), vpc: VPC });
+            // The shape a database's `connect` takes: checked by the type checker (npm run typecheck).
+            const client: { readonly securityGroupId: pulumiT.Input<string>; readonly roleName: pulumiT.Input<string> } = web;
+            await settle();
+            const runtimeRole = platform === "app-runner" ? "web-api-instance-role" : "web-api-task-role";
+            expect([platform, await promiseOf(web.roleName), await promiseOf(web.roleArn)]).toEqual([
+                platform,
+                mocks.one("aws:iam/role:Role", runtimeRole).state.name,
+                mocks.one("aws:iam/role:Role", runtimeRole).state.arn,
+            ]);
+            expect(await promiseOf(client.securityGroupId as pulumiT.Output<string>)).toBe(mocks.one("aws:ec2/securityGroup:SecurityGroup").state.id);
+        }
+    });
+
+    it("should warn that expressScaling has no effect when the platform is app-runner", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        try {
+            const web = m.createWebService("app-runner", "web-api", args({ expressScaling: { metric: "AVERAGE_CPU", targetValue: 50 } }));
+            expect(warn).toHaveBeenCalledWith('createWebService "web-api": `expressScaling` has no effect on app-runner, which scales on `maxConcurrency`.', web.resource);
+        } finally {
+            warn.mockRestore();
+        }
         await settle();
     });
 
     it("should throw naming platform when the value is not supported", async () => {
         expect(await errorOf(() => m.createWebService("fargate" as PlatformModule.WebServicePlatform, "web-api", args()))).toBe(
-            'createWebService "web-api": `platform` must be one of app-runner | ecs-express (got "fargate").',
+            'createWebService "web-api": `platform` must be one of app-runner, ecs-express (got "fargate").',
         );
         await settle();
         expect(mocks.resources).toHaveLength(0);

@@ -9,32 +9,33 @@
  * never in the account's default VPC.
  */
 import type * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { AppRunnerService } from "./app-runner-service";
 import { EcsExpressService, type ExpressScaling } from "./ecs-express-service";
-import { VpcConnectedAppRunner, type EgressRule } from "./vpc-connected-app-runner";
-import type { WebServiceArgs } from "./web-service";
+import { VpcConnectedAppRunner } from "./vpc-connected-app-runner";
+import { throwIfAny } from "./limits";
+import { enumProblem, serviceVpcProblems, type EgressRule, type ServiceVpc, type WebServiceArgs } from "./web-service";
 
-export const WEB_SERVICE_PLATFORMS = ["app-runner", "ecs-express"] as const;
-export type WebServicePlatform = (typeof WEB_SERVICE_PLATFORMS)[number];
+/** The platforms a web service can run on. */
+export const WebServicePlatform = {
+    /** AWS App Runner (AppRunnerService, or VpcConnectedAppRunner with `vpc`). */
+    AppRunner: "app-runner",
+    /** Amazon ECS Express Mode (EcsExpressService). */
+    EcsExpress: "ecs-express",
+} as const;
+export type WebServicePlatform = (typeof WebServicePlatform)[keyof typeof WebServicePlatform];
+export const WEB_SERVICE_PLATFORMS: readonly WebServicePlatform[] = Object.values(WebServicePlatform);
 
-export interface WebServiceVpc {
-    /** VPC the service's egress enters. */
-    readonly vpcId: pulumi.Input<string>;
-    /** Private subnets for App Runner's VPC connector. */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+/** The service's VPC on either platform: a `ServiceVpc` plus the public subnets Express needs. */
+export interface WebServiceVpc extends ServiceVpc {
     /**
      * Public subnets for ECS Express Mode (required there), whose tasks and load balancer share one
      * subnet list: in private subnets Express provisions an *internal* load balancer (no public URL), so
      * a public service needs public ones. The tasks get no public IP there and reach ECR, S3 and
-     * CloudWatch Logs through the VPC's endpoints (`dependsOn`); their security group admits only the
-     * load balancer. Sources: components/ecs-express-service.ts (EcsExpressVpc). Unused by App Runner.
+     * CloudWatch Logs through the VPC's endpoints (pass them as the resource option `dependsOn`); their
+     * security group admits only the load balancer. Sources: components/ecs-express-service.ts. Unused by App Runner.
      */
     readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Destinations the service must reach (e.g. an RDS Proxy's security group). @default none */
-    readonly egress?: EgressRule[];
-    /** Express only: what the tasks need first, i.e. the VPC endpoints (or the VPC owning them). @default none */
-    readonly dependsOn?: pulumi.Resource[];
 }
 
 export interface CreateWebServiceArgs extends WebServiceArgs {
@@ -45,7 +46,7 @@ export interface CreateWebServiceArgs extends WebServiceArgs {
     readonly vpc?: WebServiceVpc;
     /** Service name on the platform (App Runner: 4-40 characters). @default the component name */
     readonly serviceName?: string;
-    /** Express only: the scaling metric (App Runner scales on `maxConcurrency`). @default AVERAGE_CPU 60% */
+    /** Express only (ignored with a warning on App Runner, which scales on `maxConcurrency`). @default AVERAGE_CPU 60% */
     readonly expressScaling?: ExpressScaling;
 }
 
@@ -55,37 +56,57 @@ export interface WebService {
     /** https URL. */
     readonly url: pulumi.Output<string>;
     readonly serviceArn: pulumi.Output<string>;
+    /** ARN of the role the app runs as. */
+    readonly roleArn: pulumi.Output<string>;
+    /** Name of the role the app runs as (e.g. for a database's `connect`). */
+    readonly roleName: pulumi.Output<string>;
     /** The service's own security group, when `vpc` is set: allow it on what the service reaches. */
     readonly securityGroupId?: pulumi.Output<string>;
     /** The component that was created (for `dependsOn` or tests). */
     readonly resource: AppRunnerService | VpcConnectedAppRunner | EcsExpressService;
-    /** Allow egress to one more security group (only when `vpc` is set). */
-    allowEgressTo(ruleName: string, port: number, securityGroupId: pulumi.Input<string>, description: string): aws.vpc.SecurityGroupEgressRule;
+    /** Allow egress to one more destination (only when `vpc` is set). */
+    allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule;
 }
 
-/** Create the web service on `platform`; throws naming `platform` when it is not one we support. */
+/** A web service created with `vpc`: it has a security group, so it can be a database's client. */
+export interface VpcWebService extends WebService {
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly resource: VpcConnectedAppRunner | EcsExpressService;
+}
+
+/** Create the web service on `platform`; every problem is one error naming the function and the service. */
+export function createWebService(platform: WebServicePlatform, name: string, args: CreateWebServiceArgs & { readonly vpc: WebServiceVpc }, opts?: pulumi.ComponentResourceOptions): VpcWebService;
+export function createWebService(platform: WebServicePlatform, name: string, args: CreateWebServiceArgs, opts?: pulumi.ComponentResourceOptions): WebService;
 export function createWebService(platform: WebServicePlatform, name: string, args: CreateWebServiceArgs, opts?: pulumi.ComponentResourceOptions): WebService {
-    if (!(WEB_SERVICE_PLATFORMS as readonly string[]).includes(platform)) {
-        throw new Error(`createWebService "${name}": \`platform\` must be one of ${WEB_SERVICE_PLATFORMS.join(" | ")} (got "${platform}").`);
-    }
+    const express = platform === WebServicePlatform.EcsExpress;
+    throwIfAny(`createWebService`, name, [
+        enumProblem("platform", platform, WEB_SERVICE_PLATFORMS),
+        ...serviceVpcProblems("vpc", args?.vpc, false),
+        express && args?.vpc && !args.vpc.publicSubnetIds
+            ? "`vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer)."
+            : undefined,
+        express && !args?.vpc ? "`vpc` (with `publicSubnetIds`) is required on ecs-express: without one Express would use the account's default VPC." : undefined,
+    ]);
     const { vpc, expressScaling, ...common } = args;
-    if (platform === "ecs-express") {
-        if (!vpc?.publicSubnetIds) {
-            throw new Error(
-                `createWebService "${name}": \`vpc.publicSubnetIds\` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer, no \`vpc\` the account's default VPC).`,
-            );
-        }
-        const expressVpc = { vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds, egress: vpc.egress, dependsOn: vpc.dependsOn };
-        const service = new EcsExpressService(name, { ...common, vpc: expressVpc, scaling: expressScaling }, opts);
-        return handle(platform, service, service.securityGroupId, (...a) => service.allowEgressTo(...a));
+    if (express) {
+        const service = new EcsExpressService(name, { ...common, vpc: { vpcId: vpc!.vpcId, subnetIds: vpc!.publicSubnetIds!, egress: vpc!.egress }, scaling: expressScaling }, opts);
+        return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
+    const warnIgnored = (resource: pulumi.Resource) => {
+        if (expressScaling !== undefined) {
+            pulumi.log.warn(`createWebService "${name}": \`expressScaling\` has no effect on app-runner, which scales on \`maxConcurrency\`.`, resource);
+        }
+    };
     if (vpc) {
-        const service = new VpcConnectedAppRunner(name, { ...common, vpcId: vpc.vpcId, subnetIds: vpc.subnetIds, egress: vpc.egress }, opts);
-        return handle(platform, service, service.securityGroupId, (...a) => service.allowEgressTo(...a));
+        const { publicSubnetIds: _public, ...serviceVpc } = vpc;
+        const service = new VpcConnectedAppRunner(name, { ...common, vpc: serviceVpc }, opts);
+        warnIgnored(service);
+        return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
     const service = new AppRunnerService(name, common, opts);
+    warnIgnored(service);
     return handle(platform, service, undefined, () => {
-        throw new Error(`createWebService "${name}": \`allowEgressTo\` needs \`vpc\` to be set (the service has public egress only).`);
+        throw new pulumi.ResourceError(`createWebService "${name}": \`allowEgress\` needs \`vpc\` to be set (the service has public egress only).`, service);
     });
 }
 
@@ -93,7 +114,7 @@ function handle(
     platform: WebServicePlatform,
     resource: WebService["resource"],
     securityGroupId: pulumi.Output<string> | undefined,
-    allowEgressTo: WebService["allowEgressTo"],
+    allowEgress: WebService["allowEgress"],
 ): WebService {
-    return { platform, url: resource.url, serviceArn: resource.serviceArn, securityGroupId, resource, allowEgressTo };
+    return { platform, url: resource.url, serviceArn: resource.serviceArn, roleArn: resource.roleArn, roleName: resource.roleName, securityGroupId, resource, allowEgress };
 }

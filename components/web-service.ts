@@ -1,8 +1,9 @@
 /**
- * The app contract shared by every "run this container as a public HTTPS service" component
- * (AppRunnerService, VpcConnectedAppRunner, EcsExpressService): the same args mean the same thing on
- * each platform, so a stack can switch platform with one config value. Validation of the parts that
- * do not depend on the platform lives here too.
+ * The app contract shared by the service components (AppRunnerService, VpcConnectedAppRunner,
+ * EcsExpressService, and — for the parts that apply — PrivateFargateService and EksFargateService): the same
+ * argument means the same thing on each platform, so a stack can switch platform with one config value.
+ * The checks that do not depend on the platform live here too, once: the digest pin, environment variable
+ * names, egress rules and argument shapes.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,19 +11,19 @@ import { policyStatementProblems, type PolicyStatement } from "./iam";
 import { intRange, minNotAboveMax } from "./limits";
 
 export interface WebServiceArgs {
-    /** Digest-pinned image (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
-    readonly imageUri: pulumi.Input<string>;
-    /** Port the container listens on. @default 8080 */
+    /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
+    readonly image: pulumi.Input<string>;
+    /** Port the container listens on (the platform also sets `PORT` to it). @default 8080 */
     readonly port?: number;
     /** vCPU, App Runner notation ("0.25 vCPU" … "4 vCPU"). @default "0.25 vCPU" */
     readonly cpu?: string;
     /** Memory, App Runner notation ("0.5 GB" … "12 GB"); must pair with `cpu`. @default "0.5 GB" */
     readonly memory?: string;
-    /** Plain runtime environment variables (never secrets). */
+    /** Plain runtime environment variables (never secrets). @default {} */
     readonly environment?: Record<string, pulumi.Input<string>>;
     /**
      * Runtime secrets: env var name → Secrets Manager secret ARN (or SSM parameter ARN). The platform
-     * injects the value at start; it never appears in resource inputs or state.
+     * injects the value at start; it never appears in resource inputs or state. @default {}
      */
     readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
     /** HTTP path the platform health-checks. @default "/health" */
@@ -31,11 +32,11 @@ export interface WebServiceArgs {
     readonly minSize?: number;
     /** Maximum instances/tasks. @default 5 */
     readonly maxSize?: number;
-    /** Concurrent requests per instance before scaling out (App Runner). @default 100 */
+    /** Concurrent requests per instance before scaling out (App Runner only; ignored with a warning elsewhere). @default 100 */
     readonly maxConcurrency?: number;
-    /** The caller's IAM statements for the running app (instance/task role). Nothing else is granted. */
+    /** The caller's IAM statements for the role the app runs as (output `roleName`). Nothing else is granted. @default [] */
     readonly policyStatements?: PolicyStatement[];
-    /** Tags applied to every taggable child. */
+    /** Tags applied to every taggable child. @default {} */
     readonly tags?: Record<string, string>;
 }
 
@@ -50,24 +51,104 @@ export const WEB_SERVICE_DEFAULTS = {
     maxConcurrency: 100,
 } as const;
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** Problems with the platform-independent args (each names the property, the value and the rule). */
 export function webServiceProblems(args: WebServiceArgs, maxInstances: number, maxConcurrency: number): (string | undefined)[] {
     const minSize = args.minSize ?? WEB_SERVICE_DEFAULTS.minSize;
     const maxSize = args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize;
-    const problems: (string | undefined)[] = [
+    return [
         intRange("port", args.port ?? WEB_SERVICE_DEFAULTS.port, 1, 65535),
         intRange("minSize", minSize, 1, maxInstances),
         intRange("maxSize", maxSize, 1, maxInstances),
         intRange("maxConcurrency", args.maxConcurrency ?? WEB_SERVICE_DEFAULTS.maxConcurrency, 1, maxConcurrency),
         minNotAboveMax("minSize", minSize, "maxSize", maxSize),
         ...policyStatementProblems("policyStatements", args.policyStatements),
+        pathProblem("healthCheckPath", args.healthCheckPath),
+        ...environmentProblems(args.environment, args.environmentSecrets),
+        imageProblem("image", args.image),
     ];
-    const path = args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath;
-    if (!path.startsWith("/")) problems.push(`\`healthCheckPath\` must start with "/" (got "${path}").`);
-    const plain = Object.keys(args.environment ?? {});
-    const secret = Object.keys(args.environmentSecrets ?? {});
+}
+
+// ---- argument shapes ---------------------------------------------------------------------------------
+// Callers in JavaScript, YAML or another language (and casts in TypeScript) can pass a value of the wrong
+// shape. Each check names the argument instead of letting a later `.startsWith` or `.map` raise a TypeError.
+
+/** A short description of a value for a message. */
+export function describeValue(value: unknown): string {
+    if (value === undefined) return "nothing";
+    if (pulumi.Output.isInstance(value)) return "an output";
+    if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
+    if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+    if (typeof value === "object" && value !== null) return `an object ${safeJson(value)}`;
+    return `${typeof value} ${String(value)}`;
+}
+
+function safeJson(value: unknown): string {
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
+    }
+}
+
+const isInputValue = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
+
+/** Required argument present (any value). */
+export function requiredProblem(label: string, value: unknown): string | undefined {
+    return value === undefined || value === null ? `\`${label}\` is required.` : undefined;
+}
+
+/** A string (or an output of one), when set; `required` also refuses nothing. */
+export function stringProblem(label: string, value: unknown, required = false): string | undefined {
+    if (value === undefined) return required ? `\`${label}\` is required.` : undefined;
+    return typeof value === "string" || isInputValue(value) ? undefined : `\`${label}\` must be a string (got ${describeValue(value)}).`;
+}
+
+/** A list (or an output of one), when set. */
+export function listProblem(label: string, value: unknown, required = false): string | undefined {
+    if (value === undefined) return required ? `\`${label}\` is required (a list).` : undefined;
+    return Array.isArray(value) || isInputValue(value) ? undefined : `\`${label}\` must be a list (got ${describeValue(value)}).`;
+}
+
+/** A map of names to values (a plain object), when set. */
+export function mapProblem(label: string, value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isInputValue(value)
+        ? undefined
+        : `\`${label}\` must be a map of names to values (got ${describeValue(value)}).`;
+}
+
+/** An object of named fields, when set. */
+export function objectProblem(label: string, value: unknown, required = false): string | undefined {
+    if (value === undefined) return required ? `\`${label}\` is required.` : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isInputValue(value)
+        ? undefined
+        : `\`${label}\` must be an object (got ${describeValue(value)}).`;
+}
+
+/** One of the allowed strings (an enum), when set. */
+export function enumProblem(label: string, value: unknown, allowed: readonly string[]): string | undefined {
+    if (value === undefined) return undefined;
+    if (allowed.includes(value as string)) return undefined;
+    return `\`${label}\` must be one of ${allowed.join(", ")} (got ${typeof value === "string" ? JSON.stringify(value) : describeValue(value)}).`;
+}
+
+/** An HTTP path starting with "/", when set. */
+export function pathProblem(label: string, value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    return typeof value === "string" && value.startsWith("/") ? undefined : `\`${label}\` must be a path starting with "/" (got ${describeValue(value)}).`;
+}
+
+// ---- environment -------------------------------------------------------------------------------------
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Names valid for a process environment, no name in both maps, and no secret-looking name in plain env. */
+export function environmentProblems(environment: unknown, environmentSecrets?: unknown): (string | undefined)[] {
+    const shapes = [mapProblem("environment", environment), mapProblem("environmentSecrets", environmentSecrets)];
+    if (shapes.some((p) => p !== undefined)) return shapes;
+    const plain = Object.keys((environment as Record<string, unknown> | undefined) ?? {});
+    const secret = Object.keys((environmentSecrets as Record<string, unknown> | undefined) ?? {});
+    const problems: string[] = [];
     for (const key of [...plain, ...secret]) {
         if (!ENV_NAME.test(key)) problems.push(`Environment variable name "${key}" is not valid: use letters, digits and _ and do not start with a digit.`);
     }
@@ -82,30 +163,44 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
     return problems;
 }
 
+// ---- image -------------------------------------------------------------------------------------------
+
+const DIGEST_PINNED = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
+
 /**
- * Refuse images that are not pinned by digest once the value is known: a tag can move under a running
- * service, a digest cannot, and Pulumi rolls out only when the digest changes.
+ * The message for an image that is not digest-pinned, or undefined when it is (or is not known yet: an
+ * output is checked once it resolves, by `requireDigest`). A tag can move under a running service, a digest
+ * cannot, and Pulumi rolls out only when the digest changes.
  */
-export function requireDigest(component: string, name: string, imageUri: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.output(imageUri).apply((uri) => {
-        const problem = digestProblem(uri);
-        if (problem) throw new Error(`${component} "${name}": ${problem}`);
-        return uri;
+export function imageProblem(label: string, image: unknown): string | undefined {
+    if (image === undefined || image === null) return `\`${label}\` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri.`;
+    if (isInputValue(image)) return undefined;
+    if (typeof image !== "string") return `\`${label}\` must be a string (got ${describeValue(image)}).`;
+    if (DIGEST_PINNED.test(image)) return undefined;
+    const lastSegment = image.split("/").pop() ?? image;
+    const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":")) : undefined;
+    const what = tag === ":latest" ? "the mutable tag :latest" : tag ? `the tag ${tag}` : "no tag or digest";
+    return `\`${label}\` must be pinned by digest (repository@sha256:<64 hex>), not ${what} (got "${image}"); pass ContainerImage.imageUri.`;
+}
+
+/** The image as an output that fails the deployment, naming the component, when it resolves to an unpinned reference. */
+export function requireDigest(component: string, name: string, image: pulumi.Input<string>, resource: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.output(image).apply((value) => {
+        const problem = imageProblem("image", value);
+        if (problem) throw new pulumi.ResourceError(`${component} "${name}": ${problem}`, resource);
+        return value;
     });
 }
 
-/** The message for an image reference that is not digest-pinned, or undefined when it is. */
-export function digestProblem(uri: string): string | undefined {
-    return /@sha256:[0-9a-f]{64}$/.test(uri) ? undefined : `\`imageUri\` must be pinned by digest (repo@sha256:…), got "${uri}". Use ContainerImage.imageUri.`;
-}
+// ---- network -----------------------------------------------------------------------------------------
 
 /** One destination a service in a VPC may open connections to. */
 export interface EgressRule {
     /** Destination port. */
     readonly port: number;
-    /** Destination security group (preferred). */
+    /** Destination security group (preferred); exactly one of this and `cidrIpv4`. */
     readonly securityGroupId?: pulumi.Input<string>;
-    /** Destination CIDR, for traffic leaving through NAT (e.g. 443 to AWS APIs). */
+    /** Destination CIDR, for traffic leaving through NAT (e.g. 443 to AWS APIs); exactly one of this and `securityGroupId`. */
     readonly cidrIpv4?: string;
     /** Why this egress exists (becomes the rule description). */
     readonly description: string;
@@ -120,8 +215,36 @@ export interface ServiceVpc {
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets in at least two Availability Zones. */
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Destinations the component may open connections to (more can be added later). @default none */
+    /** Destinations the component may open connections to (more can be added later with `allowEgress`). @default none */
     readonly egress?: EgressRule[];
+}
+
+/** Every problem with one egress rule, labelled (e.g. `vpc.egress[0]`). */
+export function egressRuleProblems(label: string, rule: unknown): (string | undefined)[] {
+    const shape = objectProblem(label, rule, true);
+    if (shape) return [shape];
+    const r = rule as Record<string, unknown>;
+    return [
+        intRange(`${label}.port`, r.port as number, 1, 65535),
+        (r.securityGroupId === undefined) === (r.cidrIpv4 === undefined) ? `\`${label}\` must set exactly one of securityGroupId or cidrIpv4.` : undefined,
+        stringProblem(`${label}.securityGroupId`, r.securityGroupId),
+        stringProblem(`${label}.cidrIpv4`, r.cidrIpv4),
+        typeof r.description === "string" && r.description.length > 0 ? undefined : `\`${label}.description\` must say why the egress exists (got ${describeValue(r.description)}).`,
+    ];
+}
+
+/** Every problem with a `ServiceVpc` under `label` (shape, required fields, egress rules). */
+export function serviceVpcProblems(label: string, vpc: unknown, required = true): (string | undefined)[] {
+    const shape = objectProblem(label, vpc, required);
+    if (shape || vpc === undefined) return [shape];
+    const v = vpc as Record<string, unknown>;
+    const egress = listProblem(`${label}.egress`, v.egress);
+    return [
+        stringProblem(`${label}.vpcId`, v.vpcId, true),
+        listProblem(`${label}.subnetIds`, v.subnetIds, true),
+        egress,
+        ...(egress || !Array.isArray(v.egress) ? [] : v.egress.flatMap((rule, i) => egressRuleProblems(`${label}.egress[${i}]`, rule))),
+    ];
 }
 
 /**
@@ -149,4 +272,26 @@ export function egressRule(
         },
         { parent },
     );
+}
+
+// ---- options -----------------------------------------------------------------------------------------
+
+/**
+ * The component's own `dependsOn`, as a list to hand to the child that must wait for it (e.g. the service
+ * that needs the VPC endpoints, or the Kubernetes objects that need the cluster's add-ons). Passed on
+ * explicitly rather than relying on how an SDK treats a parent's dependencies.
+ */
+export function dependsOnOf(opts: pulumi.ResourceOptions | undefined): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+    const d = opts?.dependsOn;
+    if (d === undefined) return [];
+    if (Array.isArray(d)) return d;
+    if (pulumi.Resource.isInstance(d)) return [d];
+    return pulumi.output(d as pulumi.Input<pulumi.Resource[]>).apply((x) => (Array.isArray(x) ? x : [x]));
+}
+
+/** `extra` resources plus the component's own `dependsOn` (see `dependsOnOf`). */
+export function withDependsOn(opts: pulumi.ResourceOptions | undefined, extra: pulumi.Input<pulumi.Resource>[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+    const own = dependsOnOf(opts);
+    if (Array.isArray(own)) return [...extra, ...own];
+    return pulumi.output(own).apply((list) => [...(extra as pulumi.Resource[]), ...(list as pulumi.Resource[])]);
 }

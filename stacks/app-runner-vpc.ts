@@ -25,7 +25,7 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
     const service = createWebService(config.appRunnerVpcPlatform, "catalogue-api", {
         // Unique per account and region: two stacks (dev and a feature stack) share one account.
         serviceName: stackScopedName("catalogue-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
-        imageUri: image.imageUri,
+        image: image.imageUri,
         cpu: config.catalogueCpu,
         memory: config.catalogueMemory,
         minSize: config.catalogueMinSize,
@@ -37,11 +37,11 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
             publicSubnetIds: network.publicSubnetIds,
-            dependsOn: network.endpointsReady,
             egress: [{ port: 3306, securityGroupId: db.proxySecurityGroupId, description: "catalogue-api to RDS Proxy" }],
         },
         tags: config.tags,
-    });
+        // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
+    }, { dependsOn: network.endpointsReady });
     // Set whenever `vpc` is given, on either platform.
     db.allowClient("catalogue-api", service.securityGroupId!);
     return { url: service.url, databaseProxyEndpoint: db.host, databaseSecretArn: db.secretArn };

@@ -11,7 +11,7 @@
  * On App Runner the service needs no VPC (App Runner's own egress). On Express it runs in the shared
  * network (index.ts creates it then: `networkNeeded`): its load balancer and tasks in the public
  * subnets, reaching ECR, S3, CloudWatch Logs and DynamoDB through the VPC endpoints — never in the
- * account's default VPC (components/ecs-express-service.ts, EcsExpressVpc).
+ * account's default VPC (components/ecs-express-service.ts, EcsExpressServiceArgs.vpc).
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -44,7 +44,7 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
     const service = createWebService(config.appRunnerPlatform, "products-api", {
         // Unique per account and region: two stacks (dev and a feature stack) share one account.
         serviceName: stackScopedName("products-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
-        imageUri: image.imageUri,
+        image: image.imageUri,
         port: PRODUCTS_PORT,
         cpu: config.productsCpu,
         memory: config.productsMemory,
@@ -58,11 +58,9 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
             RUNTIME: config.appRunnerPlatform,
         },
         policyStatements: table.statements(),
-        vpc:
-            express && network
-                ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds, dependsOn: network.endpointsReady }
-                : undefined,
+        vpc: express && network ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds } : undefined,
         tags: config.tags,
-    });
+        // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
+    }, express && network ? { dependsOn: network.endpointsReady } : undefined);
     return { url: service.url, tableName: table.tableName };
 }

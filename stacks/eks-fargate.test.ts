@@ -23,7 +23,7 @@ const network = testNetwork;
 interface Run {
     readonly config: StackConfig;
     readonly resources: RecordedResource[];
-    readonly loadBalancerHostname: string;
+    readonly url: string;
     readonly kubeconfig: string;
     readonly kubeconfigIsSecret: boolean;
     readonly tableName: string;
@@ -35,10 +35,10 @@ async function run(overrides: Record<string, string> = {}): Promise<Run> {
     const config = configFor(overrides);
     const out = stack.eksFargateStack(config, network());
     await settle();
-    const [loadBalancerHostname, kubeconfig, tableName] = [await promiseOf(out.loadBalancerHostname), await promiseOf(out.kubeconfig), await promiseOf(out.tableName)];
+    const [url, kubeconfig, tableName] = [await promiseOf(out.url), await promiseOf(out.kubeconfig), await promiseOf(out.tableName)];
     const kubeconfigIsSecret = await pulumi.isSecret(out.kubeconfig);
     await settle();
-    return { config, resources: [...mocks.resources], loadBalancerHostname, kubeconfig, kubeconfigIsSecret, tableName };
+    return { config, resources: [...mocks.resources], url, kubeconfig, kubeconfigIsSecret, tableName };
 }
 
 const one = (r: Run, type: string, name?: string) => {
@@ -54,8 +54,8 @@ describe("eksFargateStack with dev config", () => {
         r = await run();
     }, STACK_TIMEOUT);
 
-    it("should return the NLB hostname, a secret kubeconfig and the table name when deployed", () => {
-        expect(r.loadBalancerHostname).toMatch(/\.elb\.us-east-1\.amazonaws\.com$/);
+    it("should return the NLB's URL, a secret kubeconfig and the table name when deployed", () => {
+        expect(r.url).toMatch(/^http:\/\/.+\.elb\.us-east-1\.amazonaws\.com$/);
         expect(r.kubeconfigIsSecret).toBe(true);
         expect(JSON.parse(r.kubeconfig).kind).toBe("Config");
         expect(r.tableName).toBe(one(r, "aws:dynamodb/table:Table").state.name);

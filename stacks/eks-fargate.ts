@@ -25,8 +25,8 @@ export const PRODUCTS_HEALTH_PATH = "/health";
 export const PRODUCTS_READINESS_PATH = "/ready";
 
 export interface EksFargateStackOutputs {
-    /** Hostname of products-api's NLB (http, port 80). */
-    readonly loadBalancerHostname: pulumi.Output<string>;
+    /** URL of products-api's NLB (`http://<hostname>`, port 80). */
+    readonly url: pulumi.Output<string>;
     /** Kubeconfig for the cluster (secret). */
     readonly kubeconfig: pulumi.Output<string>;
     readonly tableName: pulumi.Output<string>;
@@ -37,9 +37,7 @@ export interface EksFargateStackOutputs {
 export function eksFargateStack(config: StackConfig, network: Network): EksFargateStackOutputs {
     const tags = { ...config.tags };
     const cluster = new EksFargateCluster("eks-fargate", {
-        vpcId: network.vpcId,
-        privateSubnetIds: network.privateSubnetIds,
-        publicSubnetIds: network.publicSubnetIds,
+        vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds },
         kubernetesVersion: config.eksKubernetesVersion,
         endpointPublicAccess: config.eksEndpointPublicAccess,
         // Empty means "anywhere" (0.0.0.0/0), which config allows in dev only.
@@ -57,9 +55,9 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         namespace: PRODUCTS_NAMESPACE,
         image: image.imageUri,
         port: PRODUCTS_PORT,
-        healthPath: PRODUCTS_HEALTH_PATH,
-        readinessPath: PRODUCTS_READINESS_PATH,
-        env: {
+        healthCheckPath: PRODUCTS_HEALTH_PATH,
+        readinessCheckPath: PRODUCTS_READINESS_PATH,
+        environment: {
             TABLE_NAME: table.tableName,
             AWS_REGION: aws.getRegionOutput().region,
             RUNTIME: "eks-fargate",
@@ -67,17 +65,18 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         },
         cpu: config.eksPodCpu,
         memory: config.eksPodMemory,
-        replicas: config.eksReplicas,
-        minReplicas: config.eksMinReplicas,
-        maxReplicas: config.eksMaxReplicas,
+        minSize: config.eksMinReplicas,
+        maxSize: config.eksMaxReplicas,
         targetCpuUtilization: config.eksTargetCpuUtilization,
         // The table's ARN and products-api's four item actions: nothing else.
         policyStatements: table.statements(),
-        loadGenerator: config.eksLoadGenerator ? { durationSeconds: 300 } : undefined,
+        // products-api's list route and its health route, as pattern 25's loop requests them.
+        loadGenerator: config.eksLoadGenerator ? { path: "/products", durationSeconds: 300 } : undefined,
         tags,
-    });
+        // The Service waits for the cluster's add-ons (the Load Balancer Controller's webhook among them).
+    }, { dependsOn: [cluster] });
     return {
-        loadBalancerHostname: service.loadBalancerHostname,
+        url: service.url,
         kubeconfig: cluster.kubeconfig,
         tableName: table.tableName,
         apiClientSecurityGroupId: cluster.apiClientSecurityGroupId,

@@ -99,6 +99,12 @@ describe.each<[Platform, string, string[][]]>([
         expect(one(r, "aws:ecs/service:Service").inputs.serviceRegistries.registryArn).toBe(discovery.state.arn);
     });
 
+    it("should health-check the private service's Node image with Node itself (the image has no curl or wget) when built", () => {
+        const container = JSON.parse(one(r, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)[0];
+        expect(container.healthCheck.command.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+        expect(container.healthCheck.command[3]).toContain('fetch("http://127.0.0.1:8080/health")');
+    });
+
     it("should let only visits-api's security group reach the private service when built", () => {
         const privateSg = one(r, "aws:ec2/securityGroup:SecurityGroup", "visits-private-sg");
         const rules = byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.securityGroupId === privateSg.state.id);

@@ -3,13 +3,13 @@
  * in the VPC) → RDS Proxy → Aurora Serverless v2 PostgreSQL, and a private ECS Fargate service that
  * visits-api finds through Cloud Map (`http://privateservice.<stack>.apprunner.demo:8080`).
  *
- * Changes from the CDK original: the database password is an env *secret* (never a plain env var),
- * connections go through RDS Proxy with TLS, the private service accepts port 8080 only from
+ * Changes from the CDK original: no database password reaches the app (it connects with IAM auth tokens
+ * as its own DML-only user), connections go through RDS Proxy with TLS, the private service accepts port 8080 only from
  * visits-api's security group (the original allowed any IPv4), and its URL is built from the Cloud Map
  * resources so the name visits-api calls and the name registered can never drift apart.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cloudMapUrl, PrivateFargateService } from "../components/private-fargate-service";
+import { cloudMapUrl, nodeHealthCheckCommand, PrivateFargateService } from "../components/private-fargate-service";
 import { createWebService } from "../components/web-service-platform";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
@@ -50,7 +50,7 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
     const visits = createWebService(config.visitsDemoPlatform, "visits-api", {
         // Unique per account and region: two stacks (dev and a feature stack) share one account.
         serviceName: stackScopedName("visits-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
-        imageUri: appImage("visits-api", config).imageUri,
+        image: appImage("visits-api", config).imageUri,
         port: VISITS_PORT,
         healthCheckPath: "/health",
         environment: {
@@ -63,28 +63,29 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
             publicSubnetIds: network.publicSubnetIds,
-            dependsOn: network.endpointsReady,
             egress: [{ port: POSTGRES_PORT, securityGroupId: db.proxySecurityGroupId, description: "visits-api to RDS Proxy" }],
         },
         tags: config.tags,
-    });
+        // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
+    }, { dependsOn: network.endpointsReady });
     const visitsSecurityGroup = visits.securityGroupId;
     if (!visitsSecurityGroup) throw new Error("visitsDemoStack: visits-api has no security group; `vpc` must be set for the VPC demo.");
     db.allowClient("visits-api", visitsSecurityGroup);
 
     const privateService = new PrivateFargateService("visits-private", {
-        imageUri: appImage("private-service", config).imageUri,
+        image: appImage("private-service", config).imageUri,
         port: PRIVATE_SERVICE_PORT,
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
+        vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds },
         allowFrom: [visitsSecurityGroup],
         namespaceName: namespace,
         serviceName: CLOUD_MAP_SERVICE,
+        // The private-service image is Node (no curl/wget): Node's fetch probes its liveness route.
+        healthCheckCommand: nodeHealthCheckCommand(PRIVATE_SERVICE_PORT, "/health"),
         desiredCount: config.privateServiceDesiredCount,
         capacityProvider: config.privateServiceCapacity,
         tags: config.tags,
     });
-    visits.allowEgressTo("to-private-service", PRIVATE_SERVICE_PORT, privateService.securityGroupId, "visits-api to the private ECS service");
+    visits.allowEgress("to-private-service", { port: PRIVATE_SERVICE_PORT, securityGroupId: privateService.securityGroupId, description: "visits-api to the private ECS service" });
 
     return { url: visits.url, privateServiceUrl: privateService.url };
 }
