@@ -154,7 +154,6 @@ export const configSchema = z
         eksDeployRoleArn: roleArn("eksDeployRoleArn"),
         eksPreviewRoleArn: roleArn("eksPreviewRoleArn"),
         eksBreakGlassRoleArn: roleArn("eksBreakGlassRoleArn"),
-        eksReplicas: int("eksReplicas", 1, 100),
         eksMinReplicas: int("eksMinReplicas", 1, 100),
         eksMaxReplicas: int("eksMaxReplicas", 1, 100),
         eksPodCpu: matching("eksPodCpu", /^(\d+m|\d+(\.\d+)?)$/, "a Kubernetes CPU quantity such as 250m or 1"),
