@@ -137,13 +137,15 @@ function referenceStack(): RecordedResource[] {
     }, { ingressPaths: [{ accessType: "PUBLIC", endpoint: "visits-api.ecs.us-east-1.on.aws" }] });
 
     const eksCluster = f.component("serverless-containers:eks:EksFargateCluster", "products-eks");
-    f.add("eks:index:Cluster", "products-eks-cluster", eksCluster, {}, {}, false);
-    const k8sProvider = f.add("pulumi:providers:kubernetes", "products-eks-k8s", eksCluster, {}, {}, true);
+    const kubeconfig = '{"apiVersion":"v1","kind":"Config","clusters":[{"name":"products-eks-cluster"}]}';
+    f.add("eks:index:Cluster", "products-eks-cluster", eksCluster, {}, { kubeconfigJson: kubeconfig }, false);
     const eksSvc = f.component("serverless-containers:eks:EksFargateService", "products-api");
+    // The service builds its own provider from the cluster's kubeconfig (it takes the cluster's outputs as plain values).
+    const k8sProvider = f.add("pulumi:providers:kubernetes", "products-api-k8s", eksSvc, { kubeconfig }, {}, true);
     f.add("kubernetes:apps/v1:Deployment", "products-api-deployment", eksSvc, {
         metadata: { name: "products-api", namespace: "products" },
         spec: { template: { metadata: { labels: { app: "products-api" } }, spec: { containers: [{ name: "app", image: DIGEST, env: [{ name: "TABLE_NAME", value: "products-table-1234" }] }] } } },
-    }, {}, true, `${k8sProvider.urn}::products-eks-k8s-id`);
+    }, {}, true, `${k8sProvider.urn}::products-api-k8s-id`);
     f.add("kubernetes:core/v1:Service", "products-api-service", eksSvc, {
         metadata: { name: "products-api", namespace: "products", annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
         spec: { type: "LoadBalancer", selector: { app: "products-api" } },

@@ -378,11 +378,17 @@ class DiagramBuilder {
                 if ((annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] ?? "internal") === "internet-facing") this.edge(INTERNET_ID, lb, "HTTP");
             }
         }
-        // A Deployment runs on the EKS cluster whose component owns the Kubernetes provider it was created with.
+        // A Deployment runs on the EKS cluster whose component owns the Kubernetes provider it was created with,
+        // or whose kubeconfig that provider was built from (EksFargateService builds its own from the cluster's).
         for (const d of deployments) {
             const providerUrn = d.provider?.split("::").slice(0, -1).join("::");
             const provider = providerUrn ? this.byUrn.get(providerUrn) : undefined;
-            const cluster = provider && this.typed("eks:index:Cluster").find((c) => c.parent !== undefined && c.parent === provider.parent);
+            const kubeconfig = provider ? props(provider).kubeconfig : undefined;
+            const cluster =
+                provider &&
+                this.typed("eks:index:Cluster").find(
+                    (c) => (c.parent !== undefined && c.parent === provider.parent) || (kubeconfig !== undefined && c.state.kubeconfigJson === kubeconfig),
+                );
             this.edge(this.nodeFor(cluster), this.nodeFor(d), "schedules on Fargate", true);
         }
         for (const hpa of this.typed("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
