@@ -78,7 +78,7 @@ const engineDefaultPort: Record<string, number> = { "aurora-mysql": 3306, "auror
  */
 const computedOutputs: Record<string, OutputFn> = {
     // Remote components: under mocks they are one resource with no children; outputs exist only if we
-    // return them (DESIGN.md, facts of the world).
+    // return them (README, "How the tests work" and the offline preview's note on remote components).
     "awsx:ec2:Vpc": (logicalName, inputs) => {
         const name = stackSeed(logicalName);
         // awsx takes either explicit zone names or a count (default 3).
