@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { boundedName } from "./names";
 import { injectedSecretsPolicy, serviceTrustPolicy } from "./iam";
 import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
-import { objectProblem, requireDigest, stringProblem, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
+import { booleanProblem, objectProblem, requireDigest, stringProblem, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
 /** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
@@ -269,7 +269,7 @@ function appRunnerShapeProblems(args: AppRunnerArgs): (string | undefined)[] {
         stringProblem("cpu", args.cpu),
         stringProblem("memory", args.memory),
         stringProblem("customDomain", args.customDomain),
-        args.observability === undefined || typeof args.observability === "boolean" ? undefined : "`observability` must be true or false.",
+        booleanProblem("observability", args.observability),
         ingress,
         ...(ingress || args.privateIngress === undefined
             ? []

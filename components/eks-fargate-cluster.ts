@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin, withTags } from "./eks-access";
 import { irsaTrustPolicy, policyDocument, type IamStatement } from "./iam";
 import { throwIfAny } from "./limits";
-import { describeValue, listProblem, objectProblem, stringProblem } from "./web-service";
+import { booleanProblem, listProblem, objectProblem, stringProblem } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
 const COMPONENT = "EksFargateCluster";
@@ -598,15 +598,13 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
 function shapeProblems(args: EksFargateClusterArgs): (string | undefined)[] {
     if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `vpc` and `kubernetesVersion`."];
     const vpc = objectProblem("vpc", args.vpc, true);
-    const boolean = (label: string, value: unknown) =>
-        value === undefined || typeof value === "boolean" ? undefined : `\`${label}\` must be true or false (got ${describeValue(value)}).`;
     return [
         vpc,
         ...(vpc
             ? []
             : [stringProblem("vpc.vpcId", args.vpc.vpcId, true), listProblem("vpc.subnetIds", args.vpc.subnetIds, true), listProblem("vpc.publicSubnetIds", args.vpc.publicSubnetIds)]),
         stringProblem("kubernetesVersion", args.kubernetesVersion, true),
-        boolean("endpointPublicAccess", args.endpointPublicAccess),
+        booleanProblem("endpointPublicAccess", args.endpointPublicAccess),
         listProblem("publicAccessCidrs", args.publicAccessCidrs),
         listProblem("apiAccessCidrs", args.apiAccessCidrs),
         stringProblem("deployRoleArn", args.deployRoleArn),

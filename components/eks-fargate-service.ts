@@ -14,7 +14,7 @@ import { fargatePodSize, type FargatePodSize } from "./fargate-pod-size";
 import { iamStatements, irsaTrustPolicy, policyDocument, policyStatementProblems, type PolicyStatement } from "./iam";
 import { intRange, minNotAboveMax, throwIfAny } from "./limits";
 import {
-    describeValue,
+    booleanProblem,
     enumProblem,
     environmentProblems,
     imageProblem,
@@ -541,7 +541,7 @@ function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
         pathProblem("healthCheckPath", args.healthCheckPath),
         pathProblem("readinessCheckPath", args.readinessCheckPath),
         enumProblem("scheme", args.scheme, LOAD_BALANCER_SCHEMES),
-        args.podDisruptionBudget === undefined || typeof args.podDisruptionBudget === "boolean" ? undefined : `\`podDisruptionBudget\` must be true or false (got ${describeValue(args.podDisruptionBudget)}).`,
+        booleanProblem("podDisruptionBudget", args.podDisruptionBudget),
         loadGenerator,
         ...(loadGenerator || args.loadGenerator === undefined
             ? []

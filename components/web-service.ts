@@ -117,6 +117,11 @@ export function mapProblem(label: string, value: unknown): string | undefined {
         : `\`${label}\` must be a map of names to values (got ${describeValue(value)}).`;
 }
 
+/** true or false, when set. */
+export function booleanProblem(label: string, value: unknown): string | undefined {
+    return value === undefined || typeof value === "boolean" ? undefined : `\`${label}\` must be true or false (got ${describeValue(value)}).`;
+}
+
 /** An object of named fields, when set. */
 export function objectProblem(label: string, value: unknown, required = false): string | undefined {
     if (value === undefined) return required ? `\`${label}\` is required.` : undefined;
