@@ -80,12 +80,21 @@ export interface EksFargateClusterArgs {
     readonly tags?: Record<string, string>;
 }
 
+/** The Kubernetes provider of each cluster (kept off the class fields: see `provider`). */
+const providers = new WeakMap<EksFargateCluster, k8s.Provider>();
+
 /** An EKS cluster whose pods all run on Fargate (see the module comment). Pass it as an EksFargateService's `cluster`. */
 export class EksFargateCluster extends pulumi.ComponentResource {
     /** Kubeconfig JSON (secret: it names the cluster endpoint and how to get credentials). */
     public readonly kubeconfig: pulumi.Output<string>;
-    /** Kubernetes provider for this cluster; pass it to anything deployed into the cluster. */
-    public readonly provider: k8s.Provider;
+    /**
+     * Kubernetes provider for this cluster, for TypeScript programs deploying more into it. A getter rather than
+     * an output: Pulumi's schema analyzer would publish a provider field as a reference to a `kubernetes`
+     * resource that does not exist in that package's schema; other languages build a provider from `kubeconfig`.
+     */
+    public get provider(): k8s.Provider {
+        return providers.get(this)!;
+    }
     /** ARN of the cluster's IAM OIDC provider (the IRSA trust principal). */
     public readonly oidcProviderArn: pulumi.Output<string>;
     /** Issuer URL of the OIDC provider (`https://oidc.eks…`). */
@@ -118,11 +127,11 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         // Everything the provider deploys waits until the deploy role may use the cluster (entries are
         // eventually consistent: "may take several seconds", creating-access-entries.html; the CoreDNS
         // add-on the releases also wait for takes minutes, which covers it).
-        this.provider = new k8s.Provider(
+        providers.set(this, new k8s.Provider(
             `${name}-k8s`,
             { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
             { parent: this, dependsOn: deployAccess ? [deployAccess] : [] },
-        );
+        ));
         const coredns = this.createCoreDns(name, tags, cluster);
         // A service waits for these (CoreDNS, metrics-server, the LB controller's webhook) through the resource
         // option `dependsOn: [cluster]`, which covers every child of this component.
@@ -135,7 +144,6 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         this.privateSubnetIds = pulumi.output(args.vpc.subnetIds);
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
-            provider: this.provider,
             oidcProviderArn: this.oidcProviderArn,
             oidcProviderUrl: this.oidcProviderUrl,
             clusterName: this.clusterName,
