@@ -89,8 +89,10 @@ export class EksFargateCluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     /**
      * Kubernetes provider for this cluster, for TypeScript programs deploying more into it. A getter rather than
-     * an output: Pulumi's schema analyzer would publish a provider field as a reference to a `kubernetes`
-     * resource that does not exist in that package's schema; other languages build a provider from `kubeconfig`.
+     * an output: Pulumi's schema analyzer would publish a provider field as `…/schema.json#/resources/kubernetes`,
+     * while a resource reference names a full resource token such as `aws:lambda/function:Function`
+     * (https://www.pulumi.com/docs/iac/guides/building-extending/packages/schema/); other languages build a
+     * provider from `kubeconfig`.
      */
     public get provider(): k8s.Provider {
         return providers.get(this)!;
