@@ -140,6 +140,17 @@ describe("createWebService", () => {
         await settle();
     });
 
+    const wrongShapes: [string, unknown, string][] = [
+        ["no arguments", undefined, "the arguments must be an object with at least `image`."],
+        ["a string as the vpc", { image: IMAGE, vpc: "vpc-1" }, '`vpc` must be an object (got the string "vpc-1").'],
+        ["a string as the egress rules", { image: IMAGE, vpc: { ...VPC, egress: "sg-db" } }, '`vpc.egress` must be a list (got the string "sg-db").'],
+    ];
+    it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
+        expect(await errorOf(() => m.createWebService("app-runner", "web-api", wrong as never))).toBe(`createWebService "web-api": ${message}`);
+        await settle();
+        expect(mocks.resources).toHaveLength(0);
+    });
+
     it("should throw naming platform when the value is not supported", async () => {
         expect(await errorOf(() => m.createWebService("fargate" as PlatformModule.WebServicePlatform, "web-api", args()))).toBe(
             'createWebService "web-api": `platform` must be one of app-runner, ecs-express (got "fargate").',

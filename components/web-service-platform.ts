@@ -81,6 +81,7 @@ export function createWebService(platform: WebServicePlatform, name: string, arg
     const express = platform === WebServicePlatform.EcsExpress;
     throwIfAny(`createWebService`, name, [
         enumProblem("platform", platform, WEB_SERVICE_PLATFORMS),
+        typeof args === "object" && args !== null ? undefined : "the arguments must be an object with at least `image`.",
         ...serviceVpcProblems("vpc", args?.vpc, false),
         express && args?.vpc && !args.vpc.publicSubnetIds
             ? "`vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer)."
