@@ -30,7 +30,8 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
         memory: config.catalogueMemory,
         minSize: config.catalogueMinSize,
         maxSize: config.catalogueMaxSize,
-        maxConcurrency: config.catalogueMaxConcurrency,
+        // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
+        maxConcurrency: config.appRunnerVpcPlatform === "app-runner" ? config.catalogueMaxConcurrency : undefined,
         environment: { ...databaseEnvironment(db), NODE_ENV: "production" },
         policyStatements: databaseAccess(db),
         vpc: {

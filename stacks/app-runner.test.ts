@@ -88,8 +88,20 @@ describe("appRunnerStack on app-runner (default)", () => {
 
 describe("appRunnerStack on ecs-express", () => {
     let r: Run;
+    let warnings: string[];
     beforeAll(async () => {
-        r = await run("ecs-express");
+        const pulumi = await import("@pulumi/pulumi");
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        try {
+            r = await run("ecs-express");
+            warnings = warn.mock.calls.map((call) => String(call[0]));
+        } finally {
+            warn.mockRestore();
+        }
+    });
+
+    it("should pass no App Runner-only argument, so the deploy carries no has-no-effect warning, when dev config is used", () => {
+        expect(warnings).toEqual([]);
     });
 
     it("should map the seed's settings onto Express when dev config is used", () => {

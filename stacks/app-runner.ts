@@ -50,7 +50,8 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
         memory: config.productsMemory,
         minSize: config.productsMinSize,
         maxSize: config.productsMaxSize,
-        maxConcurrency: config.productsMaxConcurrency,
+        // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
+        maxConcurrency: express ? undefined : config.productsMaxConcurrency,
         healthCheckPath: PRODUCTS_HEALTH_PATH,
         environment: {
             TABLE_NAME: table.tableName,
