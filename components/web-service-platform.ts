@@ -34,6 +34,7 @@ export interface WebServiceVpc extends ServiceVpc {
      * a public service needs public ones. The tasks get no public IP there and reach ECR, S3 and
      * CloudWatch Logs through the VPC's endpoints (pass them as the resource option `dependsOn`); their
      * security group admits only the load balancer. Sources: components/ecs-express-service.ts. Unused by App Runner.
+     * @default none (required on ecs-express)
      */
     readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
