@@ -373,6 +373,7 @@ describe("EksFargateService argument validation", () => {
         ["healthCheckPath is relative", { healthCheckPath: "health" }, '`healthCheckPath` must be a path starting with "/" (got the string "health").'],
         ["readinessCheckPath is relative", { readinessCheckPath: "ready" }, '`readinessCheckPath` must be a path starting with "/" (got the string "ready").'],
         ["the load generator path could break out of the script", { loadGenerator: { path: "/x' ; rm -rf /tmp ; '" } }, "`loadGenerator.path` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/x' ; rm -rf /tmp ; '\")."],
+        ["healthCheckPath could break out of the load generator's script", { healthCheckPath: "/health'; wget evil; '" }, "`healthCheckPath` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/health'; wget evil; '\")."],
         ["the scheme is not one the controller knows", { scheme: "public" as never }, '`scheme` must be one of internet-facing, internal (got "public").'],
         [
             "the load generator would run unbounded for hours",

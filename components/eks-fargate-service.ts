@@ -177,6 +177,10 @@ interface Normalized {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A URL path safe to paste into the load generator's shell script (inside single quotes) and into annotations. */
+const URL_PATH = /^\/[A-Za-z0-9/_.~%?=&-]*$/;
+const urlPathProblem = (label: string, path: string | undefined) =>
+    path === undefined || URL_PATH.test(path) ? undefined : `\`${label}\` must be a URL path of letters, digits and / _ . ~ % ? = & - (got ${JSON.stringify(path)}).`;
 
 function dnsLabel(label: string, value: string): string | undefined {
     if (value.length > 63 || !DNS_LABEL.test(value)) {
@@ -592,9 +596,9 @@ function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Re
             : undefined,
         args.loadGenerator ? intRange("loadGenerator.durationSeconds", args.loadGenerator.durationSeconds ?? 300, 10, 3600) : undefined,
         args.loadGenerator ? intRange("loadGenerator.maxIterations", args.loadGenerator.maxIterations ?? 100000, 1, 10_000_000) : undefined,
-        args.loadGenerator?.path !== undefined && !/^\/[A-Za-z0-9/_.~%?=&-]*$/.test(args.loadGenerator.path)
-            ? `\`loadGenerator.path\` must be a URL path of letters, digits and / _ . ~ % ? = & - (got "${args.loadGenerator.path}").`
-            : undefined,
+        urlPathProblem("healthCheckPath", args.healthCheckPath),
+        urlPathProblem("readinessCheckPath", args.readinessCheckPath),
+        urlPathProblem("loadGenerator.path", args.loadGenerator?.path),
         imageProblem("image", args.image),
         ...environmentProblems(args.environment),
         ...policyStatementProblems("policyStatements", args.policyStatements),
