@@ -212,7 +212,10 @@ export class EksFargateService extends pulumi.ComponentResource {
         const n = validate(name, args, this);
         const image = requireDigest(COMPONENT, name, args.image, this);
         // Every Kubernetes child uses this provider, so all of them wait for the component's own `dependsOn`
-        // (the cluster: its add-ons, the Load Balancer Controller's webhook among them).
+        // (the cluster: its add-ons, the Load Balancer Controller's webhook among them). Same inputs as the
+        // cluster's provider, which its objects used before: on a provider change the engine asks the provider's
+        // DiffConfig whether to replace (https://github.com/pulumi/pulumi/pull/18509), and the same kubeconfig
+        // is no reason to. Unproven here without a deployed stack: preview an existing stack before `up`.
         providers.set(this, new k8s.Provider(`${name}-k8s`, { kubeconfig: args.cluster.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: withDependsOn(opts, []) }));
 
         const namespace = this.createNamespace(name, n);
