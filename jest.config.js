@@ -20,7 +20,11 @@ module.exports = {
   projects: [
     {
       displayName: "unit",
-      testEnvironment: "node",
+      // jest's node environment and runtime, made cheaper for a suite where every file loads the Pulumi SDK:
+      // stack traces format node_modules frames natively (environment.js) and a worker compiles each
+      // node_modules file once (runtime.js). Each file says why; docs/performance.md has the figures.
+      testEnvironment: "<rootDir>/scripts/test-unit/environment.js",
+      runtime: "<rootDir>/scripts/test-unit/runtime.js",
       // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
       testEnvironmentOptions: { globalsCleanup: "off" },
       transform: { "^.+\\.ts$": swc },

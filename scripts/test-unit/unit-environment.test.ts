@@ -1,0 +1,89 @@
+/**
+ * The unit project's environment and runtime (scripts/test-unit/) change how stacks are formatted and how
+ * node_modules files are compiled; these check that what a test sees stays what jest's own would give.
+ */
+import { readFileSync } from "node:fs";
+import * as vm from "node:vm";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { compiledScript } = require("./runtime.js") as { compiledScript: (filename: string, source: string, parameters: string[]) => vm.Script };
+
+/** `file:line:column` of each frame of a stack string. */
+function frames(stack: string): Array<{ file: string; line: number; column: number }> {
+    return [...stack.matchAll(/\(?([^\s()]+):(\d+):(\d+)\)?$/gm)].map((m) => ({ file: m[1], line: Number(m[2]), column: Number(m[3]) }));
+}
+
+/** The source text a frame points at. */
+function sourceAt(frame: { file: string; line: number; column: number }): string {
+    return readFileSync(frame.file, "utf8").split("\n")[frame.line - 1].slice(frame.column - 1);
+}
+
+describe("unit test environment", () => {
+    it("should point a frame of this TypeScript file at the expression that made the error", () => {
+        const stack = new Error("here").stack!;
+        const own = frames(stack).find((f) => f.file === __filename);
+        expect(own).toBeDefined();
+        expect(sourceAt(own!)).toMatch(/^new Error\("here"\)/);
+    });
+
+    it("should point a frame in node_modules at the line and column of the throw, as V8 prints it", () => {
+        const semverFile = require.resolve("semver");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const semver = require("semver") as { SemVer: new (v: string) => unknown };
+        let stack = "";
+        try {
+            new semver.SemVer("not a version");
+        } catch (error) {
+            stack = (error as Error).stack!;
+        }
+        expect(stack).toMatch(/^TypeError: Invalid Version: not a version\n {4}at /);
+        const inSemver = frames(stack).find((f) => f.file === semverFile);
+        expect(inSemver).toBeDefined();
+        expect(sourceAt(inSemver!)).toMatch(/^new TypeError\(/);
+        // The frames after it lead back to this file, mapped.
+        expect(frames(stack).some((f) => f.file === __filename)).toBe(true);
+    });
+
+    it("should keep the message header even when the message is empty, as jest's formatter writes it", () => {
+        expect(new RangeError().stack!.split("\n")[0]).toBe("RangeError: ");
+    });
+});
+
+describe("unit test runtime", () => {
+    it("should give an isolated module registry its own instance of a node_modules module", () => {
+        let first: unknown;
+        let second: unknown;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        jest.isolateModules(() => (first = require("semver")));
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        jest.isolateModules(() => (second = require("semver")));
+        expect(first).toBeDefined();
+        expect(first).not.toBe(second);
+        expect((first as { SemVer: unknown }).SemVer).not.toBe((second as { SemVer: unknown }).SemVer);
+    });
+
+    it("should compile a file once per source and parameters, and again when either changes", () => {
+        const file = "/nowhere/node_modules/pkg/index.js";
+        const a = compiledScript(file, "module.exports = 1;", ["module", "exports"]);
+        expect(compiledScript(file, "module.exports = 1;", ["module", "exports"])).toBe(a);
+        expect(compiledScript(file, "module.exports = 2;", ["module", "exports"])).not.toBe(a);
+        expect(compiledScript(file, "module.exports = 2;", ["module", "exports", "require"])).not.toBe(compiledScript(file, "module.exports = 2;", ["module", "exports"]));
+    });
+
+    it("should give each context its own function, with the body's lines and columns as in the file", () => {
+        const source = "'use strict';\nmodule.exports = () =>\n    new Error('at line 3').stack;";
+        const script = compiledScript("/nowhere/node_modules/pkg/lines.js", source, ["module"]);
+        const run = (context: vm.Context): (() => string) => {
+            const module = { exports: undefined as unknown as () => string };
+            (script.runInContext(context) as (m: typeof module) => void)(module);
+            return module.exports;
+        };
+        const one = vm.createContext({});
+        const two = vm.createContext({});
+        const f1 = run(one);
+        const f2 = run(two);
+        expect(f1).not.toBe(f2);
+        expect(vm.runInContext("Function", one)).not.toBe(vm.runInContext("Function", two));
+        expect(f1).toBeInstanceOf(vm.runInContext("Function", one));
+        expect(f2()).toContain("/nowhere/node_modules/pkg/lines.js:3:5");
+    });
+});
