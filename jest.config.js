@@ -17,6 +17,9 @@ module.exports = {
   // fails, after 120 s. This must be the top-level option: jest-circus 30 reads `globalConfig.testTimeout`
   // only (node_modules/jest-circus/build/jestAdapterInit.js), so a `testTimeout` inside a project is ignored.
   testTimeout: 120_000,
+  // Jest's sequencer, with committed per-file estimates for runs without jest's own timings (a fresh checkout,
+  // --no-cache): the longest files start first so the two workers finish together (scripts/test-unit/sequencer.js).
+  testSequencer: "<rootDir>/scripts/test-unit/sequencer.js",
   projects: [
     {
       displayName: "unit",

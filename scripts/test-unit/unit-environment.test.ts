@@ -87,3 +87,27 @@ describe("unit test runtime", () => {
         expect(f2()).toContain("/nowhere/node_modules/pkg/lines.js:3:5");
     });
 });
+
+describe("unit test sequencer", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Sequencer = require("./sequencer.js") as new (options: unknown) => { estimates: Record<string, number>; sort(tests: unknown[]): Array<{ path: string }> };
+    const ROOT = "/repo";
+    // No jest cache (config.cache false): only the estimates and file sizes order the files.
+    const context = { config: { cache: false, rootDir: ROOT }, hasteFS: { getSize: (p: string) => (p.endsWith("big.test.ts") ? 9_000 : 100) } };
+    const test = (file: string) => ({ path: `${ROOT}/${file}`, context });
+
+    it("should order the estimated files longest first when jest has no timings (files with no estimate first, by size, as jest does)", () => {
+        const sequencer = new Sequencer({});
+        sequencer.estimates = { "a/short.test.ts": 0.5, "a/long.test.ts": 12, "a/middle.test.ts": 3 };
+        const order = sequencer.sort(["a/small.test.ts", "a/short.test.ts", "a/big.test.ts", "a/long.test.ts", "a/middle.test.ts"].map(test)).map((t) => t.path.slice(ROOT.length + 1));
+        expect(order).toEqual(["a/big.test.ts", "a/small.test.ts", "a/long.test.ts", "a/middle.test.ts", "a/short.test.ts"]);
+    });
+
+    it("should read its estimates from the committed durations.json, which names existing unit test files", () => {
+        const estimates = new Sequencer({}).estimates;
+        const files = Object.keys(estimates);
+        expect(files).toContain("stacks/account-names.test.ts");
+        for (const file of files) expect(readFileSync(`${__dirname}/../../${file}`, "utf8").length).toBeGreaterThan(0);
+        expect(Object.values(estimates).every((s) => typeof s === "number" && s >= 0)).toBe(true);
+    });
+});
