@@ -28,6 +28,12 @@ module.exports = {
       // node_modules file once (runtime.js). Each file says why; docs/performance.md has the figures.
       testEnvironment: "<rootDir>/scripts/test-unit/environment.js",
       runtime: "<rootDir>/scripts/test-unit/runtime.js",
+      // Two modules the Pulumi SDK loads with itself but uses only to serialize a function, loaded on first use
+      // instead (scripts/test-unit/lazy/lazy-module.js says why).
+      moduleNameMapper: {
+        "^typescript$": "<rootDir>/scripts/test-unit/lazy/typescript.js",
+        "^@npmcli/arborist$": "<rootDir>/scripts/test-unit/lazy/arborist.js",
+      },
       // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
       testEnvironmentOptions: { globalsCleanup: "off" },
       transform: { "^.+\\.ts$": swc },

@@ -8,6 +8,7 @@
  *
  *   node -r @swc-node/register bench/tooling.ts [--runs 3] [--stacks dev,staging,prod] [--no-report]
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,22 +21,44 @@ interface Timed {
   readonly seconds: number;
   readonly ok: boolean;
   readonly output: string;
-  /** User + system CPU seconds of the command and every process it waited for (GNU time), if measurable. */
+  /** User + system CPU seconds of the command and every process it waited for (Linux /proc), if measurable. */
   readonly cpuS?: number;
   /** 1-minute load average when the command started. */
   readonly load: number;
 }
 
-const GNU_TIME = "/usr/bin/time";
+/** Clock ticks per second of /proc's CPU times. */
+const CLOCK_TICKS = ((): number => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * User + system CPU seconds of this process's reaped children and their reaped descendants (Linux: cutime +
+ * cstime in /proc/self/stat), or undefined elsewhere. The difference around one command is that command's
+ * whole process tree: npx waits for jest, jest for its workers, the workers for what the tests spawn.
+ */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 16 and 17 of proc(5), counted from field 3 (the state) after the command name.
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Runs a command to completion (tracked: Ctrl-C stops it) and measures its wall time (and CPU time). */
 function timed(command: string, args: readonly string[]): Promise<Timed> {
   const load = Math.round(os.loadavg()[0] * 100) / 100;
-  const cpuFile = fs.existsSync(GNU_TIME) ? path.join(os.tmpdir(), `bench-cpu-${process.pid}-${Date.now()}.txt`) : undefined;
-  const [cmd, argv] = cpuFile ? [GNU_TIME, ["-f", "%U %S", "-o", cpuFile, command, ...args]] : [command, args];
+  const cpuBefore = childrenCpuSeconds();
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawnTracked(cmd, argv, { cwd: REPO_ROOT, env: { ...process.env, FORCE_COLOR: "0", CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawnTracked(command, args, { cwd: REPO_ROOT, env: { ...process.env, FORCE_COLOR: "0", CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const keep = (c: Buffer): void => {
       output = (output + c.toString("utf8")).slice(-20_000);
@@ -44,13 +67,8 @@ function timed(command: string, args: readonly string[]): Promise<Timed> {
     child.stderr!.on("data", keep);
     child.once("error", reject);
     child.once("exit", (code) => {
-      let cpuS: number | undefined;
-      if (cpuFile) {
-        // GNU time writes "Command exited with non-zero status N" before the figures when the command fails.
-        const figures = fs.readFileSync(cpuFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-        fs.rmSync(cpuFile, { force: true });
-        if (figures.length === 2 && figures.every(Number.isFinite)) cpuS = figures[0] + figures[1];
-      }
+      const cpuAfter = childrenCpuSeconds();
+      const cpuS = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
       resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, ok: code === 0, output, cpuS, load });
     });
   });

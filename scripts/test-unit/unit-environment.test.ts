@@ -111,3 +111,40 @@ describe("unit test sequencer", () => {
         expect(Object.values(estimates).every((s) => typeof s === "number" && s >= 0)).toBe(true);
     });
 });
+
+describe("modules loaded on first use", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lazyModule = require("./lazy/lazy-module.js") as (load: () => unknown) => Record<string | symbol, any>;
+
+    it("should load the module only when a property is read, and only once", () => {
+        let loads = 0;
+        const real = { answer: 42, nested: { a: 1 } };
+        const lazy = lazyModule(() => {
+            loads += 1;
+            return real;
+        });
+        expect(lazy.__esModule).toBe(true);
+        expect(loads).toBe(0);
+        expect(lazy.answer).toBe(42);
+        expect(lazy.nested).toBe(real.nested);
+        expect(Object.keys(lazy)).toEqual(["answer", "nested"]);
+        expect(loads).toBe(1);
+    });
+
+    it("should give what TypeScript's import * gives: the module's properties, and the module as default", () => {
+        class Arborist {}
+        const real = Object.assign(function Module() {}, { Arborist });
+        const lazy = lazyModule(() => real);
+        expect(lazy.Arborist).toBe(Arborist);
+        expect(lazy.default).toBe(real);
+    });
+
+    it("should map typescript and @npmcli/arborist to the real packages, read through", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const ts = require("typescript") as { version: string; createSourceFile: unknown };
+        expect(ts.version).toBe(JSON.parse(readFileSync(`${__dirname}/../../node_modules/typescript/package.json`, "utf8")).version);
+        expect(typeof ts.createSourceFile).toBe("function");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        expect(typeof (require("@npmcli/arborist") as { Arborist: unknown }).Arborist).toBe("function");
+    });
+});
