@@ -207,6 +207,11 @@ function toolingSection(t: ToolingResult): string {
       ],
     ),
   );
+  out.push("");
+  out.push(
+    "CPU is user + system time of jest and every process it started (the preview, Mermaid, kubernetes-schema and workflow-validator children included); on this shared 2-core machine it moves much less with the load than wall time does, and a cold run needs roughly CPU ÷ 2 of wall time at best. " +
+      "The stock-jest row is the same cold run with jest's own environment, runtime and sequencer instead of scripts/test-unit/ (README, ‘How the tests work’), run right after in the same benchmark.",
+  );
   if (t.unit.slowest && t.unit.slowest.length > 0) {
     out.push("");
     out.push(`${t.unit.files ?? "?"} test files, run by ${jestMaxWorkers() ?? t.unit.workers ?? "?"} jest workers (\`maxWorkers\` in jest.config.js). Slowest files of the warm run (per-file start → end from \`jest --json\`, including module loading):`);
