@@ -11,7 +11,8 @@
  *
  * This formatter gives jest's formatter only the frames that can have a source map — files outside
  * node_modules, i.e. the ones jest transformed — and lets V8 print the others itself, as it would without
- * jest. Frames of our TypeScript still point at the .ts lines, and failure messages read as before.
+ * jest; and it keeps jest's rendering of each call site, since the same ones recur in thousands of stacks.
+ * Frames of our TypeScript still point at the .ts lines, and failure messages read as before.
  */
 const { TestEnvironment } = require("jest-environment-node");
 
@@ -30,17 +31,45 @@ function header(error) {
     return `${name}: ${error.message ?? ""}`;
 }
 
+/**
+ * Jest's rendering of a frame depends only on what these answer (and on the file's source map, fixed for a
+ * worker's run), so equal keys render alike: the same call sites recur in almost every stack the SDK takes.
+ */
+function frameKey(frame) {
+    return [
+        frame.getFileName(),
+        frame.getLineNumber(),
+        frame.getColumnNumber(),
+        frame.getFunctionName(),
+        frame.getTypeName(),
+        frame.getMethodName(),
+        frame.isConstructor(),
+        frame.isToplevel(),
+        frame.isNative(),
+        frame.isEval() ? `eval ${frame.getEvalOrigin()}` : "",
+        frame.getScriptNameOrSourceURL(),
+    ].join("\0");
+}
+
+/** frameKey → jest's rendering of that frame; emptied when large (a worker runs many files). */
+const rendered = new Map();
+const RENDERED_LIMIT = 50_000;
+
 function prepareStackTrace(error, frames) {
     const jestFormat = MAIN_REALM_ERROR.prepareStackTrace;
-    const mapped = frames.filter(mayHaveSourceMap);
-    if (typeof jestFormat !== "function" || jestFormat === prepareStackTrace || mapped.length === 0) {
+    if (typeof jestFormat !== "function" || jestFormat === prepareStackTrace || !frames.some(mayHaveSourceMap)) {
         return header(error) + frames.map((frame) => `${FRAME_SEPARATOR}${frame}`).join("");
     }
-    // Jest's formatter renders the subset as a header then one line per frame, in order.
-    const lines = String(jestFormat({ name: "Error", message: "" }, mapped)).split(FRAME_SEPARATOR).slice(1);
-    if (lines.length !== mapped.length) return jestFormat(error, frames);
-    let next = 0;
-    return header(error) + frames.map((frame) => FRAME_SEPARATOR + (mayHaveSourceMap(frame) ? lines[next++] : String(frame))).join("");
+    const keys = frames.map((frame) => (mayHaveSourceMap(frame) ? frameKey(frame) : undefined));
+    const missing = frames.filter((_, i) => keys[i] !== undefined && !rendered.has(keys[i]));
+    if (missing.length > 0) {
+        // Jest's formatter renders the subset as a header then one line per frame, in order.
+        const lines = String(jestFormat({ name: "Error", message: "" }, missing)).split(FRAME_SEPARATOR).slice(1);
+        if (lines.length !== missing.length) return jestFormat(error, frames);
+        if (rendered.size + lines.length > RENDERED_LIMIT) rendered.clear();
+        missing.forEach((frame, i) => rendered.set(frameKey(frame), lines[i]));
+    }
+    return header(error) + frames.map((frame, i) => FRAME_SEPARATOR + (keys[i] === undefined ? String(frame) : rendered.get(keys[i]))).join("");
 }
 
 class UnitTestEnvironment extends TestEnvironment {
