@@ -17,10 +17,23 @@ module.exports = {
   // fails, after 120 s. This must be the top-level option: jest-circus 30 reads `globalConfig.testTimeout`
   // only (node_modules/jest-circus/build/jestAdapterInit.js), so a `testTimeout` inside a project is ignored.
   testTimeout: 120_000,
+  // Jest's sequencer, with committed per-file estimates for runs without jest's own timings (a fresh checkout,
+  // --no-cache): the longest files start first so the two workers finish together (scripts/test-unit/sequencer.js).
+  testSequencer: "<rootDir>/scripts/test-unit/sequencer.js",
   projects: [
     {
       displayName: "unit",
-      testEnvironment: "node",
+      // jest's node environment and runtime, made cheaper for a suite where every file loads the Pulumi SDK:
+      // stack traces format node_modules frames natively (environment.js) and a worker compiles each
+      // node_modules file once (runtime.js). Each file says why; docs/performance.md has the figures.
+      testEnvironment: "<rootDir>/scripts/test-unit/environment.js",
+      runtime: "<rootDir>/scripts/test-unit/runtime.js",
+      // Two modules the Pulumi SDK loads with itself but uses only to serialize a function, loaded on first use
+      // instead (scripts/test-unit/lazy/lazy-module.js says why).
+      moduleNameMapper: {
+        "^typescript$": "<rootDir>/scripts/test-unit/lazy/typescript.js",
+        "^@npmcli/arborist$": "<rootDir>/scripts/test-unit/lazy/arborist.js",
+      },
       // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
       testEnvironmentOptions: { globalsCleanup: "off" },
       transform: { "^.+\\.ts$": swc },

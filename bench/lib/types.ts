@@ -37,8 +37,15 @@ export interface ToolingResult {
   readonly machine: MachineInfo;
   readonly command: string;
   readonly unit: { coldS: number; warmS: number; coldOk: boolean; warmOk: boolean; tests?: string; files?: number; workers?: number; slowest?: Array<{ file: string; seconds: number }>;
+    /** User + system CPU seconds of the run and its processes, and the 1-minute load average when it began. */
+    coldCpuS?: number;
+    warmCpuS?: number;
+    coldLoad?: number;
+    warmLoad?: number;
+    /** The same cold run with jest's stock environment, runtime and sequencer (what scripts/test-unit/ replaces). */
+    stock?: { coldS: number; ok: boolean; cpuS?: number; load: number };
     /** Warm runs in a row beside CPU hogs (`yes > /dev/null`), each with its outcome. */
-    hog?: { hogs: number; runs: Array<{ seconds: number; ok: boolean; tests?: string }> };
+    hog?: { hogs: number; runs: Array<{ seconds: number; ok: boolean; tests?: string; cpuS?: number; load?: number }> };
   };
   readonly preview: Array<{ stack: string; runsS: number[]; medianS: number; ok: boolean }>;
   readonly notes: string[];

@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { createInterface } from "node:readline";
 import * as path from "node:path";
 import type { RecordedResource } from "../../components/testing/mocks";
 import { escapeLabel, mermaidDiagram } from "./diagram";
@@ -9,8 +10,9 @@ const REPO_ROOT = path.resolve(__dirname, "../..");
 
 /**
  * Mermaid's own parser (the `mermaid` package, which needs a DOM: jsdom provides one) run in a child Node
- * process, because mermaid is ESM-only and jest runs these tests as CommonJS. Reads the diagram on stdin,
- * prints {ok, type} or {ok: false, error}.
+ * process, because mermaid is ESM-only and jest runs these tests as CommonJS. One child serves the whole file
+ * (loading jsdom and mermaid is most of its cost): it reads one JSON-encoded diagram per line on stdin and
+ * answers each with a line {ok, type} or {ok: false, error}.
  */
 const PARSER = `
 import { JSDOM } from "jsdom";
@@ -19,21 +21,44 @@ globalThis.window = window;
 globalThis.document = window.document;
 const { default: mermaid } = await import("mermaid");
 mermaid.initialize({ startOnLoad: false });
-let text = "";
-for await (const chunk of process.stdin) text += chunk;
-try {
-    const result = await mermaid.parse(text);
-    process.stdout.write(JSON.stringify({ ok: true, type: result.diagramType }));
-} catch (e) {
-    process.stdout.write(JSON.stringify({ ok: false, error: String(e?.message ?? e) }));
+const { createInterface } = await import("node:readline");
+for await (const line of createInterface({ input: process.stdin })) {
+    try {
+        const result = await mermaid.parse(JSON.parse(line));
+        process.stdout.write(JSON.stringify({ ok: true, type: result.diagramType }) + "\\n");
+    } catch (e) {
+        process.stdout.write(JSON.stringify({ ok: false, error: String(e?.message ?? e) }) + "\\n");
+    }
 }
 `;
 
-function mermaidParse(diagram: string): { ok: boolean; type?: string; error?: string } {
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", PARSER], { input: diagram, cwd: REPO_ROOT, encoding: "utf8", timeout: 300_000 });
-    if (run.status !== 0) throw new Error(`mermaid parser process failed (${run.status}): ${run.stderr}`);
-    return JSON.parse(run.stdout);
+type ParseResult = { ok: boolean; type?: string; error?: string };
+let parser: { child: ChildProcessWithoutNullStreams; waiting: Array<(line: string | Error) => void>; stderr: string } | undefined;
+
+function mermaidParse(diagram: string): Promise<ParseResult> {
+    if (parser === undefined) {
+        const child = spawn(process.execPath, ["--input-type=module", "-e", PARSER], { cwd: REPO_ROOT });
+        const p = { child, waiting: [] as Array<(line: string | Error) => void>, stderr: "" };
+        child.stderr.on("data", (c: Buffer) => (p.stderr += c.toString()));
+        createInterface({ input: child.stdout }).on("line", (line) => p.waiting.shift()?.(line));
+        child.once("exit", (code) => {
+            for (const answer of p.waiting.splice(0)) answer(new Error(`mermaid parser process failed (${code}): ${p.stderr}`));
+        });
+        parser = p;
+    }
+    const p = parser;
+    return new Promise((resolve, reject) => {
+        p.waiting.push((line) => (line instanceof Error ? reject(line) : resolve(JSON.parse(line) as ParseResult)));
+        p.child.stdin.write(`${JSON.stringify(diagram)}\n`);
+    });
 }
+
+afterAll(async () => {
+    if (parser === undefined || parser.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => parser!.child.once("exit", resolve));
+    parser.child.stdin.end();
+    await exited;
+});
 
 /** Build a resource tree the way the mocks record it: parent URNs, inputs echoed into state. */
 class Fixture {
@@ -282,7 +307,7 @@ describe("mermaidDiagram", () => {
         expect(diagram).not.toMatch(/SecurityGroupIngressRule<br|Role<br|pulumi:pulumi:Stack/);
     });
 
-    it("should escape quotes in labels and give colliding names distinct ids", () => {
+    it("should escape quotes in labels and give colliding names distinct ids", async () => {
         expect(escapeLabel('say "hi" <b>')).toBe("say #quot;hi#quot; #lt;b#gt;");
         const f = new Fixture();
         const c = f.component("serverless-containers:database:DynamoDbTable", 'odd "name"');
@@ -292,24 +317,24 @@ describe("mermaidDiagram", () => {
         const parsed = parse(text);
         expect([...parsed.nodes.keys()].sort()).toEqual(["n_a_b", "n_a_b_2"]);
         expect(text).toContain("odd #quot;name#quot;");
-        expect(mermaidParse(text)).toEqual({ ok: true, type: "flowchart-v2" });
+        expect(await mermaidParse(text)).toEqual({ ok: true, type: "flowchart-v2" });
     });
 
-    it("should produce a diagram that Mermaid's own parser accepts", () => {
-        expect(mermaidParse(diagram)).toEqual({ ok: true, type: "flowchart-v2" });
+    it("should produce a diagram that Mermaid's own parser accepts", async () => {
+        expect(await mermaidParse(diagram)).toEqual({ ok: true, type: "flowchart-v2" });
     });
 
-    it("should have a parser check that can fail: Mermaid rejects a broken diagram", () => {
+    it("should have a parser check that can fail: Mermaid rejects a broken diagram", async () => {
         // An unescaped quote inside a node label, the mistake `escapeLabel` exists to prevent.
         const broken = diagram.replace('(["RDS Proxy<br/>', '(["RDS "Proxy<br/>');
         expect(broken).not.toBe(diagram);
-        const result = mermaidParse(broken);
+        const result = await mermaidParse(broken);
         expect(result.ok).toBe(false);
         expect(result.error).toMatch(/Parse error/);
     });
 
-    it("should draw nothing but the header when there are no resources", () => {
+    it("should draw nothing but the header when there are no resources", async () => {
         expect(mermaidDiagram([])).toBe("flowchart LR\n");
-        expect(mermaidParse("flowchart LR\n")).toEqual({ ok: true, type: "flowchart-v2" });
+        expect(await mermaidParse("flowchart LR\n")).toEqual({ ok: true, type: "flowchart-v2" });
     });
 });

@@ -1,0 +1,2 @@
+// typescript, loaded on first use (see lazy-module.js): the path bypasses the moduleNameMapper entry for it.
+module.exports = require("./lazy-module")(() => require("../../../node_modules/typescript"));
