@@ -57,6 +57,8 @@ export interface WebService {
     readonly serviceArn: pulumi.Output<string>;
     /** The service's own security group, when `vpc` is set: allow it on what the service reaches. */
     readonly securityGroupId?: pulumi.Output<string>;
+    /** Name of the IAM role the app runs as (for `AuroraWithProxy.connect`). */
+    readonly roleName: pulumi.Output<string>;
     /** The component that was created (for `dependsOn` or tests). */
     readonly resource: AppRunnerService | VpcConnectedAppRunner | EcsExpressService;
     /** Allow egress to one more security group (only when `vpc` is set). */
@@ -95,5 +97,8 @@ function handle(
     securityGroupId: pulumi.Output<string> | undefined,
     allowEgressTo: WebService["allowEgressTo"],
 ): WebService {
-    return { platform, url: resource.url, serviceArn: resource.serviceArn, securityGroupId, resource, allowEgressTo };
+    // A role ARN ends in role/<path…>/<name>. (Stopgap: the service components expose `roleName` themselves once renamed.)
+    const roleArn = resource instanceof EcsExpressService ? resource.taskRoleArn : resource.instanceRoleArn;
+    const roleName = roleArn.apply((arn) => arn.split("/").pop() as string);
+    return { platform, url: resource.url, serviceArn: resource.serviceArn, securityGroupId, roleName, resource, allowEgressTo };
 }
