@@ -5,8 +5,9 @@
  *
  * Changes from the CDK original: no database password at all (the app connects as its DML-only user
  * with IAM auth tokens, wired by `db.connect`), connections go through RDS Proxy with TLS, the private
- * service accepts port 8080 only from visits-api's security group (the original allowed any IPv4), and its URL is built from the Cloud Map
- * resources so the name visits-api calls and the name registered can never drift apart.
+ * service accepts port 8080 only from visits-api's security group (the original allowed any IPv4), and
+ * its URL is built from the Cloud Map resources so the name visits-api calls and the name registered can
+ * never drift apart.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { cloudMapUrl, PrivateFargateService } from "../components/private-fargate-service";
