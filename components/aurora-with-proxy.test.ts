@@ -8,7 +8,7 @@ jest.setTimeout(30_000);
 let AuroraWithProxy: typeof import("./aurora-with-proxy").AuroraWithProxy;
 
 const appUser = { username: "catalogue_app", schema: ["CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY)"] };
-const base: AuroraWithProxyArgs = { engine: "mysql", databaseName: "labdb", appUser, vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] };
+const base: AuroraWithProxyArgs = { engine: "mysql", databaseName: "labdb", appUser, vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } };
 
 beforeAll(async () => {
     ({ AuroraWithProxy } = await import("./aurora-with-proxy"));
@@ -185,6 +185,66 @@ describe("AuroraWithProxy", () => {
         }
     });
 
+    describe("connect", () => {
+        const client = { securityGroupId: "sg-0client", roleName: "catalogue-api-task-role" };
+        const rulesOf = (type: string, sg: string) =>
+            mocks.byType(type).filter((r) => r.inputs.securityGroupId === sg).map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]);
+
+        it.each([
+            ["mysql", 3306],
+            ["postgresql", 5432],
+        ] as const)("should open the client → proxy path on the %s port (%d) in both security groups, never from a CIDR", async (engine, port) => {
+            const db = new AuroraWithProxy("db", { ...base, engine });
+            db.connect("api", client);
+            await settle();
+            const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-proxy-sg").state.id;
+            expect(rulesOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", proxySg)).toEqual([["sg-0client", "tcp", port, port, undefined]]);
+            expect(rulesOf("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sg-0client")).toEqual([[proxySg, "tcp", port, port, undefined]]);
+        });
+
+        it("should let the client's role rds-db:connect as the app user at this proxy only", async () => {
+            const db = new AuroraWithProxy("db", base);
+            db.connect("api", client);
+            await settle();
+            const proxyId = (mocks.one("aws:rds/proxy:Proxy").state.arn as string).split(":").pop();
+            const policy = mocks.one("aws:iam/rolePolicy:RolePolicy", "db-api-connect").inputs;
+            expect(policy.role).toBe("catalogue-api-task-role");
+            expect(JSON.parse(policy.policy).Statement).toEqual([
+                { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app`] },
+            ]);
+        });
+
+        it.each([
+            ["mysql", "3306"],
+            ["postgresql", "5432"],
+        ] as const)("should return the %s client's DB_* environment: the proxy, port %s, the app user, TLS and IAM auth", async (engine, port) => {
+            const db = new AuroraWithProxy("db", { ...base, engine });
+            const env = db.connect("api", client);
+            const resolved = Object.fromEntries(await Promise.all(Object.entries(env).map(async ([k, v]) => [k, await promiseOf(v)])));
+            await settle();
+            expect(resolved).toEqual({
+                DB_HOST: mocks.one("aws:rds/proxy:Proxy").state.endpoint,
+                DB_PORT: port,
+                DB_NAME: "labdb",
+                DB_USER: "catalogue_app",
+                DB_TLS: "true",
+                DB_IAM_AUTH: "true",
+                AWS_REGION: "us-east-1",
+            });
+            // The same values before any client exists (a service needs its environment before its security group).
+            expect(Object.keys(db.environment)).toEqual(Object.keys(env));
+            expect(await promiseOf(db.environment.DB_HOST)).toBe(resolved.DB_HOST);
+        });
+
+        it("should refuse a client without a security group or role, naming both", async () => {
+            const db = new AuroraWithProxy("db", base);
+            expect(await errorOf(() => db.connect("api", {} as never))).toBe(
+                'AuroraWithProxy "db": `connect("api")` needs the client\'s `securityGroupId` (a service in a VPC has one). `connect("api")` needs the client\'s `roleName` (the IAM role it runs as).',
+            );
+            await settle();
+        });
+    });
+
     it("should never put a password in any resource input when created", async () => {
         new AuroraWithProxy("db", base);
         await settle();
@@ -209,6 +269,9 @@ describe("AuroraWithProxy", () => {
         ["the master user as app user", { appUser: { username: "app_admin", schema: [] } }, '`appUser.username` must differ from the master user "app_admin".'],
         ["schema DDL that is not idempotent", { appUser: { username: "catalogue_app", schema: ["DROP TABLE items"] } }, "`appUser.schema[0]` must be an idempotent CREATE TABLE/INDEX IF NOT EXISTS statement."],
         ["a database name with a dash", { databaseName: "lab-db" }, '`databaseName` must start with a letter and contain only letters, digits and _ (max 63) (got "lab-db").'],
+        ["an egress rule on the database's VPC", { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], egress: [{ port: 443, cidrIpv4: "0.0.0.0/0", description: "x" }] } }, "`vpc.egress` must be empty: the database opens no connections (its proxy reaches only its cluster)."],
+        ["the former flat VPC args", { vpc: undefined, vpcId: "vpc-1" } as never, "`vpc` is required: { vpcId, subnetIds } (the private subnets of the cluster and the proxy)."],
+        ["an app user given as a name", { appUser: "catalogue_app" as never }, "`appUser` must be { username: string, schema: string[] } (the app's database user and its tables' DDL)."],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {
         expect(await errorOf(() => new AuroraWithProxy("db", { ...base, ...args }))).toBe(`AuroraWithProxy "db": ${message}`);

@@ -11,11 +11,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { stackScopedName } from "./names";
 import { appUserProblems, DatabaseUser } from "./database-user";
-import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { iamStatements, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
+import { egressRule, type ServiceVpc } from "./web-service";
 
-export type AuroraEngine = "mysql" | "postgresql";
+/** The engines `AuroraWithProxyArgs.engine` accepts. */
+export const AURORA_ENGINES = ["mysql", "postgresql"] as const;
+/** One of `AURORA_ENGINES`. */
+export type AuroraEngine = (typeof AURORA_ENGINES)[number];
 
 interface EngineSpec {
     readonly engine: string;
@@ -86,45 +90,59 @@ export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
 
 const RESERVED_USERNAMES = ["admin", "postgres", "root", "rdsadmin", "rdsproxyadmin", "mysql", "master"];
 
+/** The application's database user and the tables the deploy-time bootstrap creates for it. */
+export interface AppUser {
+    /** User name (1-32 lower-case letters, digits or _, starting with a letter); the app connects as it (DB_USER). */
+    readonly username: string;
+    /**
+     * Idempotent DDL (`CREATE TABLE/INDEX … IF NOT EXISTS`) run as the master user before the grant: the app's
+     * tables. The user gets DML rights on them and owns nothing (see components/database-user.ts).
+     */
+    readonly schema: string[];
+}
+
 export interface AuroraWithProxyArgs {
-    /** Database engine. */
-    readonly engine: AuroraEngine;
-    /** Engine version. @default ENGINES[engine].defaultVersion */
+    /** Database engine: one of `AURORA_ENGINES` ("mysql" or "postgresql"), checked at construction. */
+    readonly engine: string;
+    /** Engine version. @default ENGINES[engine].defaultVersion (an LTS minor) */
     readonly engineVersion?: string;
     /** Database created at cluster creation (letters, digits, _; starts with a letter). */
     readonly databaseName: string;
     /**
-     * The application's database user, created at deploy time with DML rights on `databaseName` only, and
-     * the idempotent DDL (`CREATE … IF NOT EXISTS`) of its tables, run as the master user before the grant.
-     * The proxy and clients can log in as this user only (see components/database-user.ts).
+     * The application's database user, created at deploy time with DML rights on `databaseName` only. The
+     * proxy and clients can log in as this user only.
      */
-    readonly appUser: { readonly username: string; readonly schema: readonly string[] };
+    readonly appUser: AppUser;
     /** Master user name; not a reserved/guessable name such as admin or postgres. @default "app_admin" */
     readonly masterUsername?: string;
-    /** VPC of the cluster and proxy. */
-    readonly vpcId: pulumi.Input<string>;
-    /** Private subnets (at least two, in different AZs) for the DB subnet group and the proxy. */
-    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Where the cluster and the proxy run: the VPC and its private subnets (at least two, in different AZs), the
+     * same shape the service components take. The database opens no connections, so `egress` must be empty.
+     */
+    readonly vpc: ServiceVpc;
     /** Minimum ACU: 0 (auto-pause) or 0.5-256 in 0.5 steps. @default 0.5 */
     readonly minCapacity?: number;
     /** Maximum ACU: 1-256 in 0.5 steps, ≥ minCapacity. @default 4 */
     readonly maxCapacity?: number;
-    /** Reader instances, placed in AZs other than the writer's. @default 0 */
+    /** Reader instances (0-15), placed in AZs other than the writer's. @default 0 */
     readonly readers?: number;
     /**
-     * The AZs of `subnetIds`, in order: the writer goes in the first, readers in the following ones.
+     * The AZs of `vpc.subnetIds`, in order: the writer goes in the first, readers in the following ones.
      * @default the region's first AZs (pass the VPC's when it does not span them)
      */
     readonly availabilityZones?: pulumi.Input<string[]>;
-    /** Automated backup retention in days. @default 7 */
+    /** Automated backup retention in days (1-35). @default 7 */
     readonly backupRetentionDays?: number;
     /** Refuse deletion of the cluster (turn on for prod). @default false */
     readonly deletionProtection?: boolean;
     /** Take a final snapshot when the cluster is destroyed. @default the value of deletionProtection */
     readonly finalSnapshot?: boolean;
-    /** Security groups allowed to connect to the proxy (more via `allowClient`). @default none */
+    /**
+     * Security groups allowed to reach the proxy (ingress only). Clients that run as an IAM role use `connect`
+     * instead, which also opens their egress and grants `rds-db:connect`. @default none
+     */
     readonly clientSecurityGroupIds?: pulumi.Input<string>[];
-    /** Seconds a client connection may idle at the proxy. @default 1800 */
+    /** Seconds a client connection may idle at the proxy (1-28800). @default 1800 */
     readonly idleClientTimeout?: number;
     /**
      * Seconds the proxy waits for a free connection before failing the request. Keep it below the
@@ -133,18 +151,44 @@ export interface AuroraWithProxyArgs {
     readonly connectionBorrowTimeout?: number;
     /** The app's request timeout in seconds, checked against connectionBorrowTimeout. @default 30 */
     readonly appRequestTimeout?: number;
-    /** Share of max_connections the proxy may use. @default 90 */
+    /** Share of max_connections the proxy may use (1-100). @default 90 */
     readonly maxConnectionsPercent?: number;
-    /** Share of max_connections the proxy keeps idle. @default 50 */
+    /** Share of max_connections the proxy keeps idle (at most maxConnectionsPercent). @default 50 */
     readonly maxIdleConnectionsPercent?: number;
     /** Tags for every taggable child. */
     readonly tags?: Record<string, string>;
 }
 
+/**
+ * What `connect` wires: a workload that runs as an IAM role with its own security group. Every service
+ * component (and the createWebService handle) exposes both as outputs, so a service can be passed as is.
+ */
+export interface DatabaseClient {
+    /** The client's security group: it gets egress to the proxy, and the proxy ingress from it. */
+    readonly securityGroupId: pulumi.Input<string>;
+    /** Name of the IAM role the client runs as: it gets `rds-db:connect` as the app user at the proxy. */
+    readonly roleName: pulumi.Input<string>;
+}
+
+/** What the methods need after construction (kept off the instance: every instance property is a schema output). */
+interface Wiring {
+    readonly name: string;
+    readonly port: number;
+    readonly tags?: Record<string, string>;
+}
+const wiring = new WeakMap<AuroraWithProxy, Wiring>();
+
+/**
+ * Aurora Serverless v2 (MySQL or PostgreSQL) behind an RDS Proxy that requires TLS and IAM authentication,
+ * with a DML-only application user created at deploy time. Clients connect as that user with IAM auth
+ * tokens; `connect` wires one (security groups, `rds-db:connect`) and returns its `DB_*` environment.
+ */
 export class AuroraWithProxy extends pulumi.ComponentResource {
-    /** Proxy endpoint: what apps connect to. */
+    /** Proxy endpoint: what apps connect to (DB_HOST). */
     public readonly host: pulumi.Output<string>;
+    /** The engine's port (3306 for mysql, 5432 for postgresql): DB_PORT. */
     public readonly port: pulumi.Output<number>;
+    /** The database the app user may use (DB_NAME). */
     public readonly databaseName: pulumi.Output<string>;
     /** ARN of the RDS-managed master user secret (`{"username","password"}`); only the bootstrap uses it. */
     public readonly secretArn: pulumi.Output<string>;
@@ -152,26 +196,32 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     public readonly username: pulumi.Output<string>;
     /** The master user: never handed to apps. */
     public readonly masterUsername: pulumi.Output<string>;
+    /** ARN of the RDS Proxy. */
     public readonly proxyArn: pulumi.Output<string>;
+    /** ARN of the Aurora cluster. */
     public readonly clusterArn: pulumi.Output<string>;
+    /** The proxy's security group (ingress from clients on `port` only). */
     public readonly proxySecurityGroupId: pulumi.Output<string>;
+    /** The cluster's security group (ingress from the proxy only). */
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
-    private readonly componentName: string;
-    private readonly enginePort: number;
-    private readonly tags?: Record<string, string>;
+    /**
+     * The environment a client needs to connect through the proxy as the app user: DB_HOST, DB_PORT, DB_NAME,
+     * DB_USER, DB_TLS=true, DB_IAM_AUTH=true and AWS_REGION (the region IAM auth tokens are signed for). The
+     * same values `connect` returns; available before the client exists, since a service needs its
+     * environment before its security group does.
+     */
+    public readonly environment: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: AuroraWithProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AuroraWithProxy"), name, {}, withFormerTypes(opts, "serverless-containers:database:AuroraWithProxy"));
-        this.componentName = name;
-        this.tags = args.tags;
         const spec = validate(name, args, this);
-        this.enginePort = spec.port;
+        wiring.set(this, { name, port: spec.port, tags: args.tags });
         const minCapacity = args.minCapacity ?? 0.5;
         const maxCapacity = args.maxCapacity ?? 4;
         const masterUsername = args.masterUsername ?? "app_admin";
-        const subnetIds = pulumi.output(args.subnetIds).apply((ids) => {
+        const subnetIds = pulumi.output(args.vpc.subnetIds).apply((ids) => {
             if (ids.length < 2) {
-                throw new Error(`AuroraWithProxy "${name}": \`subnetIds\` must list at least two private subnets in different AZs (got ${ids.length}).`);
+                throw new Error(`AuroraWithProxy "${name}": \`vpc.subnetIds\` must list at least two private subnets in different AZs (got ${ids.length}).`);
             }
             return ids;
         });
@@ -188,7 +238,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // The app user is created after the writer is available (the Data API needs a running instance).
         const appUser = new DatabaseUser(
             `${name}-app-user`,
-            { spec: { engine: args.engine, database: args.databaseName, ...args.appUser }, clusterArn: cluster.arn, masterSecretArn: secretArn },
+            { spec: { engine: args.engine as AuroraEngine, database: args.databaseName, ...args.appUser }, clusterArn: cluster.arn, masterSecretArn: secretArn },
             { parent: this, dependsOn: instances },
         );
 
@@ -202,6 +252,16 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         this.clusterArn = cluster.arn;
         this.proxySecurityGroupId = proxySg.id;
         this.clusterSecurityGroupId = clusterSg.id;
+        this.environment = {
+            DB_HOST: this.host,
+            DB_PORT: this.port.apply(String),
+            DB_NAME: this.databaseName,
+            DB_USER: this.username,
+            // RDS Proxy refuses IAM authentication without TLS, and this proxy requires TLS (createProxy).
+            DB_TLS: pulumi.output("true"),
+            DB_IAM_AUTH: pulumi.output("true"),
+            AWS_REGION: aws.getRegionOutput({}, { parent: this }).region,
+        };
         (args.clientSecurityGroupIds ?? []).forEach((sg, i) => this.allowClient(`client-${i}`, sg));
         this.registerOutputs({
             host: this.host,
@@ -213,17 +273,50 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             proxyArn: this.proxyArn,
             clusterArn: this.clusterArn,
             proxySecurityGroupId: this.proxySecurityGroupId,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            environment: this.environment,
         });
     }
 
     /**
+     * Wire one client to the database, in the spirit of SST's links: the proxy admits the client's security
+     * group and the client's group may reach the proxy, both on the engine's port; the client's role may
+     * `rds-db:connect` as the app user at this proxy (nothing else). Returns the client's `DB_*` environment
+     * (the same values as `environment`). `name` names the three resources (unique per database).
+     */
+    connect(name: string, client: DatabaseClient): Record<string, pulumi.Output<string>> {
+        const { name: componentName, port, tags } = this.wiringOf();
+        throwIfAny("AuroraWithProxy", componentName, [
+            /^[A-Za-z0-9-]{1,64}$/.test(name) ? undefined : `\`connect\` name must be 1-64 letters, digits or - (got ${JSON.stringify(name)}).`,
+            client?.securityGroupId === undefined ? `\`connect("${name}")\` needs the client's \`securityGroupId\` (a service in a VPC has one).` : undefined,
+            client?.roleName === undefined ? `\`connect("${name}")\` needs the client's \`roleName\` (the IAM role it runs as).` : undefined,
+        ], this);
+        this.allowClient(name, client.securityGroupId);
+        egressRule(
+            `${componentName}-${name}-to-proxy`,
+            client.securityGroupId,
+            { port, securityGroupId: this.proxySecurityGroupId, description: `${name} to the RDS Proxy of ${componentName}` },
+            tags,
+            this,
+        );
+        new aws.iam.RolePolicy(
+            `${componentName}-${name}-connect`,
+            { role: client.roleName, policy: policyDocument(iamStatements([this.connectStatement()])) },
+            { parent: this },
+        );
+        return { ...this.environment };
+    }
+
+    /**
      * The statement a client role needs to connect through the proxy with an IAM auth token as
-     * `username` (default: the app user): `rds-db:connect` on exactly that proxy user.
+     * `username` (default: the app user): `rds-db:connect` on exactly that proxy user. `connect` grants it.
      */
     connectStatement(username?: pulumi.Input<string>): PolicyStatement {
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        // The proxy ARN ends in its resource id: arn:aws:rds:<region>:<account>:db-proxy:prx-0123…
+        // The proxy ARN ends in its resource id: arn:aws:rds:<region>:<account>:db-proxy:prx-0123…, and IAM auth
+        // at a proxy names dbuser:<proxy resource id>/<user>
+        // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-iam-setup.html).
         const proxyId = this.proxyArn.apply((arn) => arn.split(":").pop() as string);
         return {
             sid: "ConnectThroughRdsProxy",
@@ -232,32 +325,37 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         };
     }
 
-    /** Let a client security group reach the proxy on the engine port (the only way in). */
+    /** Let a client security group reach the proxy on the engine port (the only way in). `connect` calls it. */
     allowClient(ruleName: string, securityGroupId: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
+        const { name: componentName, port, tags } = this.wiringOf();
         return new aws.vpc.SecurityGroupIngressRule(
-            `${this.componentName}-proxy-from-${ruleName}`,
+            `${componentName}-proxy-from-${ruleName}`,
             {
                 securityGroupId: this.proxySecurityGroupId,
                 referencedSecurityGroupId: securityGroupId,
                 ipProtocol: "tcp",
-                fromPort: this.enginePort,
-                toPort: this.enginePort,
+                fromPort: port,
+                toPort: port,
                 description: `${ruleName} to RDS Proxy`,
-                tags: this.tags,
+                tags,
             },
             { parent: this },
         );
     }
 
+    private wiringOf(): Wiring {
+        return wiring.get(this) as Wiring;
+    }
+
     private createSecurityGroups(name: string, args: AuroraWithProxyArgs, spec: EngineSpec) {
         const proxySg = new aws.ec2.SecurityGroup(
             `${name}-proxy-sg`,
-            { vpcId: args.vpcId, description: `RDS Proxy of ${name}: clients in by security group only`, tags: args.tags },
+            { vpcId: args.vpc.vpcId, description: `RDS Proxy of ${name}: clients in by security group only`, tags: args.tags },
             { parent: this },
         );
         const clusterSg = new aws.ec2.SecurityGroup(
             `${name}-cluster-sg`,
-            { vpcId: args.vpcId, description: `Aurora cluster of ${name}: only its RDS Proxy may connect`, tags: args.tags },
+            { vpcId: args.vpc.vpcId, description: `Aurora cluster of ${name}: only its RDS Proxy may connect`, tags: args.tags },
             { parent: this },
         );
         new aws.vpc.SecurityGroupIngressRule(
@@ -454,14 +552,15 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
 }
 
 function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Resource): EngineSpec {
-    const spec = (ENGINES as Record<string, EngineSpec | undefined>)[args.engine];
+    const spec = (AURORA_ENGINES as readonly string[]).includes(args.engine) ? ENGINES[args.engine as AuroraEngine] : undefined;
     const minCapacity = args.minCapacity ?? 0.5;
     const maxCapacity = args.maxCapacity ?? 4;
     const username = args.masterUsername ?? "app_admin";
     const borrow = args.connectionBorrowTimeout ?? 5;
     const requestTimeout = args.appRequestTimeout ?? 30;
     throwIfAny("AuroraWithProxy", name, [
-        spec ? undefined : `\`engine\` must be one of ${Object.keys(ENGINES).join(", ")} (got "${args.engine}").`,
+        spec ? undefined : `\`engine\` must be one of ${AURORA_ENGINES.join(", ")} (got ${JSON.stringify(args.engine)}).`,
+        ...vpcProblems(args.vpc),
         acu("minCapacity", minCapacity, true),
         acu("maxCapacity", maxCapacity, false),
         minNotAboveMax("minCapacity", minCapacity, "maxCapacity", maxCapacity),
@@ -477,7 +576,7 @@ function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Reso
             : undefined,
         intRange("maxConnectionsPercent", args.maxConnectionsPercent ?? 90, 1, 100),
         minNotAboveMax("maxIdleConnectionsPercent", args.maxIdleConnectionsPercent ?? 50, "maxConnectionsPercent", args.maxConnectionsPercent ?? 90),
-        /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName)
+        typeof args.databaseName === "string" && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName)
             ? undefined
             : `\`databaseName\` must start with a letter and contain only letters, digits and _ (max 63) (got "${args.databaseName}").`,
         /^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username)
@@ -486,10 +585,30 @@ function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Reso
         RESERVED_USERNAMES.includes(username.toLowerCase())
             ? `\`masterUsername\` must not be a reserved or commonly guessed name (${RESERVED_USERNAMES.join(", ")}) (got "${username}").`
             : undefined,
-        ...appUserProblems(args.appUser),
-        args.appUser.username.toLowerCase() === username.toLowerCase() ? `\`appUser.username\` must differ from the master user "${username}".` : undefined,
+        ...appUserShapeProblems(args.appUser, username),
     ], resource);
     return spec as EngineSpec;
+}
+
+/** `vpc` must be { vpcId, subnetIds } (the subnet count is checked once the ids resolve); no egress. */
+function vpcProblems(vpc: ServiceVpc | undefined): (string | undefined)[] {
+    if (typeof vpc !== "object" || vpc === null) return ["`vpc` is required: { vpcId, subnetIds } (the private subnets of the cluster and the proxy)."];
+    return [
+        vpc.vpcId === undefined ? "`vpc.vpcId` is required." : undefined,
+        vpc.subnetIds === undefined ? "`vpc.subnetIds` is required (at least two private subnets in different AZs)." : undefined,
+        (vpc.egress ?? []).length > 0 ? "`vpc.egress` must be empty: the database opens no connections (its proxy reaches only its cluster)." : undefined,
+    ];
+}
+
+/** `appUser` must be { username, schema: [...] } with a valid name that is not the master user's. */
+function appUserShapeProblems(appUser: AppUser | undefined, masterUsername: string): string[] {
+    if (typeof appUser !== "object" || appUser === null || typeof appUser.username !== "string" || !Array.isArray(appUser.schema)) {
+        return ["`appUser` must be { username: string, schema: string[] } (the app's database user and its tables' DDL)."];
+    }
+    return [
+        ...appUserProblems(appUser),
+        ...(appUser.username.toLowerCase() === masterUsername.toLowerCase() ? [`\`appUser.username\` must differ from the master user "${masterUsername}".`] : []),
+    ];
 }
 
 /**

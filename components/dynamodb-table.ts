@@ -1,34 +1,47 @@
 /**
  * DynamoDB table for a service: on-demand billing, point-in-time recovery, server-side encryption, and
- * the least-privilege statements a service needs to use *this* table (never `*`).
+ * the least-privilege statement a service needs to use *this* table with the actions the caller names (never `*`).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "./iam";
+import { policyStatementProblems, type PolicyStatement } from "./iam";
+import { throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
 
 export interface DynamoTableArgs {
-    /** Partition key attribute (string). @default "productId" */
-    readonly hashKey?: string;
+    /** Partition key attribute (a string attribute): the key the app reads and writes items by, e.g. "productId". */
+    readonly hashKey: string;
     /** Refuse `pulumi destroy` of the table (prod). @default false */
     readonly deletionProtection?: boolean;
     /** Tags for the table. */
     readonly tags?: Record<string, string>;
 }
 
-/** The item-level actions products-api performs (GetItem, PutItem, DeleteItem, Scan for the paginated list). */
-export const PRODUCTS_API_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"] as const;
+/** The statement id `statements` uses for a table component named `name`: letters and digits only, unique per table. */
+export function tableStatementId(name: string): string {
+    const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
+    return `DynamoTable${words.map((w) => w[0].toUpperCase() + w.slice(1)).join("")}`;
+}
 
+/** The component name, for `statements` (kept off the instance: every instance property is a schema output). */
+const names = new WeakMap<DynamoTable, string>();
+
+/** An on-demand DynamoDB table with point-in-time recovery and encryption, and statements scoped to it. */
 export class DynamoTable extends pulumi.ComponentResource {
+    /** The table's name (what the app is given, e.g. as TABLE_NAME). */
     public readonly tableName: pulumi.Output<string>;
+    /** The table's ARN (what `statements` grants on). */
     public readonly tableArn: pulumi.Output<string>;
 
-    constructor(name: string, args: DynamoTableArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: DynamoTableArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("DynamoTable"), name, {}, withFormerTypes(opts, "serverless-containers:data:DynamoTable"));
-        const hashKey = args.hashKey ?? "productId";
-        if (!/^[A-Za-z0-9_.-]{1,255}$/.test(hashKey)) {
-            throw new Error(`DynamoTable "${name}": \`hashKey\` must be 1-255 characters of letters, digits, _ . - (got "${hashKey}").`);
-        }
+        const hashKey = args?.hashKey;
+        throwIfAny("DynamoTable", name, [
+            typeof hashKey === "string" && /^[A-Za-z0-9_.-]{1,255}$/.test(hashKey)
+                ? undefined
+                : `\`hashKey\` must be 1-255 characters of letters, digits, _ . - (got ${JSON.stringify(hashKey) ?? "nothing"}).`,
+        ], this);
+        names.set(this, name);
         const table = new aws.dynamodb.Table(
             `${name}-table`,
             {
@@ -47,8 +60,17 @@ export class DynamoTable extends pulumi.ComponentResource {
         this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn });
     }
 
-    /** Statements allowing exactly `actions` on this table's ARN only. */
-    statements(actions: readonly string[] = PRODUCTS_API_TABLE_ACTIONS): PolicyStatement[] {
-        return [{ sid: "ProductsTable", actions: [...actions], resources: [this.tableArn] }];
+    /**
+     * One statement allowing exactly `actions` (specific `dynamodb:` actions, no wildcard) on this table's ARN
+     * only, with the Sid `tableStatementId(name)` so two tables' statements can share a policy.
+     */
+    statements(actions: string[]): PolicyStatement[] {
+        const name = names.get(this) as string;
+        const statement: PolicyStatement = { sid: tableStatementId(name), actions: [...(actions ?? [])], resources: [this.tableArn] };
+        throwIfAny("DynamoTable", name, [
+            ...policyStatementProblems("statements(actions)", [statement]).map((p) => p.replace("`statements(actions)[0].actions`", "`statements(actions)`")),
+            ...(actions ?? []).filter((a) => !a.startsWith("dynamodb:")).map((a) => `\`statements(actions)\` must list DynamoDB actions only (got "${a}").`),
+        ], this);
+        return [statement];
     }
 }

@@ -48,8 +48,10 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
         expect(proxyId).toMatch(/^prx-[0-9a-f]{17}$/);
         expect(mocks.one("aws:rds/proxy:Proxy").inputs.defaultAuthScheme).toBe("IAM_AUTH");
         expect(service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets).toBeUndefined();
-        const instancePolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "catalogue-api-instance-policy");
-        expect(JSON.parse(instancePolicy.inputs.policy).Statement).toEqual([
+        // Every statement on the role the app runs as, whichever policy resource carries it.
+        const instanceRole = mocks.one("aws:iam/role:Role", "catalogue-api-instance-role").state.name;
+        const policies = mocks.byType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === instanceRole);
+        expect(policies.flatMap((p) => JSON.parse(p.inputs.policy).Statement)).toEqual([
             { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app`] },
         ]);
     });

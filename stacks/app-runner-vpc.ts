@@ -9,14 +9,13 @@ import { createWebService } from "../components/web-service-platform";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, CATALOGUE_APP_USER, databaseAccess, databaseEnvironment } from "./database";
+import { auroraFromConfig, CATALOGUE_APP_USER } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
 export interface AppRunnerVpcOutputs {
     readonly url: pulumi.Output<string>;
     readonly databaseProxyEndpoint: pulumi.Output<string>;
-    readonly databaseSecretArn: pulumi.Output<string>;
 }
 
 export function appRunnerVpcStack(config: StackConfig, network: Network): AppRunnerVpcOutputs {
@@ -32,18 +31,17 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
         maxSize: config.catalogueMaxSize,
         // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
         maxConcurrency: config.appRunnerVpcPlatform === "app-runner" ? config.catalogueMaxConcurrency : undefined,
-        environment: { ...databaseEnvironment(db), NODE_ENV: "production" },
-        policyStatements: databaseAccess(db),
+        environment: { ...db.environment, NODE_ENV: "production" },
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
             publicSubnetIds: network.publicSubnetIds,
-            egress: [{ port: 3306, securityGroupId: db.proxySecurityGroupId, description: "catalogue-api to RDS Proxy" }],
         },
         tags: config.tags,
         // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
     }, { dependsOn: network.endpointsReady });
-    // Set whenever `vpc` is given, on either platform.
-    db.allowClient("catalogue-api", service.securityGroupId!);
-    return { url: service.url, databaseProxyEndpoint: db.host, databaseSecretArn: db.secretArn };
+    // The security group is set whenever `vpc` is given, on either platform. The proxy admits it and it may
+    // reach the proxy on the engine's port; the service's role may connect as the app user.
+    db.connect("catalogue-api", { securityGroupId: service.securityGroupId!, roleName: service.roleName });
+    return { url: service.url, databaseProxyEndpoint: db.host };
 }

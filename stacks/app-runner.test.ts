@@ -66,7 +66,7 @@ describe("appRunnerStack on app-runner (default)", () => {
         const policies = r.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy");
         expect(policies.map((p) => p.name)).toEqual(["products-api-instance-policy"]);
         expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([
-            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
+            { Sid: "DynamoTableProducts", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
         ]);
     });
 
@@ -125,7 +125,7 @@ describe("appRunnerStack on ecs-express", () => {
         const policy = one(r, "aws:iam/rolePolicy:RolePolicy");
         expect(policy.name).toBe("products-api-task-policy");
         expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
-            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
+            { Sid: "DynamoTableProducts", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
         ]);
     });
 

@@ -15,13 +15,13 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { DynamoTable } from "../components/dynamodb-table";
 import { createWebService } from "../components/web-service-platform";
 import { appImage } from "./images";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
 import type { Network } from "./network";
+import { PRODUCTS_TABLE_ACTIONS, productsTable } from "./products-table";
 
 export const PRODUCTS_PORT = 8080;
 export const PRODUCTS_HEALTH_PATH = "/health";
@@ -40,7 +40,7 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
         );
     }
     const image = appImage("products-api", config);
-    const table = new DynamoTable("products", { deletionProtection: config.environment === "prod", tags: config.tags });
+    const table = productsTable("products", config, config.tags);
     const service = createWebService(config.appRunnerPlatform, "products-api", {
         // Unique per account and region: two stacks (dev and a feature stack) share one account.
         serviceName: stackScopedName("products-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
@@ -58,7 +58,7 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
             AWS_REGION: aws.getRegionOutput().region,
             RUNTIME: config.appRunnerPlatform,
         },
-        policyStatements: table.statements(),
+        policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
         vpc: express && network ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds } : undefined,
         tags: config.tags,
         // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.

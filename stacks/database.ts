@@ -1,15 +1,14 @@
 /**
  * The database the VPC stacks share a shape for: Aurora Serverless v2 behind RDS Proxy sized by the
- * stack's config, and the env contract the apps read (DB_* from DESIGN.md).
+ * stack's config, and each app's database user. A stack wires its service with `db.connect(name, service)`,
+ * which opens the security groups on the engine's port, grants the service's role `rds-db:connect` as the
+ * app user, and returns the DB_* environment the apps read (docs/architecture.md, "The environment contract").
  *
  * Apps authenticate to the proxy with IAM auth tokens as their own DML-only database user (never the
  * master user), and the proxy authenticates to the database with IAM too (end-to-end IAM): no password
  * reaches the app or the proxy, so the master secret's 7-day rotation cannot break either. The master
  * secret is used only by the deploy-time bootstrap that creates the app user (components/database-user.ts).
  */
-import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../components/iam";
 import { AuroraWithProxy, type AuroraEngine } from "../components/aurora-with-proxy";
 import { CATALOGUE_SCHEMA } from "../apps/catalogue-api/src/data/schema";
 import { VISITS_SCHEMA } from "../apps/visits-api/src/data/schema";
@@ -28,9 +27,8 @@ export function auroraFromConfig(name: string, engine: AuroraEngine, databaseNam
         // One config key per engine (auroraMysqlVersion / auroraPostgresqlVersion): see README "Engine versions".
         engineVersion: engine === "mysql" ? config.auroraMysqlVersion : config.auroraPostgresqlVersion,
         databaseName,
-        appUser,
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
+        appUser: { username: appUser.username, schema: [...appUser.schema] },
+        vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds },
         availabilityZones: network.availabilityZones,
         minCapacity: config.auroraMinCapacity,
         maxCapacity: config.auroraMaxCapacity,
@@ -39,24 +37,6 @@ export function auroraFromConfig(name: string, engine: AuroraEngine, databaseNam
         deletionProtection: config.auroraDeletionProtection,
         tags: config.tags,
     });
-}
-
-/** Env for an app using `db` through its proxy as its app user: TLS on, IAM auth tokens signed in the app's region. */
-export function databaseEnvironment(db: AuroraWithProxy): Record<string, pulumi.Input<string>> {
-    return {
-        DB_HOST: db.host,
-        DB_PORT: db.port.apply(String),
-        DB_NAME: db.databaseName,
-        DB_USER: db.username,
-        DB_TLS: "true",
-        DB_IAM_AUTH: "true",
-        AWS_REGION: aws.getRegionOutput().region,
-    };
-}
-
-/** What the app's role needs to connect: `rds-db:connect` on exactly its app user at the proxy. */
-export function databaseAccess(db: AuroraWithProxy): PolicyStatement[] {
-    return [db.connectStatement()];
 }
 
 // ---- application database users (issue 10 item 11) --------------------------------------------------

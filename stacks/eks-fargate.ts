@@ -10,12 +10,12 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { DynamoTable } from "../components/dynamodb-table";
 import { EksFargateCluster } from "../components/eks-fargate-cluster";
 import { EksFargateService } from "../components/eks-fargate-service";
 import type { StackConfig } from "./config";
 import { appImage } from "./images";
 import type { Network } from "./network";
+import { PRODUCTS_TABLE_ACTIONS, productsTable } from "./products-table";
 
 /** Namespace (and Deployment/Service name) of products-api on the cluster. */
 export const PRODUCTS_NAMESPACE = "products-api";
@@ -49,7 +49,7 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         tags,
     });
     const image = appImage("products-api", config, "eks-products-api");
-    const table = new DynamoTable("eks-products", { deletionProtection: config.environment === "prod", tags });
+    const table = productsTable("eks-products", config, tags);
     const service = new EksFargateService("eks-products-api", {
         cluster,
         namespace: PRODUCTS_NAMESPACE,
@@ -69,7 +69,7 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
         maxSize: config.eksMaxReplicas,
         targetCpuUtilization: config.eksTargetCpuUtilization,
         // The table's ARN and products-api's four item actions: nothing else.
-        policyStatements: table.statements(),
+        policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
         // products-api's list route and its health route, as pattern 25's loop requests them.
         loadGenerator: config.eksLoadGenerator ? { path: "/products", durationSeconds: 300 } : undefined,
         tags,

@@ -3,10 +3,11 @@
  * in the VPC) → RDS Proxy → Aurora Serverless v2 PostgreSQL, and a private ECS Fargate service that
  * visits-api finds through Cloud Map (`http://privateservice.<stack>.apprunner.demo:8080`).
  *
- * Changes from the CDK original: no database password reaches the app (it connects with IAM auth tokens
- * as its own DML-only user), connections go through RDS Proxy with TLS, the private service accepts port 8080 only from
- * visits-api's security group (the original allowed any IPv4), and its URL is built from the Cloud Map
- * resources so the name visits-api calls and the name registered can never drift apart.
+ * Changes from the CDK original: no database password at all (the app connects as its DML-only user
+ * with IAM auth tokens, wired by `db.connect`), connections go through RDS Proxy with TLS, the private
+ * service accepts port 8080 only from visits-api's security group (the original allowed any IPv4), and
+ * its URL is built from the Cloud Map resources so the name visits-api calls and the name registered can
+ * never drift apart.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { cloudMapUrl, nodeHealthCheckCommand, PrivateFargateService } from "../components/private-fargate-service";
@@ -14,13 +15,12 @@ import { createWebService } from "../components/web-service-platform";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import type { StackConfig } from "./config";
-import { auroraFromConfig, databaseAccess, databaseEnvironment, VISITS_APP_USER } from "./database";
+import { auroraFromConfig, VISITS_APP_USER } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
 
 export const VISITS_PORT = 8080;
 export const PRIVATE_SERVICE_PORT = 8080;
-export const POSTGRES_PORT = 5432;
 /**
  * The seed's names (`privateservice.apprunner.demo`), with the stack as the first label: the namespace
  * creates a Route 53 private hosted zone of that name, and names shared between two stacks of one account
@@ -54,23 +54,21 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
         port: VISITS_PORT,
         healthCheckPath: "/health",
         environment: {
-            ...databaseEnvironment(db),
+            ...db.environment,
             ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, namespace, PRIVATE_SERVICE_PORT),
             NODE_ENV: "production",
         },
-        policyStatements: databaseAccess(db),
         vpc: {
             vpcId: network.vpcId,
             subnetIds: network.privateSubnetIds,
             publicSubnetIds: network.publicSubnetIds,
-            egress: [{ port: POSTGRES_PORT, securityGroupId: db.proxySecurityGroupId, description: "visits-api to RDS Proxy" }],
         },
         tags: config.tags,
         // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
     }, { dependsOn: network.endpointsReady });
     const visitsSecurityGroup = visits.securityGroupId;
     if (!visitsSecurityGroup) throw new Error("visitsDemoStack: visits-api has no security group; `vpc` must be set for the VPC demo.");
-    db.allowClient("visits-api", visitsSecurityGroup);
+    db.connect("visits-api", { securityGroupId: visitsSecurityGroup, roleName: visits.roleName });
 
     const privateService = new PrivateFargateService("visits-private", {
         image: appImage("private-service", config).imageUri,
