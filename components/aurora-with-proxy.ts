@@ -140,6 +140,7 @@ export interface AuroraWithProxyArgs {
     readonly tags?: Record<string, string>;
 }
 
+/** Aurora Serverless v2 (MySQL or PostgreSQL) behind an RDS Proxy with IAM authentication end to end, a DML-only application user, TLS and encrypted storage. */
 export class AuroraWithProxy extends pulumi.ComponentResource {
     /** Proxy endpoint: what apps connect to. */
     public readonly host: pulumi.Output<string>;

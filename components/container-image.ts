@@ -99,6 +99,7 @@ export function contextHash(context: string, dockerfile: string, extra: string):
     return hash.digest("hex");
 }
 
+/** An ECR repository and a Docker image built from a context directory and pushed under a content-derived tag, exposing the digest-pinned image reference to deploy. */
 export class ContainerImage extends pulumi.ComponentResource {
     /** `repository@sha256:…` — deploy this, never a tag. */
     public readonly imageUri: pulumi.Output<string>;

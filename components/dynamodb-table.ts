@@ -18,6 +18,7 @@ export interface DynamoTableArgs {
 /** The item-level actions products-api performs (GetItem, PutItem, DeleteItem, Scan for the paginated list). */
 export const PRODUCTS_API_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"] as const;
 
+/** A DynamoDB table with on-demand billing, point-in-time recovery and encryption, and least-privilege IAM statements for a service that uses it. */
 export class DynamoTable extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
     public readonly tableArn: pulumi.Output<string>;

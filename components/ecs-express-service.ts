@@ -156,6 +156,7 @@ export function ecsExpressProblems(args: EcsExpressServiceArgs): { problems: (st
 
 // ---- component -------------------------------------------------------------------------------------
 
+/** A public HTTPS service on Amazon ECS Express Mode (load balancer, HTTPS endpoint and scaling managed by ECS) in a VPC the caller names, with the same service arguments as App Runner. */
 export class EcsExpressService extends pulumi.ComponentResource {
     /** https URL of the Express endpoint. */
     public readonly url: pulumi.Output<string>;

@@ -105,6 +105,7 @@ export function irsaTrustPolicy(
     });
 }
 
+/** An EKS cluster whose pods all run on Fargate, with IRSA, control-plane logs, KMS envelope encryption, CoreDNS, metrics-server and the AWS Load Balancer Controller, and API access limited to named roles and networks. */
 export class EksFargateCluster extends pulumi.ComponentResource implements FargateClusterRef {
     /** Kubeconfig JSON (secret: it names the cluster endpoint and how to get credentials). */
     public readonly kubeconfig: pulumi.Output<string>;

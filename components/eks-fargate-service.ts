@@ -163,6 +163,7 @@ function dnsLabel(label: string, value: string): string | undefined {
     return undefined;
 }
 
+/** One HTTP service on an EksFargateCluster: its own restricted namespace and Fargate profile, an IRSA role, a Deployment, a load-balanced Service, autoscaling and a disruption budget. */
 export class EksFargateService extends pulumi.ComponentResource {
     /** Hostname of the NLB the Load Balancer Controller provisioned. */
     public readonly loadBalancerHostname: pulumi.Output<string>;

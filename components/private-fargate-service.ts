@@ -101,6 +101,7 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
     ];
 }
 
+/** A private ECS Fargate service with no public IP, found by name through a Cloud Map private DNS namespace and reachable only from the security groups named. */
 export class PrivateFargateService extends pulumi.ComponentResource {
     /** `http://<service>.<namespace>:<port>`, built from the Cloud Map resources themselves. */
     public readonly url: pulumi.Output<string>;

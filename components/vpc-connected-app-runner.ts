@@ -21,6 +21,7 @@ export interface VpcConnectedAppRunnerArgs extends Omit<AppRunnerServiceArgs, "v
     readonly egress?: EgressRule[];
 }
 
+/** An App Runner service whose outbound traffic enters a VPC through a VPC connector, with a security group of its own that allows egress only to the destinations named. */
 export class VpcConnectedAppRunner extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     public readonly serviceArn: pulumi.Output<string>;

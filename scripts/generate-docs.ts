@@ -1,9 +1,14 @@
 /**
- * Regenerates the environment documentation from the stack files and the offline preview:
- * docs/environments.md and the generated block of README.md.
+ * Regenerates the generated documentation: from the stack files and the offline preview,
+ * docs/environments.md, docs/policy-controls.md and the generated block of README.md; from Pulumi's schema
+ * analyzer over components/, the package schema components/schema.json and docs/components.md.
  *
- *   npm run docs            # write
- *   npm run docs -- --check # exit 1 when the committed files are stale
+ *   npm run docs                        # write
+ *   npm run docs -- --check             # exit 1 when the committed files are stale
+ *   npm run docs -- --components        # only the component schema and reference (no offline previews)
+ *   npm run docs -- --partial-schema    # write the schema of the components the analyzer accepts, warning
+ *                                       # about the others (also COMPONENT_SCHEMA_PARTIAL=1); without it a
+ *                                       # rejected component is an error
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +18,9 @@ import { formatCostTable } from "./lib/cost";
 import { controls } from "../policy/rules";
 import { environmentsDoc, policyControlsDoc, readmeSection, spliceReadme, type EnvironmentPlan } from "./lib/environments-doc";
 import { listStacks, resolveStackConfig } from "./lib/stack-config";
+import { analyzeComponents, COMPONENTS_DIR, SCHEMA_FILE, schemaText } from "./lib/component-schema";
+import { interfaceDefaults, renderComponentsDoc } from "./lib/components-doc";
+import { COMPONENT_NAMES, PACKAGE_NAME } from "../components/provider-components";
 
 const ROOT = path.resolve(__dirname, "..");
 export const ENVIRONMENT_ORDER = ["dev", "staging", "prod"];
@@ -39,8 +47,36 @@ export function renderDocs(plans: EnvironmentPlan[], readme: string): { environm
     };
 }
 
+/** docs/components.md for a schema.json text (the drift test renders the committed schema with this). */
+export function componentsDoc(schemaJson: string): string {
+    return renderComponentsDoc(JSON.parse(schemaJson), interfaceDefaults(COMPONENTS_DIR), COMPONENT_NAMES);
+}
+
+/**
+ * Run the analyzer over components/ and render schema.json and docs/components.md. A component the analyzer
+ * rejects is an error unless `partial`, which leaves it out with a warning on stderr.
+ */
+export function renderComponentDocs(partial: boolean): { schema: string; components: string } {
+    const analysis = analyzeComponents(PACKAGE_NAME, COMPONENT_NAMES);
+    for (const r of analysis.rejected) process.stderr.write(`${partial ? "warning" : "error"}: the schema analyzer rejects ${r.name}: ${r.error}\n`);
+    if (analysis.rejected.length > 0 && !partial) {
+        throw new Error(`${analysis.rejected.length} of ${COMPONENT_NAMES.length} components cannot be expressed in the schema; fix them, or pass --partial-schema to write the others`);
+    }
+    const schema = schemaText(analysis.schema);
+    return { schema, components: componentsDoc(schema) };
+}
+
 function main(): void {
-    const { check } = parseArgs({ options: { check: { type: "boolean", default: false } } }).values;
+    const { check, components: componentsOnly, "partial-schema": partialFlag } = parseArgs({
+        options: { check: { type: "boolean", default: false }, components: { type: "boolean", default: false }, "partial-schema": { type: "boolean", default: false } },
+    }).values;
+    const partial = partialFlag || process.env["COMPONENT_SCHEMA_PARTIAL"] === "1";
+    const componentFiles = { schema: SCHEMA_FILE, components: path.join(ROOT, "docs", "components.md") };
+    const componentRendered = renderComponentDocs(partial);
+    if (componentsOnly) {
+        writeOrCheck(check, componentFiles, componentRendered);
+        return;
+    }
     const plans = listStacks(ROOT).map((stack) => {
         const run = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/offline-preview.ts", "--stack", stack, "--json"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SWC_NODE_SOURCE_MAP_MODE: "inline" } });
         if (run.status !== 0) throw new Error(`offline preview of ${stack} failed:\n${run.stderr}`);
@@ -50,11 +86,16 @@ function main(): void {
         environments: path.join(ROOT, "docs", "environments.md"),
         policy: path.join(ROOT, "docs", "policy-controls.md"),
         readme: path.join(ROOT, "README.md"),
+        ...componentFiles,
     };
-    const rendered = renderDocs(plans, readFileSync(files.readme, "utf8"));
-    const current = { environments: safeRead(files.environments), policy: safeRead(files.policy), readme: readFileSync(files.readme, "utf8") };
+    writeOrCheck(check, files, { ...renderDocs(plans, readFileSync(files.readme, "utf8")), ...componentRendered });
+}
+
+function writeOrCheck<K extends string>(check: boolean, files: Record<K, string>, rendered: Record<K, string>): void {
+    const keys = Object.keys(files) as K[];
+    const names = keys.map((k) => path.relative(ROOT, files[k]));
     if (check) {
-        const stale = (Object.keys(files) as (keyof typeof files)[]).filter((k) => rendered[k] !== current[k]);
+        const stale = keys.filter((k) => rendered[k] !== safeRead(files[k]));
         if (stale.length > 0) {
             process.stderr.write(`stale: ${stale.map((k) => path.relative(ROOT, files[k])).join(", ")} — run \`npm run docs\`\n`);
             process.exit(1);
@@ -62,8 +103,8 @@ function main(): void {
         process.stdout.write("docs are up to date\n");
         return;
     }
-    for (const key of Object.keys(files) as (keyof typeof files)[]) writeFileSync(files[key], rendered[key]);
-    process.stdout.write("wrote docs/environments.md, docs/policy-controls.md and the generated block of README.md\n");
+    for (const key of keys) writeFileSync(files[key], rendered[key]);
+    process.stdout.write(`wrote ${names.join(", ")}\n`);
 }
 
 function safeRead(file: string): string {

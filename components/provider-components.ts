@@ -1,0 +1,23 @@
+/**
+ * The package name (the type-token prefix `serverless-containers:index:<Class>`) and the classes the
+ * plugin serves, in one list shared by the provider host (provider.ts), the schema generator
+ * (scripts/generate-docs.ts) and the tests.
+ */
+import { AppRunnerService, AuroraWithProxy, ContainerImage, DynamoTable, EcsExpressService, EksFargateCluster, EksFargateService, PrivateFargateService, VpcConnectedAppRunner } from "./index";
+
+export const PACKAGE_NAME = "serverless-containers";
+
+export const COMPONENTS = [
+    AppRunnerService,
+    VpcConnectedAppRunner,
+    EcsExpressService,
+    PrivateFargateService,
+    EksFargateCluster,
+    EksFargateService,
+    AuroraWithProxy,
+    ContainerImage,
+    DynamoTable,
+] as const;
+
+/** The component class names, in the order above. */
+export const COMPONENT_NAMES: readonly string[] = COMPONENTS.map((c) => c.name);
