@@ -115,4 +115,11 @@ function safeRead(file: string): string {
     }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+    try {
+        main();
+    } catch (err) {
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    }
+}
