@@ -24,8 +24,14 @@ const PREFIX = `${schema.name}:`;
 const INTERPOLATION = /\$\{([^}]+)\}/g;
 const isInterpolation = (v: unknown) => typeof v === "string" && /^\$\{[^}]+\}$/.test(v);
 
+/** Whether `value` is a string interpolating another resource's output (config values are known up front). */
+const refersToOutput = (value: unknown) =>
+    typeof value === "string" && [...value.matchAll(INTERPOLATION)].some((m) => m[1]!.split(".")[0]! in program.resources);
+
 /** Problems of `value` against the schema property `prop`, at `where`. */
 export function valueProblems(where: string, value: unknown, prop: Property, spec: PackageSpec): string[] {
+    // A plain input must be known before deployment: another resource's output cannot go there.
+    if (prop.plain && refersToOutput(value)) return [`${where}: takes no outputs (plain input), got ${String(value)}`];
     if (isInterpolation(value)) return []; // an output or config value: its type is checked where it is produced
     if ("$ref" in prop) {
         const local = /^#\/types\/(.+)$/.exec(prop.$ref);
@@ -105,7 +111,7 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
         expect(problems).toEqual([]);
     });
 
-    it("should catch a misspelt input, a missing required input and a wrongly typed value", () => {
+    it("should catch a misspelt input, a missing required input, a wrongly typed value and an output in a plain input", () => {
         const table = schema.resources[`${PREFIX}index:DynamoTable`]!;
         expect(objectProblems("t", { hashKee: "id" }, table.inputProperties ?? {}, table.requiredInputs ?? [], schema)).toEqual([
             expect.stringContaining("t.hashKee: not an input"),
@@ -114,6 +120,10 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
         expect(objectProblems("i", { retainCount: "ten" }, image.inputProperties ?? {}, image.requiredInputs ?? [], schema)).toEqual([
             "i.context: required, not set",
             "i.retainCount: expected a number",
+        ]);
+        // hashKey is plain: a resource's output cannot be the table's key.
+        expect(objectProblems("t", { hashKey: "${api-image.tag}" }, table.inputProperties ?? {}, table.requiredInputs ?? [], schema)).toEqual([
+            "t.hashKey: takes no outputs (plain input), got ${api-image.tag}",
         ]);
     });
 });

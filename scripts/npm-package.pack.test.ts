@@ -200,14 +200,23 @@ describe("the packed npm package, installed into a program outside the repositor
         expect(out.tableArn).toMatch(/^arn:aws:dynamodb:/);
     });
 
-    it("should type-check a TypeScript consumer against the package's declarations", () => {
+    /** tsc over `file` in the scratch program, against the installed package's declarations; its output. */
+    function typeCheck(file: string): { status: number | null; output: string } {
         const app = path.join(scratch, "app");
         const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
         // node16 resolution: the package's `exports` map (types condition) decides what the consumer sees.
         const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: "node16", moduleResolution: "node16", target: "es2022" };
-        writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["consumer.ts"] }));
-        const run = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
-        expect(run.stdout + run.stderr).toBe("");
-        expect(run.status).toBe(0);
+        writeFileSync(path.join(app, `tsconfig.${file}.json`), JSON.stringify({ compilerOptions, files: [file] }));
+        const run = spawnSync(process.execPath, [tsc, "-p", `tsconfig.${file}.json`], { cwd: app, encoding: "utf8" });
+        return { status: run.status, output: run.stdout + run.stderr };
+    }
+
+    it("should type-check a TypeScript consumer against the package's declarations", () => {
+        expect(typeCheck("consumer.ts")).toEqual({ status: 0, output: "" });
+    });
+
+    it("should type-check examples/typescript/index.ts against the package's declarations", () => {
+        writeFileSync(path.join(scratch, "app", "example.ts"), readFileSync(path.join(ROOT, "examples", "typescript", "index.ts"), "utf8"));
+        expect(typeCheck("example.ts")).toEqual({ status: 0, output: "" });
     });
 });

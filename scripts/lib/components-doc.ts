@@ -76,10 +76,20 @@ export function typeLabel(t: Type): string {
     return t.type;
 }
 
+/** Whether an input accepts another resource's output: the property itself, its items or values, or neither. */
+export function takesOutputs(p: Property): "yes" | "items" | "values" | "no" {
+    if (!p.plain) return "yes";
+    if (p.items && !p.items.plain) return "items";
+    if (p.additionalProperties && !p.additionalProperties.plain) return "values";
+    return "no";
+}
+
+const INPUT_HEADER = ["| Name | Type | Required | Takes outputs | Default | Description |", "| --- | --- | --- | --- | --- | --- |"];
+
 function inputRows(props: Record<string, Property>, required: readonly string[], defaults: (p: string) => string | undefined): string[] {
     return Object.keys(props)
         .sort()
-        .map((p) => `| \`${p}\` | ${cell(typeLabel(props[p]!))} | ${required.includes(p) ? "yes" : "no"} | ${code(defaults(p))} | ${cell(props[p]!.description)} |`);
+        .map((p) => `| \`${p}\` | ${cell(typeLabel(props[p]!))} | ${required.includes(p) ? "yes" : "no"} | ${takesOutputs(props[p]!)} | ${code(defaults(p))} | ${cell(props[p]!.description)} |`);
 }
 
 /** The whole docs/components.md for `schema`; `expected` lists the components the package should have. */
@@ -97,7 +107,8 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
         "",
         "Every type token is `serverless-containers:index:<Component>`. TypeScript programs import the classes from the npm",
         "package; other languages get an SDK with `pulumi package add` (see the README, \"Use a component in your own",
-        "program\"). Inputs marked *plain* in the schema are ordinary values in every language; the others accept outputs.",
+        "program\"). \"Takes outputs\" says whether an input may be another resource's output (yes), only its list items or",
+        "map values may (items, values), or it must be a value known before deployment (no: a *plain* input in the schema).",
         "",
     ];
     if (missing.length > 0) {
@@ -115,7 +126,7 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
         const inputs = r.inputProperties ?? {};
         if (Object.keys(inputs).length === 0) out.push("None.", "");
         else {
-            out.push("| Name | Type | Required | Default | Description |", "| --- | --- | --- | --- | --- |");
+            out.push(...INPUT_HEADER);
             out.push(...inputRows(inputs, r.requiredInputs ?? [], (p) => defaultOf(defaults, `${name}Args`, p)), "");
         }
         out.push("### Outputs", "", "| Name | Type | Description |", "| --- | --- | --- |");
@@ -134,7 +145,7 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
                 out.push("| Value | Description |", "| --- | --- |");
                 for (const e of t.enum) out.push(`| \`${JSON.stringify(e.value)}\` | ${cell(e.description)} |`);
             } else {
-                out.push("| Name | Type | Required | Default | Description |", "| --- | --- | --- | --- | --- |");
+                out.push(...INPUT_HEADER);
                 out.push(...inputRows(t.properties ?? {}, t.required ?? [], (p) => defaultOf(defaults, name, p)));
             }
             out.push("");
