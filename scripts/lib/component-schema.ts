@@ -35,7 +35,12 @@ interface AnalyzerState {
     componentNames: Set<string>;
 }
 
+const STATE_KEYS = ["components", "typeDefinitions", "dependencies", "docStrings", "componentNames"] as const;
+
 function analyzeOnly(analyzer: Analyzer, names: readonly string[]): AnalyzeResult {
+    // @pulumi/pulumi is pinned; should an upgrade rename these fields, fail loudly rather than mix runs.
+    const missing = STATE_KEYS.filter((k) => !(k in analyzer));
+    if (missing.length > 0) throw new Error(`@pulumi/pulumi's Analyzer no longer has ${missing.join(", ")}: update scripts/lib/component-schema.ts`);
     Object.assign(analyzer as unknown as AnalyzerState, {
         components: {},
         typeDefinitions: {},
