@@ -64,6 +64,12 @@ describe("the public entry point components/index.ts", () => {
         expect(getPulumiComponents(exported).map((c) => c.name).sort()).toEqual([...COMPONENT_NAMES].sort());
     });
 
+    it("should export no other values than the components and the web-service switch (types are erased)", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exported = require("../components/index");
+        expect(Object.keys(exported).sort()).toEqual([...COMPONENT_NAMES, "createWebService", "WEB_SERVICE_PLATFORMS"].sort());
+    });
+
     it("should never load the provider host", () => {
         require("../components/index");
         expect(Object.keys(require.cache).filter((f) => f === path.join(COMPONENTS, "provider.ts"))).toEqual([]);
