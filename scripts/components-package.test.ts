@@ -11,6 +11,7 @@ import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provid
 import { componentsDoc } from "./generate-docs";
 import { defaultOf, interfaceDefaults, typeLabel } from "./lib/components-doc";
 import { COMPONENT_NAMES, PACKAGE_NAME } from "../components/provider-components";
+import * as publicApi from "../components/index";
 
 const ROOT = path.resolve(__dirname, "..");
 const COMPONENTS = path.join(ROOT, "components");
@@ -59,19 +60,15 @@ describe("docs/components.md", () => {
 
 describe("the public entry point components/index.ts", () => {
     it("should export exactly the nine components", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const exported = require("../components/index");
-        expect(getPulumiComponents(exported).map((c) => c.name).sort()).toEqual([...COMPONENT_NAMES].sort());
+        expect(getPulumiComponents(publicApi).map((c) => c.name).sort()).toEqual([...COMPONENT_NAMES].sort());
     });
 
     it("should export no other values than the components and the web-service switch (types are erased)", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const exported = require("../components/index");
-        expect(Object.keys(exported).sort()).toEqual([...COMPONENT_NAMES, "createWebService", "WEB_SERVICE_PLATFORMS"].sort());
+        expect(Object.keys(publicApi).sort()).toEqual([...COMPONENT_NAMES, "createWebService", "WEB_SERVICE_PLATFORMS"].sort());
     });
 
     it("should never load the provider host", () => {
-        require("../components/index");
+        expect(Object.keys(publicApi).length).toBeGreaterThan(0); // loaded above
         expect(Object.keys(require.cache).filter((f) => f === path.join(COMPONENTS, "provider.ts"))).toEqual([]);
         const imports = [...readFileSync(path.join(COMPONENTS, "index.ts"), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
         expect(imports.filter((i) => /provider/.test(i!))).toEqual([]);

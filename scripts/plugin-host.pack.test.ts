@@ -10,13 +10,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 
 const ROOT = path.resolve(__dirname, "..");
 const COMPONENTS = path.join(ROOT, "components");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
 let host: ChildProcess | undefined;
 let stderr = "";
@@ -42,7 +40,7 @@ function getSchema(port: number): Promise<string> {
     const request = new provproto.GetSchemaRequest();
     request.setVersion(0);
     return new Promise((resolve, reject) =>
-        client.getSchema(request, (err: grpc.ServiceError | null, response: { getSchema(): string }) => {
+        client.getSchema(request, (err, response) => {
             client.close();
             if (err) reject(new Error(`GetSchema failed: ${err.details}`));
             else resolve(response.getSchema());
