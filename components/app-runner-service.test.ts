@@ -60,7 +60,7 @@ describe("AppRunnerService", () => {
             imageUri: IMAGE,
             environment: { TABLE_NAME: "t" },
             environmentSecrets: { DB_SECRET: SECRET },
-            policyStatements: [{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/t" }],
+            policyStatements: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] }],
         });
         await settle();
         const service = mocks.one("aws:apprunner/service:Service");
@@ -69,7 +69,7 @@ describe("AppRunnerService", () => {
         expect(image.runtimeEnvironmentVariables).toEqual({ TABLE_NAME: "t" });
         const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
         expect(policy.Statement).toEqual([
-            { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/t" },
+            { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] },
             { Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
         ]);
         expect(mocks.dependsOn(service, "aws:iam/rolePolicy:RolePolicy")).toBe(true);
@@ -108,7 +108,9 @@ describe("AppRunnerService", () => {
         ["port 70000", { port: 70000 }, "`port` must be an integer between 1 and 65535 (got 70000)."],
         ["a password in plain env", { environment: { DB_PASSWORD: "hunter2" } }, "`environment.DB_PASSWORD` looks like a secret; pass it in `environmentSecrets` as a Secrets Manager ARN instead."],
         ["a health path without a slash", { healthCheckPath: "health" }, '`healthCheckPath` must start with "/" (got "health").'],
-        ["a wildcard action", { policyStatements: [{ Effect: "Allow", Action: "dynamodb:*", Resource: "arn:aws:dynamodb:us-east-1:1:table/t" }] }, '`policyStatements[0].Action` must list specific actions, not a wildcard (got "dynamodb:*").'],
+        ["a wildcard action", { policyStatements: [{ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] }, '`policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).'],
+        ["a statement in the policy-document form", { policyStatements: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:1:table/t" } as never] }, "`policyStatements[0]` uses the policy-document form (Effect, Action, Resource); pass { actions: [...], resources: [...], effect?, sid?, conditions? } instead."],
+        ["an effect that is not Allow/Deny", { policyStatements: [{ effect: "allow", actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] }, '`policyStatements[0].effect` must be one of Allow, Deny (got "allow").'],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {
         expect(await errorOf(() => new AppRunnerService("products", { imageUri: IMAGE, ...args }))).toBe(`AppRunnerService "products": ${message}`);

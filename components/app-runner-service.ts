@@ -9,9 +9,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { boundedName } from "./names";
-import { injectedSecretsPolicy, rejectWildcardActions, serviceTrustPolicy } from "./iam";
+import { injectedSecretsPolicy, serviceTrustPolicy } from "./iam";
 import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
 import { requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
+import { componentType, withFormerTypes } from "./component";
 
 export interface AppRunnerServiceArgs extends WebServiceArgs {
     /** App Runner service name (4-40 chars, letters, digits, - and _). Changing it replaces the service. @default the component name */
@@ -39,8 +40,8 @@ export class AppRunnerService extends pulumi.ComponentResource {
     public readonly customDomainValidationRecords?: pulumi.Output<unknown>;
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:apprunner:AppRunnerService", name, {}, opts);
-        const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args);
+        super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
+        const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args, this);
 
         const accessRole = this.createAccessRole(name, args.tags);
         const instanceRole = this.createInstanceRole(name, args);
@@ -197,11 +198,15 @@ export class AppRunnerService extends pulumi.ComponentResource {
  * Validate AppRunnerService args and return the normalised sizing. Exported so composing components
  * (VpcConnectedAppRunner) validate before creating any child of their own.
  */
-export function validateAppRunnerServiceArgs(component: string, name: string, args: AppRunnerServiceArgs): { serviceName: string; cpu: string; memory: string } {
+export function validateAppRunnerServiceArgs(
+    component: string,
+    name: string,
+    args: AppRunnerServiceArgs,
+    resource?: pulumi.Resource,
+): { serviceName: string; cpu: string; memory: string } {
     const serviceName = args.serviceName ?? name;
     const cpu = args.cpu ?? WEB_SERVICE_DEFAULTS.cpu;
     const memory = args.memory ?? WEB_SERVICE_DEFAULTS.memory;
-    rejectWildcardActions(component, name, "policyStatements", args.policyStatements ?? []);
     throwIfAny(component, name, [
         SERVICE_NAME.test(serviceName)
             ? undefined
@@ -211,6 +216,6 @@ export function validateAppRunnerServiceArgs(component: string, name: string, ar
         args.customDomain !== undefined && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.customDomain)
             ? `\`customDomain\` must be a lower-case DNS name such as api.example.com (got "${args.customDomain}").`
             : undefined,
-    ]);
+    ], resource);
     return { serviceName, cpu, memory };
 }

@@ -150,10 +150,10 @@ describe("AuroraWithProxy", () => {
     it("should grant rds-db:connect on exactly the app user at the proxy when a client asks for its connect statement", async () => {
         const db = new AuroraWithProxy("db", base);
         const statement = db.connectStatement();
-        const resource = await promiseOf(statement.Resource as any);
+        const resource = await promiseOf(statement.resources[0] as any);
         const proxyArn: string = await promiseOf(db.proxyArn);
         expect(proxyArn).toMatch(/:db-proxy:prx-[0-9a-f]{17}$/);
-        expect(statement.Action).toEqual(["rds-db:connect"]);
+        expect(statement.actions).toEqual(["rds-db:connect"]);
         expect(resource).toBe(`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyArn.split(":").pop()}/catalogue_app`);
     });
 

@@ -13,6 +13,7 @@ import { stackScopedName } from "./names";
 import { appUserProblems, DatabaseUser } from "./database-user";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
+import { componentType, withFormerTypes } from "./component";
 
 export type AuroraEngine = "mysql" | "postgresql";
 
@@ -161,10 +162,10 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     private readonly tags?: Record<string, string>;
 
     constructor(name: string, args: AuroraWithProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:database:AuroraWithProxy", name, {}, opts);
+        super(componentType("AuroraWithProxy"), name, {}, withFormerTypes(opts, "serverless-containers:database:AuroraWithProxy"));
         this.componentName = name;
         this.tags = args.tags;
-        const spec = validate(name, args);
+        const spec = validate(name, args, this);
         this.enginePort = spec.port;
         const minCapacity = args.minCapacity ?? 0.5;
         const maxCapacity = args.maxCapacity ?? 4;
@@ -226,10 +227,9 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // The proxy ARN ends in its resource id: arn:aws:rds:<region>:<account>:db-proxy:prx-0123…
         const proxyId = this.proxyArn.apply((arn) => arn.split(":").pop() as string);
         return {
-            Sid: "ConnectThroughRdsProxy",
-            Effect: "Allow",
-            Action: ["rds-db:connect"],
-            Resource: pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${proxyId}/${username ?? this.username}`,
+            sid: "ConnectThroughRdsProxy",
+            actions: ["rds-db:connect"],
+            resources: [pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${proxyId}/${username ?? this.username}`],
         };
     }
 
@@ -454,7 +454,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     }
 }
 
-function validate(name: string, args: AuroraWithProxyArgs): EngineSpec {
+function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Resource): EngineSpec {
     const spec = (ENGINES as Record<string, EngineSpec | undefined>)[args.engine];
     const minCapacity = args.minCapacity ?? 0.5;
     const maxCapacity = args.maxCapacity ?? 4;
@@ -489,7 +489,7 @@ function validate(name: string, args: AuroraWithProxyArgs): EngineSpec {
             : undefined,
         ...appUserProblems(args.appUser),
         args.appUser.username.toLowerCase() === username.toLowerCase() ? `\`appUser.username\` must differ from the master user "${username}".` : undefined,
-    ]);
+    ], resource);
     return spec as EngineSpec;
 }
 

@@ -34,6 +34,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { intRange, throwIfAny } from "./limits";
+import { componentType, withFormerTypes } from "./component";
 
 export interface ContainerImageArgs {
     /**
@@ -111,7 +112,7 @@ export class ContainerImage extends pulumi.ComponentResource {
     public readonly pushes: pulumi.Output<boolean>;
 
     constructor(name: string, args: ContainerImageArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:image:ContainerImage", name, {}, opts);
+        super(componentType("ContainerImage"), name, {}, withFormerTypes(opts, "serverless-containers:image:ContainerImage"));
         const dockerfile = args.dockerfile ?? "Dockerfile";
         const retainCount = args.retainCount ?? 10;
         const repositoryName = args.repositoryName ?? defaultRepositoryName(pulumi.getProject(), pulumi.getStack(), name);
@@ -119,7 +120,7 @@ export class ContainerImage extends pulumi.ComponentResource {
             intRange("retainCount", retainCount, 1, 1000),
             existsSync(path.join(args.context, dockerfile)) ? undefined : `\`dockerfile\` "${dockerfile}" was not found in context "${args.context}".`,
             REPOSITORY_NAME.test(repositoryName) ? undefined : `\`repositoryName\` "${repositoryName}" is not a valid ECR repository name (2–256 characters: lowercase letters, digits, ".", "_", "-", "/").`,
-        ]);
+        ], this);
         const platform = args.platform ?? "linux/amd64";
         this.tag = `c-${contextHash(args.context, dockerfile, JSON.stringify({ platform, buildArgs: args.buildArgs ?? {} })).slice(0, 16)}`;
 

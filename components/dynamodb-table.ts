@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "./iam";
+import { componentType, withFormerTypes } from "./component";
 
 export interface DynamoTableArgs {
     /** Partition key attribute (string). @default "productId" */
@@ -24,7 +25,7 @@ export class DynamoTable extends pulumi.ComponentResource {
     public readonly tableArn: pulumi.Output<string>;
 
     constructor(name: string, args: DynamoTableArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:data:DynamoTable", name, {}, opts);
+        super(componentType("DynamoTable"), name, {}, withFormerTypes(opts, "serverless-containers:data:DynamoTable"));
         const hashKey = args.hashKey ?? "productId";
         if (!/^[A-Za-z0-9_.-]{1,255}$/.test(hashKey)) {
             throw new Error(`DynamoTable "${name}": \`hashKey\` must be 1-255 characters of letters, digits, _ . - (got "${hashKey}").`);
@@ -49,6 +50,6 @@ export class DynamoTable extends pulumi.ComponentResource {
 
     /** Statements allowing exactly `actions` on this table's ARN only. */
     statements(actions: readonly string[] = PRODUCTS_API_TABLE_ACTIONS): PolicyStatement[] {
-        return [{ Sid: "ProductsTable", Effect: "Allow", Action: [...actions], Resource: this.tableArn }];
+        return [{ sid: "ProductsTable", actions: [...actions], resources: [this.tableArn] }];
     }
 }

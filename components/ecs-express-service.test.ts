@@ -46,7 +46,7 @@ describe("EcsExpressService", () => {
             imageUri: IMAGE,
             vpc: VPC,
             environment: { TABLE_NAME: "products", RUNTIME: "ecs-express" },
-            policyStatements: [{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: TABLE_ARN }],
+            policyStatements: [{ actions: ["dynamodb:GetItem"], resources: [TABLE_ARN] }],
             tags: { project: "serverless-containers" },
             ...extra,
         });
@@ -70,7 +70,7 @@ describe("EcsExpressService", () => {
         await settle();
         const policies = mocks.byType("aws:iam/rolePolicy:RolePolicy");
         expect(policies.map((p) => p.name)).toEqual(["products-task-policy"]);
-        expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: TABLE_ARN }]);
+        expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [TABLE_ARN] }]);
     });
 
     it("should let the execution role read exactly the injected secret ARNs when environmentSecrets is set", async () => {
@@ -221,8 +221,23 @@ describe("EcsExpressService", () => {
     });
 
     it("should throw naming the statement when a caller passes a wildcard action", async () => {
-        expect(await errorOf(() => build({ policyStatements: [{ Effect: "Allow", Action: "dynamodb:*", Resource: TABLE_ARN }] }))).toBe(
-            'EcsExpressService "products": `policyStatements[0].Action` must list specific actions, not a wildcard (got "dynamodb:*").',
+        expect(await errorOf(() => build({ policyStatements: [{ actions: ["dynamodb:*"], resources: [TABLE_ARN] }] }))).toBe(
+            'EcsExpressService "products": `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).',
+        );
+    });
+
+    it("should throw one pulumi.ResourceError on the component listing every problem, the wildcard action among them, when several args are wrong", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        let error: unknown;
+        try {
+            build({ minSize: 6, maxSize: 5, policyStatements: [{ actions: ["dynamodb:*"], resources: [TABLE_ARN] }] });
+        } catch (e) {
+            error = e;
+        }
+        expect(pulumi.ResourceError.isInstance(error)).toBe(true);
+        expect((error as InstanceType<typeof pulumi.ResourceError>).resource?.constructor.name).toBe("EcsExpressService");
+        expect((error as Error).message).toBe(
+            'EcsExpressService "products": `minSize` (6) must not be greater than `maxSize` (5). `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).',
         );
     });
 

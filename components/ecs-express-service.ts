@@ -11,9 +11,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { injectedSecretsPolicy, policyDocument, rejectWildcardActions, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { iamStatements, injectedSecretsPolicy, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
 import { egressRule, requireDigest, WEB_SERVICE_DEFAULTS, webServiceProblems, type EgressRule, type WebServiceArgs } from "./web-service";
+import { componentType, withFormerTypes } from "./component";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
 
@@ -169,12 +170,11 @@ export class EcsExpressService extends pulumi.ComponentResource {
     private readonly tags?: Record<string, string>;
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:ecs:EcsExpressService", name, {}, opts);
+        super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
         this.componentName = name;
         this.tags = args.tags;
-        rejectWildcardActions("EcsExpressService", name, "policyStatements", args.policyStatements ?? []);
         const { problems, sizes } = ecsExpressProblems(args);
-        throwIfAny("EcsExpressService", name, [...problems, ...this.vpcProblems(args)]);
+        throwIfAny("EcsExpressService", name, [...problems, ...this.vpcProblems(args)], this);
         const { cpu, memory } = sizes!;
 
         const roles = this.createRoles(name, args);
@@ -260,7 +260,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         );
         const statements: PolicyStatement[] = args.policyStatements ?? [];
         if (statements.length > 0) {
-            attachments.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(statements) }, { parent: this }));
+            attachments.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(iamStatements(statements)) }, { parent: this }));
         }
         return { execution, infrastructure, task, attachments };
     }

@@ -220,7 +220,7 @@ describe("EksFargateCluster", () => {
     it("should parent every child to the component and tag every taggable AWS child when created", async () => {
         make();
         await settle();
-        const component = mocks.one("serverless-containers:eks:EksFargateCluster");
+        const component = mocks.one("serverless-containers:index:EksFargateCluster");
         const children = mocks.childrenOf(component);
         expect(children.map((c) => c.name).sort()).toEqual(
             [

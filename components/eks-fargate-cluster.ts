@@ -16,8 +16,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { FargateClusterRef } from "./eks-fargate-service";
 import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin, withTags } from "./eks-access";
-import { policyDocument, type PolicyStatement } from "./iam";
+import { irsaTrustPolicy, policyDocument, type IamStatement } from "./iam";
 import { throwIfAny } from "./limits";
+import { componentType, withFormerTypes } from "./component";
 
 const COMPONENT = "EksFargateCluster";
 
@@ -73,38 +74,6 @@ export interface EksFargateClusterArgs {
     readonly tags?: Record<string, string>;
 }
 
-/**
- * IRSA trust policy: only the named ServiceAccount, through the cluster's OIDC provider, for STS.
- * StringEquals on both `sub` and `aud` — without `aud` any audience's token would do; without `sub`, any
- * pod in the cluster could assume the role.
- */
-export function irsaTrustPolicy(
-    oidcProviderArn: pulumi.Input<string>,
-    oidcProviderUrl: pulumi.Input<string>,
-    namespace: string,
-    serviceAccount: string,
-): pulumi.Output<string> {
-    return pulumi.all([oidcProviderArn, oidcProviderUrl]).apply(([arn, url]) => {
-        const issuer = url.replace(/^https:\/\//, "");
-        return JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Principal: { Federated: arn },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: {
-                        StringEquals: {
-                            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-                            [`${issuer}:aud`]: "sts.amazonaws.com",
-                        },
-                    },
-                },
-            ],
-        });
-    });
-}
-
 /** An EKS cluster whose pods all run on Fargate, with IRSA, control-plane logs, KMS envelope encryption, CoreDNS, metrics-server and the AWS Load Balancer Controller, and API access limited to named roles and networks. */
 export class EksFargateCluster extends pulumi.ComponentResource implements FargateClusterRef {
     /** Kubeconfig JSON (secret: it names the cluster endpoint and how to get credentials). */
@@ -125,8 +94,8 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
     public readonly addons: pulumi.Resource[];
 
     constructor(name: string, args: EksFargateClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:eks:EksFargateCluster", name, {}, opts);
-        validate(name, args);
+        super(componentType("EksFargateCluster"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateCluster"));
+        validate(name, args, this);
         const tags = { ...(args.tags ?? {}) };
 
         const key = this.createSecretsKey(name, args, tags);
@@ -440,7 +409,7 @@ export class EksFargateCluster extends pulumi.ComponentResource implements Farga
  * it is AWS's own: Describe* calls and Create* calls (no ARN exists before creation) do not support
  * resource-level permissions. No wildcard actions.
  */
-export function loadBalancerControllerStatements(region: pulumi.Input<string>, vpcId: pulumi.Input<string>): PolicyStatement[] {
+export function loadBalancerControllerStatements(region: pulumi.Input<string>, vpcId: pulumi.Input<string>): IamStatement[] {
     const elb = (kind: string) => pulumi.interpolate`arn:aws:elasticloadbalancing:${region}:*:${kind}`;
     const securityGroups = pulumi.interpolate`arn:aws:ec2:${region}:*:security-group/*`;
     const vpc = pulumi.interpolate`arn:aws:ec2:${region}:*:vpc/${vpcId}`;
@@ -590,7 +559,7 @@ export function loadBalancerControllerStatements(region: pulumi.Input<string>, v
     ];
 }
 
-function validate(name: string, args: EksFargateClusterArgs): void {
+function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Resource): void {
     const publicCidrsWithoutPublicEndpoint =
         args.publicAccessCidrs !== undefined && !(args.endpointPublicAccess ?? false)
             ? "`publicAccessCidrs` only applies with `endpointPublicAccess: true`; set it or drop the CIDRs."
@@ -611,5 +580,5 @@ function validate(name: string, args: EksFargateClusterArgs): void {
         ...roles.map(([label, arn]) => (arn === undefined ? undefined : roleArnProblem(label, arn))),
         duplicateRoleProblem(roles),
         Number.isInteger(window) && window >= 7 && window <= 30 ? undefined : `\`kmsDeletionWindowDays\` must be an integer between 7 and 30 (got ${window}).`,
-    ]);
+    ], resource);
 }

@@ -39,7 +39,7 @@ function make(name = "products", overrides: Args = {}): svcT.EksFargateService {
         cluster: cluster(),
         namespace: "products-api",
         image: IMAGE,
-        policyStatements: [{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: TABLE_ARN }],
+        policyStatements: [{ actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [TABLE_ARN] }],
         env: { TABLE_NAME: "products" },
         tags: { project: "serverless-containers", environment: "test" },
         ...overrides,
@@ -123,7 +123,7 @@ describe("EksFargateService children", () => {
         make();
         await settle();
         const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
-        expect(policy.Statement).toEqual([{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: TABLE_ARN }]);
+        expect(policy.Statement).toEqual([{ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem"], Resource: [TABLE_ARN] }]);
     });
 
     it("should create no role policy and mount no API token when policyStatements is empty", async () => {
@@ -263,7 +263,7 @@ describe("EksFargateService children", () => {
     it("should give every child the component as parent and the cluster's provider when created", async () => {
         make();
         await settle();
-        const component = one("serverless-containers:eks:EksFargateService");
+        const component = one("serverless-containers:index:EksFargateService");
         const children = mocks.childrenOf(component);
         expect(children.map((c) => c.name).sort()).toEqual(
             ["products-deployment", "products-hpa", "products-ns", "products-pdb", "products-policy", "products-profile", "products-role", "products-sa", "products-service"].sort(),
@@ -380,8 +380,8 @@ describe("EksFargateService argument validation", () => {
     });
 
     it("should throw naming the statement when a policy statement has a wildcard action", async () => {
-        const message = await errorOf(() => make("products", { policyStatements: [{ Effect: "Allow", Action: "dynamodb:*", Resource: TABLE_ARN }] }));
-        expect(message).toBe('EksFargateService "products": `policyStatements[0].Action` must list specific actions, not a wildcard (got "dynamodb:*").');
+        const message = await errorOf(() => make("products", { policyStatements: [{ actions: ["dynamodb:*"], resources: [TABLE_ARN] }] }));
+        expect(message).toBe('EksFargateService "products": `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).');
     });
 
     it("should list every problem in one error when several arguments are wrong", async () => {

@@ -10,10 +10,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrustPolicy } from "./eks-fargate-cluster";
 import { fargatePodSize, type FargatePodSize } from "./fargate-pod-size";
-import { policyDocument, rejectWildcardActions, type PolicyStatement } from "./iam";
+import { iamStatements, irsaTrustPolicy, policyDocument, policyStatementProblems, type PolicyStatement } from "./iam";
 import { intRange, minNotAboveMax, throwIfAny } from "./limits";
+import { componentType, withFormerTypes } from "./component";
 
 const COMPONENT = "EksFargateService";
 
@@ -179,8 +179,8 @@ export class EksFargateService extends pulumi.ComponentResource {
     public readonly podSize: FargatePodSize;
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:eks:EksFargateService", name, {}, opts);
-        const n = validate(name, args);
+        super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
+        const n = validate(name, args, this);
         const image = checkedImage(name, args.image);
 
         const namespace = this.createNamespace(name, args, n);
@@ -250,7 +250,7 @@ export class EksFargateService extends pulumi.ComponentResource {
             { parent: this },
         );
         if (n.statements.length > 0) {
-            new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: policyDocument(n.statements) }, { parent: this });
+            new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: policyDocument(iamStatements(n.statements)) }, { parent: this });
         }
         return role;
     }
@@ -497,7 +497,7 @@ echo "load generator finished after $i iterations"`;
 }
 
 /** Check every argument before any child exists; one error lists every problem. */
-function validate(name: string, args: EksFargateServiceArgs): Normalized {
+function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Resource): Normalized {
     const namespace = args.namespace;
     const appName = args.appName ?? namespace;
     const serviceAccountName = args.serviceAccountName ?? appName;
@@ -551,8 +551,8 @@ function validate(name: string, args: EksFargateServiceArgs): Normalized {
         args.loadGenerator ? intRange("loadGenerator.durationSeconds", args.loadGenerator.durationSeconds ?? 300, 10, 3600) : undefined,
         typeof args.image === "string" ? imageProblem(args.image) : undefined,
         ...envProblems,
-    ]);
-    rejectWildcardActions(COMPONENT, name, "policyStatements", statements);
+        ...policyStatementProblems("policyStatements", args.policyStatements),
+    ], resource);
 
     const selector = { "app.kubernetes.io/name": appName, "app.kubernetes.io/instance": name };
     return {

@@ -15,6 +15,6 @@ export { EksFargateService, type EksFargateServiceArgs, type FargateClusterRef, 
 export { AuroraWithProxy, type AuroraWithProxyArgs, type AuroraEngine } from "./aurora-with-proxy";
 export { ContainerImage, type ContainerImageArgs } from "./container-image";
 export { DynamoTable, type DynamoTableArgs } from "./dynamodb-table";
-export type { WebServiceArgs, EgressRule } from "./web-service";
-export type { PolicyStatement } from "./iam";
+export type { WebServiceArgs, EgressRule, ServiceVpc } from "./web-service";
+export type { PolicyStatement, PolicyCondition } from "./iam";
 export { createWebService, WEB_SERVICE_PLATFORMS, type CreateWebServiceArgs, type WebService, type WebServicePlatform, type WebServiceVpc } from "./web-service-platform";

@@ -3,6 +3,7 @@
  * stacks/config.ts (which validates stack config). One place, so a component and a config key can never
  * disagree about what AWS accepts. Each rule returns an error message naming `label`, or undefined.
  */
+import * as pulumi from "@pulumi/pulumi";
 
 /** App Runner's CPU/memory combinations (AWS App Runner developer guide, "Instance configuration"). */
 export const APP_RUNNER_CPU_MEMORY: Readonly<Record<string, readonly string[]>> = {
@@ -85,10 +86,13 @@ export function acu(label: string, value: number, allowZero: boolean): string | 
     return undefined;
 }
 
-/** Throw one error listing every problem found (so a user fixes them in one pass). */
-export function throwIfAny(component: string, name: string, problems: (string | undefined)[]): void {
+/**
+ * Throw one error listing every problem found (so a user fixes them in one pass). With `resource` it is a
+ * `pulumi.ResourceError`, which the Pulumi CLI attributes to that component in its diagnostics.
+ */
+export function throwIfAny(component: string, name: string, problems: readonly (string | undefined)[], resource?: pulumi.Resource): void {
     const found = problems.filter((p): p is string => p !== undefined);
-    if (found.length > 0) {
-        throw new Error(`${component} "${name}": ${found.join(" ")}`);
-    }
+    if (found.length === 0) return;
+    const message = `${component} "${name}": ${found.join(" ")}`;
+    throw resource ? new pulumi.ResourceError(message, resource) : new Error(message);
 }

@@ -130,7 +130,7 @@ describe("PrivateFargateService", () => {
     });
 
     it("should split execution and task roles when built", async () => {
-        build({ policyStatements: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::bucket/key" }] });
+        build({ policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/key"] }] });
         await settle();
         const trust = (name: string) => JSON.parse(mocks.one("aws:iam/role:Role", name).inputs.assumeRolePolicy).Statement[0].Principal.Service;
         expect(trust("private-execution-role")).toBe("ecs-tasks.amazonaws.com");
@@ -140,7 +140,7 @@ describe("PrivateFargateService", () => {
         ]);
         const taskPolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "private-task-policy");
         expect(taskPolicy.inputs.role).toBe(mocks.one("aws:iam/role:Role", "private-task-role").state.name);
-        expect(JSON.parse(taskPolicy.inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::bucket/key" }]);
+        expect(JSON.parse(taskPolicy.inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::bucket/key"] }]);
         const task = mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
         expect(task.executionRoleArn).toBe(mocks.one("aws:iam/role:Role", "private-execution-role").state.arn);
         expect(task.taskRoleArn).toBe(mocks.one("aws:iam/role:Role", "private-task-role").state.arn);

@@ -10,9 +10,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
-import { injectedSecretsPolicy, policyDocument, rejectWildcardActions, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { iamStatements, injectedSecretsPolicy, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
 import { egressRule, requireDigest, webServiceProblems } from "./web-service";
+import { componentType, withFormerTypes } from "./component";
 
 export const CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"] as const;
 export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
@@ -97,7 +98,7 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
             : `\`healthCheckPath\` must start with "/" and use only letters, digits, / _ . - (got "${args.healthCheckPath}").`,
         LOG_RETENTION_DAYS.includes(retention) ? undefined : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
         // Port and env-name rules are the web-service contract's (no sizes passed, so only those can fire).
-        ...webServiceProblems({ imageUri: args.imageUri, port, environment: args.environment, environmentSecrets: args.environmentSecrets }, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
+        ...webServiceProblems({ imageUri: args.imageUri, port, environment: args.environment, environmentSecrets: args.environmentSecrets, policyStatements: args.policyStatements }, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
     ];
 }
 
@@ -118,9 +119,8 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     private readonly tags?: Record<string, string>;
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:ecs:PrivateFargateService", name, {}, opts);
-        rejectWildcardActions("PrivateFargateService", name, "policyStatements", args.policyStatements ?? []);
-        throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args));
+        super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
+        throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args), this);
         this.componentName = name;
         this.port = args.port ?? 8080;
         this.tags = args.tags;
@@ -182,7 +182,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         );
         const statements = args.policyStatements ?? [];
         if (statements.length > 0) {
-            policies.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(statements) }, { parent: this }));
+            policies.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(iamStatements(statements)) }, { parent: this }));
         }
         return { execution, task, policies };
     }

@@ -1,11 +1,10 @@
 /**
- * The package name (the type-token prefix `serverless-containers:index:<Class>`) and the classes the
- * plugin serves, in one list shared by the provider host (provider.ts), the schema generator
+ * The package name (the type-token prefix `serverless-containers:index:<Class>`, from component.ts) and the
+ * classes the plugin serves, in one list shared by the provider host (provider.ts), the schema generator
  * (scripts/generate-docs.ts) and the tests.
  */
+export { PACKAGE_NAME } from "./component";
 import { AppRunnerService, AuroraWithProxy, ContainerImage, DynamoTable, EcsExpressService, EksFargateCluster, EksFargateService, PrivateFargateService, VpcConnectedAppRunner } from "./index";
-
-export const PACKAGE_NAME = "serverless-containers";
 
 export const COMPONENTS = [
     AppRunnerService,

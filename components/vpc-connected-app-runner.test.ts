@@ -29,7 +29,7 @@ describe("VpcConnectedAppRunner", () => {
         const service = mocks.one("aws:apprunner/service:Service");
         const connector = mocks.one("aws:apprunner/vpcConnector:VpcConnector");
         expect(service.inputs.networkConfiguration.egressConfiguration).toEqual({ egressType: "VPC", vpcConnectorArn: connector.state.arn });
-        expect(service.parent).toBe(mocks.one("serverless-containers:apprunner:AppRunnerService").urn);
+        expect(service.parent).toBe(mocks.one("serverless-containers:index:AppRunnerService").urn);
     });
 
     it("should derive the connector name from its subnets and group so a replacement gets a new name", async () => {

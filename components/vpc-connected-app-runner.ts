@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerServiceArgs } from "./app-runner-service";
 import { intRange, throwIfAny } from "./limits";
 import { egressRule, type EgressRule } from "./web-service";
+import { componentType, withFormerTypes } from "./component";
 
 export type { EgressRule };
 
@@ -33,16 +34,16 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
     private readonly tags?: Record<string, string>;
 
     constructor(name: string, args: VpcConnectedAppRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("serverless-containers:apprunner:VpcConnectedAppRunner", name, {}, opts);
+        super(componentType("VpcConnectedAppRunner"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:VpcConnectedAppRunner"));
         this.componentName = name;
         this.tags = args.tags;
-        validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args);
+        validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, this);
         throwIfAny("VpcConnectedAppRunner", name, (args.egress ?? []).flatMap((rule, i) => [
             intRange(`egress[${i}].port`, rule.port, 1, 65535),
             (rule.securityGroupId === undefined) === (rule.cidrIpv4 === undefined)
                 ? `\`egress[${i}]\` must set exactly one of securityGroupId or cidrIpv4.`
                 : undefined,
-        ]));
+        ]), this);
         const subnetIds = pulumi.output(args.subnetIds).apply((ids) => {
             if (ids.length === 0) {
                 throw new Error(`VpcConnectedAppRunner "${name}": \`subnetIds\` must list at least one private subnet (got an empty list).`);

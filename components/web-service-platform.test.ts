@@ -21,7 +21,7 @@ describe("createWebService", () => {
     it("should create an AppRunnerService with App Runner's role principals when the platform is app-runner", async () => {
         const web = m.createWebService("app-runner", "web-api", args());
         await settle();
-        expect(ownTypes()).toEqual(["serverless-containers:apprunner:AppRunnerService"]);
+        expect(ownTypes()).toEqual(["serverless-containers:index:AppRunnerService"]);
         expect(trusts()).toEqual(["build.apprunner.amazonaws.com", "tasks.apprunner.amazonaws.com"]);
         expect(web.securityGroupId).toBeUndefined();
         expect(await promiseOf(web.url)).toMatch(/^https:\/\/.+\.awsapprunner\.com$/);
@@ -30,7 +30,7 @@ describe("createWebService", () => {
     it("should create a VpcConnectedAppRunner with its security group when the platform is app-runner and vpc is set", async () => {
         const web = m.createWebService("app-runner", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
         await settle();
-        expect(ownTypes()).toEqual(["serverless-containers:apprunner:VpcConnectedAppRunner", "serverless-containers:apprunner:AppRunnerService"]);
+        expect(ownTypes()).toEqual(["serverless-containers:index:VpcConnectedAppRunner", "serverless-containers:index:AppRunnerService"]);
         expect(await promiseOf(web.securityGroupId!)).toBe(mocks.one("aws:ec2/securityGroup:SecurityGroup").state.id);
         expect(mocks.byType("aws:apprunner/vpcConnector:VpcConnector")).toHaveLength(1);
     });
@@ -38,7 +38,7 @@ describe("createWebService", () => {
     it("should create an EcsExpressService with ECS's role principals when the platform is ecs-express", async () => {
         const web = m.createWebService("ecs-express", "web-api", args({ vpc: VPC }));
         await settle();
-        expect(ownTypes()).toEqual(["serverless-containers:ecs:EcsExpressService"]);
+        expect(ownTypes()).toEqual(["serverless-containers:index:EcsExpressService"]);
         expect(trusts()).toEqual(["ecs-tasks.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com"]);
         expect(mocks.byType("aws:apprunner/service:Service")).toHaveLength(0);
         expect(await promiseOf(web.url)).toMatch(/^https:\/\/.+\.on\.aws$/);

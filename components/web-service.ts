@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "./iam";
+import { policyStatementProblems, type PolicyStatement } from "./iam";
 import { intRange, minNotAboveMax } from "./limits";
 
 export interface WebServiceArgs {
@@ -62,6 +62,7 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
         intRange("maxSize", maxSize, 1, maxInstances),
         intRange("maxConcurrency", args.maxConcurrency ?? WEB_SERVICE_DEFAULTS.maxConcurrency, 1, maxConcurrency),
         minNotAboveMax("minSize", minSize, "maxSize", maxSize),
+        ...policyStatementProblems("policyStatements", args.policyStatements),
     ];
     const path = args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath;
     if (!path.startsWith("/")) problems.push(`\`healthCheckPath\` must start with "/" (got "${path}").`);
@@ -108,6 +109,19 @@ export interface EgressRule {
     readonly cidrIpv4?: string;
     /** Why this egress exists (becomes the rule description). */
     readonly description: string;
+}
+
+/**
+ * Where a component runs inside a VPC: the one shape every component that takes a VPC uses (services,
+ * database). `subnetIds` are private subnets; `egress` lists the destinations opened at creation.
+ */
+export interface ServiceVpc {
+    /** The VPC. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets in at least two Availability Zones. */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Destinations the component may open connections to (more can be added later). @default none */
+    readonly egress?: EgressRule[];
 }
 
 /**

@@ -196,7 +196,8 @@ describe("the packed npm package, installed into a program outside the repositor
         const table = out.registered.find((r: { type: string }) => r.type === "aws:dynamodb/table:Table");
         expect(table).toMatchObject({ name: "orders-table", inputs: { hashKey: "orderId", billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true, tags: { team: "checkout" } } });
         expect(out.registered.map((r: { type: string }) => r.type)).toContain("aws:dynamodb/table:Table");
-        expect(out.urn).toMatch(/::consumer::.*DynamoTable::orders$/);
+        // The token the plugin package serves it under (serverless-containers:index:<Class>).
+        expect(out.urn).toMatch(/::consumer::serverless-containers:index:DynamoTable::orders$/);
         expect(out.tableArn).toMatch(/^arn:aws:dynamodb:/);
     });
 

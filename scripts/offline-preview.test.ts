@@ -108,17 +108,17 @@ function preview(...args: string[]): Run {
 
 const PATTERN_27 = [
     "awsx:ec2:Vpc",
-    "serverless-containers:database:AuroraWithProxy",
+    "serverless-containers:index:AuroraWithProxy",
     "aws:rds/cluster:Cluster",
     "aws:rds/clusterInstance:ClusterInstance",
     "aws:rds/proxy:Proxy",
     "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
     "aws:rds/proxyTarget:ProxyTarget",
-    "serverless-containers:image:ContainerImage",
+    "serverless-containers:index:ContainerImage",
     "aws:ecr/repository:Repository",
     "docker:index/image:Image",
     // The stack files host catalogue-api on ECS Express Mode (App Runner is closed to new customers).
-    "serverless-containers:ecs:EcsExpressService",
+    "serverless-containers:index:EcsExpressService",
     "aws:ecs/expressGatewayService:ExpressGatewayService",
 ];
 

@@ -50,7 +50,7 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
         expect(service().inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets).toBeUndefined();
         const instancePolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "catalogue-api-instance-policy");
         expect(JSON.parse(instancePolicy.inputs.policy).Statement).toEqual([
-            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app` },
+            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app`] },
         ]);
     });
 

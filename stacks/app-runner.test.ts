@@ -35,7 +35,7 @@ const one = (r: Run, type: string, name?: string) => {
     return found[0];
 };
 const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service;
-const HOSTING = /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroupEgressRule:|serverless-containers:(apprunner|ecs):)/;
+const HOSTING = /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroupEgressRule:|serverless-containers:index:(AppRunnerService|VpcConnectedAppRunner|EcsExpressService)$)/;
 
 describe("appRunnerStack on app-runner (default)", () => {
     let r: Run;
@@ -66,7 +66,7 @@ describe("appRunnerStack on app-runner (default)", () => {
         const policies = r.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy");
         expect(policies.map((p) => p.name)).toEqual(["products-api-instance-policy"]);
         expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([
-            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: tableArn },
+            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
         ]);
     });
 
@@ -113,7 +113,7 @@ describe("appRunnerStack on ecs-express", () => {
         const policy = one(r, "aws:iam/rolePolicy:RolePolicy");
         expect(policy.name).toBe("products-api-task-policy");
         expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
-            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: tableArn },
+            { Sid: "ProductsTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
         ]);
     });
 
@@ -171,7 +171,7 @@ describe("switching appRunnerPlatform", () => {
         expect(hosting(appRunner)).toEqual([
             "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion",
             "aws:apprunner/service:Service",
-            "serverless-containers:apprunner:AppRunnerService",
+            "serverless-containers:index:AppRunnerService",
         ]);
         expect(hosting(express)).toEqual([
             "aws:cloudwatch/logGroup:LogGroup",
@@ -179,7 +179,7 @@ describe("switching appRunnerPlatform", () => {
             "aws:ecs/cluster:Cluster",
             "aws:ecs/expressGatewayService:ExpressGatewayService",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-            "serverless-containers:ecs:EcsExpressService",
+            "serverless-containers:index:EcsExpressService",
         ]);
     });
 

@@ -85,7 +85,7 @@ describe("eksFargateStack with dev config", () => {
     it("should let the pods use only the table's ARN with products-api's actions when deployed", () => {
         const policy = JSON.parse(one(r, "aws:iam/rolePolicy:RolePolicy", "eks-products-api-policy").inputs.policy);
         const tableArn = one(r, "aws:dynamodb/table:Table").state.arn;
-        expect(policy.Statement).toEqual([{ Sid: "ProductsTable", Effect: "Allow", Action: [...PRODUCTS_API_TABLE_ACTIONS], Resource: tableArn }]);
+        expect(policy.Statement).toEqual([{ Sid: "ProductsTable", Effect: "Allow", Action: [...PRODUCTS_API_TABLE_ACTIONS], Resource: [tableArn] }]);
     });
 
     it("should trust the products-api service account through the cluster's OIDC provider when deployed", () => {

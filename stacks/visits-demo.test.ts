@@ -135,7 +135,7 @@ describe.each<[Platform, string, string[][]]>([
         const proxyId = (one(r, "aws:rds/proxy:Proxy").state.arn as string).split(":").pop();
         const policy = one(r, "aws:iam/rolePolicy:RolePolicy", appPolicyName);
         expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
-            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/${r.env.DB_USER}` },
+            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/${r.env.DB_USER}`] },
         ]);
         const visitsPolicies = byType(r, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("visits-api-"));
         const statements = visitsPolicies.flatMap((p) => JSON.parse(p.inputs.policy).Statement);
