@@ -84,10 +84,13 @@ describe("the plugin manifest and package.json", () => {
         expect(manifest.name).toBe(PACKAGE_NAME);
     });
 
-    it("should point exports, main and types at the compiled index.ts (the analyzer maps dist/index.js back to index.ts)", () => {
+    it("should point exports and types at the compiled index.ts, and have no main", () => {
+        // Consumers resolve the package through `exports` (Node >= 12.7; engines say >= 22); the analyzer maps
+        // ./dist/index.js back to index.ts. No `main`: the plugin runner require()s the package *directory*,
+        // which without `main` loads index.ts (ts-node) in a checkout, where dist/ does not exist.
         expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" });
-        expect(manifest.main).toBe("dist/index.js");
         expect(manifest.types).toBe("dist/index.d.ts");
+        expect(manifest.main).toBeUndefined();
         expect(sources).toContain("index.ts");
     });
 
