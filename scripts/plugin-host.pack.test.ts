@@ -22,6 +22,9 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 const ROOT = path.resolve(__dirname, "..");
 const COMPONENTS = path.join(ROOT, "components");
 const hosts: ChildProcess[] = [];
+/** Each launch type-checks the components with ts-node (run-plugin always checks): ~30 s quiet, ~55 s seen
+ * at load 14 on 2 cores; a hang still fails. */
+const HOST_TIMEOUT_MS = 300_000;
 let scratch: string;
 let pluginDir: string;
 let consumerDir: string;
@@ -82,10 +85,10 @@ describe("the plugin package, started as the language host starts it", () => {
     it("should serve the committed schema when given the plugin directory (what the CLI passes)", async () => {
         const served = JSON.parse(await getSchema(await startHost(pluginDir)));
         expect(served).toEqual(committed());
-    });
+    }, HOST_TIMEOUT_MS);
 
     it("should serve the committed schema from provider.ts (PulumiPlugin.yaml main)", async () => {
         const served = JSON.parse(await getSchema(await startHost(path.join(pluginDir, "provider.ts"))));
         expect(served).toEqual(committed());
-    });
+    }, HOST_TIMEOUT_MS);
 });
