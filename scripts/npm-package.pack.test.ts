@@ -18,9 +18,9 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
 const COMPONENTS = path.join(ROOT, "components");
-/** Linked from the repository's node_modules: the peer dependencies, and the Node types a TypeScript consumer has. */
 /** A build, a pack and an install: the whole file took 13 s quiet and 63 s at load 14 on 2 cores; a hang still fails. */
 const SLOW_MS = 300_000;
+/** Linked from the repository's node_modules: the peer dependencies, and the Node types a TypeScript consumer has. */
 const PEERS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/docker", "@pulumi/eks", "@pulumi/kubernetes", "@types/node"];
 
 type LockEntry = { version?: string; resolved?: string; integrity?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; [k: string]: unknown };
