@@ -1,7 +1,8 @@
-// Three projects so `npm test` runs everything while each part can run alone (--selectProjects):
-//   unit — Pulumi mocked-runtime tests of components, stacks, policy and scripts (no servers)
-//   apps — the services against real PostgreSQL / MariaDB / dynalite started by the harness
-//   db   — deploy-time SQL (components/**/*.sql.test.ts) against the harness's real MariaDB / PostgreSQL
+// Four projects so `npm test` runs everything while each part can run alone (--selectProjects):
+//   unit    — Pulumi mocked-runtime tests of components, stacks, policy and scripts (no servers)
+//   apps    — the services against real PostgreSQL / MariaDB / dynalite started by the harness
+//   db      — deploy-time SQL (components/**/*.sql.test.ts) against the harness's real MariaDB / PostgreSQL
+//   package — the npm package packed, installed outside the repository and used (scripts/*.pack.test.ts)
 // @swc/jest only strips types (fast); `npm run typecheck` is the type gate.
 /** @type {import('jest').Config} */
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
@@ -44,8 +45,9 @@ module.exports = {
         "<rootDir>/scripts/**/*.test.ts",
         "<rootDir>/test/**/*.test.ts",
       ],
-      // `*.integration.test.ts` start real servers (apps project); `*.sql.test.ts` need real databases (db project).
-      testPathIgnorePatterns: ["/node_modules/", "\\.integration\\.test\\.ts$", "\\.sql\\.test\\.ts$"],
+      // `*.integration.test.ts` start real servers (apps project); `*.sql.test.ts` need real databases (db project);
+      // `*.pack.test.ts` pack and install the npm package (package project).
+      testPathIgnorePatterns: ["/node_modules/", "\\.integration\\.test\\.ts$", "\\.sql\\.test\\.ts$", "\\.pack\\.test\\.ts$"],
     },
     {
       displayName: "apps",
@@ -61,6 +63,15 @@ module.exports = {
       setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/components/**/*.sql.test.ts"],
+    },
+    {
+      displayName: "package",
+      testEnvironment: "node",
+      // Builds, packs and installs the package, then loads the Pulumi SDK in a child process: slow, so
+      // apart from the unit project (the timeout is the top-level one above).
+      testEnvironmentOptions: { globalsCleanup: "off" },
+      transform: { "^.+\\.ts$": swc },
+      testMatch: ["<rootDir>/scripts/**/*.pack.test.ts"],
     },
   ],
 };

@@ -54,7 +54,7 @@ export interface AppRunnerServiceArgs extends AppRunnerArgs {
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
 const ECR_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
 
-/** An App Runner service from a digest-pinned ECR image (see the module comment). */
+/** A public HTTPS service on AWS App Runner from a digest-pinned image: its access and instance roles, auto scaling, health check, environment and secrets, optional tracing, custom domain and private ingress. */
 export class AppRunnerService extends pulumi.ComponentResource {
     /** https URL of the service. */
     public readonly url: pulumi.Output<string>;

@@ -178,11 +178,7 @@ interface Wiring {
 }
 const wiring = new WeakMap<AuroraWithProxy, Wiring>();
 
-/**
- * Aurora Serverless v2 (MySQL or PostgreSQL) behind an RDS Proxy that requires TLS and IAM authentication,
- * with a DML-only application user created at deploy time. Clients connect as that user with IAM auth
- * tokens; `connect` wires one (security groups, `rds-db:connect`) and returns its `DB_*` environment.
- */
+/** Aurora Serverless v2 (MySQL or PostgreSQL) behind an RDS Proxy with IAM authentication end to end, a DML-only application user, TLS and encrypted storage. `connect` wires a client (security groups, `rds-db:connect`) and returns its `DB_*` environment. */
 export class AuroraWithProxy extends pulumi.ComponentResource {
     /** Proxy endpoint: what apps connect to (DB_HOST). */
     public readonly host: pulumi.Output<string>;

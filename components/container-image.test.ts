@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
@@ -173,7 +173,13 @@ describe("ContainerImage", () => {
         expect(files).toContain("apps/catalogue-api/src/server.ts");
         expect(files).toContain("packages/service-kit/src/index.ts");
         expect(files).toContain("policy/package.json");
-        expect(files.filter((f) => /(^|\/)(README\.md|node_modules|dist)(\/|$)|\.test\.ts$|^(components|stacks|docs|bench|scripts)\//.test(f))).toEqual([]);
+        // The image build runs `npm ci`, which needs the manifest of every workspace package-lock.json records.
+        const root = path.resolve(__dirname, "..");
+        const workspaces = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).workspaces as string[]).flatMap((w) =>
+            w.endsWith("/*") ? readdirSync(path.join(root, w.slice(0, -2))).map((d) => `${w.slice(0, -2)}/${d}`) : [w],
+        );
+        expect(files).toEqual(expect.arrayContaining(workspaces.map((w) => `${w}/package.json`)));
+        expect(files.filter((f) => f !== "components/package.json" && /(^|\/)(README\.md|node_modules|dist)(\/|$)|\.test\.ts$|^(components|stacks|docs|bench|scripts)\//.test(f))).toEqual([]);
     });
 
     it("should change the tag when the build platform or a build arg changes", async () => {

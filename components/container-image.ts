@@ -100,10 +100,13 @@ export function contextHash(context: string, dockerfile: string, extra: string):
     return hash.digest("hex");
 }
 
+/** An ECR repository and a Docker image built from a context directory and pushed under a content-derived tag, exposing the digest-pinned image reference to deploy. */
 export class ContainerImage extends pulumi.ComponentResource {
     /** `repository@sha256:…` — deploy this, never a tag. */
     public readonly imageUri: pulumi.Output<string>;
+    /** URL of the ECR repository the image is pushed to (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
     public readonly repositoryUrl: pulumi.Output<string>;
+    /** ARN of the ECR repository: scope pull permissions to it. */
     public readonly repositoryArn: pulumi.Output<string>;
     /** The content-derived tag (pushed now, or found in the repository). */
     public readonly tag: string;

@@ -26,7 +26,7 @@ export function tableStatementId(name: string): string {
 /** The component name, for `statements` (kept off the instance: every instance property is a schema output). */
 const names = new WeakMap<DynamoTable, string>();
 
-/** An on-demand DynamoDB table with point-in-time recovery and encryption, and statements scoped to it. */
+/** A DynamoDB table with on-demand billing, point-in-time recovery and encryption, and least-privilege IAM statements for a service that uses it. */
 export class DynamoTable extends pulumi.ComponentResource {
     /** The table's name (what the app is given, e.g. as TABLE_NAME). */
     public readonly tableName: pulumi.Output<string>;

@@ -203,7 +203,7 @@ function vpcProblems(vpc: ServiceVpc | undefined): (string | undefined)[] {
 /** State `allowEgress` needs after construction (kept off the class so it is not part of the component's outputs). */
 const egressContext = new WeakMap<EcsExpressService, { name: string; tags?: Record<string, string> }>();
 
-/** The WebServiceArgs contract on Amazon ECS Express Mode (see the module comment). */
+/** A public HTTPS service on Amazon ECS Express Mode (load balancer, HTTPS endpoint and scaling managed by ECS) in a VPC the caller names, with the same service arguments as App Runner. */
 export class EcsExpressService extends pulumi.ComponentResource {
     /** https URL of the Express endpoint. */
     public readonly url: pulumi.Output<string>;

@@ -83,7 +83,7 @@ export interface EksFargateClusterArgs {
 /** The Kubernetes provider of each cluster (kept off the class fields: see `provider`). */
 const providers = new WeakMap<EksFargateCluster, k8s.Provider>();
 
-/** An EKS cluster whose pods all run on Fargate (see the module comment). Pass it as an EksFargateService's `cluster`. */
+/** An EKS cluster whose pods all run on Fargate, with IRSA, control-plane logs, KMS envelope encryption, CoreDNS, metrics-server and the AWS Load Balancer Controller, and API access limited to named roles and networks. */
 export class EksFargateCluster extends pulumi.ComponentResource {
     /** Kubeconfig JSON (secret: it names the cluster endpoint and how to get credentials). */
     public readonly kubeconfig: pulumi.Output<string>;

@@ -192,7 +192,7 @@ function dnsLabel(label: string, value: string): string | undefined {
 /** The Kubernetes provider of each service (kept off the class so it is not part of the component's outputs). */
 const providers = new WeakMap<EksFargateService, k8s.Provider>();
 
-/** One HTTP service on an EKS-on-Fargate cluster (see the module comment). */
+/** One HTTP service on an EksFargateCluster: its own restricted namespace and Fargate profile, an IRSA role, a Deployment, a load-balanced Service, autoscaling and a disruption budget. */
 export class EksFargateService extends pulumi.ComponentResource {
     /** URL of the service's load balancer (`http://<NLB hostname>`, plus `:<servicePort>` when not 80). */
     public readonly url: pulumi.Output<string>;

@@ -159,7 +159,7 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
 /** What the methods need after construction (kept off the class so it is not part of the component's outputs). */
 const context = new WeakMap<PrivateFargateService, { name: string; port: number; tags?: Record<string, string> }>();
 
-/** A private ECS Fargate service found through Cloud Map (see the module comment). */
+/** A private ECS Fargate service with no public IP, found by name through a Cloud Map private DNS namespace and reachable only from the security groups named. */
 export class PrivateFargateService extends pulumi.ComponentResource {
     /** `http://<service>.<namespace>:<port>`, built from the Cloud Map resources themselves (resolvable inside the VPC). */
     public readonly url: pulumi.Output<string>;

@@ -21,7 +21,7 @@ export interface VpcConnectedAppRunnerArgs extends AppRunnerArgs {
 /** What `allowEgress` needs after construction (kept off the class so it is not part of the component's outputs). */
 const egressContext = new WeakMap<VpcConnectedAppRunner, { name: string; tags?: Record<string, string> }>();
 
-/** An AppRunnerService whose egress goes through a VPC connector with a security group of its own. */
+/** An App Runner service whose outbound traffic enters a VPC through a VPC connector, with a security group of its own that allows egress only to the destinations named. */
 export class VpcConnectedAppRunner extends pulumi.ComponentResource {
     /** https URL of the service. */
     public readonly url: pulumi.Output<string>;

@@ -188,7 +188,7 @@ describe("offline preview command line", () => {
     it("should write pure JSON with the README's `npm run preview:offline -- … --json --output <file>`", () => {
         const run = preview("--stack", "dev", "--json");
         expect(run.status).toBe(0);
-        expect(npmStdout).toContain("> serverless-containers@"); // npm's banner: why stdout is no place for the JSON
+        expect(npmStdout).toContain("> serverless-containers-reference@"); // npm's banner: why stdout is no place for the JSON
         expect(JSON.parse(run.stdout).stack).toBe("dev");
         expect(run.stderr).toMatch(/plan written to .*plan\.json/);
         const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
