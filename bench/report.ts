@@ -368,7 +368,7 @@ export function writeReport(): string[] {
   if (profiles.length > 0) {
     md.push("### Where the time goes (CPU profile of catalogue-api GET /catalogue)");
     md.push("");
-    md.push(`\`node -r @swc-node/register bench/profile.ts --variant app|ceiling\` (Node ${profiles[0]!.node}, 32 connections), measured ${profiles[0]!.machine.date}. Self time is where the CPU was when sampled: \`native: writeBuffer\` / \`writev\` / \`writeUtf8String\` are the socket-write system calls (queries to the database, responses to the client), which on this VM include the loopback TCP work of the receiving side.`);
+    md.push(`\`node -r @swc-node/register bench/profile.ts --variant app|ceiling\` (Node ${profiles[0].node}, 32 connections), measured ${profiles[0].machine.date}. Self time is where the CPU was when sampled: \`native: writeBuffer\` / \`writev\` / \`writeUtf8String\` are the socket-write system calls (queries to the database, responses to the client), which on this VM include the loopback TCP work of the receiving side.`);
     md.push("");
     md.push(profileSection(profiles));
     md.push("");

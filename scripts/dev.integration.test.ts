@@ -18,8 +18,8 @@ interface Dev {
 function npmRunDev(args: string[]): Dev {
     const npm = spawn("npm", ["run", "dev", "--", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     const dev: Dev = { npm, output: "", exited: new Promise((resolve) => npm.once("exit", (code) => resolve(code))) };
-    npm.stdout!.on("data", (c: Buffer) => (dev.output += c.toString()));
-    npm.stderr!.on("data", (c: Buffer) => (dev.output += c.toString()));
+    npm.stdout.on("data", (c: Buffer) => (dev.output += c.toString()));
+    npm.stderr.on("data", (c: Buffer) => (dev.output += c.toString()));
     return dev;
 }
 

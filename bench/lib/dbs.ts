@@ -51,7 +51,7 @@ async function seedCatalogue(db: TestDatabase, rows: number): Promise<void> {
     const repo = new CatalogueRepository(pool, 10_000);
     await repo.ensureSchema();
     for (let i = 0; i < rows; i += 1) {
-      await repo.add({ name: `Item ${i} — ${CATEGORIES[i % CATEGORIES.length]} essentials`, price: Math.round((5 + i * 3.17) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length]!, in_stock: i % 7 !== 0 });
+      await repo.add({ name: `Item ${i} — ${CATEGORIES[i % CATEGORIES.length]} essentials`, price: Math.round((5 + i * 3.17) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length], in_stock: i % 7 !== 0 });
     }
   } finally {
     await endPool(pool);
@@ -83,7 +83,7 @@ async function seedProducts(endpoint: string, rows: number): Promise<void> {
     await ensureLocalTable(client, PRODUCTS_TABLE);
     const repo = new ProductsRepository(doc, PRODUCTS_TABLE);
     for (let i = 0; i < rows; i += 1) {
-      await repo.create({ name: `Product ${i}`, price: Math.round((1 + i * 2.5) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length]!, description: `A realistic description of product ${i}, long enough to look like catalogue copy.` });
+      await repo.create({ name: `Product ${i}`, price: Math.round((1 + i * 2.5) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length], description: `A realistic description of product ${i}, long enough to look like catalogue copy.` });
     }
   } finally {
     client.destroy();
@@ -110,7 +110,7 @@ export async function startBenchDatabases(rows: number): Promise<BenchDatabases>
     dynamoEndpoint,
     versions: {
       mariadb: await serverVersion(maria, "SELECT VERSION()"),
-      postgres: (await serverVersion(pg, "SHOW server_version")).split(" ")[0]!,
+      postgres: (await serverVersion(pg, "SHOW server_version")).split(" ")[0],
       dynalite: dynaliteVersion,
     },
   };

@@ -145,6 +145,6 @@ const SCOPING_CONDITION_KEY = /^(aws:RequestTag\/|aws:ResourceTag\/|iam:AWSServi
 function isScopedByCondition(condition: unknown): boolean {
   if (condition === null || typeof condition !== "object") return false;
   return Object.values(condition as Record<string, unknown>).some(
-    (block) => block !== null && typeof block === "object" && Object.keys(block as object).some((key) => SCOPING_CONDITION_KEY.test(key)),
+    (block) => block !== null && typeof block === "object" && Object.keys(block).some((key) => SCOPING_CONDITION_KEY.test(key)),
   );
 }

@@ -61,7 +61,7 @@ export function resolveStackConfig(stack: string, projectDir = path.resolve(__di
     for (const [key, spec] of Object.entries(project.config ?? {})) {
         // Project-level keys without a namespace belong to the project, as in the CLI.
         const full = key.includes(":") ? key : `${project.name}:${key}`;
-        const d: Declared = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as Declared) : { default: spec };
+        const d: Declared = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec) : { default: spec };
         declared.set(full, d);
         if (d.default !== undefined) {
             checkType("Pulumi.yaml", full, d.type, d.default);
@@ -70,7 +70,7 @@ export function resolveStackConfig(stack: string, projectDir = path.resolve(__di
     }
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         const full = key.includes(":") ? key : `${project.name}:${key}`;
-        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+        if (value !== null && typeof value === "object" && "secure" in (value)) {
             values[full] = "[secret: decrypted only by the Pulumi CLI]";
             secretKeys.push(full);
             continue;
@@ -116,7 +116,7 @@ export function applyOverride(resolved: ResolvedConfig, assignment: string): Con
     checkType("--set", full, type, typed);
     const from = resolved.values[full];
     resolved.values[full] = type === "array" ? JSON.stringify(typed) : value;
-    return { key: full, from, to: resolved.values[full]! };
+    return { key: full, from, to: resolved.values[full] };
 }
 
 export function listStacks(projectDir = path.resolve(__dirname, "../..")): string[] {
