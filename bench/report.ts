@@ -176,7 +176,9 @@ function profileSection(profiles: ProfileResult[]): string {
 }
 
 /** jest.config.js's maxWorkers (what every measured run used), if it sets one. */
-function jestMaxWorkers(): number | undefined {
+export function jestMaxWorkers(): number | undefined {
+  // jest.config.js is CommonJS evaluated at run time (not a module this program is compiled with).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const configured = (require(path.join(REPO_ROOT, "jest.config.js")) as { maxWorkers?: unknown }).maxWorkers;
   return typeof configured === "number" ? configured : undefined;
 }

@@ -64,6 +64,9 @@ function evaluate(expression: string, context: { vars: Record<string, string>; m
         const t = m[0];
         js += t === "==" ? "===" : t === "!=" ? "!==" : /^(vars|matrix|github)\./.test(t) ? `(ctx.${t.split(".")[0]}[${JSON.stringify(t.split(".")[1])}] ?? "")` : t;
     }
+    // The tokenizer above admits only context lookups, string literals and the listed operators, so the
+    // compiled text cannot be anything else.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     return String(new Function("ctx", `return (${js});`)(ctx));
 }
 

@@ -4,6 +4,7 @@
  * all on 127.0.0.1. Seeds realistic rows through the apps' own repositories.
  */
 import path from "node:path";
+import { version as dynaliteVersion } from "dynalite/package.json";
 import { startMariaDb, startPostgres, type SqlServerHandle, type TestDatabase } from "../../scripts/test-db";
 import { CatalogueRepository } from "../../apps/catalogue-api/src/data/catalogue-repository";
 import { createPool as createMysqlPool, endPool } from "../../apps/catalogue-api/src/data/pool";
@@ -103,7 +104,6 @@ export async function startBenchDatabases(rows: number): Promise<BenchDatabases>
   onCleanup(() => pg.destroy());
   const [catalogue, visits] = await Promise.all([maria.createDatabase("bench_catalogue"), pg.createDatabase("bench_visits")]);
   await Promise.all([seedCatalogue(catalogue, rows), seedVisits(visits, rows), seedProducts(dynamoEndpoint, rows)]);
-  const dynaliteVersion = (require("dynalite/package.json") as { version: string }).version;
   return {
     catalogue,
     visits,

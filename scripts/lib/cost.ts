@@ -138,7 +138,7 @@ function sumRequests(containers: any[]): { cpu?: string; memory?: string } {
 
 /** App Runner / ECS Express notation → vCPU: "0.25 vCPU", "1 vCPU", "1024" (units). */
 function vcpuOf(value: unknown): number | undefined {
-    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string" && typeof value !== "number") return undefined;
     const s = String(value).trim();
     const v = /^(\d+(?:\.\d+)?)\s*vCPU$/i.exec(s);
     if (v) return Number(v[1]);
@@ -148,7 +148,7 @@ function vcpuOf(value: unknown): number | undefined {
 
 /** App Runner / ECS notation → GB: "0.5 GB", "2 GB", "2048" (MiB). */
 function gbOf(value: unknown): number | undefined {
-    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string" && typeof value !== "number") return undefined;
     const s = String(value).trim();
     const g = /^(\d+(?:\.\d+)?)\s*GB$/i.exec(s);
     if (g) return Number(g[1]);
