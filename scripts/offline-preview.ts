@@ -169,7 +169,7 @@ async function main(): Promise<number> {
     for (const [key, value] of Object.entries(exported)) {
         if (key === "default" || value === undefined) continue;
         if (pulumi.Output.isInstance(value)) {
-            outputs[key] = (await (value as any).isSecret) ? "[secret]" : await new Promise((r) => (value).apply(r));
+            outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : await new Promise((r) => value.apply(r));
         } else {
             outputs[key] = value;
         }
