@@ -50,7 +50,7 @@ async function measure(service: Service, writes: number): Promise<HangRow[]> {
       // Clients follow the answers: retry 503/409 (bounded), never retry a 504 blindly.
       const finals = await Promise.all(
         tags.map(async (t, i) => {
-          let status = during[i]!.status;
+          let status = during[i].status;
           for (let attempt = 0; (status === 503 || status === 409) && attempt < 20; attempt += 1) {
             const res = await service.send(app.url, t.tag, t.key);
             await res.arrayBuffer();
@@ -72,7 +72,7 @@ async function measure(service: Service, writes: number): Promise<HangRow[]> {
         worstMs: Math.round(Math.max(...during.map((d) => d.ms))),
         finalAnswers: statuses(finals),
         duplicates: counts.filter((c) => c > 1).length,
-        lostAfterSuccess: counts.filter((c, i) => c === 0 && finals[i]! >= 200 && finals[i]! < 300).length,
+        lostAfterSuccess: counts.filter((c, i) => c === 0 && finals[i] >= 200 && finals[i] < 300).length,
         unknownStored: counts.filter((c, i) => c === 1 && finals[i] === 504).length,
       });
     }
@@ -95,14 +95,14 @@ runBench(async () => {
       start: (env) => startCatalogueApi({ ...env, LOG_LEVEL: "silent" }),
       send: (url, tag, key) =>
         fetch(`${url}/catalogue`, { method: "POST", headers: { "content-type": "application/json", ...(key ? { "Idempotency-Key": key } : {}) }, body: JSON.stringify({ name: tag, price: 1 }) }),
-      count: async (tag, database) => Number((await maria.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM catalogue WHERE name = ?", [tag], database))[0]!.n),
+      count: async (tag, database) => Number((await maria.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM catalogue WHERE name = ?", [tag], database))[0].n),
     },
     {
       name: "visits-api GET /",
       server: pg,
       start: (env) => startVisitsApi({ ...env, LOG_LEVEL: "silent" }),
       send: (url, tag, key) => fetch(`${url}/`, { headers: { "user-agent": tag, ...(key ? { "Idempotency-Key": key } : {}) } }),
-      count: async (tag, database) => Number((await pg.adminQuery<{ n: string }>("SELECT COUNT(*) AS n FROM visits WHERE user_agent = $1", [tag], database))[0]!.n),
+      count: async (tag, database) => Number((await pg.adminQuery<{ n: string }>("SELECT COUNT(*) AS n FROM visits WHERE user_agent = $1", [tag], database))[0].n),
     },
   ];
   const rows: HangRow[] = [];

@@ -51,7 +51,7 @@ function layerOf(url: string, fn: string): string {
   const nm = url.lastIndexOf("node_modules/");
   if (nm >= 0) {
     const rest = url.slice(nm + "node_modules/".length).split("/");
-    return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
+    return rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   if (url.startsWith("node:")) {
     const mod = url.slice(5).split("/")[1] ?? url.slice(5);

@@ -176,7 +176,9 @@ function profileSection(profiles: ProfileResult[]): string {
 }
 
 /** jest.config.js's maxWorkers (what every measured run used), if it sets one. */
-function jestMaxWorkers(): number | undefined {
+export function jestMaxWorkers(): number | undefined {
+  // jest.config.js is CommonJS evaluated at run time (not a module this program is compiled with).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const configured = (require(path.join(REPO_ROOT, "jest.config.js")) as { maxWorkers?: unknown }).maxWorkers;
   return typeof configured === "number" ? configured : undefined;
 }
@@ -382,7 +384,7 @@ export function writeReport(): string[] {
   if (profiles.length > 0) {
     md.push("### Where the time goes (CPU profile of catalogue-api GET /catalogue)");
     md.push("");
-    md.push(`\`node -r @swc-node/register bench/profile.ts --variant app|ceiling\` (Node ${profiles[0]!.node}, 32 connections), measured ${profiles[0]!.machine.date}. Self time is where the CPU was when sampled: \`native: writeBuffer\` / \`writev\` / \`writeUtf8String\` are the socket-write system calls (queries to the database, responses to the client), which on this VM include the loopback TCP work of the receiving side.`);
+    md.push(`\`node -r @swc-node/register bench/profile.ts --variant app|ceiling\` (Node ${profiles[0].node}, 32 connections), measured ${profiles[0].machine.date}. Self time is where the CPU was when sampled: \`native: writeBuffer\` / \`writev\` / \`writeUtf8String\` are the socket-write system calls (queries to the database, responses to the client), which on this VM include the loopback TCP work of the receiving side.`);
     md.push("");
     md.push(profileSection(profiles));
     md.push("");

@@ -209,7 +209,7 @@ function runtimeStage(app: App): { text: string; workdir: string; copies: Array<
   const workdir = /^WORKDIR (\S+)/m.exec(stage)?.[1] ?? "/";
   const copies: Array<{ src: string; dst: string }> = [];
   for (const m of stage.matchAll(/^COPY --from=build(?: --\S+)* (\S+) (\S+)\s*$/gm)) {
-    copies.push({ src: path.join(REPO_ROOT, m[1]!.replace(/^\/repo\//, "")), dst: m[2]! });
+    copies.push({ src: path.join(REPO_ROOT, m[1].replace(/^\/repo\//, "")), dst: m[2] });
   }
   return { text: stage, workdir, copies };
 }

@@ -198,7 +198,7 @@ async function main(): Promise<void> {
       for (const variant of variants) {
         const all = measured.get(variant) ?? [];
         const sorted = [...all].sort((a, b) => a.reqPerSec - b.reqPerSec);
-        const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+        const mid = sorted[Math.floor((sorted.length - 1) / 2)];
         rows.push({
           ...mid,
           errors: all.reduce((a, r) => a + r.errors, 0),

@@ -86,12 +86,12 @@ runBench(async () => {
       }
       const measured: Array<Array<Awaited<ReturnType<typeof autocannon>>>> = variants.map(() => []);
       for (let r = 0; r < rounds; r += 1) {
-        for (const [i, url] of urls.entries()) measured[i]!.push(await autocannon({ url, connections, duration: durationS, timeout: 10 }));
+        for (const [i, url] of urls.entries()) measured[i].push(await autocannon({ url, connections, duration: durationS, timeout: 10 }));
       }
       for (const [i, v] of variants.entries()) {
-        const results = measured[i]!;
+        const results = measured[i];
         const rps = results.map((m) => m.requests.average);
-        const mid = results[rps.indexOf(median(rps))] ?? results[0]!;
+        const mid = results[rps.indexOf(median(rps))] ?? results[0];
         const row: TlsRow = {
           endpoint: endpoint.id,
           variant: v.variant,

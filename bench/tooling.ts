@@ -15,7 +15,7 @@ import path from "node:path";
 import { OUT_DIR, REPO_ROOT, boundedInt, busyNote, machineInfo, median, benchCli, writeJson } from "./lib/env";
 import { runBench, spawnTracked } from "./lib/procs";
 import type { ToolingResult } from "./lib/types";
-import { writeReport } from "./report";
+import { jestMaxWorkers, writeReport } from "./report";
 
 interface Timed {
   readonly seconds: number;
@@ -129,8 +129,7 @@ function countFiles(dir: string): number {
 
 /** The worker count the suite runs with: jest.config.js's maxWorkers, else jest's default (CPUs − 1, at least 1). */
 function jestWorkers(): number {
-  const configured = (require(path.join(REPO_ROOT, "jest.config.js")) as { maxWorkers?: number }).maxWorkers;
-  return typeof configured === "number" ? configured : Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+  return jestMaxWorkers() ?? Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 }
 
 async function main(): Promise<void> {

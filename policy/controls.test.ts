@@ -203,6 +203,8 @@ const cases: Record<string, Case[]> = {
   "ecs-task-readonly-root-fs": [
     pass("read-only root", TASK, f.taskDefinition()),
     fail("writable root", TASK, f.taskDefinition(f.containerDefinition({ readonlyRootFilesystem: false })), '"readonlyRootFilesystem": true (got false)'),
+    // An object where a boolean belongs is shown as the JSON it is, not "[object Object]".
+    fail("object, not a boolean", TASK, f.taskDefinition(f.containerDefinition({ readonlyRootFilesystem: { enabled: true } })), '(got {"enabled":true})'),
   ],
   "ecs-task-logging": [
     pass("awslogs", TASK, f.taskDefinition()),
@@ -291,6 +293,8 @@ const cases: Record<string, Case[]> = {
     pass("restricted", NAMESPACE, f.namespace()),
     fail("baseline", NAMESPACE, f.namespace({ "pod-security.kubernetes.io/enforce": "baseline" }), 'must be "restricted" (got "baseline")'),
     fail("no labels", NAMESPACE, { metadata: { name: "products" } }, "(got unset)"),
+    // A malformed labels value is reported like a missing label, not a TypeError from the check.
+    fail("labels not a map", NAMESPACE, { metadata: { name: "products", labels: "restricted" } }, "(got unset)"),
   ],
   "k8s-no-default-namespace": [
     pass("own namespace", DEPLOYMENT, f.deployment()),

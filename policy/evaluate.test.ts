@@ -2,7 +2,7 @@
 import { EvaluatedResource, evaluate, evaluateWithSummary, formatFindings, summarize } from "./evaluate";
 import * as f from "./fixtures";
 import { runControl } from "./rules";
-import { Control } from "./types";
+import { Control, Props } from "./types";
 
 const stack: EvaluatedResource[] = [
   { type: "aws:ecr/repository:Repository", name: "products-api-repo", props: f.ecrRepository() },
@@ -76,7 +76,7 @@ describe("evaluate", () => {
   });
 
   it("should treat missing props as an empty object", () => {
-    expect(() => evaluate([{ type: "aws:ecr/repository:Repository", name: "r", props: undefined as any }], "dev")).not.toThrow();
+    expect(() => evaluate([{ type: "aws:ecr/repository:Repository", name: "r", props: undefined as unknown as Props }], "dev")).not.toThrow();
   });
 });
 

@@ -4,6 +4,7 @@ import * as f from "./fixtures";
 import { PackPolicy, ValidationArgs, buildPolicies } from "./policies";
 import { controls } from "./rules";
 import { UNKNOWN_SENTINELS, withoutUnknowns } from "./unknowns";
+import type { Props } from "./types";
 
 // The SDK's internal proxy module (plain JS, no typings): the exact object validateResource receives.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,7 +16,7 @@ const byName = (policies: PackPolicy[], name: string): PackPolicy => {
   return p;
 };
 
-const run = (policy: PackPolicy, type: string, props: Record<string, any>, config: object = {}): string[] => {
+const run = (policy: PackPolicy, type: string, props: Props, config: object = {}): string[] => {
   const reported: string[] = [];
   const args: ValidationArgs = { type, props, getConfig: <T extends object>() => config as T };
   policy.validateResource(args, (m) => reported.push(m));

@@ -2,14 +2,14 @@
 // free of @pulumi/policy imports) so it is unit-tested without starting the pack's gRPC server; index.ts
 // checks these objects against the SDK's ResourceValidationPolicy type.
 import { controls as catalogue, runControl } from "./rules";
-import { ENVIRONMENTS, Control, Enforcement, Environment } from "./types";
+import { ENVIRONMENTS, Control, Enforcement, Environment, Props } from "./types";
 import { isEnvironment } from "./environment";
 import { withoutUnknowns } from "./unknowns";
 
 /** The slice of @pulumi/policy's ResourceValidationArgs that the adapter uses. */
 export interface ValidationArgs {
   readonly type: string;
-  readonly props: Record<string, any>;
+  readonly props: Props;
   getConfig<T extends object>(): T;
 }
 

@@ -19,7 +19,7 @@ export interface ControlContext {
  * input types. A key that is present with the value `undefined` is a value not known yet (an output of
  * another resource during preview); see `known()` in util.ts.
  */
-export type Props = Record<string, any>;
+export type Props = Record<string, unknown>;
 
 /** A control: one rule, checked by a plain function that returns violation messages (empty = pass). */
 export interface Control {

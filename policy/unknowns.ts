@@ -3,6 +3,8 @@
 // We want "unknown is pass" (see util.ts), so the adapter reads the proxy's raw target and replaces the
 // unknown sentinels with `undefined`, keeping the key so controls can tell unknown from absent.
 
+import type { Props } from "./types";
+
 /**
  * Unknown sentinels of @pulumi/policy 1.21 (proxy.js: unknownBooleanValue … unknownObjectValue), the same
  * UUIDs the engine's gRPC protocol uses for unknowns. Pinned with the exact @pulumi/policy version.
@@ -21,12 +23,12 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 const PROXY_TARGET = "__getSpecialProxyTarget";
 
 /** Deep copy of `props` with unknown sentinels replaced by `undefined` (keys kept). */
-export function withoutUnknowns(props: unknown): any {
-  const raw = props && typeof props === "object" ? ((props as any)[PROXY_TARGET] ?? props) : props;
-  return strip(raw);
+export function withoutUnknowns(props: Props): Props {
+  const raw = props && typeof props === "object" ? (props[PROXY_TARGET] ?? props) : props;
+  return strip(raw) as Props; // an object stays an object of the same keys
 }
 
-function strip(v: unknown): any {
+function strip(v: unknown): unknown {
   if (typeof v === "string") return UNKNOWN_SENTINELS.has(v) ? undefined : v;
   if (Array.isArray(v)) return v.map(strip);
   if (v && typeof v === "object") {

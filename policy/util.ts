@@ -14,14 +14,19 @@ import { Props } from "./types";
 export const UNKNOWN: unique symbol = Symbol("unknown");
 export type Unknown = typeof UNKNOWN;
 
+/** A property value as a violation message shows it: primitives as themselves, objects and arrays as JSON. */
+export function show(v: unknown): string {
+  return v !== null && typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
 /** Reads a dotted path. Absent (or null) anywhere → undefined; present-but-undefined → UNKNOWN. */
-export function get(obj: unknown, path: string): any {
-  let cur: any = obj;
+export function get(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
   for (const key of path.split(".")) {
     if (cur === UNKNOWN) return UNKNOWN;
     if (cur === undefined || cur === null || typeof cur !== "object") return undefined;
     if (!(key in cur)) return undefined;
-    cur = cur[key];
+    cur = (cur as Record<string, unknown>)[key];
     if (cur === undefined) return UNKNOWN;
   }
   return cur === null ? undefined : cur;
@@ -30,7 +35,7 @@ export function get(obj: unknown, path: string): any {
 export const isUnknown = (v: unknown): v is Unknown => v === UNKNOWN;
 
 /** Arrays of inputs: absent → [], unknown → UNKNOWN, a single value → [value]. */
-export function asArray(v: unknown): any[] | Unknown {
+export function asArray(v: unknown): unknown[] | Unknown {
   if (v === UNKNOWN) return UNKNOWN;
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v : [v];
@@ -41,7 +46,7 @@ export function asArray(v: unknown): any[] | Unknown {
  * the caller passed one. Unknown → UNKNOWN; a string that does not parse is returned as an Error so the
  * control can report it (the provider would reject it anyway).
  */
-export function parseJson(v: unknown): any | Unknown | Error {
+export function parseJson(v: unknown): unknown {
   if (v === UNKNOWN || v === undefined) return UNKNOWN;
   if (typeof v !== "string") return v;
   try {
@@ -120,19 +125,20 @@ export function describeRule(rule: IngressRule): string {
 
 /** Normalises the ingress permissions of the three security-group resource types. */
 export function ingressRules(type: string, props: Props): IngressRule[] | Unknown {
-  const toRule = (r: any, cidrKeys: string[], protoKey: string, prefixKey: string): IngressRule => {
+  // The provider schemas type these fields (string protocol, numeric ports, string CIDRs); they are read as such.
+  const toRule = (r: unknown, cidrKeys: string[], protoKey: string, prefixKey: string): IngressRule => {
     const cidrs: (string | Unknown)[] = [];
     for (const k of cidrKeys) {
       const v = get(r, k);
       const arr = asArray(v);
       if (isUnknown(arr)) cidrs.push(UNKNOWN);
-      else for (const c of arr) cidrs.push(c === undefined ? UNKNOWN : c);
+      else for (const c of arr) cidrs.push(c === undefined ? UNKNOWN : (c as string));
     }
     const pl = asArray(get(r, prefixKey));
     return {
-      protocol: get(r, protoKey) ?? "tcp",
-      fromPort: get(r, "fromPort"),
-      toPort: get(r, "toPort"),
+      protocol: (get(r, protoKey) ?? "tcp") as IngressRule["protocol"],
+      fromPort: get(r, "fromPort") as IngressRule["fromPort"],
+      toPort: get(r, "toPort") as IngressRule["toPort"],
       cidrs,
       prefixLists: isUnknown(pl) ? 0 : pl.length,
     };
@@ -185,8 +191,8 @@ export interface Statement {
   readonly actions: readonly string[] | Unknown;
   readonly notActions: boolean;
   readonly resources: readonly string[] | Unknown;
-  readonly principal: any;
-  readonly condition: any;
+  readonly principal: unknown;
+  readonly condition: unknown;
 }
 
 /** Statements of a policy document (string or object). UNKNOWN when the document is not known yet. */
@@ -194,14 +200,27 @@ export function statements(doc: unknown): Statement[] | Unknown | Error {
   const parsed = parseJson(doc);
   if (isUnknown(parsed) || parsed instanceof Error) return parsed;
   if (!parsed || typeof parsed !== "object") return new Error("is not a policy document object");
-  const raw = asArray(parsed.Statement);
+  const raw = asArray((parsed as { Statement?: unknown }).Statement);
   if (isUnknown(raw)) return UNKNOWN;
   const list = (v: unknown): string[] | Unknown => {
     const a = asArray(v);
     if (isUnknown(a)) return UNKNOWN;
     return a.some((x) => x === undefined) ? UNKNOWN : a.map(String);
   };
-  return raw.map((s: any) => ({
+  // The IAM JSON grammar: Sid and Effect are strings; the rest may be a string or a list.
+  type RawStatement = {
+    Sid?: string;
+    Effect?: string;
+    Action?: unknown;
+    NotAction?: unknown;
+    Resource?: unknown;
+    NotResource?: unknown;
+    Principal?: unknown;
+    Condition?: unknown;
+  };
+  return raw.map((item) => {
+    const s = item && typeof item === "object" ? (item as RawStatement) : undefined;
+    return {
     sid: s?.Sid,
     effect: s?.Effect ?? "Allow",
     actions: s?.NotAction !== undefined ? list(s.NotAction) : list(s?.Action),
@@ -209,7 +228,8 @@ export function statements(doc: unknown): Statement[] | Unknown | Error {
     resources: s?.NotResource !== undefined ? ["*"] : list(s?.Resource),
     principal: s?.Principal,
     condition: s?.Condition,
-  }));
+    };
+  });
 }
 
 /**
@@ -249,7 +269,7 @@ export const K8S_WORKLOAD_TYPES: readonly string[] = [
 ];
 
 /** The pod spec of a workload, or undefined / UNKNOWN. */
-export function podSpec(type: string, props: Props): any {
+export function podSpec(type: string, props: Props): unknown {
   switch (type) {
     case "kubernetes:core/v1:Pod":
       return get(props, "spec");
@@ -263,11 +283,11 @@ export function podSpec(type: string, props: Props): any {
 export interface PodContainer {
   readonly name: string;
   readonly kind: "container" | "initContainer" | "ephemeralContainer";
-  readonly spec: any;
+  readonly spec: unknown;
 }
 
 /** Every container of a pod spec (init and ephemeral containers are held to the same PSS rules). */
-export function podContainers(spec: any): PodContainer[] {
+export function podContainers(spec: unknown): PodContainer[] {
   if (!spec || typeof spec !== "object") return [];
   const out: PodContainer[] = [];
   const groups: [string, PodContainer["kind"]][] = [
@@ -279,7 +299,9 @@ export function podContainers(spec: any): PodContainer[] {
     const list = asArray(get(spec, key));
     if (isUnknown(list)) continue;
     list.forEach((c, i) => {
-      if (c && typeof c === "object") out.push({ name: typeof c.name === "string" ? c.name : `${key}[${i}]`, kind, spec: c });
+      if (!c || typeof c !== "object") return;
+      const name = (c as { name?: unknown }).name;
+      out.push({ name: typeof name === "string" ? name : `${key}[${i}]`, kind, spec: c });
     });
   }
   return out;

@@ -3,7 +3,7 @@
  * The signal test sends SIGTERM to the npm process only and asserts that nothing it started survives.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 
@@ -18,8 +18,8 @@ interface Dev {
 function npmRunDev(args: string[]): Dev {
     const npm = spawn("npm", ["run", "dev", "--", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     const dev: Dev = { npm, output: "", exited: new Promise((resolve) => npm.once("exit", (code) => resolve(code))) };
-    npm.stdout!.on("data", (c: Buffer) => (dev.output += c.toString()));
-    npm.stderr!.on("data", (c: Buffer) => (dev.output += c.toString()));
+    npm.stdout.on("data", (c: Buffer) => (dev.output += c.toString()));
+    npm.stderr.on("data", (c: Buffer) => (dev.output += c.toString()));
     return dev;
 }
 
@@ -48,8 +48,8 @@ function descendants(pid: number): number[] {
     const walk = (p: number): void => {
         const taskDir = `/proc/${p}/task`;
         if (!existsSync(taskDir)) return;
-        for (const tid of require("node:fs").readdirSync(taskDir) as string[]) {
-            let children = "";
+        for (const tid of readdirSync(taskDir)) {
+            let children: string;
             try {
                 children = readFileSync(`${taskDir}/${tid}/children`, "utf8");
             } catch {

@@ -261,7 +261,7 @@ describe("README section on the offline preview", () => {
     });
 
     it("should only give --set examples that the stack config accepts", () => {
-        const examples = [...section.matchAll(/--set (\w+)=(\S+?)`/g)].map((m) => [m[1]!, m[2]!] as const);
+        const examples = [...section.matchAll(/--set (\w+)=(\S+?)`/g)].map((m) => [m[1], m[2]] as const);
         expect(examples.length).toBeGreaterThan(0);
         for (const [key, value] of examples) expect(() => stackConfig({ [key]: value })).not.toThrow();
     });

@@ -113,7 +113,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
     if (!listStacks().includes(stack)) throw new UsageError(`No stack file Pulumi.${stack}.yaml: stacks are ${listStacks().join(", ")}.`);
     const resolved = resolveStackConfig(stack);
     const overrides: ConfigOverride[] = [];
-    for (const assignment of values.set as string[]) {
+    for (const assignment of values.set) {
         try {
             overrides.push(applyOverride(resolved, assignment));
         } catch (e) {
@@ -121,7 +121,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
         }
     }
     for (const o of overrides) process.stderr.write(`--set ${o.key}: ${o.from === undefined ? "(unset)" : JSON.stringify(o.from)} → ${JSON.stringify(o.to)} (this run only)\n`);
-    return { stack, json: values.json as boolean, output: values.output, resolved, overrides };
+    return { stack, json: values.json, output: values.output, resolved, overrides };
 }
 
 async function main(): Promise<number> {
@@ -169,7 +169,7 @@ async function main(): Promise<number> {
     for (const [key, value] of Object.entries(exported)) {
         if (key === "default" || value === undefined) continue;
         if (pulumi.Output.isInstance(value)) {
-            outputs[key] = (await (value as any).isSecret) ? "[secret]" : await new Promise((r) => (value as import("@pulumi/pulumi").Output<unknown>).apply(r));
+            outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : await new Promise((r) => value.apply(r));
         } else {
             outputs[key] = value;
         }

@@ -23,7 +23,7 @@ function declaredRoutes(app: string): string[] {
     const routes: string[] = [];
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
         const text = readFileSync(path.join(dir, file), "utf8");
-        for (const m of text.matchAll(/method:\s*"(\w+)",\s*path:\s*"([^"]+)"/g)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
+        for (const m of text.matchAll(/method:\s*"(\w+)",\s*path:\s*"([^"]+)"/g)) routes.push(`${m[1].toUpperCase()} ${m[2]}`);
     }
     // Liveness and readiness come from service-kit's healthRoutes() (packages/service-kit/src/health.ts).
     const source = readdirSync(path.join(ROOT, "apps", app, "src"), { recursive: true, encoding: "utf8" })
@@ -32,7 +32,7 @@ function declaredRoutes(app: string): string[] {
         .join("\n");
     if (source.includes("healthRoutes(")) {
         const health = readFileSync(path.join(ROOT, "packages", "service-kit", "src", "health.ts"), "utf8");
-        for (const m of health.matchAll(/method:\s*"(\w+)",\s*path:\s*"([^"]+)"/g)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
+        for (const m of health.matchAll(/method:\s*"(\w+)",\s*path:\s*"([^"]+)"/g)) routes.push(`${m[1].toUpperCase()} ${m[2]}`);
     }
     return routes.sort();
 }
@@ -44,7 +44,7 @@ function documentedRoutes(app: string): string[] {
         .find((l) => l.startsWith(`| ${app} |`));
     if (!row) throw new Error(`no README row for ${app}`);
     const routes: string[] = [];
-    for (const m of row.split("|")[3]!.matchAll(/`([A-Z/]+) (\/[^`]*)`/g)) for (const method of m[1]!.split("/")) routes.push(`${method} ${m[2]}`);
+    for (const m of row.split("|")[3].matchAll(/`([A-Z/]+) (\/[^`]*)`/g)) for (const method of m[1].split("/")) routes.push(`${method} ${m[2]}`);
     return routes.sort();
 }
 
@@ -57,7 +57,7 @@ describe("README", () => {
         const dir = path.join(ROOT, ".github", "workflows");
         const used = new Set<string>();
         for (const file of readdirSync(dir)) {
-            for (const m of readFileSync(path.join(dir, file), "utf8").matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)) if (m[1] !== "GITHUB_TOKEN") used.add(m[1]!);
+            for (const m of readFileSync(path.join(dir, file), "utf8").matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)) if (m[1] !== "GITHUB_TOKEN") used.add(m[1]);
         }
         expect(used.size).toBeGreaterThan(0);
         const settings = section("### CI/CD");
@@ -79,8 +79,8 @@ describe("README", () => {
         const words: Record<string, number> = { two: 2, three: 3, four: 4 };
         const heading = /^## (\w+) commands$/m.exec(README);
         expect(heading).not.toBeNull();
-        const block = /```bash\n([\s\S]*?)```/.exec(README.slice(heading!.index))![1]!;
-        expect(block.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#")).length).toBe(words[heading![1]!.toLowerCase()]);
+        const block = /```bash\n([\s\S]*?)```/.exec(README.slice(heading!.index))![1];
+        expect(block.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#")).length).toBe(words[heading![1].toLowerCase()]);
     });
 
     it("should give the Node floor package.json's engines declares", () => {

@@ -64,11 +64,14 @@ function evaluate(expression: string, context: { vars: Record<string, string>; m
         const t = m[0];
         js += t === "==" ? "===" : t === "!=" ? "!==" : /^(vars|matrix|github)\./.test(t) ? `(ctx.${t.split(".")[0]}[${JSON.stringify(t.split(".")[1])}] ?? "")` : t;
     }
+    // The tokenizer above admits only context lookups, string literals and the listed operators, so the
+    // compiled text cannot be anything else.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     return String(new Function("ctx", `return (${js});`)(ctx));
 }
 
 /** A job's value of `field` (e.g. a step's role-to-assume) as the runner resolves it for one matrix entry. */
-function resolveForJob(job: any, value: string, matrix: Record<string, string>, variables: GitHubVariables): string {
+function resolveForJob(job: Job, value: string, matrix: Record<string, string>, variables: GitHubVariables): string {
     const environment = job.environment === undefined ? undefined : interpolate(typeof job.environment === "string" ? job.environment : job.environment.name, matrix, variables.repository);
     const vars = { ...variables.repository, ...(environment ? (variables.environments[environment] ?? {}) : {}) };
     return interpolate(value, matrix, vars);
@@ -78,9 +81,20 @@ function interpolate(text: string, matrix: Record<string, string>, vars: Record<
     return text.replace(/\$\{\{.*?\}\}/g, (expression) => evaluate(expression, { vars, matrix }));
 }
 
-type Step = { uses?: string; run?: string; with?: Record<string, any>; env?: Record<string, any>; id?: string };
-const stepsOf = (job: any): Step[] => job.steps ?? [];
-const stepUsing = (job: any, action: string): Step | undefined => stepsOf(job).find((s) => s.uses?.startsWith(`${action}@`));
+/** The parts of a workflow job these tests read (the YAML is validated by action-validator above). */
+type Job = {
+    "runs-on"?: string;
+    environment?: string | { name: string; url?: string };
+    needs?: string | string[];
+    permissions?: Record<string, string>;
+    concurrency?: unknown;
+    strategy?: { matrix?: Record<string, unknown>; "fail-fast"?: boolean };
+    steps?: Step[];
+};
+// `with` values are read as the strings the inputs used here are (node-version: 20 is only compared whole).
+type Step = { uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string>; id?: string };
+const stepsOf = (job: Job): Step[] => job.steps ?? [];
+const stepUsing = (job: Job, action: string): Step | undefined => stepsOf(job).find((s) => s.uses?.startsWith(`${action}@`));
 
 describe("workflow schema validation (action-validator)", () => {
     it.each(["preview.yml", "deploy.yml"])("should accept %s", (file) => {
@@ -119,7 +133,7 @@ describe("both workflows", () => {
         ["preview.yml", preview],
         ["deploy.yml", deploy],
     ])("should assume AWS roles only through OIDC with id-token: write in %s", (_file, wf) => {
-        const jobs = Object.values<any>(wf.jobs).filter((j) => stepUsing(j, "aws-actions/configure-aws-credentials"));
+        const jobs = Object.values<Job>(wf.jobs).filter((j) => stepUsing(j, "aws-actions/configure-aws-credentials"));
         expect(jobs.length).toBeGreaterThan(0);
         for (const job of jobs) {
             expect(job.permissions?.["id-token"]).toBe("write");

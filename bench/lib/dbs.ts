@@ -4,6 +4,7 @@
  * all on 127.0.0.1. Seeds realistic rows through the apps' own repositories.
  */
 import path from "node:path";
+import { version as dynaliteVersion } from "dynalite/package.json";
 import { startMariaDb, startPostgres, type SqlServerHandle, type TestDatabase } from "../../scripts/test-db";
 import { CatalogueRepository } from "../../apps/catalogue-api/src/data/catalogue-repository";
 import { createPool as createMysqlPool, endPool } from "../../apps/catalogue-api/src/data/pool";
@@ -51,7 +52,7 @@ async function seedCatalogue(db: TestDatabase, rows: number): Promise<void> {
     const repo = new CatalogueRepository(pool, 10_000);
     await repo.ensureSchema();
     for (let i = 0; i < rows; i += 1) {
-      await repo.add({ name: `Item ${i} — ${CATEGORIES[i % CATEGORIES.length]} essentials`, price: Math.round((5 + i * 3.17) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length]!, in_stock: i % 7 !== 0 });
+      await repo.add({ name: `Item ${i} — ${CATEGORIES[i % CATEGORIES.length]} essentials`, price: Math.round((5 + i * 3.17) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length], in_stock: i % 7 !== 0 });
     }
   } finally {
     await endPool(pool);
@@ -83,7 +84,7 @@ async function seedProducts(endpoint: string, rows: number): Promise<void> {
     await ensureLocalTable(client, PRODUCTS_TABLE);
     const repo = new ProductsRepository(doc, PRODUCTS_TABLE);
     for (let i = 0; i < rows; i += 1) {
-      await repo.create({ name: `Product ${i}`, price: Math.round((1 + i * 2.5) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length]!, description: `A realistic description of product ${i}, long enough to look like catalogue copy.` });
+      await repo.create({ name: `Product ${i}`, price: Math.round((1 + i * 2.5) * 100) / 100, category: CATEGORIES[i % CATEGORIES.length], description: `A realistic description of product ${i}, long enough to look like catalogue copy.` });
     }
   } finally {
     client.destroy();
@@ -103,14 +104,13 @@ export async function startBenchDatabases(rows: number): Promise<BenchDatabases>
   onCleanup(() => pg.destroy());
   const [catalogue, visits] = await Promise.all([maria.createDatabase("bench_catalogue"), pg.createDatabase("bench_visits")]);
   await Promise.all([seedCatalogue(catalogue, rows), seedVisits(visits, rows), seedProducts(dynamoEndpoint, rows)]);
-  const dynaliteVersion = (require("dynalite/package.json") as { version: string }).version;
   return {
     catalogue,
     visits,
     dynamoEndpoint,
     versions: {
       mariadb: await serverVersion(maria, "SELECT VERSION()"),
-      postgres: (await serverVersion(pg, "SHOW server_version")).split(" ")[0]!,
+      postgres: (await serverVersion(pg, "SHOW server_version")).split(" ")[0],
       dynalite: dynaliteVersion,
     },
   };

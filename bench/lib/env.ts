@@ -24,7 +24,7 @@ function versionOf(bin: string): string {
 
 /** The machine's node (the one running this script) — Node 20 here. */
 export function currentNode(): NodeRuntime {
-  return { major: process.versions.node.split(".")[0]!, version: process.version, bin: process.execPath };
+  return { major: process.versions.node.split(".")[0], version: process.version, bin: process.execPath };
 }
 
 /**
@@ -76,7 +76,7 @@ export function machineInfo(): MachineInfo {
       .readFileSync("/proc/cpuinfo", "utf8")
       .split("\n")
       .find((l) => l.startsWith("model name"));
-    if (line) cpuModel = line.split(":")[1]!.trim();
+    if (line) cpuModel = line.split(":")[1].trim();
   } catch {
     // keep os.cpus()
   }
@@ -122,7 +122,7 @@ export function benchCli<S extends Record<string, CliOption>>(usage: { command: 
   };
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    values = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\nusage: ${usage.command} [options] (--help for the list)\n`);
     process.exit(2);
@@ -132,7 +132,7 @@ export function benchCli<S extends Record<string, CliOption>>(usage: { command: 
     process.exit(0);
   }
   const out: Record<string, string | boolean | undefined> = {};
-  for (const [name, o] of Object.entries(spec)) out[name] = o.type === "boolean" ? values[name] === true : (values[name] as string | undefined);
+  for (const [name, o] of Object.entries(spec)) out[name] = o.type === "boolean" ? values[name] === true : (values[name]);
   return out as CliValues<S>;
 }
 
@@ -160,13 +160,13 @@ export function readJson<T>(name: string): T | undefined {
 export function percentile(values: readonly number[], p: number, empty = Number.NaN): number {
   if (values.length === 0) return empty;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** A note when the machine was already busy at the start (load average above half the CPUs). */

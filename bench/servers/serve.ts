@@ -64,7 +64,7 @@ export function serve(port: number, close: () => Promise<void>): void {
     closing = true;
     const force = setTimeout(() => process.exit(0), 5_000);
     force.unref();
-    close().finally(() => process.exit(0));
+    void close().finally(() => process.exit(0));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

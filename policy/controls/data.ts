@@ -1,6 +1,6 @@
 // DynamoDB tables, CloudWatch log groups, KMS keys, load balancers.
 import { Control, Props, STRICT_FROM_STAGING, STRICT_IN_PROD } from "../types";
-import { get, isUnknown } from "../util";
+import { get, isUnknown, show } from "../util";
 
 const TABLE = "aws:dynamodb/table:Table";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
@@ -12,7 +12,7 @@ const ALB_ALIAS = "aws:alb/loadBalancer:LoadBalancer";
 function requireTrue(props: Props, path: string, def: boolean): string[] {
   const v = get(props, path);
   if (isUnknown(v) || (v ?? def) === true) return [];
-  return [`${path} must be true (got ${v === undefined ? `unset, default ${def}` : String(v)}).`];
+  return [`${path} must be true (got ${v === undefined ? `unset, default ${def}` : show(v)}).`];
 }
 
 export const dataControls: Control[] = [
@@ -53,7 +53,7 @@ export const dataControls: Control[] = [
     check: (_t, props) => {
       const v = get(props, "retentionInDays");
       if (isUnknown(v) || (typeof v === "number" && v > 0)) return [];
-      return [`retentionInDays must be set to a positive number of days (got ${v === undefined ? "unset, never expire" : v}).`];
+      return [`retentionInDays must be set to a positive number of days (got ${v === undefined ? "unset, never expire" : show(v)}).`];
     },
   },
   {

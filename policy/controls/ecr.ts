@@ -1,6 +1,6 @@
 // ECR repositories (ContainerImage component): scanning, immutable tags, KMS encryption.
 import { Control, STRICT_FROM_STAGING, STRICT_IN_PROD } from "../types";
-import { asArray, get, isUnknown } from "../util";
+import { asArray, get, isUnknown, show } from "../util";
 
 const REPOSITORY = "aws:ecr/repository:Repository";
 
@@ -15,7 +15,7 @@ export const ecrControls: Control[] = [
     check: (_type, props) => {
       const scan = get(props, "imageScanningConfiguration.scanOnPush");
       if (isUnknown(scan) || scan === true) return [];
-      return [`imageScanningConfiguration.scanOnPush must be true (got ${scan ?? "unset, default false"}).`];
+      return [`imageScanningConfiguration.scanOnPush must be true (got ${show(scan ?? "unset, default false")}).`];
     },
   },
   {
@@ -28,7 +28,7 @@ export const ecrControls: Control[] = [
     check: (_type, props) => {
       const m = get(props, "imageTagMutability");
       if (isUnknown(m) || m === "IMMUTABLE") return [];
-      return [`imageTagMutability must be "IMMUTABLE" (got ${m === undefined ? "unset, default MUTABLE" : `"${m}"`}).`];
+      return [`imageTagMutability must be "IMMUTABLE" (got ${m === undefined ? "unset, default MUTABLE" : `"${show(m)}"`}).`];
     },
   },
   {
@@ -43,7 +43,7 @@ export const ecrControls: Control[] = [
       if (isUnknown(configs)) return [];
       const t = configs.length === 0 ? undefined : get(configs[0], "encryptionType");
       if (isUnknown(t) || t === "KMS" || t === "KMS_DSSE") return [];
-      return [`encryptionConfigurations[0].encryptionType must be "KMS" (got ${t === undefined ? "unset, default AES256" : `"${t}"`}).`];
+      return [`encryptionConfigurations[0].encryptionType must be "KMS" (got ${t === undefined ? "unset, default AES256" : `"${show(t)}"`}).`];
     },
   },
 ];

@@ -1,23 +1,33 @@
 // ECS task definitions and services (PrivateFargateService). containerDefinitions is a JSON string (often
 // built with pulumi.jsonStringify around the image URI, so unknown during preview: the controls pass then).
 import { Control, MANDATORY, Props, STRICT_FROM_STAGING } from "../types";
-import { get, isUnknown, parseJson } from "../util";
+import { get, isUnknown, parseJson, show } from "../util";
 
 const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 const SERVICE = "aws:ecs/service:Service";
 
+/** The fields of an ECS container definition (JSON) the controls read; values are as the JSON holds them. */
+interface ContainerDefinition {
+  readonly name?: unknown;
+  readonly environment?: unknown;
+  readonly logConfiguration?: unknown;
+  readonly privileged?: unknown;
+  readonly readonlyRootFilesystem?: unknown;
+  readonly user?: unknown;
+}
+
 /** Parsed container definitions, or a message when they don't parse, or [] when unknown. */
-function containers(props: Props): { defs: any[]; error?: string } {
+function containers(props: Props): { defs: ContainerDefinition[]; error?: string } {
   const parsed = parseJson(get(props, "containerDefinitions"));
   if (isUnknown(parsed)) return { defs: [] };
   if (parsed instanceof Error) return { defs: [], error: `containerDefinitions ${parsed.message}.` };
   if (!Array.isArray(parsed)) return { defs: [], error: "containerDefinitions must be a JSON array." };
-  return { defs: parsed.filter((c) => c && typeof c === "object") };
+  return { defs: parsed.filter((c): c is ContainerDefinition => Boolean(c) && typeof c === "object") };
 }
 
 /** Applies `fn` to each container definition; only the first control reports a parse error. */
 const perContainer =
-  (fn: (c: any, name: string) => string | undefined, reportParseError = false) =>
+  (fn: (c: ContainerDefinition, name: string) => string | undefined, reportParseError = false) =>
   (_type: string, props: Props): string[] => {
     const { defs, error } = containers(props);
     const out = error && reportParseError ? [error] : [];
@@ -60,7 +70,7 @@ export const ecsControls: Control[] = [
     enforcement: STRICT_FROM_STAGING,
     remediation: 'Set "readonlyRootFilesystem": true; mount a volume at /tmp if the app writes there.',
     check: perContainer((c, name) =>
-      c.readonlyRootFilesystem === true ? undefined : `container "${name}" must set "readonlyRootFilesystem": true (got ${c.readonlyRootFilesystem ?? "unset"}).`,
+      c.readonlyRootFilesystem === true ? undefined : `container "${name}" must set "readonlyRootFilesystem": true (got ${show(c.readonlyRootFilesystem ?? "unset")}).`,
     ),
   },
   {
@@ -71,7 +81,7 @@ export const ecsControls: Control[] = [
     enforcement: STRICT_FROM_STAGING,
     remediation: 'Set "logConfiguration": { "logDriver": "awslogs", "options": { "awslogs-group", "awslogs-region", "awslogs-stream-prefix" } }.',
     check: perContainer((c, name) =>
-      c.logConfiguration && typeof c.logConfiguration === "object" && c.logConfiguration.logDriver
+      c.logConfiguration && typeof c.logConfiguration === "object" && (c.logConfiguration as { logDriver?: unknown }).logDriver
         ? undefined
         : `container "${name}" must set "logConfiguration" with a logDriver.`,
     ),
@@ -93,9 +103,9 @@ export const ecsControls: Control[] = [
     enforcement: STRICT_FROM_STAGING,
     remediation: 'Move the variable to "secrets": [{ "name": "DB_PASSWORD", "valueFrom": "<secret ARN>" }].',
     check: perContainer((c, name) => {
-      const env = Array.isArray(c.environment) ? c.environment : [];
+      const env: unknown[] = Array.isArray(c.environment) ? c.environment : [];
       const bad = env
-        .map((e: any) => e?.name)
+        .map((e) => (e && typeof e === "object" ? (e as { name?: unknown }).name : undefined))
         .filter((n: unknown): n is string => typeof n === "string" && SECRET_NAME.test(n) && !SECRET_NAME_ALLOWED.test(n));
       return bad.length ? `container "${name}" passes ${bad.join(", ")} in "environment"; use "secrets" with valueFrom.` : undefined;
     }),

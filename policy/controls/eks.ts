@@ -2,17 +2,17 @@
 // by the remote component `eks:index:Cluster` (@pulumi/eks), whose inputs are flat (enabledClusterLogTypes,
 // encryptionConfigKeyArn, endpointPublicAccess, publicAccessCidrs); a raw `aws:eks/cluster:Cluster` nests
 // them (vpcConfig.*, encryptionConfig.*). Each control reads both shapes.
-import { Control, STRICT_FROM_STAGING, STRICT_IN_PROD } from "../types";
-import { asArray, get, isUnknown, isWorldCidr } from "../util";
+import { Control, Props, STRICT_FROM_STAGING, STRICT_IN_PROD } from "../types";
+import { asArray, get, isUnknown, isWorldCidr, show } from "../util";
 
 const AWS_CLUSTER = "aws:eks/cluster:Cluster";
 const EKS_COMPONENT = "eks:index:Cluster";
 
 /** `endpointPublicAccess`, defaulting to true as both EKS and @pulumi/eks do. */
-function publicEndpoint(type: string, props: Record<string, any>): boolean | undefined {
+function publicEndpoint(type: string, props: Props): boolean | undefined {
   const v = get(props, type === AWS_CLUSTER ? "vpcConfig.endpointPublicAccess" : "endpointPublicAccess");
   if (isUnknown(v)) return undefined;
-  return v ?? true;
+  return v === undefined ? true : Boolean(v);
 }
 
 export const eksControls: Control[] = [
@@ -26,7 +26,7 @@ export const eksControls: Control[] = [
     check: (_type, props) => {
       const types = asArray(get(props, "enabledClusterLogTypes"));
       if (isUnknown(types) || types.includes("audit") || types.some((t) => t === undefined)) return [];
-      return [`enabledClusterLogTypes must include "audit" (got [${types.map((t) => `"${t}"`).join(", ")}]).`];
+      return [`enabledClusterLogTypes must include "audit" (got [${types.map((t) => `"${show(t)}"`).join(", ")}]).`];
     },
   },
   {

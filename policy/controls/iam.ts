@@ -1,7 +1,7 @@
 // IAM: least privilege in permission policies (standalone, inline, role inline policies) and specific
 // principals in trust policies (App Runner access/instance roles, ECS task roles, IRSA roles).
 import { Control, MANDATORY, Props, STRICT_FROM_STAGING } from "../types";
-import { RESOURCE_STAR_ONLY_ACTIONS, Statement, asArray, get, isReadOnlyAction, isUnknown, statements } from "../util";
+import { RESOURCE_STAR_ONLY_ACTIONS, Statement, asArray, get, isReadOnlyAction, isUnknown, statements, show } from "../util";
 
 const POLICY = "aws:iam/policy:Policy";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -15,7 +15,7 @@ function permissionDocuments(type: string, props: Props): { label: string; doc: 
   if (type !== ROLE) return [{ label: "policy", doc: get(props, "policy") }];
   const inline = asArray(get(props, "inlinePolicies"));
   if (isUnknown(inline)) return [];
-  return inline.map((p, i) => ({ label: `inlinePolicies[${i}] (${get(p, "name") ?? "unnamed"})`, doc: get(p, "policy") }));
+  return inline.map((p, i) => ({ label: `inlinePolicies[${i}] (${show(get(p, "name") ?? "unnamed")})`, doc: get(p, "policy") }));
 }
 
 /** Runs `fn` over the Allow statements of every permission document; unknown documents pass. */
@@ -42,7 +42,7 @@ function overAllowStatements(type: string, props: Props, fn: (s: Statement, wher
 function isAnyonePrincipal(principal: unknown): boolean {
   if (principal === "*") return true;
   if (principal && typeof principal === "object") {
-    const aws = (principal as any).AWS;
+    const aws = (principal as { AWS?: unknown }).AWS;
     return asArrayKnown(aws).includes("*");
   }
   return false;
@@ -145,6 +145,6 @@ const SCOPING_CONDITION_KEY = /^(aws:RequestTag\/|aws:ResourceTag\/|iam:AWSServi
 function isScopedByCondition(condition: unknown): boolean {
   if (condition === null || typeof condition !== "object") return false;
   return Object.values(condition as Record<string, unknown>).some(
-    (block) => block !== null && typeof block === "object" && Object.keys(block as object).some((key) => SCOPING_CONDITION_KEY.test(key)),
+    (block) => block !== null && typeof block === "object" && Object.keys(block).some((key) => SCOPING_CONDITION_KEY.test(key)),
   );
 }

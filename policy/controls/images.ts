@@ -1,7 +1,7 @@
 // Image references and App Runner deployment: a deploy changes only when the image does (DESIGN:
 // ContainerImage outputs a digest-pinned `repo@sha256:…` URI).
 import { Control, Props, STRICT_FROM_STAGING, STRICT_IN_PROD } from "../types";
-import { K8S_WORKLOAD_TYPES, asArray, get, imageRefKind, isUnknown, parseJson, podContainers, podSpec } from "../util";
+import { K8S_WORKLOAD_TYPES, asArray, get, imageRefKind, isUnknown, parseJson, podContainers, podSpec, show } from "../util";
 
 const APP_RUNNER = "aws:apprunner/service:Service";
 const DOCKER_IMAGE = "docker:index/image:Image";
@@ -84,7 +84,7 @@ export const imageControls: Control[] = [
       const v = get(props, "sourceConfiguration.autoDeploymentsEnabled");
       if (isUnknown(v) || v === false) return [];
       // App Runner turns automatic deployment on when the field is omitted.
-      return [`sourceConfiguration.autoDeploymentsEnabled must be false (got ${v ?? "unset, default true"}).`];
+      return [`sourceConfiguration.autoDeploymentsEnabled must be false (got ${show(v ?? "unset, default true")}).`];
     },
   },
 ];

@@ -2,13 +2,13 @@
 // requests, namespaces. Applies to every workload type; the pod spec is found per type (see podSpec()).
 // PSS semantics: a container-level securityContext field overrides the pod-level one.
 import { Control, MANDATORY, Props, STRICT_FROM_STAGING } from "../types";
-import { K8S_WORKLOAD_TYPES, PodContainer, asArray, get, isUnknown, podContainers, podSpec } from "../util";
+import { K8S_WORKLOAD_TYPES, PodContainer, asArray, get, isUnknown, podContainers, podSpec, show } from "../util";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 /** Runs `fn` per container of a workload's pod spec; an unknown or absent pod spec passes. */
 const perContainer =
-  (fn: (c: PodContainer, pod: any) => string | undefined) =>
+  (fn: (c: PodContainer, pod: unknown) => string | undefined) =>
   (type: string, props: Props): string[] => {
     const spec = podSpec(type, props);
     if (!spec || isUnknown(spec)) return [];
@@ -19,7 +19,7 @@ const perContainer =
 
 /** Per pod-spec check (host namespaces, volumes). */
 const perPod =
-  (fn: (pod: any) => string[]) =>
+  (fn: (pod: unknown) => string[]) =>
   (type: string, props: Props): string[] => {
     const spec = podSpec(type, props);
     if (!spec || isUnknown(spec)) return [];
@@ -59,7 +59,7 @@ export const kubernetesControls: Control[] = [
       const uid = get(c.spec, "securityContext.runAsUser") ?? get(pod, "securityContext.runAsUser");
       if (uid === 0) return `${label(c)} runs as UID 0 (runAsUser: 0).`;
       if (isUnknown(v) || v === true) return undefined;
-      return `${label(c)} must set securityContext.runAsNonRoot: true (pod or container; got ${v ?? "unset"}).`;
+      return `${label(c)} must set securityContext.runAsNonRoot: true (pod or container; got ${show(v ?? "unset")}).`;
     }),
   },
   {
@@ -72,7 +72,7 @@ export const kubernetesControls: Control[] = [
     check: perContainer((c) => {
       const v = get(c.spec, "securityContext.allowPrivilegeEscalation");
       if (isUnknown(v) || v === false) return undefined;
-      return `${label(c)} must set securityContext.allowPrivilegeEscalation: false (got ${v ?? "unset"}).`;
+      return `${label(c)} must set securityContext.allowPrivilegeEscalation: false (got ${show(v ?? "unset")}).`;
     }),
   },
   {
@@ -106,7 +106,7 @@ export const kubernetesControls: Control[] = [
     check: perContainer((c, pod) => {
       const t = get(c.spec, "securityContext.seccompProfile.type") ?? get(pod, "securityContext.seccompProfile.type");
       if (isUnknown(t) || t === "RuntimeDefault" || t === "Localhost") return undefined;
-      return `${label(c)} must use seccompProfile.type RuntimeDefault or Localhost (got ${t ?? "unset"}).`;
+      return `${label(c)} must use seccompProfile.type RuntimeDefault or Localhost (got ${show(t ?? "unset")}).`;
     }),
   },
   {
@@ -139,7 +139,12 @@ export const kubernetesControls: Control[] = [
     check: perPod((pod) => {
       const vols = asArray(get(pod, "volumes"));
       if (isUnknown(vols)) return [];
-      return vols.filter((v) => v && get(v, "hostPath") !== undefined).map((v) => `volume "${v.name ?? "?"}" must not use hostPath.`);
+      return vols
+        .filter((v) => v && get(v, "hostPath") !== undefined)
+        .map((v) => {
+          const name = (v as { name?: unknown }).name;
+          return `volume "${typeof name === "string" ? name : "?"}" must not use hostPath.`;
+        });
     }),
   },
   {
@@ -152,7 +157,7 @@ export const kubernetesControls: Control[] = [
     check: perContainer((c) => {
       const v = get(c.spec, "securityContext.readOnlyRootFilesystem");
       if (isUnknown(v) || v === true) return undefined;
-      return `${label(c)} must set securityContext.readOnlyRootFilesystem: true (got ${v ?? "unset"}).`;
+      return `${label(c)} must set securityContext.readOnlyRootFilesystem: true (got ${show(v ?? "unset")}).`;
     }),
   },
   {
@@ -189,11 +194,12 @@ export const kubernetesControls: Control[] = [
     enforcement: STRICT_FROM_STAGING,
     remediation: 'Set metadata.labels["pod-security.kubernetes.io/enforce"] = "restricted".',
     check: (_t, props) => {
-      const labels = get(props, "metadata.labels");
-      if (isUnknown(labels)) return [];
+      const raw = get(props, "metadata.labels");
+      if (isUnknown(raw)) return [];
+      const labels = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : undefined;
       const v = labels?.["pod-security.kubernetes.io/enforce"];
       if (v === undefined && labels && "pod-security.kubernetes.io/enforce" in labels) return []; // unknown
-      return v === "restricted" ? [] : [`metadata.labels["pod-security.kubernetes.io/enforce"] must be "restricted" (got ${v === undefined ? "unset" : `"${v}"`}).`];
+      return v === "restricted" ? [] : [`metadata.labels["pod-security.kubernetes.io/enforce"] must be "restricted" (got ${v === undefined ? "unset" : `"${show(v)}"`}).`];
     },
   },
   {

@@ -1,6 +1,6 @@
 // Aurora Serverless v2 + RDS Proxy (AuroraWithProxy component).
 import { Control, ControlContext, EnforcementTable, Props, STRICT_FROM_STAGING, STRICT_IN_PROD } from "../types";
-import { asArray, get, isUnknown } from "../util";
+import { asArray, get, isUnknown, show } from "../util";
 
 const CLUSTER = "aws:rds/cluster:Cluster";
 const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
@@ -14,7 +14,7 @@ export const MIN_BACKUP_RETENTION_DAYS: Readonly<Record<ControlContext["environm
 function mustBeTrue(props: Props, path: string, def: boolean, why: string): string[] {
   const v = get(props, path);
   if (isUnknown(v) || (v ?? def) === true) return [];
-  return [`${path} must be true ${why}(got ${v === undefined ? `unset, default ${def}` : String(v)}).`];
+  return [`${path} must be true ${why}(got ${v === undefined ? `unset, default ${def}` : show(v)}).`];
 }
 
 const boolControl = (
@@ -91,7 +91,7 @@ export const rdsControls: Control[] = [
       const min = MIN_BACKUP_RETENTION_DAYS[ctx.environment];
       return typeof days === "number" && days >= min
         ? []
-        : [`backupRetentionPeriod must be at least ${min} days in ${ctx.environment} (got ${v === undefined ? "unset, default 1" : days}).`];
+        : [`backupRetentionPeriod must be at least ${min} days in ${ctx.environment} (got ${v === undefined ? "unset, default 1" : show(days)}).`];
     },
   },
   {
@@ -127,7 +127,7 @@ export const rdsControls: Control[] = [
         .map((p) => `${p.key} must not be set: it lands in state and stack history; use manageMasterUserPassword: true.`);
       const managed = get(props, "manageMasterUserPassword");
       if (out.length === 0 && !isUnknown(managed) && managed !== true) {
-        out.push(`manageMasterUserPassword must be true (got ${managed ?? "unset"}).`);
+        out.push(`manageMasterUserPassword must be true (got ${show(managed ?? "unset")}).`);
       }
       return out;
     },

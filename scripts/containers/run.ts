@@ -22,8 +22,14 @@ export function parseStartedAt(value: string): number {
     return Date.parse(`${m[1]}.${(m[2] ?? "0").padEnd(3, "0").slice(0, 3)}${m[3]}`);
 }
 
-export function inspect(name: string): any {
-    return JSON.parse(podman(["inspect", name]).stdout)[0];
+/** The fields of `podman inspect` that the container tests read. */
+export interface ContainerInspect {
+    readonly State: { readonly Running: boolean; readonly StartedAt: string; readonly Pid: number };
+    readonly HostConfig: { readonly ReadonlyRootfs: boolean };
+}
+
+export function inspect(name: string): ContainerInspect {
+    return (JSON.parse(podman(["inspect", name]).stdout) as ContainerInspect[])[0];
 }
 
 /** Starts the container and polls /health from the host every 5 ms until the first 200 (or `timeoutMs`). */

@@ -107,7 +107,7 @@ async function start(app: App, env: Record<string, string>): Promise<RunningCont
 async function assertPlatformLike(app: App): Promise<void> {
     const c = containers[app]!;
     const status = procStatus(c.pid);
-    const [ruid, euid, suid, fsuid] = status.Uid!.split(/\s+/).map(Number);
+    const [ruid, euid, suid, fsuid] = status.Uid.split(/\s+/).map(Number);
     assert.ok([ruid, euid, suid, fsuid].every((id) => id !== 0), `${app} runs as uid ${status.Uid}`);
     assert.equal(euid, 1000, "the image's node user");
     assert.equal(status.CapEff, "0000000000000000", "no effective capabilities");
@@ -155,7 +155,7 @@ async function assertGracefulStop(app: App, pathInFlight: string): Promise<void>
 }
 
 function idleRss(app: App): number {
-    return Number(procStatus(containers[app]!.pid).VmRSS!.replace(/\s*kB$/, ""));
+    return Number(procStatus(containers[app]!.pid).VmRSS.replace(/\s*kB$/, ""));
 }
 
 // Before the test runner starts: a missing tool is a failure with the install command, never a skip.
@@ -168,7 +168,7 @@ try {
 
 before(async () => {
     baseKey = ensureBaseImage((l) => process.stdout.write(`# ${l}\n`));
-    load = { load1: os.loadavg()[0]!, cpus: os.cpus().length };
+    load = { load1: os.loadavg()[0], cpus: os.cpus().length };
     [mariadb, postgres, dynamo] = await Promise.all([startMariaDb(), startPostgres(), startDynalite()]);
     const meta = await startMetadataServer();
     metadata = meta.server;
@@ -180,7 +180,7 @@ before(async () => {
 
 after(async () => {
     for (const app of APPS) removeContainer(containerName(app));
-    await Promise.all(Object.values(proxies).map((p) => p!.close()));
+    await Promise.all(Object.values(proxies).map((p) => p.close()));
     await new Promise<void>((resolve) => (metadata ? metadata.close(() => resolve()) : resolve()));
     await Promise.allSettled([mariadb?.destroy(), postgres?.destroy(), dynamo?.destroy()]);
     const complete = APPS.every((app) => figures[app]?.idleRssKiB !== undefined && figures[app]?.sigtermExitMs !== undefined);
@@ -219,7 +219,7 @@ describe("images", () => {
         for (const app of APPS) {
             podman(["rmi", "--force", imageName(app)], { allowFailure: true });
             buildSeconds[app] = await buildAppImage(app, REPO_ROOT);
-            process.stdout.write(`# built ${imageName(app)} in ${buildSeconds[app]!.toFixed(1)} s\n`);
+            process.stdout.write(`# built ${imageName(app)} in ${buildSeconds[app].toFixed(1)} s\n`);
         }
     });
 });

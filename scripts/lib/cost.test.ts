@@ -7,7 +7,7 @@ const P = (key: PriceKey) => PRICES.lines[key].usd;
 const H = PRICES.hoursPerMonth;
 
 /** A recorded resource as the mocks would record it (inputs echoed into state, plus computed state). */
-function res(type: string, name: string, inputs: Record<string, any>, state: Record<string, any> = {}, parent = STACK): RecordedResource {
+function res(type: string, name: string, inputs: RecordedResource["inputs"], state: RecordedResource["inputs"] = {}, parent = STACK): RecordedResource {
     return {
         type,
         name,

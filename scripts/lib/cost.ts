@@ -91,7 +91,7 @@ function resolve(a: CostAssumptions = {}): Resolved {
 const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 4 });
 
 /** The resource's inputs merged over its state, so a value is found whichever side the mock put it on. */
-function props(r: RecordedResource): Record<string, any> {
+function props(r: RecordedResource): RecordedResource["inputs"] {
     return { ...(r.state ?? {}), ...(r.inputs ?? {}) };
 }
 
@@ -114,8 +114,16 @@ export function billedPodSize(cpu: string | undefined, memory: string | undefine
     return { vcpu: largest.vcpu, memoryGiB: memories[memories.length - 1] };
 }
 
+/** The part of a Kubernetes container spec the estimate reads (quantities are strings or numbers). */
+interface K8sContainer {
+    readonly resources?: {
+        readonly requests?: { readonly cpu?: string | number; readonly memory?: string | number };
+        readonly limits?: { readonly cpu?: string | number; readonly memory?: string | number };
+    };
+}
+
 /** Sum Kubernetes quantities of the same kind, returned in a canonical unit string. */
-function sumRequests(containers: any[]): { cpu?: string; memory?: string } {
+function sumRequests(containers: readonly (K8sContainer | undefined)[]): { cpu?: string; memory?: string } {
     let cores = 0;
     let mib = 0;
     let anyCpu = false;
@@ -138,7 +146,7 @@ function sumRequests(containers: any[]): { cpu?: string; memory?: string } {
 
 /** App Runner / ECS Express notation → vCPU: "0.25 vCPU", "1 vCPU", "1024" (units). */
 function vcpuOf(value: unknown): number | undefined {
-    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string" && typeof value !== "number") return undefined;
     const s = String(value).trim();
     const v = /^(\d+(?:\.\d+)?)\s*vCPU$/i.exec(s);
     if (v) return Number(v[1]);
@@ -148,7 +156,7 @@ function vcpuOf(value: unknown): number | undefined {
 
 /** App Runner / ECS notation → GB: "0.5 GB", "2 GB", "2048" (MiB). */
 function gbOf(value: unknown): number | undefined {
-    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string" && typeof value !== "number") return undefined;
     const s = String(value).trim();
     const g = /^(\d+(?:\.\d+)?)\s*GB$/i.exec(s);
     if (g) return Number(g[1]);
@@ -217,7 +225,7 @@ class Estimator {
         const hpas = this.byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
         for (const d of this.byType("kubernetes:apps/v1:Deployment")) {
             const p = props(d);
-            const containers: any[] = p.spec?.template?.spec?.containers ?? [];
+            const containers: K8sContainer[] = p.spec?.template?.spec?.containers ?? [];
             const requests = sumRequests(containers);
             const size = billedPodSize(requests.cpu, requests.memory);
             const name = p.metadata?.name ?? d.name;
@@ -277,7 +285,7 @@ class Estimator {
         }
     }
 
-    private spotFactor(strategies: any[] | undefined): { factor: number; text: string } {
+    private spotFactor(strategies: readonly { capacityProvider?: string; weight?: number }[] | undefined): { factor: number; text: string } {
         const list = strategies ?? [];
         const total = list.reduce((s, x) => s + Number(x?.weight ?? 0), 0);
         const spot = list.filter((x) => x?.capacityProvider === "FARGATE_SPOT").reduce((s, x) => s + Number(x?.weight ?? 0), 0);

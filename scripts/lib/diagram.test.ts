@@ -66,7 +66,7 @@ class Fixture {
         { type: "pulumi:pulumi:Stack", name: "serverless-containers-test", urn: STACK_URN, dependsOn: [], inputs: {}, secretInputs: [], state: {}, custom: false },
     ];
 
-    add(type: string, name: string, parent: RecordedResource | undefined, inputs: Record<string, any> = {}, state: Record<string, any> = {}, custom = true, provider?: string): RecordedResource {
+    add(type: string, name: string, parent: RecordedResource | undefined, inputs: RecordedResource["inputs"] = {}, state: RecordedResource["inputs"] = {}, custom = true, provider?: string): RecordedResource {
         const parentUrn = parent?.urn ?? STACK_URN;
         const parentType = parentUrn.split("::")[2].split("$").pop();
         const r: RecordedResource = {

@@ -90,7 +90,7 @@ function shapeOf(node: Node): string {
     }
 }
 
-function props(r: RecordedResource): Record<string, any> {
+function props(r: RecordedResource): RecordedResource["inputs"] {
     return { ...(r.state ?? {}), ...(r.inputs ?? {}) };
 }
 
@@ -128,11 +128,17 @@ function envOf(r: RecordedResource, resources: RecordedResource[]): [string, str
     return pairs;
 }
 
+/** The fields of an ECS container definition (JSON) the diagram reads. */
+interface EcsContainer {
+    readonly image?: unknown;
+    readonly environment?: readonly ({ readonly name?: unknown; readonly value?: unknown } | undefined)[];
+}
+
 /** Container definitions of the task definition an ECS service runs (stored as a JSON string). */
-function ecsContainers(service: RecordedResource, resources: RecordedResource[]): any[] {
+function ecsContainers(service: RecordedResource, resources: RecordedResource[]): (EcsContainer | undefined)[] {
     const arn = props(service).taskDefinition;
     const td = resources.find((t) => t.type === "aws:ecs/taskDefinition:TaskDefinition" && t.state?.arn !== undefined && t.state.arn === arn);
-    let defs: any = td ? props(td).containerDefinitions : [];
+    let defs: unknown = td ? props(td).containerDefinitions : [];
     if (typeof defs === "string") {
         try {
             defs = JSON.parse(defs);
@@ -154,7 +160,7 @@ function imagesOf(r: RecordedResource, resources: RecordedResource[]): string[] 
         case "aws:ecs/expressGatewayService:ExpressGatewayService":
             return [p.primaryContainer?.image].filter((x): x is string => typeof x === "string");
         case "kubernetes:apps/v1:Deployment":
-            return (p.spec?.template?.spec?.containers ?? []).map((c: any) => c?.image).filter((x: unknown): x is string => typeof x === "string");
+            return (p.spec?.template?.spec?.containers ?? []).map((c: { image?: unknown } | undefined) => c?.image).filter((x: unknown): x is string => typeof x === "string");
         default:
             return [];
     }
@@ -249,7 +255,7 @@ class DiagramBuilder {
     }
 
     private securityGroupRules(): void {
-        const port = (p: Record<string, any>) => (p.fromPort !== undefined ? `tcp/${p.fromPort === p.toPort || p.toPort === undefined ? p.fromPort : `${p.fromPort}-${p.toPort}`}` : "allowed");
+        const port = (p: { fromPort?: number; toPort?: number }) => (p.fromPort !== undefined ? `tcp/${p.fromPort === p.toPort || p.toPort === undefined ? p.fromPort : `${p.fromPort}-${p.toPort}`}` : "allowed");
         for (const rule of this.typed("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
             const p = props(rule);
             if (typeof p.referencedSecurityGroupId !== "string") continue;
@@ -403,7 +409,7 @@ class DiagramBuilder {
             if (props(s).networkConfiguration?.ingressConfiguration?.isPubliclyAccessible !== false) this.edge(INTERNET_ID, this.nodeFor(s), "HTTPS");
         }
         for (const s of this.typed("aws:ecs/expressGatewayService:ExpressGatewayService")) {
-            const paths: any[] = s.state?.ingressPaths ?? [];
+            const paths: readonly ({ accessType?: string } | undefined)[] = s.state?.ingressPaths ?? [];
             if (paths.length === 0 || paths.some((x) => x?.accessType === "PUBLIC")) this.edge(INTERNET_ID, this.nodeFor(s), "HTTPS (ALB)");
         }
         for (const lb of this.typed("aws:lb/loadBalancer:LoadBalancer")) {

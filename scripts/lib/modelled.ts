@@ -51,7 +51,7 @@ class Builder {
     /** The component being modelled: the engine runs its `transforms` on every child it creates. */
     component?: RecordedResource;
 
-    add(parent: RecordedResource, type: string, name: string, inputs: Record<string, any>, dependsOn: RecordedResource[] = []): RecordedResource {
+    add(parent: RecordedResource, type: string, name: string, inputs: RecordedResource["inputs"], dependsOn: RecordedResource[] = []): RecordedResource {
         const urn = childUrn(parent, type, name);
         inputs = this.transformed(type, name, inputs);
         const r: RecordedResource = {
@@ -70,11 +70,11 @@ class Builder {
     }
 
     /** The component's synchronous transforms applied to a child's inputs, in order (an async one is not modelled). */
-    private transformed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    private transformed(type: string, name: string, inputs: RecordedResource["inputs"]): RecordedResource["inputs"] {
         let props = inputs;
         for (const transform of this.component?.transforms ?? []) {
             const result = transform({ custom: true, type, name, props, opts: {} });
-            if (result && !(result instanceof Promise) && result.props) props = result.props as Record<string, any>;
+            if (result && !(result instanceof Promise) && result.props) props = result.props as RecordedResource["inputs"];
         }
         return props;
     }

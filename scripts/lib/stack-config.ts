@@ -6,7 +6,7 @@
  * Secrets (`secure:` values) cannot be decrypted offline; they resolve to a placeholder and are listed
  * in `secretKeys` so the runtime still treats them as secrets.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 
@@ -48,7 +48,7 @@ function checkType(file: string, key: string, type: string | undefined, value: u
 
 export function resolveStackConfig(stack: string, projectDir = path.resolve(__dirname, "../..")): ResolvedConfig {
     const projectFile = path.join(projectDir, "Pulumi.yaml");
-    const project = parse(readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, Declared | unknown> };
+    const project = parse(readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, unknown> };
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(stackFile)) {
         throw new Error(`No stack file ${path.basename(stackFile)}: stacks are ${listStacks(projectDir).join(", ") || "(none)"}.`);
@@ -61,7 +61,7 @@ export function resolveStackConfig(stack: string, projectDir = path.resolve(__di
     for (const [key, spec] of Object.entries(project.config ?? {})) {
         // Project-level keys without a namespace belong to the project, as in the CLI.
         const full = key.includes(":") ? key : `${project.name}:${key}`;
-        const d: Declared = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as Declared) : { default: spec };
+        const d: Declared = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? spec : { default: spec };
         declared.set(full, d);
         if (d.default !== undefined) {
             checkType("Pulumi.yaml", full, d.type, d.default);
@@ -70,7 +70,7 @@ export function resolveStackConfig(stack: string, projectDir = path.resolve(__di
     }
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         const full = key.includes(":") ? key : `${project.name}:${key}`;
-        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+        if (value !== null && typeof value === "object" && "secure" in value) {
             values[full] = "[secret: decrypted only by the Pulumi CLI]";
             secretKeys.push(full);
             continue;
@@ -116,11 +116,10 @@ export function applyOverride(resolved: ResolvedConfig, assignment: string): Con
     checkType("--set", full, type, typed);
     const from = resolved.values[full];
     resolved.values[full] = type === "array" ? JSON.stringify(typed) : value;
-    return { key: full, from, to: resolved.values[full]! };
+    return { key: full, from, to: resolved.values[full] };
 }
 
 export function listStacks(projectDir = path.resolve(__dirname, "../..")): string[] {
-    const { readdirSync } = require("node:fs") as typeof import("node:fs");
     return readdirSync(projectDir)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)

@@ -23,7 +23,7 @@ export function spawnApp(entry: string, env: Record<string, string>): ChildApp {
   const logs: Record<string, unknown>[] = [];
   let buffered = "";
   let stderr = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     buffered += chunk;
     let newline = buffered.indexOf("\n");
     while (newline >= 0) {
@@ -37,7 +37,7 @@ export function spawnApp(entry: string, env: Record<string, string>): ChildApp {
       newline = buffered.indexOf("\n");
     }
   });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );

@@ -19,7 +19,7 @@ export async function startDynalite(): Promise<DynaliteHandle> {
   let server: Server | undefined;
   const start = async (): Promise<void> => {
     if (server?.listening) return;
-    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve, reject) => {
       server!.once("error", reject);
       server!.listen(port, "127.0.0.1", () => resolve());

@@ -122,7 +122,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<SqlSer
       "--innodb-log-file-size=16M",
     ]);
   } catch (err) {
-    throw new Error(`mariadb-install-db failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    throw new Error(`mariadb-install-db failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
 
   const args = [

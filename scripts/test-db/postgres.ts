@@ -120,7 +120,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<SqlS
       { uid: owner.uid, gid: owner.gid, cwd: root },
     );
   } catch (err) {
-    throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
   fs.rmSync(pwFile);
 

@@ -188,9 +188,9 @@ export function signalServerTree(proc: ManagedProcess, signal: "SIGSTOP" | "SIGC
  * stop(): a stopped process acts on SIGTERM/SIGINT only once continued. One implementation for both engines.
  */
 export function pauseControl(current: () => ManagedProcess | undefined): {
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  continueIfPaused(): void;
+  pause: () => Promise<void>;
+  resume: () => Promise<void>;
+  continueIfPaused: () => void;
 } {
   let paused = false;
   const continueIfPaused = (): void => {

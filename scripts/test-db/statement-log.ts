@@ -27,9 +27,9 @@ export function parseMariaDbGeneralLog(text: string): MariaDbLogEntry[] {
     }
     const match = MARIADB_ENTRY.exec(line);
     if (match) {
-      entries.push({ connectionId: Number(match[1]), command: match[2]!, argument: match[3] ?? "" });
+      entries.push({ connectionId: Number(match[1]), command: match[2], argument: match[3] ?? "" });
     } else if (entries.length > 0) {
-      entries[entries.length - 1]!.argument += `\n${line}`;
+      entries[entries.length - 1].argument += `\n${line}`;
     }
   }
   return entries;
@@ -72,7 +72,7 @@ export function parsePostgresLog(text: string): PostgresLogEntry[] {
   for (const line of text.split("\n")) {
     const match = PG_ENTRY.exec(line);
     if (match) {
-      last = { pid: Number(match[1]), user: match[2]!, database: match[3]!, kind: match[4]!, statement: match[5] ?? "" };
+      last = { pid: Number(match[1]), user: match[2], database: match[3], kind: match[4], statement: match[5] ?? "" };
       entries.push(last);
     } else if (/^\S+ \S+ \S+ \[\d+\]/.test(line)) {
       last = undefined; // another log line (DETAIL, connection, …)

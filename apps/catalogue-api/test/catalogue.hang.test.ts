@@ -64,10 +64,10 @@ describe("catalogue-api when MariaDB hangs (server process stopped with SIGSTOP)
     expect(unavailable.every((o) => o.retryAfter === "5")).toBe(true);
 
     // Liveness never waits on the database; readiness says the truth.
-    expect(health!.status).toBe(200);
-    expect(health!.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
-    expect(ready!.status).toBe(503);
-    expect(ready!.headers.get("retry-after")).toBe("5");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("retry-after")).toBe("5");
     expect((await request(app.url, "/ready")).status).toBe(200);
 
     // Recovery without restart: the same process writes again.
@@ -96,10 +96,10 @@ describe("catalogue-api when MariaDB hangs (server process stopped with SIGSTOP)
     } finally {
       await server.resume();
     }
-    await started!.ready;
-    expect((await request(started!.url, "/ready")).status).toBe(200);
-    expect((await request(started!.url, "/catalogue", { method: "POST", json: { name: "after start", price: 1 } })).status).toBe(201);
-    await started!.stop();
+    await started.ready;
+    expect((await request(started.url, "/ready")).status).toBe(200);
+    expect((await request(started.url, "/catalogue", { method: "POST", json: { name: "after start", price: 1 } })).status).toBe(201);
+    await started.stop();
   }, 60_000);
 });
 
@@ -163,8 +163,8 @@ describe("catalogue-api stopping while MariaDB hangs (real process)", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    npm.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    npm.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    npm.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    npm.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.once("exit", (code, signal) => resolve({ code, signal })));
     try {
       await eventually(async () => output.includes('"msg":"listening"'), `listening (output so far: ${output.slice(-500)})`, 300, 100);

@@ -23,7 +23,7 @@ describe("catalogue-api Idempotency-Key against a real MariaDB", () => {
   let db: TestDatabase;
 
   const rowsNamed = async (name: string): Promise<number> =>
-    Number((await server.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM catalogue WHERE name = ?", [name], db.database))[0]!.n);
+    Number((await server.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM catalogue WHERE name = ?", [name], db.database))[0].n);
 
   beforeAll(async () => {
     server = await startMariaDb({ requireManaged: true });
@@ -127,7 +127,7 @@ describe("catalogue-api Idempotency-Key against a real MariaDB", () => {
     expect(await rowsNamed("idem after expiry")).toBe(1);
     await eventually(
       async () =>
-        Number((await server.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM idempotency_keys WHERE expires_at <= UTC_TIMESTAMP(3)", [], db.database))[0]!.n) === 0,
+        Number((await server.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM idempotency_keys WHERE expires_at <= UTC_TIMESTAMP(3)", [], db.database))[0].n) === 0,
       "expired keys purged",
       50,
       100,
@@ -159,10 +159,10 @@ describe("catalogue-api Idempotency-Key against a real MariaDB", () => {
     const finals = await Promise.all(writes.map((w) => retryUntilAnswered(app.url, w.json, w.key)));
     for (const [i, { final }] of finals.entries()) {
       expect(final.status).toBe(201);
-      expect(final.body).toEqual(expect.objectContaining({ name: writes[i]!.json.name, price: writes[i]!.json.price }));
-      expect(await rowsNamed(writes[i]!.json.name)).toBe(1);
+      expect(final.body).toEqual(expect.objectContaining({ name: writes[i].json.name, price: writes[i].json.price }));
+      expect(await rowsNamed(writes[i].json.name)).toBe(1);
       // One more retry replays the same item.
-      const replay = await request(app.url, "/catalogue", { method: "POST", json: writes[i]!.json, headers: { "Idempotency-Key": writes[i]!.key } });
+      const replay = await request(app.url, "/catalogue", { method: "POST", json: writes[i].json, headers: { "Idempotency-Key": writes[i].key } });
       expect(replay.status).toBe(201);
       expect(replay.body.id).toBe(final.body.id);
     }

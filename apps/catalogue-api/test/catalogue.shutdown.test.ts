@@ -33,7 +33,7 @@ describe("catalogue-api graceful shutdown (real process)", () => {
           "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = ? AND info LIKE 'INSERT INTO catalogue%'",
           [db.database],
         );
-        return Number(rows[0]!.n) === 3;
+        return Number(rows[0].n) === 3;
       }, "three INSERTs waiting on the lock");
 
       app.child.kill("SIGTERM");

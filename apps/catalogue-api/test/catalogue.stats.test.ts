@@ -28,7 +28,7 @@ describe("catalogue-api /catalogue/stats is not the cheapest way to load the dat
 
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);
-    expect(answers[0]!.body.stats).toEqual([{ category: "stats", item_count: 1, avg_price: 2, total_value: 2, in_stock_count: 1 }]);
+    expect(answers[0].body.stats).toEqual([{ category: "stats", item_count: 1, avg_price: 2, total_value: 2, in_stock_count: 1 }]);
     expect(groupByCount() - before).toBe(1);
 
     expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "s2", price: 4, category: "stats" } })).status).toBe(201);

@@ -57,7 +57,7 @@ describe("catalogue-api against a real MariaDB (pattern 27 Verify)", () => {
     });
 
     const rows = await server.adminQuery<{ n: number }>("SELECT COUNT(*) AS n FROM catalogue", [], db.database);
-    expect(Number(rows[0]!.n)).toBe(3);
+    expect(Number(rows[0].n)).toBe(3);
   });
 
   it("when an item is fetched by id, then it is returned; when the id is unknown, then 404 JSON", async () => {

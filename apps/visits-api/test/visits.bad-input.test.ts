@@ -127,7 +127,7 @@ describe("visits-api bad input against a real PostgreSQL", () => {
     expect(agents).toContain("\\x00 %00 %s %n \\'");
     expect(agents.filter((a) => a === null).length).toBe(2); // empty and missing user agent
     const tables = await server.adminQuery<{ n: string }>("SELECT count(*) AS n FROM pg_tables WHERE tablename = 'visits'", [], db.database);
-    expect(Number(tables[0]!.n)).toBe(1);
+    expect(Number(tables[0].n)).toBe(1);
     const recent = await request(app.url, "/recent-visits?limit=100");
     expect(recent.body.Response.map((v: { user_agent: string | null }) => v.user_agent)).toContain("'); DROP TABLE visits; --");
   });

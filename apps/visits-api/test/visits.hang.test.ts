@@ -61,10 +61,10 @@ describe("visits-api when PostgreSQL hangs (postmaster and backends stopped with
     expect(unavailable.every((o) => o.retryAfter === "5")).toBe(true);
 
     // Liveness never waits on the database; readiness says the truth.
-    expect(health!.status).toBe(200);
-    expect(health!.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
-    expect(ready!.status).toBe(503);
-    expect(ready!.headers.get("retry-after")).toBe("5");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get("retry-after")).toBe("5");
     expect((await request(app.url, "/ready")).status).toBe(200);
 
     // Recovery without restart: the same process writes again.
@@ -93,10 +93,10 @@ describe("visits-api when PostgreSQL hangs (postmaster and backends stopped with
     } finally {
       await server.resume();
     }
-    await started!.ready;
-    expect((await request(started!.url, "/ready")).status).toBe(200);
-    expect((await request(started!.url, "/", { headers: { "user-agent": "after start" } })).status).toBe(200);
-    await started!.stop();
+    await started.ready;
+    expect((await request(started.url, "/ready")).status).toBe(200);
+    expect((await request(started.url, "/", { headers: { "user-agent": "after start" } })).status).toBe(200);
+    await started.stop();
   }, 60_000);
 });
 

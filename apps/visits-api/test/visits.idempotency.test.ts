@@ -20,7 +20,7 @@ describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => 
   let db: TestDatabase;
 
   const visitsBy = async (userAgent: string): Promise<number> =>
-    Number((await server.adminQuery<{ n: string }>("SELECT COUNT(*) AS n FROM visits WHERE user_agent = $1", [userAgent], db.database))[0]!.n);
+    Number((await server.adminQuery<{ n: string }>("SELECT COUNT(*) AS n FROM visits WHERE user_agent = $1", [userAgent], db.database))[0].n);
 
   beforeAll(async () => {
     server = await startPostgres({ requireManaged: true });

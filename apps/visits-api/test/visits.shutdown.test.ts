@@ -35,7 +35,7 @@ describe("visits-api graceful shutdown (real process)", () => {
           "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO visits%'",
           [db.database],
         );
-        return Number(rows[0]!.n) === 3;
+        return Number(rows[0].n) === 3;
       }, "three INSERTs waiting on the lock");
 
       app.child.kill("SIGTERM");

@@ -57,7 +57,7 @@ describe("visits-api against a real PostgreSQL (seed 001 walkthrough)", () => {
     );
     expect(recent.body.Response[0]).toEqual({ id: expect.any(Number), timestamp: expect.stringMatching(/^\d{4}-/), user_agent: "walkthrough-browser/12" });
     const rows = await server.adminQuery<{ n: string }>("SELECT count(*) AS n FROM visits", [], db.database);
-    expect(Number(rows[0]!.n)).toBe(12);
+    expect(Number(rows[0].n)).toBe(12);
     expect((await request(app.url, "/recent-visits?limit=3")).body.count).toBe(3);
   });
 

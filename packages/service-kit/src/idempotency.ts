@@ -36,7 +36,7 @@ export function readIdempotencyKey(req: Request): string | undefined {
   const values = req.headersDistinct?.["idempotency-key"] ?? (req.headers["idempotency-key"] === undefined ? [] : [String(req.headers["idempotency-key"])]);
   if (values.length === 0) return undefined;
   if (values.length > 1) throw invalidKey("send one Idempotency-Key header, not several");
-  let value = values[0]!.trim();
+  let value = values[0].trim();
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
     value = value.slice(1, -1);
     if (/["\\]/.test(value)) throw invalidKey("escaped characters are not allowed in the key");

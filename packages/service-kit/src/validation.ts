@@ -2,6 +2,7 @@ import { z } from "zod";
 
 // C0/C1 control characters (NUL cannot be stored in PostgreSQL text; none belong in a display name) and
 // unpaired UTF-16 surrogates (they cannot be encoded as UTF-8 and would be silently replaced).
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_OR_LONE_SURROGATE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const CHARACTER_RULE = { message: "must not contain control characters or unpaired surrogates" };

@@ -106,7 +106,7 @@ describe("DB_IAM_AUTH credentials (service-kit)", () => {
     expect(signerConstructed).toEqual([]);
     // The other IAM rules still apply with the seam.
     expect(() =>
-      resolveDbSettings(loadConfig(dbSchema, { ...iamEnv, DB_TLS: "false", AWS_REGION: undefined } as Record<string, string | undefined>), "admin", {
+      resolveDbSettings(loadConfig(dbSchema, { ...iamEnv, DB_TLS: "false", AWS_REGION: undefined }), "admin", {
         iamTokenSourceOverride: async () => "x",
       }),
     ).toThrow("AWS_REGION: is required when DB_IAM_AUTH=true");
@@ -129,7 +129,7 @@ describe("cachedTokenProvider", () => {
     // First use: concurrent callers share one in-flight signature.
     const first = Promise.all([token(), token(), token()]);
     expect(source).toHaveBeenCalledTimes(1);
-    signatures[0]!.resolve("t1");
+    signatures[0].resolve("t1");
     expect(await first).toEqual(["t1", "t1", "t1"]);
 
     clock += 9 * MIN;
@@ -140,8 +140,8 @@ describe("cachedTokenProvider", () => {
     clock += 1 * MIN;
     expect(await Promise.all([token(), token(), token()])).toEqual(["t1", "t1", "t1"]);
     expect(source).toHaveBeenCalledTimes(2);
-    signatures[1]!.resolve("t2");
-    await signatures[1]!.promise;
+    signatures[1].resolve("t2");
+    await signatures[1].promise;
     await new Promise((r) => setImmediate(r));
     expect(await token()).toBe("t2");
     expect(source).toHaveBeenCalledTimes(2);
@@ -154,7 +154,7 @@ describe("cachedTokenProvider", () => {
     await new Promise((r) => setImmediate(r));
     expect(settled).toBe(false);
     expect(source).toHaveBeenCalledTimes(3);
-    signatures[2]!.resolve("t3");
+    signatures[2].resolve("t3");
     expect(await waiting).toBe("t3");
   });
 

@@ -99,7 +99,7 @@ describe("service-kit OpenAPI", () => {
         handler: () => ({ body: {} }),
       }),
     ]) as { paths: Record<string, Record<string, { parameters: unknown[]; requestBody: unknown }>> };
-    const op = doc.paths["/things/{id}"]!.post!;
+    const op = doc.paths["/things/{id}"].post;
     expect(op.parameters).toEqual([
       expect.objectContaining({ name: "id", in: "path", required: true }),
       expect.objectContaining({ name: "dryRun", in: "query", required: false }),

@@ -55,7 +55,7 @@ export class TaskMetadataClient {
     } catch {
       throw new HttpError(502, "bad_metadata", "The ECS task metadata endpoint answered an unexpected document");
     }
-    const container = parsed.Containers[0]!;
+    const container = parsed.Containers[0];
     return {
       TaskArn: parsed.TaskARN,
       Cluster: parsed.Cluster,

@@ -87,7 +87,7 @@ function guardClient(client: PoolClient, queryTimeoutMs: number, state: Database
       timeoutMs = boundedTimeout(queryTimeoutMs, "run a statement");
     } catch (err) {
       if (cb !== undefined) {
-        process.nextTick(cb, err as Error);
+        process.nextTick(cb, err);
         return undefined;
       }
       return Promise.reject(err);
@@ -132,7 +132,7 @@ function guardPool(pool: Pool, queryTimeoutMs: number, state: DatabaseState | un
       check("acquire a database connection");
     } catch (err) {
       if (cb !== undefined) {
-        process.nextTick(cb, err as Error);
+        process.nextTick(cb, err);
         return undefined;
       }
       return Promise.reject(err);
@@ -150,7 +150,7 @@ function guardPool(pool: Pool, queryTimeoutMs: number, state: DatabaseState | un
       check("acquire a database connection");
     } catch (err) {
       if (typeof cb === "function") {
-        process.nextTick(cb as Callback, err as Error);
+        process.nextTick(cb, err);
         return undefined;
       }
       return Promise.reject(err);
