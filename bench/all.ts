@@ -11,27 +11,27 @@ import { spawnSync } from "node:child_process";
 import { REPO_ROOT, benchCli } from "./lib/env";
 
 const STEPS: ReadonlyArray<readonly [string, ...string[]]> = [
-  ["bench/throughput.ts"],
-  ["bench/tooling.ts"],
-  ["bench/startup.ts"],
-  ["bench/profile.ts", "--variant", "app"],
-  ["bench/profile.ts", "--variant", "ceiling"],
-  ["bench/report.ts"],
+    ["bench/throughput.ts"],
+    ["bench/tooling.ts"],
+    ["bench/startup.ts"],
+    ["bench/profile.ts", "--variant", "app"],
+    ["bench/profile.ts", "--variant", "ceiling"],
+    ["bench/report.ts"],
 ];
 
 benchCli(
-  {
-    command: "npm run bench --",
-    summary: `Every benchmark in turn (about 16 minutes on a 2-core machine), then docs/performance.md:\n${STEPS.map((s) => `  ${s.join(" ")}`).join("\n")}\nEach step has its own options: npm run bench:<throughput|tooling|startup|report> -- --help.`,
-  },
-  {},
+    {
+        command: "npm run bench --",
+        summary: `Every benchmark in turn (about 16 minutes on a 2-core machine), then docs/performance.md:\n${STEPS.map((s) => `  ${s.join(" ")}`).join("\n")}\nEach step has its own options: npm run bench:<throughput|tooling|startup|report> -- --help.`,
+    },
+    {},
 );
 
 for (const [script, ...args] of STEPS) {
-  process.stdout.write(`\n=== ${script} ${args.join(" ")}\n`);
-  const run = spawnSync(process.execPath, ["-r", "@swc-node/register", script, ...args], { cwd: REPO_ROOT, stdio: "inherit" });
-  if (run.status !== 0) {
-    process.stderr.write(`✖ ${script} ${args.join(" ")} failed (${run.signal ?? `exit ${run.status}`}); stopping.\n`);
-    process.exit(run.status ?? 1);
-  }
+    process.stdout.write(`\n=== ${script} ${args.join(" ")}\n`);
+    const run = spawnSync(process.execPath, ["-r", "@swc-node/register", script, ...args], { cwd: REPO_ROOT, stdio: "inherit" });
+    if (run.status !== 0) {
+        process.stderr.write(`✖ ${script} ${args.join(" ")} failed (${run.signal ?? `exit ${run.status}`}); stopping.\n`);
+        process.exit(run.status ?? 1);
+    }
 }

@@ -20,8 +20,12 @@ describe("AppRunnerService", () => {
     it("should trust build.apprunner for the access role and tasks.apprunner for the instance role when created", async () => {
         new AppRunnerService("products", { image: IMAGE });
         await settle();
-        expect(trust("products-access-role")).toEqual([{ Effect: "Allow", Principal: { Service: "build.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" }]);
-        expect(trust("products-instance-role")).toEqual([{ Effect: "Allow", Principal: { Service: "tasks.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+        expect(trust("products-access-role")).toEqual([
+            { Effect: "Allow", Principal: { Service: "build.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
+        expect(trust("products-instance-role")).toEqual([
+            { Effect: "Allow", Principal: { Service: "tasks.apprunner.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
     });
 
     it("should attach the ECR access policy before the service when created", async () => {
@@ -31,7 +35,9 @@ describe("AppRunnerService", () => {
         expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess");
         const service = mocks.one("aws:apprunner/service:Service");
         expect(mocks.dependsOn(service, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "products-access-ecr")).toBe(true);
-        expect(service.inputs.sourceConfiguration.authenticationConfiguration.accessRoleArn).toBe(mocks.one("aws:iam/role:Role", "products-access-role").state.arn);
+        expect(service.inputs.sourceConfiguration.authenticationConfiguration.accessRoleArn).toBe(
+            mocks.one("aws:iam/role:Role", "products-access-role").state.arn,
+        );
     });
 
     it("should use pattern 26's settings when no sizing args are given", async () => {
@@ -85,42 +91,93 @@ describe("AppRunnerService", () => {
         const service = new AppRunnerService("products", { image: IMAGE, observability: true });
         expect(await promiseOf(service.url)).toMatch(/^https:\/\/[0-9a-f]+\.us-east-1\.awsapprunner\.com$/);
         await settle();
-        expect(mocks.one("aws:apprunner/observabilityConfiguration:ObservabilityConfiguration").inputs.traceConfiguration).toEqual({ vendor: "AWSXRAY" });
+        expect(mocks.one("aws:apprunner/observabilityConfiguration:ObservabilityConfiguration").inputs.traceConfiguration).toEqual({
+            vendor: "AWSXRAY",
+        });
         expect(mocks.one("aws:apprunner/service:Service").inputs.observabilityConfiguration.observabilityEnabled).toBe(true);
     });
 
     it("should associate the custom domain and close public ingress when private ingress is set", async () => {
-        new AppRunnerService("products", { image: IMAGE, customDomain: "api.example.com", privateIngress: { vpcId: "vpc-1", vpcEndpointId: "vpce-1" } });
+        new AppRunnerService("products", {
+            image: IMAGE,
+            customDomain: "api.example.com",
+            privateIngress: { vpcId: "vpc-1", vpcEndpointId: "vpce-1" },
+        });
         await settle();
         expect(mocks.one("aws:apprunner/customDomainAssociation:CustomDomainAssociation").inputs.domainName).toBe("api.example.com");
-        expect(mocks.one("aws:apprunner/vpcIngressConnection:VpcIngressConnection").inputs.ingressVpcConfiguration).toEqual({ vpcId: "vpc-1", vpcEndpointId: "vpce-1" });
-        expect(mocks.one("aws:apprunner/service:Service").inputs.networkConfiguration.ingressConfiguration.isPubliclyAccessible).toBe(false);
+        expect(mocks.one("aws:apprunner/vpcIngressConnection:VpcIngressConnection").inputs.ingressVpcConfiguration).toEqual({
+            vpcId: "vpc-1",
+            vpcEndpointId: "vpce-1",
+        });
+        expect(mocks.one("aws:apprunner/service:Service").inputs.networkConfiguration.ingressConfiguration.isPubliclyAccessible).toBe(
+            false,
+        );
     });
 
     const bad: [string, Partial<AppRunnerServiceArgs>, string][] = [
-        ["a CPU/memory pair App Runner does not offer", { cpu: "1 vCPU", memory: "0.5 GB" }, '`memory` "0.5 GB" is not allowed with cpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.'],
+        [
+            "a CPU/memory pair App Runner does not offer",
+            { cpu: "1 vCPU", memory: "0.5 GB" },
+            '`memory` "0.5 GB" is not allowed with cpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.',
+        ],
         ["an unknown CPU", { cpu: "3 vCPU" }, '`cpu` must be one of 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU, 4 vCPU (got "3 vCPU").'],
         ["concurrency 0", { maxConcurrency: 0 }, "`maxConcurrency` must be an integer between 1 and 200 (got 0)."],
         ["concurrency 500", { maxConcurrency: 500 }, "`maxConcurrency` must be an integer between 1 and 200 (got 500)."],
         ["min above max", { minSize: 6, maxSize: 5 }, "`minSize` (6) must not be greater than `maxSize` (5)."],
         ["max 30 instances", { maxSize: 30 }, "`maxSize` must be an integer between 1 and 25 (got 30)."],
-        ["a service name too long", { serviceName: "x".repeat(41) }, `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${"x".repeat(41)}", 41 characters).`],
+        [
+            "a service name too long",
+            { serviceName: "x".repeat(41) },
+            `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${"x".repeat(41)}", 41 characters).`,
+        ],
         ["port 70000", { port: 70000 }, "`port` must be an integer between 1 and 65535 (got 70000)."],
-        ["a password in plain env", { environment: { DB_PASSWORD: "hunter2" } }, "`environment.DB_PASSWORD` looks like a secret; pass it in `environmentSecrets` as a Secrets Manager ARN instead."],
-        ["a health path without a slash", { healthCheckPath: "health" }, '`healthCheckPath` must be a path starting with "/" (got the string "health").'],
-        ["an image tag instead of a digest", { image: "repo/products:latest" }, '`image` must be pinned by digest (repository@sha256:<64 hex>), not the mutable tag :latest (got "repo/products:latest"); pass ContainerImage.imageUri.'],
-        ["a wildcard action", { policyStatements: [{ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] }, '`policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).'],
-        ["a statement in the policy-document form", { policyStatements: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:1:table/t" } as never] }, "`policyStatements[0]` uses the policy-document form (Effect, Action, Resource); pass { actions: [...], resources: [...], effect?, sid?, conditions? } instead."],
-        ["an effect that is not Allow/Deny", { policyStatements: [{ effect: "allow", actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] }, '`policyStatements[0].effect` must be one of Allow, Deny (got "allow").'],
+        [
+            "a password in plain env",
+            { environment: { DB_PASSWORD: "hunter2" } },
+            "`environment.DB_PASSWORD` looks like a secret; pass it in `environmentSecrets` as a Secrets Manager ARN instead.",
+        ],
+        [
+            "a health path without a slash",
+            { healthCheckPath: "health" },
+            '`healthCheckPath` must be a path starting with "/" (got the string "health").',
+        ],
+        [
+            "an image tag instead of a digest",
+            { image: "repo/products:latest" },
+            '`image` must be pinned by digest (repository@sha256:<64 hex>), not the mutable tag :latest (got "repo/products:latest"); pass ContainerImage.imageUri.',
+        ],
+        [
+            "a wildcard action",
+            { policyStatements: [{ actions: ["dynamodb:*"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] },
+            '`policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).',
+        ],
+        [
+            "a statement in the policy-document form",
+            {
+                policyStatements: [
+                    { Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:1:table/t" } as never,
+                ],
+            },
+            "`policyStatements[0]` uses the policy-document form (Effect, Action, Resource); pass { actions: [...], resources: [...], effect?, sid?, conditions? } instead.",
+        ],
+        [
+            "an effect that is not Allow/Deny",
+            { policyStatements: [{ effect: "allow", actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] },
+            '`policyStatements[0].effect` must be one of Allow, Deny (got "allow").',
+        ],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {
-        expect(await errorOf(() => new AppRunnerService("products", { image: IMAGE, ...args }))).toBe(`AppRunnerService "products": ${message}`);
+        expect(await errorOf(() => new AppRunnerService("products", { image: IMAGE, ...args }))).toBe(
+            `AppRunnerService "products": ${message}`,
+        );
         await settle();
         expect(mocks.byType("aws:apprunner/service:Service")).toHaveLength(0);
     });
 
     it("should refuse an image reference that is not pinned by digest", () => {
-        expect(imageProblem("image", "repo/products:1.2.3")).toBe('`image` must be pinned by digest (repository@sha256:<64 hex>), not the tag :1.2.3 (got "repo/products:1.2.3"); pass ContainerImage.imageUri.');
+        expect(imageProblem("image", "repo/products:1.2.3")).toBe(
+            '`image` must be pinned by digest (repository@sha256:<64 hex>), not the tag :1.2.3 (got "repo/products:1.2.3"); pass ContainerImage.imageUri.',
+        );
         expect(imageProblem("image", `repo/products@sha256:${"0".repeat(63)}`)).toContain("must be pinned by digest");
         expect(imageProblem("image", IMAGE)).toBeUndefined();
     });
@@ -138,10 +195,18 @@ describe("AppRunnerService", () => {
     // Shapes a JavaScript, YAML or other-language caller (or a cast) can pass: a message naming the
     // argument, never a TypeError from deep inside the component.
     const wrongShapes: [string, unknown, string][] = [
-        ["no image", { image: undefined }, "`image` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri."],
+        [
+            "no image",
+            { image: undefined },
+            "`image` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri.",
+        ],
         ["a number as the health check path", { healthCheckPath: 5 }, '`healthCheckPath` must be a path starting with "/" (got number 5).'],
         ["a list as the environment", { environment: ["A=1"] }, '`environment` must be a map of names to values (got a list ["A=1"]).'],
-        ["a string as the policy statements", { policyStatements: "dynamodb:GetItem" }, '`policyStatements` must be a list of statements (got "dynamodb:GetItem").'],
+        [
+            "a string as the policy statements",
+            { policyStatements: "dynamodb:GetItem" },
+            '`policyStatements` must be a list of statements (got "dynamodb:GetItem").',
+        ],
         ["a string as private ingress", { privateIngress: "vpce-1" }, '`privateIngress` must be an object (got the string "vpce-1").'],
         ["private ingress without its endpoint", { privateIngress: { vpcId: "vpc-1" } }, "`privateIngress.vpcEndpointId` is required."],
     ];

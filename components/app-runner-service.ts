@@ -11,7 +11,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { boundedName } from "./names";
 import { injectedSecretsPolicy, serviceTrustPolicy } from "./iam";
 import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
-import { booleanProblem, objectProblem, requireDigest, stringProblem, WEB_SERVICE_DEFAULTS, webServiceProblems, type WebServiceArgs } from "./web-service";
+import {
+    booleanProblem,
+    objectProblem,
+    requireDigest,
+    stringProblem,
+    WEB_SERVICE_DEFAULTS,
+    webServiceProblems,
+    type WebServiceArgs,
+} from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 
 /** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
@@ -115,13 +123,24 @@ export class AppRunnerService extends pulumi.ComponentResource {
     }
 
     /** Role App Runner's build/deploy plane assumes to pull the image from ECR. */
-    private createAccessRole(name: string, tags: Record<string, string> | undefined): { role: aws.iam.Role; ecrPolicy: aws.iam.RolePolicyAttachment } {
+    private createAccessRole(
+        name: string,
+        tags: Record<string, string> | undefined,
+    ): { role: aws.iam.Role; ecrPolicy: aws.iam.RolePolicyAttachment } {
         const role = new aws.iam.Role(
             `${name}-access-role`,
-            { assumeRolePolicy: serviceTrustPolicy("build.apprunner.amazonaws.com"), description: `ECR pull for App Runner service ${name}`, tags },
+            {
+                assumeRolePolicy: serviceTrustPolicy("build.apprunner.amazonaws.com"),
+                description: `ECR pull for App Runner service ${name}`,
+                tags,
+            },
             { parent: this },
         );
-        const ecrPolicy = new aws.iam.RolePolicyAttachment(`${name}-access-ecr`, { role: role.name, policyArn: ECR_ACCESS_POLICY }, { parent: this });
+        const ecrPolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-access-ecr`,
+            { role: role.name, policyArn: ECR_ACCESS_POLICY },
+            { parent: this },
+        );
         return { role, ecrPolicy };
     }
 
@@ -132,17 +151,29 @@ export class AppRunnerService extends pulumi.ComponentResource {
     private createInstanceRole(name: string, args: AppRunnerServiceArgs): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
         const role = new aws.iam.Role(
             `${name}-instance-role`,
-            { assumeRolePolicy: serviceTrustPolicy("tasks.apprunner.amazonaws.com"), description: `Runtime role of App Runner service ${name}`, tags: args.tags },
+            {
+                assumeRolePolicy: serviceTrustPolicy("tasks.apprunner.amazonaws.com"),
+                description: `Runtime role of App Runner service ${name}`,
+                tags: args.tags,
+            },
             { parent: this },
         );
         const secretArns = Object.values(args.environmentSecrets ?? {});
         const statements = args.policyStatements ?? [];
         if (statements.length === 0 && secretArns.length === 0) return { role };
-        const policy = new aws.iam.RolePolicy(`${name}-instance-policy`, { role: role.name, policy: injectedSecretsPolicy(secretArns, statements) }, { parent: this });
+        const policy = new aws.iam.RolePolicy(
+            `${name}-instance-policy`,
+            { role: role.name, policy: injectedSecretsPolicy(secretArns, statements) },
+            { parent: this },
+        );
         return { role, policy };
     }
 
-    private createAutoScaling(name: string, serviceName: string, args: AppRunnerServiceArgs): aws.apprunner.AutoScalingConfigurationVersion {
+    private createAutoScaling(
+        name: string,
+        serviceName: string,
+        args: AppRunnerServiceArgs,
+    ): aws.apprunner.AutoScalingConfigurationVersion {
         return new aws.apprunner.AutoScalingConfigurationVersion(
             `${name}-scaling`,
             {
@@ -161,7 +192,11 @@ export class AppRunnerService extends pulumi.ComponentResource {
     private createObservability(name: string, serviceName: string, args: AppRunnerServiceArgs): aws.apprunner.ObservabilityConfiguration {
         return new aws.apprunner.ObservabilityConfiguration(
             `${name}-observability`,
-            { observabilityConfigurationName: boundedName(`${serviceName}-xray`, 32), traceConfiguration: { vendor: "AWSXRAY" }, tags: args.tags },
+            {
+                observabilityConfigurationName: boundedName(`${serviceName}-xray`, 32),
+                traceConfiguration: { vendor: "AWSXRAY" },
+                tags: args.tags,
+            },
             { parent: this },
         );
     }
@@ -246,17 +281,22 @@ export function validateAppRunnerServiceArgs(
     const serviceName = args.serviceName ?? name;
     const cpu = args.cpu ?? WEB_SERVICE_DEFAULTS.cpu;
     const memory = args.memory ?? WEB_SERVICE_DEFAULTS.memory;
-    throwIfAny(component, name, [
-        SERVICE_NAME.test(serviceName)
-            ? undefined
-            : `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${serviceName}", ${serviceName.length} characters).`,
-        appRunnerCpuMemory("cpu", cpu, "memory", memory),
-        ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
-        args.customDomain !== undefined && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.customDomain)
-            ? `\`customDomain\` must be a lower-case DNS name such as api.example.com (got "${args.customDomain}").`
-            : undefined,
-        ...extraProblems,
-    ], resource);
+    throwIfAny(
+        component,
+        name,
+        [
+            SERVICE_NAME.test(serviceName)
+                ? undefined
+                : `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${serviceName}", ${serviceName.length} characters).`,
+            appRunnerCpuMemory("cpu", cpu, "memory", memory),
+            ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
+            args.customDomain !== undefined && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.customDomain)
+                ? `\`customDomain\` must be a lower-case DNS name such as api.example.com (got "${args.customDomain}").`
+                : undefined,
+            ...extraProblems,
+        ],
+        resource,
+    );
     return { serviceName, cpu, memory };
 }
 
@@ -273,6 +313,9 @@ function appRunnerShapeProblems(args: AppRunnerArgs): (string | undefined)[] {
         ingress,
         ...(ingress || args.privateIngress === undefined
             ? []
-            : [stringProblem("privateIngress.vpcId", args.privateIngress.vpcId, true), stringProblem("privateIngress.vpcEndpointId", args.privateIngress.vpcEndpointId, true)]),
+            : [
+                  stringProblem("privateIngress.vpcId", args.privateIngress.vpcId, true),
+                  stringProblem("privateIngress.vpcEndpointId", args.privateIngress.vpcEndpointId, true),
+              ]),
     ];
 }

@@ -8,7 +8,12 @@ jest.setTimeout(30_000);
 let AuroraWithProxy: typeof import("./aurora-with-proxy").AuroraWithProxy;
 
 const appUser = { username: "catalogue_app", schema: ["CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY)"] };
-const base: AuroraWithProxyArgs = { engine: "mysql", databaseName: "labdb", appUser, vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } };
+const base: AuroraWithProxyArgs = {
+    engine: "mysql",
+    databaseName: "labdb",
+    appUser,
+    vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] },
+};
 
 beforeAll(async () => {
     ({ AuroraWithProxy } = await import("./aurora-with-proxy"));
@@ -45,7 +50,11 @@ describe("AuroraWithProxy", () => {
     it("should export postgresql logs and use port 5432 when the engine is postgresql", async () => {
         const db = new AuroraWithProxy("db", { ...base, engine: "postgresql" });
         await settle();
-        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({ engine: "aurora-postgresql", enabledCloudwatchLogsExports: ["postgresql"], port: 5432 });
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({
+            engine: "aurora-postgresql",
+            enabledCloudwatchLogsExports: ["postgresql"],
+            port: 5432,
+        });
         expect(mocks.one("aws:rds/proxy:Proxy").inputs.engineFamily).toBe("POSTGRESQL");
         expect(await promiseOf(db.port)).toBe(5432);
     });
@@ -53,18 +62,32 @@ describe("AuroraWithProxy", () => {
     it("should turn on deletion protection and a final snapshot when asked (prod)", async () => {
         new AuroraWithProxy("db", { ...base, deletionProtection: true });
         await settle();
-        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-test-final" });
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({
+            deletionProtection: true,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: "db-test-final",
+        });
         // Both windows set and apart (backup 03:00-04:00, maintenance Sunday 05:00-05:30 UTC).
-        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({ preferredBackupWindow: "03:00-04:00", preferredMaintenanceWindow: "sun:05:00-sun:05:30" });
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({
+            preferredBackupWindow: "03:00-04:00",
+            preferredMaintenanceWindow: "sun:05:00-sun:05:30",
+        });
     });
 
     it("should fill the exported logs through a parameter group matching the engine version", async () => {
         new AuroraWithProxy("my", base);
         new AuroraWithProxy("pg", { ...base, engine: "postgresql", engineVersion: "15.8" });
         await settle();
-        const groups = Object.fromEntries(mocks.byType("aws:rds/clusterParameterGroup:ClusterParameterGroup").map((g) => [g.name, g.inputs]));
+        const groups = Object.fromEntries(
+            mocks.byType("aws:rds/clusterParameterGroup:ClusterParameterGroup").map((g) => [g.name, g.inputs]),
+        );
         expect(groups["my-params"].family).toBe("aurora-mysql8.0");
-        expect(groups["my-params"].parameters.map((p: { name: string }) => p.name)).toEqual(["server_audit_logging", "server_audit_events", "slow_query_log", "long_query_time"]);
+        expect(groups["my-params"].parameters.map((p: { name: string }) => p.name)).toEqual([
+            "server_audit_logging",
+            "server_audit_events",
+            "slow_query_log",
+            "long_query_time",
+        ]);
         expect(groups["pg-params"].family).toBe("aurora-postgresql15");
         const groupOf = (cluster: string) => mocks.one("aws:rds/cluster:Cluster", cluster).inputs.dbClusterParameterGroupName;
         expect(groupOf("my-cluster")).toBe(mocks.one("aws:rds/clusterParameterGroup:ClusterParameterGroup", "my-params").state.name);
@@ -75,7 +98,10 @@ describe("AuroraWithProxy", () => {
     it("should place readers in the VPC's AZs after the writer's when the AZs are given", async () => {
         new AuroraWithProxy("db", { ...base, readers: 1, availabilityZones: ["us-east-1b", "us-east-1d"] });
         await settle();
-        expect(mocks.byType("aws:rds/clusterInstance:ClusterInstance").map((i) => i.inputs.availabilityZone)).toEqual(["us-east-1b", "us-east-1d"]);
+        expect(mocks.byType("aws:rds/clusterInstance:ClusterInstance").map((i) => i.inputs.availabilityZone)).toEqual([
+            "us-east-1b",
+            "us-east-1d",
+        ]);
     });
 
     it("should place readers in AZs other than the writer's when readers are requested", async () => {
@@ -116,7 +142,12 @@ describe("AuroraWithProxy", () => {
         const resourceId = mocks.one("aws:rds/cluster:Cluster").state.clusterResourceId;
         expect(resourceId).toMatch(/^cluster-[A-Z0-9]{26}$/);
         expect(JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement).toEqual([
-            { Sid: "ConnectToDatabaseAsAppUser", Effect: "Allow", Action: ["rds-db:connect"], Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/catalogue_app` },
+            {
+                Sid: "ConnectToDatabaseAsAppUser",
+                Effect: "Allow",
+                Action: ["rds-db:connect"],
+                Resource: `arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/catalogue_app`,
+            },
         ]);
     });
 
@@ -126,10 +157,19 @@ describe("AuroraWithProxy", () => {
         const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-proxy-sg");
         const clusterSg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-cluster-sg").state.id;
         expect(proxySg.inputs.egress).toBeUndefined();
-        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === proxySg.state.id);
-        expect(egress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4, r.inputs.prefixListId])).toEqual([
-            [clusterSg, "tcp", 3306, 3306, undefined, undefined],
-        ]);
+        const egress = mocks
+            .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .filter((r) => r.inputs.securityGroupId === proxySg.state.id);
+        expect(
+            egress.map((r) => [
+                r.inputs.referencedSecurityGroupId,
+                r.inputs.ipProtocol,
+                r.inputs.fromPort,
+                r.inputs.toPort,
+                r.inputs.cidrIpv4,
+                r.inputs.prefixListId,
+            ]),
+        ).toEqual([[clusterSg, "tcp", 3306, 3306, undefined, undefined]]);
     });
 
     it("should bootstrap the app user through the Data API after the writer exists, with the master secret", async () => {
@@ -138,7 +178,12 @@ describe("AuroraWithProxy", () => {
         const cluster = mocks.one("aws:rds/cluster:Cluster");
         expect(cluster.inputs.enableHttpEndpoint).toBe(true);
         const bootstrap = mocks.one("pulumi-nodejs:dynamic/serverless-containers:DatabaseUser");
-        expect(bootstrap.inputs).toMatchObject({ clusterArn: cluster.state.arn, secretArn: cluster.state.masterUserSecrets[0].secretArn, database: "labdb", username: "catalogue_app" });
+        expect(bootstrap.inputs).toMatchObject({
+            clusterArn: cluster.state.arn,
+            secretArn: cluster.state.masterUserSecrets[0].secretArn,
+            database: "labdb",
+            username: "catalogue_app",
+        });
         expect(bootstrap.inputs.statements).toContain("CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY)");
         expect(bootstrap.inputs.statements).toContain("GRANT SELECT, INSERT, UPDATE, DELETE ON `labdb`.* TO 'catalogue_app'@'%'");
         expect(mocks.dependsOn(bootstrap, "aws:rds/clusterInstance:ClusterInstance", "db-writer")).toBe(true);
@@ -173,7 +218,9 @@ describe("AuroraWithProxy", () => {
         await settle();
         const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-proxy-sg").state.id;
         const clusterSg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-cluster-sg").state.id;
-        const rules = Object.fromEntries(ingressRules().map((r) => [r.name, [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId, r.inputs.fromPort]]));
+        const rules = Object.fromEntries(
+            ingressRules().map((r) => [r.name, [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId, r.inputs.fromPort]]),
+        );
         expect(rules).toEqual({
             "db-cluster-from-proxy": [clusterSg, proxySg, 3306],
             "db-proxy-from-client-0": [proxySg, "sg-client1", 3306],
@@ -188,19 +235,35 @@ describe("AuroraWithProxy", () => {
     describe("connect", () => {
         const client = { securityGroupId: "sg-0client", roleName: "catalogue-api-task-role" };
         const rulesOf = (type: string, sg: string) =>
-            mocks.byType(type).filter((r) => r.inputs.securityGroupId === sg).map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]);
+            mocks
+                .byType(type)
+                .filter((r) => r.inputs.securityGroupId === sg)
+                .map((r) => [
+                    r.inputs.referencedSecurityGroupId,
+                    r.inputs.ipProtocol,
+                    r.inputs.fromPort,
+                    r.inputs.toPort,
+                    r.inputs.cidrIpv4,
+                ]);
 
         it.each([
             ["mysql", 3306],
             ["postgresql", 5432],
-        ] as const)("should open the client → proxy path on the %s port (%d) in both security groups, never from a CIDR", async (engine, port) => {
-            const db = new AuroraWithProxy("db", { ...base, engine });
-            db.connect("api", client);
-            await settle();
-            const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-proxy-sg").state.id;
-            expect(rulesOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", proxySg)).toEqual([["sg-0client", "tcp", port, port, undefined]]);
-            expect(rulesOf("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sg-0client")).toEqual([[proxySg, "tcp", port, port, undefined]]);
-        });
+        ] as const)(
+            "should open the client → proxy path on the %s port (%d) in both security groups, never from a CIDR",
+            async (engine, port) => {
+                const db = new AuroraWithProxy("db", { ...base, engine });
+                db.connect("api", client);
+                await settle();
+                const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-proxy-sg").state.id;
+                expect(rulesOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", proxySg)).toEqual([
+                    ["sg-0client", "tcp", port, port, undefined],
+                ]);
+                expect(rulesOf("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sg-0client")).toEqual([
+                    [proxySg, "tcp", port, port, undefined],
+                ]);
+            },
+        );
 
         it("should let the client's role rds-db:connect as the app user at this proxy only", async () => {
             const db = new AuroraWithProxy("db", base);
@@ -210,31 +273,39 @@ describe("AuroraWithProxy", () => {
             const policy = mocks.one("aws:iam/rolePolicy:RolePolicy", "db-api-connect").inputs;
             expect(policy.role).toBe("catalogue-api-task-role");
             expect(JSON.parse(policy.policy).Statement).toEqual([
-                { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app`] },
+                {
+                    Sid: "ConnectThroughRdsProxy",
+                    Effect: "Allow",
+                    Action: ["rds-db:connect"],
+                    Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app`],
+                },
             ]);
         });
 
         it.each([
             ["mysql", "3306"],
             ["postgresql", "5432"],
-        ] as const)("should return the %s client's DB_* environment: the proxy, port %s, the app user, TLS and IAM auth", async (engine, port) => {
-            const db = new AuroraWithProxy("db", { ...base, engine });
-            const env = db.connect("api", client);
-            const resolved = Object.fromEntries(await Promise.all(Object.entries(env).map(async ([k, v]) => [k, await promiseOf(v)])));
-            await settle();
-            expect(resolved).toEqual({
-                DB_HOST: mocks.one("aws:rds/proxy:Proxy").state.endpoint,
-                DB_PORT: port,
-                DB_NAME: "labdb",
-                DB_USER: "catalogue_app",
-                DB_TLS: "true",
-                DB_IAM_AUTH: "true",
-                AWS_REGION: "us-east-1",
-            });
-            // The same values before any client exists (a service needs its environment before its security group).
-            expect(Object.keys(db.environment)).toEqual(Object.keys(env));
-            expect(await promiseOf(db.environment.DB_HOST)).toBe(resolved.DB_HOST);
-        });
+        ] as const)(
+            "should return the %s client's DB_* environment: the proxy, port %s, the app user, TLS and IAM auth",
+            async (engine, port) => {
+                const db = new AuroraWithProxy("db", { ...base, engine });
+                const env = db.connect("api", client);
+                const resolved = Object.fromEntries(await Promise.all(Object.entries(env).map(async ([k, v]) => [k, await promiseOf(v)])));
+                await settle();
+                expect(resolved).toEqual({
+                    DB_HOST: mocks.one("aws:rds/proxy:Proxy").state.endpoint,
+                    DB_PORT: port,
+                    DB_NAME: "labdb",
+                    DB_USER: "catalogue_app",
+                    DB_TLS: "true",
+                    DB_IAM_AUTH: "true",
+                    AWS_REGION: "us-east-1",
+                });
+                // The same values before any client exists (a service needs its environment before its security group).
+                expect(Object.keys(db.environment)).toEqual(Object.keys(env));
+                expect(await promiseOf(db.environment.DB_HOST)).toBe(resolved.DB_HOST);
+            },
+        );
 
         it("should refuse a client without a security group or role, naming both", async () => {
             const db = new AuroraWithProxy("db", base);
@@ -258,20 +329,74 @@ describe("AuroraWithProxy", () => {
         ["a max of 0.5 ACU", { maxCapacity: 0.5 }, "`maxCapacity` must be 1-256 ACU in 0.5 steps (got 0.5)."],
         ["min above max", { minCapacity: 8, maxCapacity: 4 }, "`minCapacity` (8) must not be greater than `maxCapacity` (4)."],
         ["an unknown engine", { engine: "oracle" as never }, '`engine` must be one of mysql, postgresql (got "oracle").'],
-        ["the username admin", { masterUsername: "admin" }, "`masterUsername` must not be a reserved or commonly guessed name (admin, postgres, root, rdsadmin, rdsproxyadmin, mysql, master) (got \"admin\")."],
+        [
+            "the username admin",
+            { masterUsername: "admin" },
+            '`masterUsername` must not be a reserved or commonly guessed name (admin, postgres, root, rdsadmin, rdsproxyadmin, mysql, master) (got "admin").',
+        ],
         ["16 readers", { readers: 16 }, "`readers` must be an integer between 0 and 15 (got 16)."],
-        ["a borrow timeout above the request timeout", { connectionBorrowTimeout: 30 }, "`connectionBorrowTimeout` (30s) must be below `appRequestTimeout` (30s) so the app can answer 503 before its client gives up."],
+        [
+            "a borrow timeout above the request timeout",
+            { connectionBorrowTimeout: 30 },
+            "`connectionBorrowTimeout` (30s) must be below `appRequestTimeout` (30s) so the app can answer 503 before its client gives up.",
+        ],
         ["backup retention 0", { backupRetentionDays: 0 }, "`backupRetentionDays` must be an integer between 1 and 35 (got 0)."],
-        ["an engine version of another major", { engineVersion: "5.7.mysql_aurora.2.11.2" }, '`engineVersion` "5.7.mysql_aurora.2.11.2" is not an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4.'],
-        ["a malformed MySQL version", { engineVersion: "8.0.foo" }, '`engineVersion` "8.0.foo" is not an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4.'],
-        ["a MySQL version for PostgreSQL", { engine: "postgresql", engineVersion: "8.0.mysql_aurora.3.10.4" }, '`engineVersion` "8.0.mysql_aurora.3.10.4" is not an Aurora PostgreSQL 13-17 version such as 16.8.'],
-        ["an app user with a dash", { appUser: { username: "catalogue-app", schema: [] } }, '`appUser.username` must be 1-32 lower-case letters, digits or _, starting with a letter (got "catalogue-app").'],
-        ["the master user as app user", { appUser: { username: "app_admin", schema: [] } }, '`appUser.username` must differ from the master user "app_admin".'],
-        ["schema DDL that is not idempotent", { appUser: { username: "catalogue_app", schema: ["DROP TABLE items"] } }, "`appUser.schema[0]` must be an idempotent CREATE TABLE/INDEX IF NOT EXISTS statement."],
-        ["a database name with a dash", { databaseName: "lab-db" }, '`databaseName` must start with a letter and contain only letters, digits and _ (max 63) (got "lab-db").'],
-        ["an egress rule on the database's VPC", { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], egress: [{ port: 443, cidrIpv4: "0.0.0.0/0", description: "x" }] } }, "`vpc.egress` must be empty: the database opens no connections (its proxy reaches only its cluster)."],
-        ["the former flat VPC args", { vpc: undefined, vpcId: "vpc-1" } as never, "`vpc` is required: { vpcId, subnetIds } (the private subnets of the cluster and the proxy)."],
-        ["an app user given as a name", { appUser: "catalogue_app" as never }, "`appUser` must be { username: string, schema: string[] } (the app's database user and its tables' DDL)."],
+        [
+            "an engine version of another major",
+            { engineVersion: "5.7.mysql_aurora.2.11.2" },
+            '`engineVersion` "5.7.mysql_aurora.2.11.2" is not an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4.',
+        ],
+        [
+            "a malformed MySQL version",
+            { engineVersion: "8.0.foo" },
+            '`engineVersion` "8.0.foo" is not an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4.',
+        ],
+        [
+            "a MySQL version for PostgreSQL",
+            { engine: "postgresql", engineVersion: "8.0.mysql_aurora.3.10.4" },
+            '`engineVersion` "8.0.mysql_aurora.3.10.4" is not an Aurora PostgreSQL 13-17 version such as 16.8.',
+        ],
+        [
+            "an app user with a dash",
+            { appUser: { username: "catalogue-app", schema: [] } },
+            '`appUser.username` must be 1-32 lower-case letters, digits or _, starting with a letter (got "catalogue-app").',
+        ],
+        [
+            "the master user as app user",
+            { appUser: { username: "app_admin", schema: [] } },
+            '`appUser.username` must differ from the master user "app_admin".',
+        ],
+        [
+            "schema DDL that is not idempotent",
+            { appUser: { username: "catalogue_app", schema: ["DROP TABLE items"] } },
+            "`appUser.schema[0]` must be an idempotent CREATE TABLE/INDEX IF NOT EXISTS statement.",
+        ],
+        [
+            "a database name with a dash",
+            { databaseName: "lab-db" },
+            '`databaseName` must start with a letter and contain only letters, digits and _ (max 63) (got "lab-db").',
+        ],
+        [
+            "an egress rule on the database's VPC",
+            {
+                vpc: {
+                    vpcId: "vpc-1",
+                    subnetIds: ["subnet-a", "subnet-b"],
+                    egress: [{ port: 443, cidrIpv4: "0.0.0.0/0", description: "x" }],
+                },
+            },
+            "`vpc.egress` must be empty: the database opens no connections (its proxy reaches only its cluster).",
+        ],
+        [
+            "the former flat VPC args",
+            { vpc: undefined, vpcId: "vpc-1" } as never,
+            "`vpc` is required: { vpcId, subnetIds } (the private subnets of the cluster and the proxy).",
+        ],
+        [
+            "an app user given as a name",
+            { appUser: "catalogue_app" as never },
+            "`appUser` must be { username: string, schema: string[] } (the app's database user and its tables' DDL).",
+        ],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {
         expect(await errorOf(() => new AuroraWithProxy("db", { ...base, ...args }))).toBe(`AuroraWithProxy "db": ${message}`);
@@ -282,7 +407,11 @@ describe("AuroraWithProxy", () => {
     it("should accept 0 ACU minimum (auto-pause) and set the pause delay", async () => {
         new AuroraWithProxy("db", { ...base, minCapacity: 0 });
         await settle();
-        expect(mocks.one("aws:rds/cluster:Cluster").inputs.serverlessv2ScalingConfiguration).toEqual({ minCapacity: 0, maxCapacity: 4, secondsUntilAutoPause: 3600 });
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs.serverlessv2ScalingConfiguration).toEqual({
+            minCapacity: 0,
+            maxCapacity: 4,
+            secondsUntilAutoPause: 3600,
+        });
     });
 });
 

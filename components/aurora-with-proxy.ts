@@ -217,7 +217,9 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         const masterUsername = args.masterUsername ?? "app_admin";
         const subnetIds = pulumi.output(args.vpc.subnetIds).apply((ids) => {
             if (ids.length < 2) {
-                throw new Error(`AuroraWithProxy "${name}": \`vpc.subnetIds\` must list at least two private subnets in different AZs (got ${ids.length}).`);
+                throw new Error(
+                    `AuroraWithProxy "${name}": \`vpc.subnetIds\` must list at least two private subnets in different AZs (got ${ids.length}).`,
+                );
             }
             return ids;
         });
@@ -234,7 +236,11 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // The app user is created after the writer is available (the Data API needs a running instance).
         const appUser = new DatabaseUser(
             `${name}-app-user`,
-            { spec: { engine: args.engine as AuroraEngine, database: args.databaseName, ...args.appUser }, clusterArn: cluster.arn, masterSecretArn: secretArn },
+            {
+                spec: { engine: args.engine as AuroraEngine, database: args.databaseName, ...args.appUser },
+                clusterArn: cluster.arn,
+                masterSecretArn: secretArn,
+            },
             { parent: this, dependsOn: instances },
         );
 
@@ -282,11 +288,22 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
      */
     connect(name: string, client: DatabaseClient): Record<string, pulumi.Output<string>> {
         const { name: componentName, port, tags } = this.wiringOf();
-        throwIfAny("AuroraWithProxy", componentName, [
-            /^[A-Za-z0-9-]{1,64}$/.test(name) ? undefined : `\`connect\` name must be 1-64 letters, digits or - (got ${JSON.stringify(name)}).`,
-            client?.securityGroupId === undefined ? `\`connect("${name}")\` needs the client's \`securityGroupId\` (a service in a VPC has one).` : undefined,
-            client?.roleName === undefined ? `\`connect("${name}")\` needs the client's \`roleName\` (the IAM role it runs as).` : undefined,
-        ], this);
+        throwIfAny(
+            "AuroraWithProxy",
+            componentName,
+            [
+                /^[A-Za-z0-9-]{1,64}$/.test(name)
+                    ? undefined
+                    : `\`connect\` name must be 1-64 letters, digits or - (got ${JSON.stringify(name)}).`,
+                client?.securityGroupId === undefined
+                    ? `\`connect("${name}")\` needs the client's \`securityGroupId\` (a service in a VPC has one).`
+                    : undefined,
+                client?.roleName === undefined
+                    ? `\`connect("${name}")\` needs the client's \`roleName\` (the IAM role it runs as).`
+                    : undefined,
+            ],
+            this,
+        );
         this.allowClient(name, client.securityGroupId);
         egressRule(
             `${componentName}-${name}-to-proxy`,
@@ -356,7 +373,15 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-cluster-from-proxy`,
-            { securityGroupId: clusterSg.id, referencedSecurityGroupId: proxySg.id, ipProtocol: "tcp", fromPort: spec.port, toPort: spec.port, description: "RDS Proxy to Aurora", tags: args.tags },
+            {
+                securityGroupId: clusterSg.id,
+                referencedSecurityGroupId: proxySg.id,
+                ipProtocol: "tcp",
+                fromPort: spec.port,
+                toPort: spec.port,
+                description: "RDS Proxy to Aurora",
+                tags: args.tags,
+            },
             { parent: this },
         );
         // The proxy's only egress: the engine port to the cluster. AWS's network prerequisites ask for nothing
@@ -368,7 +393,15 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // these ENIs. Third-party posts that ask for 443 to Secrets Manager concern secret-based (SECRETS) auth.
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-proxy-to-cluster`,
-            { securityGroupId: proxySg.id, referencedSecurityGroupId: clusterSg.id, ipProtocol: "tcp", fromPort: spec.port, toPort: spec.port, description: "RDS Proxy to Aurora", tags: args.tags },
+            {
+                securityGroupId: proxySg.id,
+                referencedSecurityGroupId: clusterSg.id,
+                ipProtocol: "tcp",
+                fromPort: spec.port,
+                toPort: spec.port,
+                description: "RDS Proxy to Aurora",
+                tags: args.tags,
+            },
             { parent: this },
         );
         return { clusterSg, proxySg };
@@ -384,7 +417,11 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         maxCapacity: number,
         masterUsername: string,
     ): aws.rds.Cluster {
-        const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds, description: `Private subnets of ${name}`, tags: args.tags }, { parent: this });
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            { subnetIds, description: `Private subnets of ${name}`, tags: args.tags },
+            { parent: this },
+        );
         const deletionProtection = args.deletionProtection ?? false;
         const finalSnapshot = args.finalSnapshot ?? deletionProtection;
         const engineVersion = args.engineVersion ?? spec.defaultVersion;
@@ -444,7 +481,12 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     }
 
     /** Writer in the first AZ, readers spread over the others (a reader next to the writer adds no AZ resilience). */
-    private createInstances(name: string, args: AuroraWithProxyArgs, spec: EngineSpec, cluster: aws.rds.Cluster): aws.rds.ClusterInstance[] {
+    private createInstances(
+        name: string,
+        args: AuroraWithProxyArgs,
+        spec: EngineSpec,
+        cluster: aws.rds.Cluster,
+    ): aws.rds.ClusterInstance[] {
         const azs = args.availabilityZones
             ? pulumi.output(args.availabilityZones)
             : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
@@ -484,7 +526,11 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     ): aws.rds.Proxy {
         const role = new aws.iam.Role(
             `${name}-proxy-role`,
-            { assumeRolePolicy: serviceTrustPolicy("rds.amazonaws.com"), description: `RDS Proxy of ${name} connects as the app user`, tags: args.tags },
+            {
+                assumeRolePolicy: serviceTrustPolicy("rds.amazonaws.com"),
+                description: `RDS Proxy of ${name} connects as the app user`,
+                tags: args.tags,
+            },
             { parent: this },
         );
         // End-to-end IAM: the proxy authenticates to the database with IAM as the client's user, which needs
@@ -554,45 +600,58 @@ function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Reso
     const username = args.masterUsername ?? "app_admin";
     const borrow = args.connectionBorrowTimeout ?? 5;
     const requestTimeout = args.appRequestTimeout ?? 30;
-    throwIfAny("AuroraWithProxy", name, [
-        spec ? undefined : `\`engine\` must be one of ${AURORA_ENGINES.join(", ")} (got ${JSON.stringify(args.engine)}).`,
-        ...vpcProblems(args.vpc),
-        acu("minCapacity", minCapacity, true),
-        acu("maxCapacity", maxCapacity, false),
-        minNotAboveMax("minCapacity", minCapacity, "maxCapacity", maxCapacity),
-        intRange("readers", args.readers ?? 0, 0, 15),
-        spec && args.engineVersion !== undefined && spec.family(args.engineVersion) === undefined
-            ? `\`engineVersion\` "${args.engineVersion}" is not ${spec.versionRule}.`
-            : undefined,
-        intRange("backupRetentionDays", args.backupRetentionDays ?? 7, 1, 35),
-        intRange("idleClientTimeout", args.idleClientTimeout ?? 1800, 1, 28800),
-        intRange("connectionBorrowTimeout", borrow, 1, 3600),
-        borrow >= requestTimeout
-            ? `\`connectionBorrowTimeout\` (${borrow}s) must be below \`appRequestTimeout\` (${requestTimeout}s) so the app can answer 503 before its client gives up.`
-            : undefined,
-        intRange("maxConnectionsPercent", args.maxConnectionsPercent ?? 90, 1, 100),
-        minNotAboveMax("maxIdleConnectionsPercent", args.maxIdleConnectionsPercent ?? 50, "maxConnectionsPercent", args.maxConnectionsPercent ?? 90),
-        typeof args.databaseName === "string" && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName)
-            ? undefined
-            : `\`databaseName\` must start with a letter and contain only letters, digits and _ (max 63) (got "${args.databaseName}").`,
-        /^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username)
-            ? undefined
-            : `\`masterUsername\` must start with a letter and be 1-16 letters, digits or _ (got "${username}").`,
-        RESERVED_USERNAMES.includes(username.toLowerCase())
-            ? `\`masterUsername\` must not be a reserved or commonly guessed name (${RESERVED_USERNAMES.join(", ")}) (got "${username}").`
-            : undefined,
-        ...appUserShapeProblems(args.appUser, username),
-    ], resource);
+    throwIfAny(
+        "AuroraWithProxy",
+        name,
+        [
+            spec ? undefined : `\`engine\` must be one of ${AURORA_ENGINES.join(", ")} (got ${JSON.stringify(args.engine)}).`,
+            ...vpcProblems(args.vpc),
+            acu("minCapacity", minCapacity, true),
+            acu("maxCapacity", maxCapacity, false),
+            minNotAboveMax("minCapacity", minCapacity, "maxCapacity", maxCapacity),
+            intRange("readers", args.readers ?? 0, 0, 15),
+            spec && args.engineVersion !== undefined && spec.family(args.engineVersion) === undefined
+                ? `\`engineVersion\` "${args.engineVersion}" is not ${spec.versionRule}.`
+                : undefined,
+            intRange("backupRetentionDays", args.backupRetentionDays ?? 7, 1, 35),
+            intRange("idleClientTimeout", args.idleClientTimeout ?? 1800, 1, 28800),
+            intRange("connectionBorrowTimeout", borrow, 1, 3600),
+            borrow >= requestTimeout
+                ? `\`connectionBorrowTimeout\` (${borrow}s) must be below \`appRequestTimeout\` (${requestTimeout}s) so the app can answer 503 before its client gives up.`
+                : undefined,
+            intRange("maxConnectionsPercent", args.maxConnectionsPercent ?? 90, 1, 100),
+            minNotAboveMax(
+                "maxIdleConnectionsPercent",
+                args.maxIdleConnectionsPercent ?? 50,
+                "maxConnectionsPercent",
+                args.maxConnectionsPercent ?? 90,
+            ),
+            typeof args.databaseName === "string" && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName)
+                ? undefined
+                : `\`databaseName\` must start with a letter and contain only letters, digits and _ (max 63) (got "${args.databaseName}").`,
+            /^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username)
+                ? undefined
+                : `\`masterUsername\` must start with a letter and be 1-16 letters, digits or _ (got "${username}").`,
+            RESERVED_USERNAMES.includes(username.toLowerCase())
+                ? `\`masterUsername\` must not be a reserved or commonly guessed name (${RESERVED_USERNAMES.join(", ")}) (got "${username}").`
+                : undefined,
+            ...appUserShapeProblems(args.appUser, username),
+        ],
+        resource,
+    );
     return spec as EngineSpec;
 }
 
 /** `vpc` must be { vpcId, subnetIds } (the subnet count is checked once the ids resolve); no egress. */
 function vpcProblems(vpc: ServiceVpc | undefined): (string | undefined)[] {
-    if (typeof vpc !== "object" || vpc === null) return ["`vpc` is required: { vpcId, subnetIds } (the private subnets of the cluster and the proxy)."];
+    if (typeof vpc !== "object" || vpc === null)
+        return ["`vpc` is required: { vpcId, subnetIds } (the private subnets of the cluster and the proxy)."];
     return [
         vpc.vpcId === undefined ? "`vpc.vpcId` is required." : undefined,
         vpc.subnetIds === undefined ? "`vpc.subnetIds` is required (at least two private subnets in different AZs)." : undefined,
-        (vpc.egress ?? []).length > 0 ? "`vpc.egress` must be empty: the database opens no connections (its proxy reaches only its cluster)." : undefined,
+        (vpc.egress ?? []).length > 0
+            ? "`vpc.egress` must be empty: the database opens no connections (its proxy reaches only its cluster)."
+            : undefined,
     ];
 }
 
@@ -603,7 +662,9 @@ function appUserShapeProblems(appUser: AppUser | undefined, masterUsername: stri
     }
     return [
         ...appUserProblems(appUser),
-        ...(appUser.username.toLowerCase() === masterUsername.toLowerCase() ? [`\`appUser.username\` must differ from the master user "${masterUsername}".`] : []),
+        ...(appUser.username.toLowerCase() === masterUsername.toLowerCase()
+            ? [`\`appUser.username\` must differ from the master user "${masterUsername}".`]
+            : []),
     ];
 }
 

@@ -21,6 +21,9 @@ export function componentType(className: string): string {
  * `opts` plus an alias for each token the component was registered under before, so a stack created with
  * an earlier version keeps its resources (Pulumi matches the old URN and updates it in place).
  */
-export function withFormerTypes(opts: pulumi.ComponentResourceOptions | undefined, ...formerTypes: string[]): pulumi.ComponentResourceOptions {
+export function withFormerTypes(
+    opts: pulumi.ComponentResourceOptions | undefined,
+    ...formerTypes: string[]
+): pulumi.ComponentResourceOptions {
     return pulumi.mergeOptions(opts, { aliases: formerTypes.map((type) => ({ type })) });
 }

@@ -11,7 +11,11 @@ const mocks = setupMocks({
         "aws:ecr/getImages:getImages": (inputs) => {
             const images = registry[inputs.repositoryName];
             if (!images) throw new Error(`RepositoryNotFoundException: ${inputs.repositoryName}`);
-            return { repositoryName: inputs.repositoryName, region: "us-east-1", imageIds: Object.entries(images).map(([imageTag, imageDigest]) => ({ imageTag, imageDigest })) };
+            return {
+                repositoryName: inputs.repositoryName,
+                region: "us-east-1",
+                imageIds: Object.entries(images).map(([imageTag, imageDigest]) => ({ imageTag, imageDigest })),
+            };
         },
     },
 });
@@ -117,7 +121,9 @@ describe("ContainerImage", () => {
         await promiseOf(v2.imageUri);
         await settle();
         expect(v2.tag).not.toBe(v1);
-        expect(mocks.one("docker:index/image:Image").inputs.imageName).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/serverless-containers/test/api:${v2.tag}`);
+        expect(mocks.one("docker:index/image:Image").inputs.imageName).toBe(
+            `123456789012.dkr.ecr.us-east-1.amazonaws.com/serverless-containers/test/api:${v2.tag}`,
+        );
         // rollback (git revert) to v1, whose tag the registry holds → its digest, no build
         writeFileSync(path.join(context, "app", "server.js"), "console.log('v1')\n");
         mocks.reset();
@@ -179,7 +185,13 @@ describe("ContainerImage", () => {
             w.endsWith("/*") ? readdirSync(path.join(root, w.slice(0, -2))).map((d) => `${w.slice(0, -2)}/${d}`) : [w],
         );
         expect(files).toEqual(expect.arrayContaining(workspaces.map((w) => `${w}/package.json`)));
-        expect(files.filter((f) => f !== "components/package.json" && /(^|\/)(README\.md|node_modules|dist)(\/|$)|\.test\.ts$|^(components|stacks|docs|bench|scripts)\//.test(f))).toEqual([]);
+        expect(
+            files.filter(
+                (f) =>
+                    f !== "components/package.json" &&
+                    /(^|\/)(README\.md|node_modules|dist)(\/|$)|\.test\.ts$|^(components|stacks|docs|bench|scripts)\//.test(f),
+            ),
+        ).toEqual([]);
     });
 
     it("should change the tag when the build platform or a build arg changes", async () => {

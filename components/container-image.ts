@@ -66,7 +66,12 @@ const REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-
 
 /** `<project>/<stack>/<name>` made valid for ECR: the stack is part of it, so stacks of one account never share a repository. */
 export function defaultRepositoryName(project: string, stack: string, name: string): string {
-    const part = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/[._-]{2,}/g, "-").replace(/^[._-]+|[._-]+$/g, "") || "x";
+    const part = (s: string) =>
+        s
+            .toLowerCase()
+            .replace(/[^a-z0-9._-]+/g, "-")
+            .replace(/[._-]{2,}/g, "-")
+            .replace(/^[._-]+|[._-]+$/g, "") || "x";
     return [project, stack, name].map(part).join("/");
 }
 
@@ -94,9 +99,15 @@ export function contextFiles(context: string): string[] {
 export function contextHash(context: string, dockerfile: string, extra: string): string {
     const hash = createHash("sha256");
     for (const file of contextFiles(context)) {
-        hash.update(file).update("\0").update(readFileSync(path.join(context, file))).update("\0");
+        hash.update(file)
+            .update("\0")
+            .update(readFileSync(path.join(context, file)))
+            .update("\0");
     }
-    hash.update("Dockerfile\0").update(readFileSync(path.join(context, dockerfile))).update("\0").update(extra);
+    hash.update("Dockerfile\0")
+        .update(readFileSync(path.join(context, dockerfile)))
+        .update("\0")
+        .update(extra);
     return hash.digest("hex");
 }
 
@@ -118,11 +129,20 @@ export class ContainerImage extends pulumi.ComponentResource {
         const dockerfile = args.dockerfile ?? "Dockerfile";
         const retainCount = args.retainCount ?? 10;
         const repositoryName = args.repositoryName ?? defaultRepositoryName(pulumi.getProject(), pulumi.getStack(), name);
-        throwIfAny("ContainerImage", name, [
-            intRange("retainCount", retainCount, 1, 1000),
-            existsSync(path.join(args.context, dockerfile)) ? undefined : `\`dockerfile\` "${dockerfile}" was not found in context "${args.context}".`,
-            REPOSITORY_NAME.test(repositoryName) ? undefined : `\`repositoryName\` "${repositoryName}" is not a valid ECR repository name (2–256 characters: lowercase letters, digits, ".", "_", "-", "/").`,
-        ], this);
+        throwIfAny(
+            "ContainerImage",
+            name,
+            [
+                intRange("retainCount", retainCount, 1, 1000),
+                existsSync(path.join(args.context, dockerfile))
+                    ? undefined
+                    : `\`dockerfile\` "${dockerfile}" was not found in context "${args.context}".`,
+                REPOSITORY_NAME.test(repositoryName)
+                    ? undefined
+                    : `\`repositoryName\` "${repositoryName}" is not a valid ECR repository name (2–256 characters: lowercase letters, digits, ".", "_", "-", "/").`,
+            ],
+            this,
+        );
         const platform = args.platform ?? "linux/amd64";
         this.tag = `c-${contextHash(args.context, dockerfile, JSON.stringify({ platform, buildArgs: args.buildArgs ?? {} })).slice(0, 16)}`;
 
@@ -184,7 +204,13 @@ export class ContainerImage extends pulumi.ComponentResource {
         return repository;
     }
 
-    private createImage(name: string, args: ContainerImageArgs, dockerfile: string, platform: string, repository: aws.ecr.Repository): docker.Image {
+    private createImage(
+        name: string,
+        args: ContainerImageArgs,
+        dockerfile: string,
+        platform: string,
+        repository: aws.ecr.Repository,
+    ): docker.Image {
         const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
         // Relative to the program's working directory (Pulumi runs the program and its providers from the
         // project directory; the provider resolves a relative `dockerfile` against it, see Check in

@@ -56,7 +56,11 @@ describe("app database user bootstrap on MariaDB (Aurora MySQL stand-in)", () =>
         // A write with an Idempotency-Key goes through the idempotency table, which the bootstrap must have made.
         const keyed = await repo.add({ name: "desk", price: 99, category: "home", in_stock: true }, "jest-key-1");
         const replay = await repo.add({ name: "desk", price: 99, category: "home", in_stock: true }, "jest-key-1");
-        expect([keyed.response.status, replay.replayed, (replay.response.body as { id: string }).id]).toEqual([201, true, (keyed.response.body as { id: string }).id]);
+        expect([keyed.response.status, replay.replayed, (replay.response.body as { id: string }).id]).toEqual([
+            201,
+            true,
+            (keyed.response.body as { id: string }).id,
+        ]);
         await asApp("UPDATE catalogue SET price = 13 WHERE id = ?", [item.id]);
         await asApp("DELETE FROM catalogue WHERE id = ?", [item.id]);
         expect(await repo.get(item.id)).toBeUndefined();
@@ -87,7 +91,15 @@ describe("app database user bootstrap on MariaDB (Aurora MySQL stand-in)", () =>
         // Record the DDL the app's schema init sends to an empty database, then run it as the admin.
         const ddl: string[] = [];
         // The app's bounded query() takes a connection from the pool and releases it: record on that connection.
-        const connection = { query: (options: { sql: string }, cb: (err: null, rows: unknown[]) => void) => (ddl.push(options.sql), setImmediate(() => cb(null, [])), {}), release: () => undefined, destroy: () => undefined };
+        const connection = {
+            query: (options: { sql: string }, cb: (err: null, rows: unknown[]) => void) => (
+                ddl.push(options.sql),
+                setImmediate(() => cb(null, [])),
+                {}
+            ),
+            release: () => undefined,
+            destroy: () => undefined,
+        };
         const recorder = { getConnection: (cb: (err: null, conn: typeof connection) => void) => setImmediate(() => cb(null, connection)) };
         await new CatalogueRepository(recorder as unknown as mysql.Pool, 5_000).ensureSchema();
         const create = ddl.find((s) => /CREATE TABLE/i.test(s));
@@ -100,7 +112,10 @@ describe("app database user bootstrap on MariaDB (Aurora MySQL stand-in)", () =>
                 [db],
             );
         const indexes = (db: string) =>
-            server.adminQuery(`SELECT index_name, column_name, seq_in_index FROM information_schema.statistics WHERE table_schema = ? AND table_name = 'catalogue' ORDER BY index_name, seq_in_index`, [db]);
+            server.adminQuery(
+                `SELECT index_name, column_name, seq_in_index FROM information_schema.statistics WHERE table_schema = ? AND table_name = 'catalogue' ORDER BY index_name, seq_in_index`,
+                [db],
+            );
         expect(await shape(database)).toEqual(await shape(appCreated));
         expect(await indexes(database)).toEqual(await indexes(appCreated));
     });
@@ -162,8 +177,14 @@ describe("app database user bootstrap on PostgreSQL (Aurora PostgreSQL stand-in)
 
     it("should grant nothing when the app user tries to GRANT (PostgreSQL only warns)", async () => {
         await asApp("GRANT SELECT, INSERT ON visits TO PUBLIC");
-        await expect(asApp(`GRANT pg_read_all_data TO "${username}"`)).rejects.toThrow(/must have admin option|permission denied to grant role/);
-        const grants = await server.adminQuery("SELECT privilege_type FROM information_schema.role_table_grants WHERE table_name = 'visits' AND grantee = 'PUBLIC'", [], database);
+        await expect(asApp(`GRANT pg_read_all_data TO "${username}"`)).rejects.toThrow(
+            /must have admin option|permission denied to grant role/,
+        );
+        const grants = await server.adminQuery(
+            "SELECT privilege_type FROM information_schema.role_table_grants WHERE table_name = 'visits' AND grantee = 'PUBLIC'",
+            [],
+            database,
+        );
         expect(grants).toEqual([]);
     });
 
@@ -195,7 +216,8 @@ describe("app database user bootstrap on PostgreSQL (Aurora PostgreSQL stand-in)
                 [],
                 db,
             );
-        const indexes = (db: string) => server.adminQuery("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'visits' ORDER BY indexname", [], db);
+        const indexes = (db: string) =>
+            server.adminQuery("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'visits' ORDER BY indexname", [], db);
         expect(await columns(database)).toEqual(await columns(appCreated));
         expect(await indexes(database)).toEqual(await indexes(appCreated));
     });

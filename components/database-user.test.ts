@@ -19,11 +19,21 @@ beforeEach(() => mocks.reset());
 /** Node's own require (not Jest's module registry), as the dynamic-provider host loads the text. */
 const requireFresh = (file: string): unknown => createRequire(__filename)(file);
 
-const options = { clusterArn: "arn:aws:rds:eu-west-1:123456789012:cluster:db", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!x", database: "labdb", delayMs: 0 };
+const options = {
+    clusterArn: "arn:aws:rds:eu-west-1:123456789012:cluster:db",
+    secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!x",
+    database: "labdb",
+    delayMs: 0,
+};
 
 describe("appUserStatements", () => {
     it("should create a MySQL user that authenticates with IAM and gets DML on its database only", () => {
-        const sql = appUserStatements({ engine: "mysql", database: "labdb", username: "catalogue_app", schema: ["CREATE TABLE IF NOT EXISTS t (id INT)"] });
+        const sql = appUserStatements({
+            engine: "mysql",
+            database: "labdb",
+            username: "catalogue_app",
+            schema: ["CREATE TABLE IF NOT EXISTS t (id INT)"],
+        });
         expect(sql).toEqual([
             `CREATE USER IF NOT EXISTS 'catalogue_app'@'%' ${MYSQL_IAM_AUTH_CLAUSE}`,
             `ALTER USER 'catalogue_app'@'%' ${MYSQL_IAM_AUTH_CLAUSE}`,
@@ -41,9 +51,13 @@ describe("appUserStatements", () => {
     });
 
     it("should refuse names that would need quoting and DDL that is not idempotent", () => {
-        expect(() => appUserStatements({ engine: "mysql", database: "labdb", username: "x'; DROP", schema: [] })).toThrow(/appUser\.username/);
+        expect(() => appUserStatements({ engine: "mysql", database: "labdb", username: "x'; DROP", schema: [] })).toThrow(
+            /appUser\.username/,
+        );
         expect(() => appUserStatements({ engine: "mysql", database: "lab-db", username: "app", schema: [] })).toThrow(/databaseName/);
-        expect(() => appUserStatements({ engine: "mysql", database: "labdb", username: "app", schema: ["CREATE TABLE t (id INT)"] })).toThrow(/appUser\.schema\[0\]/);
+        expect(() =>
+            appUserStatements({ engine: "mysql", database: "labdb", username: "app", schema: ["CREATE TABLE t (id INT)"] }),
+        ).toThrow(/appUser\.schema\[0\]/);
     });
 });
 
@@ -73,13 +87,17 @@ describe("executeStatements", () => {
         const denied: ExecuteStatement = async ({ sql }) => {
             if (sql === "B") throw Object.assign(new Error("Access denied"), { name: "BadRequestException" });
         };
-        await expect(executeStatements(denied, { ...options, statements: ["A", "B", "C"] })).rejects.toThrow("Database bootstrap statement 2/3 failed (BadRequestException): Access denied");
+        await expect(executeStatements(denied, { ...options, statements: ["A", "B", "C"] })).rejects.toThrow(
+            "Database bootstrap statement 2/3 failed (BadRequestException): Access denied",
+        );
         let calls = 0;
         const paused: ExecuteStatement = async () => {
             calls++;
             throw Object.assign(new Error("resuming"), { name: "DatabaseResumingException" });
         };
-        await expect(executeStatements(paused, { ...options, statements: ["A"], attempts: 3 })).rejects.toThrow(/statement 1\/1 failed \(DatabaseResumingException\)/);
+        await expect(executeStatements(paused, { ...options, statements: ["A"], attempts: 3 })).rejects.toThrow(
+            /statement 1\/1 failed \(DatabaseResumingException\)/,
+        );
         expect(calls).toBe(3);
     });
 });
@@ -105,10 +123,20 @@ describe("DatabaseUser", () => {
         try {
             const file = path.join(dir, "provider.js");
             fs.writeFileSync(file, provider);
-            const loaded = requireFresh(file) as { handler: () => { diff: (id: string, olds: object, news: object) => Promise<{ changes: boolean; replaces: string[] }> } };
+            const loaded = requireFresh(file) as {
+                handler: () => { diff: (id: string, olds: object, news: object) => Promise<{ changes: boolean; replaces: string[] }> };
+            };
             const olds = { clusterArn: "a", secretArn: "s", database: "d", username: "u", statements: ["X"] };
-            expect(await loaded.handler().diff("id", olds, { ...olds, statements: ["X", "Y"] })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-            expect(await loaded.handler().diff("id", olds, { ...olds, username: "v" })).toEqual({ changes: true, replaces: ["username"], deleteBeforeReplace: false });
+            expect(await loaded.handler().diff("id", olds, { ...olds, statements: ["X", "Y"] })).toEqual({
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
+            expect(await loaded.handler().diff("id", olds, { ...olds, username: "v" })).toEqual({
+                changes: true,
+                replaces: ["username"],
+                deleteBeforeReplace: false,
+            });
             expect((await loaded.handler().diff("id", olds, { ...olds })).changes).toBe(false);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

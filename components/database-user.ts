@@ -54,7 +54,9 @@ export interface AppUserSpec {
 export function appUserProblems(spec: Pick<AppUserSpec, "username" | "schema">): string[] {
     const problems: string[] = [];
     if (!USERNAME.test(spec.username)) {
-        problems.push(`\`appUser.username\` must be 1-32 lower-case letters, digits or _, starting with a letter (got ${JSON.stringify(spec.username)}).`);
+        problems.push(
+            `\`appUser.username\` must be 1-32 lower-case letters, digits or _, starting with a letter (got ${JSON.stringify(spec.username)}).`,
+        );
     }
     spec.schema.forEach((statement, i) => {
         if (!/^\s*CREATE\s+(TABLE|INDEX|UNIQUE\s+INDEX)\s+IF\s+NOT\s+EXISTS\s/i.test(statement)) {
@@ -71,7 +73,9 @@ export function appUserProblems(spec: Pick<AppUserSpec, "username" | "schema">):
 export function appUserStatements(spec: AppUserSpec): string[] {
     const problems = appUserProblems(spec);
     if (!DATABASE.test(spec.database)) {
-        problems.push(`\`databaseName\` must start with a letter and contain only letters, digits and _ (max 63) (got ${JSON.stringify(spec.database)}).`);
+        problems.push(
+            `\`databaseName\` must start with a letter and contain only letters, digits and _ (max 63) (got ${JSON.stringify(spec.database)}).`,
+        );
     }
     if (problems.length > 0) throw new Error(`appUserStatements: ${problems.join(" ")}`);
     const privileges = APP_USER_PRIVILEGES.join(", ");
@@ -137,7 +141,9 @@ export async function executeStatements(execute: ExecuteStatement, options: Exec
                     await new Promise((resolve) => setTimeout(resolve, delayMs));
                     continue;
                 }
-                throw new Error(`Database bootstrap statement ${index}/${options.statements.length} failed (${name || "error"}): ${(err as Error).message}`);
+                throw new Error(
+                    `Database bootstrap statement ${index}/${options.statements.length} failed (${name || "error"}): ${(err as Error).message}`,
+                );
             }
         }
     }

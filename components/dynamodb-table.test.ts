@@ -25,8 +25,12 @@ describe("DynamoTable", () => {
     });
 
     it("should refuse a table without a hash key instead of assuming one app's key", async () => {
-        expect(await errorOf(() => new DynamoTable("orders", {} as never))).toBe('DynamoTable "orders": `hashKey` must be 1-255 characters of letters, digits, _ . - (got nothing).');
-        expect(await errorOf(() => new DynamoTable("orders", { hashKey: "order id" }))).toBe('DynamoTable "orders": `hashKey` must be 1-255 characters of letters, digits, _ . - (got "order id").');
+        expect(await errorOf(() => new DynamoTable("orders", {} as never))).toBe(
+            'DynamoTable "orders": `hashKey` must be 1-255 characters of letters, digits, _ . - (got nothing).',
+        );
+        expect(await errorOf(() => new DynamoTable("orders", { hashKey: "order id" }))).toBe(
+            'DynamoTable "orders": `hashKey` must be 1-255 characters of letters, digits, _ . - (got "order id").',
+        );
         await settle();
         expect(mocks.byType("aws:dynamodb/table:Table")).toHaveLength(0);
     });

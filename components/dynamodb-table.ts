@@ -36,11 +36,16 @@ export class DynamoTable extends pulumi.ComponentResource {
     constructor(name: string, args: DynamoTableArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("DynamoTable"), name, {}, withFormerTypes(opts, "serverless-containers:data:DynamoTable"));
         const hashKey = args?.hashKey;
-        throwIfAny("DynamoTable", name, [
-            typeof hashKey === "string" && /^[A-Za-z0-9_.-]{1,255}$/.test(hashKey)
-                ? undefined
-                : `\`hashKey\` must be 1-255 characters of letters, digits, _ . - (got ${JSON.stringify(hashKey) ?? "nothing"}).`,
-        ], this);
+        throwIfAny(
+            "DynamoTable",
+            name,
+            [
+                typeof hashKey === "string" && /^[A-Za-z0-9_.-]{1,255}$/.test(hashKey)
+                    ? undefined
+                    : `\`hashKey\` must be 1-255 characters of letters, digits, _ . - (got ${JSON.stringify(hashKey) ?? "nothing"}).`,
+            ],
+            this,
+        );
         names.set(this, name);
         const table = new aws.dynamodb.Table(
             `${name}-table`,
@@ -67,10 +72,19 @@ export class DynamoTable extends pulumi.ComponentResource {
     statements(actions: string[]): PolicyStatement[] {
         const name = names.get(this) as string;
         const statement: PolicyStatement = { sid: tableStatementId(name), actions: [...(actions ?? [])], resources: [this.tableArn] };
-        throwIfAny("DynamoTable", name, [
-            ...policyStatementProblems("statements(actions)", [statement]).map((p) => p.replace("`statements(actions)[0].actions`", "`statements(actions)`")),
-            ...(actions ?? []).filter((a) => !a.startsWith("dynamodb:")).map((a) => `\`statements(actions)\` must list DynamoDB actions only (got "${a}").`),
-        ], this);
+        throwIfAny(
+            "DynamoTable",
+            name,
+            [
+                ...policyStatementProblems("statements(actions)", [statement]).map((p) =>
+                    p.replace("`statements(actions)[0].actions`", "`statements(actions)`"),
+                ),
+                ...(actions ?? [])
+                    .filter((a) => !a.startsWith("dynamodb:"))
+                    .map((a) => `\`statements(actions)\` must list DynamoDB actions only (got "${a}").`),
+            ],
+            this,
+        );
         return [statement];
     }
 }

@@ -24,18 +24,22 @@ describe("expressCpuMemory", () => {
 
     it("should refuse naming the memory and Express's ceiling when App Runner's 12 GB is asked", () => {
         expect(m.expressCpuMemory("4 vCPU", "12 GB")).toEqual({
-            problem: '`memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+            problem:
+                '`memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
         });
     });
 
     it("should refuse naming both properties when the pair is not a Fargate pair", () => {
         expect(m.expressCpuMemory("0.25 vCPU", "4 GB")).toEqual({
-            problem: "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps. (`cpu` \"0.25 vCPU\" = 256 units, `memory` \"4 GB\" = 4096 MiB.)",
+            problem:
+                '`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps. (`cpu` "0.25 vCPU" = 256 units, `memory` "4 GB" = 4096 MiB.)',
         });
     });
 
     it("should refuse an unknown vCPU value when it is not App Runner notation", () => {
-        expect(m.expressCpuMemory("256", "0.5 GB")).toEqual({ problem: '`cpu` must be one of 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU, 4 vCPU (got "256").' });
+        expect(m.expressCpuMemory("256", "0.5 GB")).toEqual({
+            problem: '`cpu` must be one of 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU, 4 vCPU (got "256").',
+        });
     });
 });
 
@@ -70,14 +74,18 @@ describe("EcsExpressService", () => {
         await settle();
         const policies = mocks.byType("aws:iam/rolePolicy:RolePolicy");
         expect(policies.map((p) => p.name)).toEqual(["products-task-policy"]);
-        expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [TABLE_ARN] }]);
+        expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([
+            { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [TABLE_ARN] },
+        ]);
     });
 
     it("should let the execution role read exactly the injected secret ARNs when environmentSecrets is set", async () => {
         build({ environmentSecrets: { DB_SECRET: SECRET } });
         await settle();
         const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy", "products-execution-secrets").inputs.policy);
-        expect(policy.Statement).toEqual([{ Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] }]);
+        expect(policy.Statement).toEqual([
+            { Sid: "ReadInjectedSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET] },
+        ]);
         const container = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer;
         expect(container.secrets).toEqual([{ name: "DB_SECRET", valueFrom: SECRET }]);
         expect(JSON.stringify(container.environments)).not.toContain(SECRET);
@@ -108,7 +116,9 @@ describe("EcsExpressService", () => {
             { name: "TABLE_NAME", value: "products" },
             { name: "RUNTIME", value: "ecs-express" },
         ]);
-        expect(service.scalingTargets).toEqual([{ minTaskCount: 1, maxTaskCount: 5, autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60 }]);
+        expect(service.scalingTargets).toEqual([
+            { minTaskCount: 1, maxTaskCount: 5, autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60 },
+        ]);
     });
 
     it("should make the service depend on every role policy when built", async () => {
@@ -146,7 +156,11 @@ describe("EcsExpressService", () => {
     });
 
     it("should make the service wait for the component's dependsOn (the VPC endpoints its tasks pull through) when given", async () => {
-        const endpoint = new (await import("@pulumi/aws")).ec2.VpcEndpoint("ecr-dkr", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ecr.dkr", vpcEndpointType: "Interface" });
+        const endpoint = new (await import("@pulumi/aws")).ec2.VpcEndpoint("ecr-dkr", {
+            vpcId: "vpc-1",
+            serviceName: "com.amazonaws.us-east-1.ecr.dkr",
+            vpcEndpointType: "Interface",
+        });
         new m.EcsExpressService("products", { image: IMAGE, vpc: VPC }, { dependsOn: [endpoint] });
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
@@ -162,7 +176,9 @@ describe("EcsExpressService", () => {
         expect(mocks.one("aws:ecs/cluster:Cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
         expect(service.cluster).toBe(mocks.one("aws:ecs/cluster:Cluster").state.name);
-        expect(service.primaryContainer.awsLogsConfigurations).toEqual([{ logGroup: mocks.one("aws:cloudwatch/logGroup:LogGroup").state.name, logStreamPrefix: "app" }]);
+        expect(service.primaryContainer.awsLogsConfigurations).toEqual([
+            { logGroup: mocks.one("aws:cloudwatch/logGroup:LogGroup").state.name, logStreamPrefix: "app" },
+        ]);
     });
 
     it("should run in the VPC with its own security group and no ingress rule when vpc is set", async () => {
@@ -178,7 +194,9 @@ describe("EcsExpressService", () => {
         expect(sg.inputs.vpcId).toBe("vpc-1");
         expect(sg.inputs.ingress).toBeUndefined();
         expect(mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toHaveLength(0);
-        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]);
+        const egress = mocks
+            .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]);
         expect(egress).toEqual([
             [443, "0.0.0.0/0"],
             [5432, "sg-proxy"],
@@ -191,7 +209,13 @@ describe("EcsExpressService", () => {
     it("should tag every taggable child when tags are given", async () => {
         build();
         await settle();
-        const taggable = ["aws:iam/role:Role", "aws:ecs/cluster:Cluster", "aws:cloudwatch/logGroup:LogGroup", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/expressGatewayService:ExpressGatewayService"];
+        const taggable = [
+            "aws:iam/role:Role",
+            "aws:ecs/cluster:Cluster",
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:ec2/securityGroup:SecurityGroup",
+            "aws:ecs/expressGatewayService:ExpressGatewayService",
+        ];
         for (const type of taggable) {
             for (const r of mocks.byType(type)) expect([r.name, r.inputs.tags]).toEqual([r.name, { project: "serverless-containers" }]);
         }
@@ -205,7 +229,9 @@ describe("EcsExpressService", () => {
     });
 
     it("should throw naming scaling.metric when the metric is not one Express knows", async () => {
-        expect(await errorOf(() => build({ scaling: { metric: "CONCURRENCY" as ExpressModule.ExpressScalingMetric, targetValue: 100 } }))).toBe(
+        expect(
+            await errorOf(() => build({ scaling: { metric: "CONCURRENCY" as ExpressModule.ExpressScalingMetric, targetValue: 100 } })),
+        ).toBe(
             'EcsExpressService "products": `scaling.metric` must be one of AVERAGE_CPU, AVERAGE_MEMORY, REQUEST_COUNT_PER_TARGET (got "CONCURRENCY").',
         );
     });
@@ -217,7 +243,9 @@ describe("EcsExpressService", () => {
     });
 
     it("should throw naming minSize and maxSize when min is above max", async () => {
-        expect(await errorOf(() => build({ minSize: 6, maxSize: 5 }))).toBe('EcsExpressService "products": `minSize` (6) must not be greater than `maxSize` (5).');
+        expect(await errorOf(() => build({ minSize: 6, maxSize: 5 }))).toBe(
+            'EcsExpressService "products": `minSize` (6) must not be greater than `maxSize` (5).',
+        );
     });
 
     it("should throw naming the statement when a caller passes a wildcard action", async () => {
@@ -242,7 +270,9 @@ describe("EcsExpressService", () => {
     });
 
     it("should throw naming logRetentionDays when the value is not a CloudWatch retention", async () => {
-        expect(await errorOf(() => build({ logRetentionDays: 10 }))).toContain("`logRetentionDays` must be one of CloudWatch's values 1, 3, 5, 7, 14, 30");
+        expect(await errorOf(() => build({ logRetentionDays: 10 }))).toContain(
+            "`logRetentionDays` must be one of CloudWatch's values 1, 3, 5, 7, 14, 30",
+        );
     });
 
     it("should expose the task role as the role the app runs as, by ARN and name, when built", async () => {
@@ -280,7 +310,11 @@ describe("EcsExpressService", () => {
     const wrongShapes: [string, unknown, string][] = [
         ["a string as the vpc", { vpc: "vpc-1" }, '`vpc` must be an object (got the string "vpc-1").'],
         ["a string as the scaling", { scaling: "AVERAGE_CPU" }, '`scaling` must be an object (got the string "AVERAGE_CPU").'],
-        ["scaling without a metric", { scaling: { targetValue: 50 } }, "`scaling.metric` is required (one of AVERAGE_CPU, AVERAGE_MEMORY, REQUEST_COUNT_PER_TARGET)."],
+        [
+            "scaling without a metric",
+            { scaling: { targetValue: 50 } },
+            "`scaling.metric` is required (one of AVERAGE_CPU, AVERAGE_MEMORY, REQUEST_COUNT_PER_TARGET).",
+        ],
         ["a number as the cpu", { cpu: 256 }, "`cpu` must be a string (got number 256)."],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {

@@ -61,7 +61,6 @@ export const EXPRESS_SCALING_METRICS: readonly ExpressScalingMetric[] = Object.v
 const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-
 /**
  * App Runner notation ("0.25 vCPU", "0.5 GB") → Express units ("256", "512"), or the reason it cannot
  * be mapped. Memory is converted exactly (GB × 1024), then checked against Express's ceiling.
@@ -166,7 +165,10 @@ function shapeProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
 }
 
 /** All problems with the args, before any child exists. */
-export function ecsExpressProblems(args: EcsExpressServiceArgs): { problems: (string | undefined)[]; sizes?: { cpu: string; memory: string } } {
+export function ecsExpressProblems(args: EcsExpressServiceArgs): {
+    problems: (string | undefined)[];
+    sizes?: { cpu: string; memory: string };
+} {
     const sizes = expressCpuMemory(args.cpu ?? WEB_SERVICE_DEFAULTS.cpu, args.memory ?? WEB_SERVICE_DEFAULTS.memory);
     const scaling = args.scaling ?? DEFAULT_SCALING;
     const percent = scaling.metric !== "REQUEST_COUNT_PER_TARGET";
@@ -179,7 +181,9 @@ export function ecsExpressProblems(args: EcsExpressServiceArgs): { problems: (st
         args.serviceName !== undefined && !SERVICE_NAME.test(args.serviceName)
             ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 255) (got "${args.serviceName}").`
             : undefined,
-        LOG_RETENTION_DAYS.includes(retention) ? undefined : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
+        LOG_RETENTION_DAYS.includes(retention)
+            ? undefined
+            : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
         ...vpcProblems(args.vpc),
     ];
     return { problems, sizes: "problem" in sizes ? undefined : sizes };
@@ -245,7 +249,13 @@ export class EcsExpressService extends pulumi.ComponentResource {
         this.roleArn = roles.task.arn;
         this.roleName = roles.task.name;
         this.securityGroupId = network.securityGroup.id;
-        this.registerOutputs({ url: this.url, serviceArn: this.serviceArn, roleArn: this.roleArn, roleName: this.roleName, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            url: this.url,
+            serviceArn: this.serviceArn,
+            roleArn: this.roleArn,
+            roleName: this.roleName,
+            securityGroupId: this.securityGroupId,
+        });
     }
 
     /** Allow the tasks to open connections to one more destination (same as VpcConnectedAppRunner). */
@@ -264,7 +274,11 @@ export class EcsExpressService extends pulumi.ComponentResource {
         const { execution, task, policies } = ecsTaskRoles(name, `Express service ${name}`, args, this);
         const infrastructure = new aws.iam.Role(
             `${name}-infrastructure-role`,
-            { assumeRolePolicy: serviceTrustPolicy("ecs.amazonaws.com"), description: `ECS infrastructure role (ALB, certificates, scaling) of Express service ${name}`, tags: args.tags },
+            {
+                assumeRolePolicy: serviceTrustPolicy("ecs.amazonaws.com"),
+                description: `ECS infrastructure role (ALB, certificates, scaling) of Express service ${name}`,
+                tags: args.tags,
+            },
             { parent: this },
         );
         const infrastructurePolicy = new aws.iam.RolePolicyAttachment(
@@ -277,11 +291,19 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     /** Our own cluster (container insights on), rather than Express creating and leaving an unmanaged `default`. */
     private createCluster(name: string, args: EcsExpressServiceArgs): aws.ecs.Cluster {
-        return new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: "enabled" }], tags: args.tags }, { parent: this });
+        return new aws.ecs.Cluster(
+            `${name}-cluster`,
+            { settings: [{ name: "containerInsights", value: "enabled" }], tags: args.tags },
+            { parent: this },
+        );
     }
 
     private createLogGroup(name: string, args: EcsExpressServiceArgs): aws.cloudwatch.LogGroup {
-        return new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 30, tags: args.tags }, { parent: this });
+        return new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { retentionInDays: args.logRetentionDays ?? 30, tags: args.tags },
+            { parent: this },
+        );
     }
 
     /**
@@ -302,7 +324,17 @@ export class EcsExpressService extends pulumi.ComponentResource {
             { vpcId: vpc.vpcId, description: `Tasks of Express service ${name}: egress only to named destinations`, tags: args.tags },
             { parent: this },
         );
-        egressRule(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, S3 layers, CloudWatch Logs, Secrets Manager (VPC endpoints)" }, args.tags, this);
+        egressRule(
+            `${name}-egress-https`,
+            securityGroup.id,
+            {
+                port: 443,
+                cidrIpv4: "0.0.0.0/0",
+                description: "ECR image pulls, S3 layers, CloudWatch Logs, Secrets Manager (VPC endpoints)",
+            },
+            args.tags,
+            this,
+        );
         (vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
         return { securityGroup, subnetIds };
     }
@@ -335,7 +367,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
                     image: requireDigest("EcsExpressService", name, args.image, this),
                     containerPort: port,
                     // App Runner sets PORT for the container; ECS does not, so the contract sets it here.
-                    environments: Object.entries({ PORT: String(port), ...(args.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
+                    environments: Object.entries({ PORT: String(port), ...(args.environment ?? {}) }).map(([k, v]) => ({
+                        name: k,
+                        value: v,
+                    })),
                     secrets: Object.entries(args.environmentSecrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
                     awsLogsConfigurations: [{ logGroup: logGroup.name, logStreamPrefix: "app" }],
                 },

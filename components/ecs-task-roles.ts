@@ -26,7 +26,11 @@ export interface EcsTaskRoles {
 export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, parent: pulumi.Resource): EcsTaskRoles {
     const execution = new aws.iam.Role(
         `${name}-execution-role`,
-        { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `ECS agent role (pull, logs, secrets) of ${what}`, tags: args.tags },
+        {
+            assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+            description: `ECS agent role (pull, logs, secrets) of ${what}`,
+            tags: args.tags,
+        },
         { parent },
     );
     const policies: pulumi.Resource[] = [
@@ -35,7 +39,13 @@ export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, 
     const secretArns = Object.values(args.environmentSecrets ?? {});
     if (secretArns.length > 0) {
         // Exactly the ARNs injected as env secrets; the agent fetches them at task start.
-        policies.push(new aws.iam.RolePolicy(`${name}-execution-secrets`, { role: execution.name, policy: injectedSecretsPolicy(secretArns) }, { parent }));
+        policies.push(
+            new aws.iam.RolePolicy(
+                `${name}-execution-secrets`,
+                { role: execution.name, policy: injectedSecretsPolicy(secretArns) },
+                { parent },
+            ),
+        );
     }
     const task = new aws.iam.Role(
         `${name}-task-role`,
@@ -44,7 +54,13 @@ export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, 
     );
     const statements = args.policyStatements ?? [];
     if (statements.length > 0) {
-        policies.push(new aws.iam.RolePolicy(`${name}-task-policy`, { role: task.name, policy: policyDocument(iamStatements(statements)) }, { parent }));
+        policies.push(
+            new aws.iam.RolePolicy(
+                `${name}-task-policy`,
+                { role: task.name, policy: policyDocument(iamStatements(statements)) },
+                { parent },
+            ),
+        );
     }
     return { execution, task, policies };
 }

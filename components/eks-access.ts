@@ -18,7 +18,10 @@ export const EKS_ACCESS_POLICIES = {
     view: "AmazonEKSViewPolicy",
 } as const;
 
-export function accessPolicyArn(partition: pulumi.Input<string>, policy: (typeof EKS_ACCESS_POLICIES)[keyof typeof EKS_ACCESS_POLICIES]): pulumi.Output<string> {
+export function accessPolicyArn(
+    partition: pulumi.Input<string>,
+    policy: (typeof EKS_ACCESS_POLICIES)[keyof typeof EKS_ACCESS_POLICIES],
+): pulumi.Output<string> {
     return pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
 }
 
@@ -35,11 +38,15 @@ const STS_SESSION_ARN = /^arn:(aws|aws-cn|aws-us-gov):sts::(\d{12}):assumed-role
 export function roleArnProblem(label: string, value: string): string | undefined {
     const role = ROLE_ARN.exec(value);
     if (role) {
-        return role[3]?.startsWith("aws-service-role") ? `\`${label}\` names a service-linked role, which EKS access entries do not support.` : undefined;
+        return role[3]?.startsWith("aws-service-role")
+            ? `\`${label}\` names a service-linked role, which EKS access entries do not support.`
+            : undefined;
     }
     const rule = `\`${label}\` must be an IAM role ARN such as arn:aws:iam::111122223333:role/path/name (got ${JSON.stringify(value)})`;
     const session = STS_SESSION_ARN.exec(value);
-    return session ? `${rule}; that is an STS session ARN: use arn:${session[1]}:iam::${session[2]}:role/<path/>${session[3]}.` : `${rule}.`;
+    return session
+        ? `${rule}; that is an STS session ARN: use arn:${session[1]}:iam::${session[2]}:role/<path/>${session[3]}.`
+        : `${rule}.`;
 }
 
 /** Problem when two labelled ARNs name the same role ("An IAM principal can't be included in more than one access entry"). */
@@ -79,7 +86,10 @@ export function withoutCreatorAdmin(args: pulumi.ResourceTransformArgs): pulumi.
 }
 
 /** Child types @pulumi/eks creates without the cluster's `tags` (pulumi/pulumi-eks#852). */
-export const UNTAGGED_EKS_CHILD_TYPES = ["aws:eks/fargateProfile:FargateProfile", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"] as const;
+export const UNTAGGED_EKS_CHILD_TYPES = [
+    "aws:eks/fargateProfile:FargateProfile",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+] as const;
 
 /**
  * A transform for the `eks.Cluster` component: gives the children it creates untagged (its Fargate profile and
@@ -109,7 +119,9 @@ export function publicCidrProblem(label: string, text: string): string | undefin
 export function privateCidrProblem(label: string, text: string): string | undefined {
     const cidr = parseIpv4Cidr(text);
     if (!cidr) return `\`${label}\` entry "${text}" must be ${CIDR_RULE}.`;
-    return isWorld(cidr) ? `\`${label}\` entry "${text}" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead.` : undefined;
+    return isWorld(cidr)
+        ? `\`${label}\` entry "${text}" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead.`
+        : undefined;
 }
 
 /** The roles a cluster grants, by purpose (ARNs as configured; undefined = not granted). */
@@ -127,8 +139,12 @@ export interface AccessRoles {
  */
 export function callerAccessProblem(callerArn: string, roles: AccessRoles, preview: boolean): string | undefined {
     if (!roles.deployRoleArn) return undefined;
-    const granted = [roles.deployRoleArn, roles.breakGlassRoleArn, ...(preview ? [roles.previewRoleArn] : [])].filter((a): a is string => !!a);
-    const caller = /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(callerArn) ?? /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(callerArn);
+    const granted = [roles.deployRoleArn, roles.breakGlassRoleArn, ...(preview ? [roles.previewRoleArn] : [])].filter(
+        (a): a is string => !!a,
+    );
+    const caller =
+        /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(callerArn) ??
+        /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(callerArn);
     const roleAccount = ROLE_ARN.exec(roles.deployRoleArn)?.[2];
     if (caller && roleAccount && caller[1] !== roleAccount) {
         return `this program runs in account ${caller[1]}, but the cluster's access roles are in account ${roleAccount}: check the credentials (each environment's own role).`;

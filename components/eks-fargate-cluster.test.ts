@@ -118,7 +118,11 @@ describe("EksFargateCluster", () => {
         make();
         await settle();
         const ms = release("eks-metrics-server");
-        expect(ms.inputs).toMatchObject({ chart: "metrics-server", namespace: "kube-system", repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" } });
+        expect(ms.inputs).toMatchObject({
+            chart: "metrics-server",
+            namespace: "kube-system",
+            repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+        });
         expect(ms.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
         expect(ms.inputs.values.containerPort).toBe(10251);
         expect(ms.inputs.values.args).toEqual(["--kubelet-insecure-tls"]);
@@ -130,8 +134,17 @@ describe("EksFargateCluster", () => {
         make();
         await settle();
         const lb = release("eks-lb-controller");
-        expect(lb.inputs).toMatchObject({ chart: "aws-load-balancer-controller", namespace: "kube-system", repositoryOpts: { repo: "https://aws.github.io/eks-charts" } });
-        expect(lb.inputs.values).toMatchObject({ clusterName: "eks-cluster-eksCluster", region: "us-east-1", vpcId: "vpc-0123", defaultTags: TAGS });
+        expect(lb.inputs).toMatchObject({
+            chart: "aws-load-balancer-controller",
+            namespace: "kube-system",
+            repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
+        });
+        expect(lb.inputs.values).toMatchObject({
+            clusterName: "eks-cluster-eksCluster",
+            region: "us-east-1",
+            vpcId: "vpc-0123",
+            defaultTags: TAGS,
+        });
         expect(lb.inputs.values.serviceAccount).toEqual({
             create: true,
             name: "aws-load-balancer-controller",
@@ -170,7 +183,9 @@ describe("EksFargateCluster", () => {
             for (const a of s.Action) expect(a).not.toMatch(/(^\*$|:\*$)/);
             if (s.Resource === "*") {
                 // Describe/Get calls, creations (no ARN exists yet), or actions conditioned on the controller's tag.
-                const allowed = s.Action.every((a) => /:(Describe|Get|Create)/.test(a) || /:(Authorize|Revoke)SecurityGroupIngress$/.test(a)) || s.Condition !== undefined;
+                const allowed =
+                    s.Action.every((a) => /:(Describe|Get|Create)/.test(a) || /:(Authorize|Revoke)SecurityGroupIngress$/.test(a)) ||
+                    s.Condition !== undefined;
                 expect({ sid: s.Sid, allowed }).toEqual({ sid: s.Sid, allowed: true });
             }
         }
@@ -189,7 +204,10 @@ describe("EksFargateCluster", () => {
         expect(listeners?.Resource).toContain("arn:aws:elasticloadbalancing:us-east-1:*:listener/net/*/*/*");
         const rules = statements.find((s) => s.Sid === "ManageSecurityGroupRules");
         expect(rules?.Condition).toEqual({ ArnEquals: { "ec2:Vpc": "arn:aws:ec2:us-east-1:*:vpc/vpc-0123" } });
-        expect(statements.find((s) => s.Sid === "CreateSecurityGroup")?.Resource).toEqual(["arn:aws:ec2:us-east-1:*:security-group/*", "arn:aws:ec2:us-east-1:*:vpc/vpc-0123"]);
+        expect(statements.find((s) => s.Sid === "CreateSecurityGroup")?.Resource).toEqual([
+            "arn:aws:ec2:us-east-1:*:security-group/*",
+            "arn:aws:ec2:us-east-1:*:vpc/vpc-0123",
+        ]);
     });
 
     it("should expose a secret kubeconfig, a provider built from it and the cluster's identifiers when created", async () => {
@@ -201,7 +219,9 @@ describe("EksFargateCluster", () => {
         const provider = mocks.one("pulumi:providers:kubernetes", "eks-k8s");
         expect(JSON.parse(provider.inputs.kubeconfig).kind).toBe("Config");
         expect(await promiseOf(cluster.clusterName)).toBe("eks-cluster-eksCluster");
-        expect(await promiseOf(cluster.oidcProviderArn)).toMatch(/^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+        expect(await promiseOf(cluster.oidcProviderArn)).toMatch(
+            /^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//,
+        );
         expect(await promiseOf(cluster.clusterSecurityGroupId)).toMatch(/^sg-/);
         expect(await promiseOf(cluster.privateSubnetIds)).toEqual(PRIVATE);
     });
@@ -220,9 +240,21 @@ describe("EksFargateCluster", () => {
 
     const wrongShapes: [string, unknown, string][] = [
         ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1" }, "`vpc` is required."],
-        ["a string as the private subnets", { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } }, '`vpc.subnetIds` must be a list (got the string "subnet-a").'],
-        ["a string as the public access CIDRs", { endpointPublicAccess: true, publicAccessCidrs: OFFICE }, `\`publicAccessCidrs\` must be a list (got the string "${OFFICE}").`],
-        ["a string as the endpoint switch", { endpointPublicAccess: "false" }, '`endpointPublicAccess` must be true or false (got the string "false").'],
+        [
+            "a string as the private subnets",
+            { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } },
+            '`vpc.subnetIds` must be a list (got the string "subnet-a").',
+        ],
+        [
+            "a string as the public access CIDRs",
+            { endpointPublicAccess: true, publicAccessCidrs: OFFICE },
+            `\`publicAccessCidrs\` must be a list (got the string "${OFFICE}").`,
+        ],
+        [
+            "a string as the endpoint switch",
+            { endpointPublicAccess: "false" },
+            '`endpointPublicAccess` must be true or false (got the string "false").',
+        ],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
         expect(await errorOf(() => make(wrong as never))).toBe(`EksFargateCluster "eks": ${message}`);
@@ -283,9 +315,21 @@ describe("EksFargateCluster", () => {
             expect(clients.inputs).toMatchObject({ vpcId: "vpc-0123", tags: TAGS });
             expect(clients.inputs.ingress ?? []).toEqual([]);
             const ingress = mocks.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "eks-api-from-clients").inputs;
-            expect(ingress).toMatchObject({ securityGroupId: clusterSg, referencedSecurityGroupId: clients.state.id, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+            expect(ingress).toMatchObject({
+                securityGroupId: clusterSg,
+                referencedSecurityGroupId: clients.state.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+            });
             const egress = mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "eks-api-clients-to-api").inputs;
-            expect(egress).toMatchObject({ securityGroupId: clients.state.id, referencedSecurityGroupId: clusterSg, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+            expect(egress).toMatchObject({
+                securityGroupId: clients.state.id,
+                referencedSecurityGroupId: clusterSg,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+            });
             expect(await promiseOf(cluster.apiClientSecurityGroupId)).toBe(clients.state.id);
         });
 
@@ -293,7 +337,9 @@ describe("EksFargateCluster", () => {
             make({ apiAccessCidrs: ["10.100.0.0/16", "192.168.10.0/24"] });
             await settle();
             const clusterSg = mocks.one("eks:index:Cluster").state.clusterSecurityGroupId;
-            const rules = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.cidrIpv4 !== undefined);
+            const rules = mocks
+                .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .filter((r) => r.inputs.cidrIpv4 !== undefined);
             expect(rules.map((r) => [r.name, r.inputs.securityGroupId, r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort])).toEqual([
                 ["eks-api-from-10-100-0-0-16", clusterSg, "10.100.0.0/16", 443, 443],
                 ["eks-api-from-192-168-10-0-24", clusterSg, "192.168.10.0/24", 443, 443],
@@ -303,7 +349,9 @@ describe("EksFargateCluster", () => {
         it("should admit no CIDR to the private endpoint when apiAccessCidrs is not set", async () => {
             make();
             await settle();
-            expect(mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.name)).toEqual(["eks-api-from-clients"]);
+            expect(mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.name)).toEqual([
+                "eks-api-from-clients",
+            ]);
         });
     });
 
@@ -313,7 +361,9 @@ describe("EksFargateCluster", () => {
         it("should give the deploy and break-glass roles cluster admin and the preview role view, each through its own access entry, when the roles are named", async () => {
             make(roles);
             await settle();
-            const entries = mocks.byType("aws:eks/accessEntry:AccessEntry").map((e) => [e.name, e.inputs.principalArn, e.inputs.type, e.inputs.clusterName]);
+            const entries = mocks
+                .byType("aws:eks/accessEntry:AccessEntry")
+                .map((e) => [e.name, e.inputs.principalArn, e.inputs.type, e.inputs.clusterName]);
             expect(entries).toEqual([
                 ["eks-deploy-access", role("deploy"), "STANDARD", "eks-cluster-eksCluster"],
                 ["eks-preview-access", role("preview"), "STANDARD", "eks-cluster-eksCluster"],
@@ -354,7 +404,10 @@ describe("EksFargateCluster", () => {
                 opts: { ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions", "bootstrapSelfManagedAddons"] },
             };
             const result = await transforms[0](child);
-            expect(result?.props).toEqual({ version: "1.33", accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false } });
+            expect(result?.props).toEqual({
+                version: "1.33",
+                accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+            });
             // ForceNew in EKS: an existing cluster must keep its value instead of being replaced.
             expect(result?.opts.ignoreChanges).toContain("accessConfig.bootstrapClusterCreatorAdminPermissions");
             expect(await transforms[0]({ ...child, type: "aws:ec2/securityGroup:SecurityGroup" })).toBeUndefined();
@@ -387,11 +440,26 @@ describe("EksFargateCluster", () => {
             const [tagChildren] = mocks.one("eks:index:Cluster").transforms ?? [];
             // @pulumi/eks 4.3.0 creates both without tags (pulumi/pulumi-eks#852); the policy pack requires them.
             for (const type of ["aws:eks/fargateProfile:FargateProfile", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"]) {
-                const result = await tagChildren!({ type, name: "child", custom: true, props: { clientIdLists: ["sts.amazonaws.com"] }, opts: {} });
-                expect(result?.props).toEqual({ clientIdLists: ["sts.amazonaws.com"], tags: expect.objectContaining({ project: expect.any(String), environment: expect.any(String) }) });
+                const result = await tagChildren!({
+                    type,
+                    name: "child",
+                    custom: true,
+                    props: { clientIdLists: ["sts.amazonaws.com"] },
+                    opts: {},
+                });
+                expect(result?.props).toEqual({
+                    clientIdLists: ["sts.amazonaws.com"],
+                    tags: expect.objectContaining({ project: expect.any(String), environment: expect.any(String) }),
+                });
             }
             // A child with tags of its own keeps them; other types are left alone.
-            const own = await tagChildren!({ type: "aws:eks/fargateProfile:FargateProfile", name: "c", custom: true, props: { tags: { project: "mine" } }, opts: {} });
+            const own = await tagChildren!({
+                type: "aws:eks/fargateProfile:FargateProfile",
+                name: "c",
+                custom: true,
+                props: { tags: { project: "mine" } },
+                opts: {},
+            });
             expect(own?.props.tags.project).toBe("mine");
             expect(await tagChildren!({ type: "aws:eks/cluster:Cluster", name: "c", custom: true, props: {}, opts: {} })).toBeUndefined();
         });
@@ -400,20 +468,35 @@ describe("EksFargateCluster", () => {
             make({ previewRoleArn: role("preview"), breakGlassRoleArn: role("break-glass") });
             await settle();
             expect(mocks.one("eks:index:Cluster").transforms).toHaveLength(1); // the tagging one only: the creator stays admin
-            expect(mocks.byType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toEqual(["eks-preview-access", "eks-break-glass-access"]);
+            expect(mocks.byType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toEqual([
+                "eks-preview-access",
+                "eks-break-glass-access",
+            ]);
         });
     });
 
     describe("argument validation", () => {
         const cases: [string, Partial<clusterT.EksFargateClusterArgs>, string][] = [
-            ["kubernetesVersion is not a minor version", { kubernetesVersion: "133" }, '`kubernetesVersion` must be a Kubernetes minor version such as "1.35" (got "133").'],
+            [
+                "kubernetesVersion is not a minor version",
+                { kubernetesVersion: "133" },
+                '`kubernetesVersion` must be a Kubernetes minor version such as "1.35" (got "133").',
+            ],
             [
                 "publicAccessCidrs is set on a private endpoint",
                 { publicAccessCidrs: [OFFICE] },
                 "`publicAccessCidrs` only applies with `endpointPublicAccess: true`; set it or drop the CIDRs.",
             ],
-            ["a public access CIDR is malformed", { endpointPublicAccess: true, publicAccessCidrs: ["office"] }, '`publicAccessCidrs` entry "office" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).'],
-            ["a public access CIDR has host bits", { endpointPublicAccess: true, publicAccessCidrs: ["52.94.76.7/24"] }, '`publicAccessCidrs` entry "52.94.76.7/24" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).'],
+            [
+                "a public access CIDR is malformed",
+                { endpointPublicAccess: true, publicAccessCidrs: ["office"] },
+                '`publicAccessCidrs` entry "office" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).',
+            ],
+            [
+                "a public access CIDR has host bits",
+                { endpointPublicAccess: true, publicAccessCidrs: ["52.94.76.7/24"] },
+                '`publicAccessCidrs` entry "52.94.76.7/24" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).',
+            ],
             [
                 "a public access CIDR is a documentation range",
                 { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
@@ -424,14 +507,26 @@ describe("EksFargateCluster", () => {
                 { endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/8"] },
                 '`publicAccessCidrs` entry "10.0.0.0/8" includes 10.0.0.0/8 (private, RFC 1918), and EKS accepts no reserved addresses for the public endpoint; list the public egress addresses of your runners and offices.',
             ],
-            ["an API access CIDR is the whole internet", { apiAccessCidrs: ["0.0.0.0/0"] }, "`apiAccessCidrs` entry \"0.0.0.0/0\" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead."],
-            ["an API access CIDR is malformed", { apiAccessCidrs: ["10.1.0.0/33"] }, '`apiAccessCidrs` entry "10.1.0.0/33" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).'],
+            [
+                "an API access CIDR is the whole internet",
+                { apiAccessCidrs: ["0.0.0.0/0"] },
+                '`apiAccessCidrs` entry "0.0.0.0/0" would admit every address to the private endpoint; list the connected networks (peered VPC, VPN) instead.',
+            ],
+            [
+                "an API access CIDR is malformed",
+                { apiAccessCidrs: ["10.1.0.0/33"] },
+                '`apiAccessCidrs` entry "10.1.0.0/33" must be an IPv4 CIDR: four octets 0-255, a prefix 0-32 and no host bits (e.g. 52.94.76.0/24).',
+            ],
             [
                 "a role ARN is an assumed-role session",
                 { deployRoleArn: "arn:aws:sts::123456789012:assumed-role/deploy/ci-run" },
                 '`deployRoleArn` must be an IAM role ARN such as arn:aws:iam::111122223333:role/path/name (got "arn:aws:sts::123456789012:assumed-role/deploy/ci-run"); that is an STS session ARN: use arn:aws:iam::123456789012:role/<path/>deploy.',
             ],
-            ["a role ARN is a bare name", { previewRoleArn: "preview" }, '`previewRoleArn` must be an IAM role ARN such as arn:aws:iam::111122223333:role/path/name (got "preview").'],
+            [
+                "a role ARN is a bare name",
+                { previewRoleArn: "preview" },
+                '`previewRoleArn` must be an IAM role ARN such as arn:aws:iam::111122223333:role/path/name (got "preview").',
+            ],
             [
                 "a role ARN is a service-linked role",
                 { breakGlassRoleArn: "arn:aws:iam::123456789012:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS" },
@@ -442,7 +537,11 @@ describe("EksFargateCluster", () => {
                 { deployRoleArn: "arn:aws:iam::123456789012:role/admin", breakGlassRoleArn: "arn:aws:iam::123456789012:role/admin" },
                 "`deployRoleArn` and `breakGlassRoleArn` name the same role; EKS allows one access entry per IAM principal, so give each purpose its own role.",
             ],
-            ["kmsDeletionWindowDays is out of range", { kmsDeletionWindowDays: 3 }, "`kmsDeletionWindowDays` must be an integer between 7 and 30 (got 3)."],
+            [
+                "kmsDeletionWindowDays is out of range",
+                { kmsDeletionWindowDays: 3 },
+                "`kmsDeletionWindowDays` must be an integer between 7 and 30 (got 3).",
+            ],
         ];
         it.each(cases)("should throw naming the argument when %s", async (_label, overrides, message) => {
             expect(await errorOf(() => make(overrides))).toBe(`EksFargateCluster "eks": ${message}`);

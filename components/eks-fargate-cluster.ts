@@ -14,7 +14,17 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { accessPolicyArn, callerAccessProblem, duplicateRoleProblem, EKS_ACCESS_POLICIES, privateCidrProblem, publicCidrProblem, roleArnProblem, withoutCreatorAdmin, withTags } from "./eks-access";
+import {
+    accessPolicyArn,
+    callerAccessProblem,
+    duplicateRoleProblem,
+    EKS_ACCESS_POLICIES,
+    privateCidrProblem,
+    publicCidrProblem,
+    roleArnProblem,
+    withoutCreatorAdmin,
+    withTags,
+} from "./eks-access";
 import { irsaTrustPolicy, policyDocument, type IamStatement } from "./iam";
 import { throwIfAny } from "./limits";
 import { booleanProblem, listProblem, objectProblem, stringProblem } from "./web-service";
@@ -26,8 +36,16 @@ const COMPONENT = "EksFargateCluster";
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** Helm charts, pinned: an unpinned chart changes the cluster on any `up`. */
-export const METRICS_SERVER_CHART = { chart: "metrics-server", version: "3.12.2", repo: "https://kubernetes-sigs.github.io/metrics-server/" } as const;
-export const LB_CONTROLLER_CHART = { chart: "aws-load-balancer-controller", version: "1.13.0", repo: "https://aws.github.io/eks-charts" } as const;
+export const METRICS_SERVER_CHART = {
+    chart: "metrics-server",
+    version: "3.12.2",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+} as const;
+export const LB_CONTROLLER_CHART = {
+    chart: "aws-load-balancer-controller",
+    version: "1.13.0",
+    repo: "https://aws.github.io/eks-charts",
+} as const;
 
 /** ServiceAccount the Load Balancer Controller runs as (its IRSA `sub`). */
 export const LB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
@@ -129,11 +147,14 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         // Everything the provider deploys waits until the deploy role may use the cluster (entries are
         // eventually consistent: "may take several seconds", creating-access-entries.html; the CoreDNS
         // add-on the releases also wait for takes minutes, which covers it).
-        providers.set(this, new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
-            { parent: this, dependsOn: deployAccess ? [deployAccess] : [] },
-        ));
+        providers.set(
+            this,
+            new k8s.Provider(
+                `${name}-k8s`,
+                { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
+                { parent: this, dependsOn: deployAccess ? [deployAccess] : [] },
+            ),
+        );
         const coredns = this.createCoreDns(name, tags, cluster);
         // A service waits for these (CoreDNS, metrics-server, the LB controller's webhook) through the resource
         // option `dependsOn: [cluster]`, which covers every child of this component.
@@ -164,7 +185,12 @@ export class EksFargateCluster extends pulumi.ComponentResource {
      * ("Amazon EKS also associates the security groups that you specify to the network interfaces that it
      * creates for your cluster", sec-group-reqs.html) — not on the EKS-made group the Fargate pods share.
      */
-    private createApiAccess(name: string, args: EksFargateClusterArgs, tags: Record<string, string>, cluster: eks.Cluster): pulumi.Output<string> {
+    private createApiAccess(
+        name: string,
+        args: EksFargateClusterArgs,
+        tags: Record<string, string>,
+        cluster: eks.Cluster,
+    ): pulumi.Output<string> {
         const clients = new aws.ec2.SecurityGroup(
             `${name}-api-clients-sg`,
             { vpcId: args.vpc.vpcId, description: `Kubernetes API clients of ${name} (CI runners in the VPC): 443 to the API only`, tags },
@@ -172,18 +198,42 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-api-from-clients`,
-            { securityGroupId: cluster.clusterSecurityGroupId, referencedSecurityGroupId: clients.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API clients", tags },
+            {
+                securityGroupId: cluster.clusterSecurityGroupId,
+                referencedSecurityGroupId: clients.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "Kubernetes API clients",
+                tags,
+            },
             { parent: this },
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-api-clients-to-api`,
-            { securityGroupId: clients.id, referencedSecurityGroupId: cluster.clusterSecurityGroupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API", tags },
+            {
+                securityGroupId: clients.id,
+                referencedSecurityGroupId: cluster.clusterSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "Kubernetes API",
+                tags,
+            },
             { parent: this },
         );
         for (const cidr of args.apiAccessCidrs ?? []) {
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
-                { securityGroupId: cluster.clusterSecurityGroupId, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from a connected network", tags },
+                {
+                    securityGroupId: cluster.clusterSecurityGroupId,
+                    cidrIpv4: cidr,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    description: "Kubernetes API from a connected network",
+                    tags,
+                },
                 { parent: this },
             );
         }
@@ -203,11 +253,19 @@ export class EksFargateCluster extends pulumi.ComponentResource {
      * EKS access entries (API authentication mode) with AWS managed access policies, cluster-wide. Returns
      * the deploy role's policy association, which the Kubernetes provider waits for.
      */
-    private createAccessEntries(name: string, args: EksFargateClusterArgs, tags: Record<string, string>): aws.eks.AccessPolicyAssociation | undefined {
+    private createAccessEntries(
+        name: string,
+        args: EksFargateClusterArgs,
+        tags: Record<string, string>,
+    ): aws.eks.AccessPolicyAssociation | undefined {
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const grant = (who: string, principalArn: string | undefined, policy: "clusterAdmin" | "view") => {
             if (!principalArn) return undefined;
-            const entry = new aws.eks.AccessEntry(`${name}-${who}-access`, { clusterName: this.clusterName, principalArn, type: "STANDARD", tags }, { parent: this });
+            const entry = new aws.eks.AccessEntry(
+                `${name}-${who}-access`,
+                { clusterName: this.clusterName, principalArn, type: "STANDARD", tags },
+                { parent: this },
+            );
             return new aws.eks.AccessPolicyAssociation(
                 `${name}-${who}-${policy === "view" ? "view" : "admin"}`,
                 {
@@ -239,7 +297,11 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         );
         // Alias names are unique per account and region: a prefix lets the provider add a unique suffix, so two
         // stacks (or two clusters) in one account never collide.
-        new aws.kms.Alias(`${name}-secrets-key-alias`, { namePrefix: `alias/${name}-eks-secrets-`, targetKeyId: key.keyId }, { parent: this });
+        new aws.kms.Alias(
+            `${name}-secrets-key-alias`,
+            { namePrefix: `alias/${name}-eks-secrets-`, targetKeyId: key.keyId },
+            { parent: this },
+        );
         return key;
     }
 
@@ -248,7 +310,10 @@ export class EksFargateCluster extends pulumi.ComponentResource {
      * services' Fargate profiles need its ARN, and a remote component's children are invisible to us.
      * In API authentication mode EKS adds the FARGATE_LINUX access entry for it when a profile is created.
      */
-    private createPodExecutionRole(name: string, tags: Record<string, string>): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
+    private createPodExecutionRole(
+        name: string,
+        tags: Record<string, string>,
+    ): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
@@ -265,7 +330,11 @@ export class EksFargateCluster extends pulumi.ComponentResource {
                             Action: "sts:AssumeRole",
                             // Confused-deputy guard. Profiles of this account and region only: the cluster's name
                             // is not known until the cluster (which needs this role) exists.
-                            Condition: { ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition}:eks:${region}:${account}:fargateprofile/*` } },
+                            Condition: {
+                                ArnLike: {
+                                    "aws:SourceArn": pulumi.interpolate`arn:${partition}:eks:${region}:${account}:fargateprofile/*`,
+                                },
+                            },
                         },
                     ],
                 }),
@@ -373,7 +442,12 @@ export class EksFargateCluster extends pulumi.ComponentResource {
     }
 
     /** AWS Load Balancer Controller with an IRSA role, told its region and VPC (no instance metadata on Fargate). */
-    private createLoadBalancerController(name: string, args: EksFargateClusterArgs, tags: Record<string, string>, coredns: aws.eks.Addon): k8s.helm.v3.Release {
+    private createLoadBalancerController(
+        name: string,
+        args: EksFargateClusterArgs,
+        tags: Record<string, string>,
+        coredns: aws.eks.Addon,
+    ): k8s.helm.v3.Release {
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const role = new aws.iam.Role(
             `${name}-lb-controller-role`,
@@ -492,7 +566,10 @@ export function loadBalancerControllerStatements(region: pulumi.Input<string>, v
             Effect: "Allow",
             Action: ["ec2:CreateTags"],
             Resource: "arn:aws:ec2:*:*:security-group/*",
-            Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
+            Condition: {
+                StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" },
+                Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" },
+            },
         },
         {
             Sid: "RetagOwnSecurityGroups",
@@ -551,7 +628,12 @@ export function loadBalancerControllerStatements(region: pulumi.Input<string>, v
             Sid: "TagOwnListeners",
             Effect: "Allow",
             Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-            Resource: [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")],
+            Resource: [
+                elb("listener/net/*/*/*"),
+                elb("listener/app/*/*/*"),
+                elb("listener-rule/net/*/*/*"),
+                elb("listener-rule/app/*/*/*"),
+            ],
         },
         {
             Sid: "TagOnCreate",
@@ -591,17 +673,24 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
         ["previewRoleArn", args.previewRoleArn],
         ["breakGlassRoleArn", args.breakGlassRoleArn],
     ] as const;
-    throwIfAny(COMPONENT, name, [
-        /^1\.\d{2}$/.test(args.kubernetesVersion)
-            ? undefined
-            : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.35" (got "${args.kubernetesVersion}").`,
-        publicCidrsWithoutPublicEndpoint,
-        ...(args.publicAccessCidrs ?? []).map((c) => publicCidrProblem("publicAccessCidrs", c)),
-        ...(args.apiAccessCidrs ?? []).map((c) => privateCidrProblem("apiAccessCidrs", c)),
-        ...roles.map(([label, arn]) => (arn === undefined ? undefined : roleArnProblem(label, arn))),
-        duplicateRoleProblem(roles),
-        Number.isInteger(window) && window >= 7 && window <= 30 ? undefined : `\`kmsDeletionWindowDays\` must be an integer between 7 and 30 (got ${window}).`,
-    ], resource);
+    throwIfAny(
+        COMPONENT,
+        name,
+        [
+            /^1\.\d{2}$/.test(args.kubernetesVersion)
+                ? undefined
+                : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.35" (got "${args.kubernetesVersion}").`,
+            publicCidrsWithoutPublicEndpoint,
+            ...(args.publicAccessCidrs ?? []).map((c) => publicCidrProblem("publicAccessCidrs", c)),
+            ...(args.apiAccessCidrs ?? []).map((c) => privateCidrProblem("apiAccessCidrs", c)),
+            ...roles.map(([label, arn]) => (arn === undefined ? undefined : roleArnProblem(label, arn))),
+            duplicateRoleProblem(roles),
+            Number.isInteger(window) && window >= 7 && window <= 30
+                ? undefined
+                : `\`kmsDeletionWindowDays\` must be an integer between 7 and 30 (got ${window}).`,
+        ],
+        resource,
+    );
 }
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
@@ -612,7 +701,11 @@ function shapeProblems(args: EksFargateClusterArgs): (string | undefined)[] {
         vpc,
         ...(vpc
             ? []
-            : [stringProblem("vpc.vpcId", args.vpc.vpcId, true), listProblem("vpc.subnetIds", args.vpc.subnetIds, true), listProblem("vpc.publicSubnetIds", args.vpc.publicSubnetIds)]),
+            : [
+                  stringProblem("vpc.vpcId", args.vpc.vpcId, true),
+                  listProblem("vpc.subnetIds", args.vpc.subnetIds, true),
+                  listProblem("vpc.publicSubnetIds", args.vpc.publicSubnetIds),
+              ]),
         stringProblem("kubernetesVersion", args.kubernetesVersion, true),
         booleanProblem("endpointPublicAccess", args.endpointPublicAccess),
         listProblem("publicAccessCidrs", args.publicAccessCidrs),

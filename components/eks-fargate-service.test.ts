@@ -33,15 +33,19 @@ function cluster(): svcT.EksClusterInfo {
 type Args = Partial<svcT.EksFargateServiceArgs>;
 
 function make(name = "products", overrides: Args = {}, opts?: pulumi.ComponentResourceOptions): svcT.EksFargateService {
-    return new svc.EksFargateService(name, {
-        cluster: cluster(),
-        namespace: "products-api",
-        image: IMAGE,
-        policyStatements: [{ actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [TABLE_ARN] }],
-        environment: { TABLE_NAME: "products" },
-        tags: { project: "serverless-containers", environment: "test" },
-        ...overrides,
-    }, opts);
+    return new svc.EksFargateService(
+        name,
+        {
+            cluster: cluster(),
+            namespace: "products-api",
+            image: IMAGE,
+            policyStatements: [{ actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [TABLE_ARN] }],
+            environment: { TABLE_NAME: "products" },
+            tags: { project: "serverless-containers", environment: "test" },
+            ...overrides,
+        },
+        opts,
+    );
 }
 
 const one = (type: string, name?: string) => mocks.one(type, name);
@@ -95,7 +99,9 @@ describe("EksFargateService children", () => {
     it("should create the Deployment only after its namespace's Fargate profile when created", async () => {
         make();
         await settle();
-        expect(mocks.dependsOn(one("kubernetes:apps/v1:Deployment"), "aws:eks/fargateProfile:FargateProfile", "products-profile")).toBe(true);
+        expect(mocks.dependsOn(one("kubernetes:apps/v1:Deployment"), "aws:eks/fargateProfile:FargateProfile", "products-profile")).toBe(
+            true,
+        );
     });
 
     it("should trust only the service account through the cluster's OIDC provider when the IRSA role is created", async () => {
@@ -168,7 +174,11 @@ describe("EksFargateService children", () => {
     it("should meet Pod Security restricted with a writable /tmp when the pod spec is rendered", async () => {
         make();
         await settle();
-        expect(podSpec().securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } });
+        expect(podSpec().securityContext).toMatchObject({
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
         expect(container().securityContext).toEqual({
             allowPrivilegeEscalation: false,
             privileged: false,
@@ -191,7 +201,11 @@ describe("EksFargateService children", () => {
             { name: "TABLE_NAME", value: "products" },
         ]);
         expect(podSpec().topologySpreadConstraints).toEqual([
-            expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1, labelSelector: { matchLabels: deployment().spec.selector.matchLabels } }),
+            expect.objectContaining({
+                topologyKey: "topology.kubernetes.io/zone",
+                maxSkew: 1,
+                labelSelector: { matchLabels: deployment().spec.selector.matchLabels },
+            }),
         ]);
     });
 
@@ -269,7 +283,18 @@ describe("EksFargateService children", () => {
         const component = one("serverless-containers:index:EksFargateService");
         const children = mocks.childrenOf(component);
         expect(children.map((c) => c.name).sort()).toEqual(
-            ["products-deployment", "products-hpa", "products-k8s", "products-ns", "products-pdb", "products-policy", "products-profile", "products-role", "products-sa", "products-service"].sort(),
+            [
+                "products-deployment",
+                "products-hpa",
+                "products-k8s",
+                "products-ns",
+                "products-pdb",
+                "products-policy",
+                "products-profile",
+                "products-role",
+                "products-sa",
+                "products-service",
+            ].sort(),
         );
         expect(one("pulumi:providers:kubernetes", "products-k8s").inputs.kubeconfig).toBe(KUBECONFIG);
         for (const child of children.filter((c) => c.type.startsWith("kubernetes:"))) {
@@ -297,7 +322,11 @@ describe("EksFargateService children", () => {
         expect(script).toContain("http://products-api.products-api.svc.cluster.local:80/products");
         expect(script).toContain('[ "$i" -lt 500 ]');
         expect(script).not.toMatch(/while true/);
-        expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+        expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({
+            allowPrivilegeEscalation: false,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+        });
         expect(mocks.dependsOn(one("kubernetes:batch/v1:Job"), "kubernetes:core/v1:Service", "products-service")).toBe(true);
     });
 });
@@ -318,7 +347,9 @@ describe("EksFargateService Kubernetes objects", () => {
     });
 
     it("should report a schema error when an object is invalid", () => {
-        const errors = schemaErrors([{ name: "broken", object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "two" } } }]);
+        const errors = schemaErrors([
+            { name: "broken", object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "two" } } },
+        ]);
         expect(errors).toHaveLength(1);
         expect(errors[0]).toContain("broken (Deployment)");
     });
@@ -350,8 +381,16 @@ describe("EksFargateService argument validation", () => {
             { cpu: "250m", memory: "4Gi" },
             '`memory` "4Gi" is not allowed with `cpu` "250m" on Fargate: 4Gi + 256Mi overhead needs more than 2 GB, the most a 0.25 vCPU pod has (allowed: 0.5 GB, 1 GB, 2 GB). Lower `memory` to at most 1792Mi or raise `cpu`.',
         ],
-        ["cpu is above Fargate's largest pod", { cpu: "32", memory: "64Gi" }, '`cpu` must be at most 16 vCPU, Fargate\'s largest pod (got "32").'],
-        ["memory is not a quantity", { memory: "lots" }, '`memory` must be a Kubernetes memory quantity such as 512Mi or 2Gi (got "lots").'],
+        [
+            "cpu is above Fargate's largest pod",
+            { cpu: "32", memory: "64Gi" },
+            '`cpu` must be at most 16 vCPU, Fargate\'s largest pod (got "32").',
+        ],
+        [
+            "memory is not a quantity",
+            { memory: "lots" },
+            '`memory` must be a Kubernetes memory quantity such as 512Mi or 2Gi (got "lots").',
+        ],
         ["minSize is greater than maxSize", { minSize: 5, maxSize: 2 }, "`minSize` (5) must not be greater than `maxSize` (2)."],
         ["minSize is 0", { minSize: 0 }, "`minSize` must be an integer between 1 and 1000 (got 0)."],
         [
@@ -359,22 +398,58 @@ describe("EksFargateService argument validation", () => {
             { namespace: "Products_API", appName: "products-api" },
             "`namespace` must be a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit (got \"Products_API\").",
         ],
-        ["the namespace is default", { namespace: "default" }, '`namespace` must be the service\'s own namespace, not "default" (Pod Security labels and a Fargate profile are applied to it).'],
+        [
+            "the namespace is default",
+            { namespace: "default" },
+            '`namespace` must be the service\'s own namespace, not "default" (Pod Security labels and a Fargate profile are applied to it).',
+        ],
         [
             "the image uses :latest",
             { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api:latest" },
             '`image` must be pinned by digest (repository@sha256:<64 hex>), not the mutable tag :latest (got "123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api:latest"); pass ContainerImage.imageUri.',
         ],
-        ["the image is untagged", { image: "nginx" }, '`image` must be pinned by digest (repository@sha256:<64 hex>), not no tag or digest (got "nginx"); pass ContainerImage.imageUri.'],
+        [
+            "the image is untagged",
+            { image: "nginx" },
+            '`image` must be pinned by digest (repository@sha256:<64 hex>), not no tag or digest (got "nginx"); pass ContainerImage.imageUri.',
+        ],
         ["targetCpuUtilization is 0", { targetCpuUtilization: 0 }, "`targetCpuUtilization` must be an integer between 1 and 100 (got 0)."],
-        ["targetCpuUtilization is 150", { targetCpuUtilization: 150 }, "`targetCpuUtilization` must be an integer between 1 and 100 (got 150)."],
+        [
+            "targetCpuUtilization is 150",
+            { targetCpuUtilization: 150 },
+            "`targetCpuUtilization` must be an integer between 1 and 100 (got 150).",
+        ],
         ["port is 0", { port: 0 }, "`port` must be an integer between 1 and 65535 (got 0)."],
-        ["an environment key is not a variable name", { environment: { "TABLE-NAME": "x" } }, 'Environment variable name "TABLE-NAME" is not valid: use letters, digits and _ and do not start with a digit.'],
-        ["healthCheckPath is relative", { healthCheckPath: "health" }, '`healthCheckPath` must be a path starting with "/" (got the string "health").'],
-        ["readinessCheckPath is relative", { readinessCheckPath: "ready" }, '`readinessCheckPath` must be a path starting with "/" (got the string "ready").'],
-        ["the load generator path could break out of the script", { loadGenerator: { path: "/x' ; rm -rf /tmp ; '" } }, "`loadGenerator.path` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/x' ; rm -rf /tmp ; '\")."],
-        ["healthCheckPath could break out of the load generator's script", { healthCheckPath: "/health'; wget evil; '" }, "`healthCheckPath` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/health'; wget evil; '\")."],
-        ["the scheme is not one the controller knows", { scheme: "public" as never }, '`scheme` must be one of internet-facing, internal (got "public").'],
+        [
+            "an environment key is not a variable name",
+            { environment: { "TABLE-NAME": "x" } },
+            'Environment variable name "TABLE-NAME" is not valid: use letters, digits and _ and do not start with a digit.',
+        ],
+        [
+            "healthCheckPath is relative",
+            { healthCheckPath: "health" },
+            '`healthCheckPath` must be a path starting with "/" (got the string "health").',
+        ],
+        [
+            "readinessCheckPath is relative",
+            { readinessCheckPath: "ready" },
+            '`readinessCheckPath` must be a path starting with "/" (got the string "ready").',
+        ],
+        [
+            "the load generator path could break out of the script",
+            { loadGenerator: { path: "/x' ; rm -rf /tmp ; '" } },
+            "`loadGenerator.path` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/x' ; rm -rf /tmp ; '\").",
+        ],
+        [
+            "healthCheckPath could break out of the load generator's script",
+            { healthCheckPath: "/health'; wget evil; '" },
+            "`healthCheckPath` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/health'; wget evil; '\").",
+        ],
+        [
+            "the scheme is not one the controller knows",
+            { scheme: "public" as never },
+            '`scheme` must be one of internet-facing, internal (got "public").',
+        ],
         [
             "the load generator would run unbounded for hours",
             { loadGenerator: { durationSeconds: 86400 } },
@@ -391,12 +466,16 @@ describe("EksFargateService argument validation", () => {
 
     it("should throw naming the statement when a policy statement has a wildcard action", async () => {
         const message = await errorOf(() => make("products", { policyStatements: [{ actions: ["dynamodb:*"], resources: [TABLE_ARN] }] }));
-        expect(message).toBe('EksFargateService "products": `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).');
+        expect(message).toBe(
+            'EksFargateService "products": `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).',
+        );
     });
 
     it("should list every problem in one error when several arguments are wrong", async () => {
         const message = await errorOf(() => make("products", { port: 0, targetCpuUtilization: 0 }));
-        expect(message).toBe(`${prefix}\`port\` must be an integer between 1 and 65535 (got 0). \`targetCpuUtilization\` must be an integer between 1 and 100 (got 0).`);
+        expect(message).toBe(
+            `${prefix}\`port\` must be an integer between 1 and 65535 (got 0). \`targetCpuUtilization\` must be an integer between 1 and 100 (got 0).`,
+        );
     });
 
     // Shapes a JavaScript, YAML or other-language caller (or a cast) can pass: a message naming the argument,
@@ -404,7 +483,11 @@ describe("EksFargateService argument validation", () => {
     const wrongShapes: [string, unknown, string][] = [
         ["no cluster", { cluster: undefined }, "`cluster` is required."],
         ["a cluster without its kubeconfig", { cluster: { ...cluster(), kubeconfig: undefined } }, "`cluster.kubeconfig` is required."],
-        ["a string as the private subnets", { cluster: { ...cluster(), privateSubnetIds: "subnet-a" } }, '`cluster.privateSubnetIds` must be a list (got the string "subnet-a").'],
+        [
+            "a string as the private subnets",
+            { cluster: { ...cluster(), privateSubnetIds: "subnet-a" } },
+            '`cluster.privateSubnetIds` must be a list (got the string "subnet-a").',
+        ],
         ["a number as the health check path", { healthCheckPath: 5 }, '`healthCheckPath` must be a path starting with "/" (got number 5).'],
         ["a list as the environment", { environment: ["A=1"] }, '`environment` must be a map of names to values (got a list ["A=1"]).'],
         ["a number as the cpu", { cpu: 0.25 }, "`cpu` must be a string (got number 0.25)."],
@@ -458,13 +541,19 @@ describe("Fargate pod sizing", () => {
     });
 
     it("should parse Kubernetes quantities when given millicores, decimals and binary or decimal units", () => {
-        expect([size.parseCpu("250m"), size.parseCpu("0.5"), size.parseCpu("2"), size.parseCpu("0"), size.parseCpu("1 core")]).toEqual([0.25, 0.5, 2, undefined, undefined]);
-        expect([size.parseMemoryMiB("512Mi"), size.parseMemoryMiB("2Gi"), size.parseMemoryMiB("1024Ki"), size.parseMemoryMiB("1G"), size.parseMemoryMiB("1GB")]).toEqual([
-            512,
-            2048,
-            1,
-            1e9 / (1024 * 1024),
+        expect([size.parseCpu("250m"), size.parseCpu("0.5"), size.parseCpu("2"), size.parseCpu("0"), size.parseCpu("1 core")]).toEqual([
+            0.25,
+            0.5,
+            2,
+            undefined,
             undefined,
         ]);
+        expect([
+            size.parseMemoryMiB("512Mi"),
+            size.parseMemoryMiB("2Gi"),
+            size.parseMemoryMiB("1024Ki"),
+            size.parseMemoryMiB("1G"),
+            size.parseMemoryMiB("1GB"),
+        ]).toEqual([512, 2048, 1, 1e9 / (1024 * 1024), undefined]);
     });
 });

@@ -180,7 +180,9 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A URL path safe to paste into the load generator's shell script (inside single quotes) and into annotations. */
 const URL_PATH = /^\/[A-Za-z0-9/_.~%?=&-]*$/;
 const urlPathProblem = (label: string, path: string | undefined) =>
-    path === undefined || URL_PATH.test(path) ? undefined : `\`${label}\` must be a URL path of letters, digits and / _ . ~ % ? = & - (got ${JSON.stringify(path)}).`;
+    path === undefined || URL_PATH.test(path)
+        ? undefined
+        : `\`${label}\` must be a URL path of letters, digits and / _ . ~ % ? = & - (got ${JSON.stringify(path)}).`;
 
 function dnsLabel(label: string, value: string): string | undefined {
     if (value.length > 63 || !DNS_LABEL.test(value)) {
@@ -216,7 +218,14 @@ export class EksFargateService extends pulumi.ComponentResource {
         // cluster's provider, which its objects used before: on a provider change the engine asks the provider's
         // DiffConfig whether to replace (https://github.com/pulumi/pulumi/pull/18509), and the same kubeconfig
         // is no reason to. Unproven here without a deployed stack: preview an existing stack before `up`.
-        providers.set(this, new k8s.Provider(`${name}-k8s`, { kubeconfig: args.cluster.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: withDependsOn(opts, []) }));
+        providers.set(
+            this,
+            new k8s.Provider(
+                `${name}-k8s`,
+                { kubeconfig: args.cluster.kubeconfig, enableServerSideApply: true },
+                { parent: this, dependsOn: withDependsOn(opts, []) },
+            ),
+        );
 
         const namespace = this.createNamespace(name, n);
         const fargateProfile = this.createFargateProfile(name, args, n, opts);
@@ -266,7 +275,12 @@ export class EksFargateService extends pulumi.ComponentResource {
      * ResourceInUseException): a second service on a cluster names the first in the resource option
      * `dependsOn`, which this profile waits for.
      */
-    private createFargateProfile(name: string, args: EksFargateServiceArgs, n: Normalized, opts: pulumi.ComponentResourceOptions | undefined): aws.eks.FargateProfile {
+    private createFargateProfile(
+        name: string,
+        args: EksFargateServiceArgs,
+        n: Normalized,
+        opts: pulumi.ComponentResourceOptions | undefined,
+    ): aws.eks.FargateProfile {
         return new aws.eks.FargateProfile(
             `${name}-profile`,
             {
@@ -290,13 +304,22 @@ export class EksFargateService extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 description: `IRSA role for ${n.namespace}/${n.serviceAccountName}`,
-                assumeRolePolicy: irsaTrustPolicy(args.cluster.oidcProviderArn, args.cluster.oidcProviderUrl, n.namespace, n.serviceAccountName),
+                assumeRolePolicy: irsaTrustPolicy(
+                    args.cluster.oidcProviderArn,
+                    args.cluster.oidcProviderUrl,
+                    n.namespace,
+                    n.serviceAccountName,
+                ),
                 tags: n.tags,
             },
             { parent: this },
         );
         if (n.statements.length > 0) {
-            new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: policyDocument(iamStatements(n.statements)) }, { parent: this });
+            new aws.iam.RolePolicy(
+                `${name}-policy`,
+                { role: role.name, policy: policyDocument(iamStatements(n.statements)) },
+                { parent: this },
+            );
         }
         return role;
     }
@@ -412,7 +435,12 @@ export class EksFargateService extends pulumi.ComponentResource {
      * HTTP on one path set), and IP targets are the only kind Fargate supports (there is no node to target).
      * `loadBalancerClass` hands the Service to the controller even if its mutating webhook was not ready.
      */
-    private createService(name: string, args: EksFargateServiceArgs, n: Normalized, deployment: k8s.apps.v1.Deployment): k8s.core.v1.Service {
+    private createService(
+        name: string,
+        args: EksFargateServiceArgs,
+        n: Normalized,
+        deployment: k8s.apps.v1.Deployment,
+    ): k8s.core.v1.Service {
         const extraTags = Object.entries(n.tags)
             .filter(([k, v]) => !/[,=]/.test(k) && !/[,=]/.test(v))
             .map(([k, v]) => `${k}=${v}`)
@@ -454,7 +482,12 @@ export class EksFargateService extends pulumi.ComponentResource {
                     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
                     minReplicas: n.minSize,
                     maxReplicas: n.maxSize,
-                    metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: n.targetCpuUtilization } } }],
+                    metrics: [
+                        {
+                            type: "Resource",
+                            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: n.targetCpuUtilization } },
+                        },
+                    ],
                     behavior: {
                         scaleUp: { ...HPA_BEHAVIOR.scaleUp, policies: HPA_BEHAVIOR.scaleUp.policies.map((p) => ({ ...p })) },
                         scaleDown: { ...HPA_BEHAVIOR.scaleDown, policies: HPA_BEHAVIOR.scaleDown.policies.map((p) => ({ ...p })) },
@@ -507,7 +540,12 @@ echo "load generator finished after $i iterations"`;
                         spec: {
                             restartPolicy: "Never",
                             automountServiceAccountToken: false,
-                            securityContext: { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, seccompProfile: { type: "RuntimeDefault" } },
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: RUN_AS_USER,
+                                runAsGroup: RUN_AS_USER,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
                             containers: [
                                 {
                                     name: "load-generator",
@@ -528,7 +566,8 @@ echo "load generator finished after $i iterations"`;
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `cluster`, `namespace` and `image`."];
+    if (typeof args !== "object" || args === null)
+        return ["the arguments must be an object with at least `cluster`, `namespace` and `image`."];
     const cluster = objectProblem("cluster", args.cluster, true);
     const c = (args.cluster ?? {}) as unknown as Record<string, unknown>;
     const loadGenerator = objectProblem("loadGenerator", args.loadGenerator);
@@ -537,7 +576,9 @@ function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
         ...(cluster
             ? []
             : [
-                  ...(["clusterName", "oidcProviderArn", "oidcProviderUrl", "kubeconfig", "podExecutionRoleArn"] as const).map((k) => stringProblem(`cluster.${k}`, c[k], true)),
+                  ...(["clusterName", "oidcProviderArn", "oidcProviderUrl", "kubeconfig", "podExecutionRoleArn"] as const).map((k) =>
+                      stringProblem(`cluster.${k}`, c[k], true),
+                  ),
                   listProblem("cluster.privateSubnetIds", c.privateSubnetIds, true),
               ]),
         stringProblem("namespace", args.namespace, true),
@@ -580,32 +621,39 @@ function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Re
             ? `\`namespace\` must be the service's own namespace, not "${namespace}" (Pod Security labels and a Fargate profile are applied to it).`
             : undefined;
 
-    throwIfAny(COMPONENT, name, [
-        dnsLabel("namespace", namespace),
-        reservedNamespace,
-        dnsLabel("appName", appName),
-        serviceAccountName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(serviceAccountName)
-            ? `\`serviceAccountName\` must be a DNS-1123 subdomain (got "${serviceAccountName}").`
-            : undefined,
-        intRange("port", port, 1, 65535),
-        intRange("servicePort", servicePort, 1, 65535),
-        typeof size === "string" ? size : undefined,
-        intRange("minSize", minSize, 1, 1000),
-        intRange("maxSize", maxSize, 1, 1000),
-        minNotAboveMax("minSize", minSize, "maxSize", maxSize),
-        intRange("targetCpuUtilization", targetCpuUtilization, 1, 100),
-        args.loadGenerator && appName.length > 48
-            ? `\`appName\` must be at most 48 characters when \`loadGenerator\` is set, so the Job "<appName>-load-generator" is a valid name (got ${appName.length}).`
-            : undefined,
-        args.loadGenerator ? intRange("loadGenerator.durationSeconds", args.loadGenerator.durationSeconds ?? 300, 10, 3600) : undefined,
-        args.loadGenerator ? intRange("loadGenerator.maxIterations", args.loadGenerator.maxIterations ?? 100000, 1, 10_000_000) : undefined,
-        urlPathProblem("healthCheckPath", args.healthCheckPath),
-        urlPathProblem("readinessCheckPath", args.readinessCheckPath),
-        urlPathProblem("loadGenerator.path", args.loadGenerator?.path),
-        imageProblem("image", args.image),
-        ...environmentProblems(args.environment),
-        ...policyStatementProblems("policyStatements", args.policyStatements),
-    ], resource);
+    throwIfAny(
+        COMPONENT,
+        name,
+        [
+            dnsLabel("namespace", namespace),
+            reservedNamespace,
+            dnsLabel("appName", appName),
+            serviceAccountName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(serviceAccountName)
+                ? `\`serviceAccountName\` must be a DNS-1123 subdomain (got "${serviceAccountName}").`
+                : undefined,
+            intRange("port", port, 1, 65535),
+            intRange("servicePort", servicePort, 1, 65535),
+            typeof size === "string" ? size : undefined,
+            intRange("minSize", minSize, 1, 1000),
+            intRange("maxSize", maxSize, 1, 1000),
+            minNotAboveMax("minSize", minSize, "maxSize", maxSize),
+            intRange("targetCpuUtilization", targetCpuUtilization, 1, 100),
+            args.loadGenerator && appName.length > 48
+                ? `\`appName\` must be at most 48 characters when \`loadGenerator\` is set, so the Job "<appName>-load-generator" is a valid name (got ${appName.length}).`
+                : undefined,
+            args.loadGenerator ? intRange("loadGenerator.durationSeconds", args.loadGenerator.durationSeconds ?? 300, 10, 3600) : undefined,
+            args.loadGenerator
+                ? intRange("loadGenerator.maxIterations", args.loadGenerator.maxIterations ?? 100000, 1, 10_000_000)
+                : undefined,
+            urlPathProblem("healthCheckPath", args.healthCheckPath),
+            urlPathProblem("readinessCheckPath", args.readinessCheckPath),
+            urlPathProblem("loadGenerator.path", args.loadGenerator?.path),
+            imageProblem("image", args.image),
+            ...environmentProblems(args.environment),
+            ...policyStatementProblems("policyStatements", args.policyStatements),
+        ],
+        resource,
+    );
 
     const selector = { "app.kubernetes.io/name": appName, "app.kubernetes.io/instance": name };
     return {

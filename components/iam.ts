@@ -82,7 +82,9 @@ export function policyStatementProblems(property: string, statements: unknown): 
         const st = s as Record<string, unknown>;
         const awsKeys = ["Effect", "Action", "Resource", "Sid", "Condition"].filter((k) => k in st);
         if (awsKeys.length > 0) {
-            problems.push(`${at}\` uses the policy-document form (${awsKeys.join(", ")}); pass { actions: [...], resources: [...], effect?, sid?, conditions? } instead.`);
+            problems.push(
+                `${at}\` uses the policy-document form (${awsKeys.join(", ")}); pass { actions: [...], resources: [...], effect?, sid?, conditions? } instead.`,
+            );
             return;
         }
         if (st.effect !== undefined && !POLICY_EFFECTS.includes(st.effect as never)) {
@@ -100,11 +102,20 @@ export function policyStatementProblems(property: string, statements: unknown): 
             problems.push(`${at}.resources\` must be a non-empty list of ARNs (got ${describe(st.resources)}).`);
         }
         if (st.conditions !== undefined) {
-            const ok = Array.isArray(st.conditions) && st.conditions.every((c: unknown) => {
-                const cc = c as Record<string, unknown> | null;
-                return typeof cc === "object" && cc !== null && typeof cc.test === "string" && typeof cc.variable === "string" && Array.isArray(cc.values);
-            });
-            if (!ok) problems.push(`${at}.conditions\` must be a list of { test, variable, values: [...] } (got ${describe(st.conditions)}).`);
+            const ok =
+                Array.isArray(st.conditions) &&
+                st.conditions.every((c: unknown) => {
+                    const cc = c as Record<string, unknown> | null;
+                    return (
+                        typeof cc === "object" &&
+                        cc !== null &&
+                        typeof cc.test === "string" &&
+                        typeof cc.variable === "string" &&
+                        Array.isArray(cc.values)
+                    );
+                });
+            if (!ok)
+                problems.push(`${at}.conditions\` must be a list of { test, variable, values: [...] } (got ${describe(st.conditions)}).`);
         }
     });
     return problems;
@@ -126,10 +137,20 @@ export function policyDocument(statements: readonly IamStatement[]): pulumi.Outp
 }
 
 /** Trust policy letting one AWS service principal assume a role. */
-export function serviceTrustPolicy(service: string, conditions?: Record<string, Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
+export function serviceTrustPolicy(
+    service: string,
+    conditions?: Record<string, Record<string, pulumi.Input<string>>>,
+): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(conditions ? { Condition: conditions } : {}) }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                ...(conditions ? { Condition: conditions } : {}),
+            },
+        ],
     });
 }
 
@@ -176,8 +197,12 @@ export function injectedSecretsPolicy(arns: pulumi.Input<string>[], statements: 
         const secrets = resolved.filter((arn) => !ssm.includes(arn));
         return policyDocument([
             ...iamStatements(statements),
-            ...(secrets.length > 0 ? [{ Sid: "ReadInjectedSecrets", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: secrets }] : []),
-            ...(ssm.length > 0 ? [{ Sid: "ReadInjectedParameters", Effect: "Allow" as const, Action: ["ssm:GetParameters"], Resource: ssm }] : []),
+            ...(secrets.length > 0
+                ? [{ Sid: "ReadInjectedSecrets", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: secrets }]
+                : []),
+            ...(ssm.length > 0
+                ? [{ Sid: "ReadInjectedParameters", Effect: "Allow" as const, Action: ["ssm:GetParameters"], Resource: ssm }]
+                : []),
         ]);
     });
 }

@@ -15,8 +15,21 @@ export { VpcConnectedAppRunner, type VpcConnectedAppRunnerArgs } from "./vpc-con
 export { EcsExpressService, type EcsExpressServiceArgs, type ExpressScaling, type ExpressScalingMetric } from "./ecs-express-service";
 export { PrivateFargateService, type PrivateFargateServiceArgs, type CapacityProvider } from "./private-fargate-service";
 export { EksFargateCluster, type EksFargateClusterArgs, type ClusterVpc } from "./eks-fargate-cluster";
-export { EksFargateService, type EksFargateServiceArgs, type EksClusterInfo, type LoadGeneratorArgs, type LoadBalancerScheme } from "./eks-fargate-service";
+export {
+    EksFargateService,
+    type EksFargateServiceArgs,
+    type EksClusterInfo,
+    type LoadGeneratorArgs,
+    type LoadBalancerScheme,
+} from "./eks-fargate-service";
 export { AuroraWithProxy, type AuroraWithProxyArgs, type AuroraEngine, type AppUser, type DatabaseClient } from "./aurora-with-proxy";
 export { ContainerImage, type ContainerImageArgs } from "./container-image";
 export { DynamoTable, type DynamoTableArgs } from "./dynamodb-table";
-export { createWebService, WEB_SERVICE_PLATFORMS, type CreateWebServiceArgs, type WebService, type WebServicePlatform, type WebServiceVpc } from "./web-service-platform";
+export {
+    createWebService,
+    WEB_SERVICE_PLATFORMS,
+    type CreateWebServiceArgs,
+    type WebService,
+    type WebServicePlatform,
+    type WebServiceVpc,
+} from "./web-service-platform";

@@ -28,7 +28,7 @@ export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
 
 /** Special-purpose IPv4 ranges (IANA registry) that are not routable on the public internet. */
 export const RESERVED_IPV4_RANGES: readonly (readonly [cidr: string, what: string])[] = [
-    ["0.0.0.0/8", "\"this network\""],
+    ["0.0.0.0/8", '"this network"'],
     ["10.0.0.0/8", "private, RFC 1918"],
     ["100.64.0.0/10", "carrier-grade NAT, RFC 6598"],
     ["127.0.0.0/8", "loopback"],

@@ -66,7 +66,8 @@ export function schemaErrors(objects: readonly K8sObject[]): string[] {
         encoding: "utf8",
     });
     const results = JSON.parse(out) as (string | null)[];
-    if (results.length !== objects.length) throw new Error(`schemaErrors: validator answered ${results.length} results for ${objects.length} objects`);
+    if (results.length !== objects.length)
+        throw new Error(`schemaErrors: validator answered ${results.length} results for ${objects.length} objects`);
     return results.flatMap((err, i) => (err === null ? [] : [`${objects[i].name} (${objects[i].object.kind}): ${err}`]));
 }
 

@@ -78,7 +78,10 @@ export const APP_RUNNER_MAX_CONCURRENCY = 200;
  */
 export function acu(label: string, value: number, allowZero: boolean): string | undefined {
     const lowest = allowZero ? 0 : 1;
-    const ok = Number.isFinite(value) && (value === 0 ? allowZero : value >= (allowZero ? 0.5 : lowest) && value <= 256) && Number.isInteger(value * 2);
+    const ok =
+        Number.isFinite(value) &&
+        (value === 0 ? allowZero : value >= (allowZero ? 0.5 : lowest) && value <= 256) &&
+        Number.isInteger(value * 2);
     if (!ok) {
         const range = allowZero ? "0, or 0.5-256" : "1-256";
         return `\`${label}\` must be ${range} ACU in 0.5 steps (got ${value}).`;

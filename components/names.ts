@@ -23,6 +23,9 @@ export function boundedName(name: string, maxLength: number): string {
  */
 export function stackScopedName(base: string, stack: string, maxLength: number, options: { lowerCase?: boolean } = {}): string {
     const raw = `${base}-${stack}`;
-    const cleaned = (options.lowerCase ? raw.toLowerCase() : raw).replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/-$/, "");
+    const cleaned = (options.lowerCase ? raw.toLowerCase() : raw)
+        .replace(/[^A-Za-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/-$/, "");
     return boundedName(cleaned, maxLength);
 }

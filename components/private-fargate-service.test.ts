@@ -30,7 +30,10 @@ describe("PrivateFargateService", () => {
         const svc = build();
         await settle();
         expect(await promiseOf(svc.url)).toBe("http://privateservice.apprunner.demo:8080");
-        expect(mocks.one("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").inputs).toMatchObject({ name: "apprunner.demo", vpc: "vpc-1" });
+        expect(mocks.one("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").inputs).toMatchObject({
+            name: "apprunner.demo",
+            vpc: "vpc-1",
+        });
         expect(await promiseOf(svc.namespaceName)).toBe("apprunner.demo");
         expect(await promiseOf(svc.clusterName)).toBe(mocks.one("aws:ecs/cluster:Cluster").state.name);
         expect(await promiseOf(svc.serviceName)).toBe(mocks.one("aws:ecs/service:Service").state.name);
@@ -42,7 +45,11 @@ describe("PrivateFargateService", () => {
         const discovery = mocks.one("aws:servicediscovery/service:Service");
         const namespace = mocks.one("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace");
         expect(discovery.inputs.name).toBe("privateservice");
-        expect(discovery.inputs.dnsConfig).toEqual({ namespaceId: namespace.state.id, dnsRecords: [{ type: "A", ttl: 10 }], routingPolicy: "MULTIVALUE" });
+        expect(discovery.inputs.dnsConfig).toEqual({
+            namespaceId: namespace.state.id,
+            dnsRecords: [{ type: "A", ttl: 10 }],
+            routingPolicy: "MULTIVALUE",
+        });
         expect(discovery.inputs.healthCheckCustomConfig).toEqual({ failureThreshold: 1 });
         expect(mocks.one("aws:ecs/service:Service").inputs.serviceRegistries).toEqual({ registryArn: discovery.state.arn });
     });
@@ -54,7 +61,9 @@ describe("PrivateFargateService", () => {
         expect(sg.inputs.ingress).toBeUndefined();
         expect(sg.inputs.egress).toBeUndefined();
         const ingress = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-        expect(ingress.map((r) => [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort])).toEqual([
+        expect(
+            ingress.map((r) => [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]),
+        ).toEqual([
             [sg.state.id, CLIENT_SG, 8080, 8080],
             [sg.state.id, "sg-0other", 8080, 8080],
         ]);
@@ -96,7 +105,10 @@ describe("PrivateFargateService", () => {
         const service = mocks.one("aws:ecs/service:Service");
         expect(service.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
         expect(service.inputs.desiredCount).toBe(3);
-        expect(mocks.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT"]);
+        expect(mocks.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders).toEqual([
+            "FARGATE",
+            "FARGATE_SPOT",
+        ]);
         expect(mocks.dependsOn(service, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")).toBe(true);
     });
 
@@ -104,7 +116,13 @@ describe("PrivateFargateService", () => {
         build({ environment: { GREETING: "hi" } });
         await settle();
         const task = mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
-        expect(task).toMatchObject({ requiresCompatibilities: ["FARGATE"], networkMode: "awsvpc", cpu: "256", memory: "512", volumes: [{ name: "tmp" }] });
+        expect(task).toMatchObject({
+            requiresCompatibilities: ["FARGATE"],
+            networkMode: "awsvpc",
+            cpu: "256",
+            memory: "512",
+            volumes: [{ name: "tmp" }],
+        });
         const container = containerOf();
         expect(container).toMatchObject({
             image: IMAGE,
@@ -131,7 +149,8 @@ describe("PrivateFargateService", () => {
     it("should split execution and task roles when built", async () => {
         build({ policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/key"] }] });
         await settle();
-        const trust = (name: string) => JSON.parse(mocks.one("aws:iam/role:Role", name).inputs.assumeRolePolicy).Statement[0].Principal.Service;
+        const trust = (name: string) =>
+            JSON.parse(mocks.one("aws:iam/role:Role", name).inputs.assumeRolePolicy).Statement[0].Principal.Service;
         expect(trust("private-execution-role")).toBe("ecs-tasks.amazonaws.com");
         expect(trust("private-task-role")).toBe("ecs-tasks.amazonaws.com");
         expect(mocks.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => [a.name, a.inputs.policyArn])).toEqual([
@@ -139,7 +158,9 @@ describe("PrivateFargateService", () => {
         ]);
         const taskPolicy = mocks.one("aws:iam/rolePolicy:RolePolicy", "private-task-policy");
         expect(taskPolicy.inputs.role).toBe(mocks.one("aws:iam/role:Role", "private-task-role").state.name);
-        expect(JSON.parse(taskPolicy.inputs.policy).Statement).toEqual([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::bucket/key"] }]);
+        expect(JSON.parse(taskPolicy.inputs.policy).Statement).toEqual([
+            { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::bucket/key"] },
+        ]);
         const task = mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
         expect(task.executionRoleArn).toBe(mocks.one("aws:iam/role:Role", "private-execution-role").state.arn);
         expect(task.taskRoleArn).toBe(mocks.one("aws:iam/role:Role", "private-task-role").state.arn);
@@ -168,7 +189,13 @@ describe("PrivateFargateService", () => {
     it("should run the caller's container health check command when one is given", async () => {
         build({ healthCheckCommand: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] });
         await settle();
-        expect(containerOf().healthCheck).toEqual({ command: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"], interval: 15, timeout: 5, retries: 3, startPeriod: 20 });
+        expect(containerOf().healthCheck).toEqual({
+            command: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"],
+            interval: 15,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 20,
+        });
     });
 
     it("should build a Node health check command from a plain path and refuse one that could break out of the script", () => {
@@ -181,12 +208,20 @@ describe("PrivateFargateService", () => {
     });
 
     it("should expose the task role as the role the app runs as, and add egress rules by object, when built", async () => {
-        const svc = build({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv-a"], egress: [{ port: 5432, securityGroupId: "sg-db", description: "to the database" }] } });
+        const svc = build({
+            vpc: {
+                vpcId: "vpc-1",
+                subnetIds: ["subnet-priv-a"],
+                egress: [{ port: 5432, securityGroupId: "sg-db", description: "to the database" }],
+            },
+        });
         svc.allowEgress("to-cache", { port: 6379, securityGroupId: "sg-cache", description: "to the cache" });
         await settle();
         const role = mocks.one("aws:iam/role:Role", "private-task-role");
         expect([await promiseOf(svc.roleArn), await promiseOf(svc.roleName)]).toEqual([role.state.arn, role.state.name]);
-        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]);
+        const egress = mocks
+            .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]);
         expect(egress).toEqual([
             ["private-egress-https", 443, "0.0.0.0/0"],
             ["private-egress-0", 5432, "sg-db"],
@@ -197,7 +232,11 @@ describe("PrivateFargateService", () => {
     const wrongShapes: [string, unknown, string][] = [
         ["a string as allowFrom", { allowFrom: "sg-1" }, '`allowFrom` must be a list (got the string "sg-1").'],
         ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1" }, "`vpc` is required."],
-        ["a string as the health check command", { healthCheckCommand: "curl -f localhost" }, '`healthCheckCommand` must be a list (got the string "curl -f localhost").'],
+        [
+            "a string as the health check command",
+            { healthCheckCommand: "curl -f localhost" },
+            '`healthCheckCommand` must be a list (got the string "curl -f localhost").',
+        ],
         ["no namespace name", { namespaceName: undefined }, "`namespaceName` is required."],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
@@ -206,18 +245,42 @@ describe("PrivateFargateService", () => {
 
     describe("bad args", () => {
         const cases: [string, Partial<PrivateModule.PrivateFargateServiceArgs>, string][] = [
-            ["allowFrom is empty", { allowFrom: [] }, "`allowFrom` must name at least one security group allowed to reach port 8080 (got an empty list); the service accepts no CIDR."],
+            [
+                "allowFrom is empty",
+                { allowFrom: [] },
+                "`allowFrom` must name at least one security group allowed to reach port 8080 (got an empty list); the service accepts no CIDR.",
+            ],
             ["desiredCount is -1", { desiredCount: -1 }, "`desiredCount` must be an integer between 0 and 100 (got -1)."],
-            ["capacityProvider is SPOT", { capacityProvider: "SPOT" as PrivateModule.CapacityProvider }, '`capacityProvider` must be one of FARGATE, FARGATE_SPOT (got "SPOT").'],
+            [
+                "capacityProvider is SPOT",
+                { capacityProvider: "SPOT" as PrivateModule.CapacityProvider },
+                '`capacityProvider` must be one of FARGATE, FARGATE_SPOT (got "SPOT").',
+            ],
             [
                 "namespaceName has capitals and an underscore",
                 { namespaceName: "AppRunner_Demo" },
                 '`namespaceName` must be a lower-case DNS name of labels made of a-z, 0-9 and - (e.g. "apprunner.demo") (got "AppRunner_Demo").',
             ],
-            ["serviceName has a dot", { serviceName: "private.service" }, '`serviceName` must be one lower-case DNS label (a-z, 0-9, -; at most 63 characters) (got "private.service").'],
-            ["memory does not pair with cpu", { cpu: 256, memory: 4096 }, "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps."],
-            ["cpu is not a Fargate size", { cpu: 300 }, "`cpu` must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units (got 300)."],
-            ["healthCheckCommand is empty", { healthCheckCommand: [] }, '`healthCheckCommand` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got []).'],
+            [
+                "serviceName has a dot",
+                { serviceName: "private.service" },
+                '`serviceName` must be one lower-case DNS label (a-z, 0-9, -; at most 63 characters) (got "private.service").',
+            ],
+            [
+                "memory does not pair with cpu",
+                { cpu: 256, memory: 4096 },
+                "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps.",
+            ],
+            [
+                "cpu is not a Fargate size",
+                { cpu: 300 },
+                "`cpu` must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units (got 300).",
+            ],
+            [
+                "healthCheckCommand is empty",
+                { healthCheckCommand: [] },
+                '`healthCheckCommand` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got []).',
+            ],
             ["user is root", { user: "root" }, '`user` must not be root (got "root"); use a non-root uid such as "1000" or "node".'],
         ];
         it.each(cases)("should throw naming the property when %s", async (_label, extra, message) => {

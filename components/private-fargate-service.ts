@@ -49,8 +49,12 @@ export function cloudMapUrl(serviceName: string, namespaceName: string, port: nu
  */
 export function nodeHealthCheckCommand(port: number, path: string): string[] {
     // The path is pasted into a JavaScript string: only plain path characters, so it cannot close the string.
-    if (!/^\/[A-Za-z0-9/_.-]*$/.test(path)) throw new Error(`nodeHealthCheckCommand: the path must start with "/" and use only letters, digits, / _ . - (got ${JSON.stringify(path)}).`);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`nodeHealthCheckCommand: the port must be an integer between 1 and 65535 (got ${port}).`);
+    if (!/^\/[A-Za-z0-9/_.-]*$/.test(path))
+        throw new Error(
+            `nodeHealthCheckCommand: the path must start with "/" and use only letters, digits, / _ . - (got ${JSON.stringify(path)}).`,
+        );
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new Error(`nodeHealthCheckCommand: the port must be an integer between 1 and 65535 (got ${port}).`);
     return ["CMD", "node", "-e", `fetch("http://127.0.0.1:${port}${path}").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
 }
 
@@ -109,7 +113,8 @@ const CONTAINER = "app";
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: PrivateFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image`, `vpc`, `allowFrom` and `namespaceName`."];
+    if (typeof args !== "object" || args === null)
+        return ["the arguments must be an object with at least `image`, `vpc`, `allowFrom` and `namespaceName`."];
     const command = listProblem("healthCheckCommand", args.healthCheckCommand);
     return [
         listProblem("allowFrom", args.allowFrom, true),
@@ -117,7 +122,9 @@ function shapeProblems(args: PrivateFargateServiceArgs): (string | undefined)[] 
         stringProblem("serviceName", args.serviceName),
         stringProblem("user", args.user),
         command,
-        !command && args.healthCheckCommand !== undefined && (args.healthCheckCommand.length === 0 || args.healthCheckCommand.some((c) => typeof c !== "string"))
+        !command &&
+        args.healthCheckCommand !== undefined &&
+        (args.healthCheckCommand.length === 0 || args.healthCheckCommand.some((c) => typeof c !== "string"))
             ? `\`healthCheckCommand\` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got ${JSON.stringify(args.healthCheckCommand)}).`
             : undefined,
         ...serviceVpcProblems("vpc", args.vpc),
@@ -146,10 +153,18 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
         user === "0" || user === "root" || user.startsWith("0:") || user.startsWith("root:")
             ? `\`user\` must not be root (got "${user}"); use a non-root uid such as "1000" or "node".`
             : undefined,
-        LOG_RETENTION_DAYS.includes(retention) ? undefined : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
+        LOG_RETENTION_DAYS.includes(retention)
+            ? undefined
+            : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
         // Image, port and env-name rules are the web-service contract's (no sizes passed, so only those can fire).
         ...webServiceProblems(
-            { image: args.image, port, environment: args.environment, environmentSecrets: args.environmentSecrets, policyStatements: args.policyStatements },
+            {
+                image: args.image,
+                port,
+                environment: args.environment,
+                environmentSecrets: args.environmentSecrets,
+                policyStatements: args.policyStatements,
+            },
             APP_RUNNER_MAX_INSTANCES,
             APP_RUNNER_MAX_CONCURRENCY,
         ),
@@ -195,7 +210,9 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         const taskDefinition = this.createTaskDefinition(name, args, port, roles, logGroup);
         const service = this.createService(name, args, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);
 
-        this.url = pulumi.all([discovery.service.name, discovery.namespace.name]).apply(([service, namespace]) => cloudMapUrl(service, namespace, port));
+        this.url = pulumi
+            .all([discovery.service.name, discovery.namespace.name])
+            .apply(([service, namespace]) => cloudMapUrl(service, namespace, port));
         this.roleArn = roles.task.arn;
         this.roleName = roles.task.name;
         this.clusterName = cluster.cluster.name;
@@ -227,11 +244,19 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     }
 
     private createLogGroup(name: string, args: PrivateFargateServiceArgs): aws.cloudwatch.LogGroup {
-        return new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 30, tags: args.tags }, { parent: this });
+        return new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { retentionInDays: args.logRetentionDays ?? 30, tags: args.tags },
+            { parent: this },
+        );
     }
 
     private createCluster(name: string, args: PrivateFargateServiceArgs) {
-        const cluster = new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: "enabled" }], tags: args.tags }, { parent: this });
+        const cluster = new aws.ecs.Cluster(
+            `${name}-cluster`,
+            { settings: [{ name: "containerInsights", value: "enabled" }], tags: args.tags },
+            { parent: this },
+        );
         // A capacity provider strategy only works once the cluster lists the providers.
         const capacityProviders = new aws.ecs.ClusterCapacityProviders(
             `${name}-capacity`,
@@ -256,7 +281,13 @@ export class PrivateFargateService extends pulumi.ComponentResource {
             { vpcId: args.vpc.vpcId, description: `Tasks of ${name}: port ${port} from named security groups only`, tags: args.tags },
             { parent: this },
         );
-        egressRule(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, CloudWatch Logs, Secrets Manager (through NAT)" }, args.tags, this);
+        egressRule(
+            `${name}-egress-https`,
+            securityGroup.id,
+            { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, CloudWatch Logs, Secrets Manager (through NAT)" },
+            args.tags,
+            this,
+        );
         (args.vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
         return securityGroup;
     }

@@ -4,7 +4,17 @@
  * (scripts/generate-docs.ts) and the tests.
  */
 export { PACKAGE_NAME } from "./component";
-import { AppRunnerService, AuroraWithProxy, ContainerImage, DynamoTable, EcsExpressService, EksFargateCluster, EksFargateService, PrivateFargateService, VpcConnectedAppRunner } from "./index";
+import {
+    AppRunnerService,
+    AuroraWithProxy,
+    ContainerImage,
+    DynamoTable,
+    EcsExpressService,
+    EksFargateCluster,
+    EksFargateService,
+    PrivateFargateService,
+    VpcConnectedAppRunner,
+} from "./index";
 
 export const COMPONENTS = [
     AppRunnerService,

@@ -29,7 +29,10 @@ describe("VpcConnectedAppRunner", () => {
         await settle();
         const service = mocks.one("aws:apprunner/service:Service");
         const connector = mocks.one("aws:apprunner/vpcConnector:VpcConnector");
-        expect(service.inputs.networkConfiguration.egressConfiguration).toEqual({ egressType: "VPC", vpcConnectorArn: connector.state.arn });
+        expect(service.inputs.networkConfiguration.egressConfiguration).toEqual({
+            egressType: "VPC",
+            vpcConnectorArn: connector.state.arn,
+        });
         expect(service.parent).toBe(mocks.one("serverless-containers:index:AppRunnerService").urn);
     });
 
@@ -44,10 +47,15 @@ describe("VpcConnectedAppRunner", () => {
     });
 
     it("should allow egress only to the named destinations when egress is given", async () => {
-        const svc = new VpcConnectedAppRunner("catalogue", { ...args, vpc: { ...VPC, egress: [{ port: 3306, securityGroupId: "sg-proxy", description: "to proxy" }] } });
+        const svc = new VpcConnectedAppRunner("catalogue", {
+            ...args,
+            vpc: { ...VPC, egress: [{ port: 3306, securityGroupId: "sg-proxy", description: "to proxy" }] },
+        });
         svc.allowEgress("private-svc", { port: 8080, securityGroupId: "sg-private", description: "to private service" });
         await settle();
-        const rules = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.cidrIpv4]);
+        const rules = mocks
+            .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.cidrIpv4]);
         expect(rules).toEqual([
             ["sg-proxy", 3306, undefined],
             ["sg-private", 8080, undefined],
@@ -63,9 +71,11 @@ describe("VpcConnectedAppRunner", () => {
     });
 
     it("should refuse an egress rule with neither a group nor a CIDR", async () => {
-        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, vpc: { ...VPC, egress: [{ port: 443, description: "x" }] } }))).toBe(
-            'VpcConnectedAppRunner "catalogue": `vpc.egress[0]` must set exactly one of securityGroupId or cidrIpv4.',
-        );
+        expect(
+            await errorOf(
+                () => new VpcConnectedAppRunner("catalogue", { ...args, vpc: { ...VPC, egress: [{ port: 443, description: "x" }] } }),
+            ),
+        ).toBe('VpcConnectedAppRunner "catalogue": `vpc.egress[0]` must set exactly one of securityGroupId or cidrIpv4.');
     });
 
     it("should refuse an egress rule added later with a message naming it when it is wrong", async () => {
@@ -86,10 +96,20 @@ describe("VpcConnectedAppRunner", () => {
     const wrongShapes: [string, unknown, string][] = [
         ["no vpc", { vpc: undefined }, "`vpc` is required."],
         ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1", subnetIds: ["subnet-a"] }, "`vpc` is required."],
-        ["a string as the subnets", { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } }, '`vpc.subnetIds` must be a list (got the string "subnet-a").'],
-        ["an egress rule as a string", { vpc: { ...VPC, egress: ["sg-proxy:3306"] } }, '`vpc.egress[0]` must be an object (got the string "sg-proxy:3306").'],
+        [
+            "a string as the subnets",
+            { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } },
+            '`vpc.subnetIds` must be a list (got the string "subnet-a").',
+        ],
+        [
+            "an egress rule as a string",
+            { vpc: { ...VPC, egress: ["sg-proxy:3306"] } },
+            '`vpc.egress[0]` must be an object (got the string "sg-proxy:3306").',
+        ],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
-        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, ...(wrong as object) } as never))).toBe(`VpcConnectedAppRunner "catalogue": ${message}`);
+        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, ...(wrong as object) } as never))).toBe(
+            `VpcConnectedAppRunner "catalogue": ${message}`,
+        );
     });
 });

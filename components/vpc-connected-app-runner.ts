@@ -37,12 +37,20 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
     public readonly vpcConnectorArn: pulumi.Output<string>;
 
     constructor(name: string, args: VpcConnectedAppRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(componentType("VpcConnectedAppRunner"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:VpcConnectedAppRunner"));
+        super(
+            componentType("VpcConnectedAppRunner"),
+            name,
+            {},
+            withFormerTypes(opts, "serverless-containers:apprunner:VpcConnectedAppRunner"),
+        );
         egressContext.set(this, { name, tags: args?.tags });
         validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, this, serviceVpcProblems("vpc", args?.vpc));
         const subnetIds = pulumi.output(args.vpc.subnetIds).apply((ids) => {
             if (ids.length === 0) {
-                throw new pulumi.ResourceError(`VpcConnectedAppRunner "${name}": \`vpc.subnetIds\` must list at least one private subnet (got an empty list).`, this);
+                throw new pulumi.ResourceError(
+                    `VpcConnectedAppRunner "${name}": \`vpc.subnetIds\` must list at least one private subnet (got an empty list).`,
+                    this,
+                );
             }
             return ids;
         });
@@ -51,7 +59,11 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
             `${name}-connector-sg`,
             // No inline rules: the provider removes AWS's default allow-all egress, and each allowed
             // destination is a separate rule so callers can add more without replacing the group.
-            { vpcId: args.vpc.vpcId, description: `App Runner VPC connector of ${name}: egress only to named destinations`, tags: args.tags },
+            {
+                vpcId: args.vpc.vpcId,
+                description: `App Runner VPC connector of ${name}: egress only to named destinations`,
+                tags: args.tags,
+            },
             { parent: this },
         );
         this.securityGroupId = securityGroup.id;
@@ -89,9 +101,13 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
      * create it before deleting the old one (a fixed name would collide).
      */
     private createConnector(name: string, subnetIds: pulumi.Output<string[]>, args: VpcConnectedAppRunnerArgs): aws.apprunner.VpcConnector {
-        const connectorName = pulumi
-            .all([subnetIds, this.securityGroupId])
-            .apply(([subnets, sg]) => `${name.slice(0, 31)}-${createHash("sha256").update([...subnets].sort().join(",") + sg).digest("hex").slice(0, 8)}`);
+        const connectorName = pulumi.all([subnetIds, this.securityGroupId]).apply(
+            ([subnets, sg]) =>
+                `${name.slice(0, 31)}-${createHash("sha256")
+                    .update([...subnets].sort().join(",") + sg)
+                    .digest("hex")
+                    .slice(0, 8)}`,
+        );
         return new aws.apprunner.VpcConnector(
             `${name}-connector`,
             { vpcConnectorName: connectorName, subnets: subnetIds, securityGroups: [this.securityGroupId], tags: args.tags },

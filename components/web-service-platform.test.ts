@@ -14,8 +14,16 @@ beforeAll(async () => {
 });
 beforeEach(() => mocks.reset());
 
-const args = (extra: Partial<PlatformModule.CreateWebServiceArgs> = {}): PlatformModule.CreateWebServiceArgs => ({ image: IMAGE, environment: ENV, ...extra });
-const trusts = () => mocks.byType("aws:iam/role:Role").map((r) => JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service).sort();
+const args = (extra: Partial<PlatformModule.CreateWebServiceArgs> = {}): PlatformModule.CreateWebServiceArgs => ({
+    image: IMAGE,
+    environment: ENV,
+    ...extra,
+});
+const trusts = () =>
+    mocks
+        .byType("aws:iam/role:Role")
+        .map((r) => JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal.Service)
+        .sort();
 const ownTypes = () => mocks.resources.filter((r) => r.type.startsWith("serverless-containers:")).map((r) => r.type);
 
 describe("createWebService", () => {
@@ -51,7 +59,11 @@ describe("createWebService", () => {
         m.createWebService("app-runner", "web-api", args({ environmentSecrets: secrets }));
         await settle();
         const image = mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository;
-        const appRunner = { env: image.imageConfiguration.runtimeEnvironmentVariables, secrets: image.imageConfiguration.runtimeEnvironmentSecrets, port: image.imageConfiguration.port };
+        const appRunner = {
+            env: image.imageConfiguration.runtimeEnvironmentVariables,
+            secrets: image.imageConfiguration.runtimeEnvironmentSecrets,
+            port: image.imageConfiguration.port,
+        };
         mocks.reset();
         m.createWebService("ecs-express", "web-api", args({ environmentSecrets: secrets, vpc: VPC }));
         await settle();
@@ -59,11 +71,17 @@ describe("createWebService", () => {
         const env = Object.fromEntries(container.environments.map((e: { name: string; value: string }) => [e.name, e.value]));
         // App Runner sets PORT itself from the configured port; Express gets it explicitly.
         expect(env).toEqual({ ...appRunner.env, PORT: appRunner.port });
-        expect(Object.fromEntries(container.secrets.map((s: { name: string; valueFrom: string }) => [s.name, s.valueFrom]))).toEqual(appRunner.secrets);
+        expect(Object.fromEntries(container.secrets.map((s: { name: string; valueFrom: string }) => [s.name, s.valueFrom]))).toEqual(
+            appRunner.secrets,
+        );
     });
 
     it("should pass the Express scaling metric through when expressScaling is set", async () => {
-        m.createWebService("ecs-express", "web-api", args({ vpc: VPC, expressScaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 1000 } }));
+        m.createWebService(
+            "ecs-express",
+            "web-api",
+            args({ vpc: VPC, expressScaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 1000 } }),
+        );
         await settle();
         expect(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.scalingTargets[0]).toMatchObject({
             autoScalingMetric: "REQUEST_COUNT_PER_TARGET",
@@ -84,7 +102,11 @@ describe("createWebService", () => {
 
     it("should put the Express load balancer and tasks in the public subnets, waiting for the dependsOn option, when the platform is ecs-express", async () => {
         const { ec2 } = await import("@pulumi/aws");
-        const endpoint = new ec2.VpcEndpoint("ecr-api", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.ecr.api", vpcEndpointType: "Interface" });
+        const endpoint = new ec2.VpcEndpoint("ecr-api", {
+            vpcId: "vpc-1",
+            serviceName: "com.amazonaws.us-east-1.ecr.api",
+            vpcEndpointType: "Interface",
+        });
         m.createWebService("ecs-express", "web-api", args({ vpc: VPC }), { dependsOn: [endpoint] });
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
@@ -96,7 +118,9 @@ describe("createWebService", () => {
         expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args()))).toBe(
             'createWebService "web-api": `vpc` (with `publicSubnetIds`) is required on ecs-express: without one Express would use the account\'s default VPC.',
         );
-        expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: VPC.subnetIds } })))).toBe(
+        expect(
+            await errorOf(() => m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: VPC.subnetIds } }))),
+        ).toBe(
             'createWebService "web-api": `vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer).',
         );
         await settle();
@@ -124,7 +148,9 @@ describe("createWebService", () => {
                 mocks.one("aws:iam/role:Role", runtimeRole).state.name,
                 mocks.one("aws:iam/role:Role", runtimeRole).state.arn,
             ]);
-            expect(await promiseOf(client.securityGroupId as pulumiT.Output<string>)).toBe(mocks.one("aws:ec2/securityGroup:SecurityGroup").state.id);
+            expect(await promiseOf(client.securityGroupId as pulumiT.Output<string>)).toBe(
+                mocks.one("aws:ec2/securityGroup:SecurityGroup").state.id,
+            );
         }
     });
 
@@ -133,7 +159,10 @@ describe("createWebService", () => {
         const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
         try {
             const web = m.createWebService("app-runner", "web-api", args({ expressScaling: { metric: "AVERAGE_CPU", targetValue: 50 } }));
-            expect(warn).toHaveBeenCalledWith('createWebService "web-api": `expressScaling` has no effect on app-runner, which scales on `maxConcurrency`.', web.resource);
+            expect(warn).toHaveBeenCalledWith(
+                'createWebService "web-api": `expressScaling` has no effect on app-runner, which scales on `maxConcurrency`.',
+                web.resource,
+            );
         } finally {
             warn.mockRestore();
         }
@@ -143,10 +172,16 @@ describe("createWebService", () => {
     const wrongShapes: [string, unknown, string][] = [
         ["no arguments", undefined, "the arguments must be an object with at least `image`."],
         ["a string as the vpc", { image: IMAGE, vpc: "vpc-1" }, '`vpc` must be an object (got the string "vpc-1").'],
-        ["a string as the egress rules", { image: IMAGE, vpc: { ...VPC, egress: "sg-db" } }, '`vpc.egress` must be a list (got the string "sg-db").'],
+        [
+            "a string as the egress rules",
+            { image: IMAGE, vpc: { ...VPC, egress: "sg-db" } },
+            '`vpc.egress` must be a list (got the string "sg-db").',
+        ],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
-        expect(await errorOf(() => m.createWebService("app-runner", "web-api", wrong as never))).toBe(`createWebService "web-api": ${message}`);
+        expect(await errorOf(() => m.createWebService("app-runner", "web-api", wrong as never))).toBe(
+            `createWebService "web-api": ${message}`,
+        );
         await settle();
         expect(mocks.resources).toHaveLength(0);
     });

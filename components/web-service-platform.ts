@@ -76,9 +76,24 @@ export interface VpcWebService extends WebService {
 }
 
 /** Create the web service on `platform`; every problem is one error naming the function and the service. */
-export function createWebService(platform: WebServicePlatform, name: string, args: CreateWebServiceArgs & { readonly vpc: WebServiceVpc }, opts?: pulumi.ComponentResourceOptions): VpcWebService;
-export function createWebService(platform: WebServicePlatform, name: string, args: CreateWebServiceArgs, opts?: pulumi.ComponentResourceOptions): WebService;
-export function createWebService(platform: WebServicePlatform, name: string, args: CreateWebServiceArgs, opts?: pulumi.ComponentResourceOptions): WebService {
+export function createWebService(
+    platform: WebServicePlatform,
+    name: string,
+    args: CreateWebServiceArgs & { readonly vpc: WebServiceVpc },
+    opts?: pulumi.ComponentResourceOptions,
+): VpcWebService;
+export function createWebService(
+    platform: WebServicePlatform,
+    name: string,
+    args: CreateWebServiceArgs,
+    opts?: pulumi.ComponentResourceOptions,
+): WebService;
+export function createWebService(
+    platform: WebServicePlatform,
+    name: string,
+    args: CreateWebServiceArgs,
+    opts?: pulumi.ComponentResourceOptions,
+): WebService {
     const express = platform === WebServicePlatform.EcsExpress;
     throwIfAny(`createWebService`, name, [
         enumProblem("platform", platform, WEB_SERVICE_PLATFORMS),
@@ -87,16 +102,25 @@ export function createWebService(platform: WebServicePlatform, name: string, arg
         express && args?.vpc && !args.vpc.publicSubnetIds
             ? "`vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer)."
             : undefined,
-        express && !args?.vpc ? "`vpc` (with `publicSubnetIds`) is required on ecs-express: without one Express would use the account's default VPC." : undefined,
+        express && !args?.vpc
+            ? "`vpc` (with `publicSubnetIds`) is required on ecs-express: without one Express would use the account's default VPC."
+            : undefined,
     ]);
     const { vpc, expressScaling, ...common } = args;
     if (express) {
-        const service = new EcsExpressService(name, { ...common, vpc: { vpcId: vpc!.vpcId, subnetIds: vpc!.publicSubnetIds!, egress: vpc!.egress }, scaling: expressScaling }, opts);
+        const service = new EcsExpressService(
+            name,
+            { ...common, vpc: { vpcId: vpc!.vpcId, subnetIds: vpc!.publicSubnetIds!, egress: vpc!.egress }, scaling: expressScaling },
+            opts,
+        );
         return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
     const warnIgnored = (resource: pulumi.Resource) => {
         if (expressScaling !== undefined) {
-            pulumi.log.warn(`createWebService "${name}": \`expressScaling\` has no effect on app-runner, which scales on \`maxConcurrency\`.`, resource);
+            pulumi.log.warn(
+                `createWebService "${name}": \`expressScaling\` has no effect on app-runner, which scales on \`maxConcurrency\`.`,
+                resource,
+            );
         }
     };
     if (vpc) {
@@ -108,7 +132,10 @@ export function createWebService(platform: WebServicePlatform, name: string, arg
     const service = new AppRunnerService(name, common, opts);
     warnIgnored(service);
     return handle(platform, service, undefined, () => {
-        throw new pulumi.ResourceError(`createWebService "${name}": \`allowEgress\` needs \`vpc\` to be set (the service has public egress only).`, service);
+        throw new pulumi.ResourceError(
+            `createWebService "${name}": \`allowEgress\` needs \`vpc\` to be set (the service has public egress only).`,
+            service,
+        );
     });
 }
 
@@ -118,5 +145,14 @@ function handle(
     securityGroupId: pulumi.Output<string> | undefined,
     allowEgress: WebService["allowEgress"],
 ): WebService {
-    return { platform, url: resource.url, serviceArn: resource.serviceArn, roleArn: resource.roleArn, roleName: resource.roleName, securityGroupId, resource, allowEgress };
+    return {
+        platform,
+        url: resource.url,
+        serviceArn: resource.serviceArn,
+        roleArn: resource.roleArn,
+        roleName: resource.roleName,
+        securityGroupId,
+        resource,
+        allowEgress,
+    };
 }

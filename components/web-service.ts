@@ -119,7 +119,9 @@ export function mapProblem(label: string, value: unknown): string | undefined {
 
 /** true or false, when set. */
 export function booleanProblem(label: string, value: unknown): string | undefined {
-    return value === undefined || typeof value === "boolean" ? undefined : `\`${label}\` must be true or false (got ${describeValue(value)}).`;
+    return value === undefined || typeof value === "boolean"
+        ? undefined
+        : `\`${label}\` must be true or false (got ${describeValue(value)}).`;
 }
 
 /** An object of named fields, when set. */
@@ -140,7 +142,9 @@ export function enumProblem(label: string, value: unknown, allowed: readonly str
 /** An HTTP path starting with "/", when set. */
 export function pathProblem(label: string, value: unknown): string | undefined {
     if (value === undefined) return undefined;
-    return typeof value === "string" && value.startsWith("/") ? undefined : `\`${label}\` must be a path starting with "/" (got ${describeValue(value)}).`;
+    return typeof value === "string" && value.startsWith("/")
+        ? undefined
+        : `\`${label}\` must be a path starting with "/" (got ${describeValue(value)}).`;
 }
 
 // ---- environment -------------------------------------------------------------------------------------
@@ -155,14 +159,17 @@ export function environmentProblems(environment: unknown, environmentSecrets?: u
     const secret = Object.keys((environmentSecrets as Record<string, unknown> | undefined) ?? {});
     const problems: string[] = [];
     for (const key of [...plain, ...secret]) {
-        if (!ENV_NAME.test(key)) problems.push(`Environment variable name "${key}" is not valid: use letters, digits and _ and do not start with a digit.`);
+        if (!ENV_NAME.test(key))
+            problems.push(`Environment variable name "${key}" is not valid: use letters, digits and _ and do not start with a digit.`);
     }
     for (const key of plain.filter((k) => secret.includes(k))) {
         problems.push(`\`${key}\` is in both \`environment\` and \`environmentSecrets\`; keep it in one.`);
     }
     for (const key of plain) {
         if (/PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i.test(key)) {
-            problems.push(`\`environment.${key}\` looks like a secret; pass it in \`environmentSecrets\` as a Secrets Manager ARN instead.`);
+            problems.push(
+                `\`environment.${key}\` looks like a secret; pass it in \`environmentSecrets\` as a Secrets Manager ARN instead.`,
+            );
         }
     }
     return problems;
@@ -178,7 +185,8 @@ const DIGEST_PINNED = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
  * cannot, and Pulumi rolls out only when the digest changes.
  */
 export function imageProblem(label: string, image: unknown): string | undefined {
-    if (image === undefined || image === null) return `\`${label}\` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri.`;
+    if (image === undefined || image === null)
+        return `\`${label}\` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri.`;
     if (isInputValue(image)) return undefined;
     if (typeof image !== "string") return `\`${label}\` must be a string (got ${describeValue(image)}).`;
     if (DIGEST_PINNED.test(image)) return undefined;
@@ -189,7 +197,12 @@ export function imageProblem(label: string, image: unknown): string | undefined 
 }
 
 /** The image as an output that fails the deployment, naming the component, when it resolves to an unpinned reference. */
-export function requireDigest(component: string, name: string, image: pulumi.Input<string>, resource: pulumi.Resource): pulumi.Output<string> {
+export function requireDigest(
+    component: string,
+    name: string,
+    image: pulumi.Input<string>,
+    resource: pulumi.Resource,
+): pulumi.Output<string> {
     return pulumi.output(image).apply((value) => {
         const problem = imageProblem("image", value);
         if (problem) throw new pulumi.ResourceError(`${component} "${name}": ${problem}`, resource);
@@ -231,10 +244,14 @@ export function egressRuleProblems(label: string, rule: unknown): (string | unde
     const r = rule as Record<string, unknown>;
     return [
         intRange(`${label}.port`, r.port as number, 1, 65535),
-        (r.securityGroupId === undefined) === (r.cidrIpv4 === undefined) ? `\`${label}\` must set exactly one of securityGroupId or cidrIpv4.` : undefined,
+        (r.securityGroupId === undefined) === (r.cidrIpv4 === undefined)
+            ? `\`${label}\` must set exactly one of securityGroupId or cidrIpv4.`
+            : undefined,
         stringProblem(`${label}.securityGroupId`, r.securityGroupId),
         stringProblem(`${label}.cidrIpv4`, r.cidrIpv4),
-        typeof r.description === "string" && r.description.length > 0 ? undefined : `\`${label}.description\` must say why the egress exists (got ${describeValue(r.description)}).`,
+        typeof r.description === "string" && r.description.length > 0
+            ? undefined
+            : `\`${label}.description\` must say why the egress exists (got ${describeValue(r.description)}).`,
     ];
 }
 
@@ -295,7 +312,10 @@ export function dependsOnOf(opts: pulumi.ResourceOptions | undefined): pulumi.In
 }
 
 /** `extra` resources plus the component's own `dependsOn` (see `dependsOnOf`). */
-export function withDependsOn(opts: pulumi.ResourceOptions | undefined, extra: pulumi.Input<pulumi.Resource>[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+export function withDependsOn(
+    opts: pulumi.ResourceOptions | undefined,
+    extra: pulumi.Input<pulumi.Resource>[],
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
     const own = dependsOnOf(opts);
     if (Array.isArray(own)) return [...extra, ...own];
     return pulumi.output(own).apply((list) => [...(extra as pulumi.Resource[]), ...(list as pulumi.Resource[])]);

@@ -4,7 +4,7 @@
 import { ENVIRONMENTS, Environment } from "./types";
 
 export function isEnvironment(v: unknown): v is Environment {
-  return typeof v === "string" && (ENVIRONMENTS as readonly string[]).includes(v);
+    return typeof v === "string" && (ENVIRONMENTS as readonly string[]).includes(v);
 }
 
 /**
@@ -12,35 +12,35 @@ export function isEnvironment(v: unknown): v is Environment {
  * "stage"/"staging" → staging; "dev", "dev-alice", "development" → dev. Unrecognised names → undefined.
  */
 export function environmentFromStackName(stack: string | undefined): Environment | undefined {
-  if (!stack) return undefined;
-  const name = stack.slice(stack.lastIndexOf("/") + 1).toLowerCase();
-  const first = name.split(/[-_.]/)[0];
-  if (first === "prod" || first === "production" || first === "prd") return "prod";
-  if (first === "staging" || first === "stage" || first === "stg") return "staging";
-  if (first === "dev" || first === "development") return "dev";
-  return undefined;
+    if (!stack) return undefined;
+    const name = stack.slice(stack.lastIndexOf("/") + 1).toLowerCase();
+    const first = name.split(/[-_.]/)[0];
+    if (first === "prod" || first === "production" || first === "prd") return "prod";
+    if (first === "staging" || first === "stage" || first === "stg") return "staging";
+    if (first === "dev" || first === "development") return "dev";
+    return undefined;
 }
 
 /** Reads `<anything>:environment` from the PULUMI_CONFIG JSON the CLI passes to policy packs. */
 export function environmentFromStackConfig(pulumiConfig: string | undefined): Environment | undefined {
-  if (!pulumiConfig) return undefined;
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(pulumiConfig);
-  } catch {
+    if (!pulumiConfig) return undefined;
+    let parsed: Record<string, unknown>;
+    try {
+        parsed = JSON.parse(pulumiConfig);
+    } catch {
+        return undefined;
+    }
+    for (const [key, value] of Object.entries(parsed)) {
+        if (key.endsWith(":environment") && isEnvironment(value)) return value;
+    }
     return undefined;
-  }
-  for (const [key, value] of Object.entries(parsed)) {
-    if (key.endsWith(":environment") && isEnvironment(value)) return value;
-  }
-  return undefined;
 }
 
 export interface EnvironmentSources {
-  /** Pack config `environment` (from `--policy-pack-config`) or an explicit override. */
-  readonly override?: unknown;
-  readonly stackConfig?: string;
-  readonly stackName?: string;
+    /** Pack config `environment` (from `--policy-pack-config`) or an explicit override. */
+    readonly override?: unknown;
+    readonly stackConfig?: string;
+    readonly stackName?: string;
 }
 
 /**
@@ -48,20 +48,20 @@ export interface EnvironmentSources {
  * enforcement rather than the loosest. An override that is set but not an environment is an error.
  */
 export function resolveEnvironment(src: EnvironmentSources): Environment {
-  if (src.override !== undefined && src.override !== "") {
-    if (!isEnvironment(src.override)) {
-      throw new Error(`policy config "environment" must be one of ${ENVIRONMENTS.join(", ")} (got ${JSON.stringify(src.override)}).`);
+    if (src.override !== undefined && src.override !== "") {
+        if (!isEnvironment(src.override)) {
+            throw new Error(`policy config "environment" must be one of ${ENVIRONMENTS.join(", ")} (got ${JSON.stringify(src.override)}).`);
+        }
+        return src.override;
     }
-    return src.override;
-  }
-  return environmentFromStackConfig(src.stackConfig) ?? environmentFromStackName(src.stackName) ?? "prod";
+    return environmentFromStackConfig(src.stackConfig) ?? environmentFromStackName(src.stackName) ?? "prod";
 }
 
 /** The sources as the policy-pack process sees them. */
 export function environmentSourcesFromProcess(env: NodeJS.ProcessEnv = process.env): EnvironmentSources {
-  return {
-    override: env.POLICY_ENVIRONMENT,
-    stackConfig: env.PULUMI_CONFIG,
-    stackName: env.PULUMI_STACK ?? env.PULUMI_NODEJS_STACK,
-  };
+    return {
+        override: env.POLICY_ENVIRONMENT,
+        stackConfig: env.PULUMI_CONFIG,
+        stackName: env.PULUMI_STACK ?? env.PULUMI_NODEJS_STACK,
+    };
 }

@@ -4,64 +4,71 @@ import { controls as catalogue, runControl } from "./rules";
 import { Control, Environment, Props } from "./types";
 
 export interface EvaluatedResource {
-  readonly type: string;
-  readonly name: string;
-  /** Resource inputs as plain JSON; a present-but-undefined value is "not known yet" and passes. */
-  readonly props: Props;
+    readonly type: string;
+    readonly name: string;
+    /** Resource inputs as plain JSON; a present-but-undefined value is "not known yet" and passes. */
+    readonly props: Props;
 }
 
 export interface Finding {
-  readonly controlId: string;
-  readonly resourceType: string;
-  readonly resourceName: string;
-  readonly enforcement: "advisory" | "mandatory";
-  readonly message: string;
+    readonly controlId: string;
+    readonly resourceType: string;
+    readonly resourceName: string;
+    readonly enforcement: "advisory" | "mandatory";
+    readonly message: string;
 }
 
 export interface Summary {
-  readonly environment: Environment;
-  readonly resources: number;
-  readonly mandatory: number;
-  readonly advisory: number;
-  /** Findings per control id, for the preview's table. */
-  readonly byControl: Readonly<Record<string, number>>;
-  /** True when nothing mandatory was violated: what `pulumi preview --policy-pack` would let through. */
-  readonly passed: boolean;
+    readonly environment: Environment;
+    readonly resources: number;
+    readonly mandatory: number;
+    readonly advisory: number;
+    /** Findings per control id, for the preview's table. */
+    readonly byControl: Readonly<Record<string, number>>;
+    /** True when nothing mandatory was violated: what `pulumi preview --policy-pack` would let through. */
+    readonly passed: boolean;
 }
 
 /** Every violation of every control enabled in `environment`, in resource order then control order. */
-export function evaluate(resources: readonly EvaluatedResource[], environment: Environment, list: readonly Control[] = catalogue): Finding[] {
-  const findings: Finding[] = [];
-  for (const r of resources) {
-    for (const c of list) {
-      const enforcement = c.enforcement[environment];
-      if (enforcement === "disabled") continue;
-      for (const message of runControl(c, r.type, r.props ?? {}, { environment })) {
-        findings.push({ controlId: c.id, resourceType: r.type, resourceName: r.name, enforcement, message });
-      }
+export function evaluate(
+    resources: readonly EvaluatedResource[],
+    environment: Environment,
+    list: readonly Control[] = catalogue,
+): Finding[] {
+    const findings: Finding[] = [];
+    for (const r of resources) {
+        for (const c of list) {
+            const enforcement = c.enforcement[environment];
+            if (enforcement === "disabled") continue;
+            for (const message of runControl(c, r.type, r.props ?? {}, { environment })) {
+                findings.push({ controlId: c.id, resourceType: r.type, resourceName: r.name, enforcement, message });
+            }
+        }
     }
-  }
-  return findings;
+    return findings;
 }
 
 export function summarize(findings: readonly Finding[], environment: Environment, resources: number): Summary {
-  const byControl: Record<string, number> = {};
-  for (const f of findings) byControl[f.controlId] = (byControl[f.controlId] ?? 0) + 1;
-  const mandatory = findings.filter((f) => f.enforcement === "mandatory").length;
-  return { environment, resources, mandatory, advisory: findings.length - mandatory, byControl, passed: mandatory === 0 };
+    const byControl: Record<string, number> = {};
+    for (const f of findings) byControl[f.controlId] = (byControl[f.controlId] ?? 0) + 1;
+    const mandatory = findings.filter((f) => f.enforcement === "mandatory").length;
+    return { environment, resources, mandatory, advisory: findings.length - mandatory, byControl, passed: mandatory === 0 };
 }
 
 /** evaluate() and summarize() in one call, for callers that want both. */
-export function evaluateWithSummary(resources: readonly EvaluatedResource[], environment: Environment): { findings: Finding[]; summary: Summary } {
-  const findings = evaluate(resources, environment);
-  return { findings, summary: summarize(findings, environment, resources.length) };
+export function evaluateWithSummary(
+    resources: readonly EvaluatedResource[],
+    environment: Environment,
+): { findings: Finding[]; summary: Summary } {
+    const findings = evaluate(resources, environment);
+    return { findings, summary: summarize(findings, environment, resources.length) };
 }
 
 /** Plain-text report lines: "[mandatory] control-id  type name: message", then the summary. */
 export function formatFindings(findings: readonly Finding[], summary: Summary): string[] {
-  const lines = findings.map((f) => `[${f.enforcement}] ${f.controlId}  ${f.resourceType} ${f.resourceName}: ${f.message}`);
-  lines.push(
-    `policy (${summary.environment}): ${summary.resources} resources, ${summary.mandatory} mandatory, ${summary.advisory} advisory — ${summary.passed ? "pass" : "FAIL"}`,
-  );
-  return lines;
+    const lines = findings.map((f) => `[${f.enforcement}] ${f.controlId}  ${f.resourceType} ${f.resourceName}: ${f.message}`);
+    lines.push(
+        `policy (${summary.environment}): ${summary.resources} resources, ${summary.mandatory} mandatory, ${summary.advisory} advisory — ${summary.passed ? "pass" : "FAIL"}`,
+    );
+    return lines;
 }

@@ -11,6 +11,6 @@ const environment = resolveEnvironment(environmentSourcesFromProcess());
 const policies: ResourceValidationPolicy[] = buildPolicies(environment);
 
 new PolicyPack("serverless-containers", {
-  description: `serverless-containers guardrails (${environment} enforcement)`,
-  policies,
+    description: `serverless-containers guardrails (${environment} enforcement)`,
+    policies,
 });

@@ -8,25 +8,25 @@ import { withoutUnknowns } from "./unknowns";
 
 /** The slice of @pulumi/policy's ResourceValidationArgs that the adapter uses. */
 export interface ValidationArgs {
-  readonly type: string;
-  readonly props: Props;
-  getConfig<T extends object>(): T;
+    readonly type: string;
+    readonly props: Props;
+    getConfig<T extends object>(): T;
 }
 
 /** Structurally a @pulumi/policy ResourceValidationPolicy. */
 export interface PackPolicy {
-  readonly name: string;
-  readonly description: string;
-  readonly enforcementLevel: Enforcement;
-  readonly remediationSteps: string;
-  readonly tags: string[];
-  readonly configSchema: { properties: Record<string, { type: "string"; enum: string[] }> };
-  readonly validateResource: (args: ValidationArgs, reportViolation: (message: string) => void) => void;
+    readonly name: string;
+    readonly description: string;
+    readonly enforcementLevel: Enforcement;
+    readonly remediationSteps: string;
+    readonly tags: string[];
+    readonly configSchema: { properties: Record<string, { type: "string"; enum: string[] }> };
+    readonly validateResource: (args: ValidationArgs, reportViolation: (message: string) => void) => void;
 }
 
 export interface PolicyConfig {
-  /** Overrides the environment resolved from the stack for which checks run (see buildPolicies). */
-  readonly environment?: string;
+    /** Overrides the environment resolved from the stack for which checks run (see buildPolicies). */
+    readonly environment?: string;
 }
 
 /**
@@ -37,22 +37,22 @@ export interface PolicyConfig {
  * set the environment through the stack (or per-policy `enforcementLevel` in the same config file).
  */
 export function buildPolicies(environment: Environment, list: readonly Control[] = catalogue): PackPolicy[] {
-  return list
-    .filter((c) => c.enforcement[environment] !== "disabled")
-    .map((c) => ({
-      name: c.id,
-      description: `${c.description} [${c.source}]`,
-      enforcementLevel: c.enforcement[environment],
-      remediationSteps: c.remediation,
-      tags: [c.source],
-      configSchema: { properties: { environment: { type: "string", enum: [...ENVIRONMENTS] } } },
-      validateResource: (args, reportViolation) => {
-        const configured = args.getConfig<PolicyConfig>().environment;
-        const env = isEnvironment(configured) ? configured : environment;
-        if (c.enforcement[env] === "disabled") return;
-        for (const message of runControl(c, args.type, withoutUnknowns(args.props), { environment: env })) {
-          reportViolation(message);
-        }
-      },
-    }));
+    return list
+        .filter((c) => c.enforcement[environment] !== "disabled")
+        .map((c) => ({
+            name: c.id,
+            description: `${c.description} [${c.source}]`,
+            enforcementLevel: c.enforcement[environment],
+            remediationSteps: c.remediation,
+            tags: [c.source],
+            configSchema: { properties: { environment: { type: "string", enum: [...ENVIRONMENTS] } } },
+            validateResource: (args, reportViolation) => {
+                const configured = args.getConfig<PolicyConfig>().environment;
+                const env = isEnvironment(configured) ? configured : environment;
+                if (c.enforcement[env] === "disabled") return;
+                for (const message of runControl(c, args.type, withoutUnknowns(args.props), { environment: env })) {
+                    reportViolation(message);
+                }
+            },
+        }));
 }

@@ -15,31 +15,31 @@ import { Control, ControlContext, Enforcement, Environment, Props } from "./type
 export * from "./types";
 
 export const controls: readonly Control[] = [
-  ...ecrControls,
-  ...eksControls,
-  ...rdsControls,
-  ...networkControls,
-  ...iamControls,
-  ...ecsControls,
-  ...imageControls,
-  ...kubernetesControls,
-  ...dataControls,
-  ...taggingControls,
+    ...ecrControls,
+    ...eksControls,
+    ...rdsControls,
+    ...networkControls,
+    ...iamControls,
+    ...ecsControls,
+    ...imageControls,
+    ...kubernetesControls,
+    ...dataControls,
+    ...taggingControls,
 ];
 
 /** Whether a control applies to a type token; a pattern ending in `*` matches a prefix (`aws:*`). */
 export function appliesTo(control: Control, type: string): boolean {
-  return control.resourceTypes.some((t) => (t.endsWith("*") ? type.startsWith(t.slice(0, -1)) : t === type));
+    return control.resourceTypes.some((t) => (t.endsWith("*") ? type.startsWith(t.slice(0, -1)) : t === type));
 }
 
 export function enforcementFor(control: Control, environment: Environment): Enforcement {
-  return control.enforcement[environment];
+    return control.enforcement[environment];
 }
 
 export function findControl(id: string): Control {
-  const c = controls.find((x) => x.id === id);
-  if (!c) throw new Error(`Unknown control id "${id}". Known: ${controls.map((x) => x.id).join(", ")}.`);
-  return c;
+    const c = controls.find((x) => x.id === id);
+    if (!c) throw new Error(`Unknown control id "${id}". Known: ${controls.map((x) => x.id).join(", ")}.`);
+    return c;
 }
 
 /**
@@ -47,10 +47,10 @@ export function findControl(id: string): Control {
  * instead of crashing the whole preview: a policy that cannot read the resource has not passed it.
  */
 export function runControl(control: Control, type: string, props: Props, ctx: ControlContext): string[] {
-  if (!appliesTo(control, type)) return [];
-  try {
-    return control.check(type, props, ctx);
-  } catch (e) {
-    return [`could not evaluate ${control.id}: ${(e as Error).message}`];
-  }
+    if (!appliesTo(control, type)) return [];
+    try {
+        return control.check(type, props, ctx);
+    } catch (e) {
+        return [`could not evaluate ${control.id}: ${(e as Error).message}`];
+    }
 }

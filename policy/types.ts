@@ -11,7 +11,7 @@ export type Enforcement = "advisory" | "mandatory" | "disabled";
 export type EnforcementTable = Readonly<Record<Environment, Enforcement>>;
 
 export interface ControlContext {
-  readonly environment: Environment;
+    readonly environment: Environment;
 }
 
 /**
@@ -23,18 +23,18 @@ export type Props = Record<string, unknown>;
 
 /** A control: one rule, checked by a plain function that returns violation messages (empty = pass). */
 export interface Control {
-  /** Unique kebab-case id; also the policy name in the pack. */
-  readonly id: string;
-  /** One sentence: what a compliant resource looks like. */
-  readonly description: string;
-  /** Where the rule comes from: AWS Security Hub FSBP id, Checkov id, PSS level, or the project's seed. */
-  readonly source: string;
-  /** Pulumi type tokens this control applies to. `"aws:*"` means every AWS resource type. */
-  readonly resourceTypes: readonly string[];
-  readonly enforcement: EnforcementTable;
-  /** How to fix a violation, shown by the pack as remediation steps. */
-  readonly remediation: string;
-  readonly check: (type: string, props: Props, ctx: ControlContext) => string[];
+    /** Unique kebab-case id; also the policy name in the pack. */
+    readonly id: string;
+    /** One sentence: what a compliant resource looks like. */
+    readonly description: string;
+    /** Where the rule comes from: AWS Security Hub FSBP id, Checkov id, PSS level, or the project's seed. */
+    readonly source: string;
+    /** Pulumi type tokens this control applies to. `"aws:*"` means every AWS resource type. */
+    readonly resourceTypes: readonly string[];
+    readonly enforcement: EnforcementTable;
+    /** How to fix a violation, shown by the pack as remediation steps. */
+    readonly remediation: string;
+    readonly check: (type: string, props: Props, ctx: ControlContext) => string[];
 }
 
 /** Shorthand tables for the common enforcement shapes. */

@@ -70,13 +70,18 @@ describe("benchCli", () => {
 
 describe("npm run bench", () => {
     it("should run bench/all.ts, which parses its command line before any step", () => {
-        expect(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.bench).toBe("exec node -r @swc-node/register bench/all.ts");
+        expect(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.bench).toBe(
+            "exec node -r @swc-node/register bench/all.ts",
+        );
     });
 
     it("should print the chain's usage on -- --help and exit 0 without running any step", async () => {
         const r = await new Promise<{ status: number | null; stdout: string }>((resolve) =>
-            execFile(process.execPath, ["-r", "@swc-node/register", "bench/all.ts", "--help"], { cwd: ROOT, encoding: "utf8", timeout: 300_000 }, (error, stdout) =>
-                resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout }),
+            execFile(
+                process.execPath,
+                ["-r", "@swc-node/register", "bench/all.ts", "--help"],
+                { cwd: ROOT, encoding: "utf8", timeout: 300_000 },
+                (error, stdout) => resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout }),
             ),
         );
         expect(r.status).toBe(0);

@@ -19,7 +19,17 @@ beforeAll(() => {
 describe("the components' Pulumi package schema", () => {
     it("should list the nine components the package serves", () => {
         expect([...COMPONENT_NAMES].sort()).toEqual(
-            ["AppRunnerService", "AuroraWithProxy", "ContainerImage", "DynamoTable", "EcsExpressService", "EksFargateCluster", "EksFargateService", "PrivateFargateService", "VpcConnectedAppRunner"].sort(),
+            [
+                "AppRunnerService",
+                "AuroraWithProxy",
+                "ContainerImage",
+                "DynamoTable",
+                "EcsExpressService",
+                "EksFargateCluster",
+                "EksFargateService",
+                "PrivateFargateService",
+                "VpcConnectedAppRunner",
+            ].sort(),
         );
     });
 

@@ -21,7 +21,9 @@ const sources = readdirSync(COMPONENTS).filter((f) => f.endsWith(".ts") && !f.en
 
 describe("docs/components.md", () => {
     it("should be what npm run docs renders from the committed components/schema.json", () => {
-        expect(readFileSync(path.join(ROOT, "docs", "components.md"), "utf8")).toBe(componentsDoc(readFileSync(path.join(COMPONENTS, "schema.json"), "utf8")));
+        expect(readFileSync(path.join(ROOT, "docs", "components.md"), "utf8")).toBe(
+            componentsDoc(readFileSync(path.join(COMPONENTS, "schema.json"), "utf8")),
+        );
     });
 
     it("should take a default from the interface that declares it, through extends and Omit<>", () => {
@@ -52,7 +54,9 @@ describe("docs/components.md", () => {
     });
 
     it("should show schema types as a reader expects them", () => {
-        expect(typeLabel({ type: "array", items: { $ref: "#/types/serverless-containers:index:EgressRule" } })).toBe("[EgressRule](#egressrule)[]");
+        expect(typeLabel({ type: "array", items: { $ref: "#/types/serverless-containers:index:EgressRule" } })).toBe(
+            "[EgressRule](#egressrule)[]",
+        );
         expect(typeLabel({ type: "object", additionalProperties: { type: "string" } })).toBe("map<string, string>");
         expect(typeLabel({ $ref: "pulumi.json#/Any" })).toBe("any");
     });
@@ -60,7 +64,11 @@ describe("docs/components.md", () => {
 
 describe("the public entry point components/index.ts", () => {
     it("should export exactly the nine components", () => {
-        expect(getPulumiComponents(publicApi).map((c) => c.name).sort()).toEqual([...COMPONENT_NAMES].sort());
+        expect(
+            getPulumiComponents(publicApi)
+                .map((c) => c.name)
+                .sort(),
+        ).toEqual([...COMPONENT_NAMES].sort());
     });
 
     it("should export no other values than the components and the web-service switch (types are erased)", () => {
@@ -98,12 +106,22 @@ describe("the plugin manifest and package.json", () => {
         const imported = new Set<string>();
         for (const f of sources) {
             const text = readFileSync(path.join(COMPONENTS, f), "utf8");
-            const specifiers = [...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom "([^"]+)"/gm), ...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
-            for (const s of specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:"))) imported.add(s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/"));
+            const specifiers = [
+                ...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom "([^"]+)"/gm),
+                ...text.matchAll(/\brequire\("([^"]+)"\)/g),
+            ].map((m) => m[1]!);
+            for (const s of specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:")))
+                imported.add(
+                    s
+                        .split("/")
+                        .slice(0, s.startsWith("@") ? 2 : 1)
+                        .join("/"),
+                );
         }
         const declared = { ...manifest.dependencies, ...manifest.peerDependencies };
         expect([...imported].filter((p) => !(p in declared)).sort()).toEqual([]);
-        for (const p of [...imported].filter((p) => p.startsWith("@pulumi/"))) expect(manifest.peerDependencies[p]).toBe(`^${rootManifest.dependencies[p]}`);
+        for (const p of [...imported].filter((p) => p.startsWith("@pulumi/")))
+            expect(manifest.peerDependencies[p]).toBe(`^${rootManifest.dependencies[p]}`);
         for (const [p, v] of Object.entries(manifest.dependencies)) expect(v).toBe(rootManifest.dependencies[p]);
     });
 

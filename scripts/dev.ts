@@ -76,7 +76,11 @@ async function assertPortFree(port: number, app: string): Promise<void> {
     await new Promise<void>((resolve, reject) => {
         const probe = net.createServer();
         probe.once("error", (err: NodeJS.ErrnoException) =>
-            reject(new Error(`port ${port} (${app}) is not available: ${err.code ?? err.message}. Stop what holds it or choose other ports with --port-base.`)),
+            reject(
+                new Error(
+                    `port ${port} (${app}) is not available: ${err.code ?? err.message}. Stop what holds it or choose other ports with --port-base.`,
+                ),
+            ),
         );
         probe.listen(port, BIND_ADDRESS, () => probe.close(() => resolve()));
     });
@@ -138,10 +142,20 @@ interface Service {
     readonly child: ChildProcess;
 }
 
-function startService(app: App, port: number, env: Record<string, string | number>, onUnexpectedExit: (app: App, why: string) => void): Service {
+function startService(
+    app: App,
+    port: number,
+    env: Record<string, string | number>,
+    onUnexpectedExit: (app: App, why: string) => void,
+): Service {
     const child = spawn(process.execPath, ["-r", "@swc-node/register", `apps/${app}/src/server.ts`], {
         cwd: ROOT,
-        env: { ...process.env, NODE_ENV: "development", PORT: String(port), ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) },
+        env: {
+            ...process.env,
+            NODE_ENV: "development",
+            PORT: String(port),
+            ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+        },
         stdio: ["ignore", "pipe", "pipe"],
     });
     const prefix = `[${app}]`.padEnd(18);
@@ -163,7 +177,8 @@ function startService(app: App, port: number, env: Record<string, string | numbe
 async function waitHealthy(service: Service, deadline: number): Promise<void> {
     const url = `http://127.0.0.1:${service.port}/health`;
     while (Date.now() < deadline) {
-        if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`${service.app} exited before it was ready`);
+        if (service.child.exitCode !== null || service.child.signalCode !== null)
+            throw new Error(`${service.app} exited before it was ready`);
         try {
             const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
             if (res.ok) return;
@@ -230,7 +245,12 @@ async function main(): Promise<void> {
     let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
     let metadata: Awaited<ReturnType<typeof startMetadataStandIn>> | undefined;
     startup = (async () => {
-        const started = await Promise.allSettled([startMariaDb({ requireManaged: true }), startPostgres({ requireManaged: true }), startDynalite(), startMetadataStandIn()]);
+        const started = await Promise.allSettled([
+            startMariaDb({ requireManaged: true }),
+            startPostgres({ requireManaged: true }),
+            startDynalite(),
+            startMetadataStandIn(),
+        ]);
         const [m, p, d, md] = started;
         if (m.status === "fulfilled") cleanups.push(() => m.value.destroy());
         if (p.status === "fulfilled") cleanups.push(() => p.value.destroy());
@@ -249,11 +269,22 @@ async function main(): Promise<void> {
     const visits = await postgres!.createDatabase("visits");
 
     services.push(
-        startService("products-api", ports["products-api"], { TABLE_NAME: "Products", AWS_REGION: "us-east-1", RUNTIME: "local", DYNAMODB_ENDPOINT: dynamo!.endpoint }, unexpected),
+        startService(
+            "products-api",
+            ports["products-api"],
+            { TABLE_NAME: "Products", AWS_REGION: "us-east-1", RUNTIME: "local", DYNAMODB_ENDPOINT: dynamo!.endpoint },
+            unexpected,
+        ),
         startService(
             "catalogue-api",
             ports["catalogue-api"],
-            { DB_HOST: catalogue.host, DB_PORT: catalogue.port, DB_USER: catalogue.user, DB_PASSWORD: catalogue.password, DB_NAME: catalogue.database },
+            {
+                DB_HOST: catalogue.host,
+                DB_PORT: catalogue.port,
+                DB_USER: catalogue.user,
+                DB_PASSWORD: catalogue.password,
+                DB_NAME: catalogue.database,
+            },
             unexpected,
         ),
         startService("private-service", ports["private-service"], { ECS_CONTAINER_METADATA_URI_V4: metadata!.uri }, unexpected),

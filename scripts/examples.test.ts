@@ -38,7 +38,10 @@ export function valueProblems(where: string, value: unknown, prop: Property, spe
         if (!local) return [];
         const type = spec.types[local[1]!];
         if (!type) return [`${where}: type ${local[1]} is not in the schema`];
-        if (type.enum) return type.enum.some((e) => e.value === value) ? [] : [`${where}: ${JSON.stringify(value)} is not one of ${type.enum.map((e) => JSON.stringify(e.value)).join(", ")}`];
+        if (type.enum)
+            return type.enum.some((e) => e.value === value)
+                ? []
+                : [`${where}: ${JSON.stringify(value)} is not one of ${type.enum.map((e) => JSON.stringify(e.value)).join(", ")}`];
         return objectProblems(where, value, type.properties ?? {}, type.required ?? [], spec);
     }
     switch (prop.type) {
@@ -47,7 +50,9 @@ export function valueProblems(where: string, value: unknown, prop: Property, spe
             return value.flatMap((v, i) => (prop.items ? valueProblems(`${where}[${i}]`, v, prop.items, spec) : []));
         case "object":
             if (value === null || typeof value !== "object" || Array.isArray(value)) return [`${where}: expected a map`];
-            return Object.entries(value).flatMap(([k, v]) => (prop.additionalProperties ? valueProblems(`${where}.${k}`, v, prop.additionalProperties, spec) : []));
+            return Object.entries(value).flatMap(([k, v]) =>
+                prop.additionalProperties ? valueProblems(`${where}.${k}`, v, prop.additionalProperties, spec) : [],
+            );
         case "string":
             return typeof value === "string" ? [] : [`${where}: expected a string`];
         case "integer":
@@ -61,7 +66,13 @@ export function valueProblems(where: string, value: unknown, prop: Property, spe
     }
 }
 
-function objectProblems(where: string, value: unknown, properties: Record<string, Property>, required: readonly string[], spec: PackageSpec): string[] {
+function objectProblems(
+    where: string,
+    value: unknown,
+    properties: Record<string, Property>,
+    required: readonly string[],
+    spec: PackageSpec,
+): string[] {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return [`${where}: expected an object`];
     const given = value as Record<string, unknown>;
     return [
@@ -87,12 +98,15 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
         expect(components.length).toBeGreaterThanOrEqual(2);
     });
 
-    it.each(components.map(([name, r]) => [name, r.type]))("should give %s (%s) only inputs the schema declares, with the required ones", (name, type) => {
-        const resource = schema.resources[type];
-        expect(resource).toBeDefined();
-        const properties = program.resources[name]!.properties ?? {};
-        expect(objectProblems(name, properties, resource!.inputProperties ?? {}, resource!.requiredInputs ?? [], schema)).toEqual([]);
-    });
+    it.each(components.map(([name, r]) => [name, r.type]))(
+        "should give %s (%s) only inputs the schema declares, with the required ones",
+        (name, type) => {
+            const resource = schema.resources[type];
+            expect(resource).toBeDefined();
+            const properties = program.resources[name]!.properties ?? {};
+            expect(objectProblems(name, properties, resource!.inputProperties ?? {}, resource!.requiredInputs ?? [], schema)).toEqual([]);
+        },
+    );
 
     it("should only reference outputs the components declare", () => {
         const text = JSON.stringify({ resources: program.resources, outputs: program.outputs });
@@ -123,8 +137,8 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
             "i.retainCount: expected a number",
         ]);
         // hashKey is plain: a resource's output cannot be the table's key.
-        expect(objectProblems("t", { hashKey: "${api-image.tag}" }, table.inputProperties ?? {}, table.requiredInputs ?? [], schema)).toEqual([
-            "t.hashKey: takes no outputs (plain input), got ${api-image.tag}",
-        ]);
+        expect(
+            objectProblems("t", { hashKey: "${api-image.tag}" }, table.inputProperties ?? {}, table.requiredInputs ?? [], schema),
+        ).toEqual(["t.hashKey: takes no outputs (plain input), got ${api-image.tag}"]);
     });
 });

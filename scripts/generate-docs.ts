@@ -76,7 +76,11 @@ function main(): void {
         return;
     }
     const plans = listStacks(ROOT).map((stack) => {
-        const run = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/offline-preview.ts", "--stack", stack, "--json"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, SWC_NODE_SOURCE_MAP_MODE: "inline" } });
+        const run = spawnSync(process.execPath, ["-r", "@swc-node/register", "scripts/offline-preview.ts", "--stack", stack, "--json"], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, SWC_NODE_SOURCE_MAP_MODE: "inline" },
+        });
         if (run.status !== 0) throw new Error(`offline preview of ${stack} failed:\n${run.stderr}`);
         return environmentPlan(stack, run.stdout);
     });

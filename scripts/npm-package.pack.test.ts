@@ -23,10 +23,21 @@ const SLOW_MS = 300_000;
 /** Linked from the repository's node_modules: the peer dependencies, and the Node types a TypeScript consumer has. */
 const PEERS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/docker", "@pulumi/eks", "@pulumi/kubernetes", "@types/node"];
 
-type LockEntry = { version?: string; resolved?: string; integrity?: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; [k: string]: unknown };
+type LockEntry = {
+    version?: string;
+    resolved?: string;
+    integrity?: string;
+    dependencies?: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+    [k: string]: unknown;
+};
 
 function npm(args: string[], cwd: string): string {
-    const run = spawnSync("npm", args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" } });
+    const run = spawnSync("npm", args, {
+        cwd,
+        encoding: "utf8",
+        env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" },
+    });
     if (run.status !== 0) throw new Error(`npm ${args.join(" ")} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
     return run.stdout;
 }
@@ -125,7 +136,10 @@ describe("the packed npm package, installed into a program outside the repositor
         scratch = mkdtempSync(path.join(tmpdir(), "serverless-containers-consumer-"));
         const packDir = path.join(scratch, "pack");
         mkdirSync(packDir);
-        const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", packDir], COMPONENTS)) as { filename: string; files: { path: string }[] }[];
+        const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", packDir], COMPONENTS)) as {
+            filename: string;
+            files: { path: string }[];
+        }[];
         tarball = path.join(packDir, packed[0]!.filename);
         files = packed[0]!.files.map((f) => f.path);
 
@@ -134,7 +148,10 @@ describe("the packed npm package, installed into a program outside the repositor
         const manifest = JSON.parse(readFileSync(path.join(COMPONENTS, "package.json"), "utf8"));
         const repoLock = JSON.parse(readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
         const dependencies = { "serverless-containers": `file:${tarball}` };
-        writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies }, null, 2));
+        writeFileSync(
+            path.join(app, "package.json"),
+            JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies }, null, 2),
+        );
         writeFileSync(
             path.join(app, "package-lock.json"),
             JSON.stringify(
@@ -174,12 +191,18 @@ describe("the packed npm package, installed into a program outside the repositor
     });
 
     it("should ship compiled JavaScript, declarations, the schema and the docs, and no tests, sources or provider host", () => {
-        expect(files).toEqual(expect.arrayContaining(["package.json", "dist/index.js", "dist/index.d.ts", "schema.json", "README.md", "CHANGELOG.md"]));
+        expect(files).toEqual(
+            expect.arrayContaining(["package.json", "dist/index.js", "dist/index.d.ts", "schema.json", "README.md", "CHANGELOG.md"]),
+        );
         expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
         expect(files.filter((f) => /test|testing\//.test(f))).toEqual([]);
         expect(files.filter((f) => /(^|\/)provider\.(js|d\.ts)$/.test(f))).toEqual([]);
         // Only what the current sources compile to: a module deleted from components/ must not ship from an old dist/.
-        const orphans = files.filter((f) => f.startsWith("dist/") && !existsSync(path.join(COMPONENTS, f.slice("dist/".length).replace(/\.(js|d\.ts|js\.map)$/, ".ts"))));
+        const orphans = files.filter(
+            (f) =>
+                f.startsWith("dist/") &&
+                !existsSync(path.join(COMPONENTS, f.slice("dist/".length).replace(/\.(js|d\.ts|js\.map)$/, ".ts"))),
+        );
         expect(orphans).toEqual([]);
     });
 
@@ -194,12 +217,25 @@ describe("the packed npm package, installed into a program outside the repositor
     it("should run a consumer program under the mocks: exactly the nine components, no deep imports, no provider host", () => {
         const app = path.join(scratch, "app");
         const out = JSON.parse(execFileSync(process.execPath, ["consumer.js"], { cwd: app, encoding: "utf8" }));
-        expect(out.classes).toEqual(["AppRunnerService", "AuroraWithProxy", "ContainerImage", "DynamoTable", "EcsExpressService", "EksFargateCluster", "EksFargateService", "PrivateFargateService", "VpcConnectedAppRunner"]);
+        expect(out.classes).toEqual([
+            "AppRunnerService",
+            "AuroraWithProxy",
+            "ContainerImage",
+            "DynamoTable",
+            "EcsExpressService",
+            "EksFargateCluster",
+            "EksFargateService",
+            "PrivateFargateService",
+            "VpcConnectedAppRunner",
+        ]);
         expect(out.exports).toContain("createWebService");
         expect(out.deepImport).toBe("ERR_PACKAGE_PATH_NOT_EXPORTED");
         expect(out.providerLoaded).toBe(false);
         const table = out.registered.find((r: { type: string }) => r.type === "aws:dynamodb/table:Table");
-        expect(table).toMatchObject({ name: "orders-table", inputs: { hashKey: "orderId", billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true, tags: { team: "checkout" } } });
+        expect(table).toMatchObject({
+            name: "orders-table",
+            inputs: { hashKey: "orderId", billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true, tags: { team: "checkout" } },
+        });
         expect(out.registered.map((r: { type: string }) => r.type)).toContain("aws:dynamodb/table:Table");
         // The token the plugin package serves it under (serverless-containers:index:<Class>).
         expect(out.urn).toMatch(/::consumer::serverless-containers:index:DynamoTable::orders$/);
@@ -211,7 +247,14 @@ describe("the packed npm package, installed into a program outside the repositor
         const app = path.join(scratch, "app");
         const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
         // node16 resolution: the package's `exports` map (types condition) decides what the consumer sees.
-        const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: "node16", moduleResolution: "node16", target: "es2022" };
+        const compilerOptions = {
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            module: "node16",
+            moduleResolution: "node16",
+            target: "es2022",
+        };
         writeFileSync(path.join(app, `tsconfig.${file}.json`), JSON.stringify({ compilerOptions, files: [file] }));
         const run = spawnSync(process.execPath, [tsc, "-p", `tsconfig.${file}.json`], { cwd: app, encoding: "utf8" });
         return { status: run.status, output: run.stdout + run.stderr };

@@ -46,9 +46,14 @@ const PREVIEW_ENV = { SWC_NODE_SOURCE_MAP_MODE: "inline" };
  */
 function run(args: string[]): Promise<Run> {
     if (args.join(" ") === "--stack dev --json") return runThroughNpm();
-    const script = 'set -o pipefail; "$0" -r @swc-node/register scripts/offline-preview.ts "$@" | { dd bs=1 count=1 2>/dev/null; sleep 1; cat; }';
+    const script =
+        'set -o pipefail; "$0" -r @swc-node/register scripts/offline-preview.ts "$@" | { dd bs=1 count=1 2>/dev/null; sleep 1; cat; }';
     return new Promise((resolve, reject) => {
-        const child = spawn("bash", ["-c", script, process.execPath, ...args], { cwd: ROOT, env: { ...process.env, ...PREVIEW_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("bash", ["-c", script, process.execPath, ...args], {
+            cwd: ROOT,
+            env: { ...process.env, ...PREVIEW_ENV },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
@@ -72,7 +77,10 @@ function runThroughNpm(): Promise<Run> {
     const dir = mkdtempSync(path.join(tmpdir(), "preview-output-"));
     const file = path.join(dir, "plan.json");
     return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "preview:offline", "--", "--stack", "dev", "--json", "--output", file], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("npm", ["run", "preview:offline", "--", "--stack", "dev", "--json", "--output", file], {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -213,7 +221,9 @@ describe("offline preview command line", () => {
     it("should exit 2 naming the key and type when a --set value does not have the declared type", () => {
         const run = preview("--stack", "dev", "--set", "catalogueMaxConcurrency=many");
         expect(run.status).toBe(2);
-        expect(run.stderr).toContain('--set: config key "serverless-containers:catalogueMaxConcurrency" must be of type integer (got "many").');
+        expect(run.stderr).toContain(
+            '--set: config key "serverless-containers:catalogueMaxConcurrency" must be of type integer (got "many").',
+        );
     });
 
     it("should exit 2 when --set has no value", () => {
@@ -226,7 +236,9 @@ describe("offline preview command line", () => {
         // The policy-violation run above doubles as the what-if run: it prints its plan before exiting 1.
         const run = preview("--stack", "prod", "--set", "eksEndpointPublicAccess=true", "--set", 'eksPublicAccessCidrs=["52.94.76.0/24"]');
         expect(run.stderr).toContain('--set serverless-containers:eksEndpointPublicAccess: "false" → "true" (this run only)');
-        expect(run.stdout).toContain("Config overridden for this run (--set):\n  serverless-containers:eksEndpointPublicAccess: false → true");
+        expect(run.stdout).toContain(
+            "Config overridden for this run (--set):\n  serverless-containers:eksEndpointPublicAccess: false → true",
+        );
     });
 
     it("should exit 2 on an unknown option", () => {

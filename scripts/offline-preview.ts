@@ -57,7 +57,9 @@ function failAndExit(error: unknown): void {
     exiting = true;
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof UsageError) {
-        process.stderr.write(`${message}\nusage: npm run preview:offline -- [--stack <${listStacks().join("|")}>] [--json] [--output file] [--set key=value ...] (--help for more)\n`);
+        process.stderr.write(
+            `${message}\nusage: npm run preview:offline -- [--stack <${listStacks().join("|")}>] [--json] [--output file] [--set key=value ...] (--help for more)\n`,
+        );
         exitAfterFlush(2);
     } else {
         process.stderr.write(`\n✖ offline preview failed:\n${message}\n`);
@@ -109,7 +111,8 @@ function parseCommandLine(argv: string[]): Options | "help" {
     }
     if (values.help) return "help";
     const stack = values.stack ?? DEFAULT_STACK;
-    if (values.stack === undefined) process.stderr.write(`stack: ${DEFAULT_STACK} (the default; choose with --stack <${listStacks().join("|")}>)\n`);
+    if (values.stack === undefined)
+        process.stderr.write(`stack: ${DEFAULT_STACK} (the default; choose with --stack <${listStacks().join("|")}>)\n`);
     if (!listStacks().includes(stack)) throw new UsageError(`No stack file Pulumi.${stack}.yaml: stacks are ${listStacks().join(", ")}.`);
     const resolved = resolveStackConfig(stack);
     const overrides: ConfigOverride[] = [];
@@ -120,7 +123,10 @@ function parseCommandLine(argv: string[]): Options | "help" {
             throw new UsageError((e as Error).message);
         }
     }
-    for (const o of overrides) process.stderr.write(`--set ${o.key}: ${o.from === undefined ? "(unset)" : JSON.stringify(o.from)} → ${JSON.stringify(o.to)} (this run only)\n`);
+    for (const o of overrides)
+        process.stderr.write(
+            `--set ${o.key}: ${o.from === undefined ? "(unset)" : JSON.stringify(o.from)} → ${JSON.stringify(o.to)} (this run only)\n`,
+        );
     return { stack, json: values.json, output: values.output, resolved, overrides };
 }
 
@@ -217,7 +223,9 @@ async function main(): Promise<number> {
         );
     }
     if (!policy.summary.passed) {
-        process.stderr.write(`\n✖ ${policy.summary.mandatory} mandatory policy violation(s) in stack "${stack}"; \`pulumi preview --policy-pack policy\` would refuse this plan.\n`);
+        process.stderr.write(
+            `\n✖ ${policy.summary.mandatory} mandatory policy violation(s) in stack "${stack}"; \`pulumi preview --policy-pack policy\` would refuse this plan.\n`,
+        );
         return 1;
     }
     return 0;

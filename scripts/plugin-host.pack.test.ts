@@ -82,13 +82,21 @@ function getSchema(port: number): Promise<string> {
 describe("the plugin package, started as the language host starts it", () => {
     const committed = () => JSON.parse(readFileSync(path.join(COMPONENTS, "schema.json"), "utf8"));
 
-    it("should serve the committed schema when given the plugin directory (what the CLI passes)", async () => {
-        const served = JSON.parse(await getSchema(await startHost(pluginDir)));
-        expect(served).toEqual(committed());
-    }, HOST_TIMEOUT_MS);
+    it(
+        "should serve the committed schema when given the plugin directory (what the CLI passes)",
+        async () => {
+            const served = JSON.parse(await getSchema(await startHost(pluginDir)));
+            expect(served).toEqual(committed());
+        },
+        HOST_TIMEOUT_MS,
+    );
 
-    it("should serve the committed schema from provider.ts (PulumiPlugin.yaml main)", async () => {
-        const served = JSON.parse(await getSchema(await startHost(path.join(pluginDir, "provider.ts"))));
-        expect(served).toEqual(committed());
-    }, HOST_TIMEOUT_MS);
+    it(
+        "should serve the committed schema from provider.ts (PulumiPlugin.yaml main)",
+        async () => {
+            const served = JSON.parse(await getSchema(await startHost(path.join(pluginDir, "provider.ts"))));
+            expect(served).toEqual(committed());
+        },
+        HOST_TIMEOUT_MS,
+    );
 });

@@ -44,7 +44,8 @@ function documentedRoutes(app: string): string[] {
         .find((l) => l.startsWith(`| ${app} |`));
     if (!row) throw new Error(`no README row for ${app}`);
     const routes: string[] = [];
-    for (const m of row.split("|")[3].matchAll(/`([A-Z/]+) (\/[^`]*)`/g)) for (const method of m[1].split("/")) routes.push(`${method} ${m[2]}`);
+    for (const m of row.split("|")[3].matchAll(/`([A-Z/]+) (\/[^`]*)`/g))
+        for (const method of m[1].split("/")) routes.push(`${method} ${m[2]}`);
     return routes.sort();
 }
 
@@ -57,7 +58,8 @@ describe("README", () => {
         const dir = path.join(ROOT, ".github", "workflows");
         const used = new Set<string>();
         for (const file of readdirSync(dir)) {
-            for (const m of readFileSync(path.join(dir, file), "utf8").matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)) if (m[1] !== "GITHUB_TOKEN") used.add(m[1]);
+            for (const m of readFileSync(path.join(dir, file), "utf8").matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g))
+                if (m[1] !== "GITHUB_TOKEN") used.add(m[1]);
         }
         expect(used.size).toBeGreaterThan(0);
         const settings = section("### CI/CD");
@@ -69,8 +71,12 @@ describe("README", () => {
         const count = (dev: string, staging: string, prod: string) =>
             controls.filter((c) => c.enforcement.dev === dev && c.enforcement.staging === staging && c.enforcement.prod === prod).length;
         expect(text).toContain(`of ${controls.length} controls`);
-        expect(text).toContain(`${count("mandatory", "mandatory", "mandatory")} never-acceptable controls are mandatory in every environment`);
-        expect(text).toContain(`${count("advisory", "mandatory", "mandatory")} security controls are advisory in dev and mandatory from staging`);
+        expect(text).toContain(
+            `${count("mandatory", "mandatory", "mandatory")} never-acceptable controls are mandatory in every environment`,
+        );
+        expect(text).toContain(
+            `${count("advisory", "mandatory", "mandatory")} security controls are advisory in dev and mandatory from staging`,
+        );
         expect(text).toContain(`${count("advisory", "advisory", "mandatory")} durability controls`);
         expect(controls.every((c) => c.enforcement.prod === "mandatory")).toBe(true);
     });

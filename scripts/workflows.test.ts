@@ -62,7 +62,14 @@ function evaluate(expression: string, context: { vars: Record<string, string>; m
         const m = token.exec(inner);
         if (!m) throw new Error(`unsupported expression: ${expression}`);
         const t = m[0];
-        js += t === "==" ? "===" : t === "!=" ? "!==" : /^(vars|matrix|github)\./.test(t) ? `(ctx.${t.split(".")[0]}[${JSON.stringify(t.split(".")[1])}] ?? "")` : t;
+        js +=
+            t === "=="
+                ? "==="
+                : t === "!="
+                  ? "!=="
+                  : /^(vars|matrix|github)\./.test(t)
+                    ? `(ctx.${t.split(".")[0]}[${JSON.stringify(t.split(".")[1])}] ?? "")`
+                    : t;
     }
     // The tokenizer above admits only context lookups, string literals and the listed operators, so the
     // compiled text cannot be anything else.
@@ -72,7 +79,10 @@ function evaluate(expression: string, context: { vars: Record<string, string>; m
 
 /** A job's value of `field` (e.g. a step's role-to-assume) as the runner resolves it for one matrix entry. */
 function resolveForJob(job: Job, value: string, matrix: Record<string, string>, variables: GitHubVariables): string {
-    const environment = job.environment === undefined ? undefined : interpolate(typeof job.environment === "string" ? job.environment : job.environment.name, matrix, variables.repository);
+    const environment =
+        job.environment === undefined
+            ? undefined
+            : interpolate(typeof job.environment === "string" ? job.environment : job.environment.name, matrix, variables.repository);
     const vars = { ...variables.repository, ...(environment ? (variables.environments[environment] ?? {}) : {}) };
     return interpolate(value, matrix, vars);
 }
@@ -149,7 +159,9 @@ describe("both workflows", () => {
         ["deploy.yml", deploy],
     ])("should type-check and test (with PostgreSQL and MariaDB installed) before any Pulumi run in %s", (_file, wf) => {
         const checks = wf.jobs.checks;
-        const runs = stepsOf(checks).map((s) => s.run ?? "").join("\n");
+        const runs = stepsOf(checks)
+            .map((s) => s.run ?? "")
+            .join("\n");
         expect(runs).toMatch(/apt-get install[^\n]*postgresql mariadb-server/);
         const order = ["npm ci", "npm run typecheck", "npm test"].map((cmd) => runs.indexOf(cmd));
         expect(order.every((i) => i >= 0)).toBe(true);
@@ -179,7 +191,15 @@ describe("preview.yml", () => {
     it("should treat components, stacks, index.ts, Pulumi.yaml, the lockfile, apps and policy as affecting every environment", () => {
         const filter = stepUsing(preview.jobs.changes, "dorny/paths-filter")!;
         const filters = parse(filter.with!.filters);
-        expect(filters.shared).toEqual(["components/**", "stacks/**", "index.ts", "Pulumi.yaml", "package-lock.json", "apps/**", "policy/**"]);
+        expect(filters.shared).toEqual([
+            "components/**",
+            "stacks/**",
+            "index.ts",
+            "Pulumi.yaml",
+            "package-lock.json",
+            "apps/**",
+            "policy/**",
+        ]);
         for (const env of ["dev", "staging", "prod"]) expect(filters[env]).toEqual([`Pulumi.${env}.yaml`]);
     });
 
@@ -229,14 +249,20 @@ describe("preview.yml", () => {
 
 describe("one AWS account per environment (previews and deploys)", () => {
     const envs = ["dev", "staging", "prod"];
-    const roleFor = (env: string, kind: string) => `arn:aws:iam::${{ dev: "111111111111", staging: "222222222222", prod: "333333333333" }[env]}:role/github-${kind}`;
+    const roleFor = (env: string, kind: string) =>
+        `arn:aws:iam::${{ dev: "111111111111", staging: "222222222222", prod: "333333333333" }[env]}:role/github-${kind}`;
     /**
      * The variables a repository set up per the README would have: one preview and one deploy role per
      * environment, each in that environment's account. A repository-level AWS_PREVIEW_ROLE_ARN (the old
      * single role) is also present, so a workflow that still reads it is caught resolving it.
      */
     const variables: GitHubVariables = {
-        repository: { PULUMI_ORG: "acme", AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111111111111:role/github-preview-shared", STAGING_RUNNER: "in-vpc-staging", PROD_RUNNER: "in-vpc-prod" },
+        repository: {
+            PULUMI_ORG: "acme",
+            AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111111111111:role/github-preview-shared",
+            STAGING_RUNNER: "in-vpc-staging",
+            PROD_RUNNER: "in-vpc-prod",
+        },
         environments: Object.fromEntries(
             envs.flatMap((env) => [
                 [env, { AWS_DEPLOY_ROLE_ARN: roleFor(env, "deploy") }],
@@ -254,7 +280,12 @@ describe("one AWS account per environment (previews and deploys)", () => {
 
     it.each(envs)("should bind the %s preview to a preview environment, not the deploy environment its approvals guard", (env) => {
         const job = preview.jobs.preview;
-        const name = resolveForJob(job, typeof job.environment === "string" ? job.environment : (job.environment?.name ?? ""), { environment: env }, variables);
+        const name = resolveForJob(
+            job,
+            typeof job.environment === "string" ? job.environment : (job.environment?.name ?? ""),
+            { environment: env },
+            variables,
+        );
         expect(name).toBe(`preview-${env}`);
     });
 
@@ -269,20 +300,32 @@ describe("one AWS account per environment (previews and deploys)", () => {
         const runner = (env: string) => variables.repository[`${env.toUpperCase()}_RUNNER`];
         for (const env of envs) {
             const expected = privateApi.includes(env) ? runner(env) : "ubuntu-24.04";
-            expect({ env, preview: resolveForJob(preview.jobs.preview, preview.jobs.preview["runs-on"], { environment: env }, variables) }).toEqual({ env, preview: expected });
-            expect({ env, deploy: resolveForJob(deploy.jobs[`up-${env}`], deploy.jobs[`up-${env}`]["runs-on"], {}, variables) }).toEqual({ env, deploy: expected });
+            expect({
+                env,
+                preview: resolveForJob(preview.jobs.preview, preview.jobs.preview["runs-on"], { environment: env }, variables),
+            }).toEqual({ env, preview: expected });
+            expect({ env, deploy: resolveForJob(deploy.jobs[`up-${env}`], deploy.jobs[`up-${env}`]["runs-on"], {}, variables) }).toEqual({
+                env,
+                deploy: expected,
+            });
         }
     });
 
     it("should refuse to resolve an expression it does not understand, so these checks cannot pass by accident", () => {
         expect(() => resolveForJob({}, "${{ secrets.AWS_PREVIEW_ROLE_ARN }}", {}, variables)).toThrow("unsupported expression");
-        expect(() => resolveForJob({}, "${{ vars[format('X_{0}', matrix.environment)] }}", { environment: "dev" }, variables)).toThrow("unsupported expression");
-        expect(resolveForJob({ environment: "prod" }, "${{ vars.AWS_PREVIEW_ROLE_ARN }}", {}, variables)).toBe(variables.repository.AWS_PREVIEW_ROLE_ARN);
+        expect(() => resolveForJob({}, "${{ vars[format('X_{0}', matrix.environment)] }}", { environment: "dev" }, variables)).toThrow(
+            "unsupported expression",
+        );
+        expect(resolveForJob({ environment: "prod" }, "${{ vars.AWS_PREVIEW_ROLE_ARN }}", {}, variables)).toBe(
+            variables.repository.AWS_PREVIEW_ROLE_ARN,
+        );
     });
 
     it("should name each preview session after its environment", () => {
         const creds = stepUsing(preview.jobs.preview, "aws-actions/configure-aws-credentials")!;
-        expect(resolveForJob(preview.jobs.preview, creds.with!["role-session-name"], { environment: "prod" }, variables)).toBe("pulumi-preview-prod-4242");
+        expect(resolveForJob(preview.jobs.preview, creds.with!["role-session-name"], { environment: "prod" }, variables)).toBe(
+            "pulumi-preview-prod-4242",
+        );
     });
 });
 

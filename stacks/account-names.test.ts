@@ -70,7 +70,9 @@ function physicalNames(resources: readonly RecordedResource[]): { names: Physica
 function shared(a: readonly RecordedResource[], b: readonly RecordedResource[]): string[] {
     const key = (n: PhysicalName) => `${n.type} ${n.field}=${n.value}`;
     const inB = new Set(physicalNames(b).names.map(key));
-    return physicalNames(a).names.filter((n) => inB.has(key(n))).map((n) => `${key(n)} (${n.resource})`);
+    return physicalNames(a)
+        .names.filter((n) => inB.has(key(n)))
+        .map((n) => `${key(n)} (${n.resource})`);
 }
 
 // Five evaluations of the whole program: a few seconds each when idle, over a minute in all on a
@@ -99,7 +101,9 @@ describe("account-wide names", () => {
         const fields = new Set(physicalNames(dev).names.map((n) => `${n.type}.${n.field}`));
         expect(fields).toContain("aws:ecs/expressGatewayService:ExpressGatewayService.serviceName");
         expect(fields).toContain("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace.name");
-        expect(new Set(physicalNames(devAppRunner).names.map((n) => `${n.type}.${n.field}`))).toContain("aws:apprunner/service:Service.serviceName");
+        expect(new Set(physicalNames(devAppRunner).names.map((n) => `${n.type}.${n.field}`))).toContain(
+            "aws:apprunner/service:Service.serviceName",
+        );
     });
 
     it("should share no account-wide name between two stacks of the same stack file", () => {
@@ -115,11 +119,20 @@ describe("account-wide names", () => {
     });
 
     it("should classify every name-like input field as the resource's own name or a reference", () => {
-        expect([...physicalNames(dev).unclassified, ...physicalNames(prod).unclassified, ...physicalNames(devAppRunner).unclassified]).toEqual([]);
+        expect([
+            ...physicalNames(dev).unclassified,
+            ...physicalNames(prod).unclassified,
+            ...physicalNames(devAppRunner).unclassified,
+        ]).toEqual([]);
     });
 
     it("should keep App Runner names within AWS's length limits", () => {
-        const limits: Record<string, number> = { serviceName: 40, autoScalingConfigurationName: 32, observabilityConfigurationName: 32, vpcConnectorName: 40 };
+        const limits: Record<string, number> = {
+            serviceName: 40,
+            autoScalingConfigurationName: 32,
+            observabilityConfigurationName: 32,
+            vpcConnectorName: 40,
+        };
         const long = evaluateLong([...devAppRunner, ...featureAppRunner, ...prod], limits);
         expect(long).toEqual([]);
     });
@@ -127,6 +140,11 @@ describe("account-wide names", () => {
 
 function evaluateLong(resources: readonly RecordedResource[], limits: Record<string, number>): string[] {
     return physicalNames(resources)
-        .names.filter((n) => n.type.startsWith("aws:apprunner/") && limits[n.field] !== undefined && (n.value.length > limits[n.field] || n.value.length < 4))
+        .names.filter(
+            (n) =>
+                n.type.startsWith("aws:apprunner/") &&
+                limits[n.field] !== undefined &&
+                (n.value.length > limits[n.field] || n.value.length < 4),
+        )
         .map((n) => `${n.field}=${n.value}`);
 }

@@ -63,15 +63,33 @@ function containersOf(resources: readonly RecordedResource[]): Container[] {
             // App Runner reserves PORT and sets it to the configured port; a service may not set it
             // (https://docs.aws.amazon.com/apprunner/latest/dg/env-variable-manage.html).
             const port = Number(config.port);
-            out.push({ where, image: image.imageIdentifier, env: { ...config.runtimeEnvironmentVariables, ...placeholders(secretNames), PORT: String(port) }, secretNames, port });
+            out.push({
+                where,
+                image: image.imageIdentifier,
+                env: { ...config.runtimeEnvironmentVariables, ...placeholders(secretNames), PORT: String(port) },
+                secretNames,
+                port,
+            });
         } else if (r.type === "aws:ecs/expressGatewayService:ExpressGatewayService") {
             const c = r.inputs.primaryContainer;
             const secretNames = Object.keys(named(c.secrets, "valueFrom"));
-            out.push({ where, image: c.image, env: { ...named(c.environments, "value"), ...placeholders(secretNames) }, secretNames, port: c.containerPort });
+            out.push({
+                where,
+                image: c.image,
+                env: { ...named(c.environments, "value"), ...placeholders(secretNames) },
+                secretNames,
+                port: c.containerPort,
+            });
         } else if (r.type === "aws:ecs/taskDefinition:TaskDefinition") {
             for (const c of JSON.parse(r.inputs.containerDefinitions)) {
                 const secretNames = Object.keys(named(c.secrets, "valueFrom"));
-                out.push({ where, image: c.image, env: { ...named(c.environment, "value"), ...placeholders(secretNames) }, secretNames, port: c.portMappings[0].containerPort });
+                out.push({
+                    where,
+                    image: c.image,
+                    env: { ...named(c.environment, "value"), ...placeholders(secretNames) },
+                    secretNames,
+                    port: c.portMappings[0].containerPort,
+                });
             }
         } else if (r.type === "kubernetes:apps/v1:Deployment") {
             for (const c of r.inputs.spec.template.spec.containers) {
@@ -165,7 +183,14 @@ function databaseBehind(p: Program, host: string | undefined) {
 
 function expectDatabaseContract(p: Program, container: Container, db: DbSettings): void {
     const expected = databaseBehind(p, container.env.DB_HOST);
-    expect({ host: db.host, port: db.port, database: db.database, user: db.user, tls: db.tls, iam: db.credentials?.kind === "iam" }).toEqual(expected);
+    expect({
+        host: db.host,
+        port: db.port,
+        database: db.database,
+        user: db.user,
+        tls: db.tls,
+        iam: db.credentials?.kind === "iam",
+    }).toEqual(expected);
     // IAM auth tokens are signed for this region; the proxy lives in the stack's region.
     expect(container.env.AWS_REGION).toBe(p.region);
 }
@@ -175,7 +200,8 @@ async function productsAppKeySchema(): Promise<unknown> {
     let created: { KeySchema?: unknown } | undefined;
     const client = {
         send: async (command: { constructor: { name: string }; input: { KeySchema?: unknown } }) => {
-            if (command.constructor.name === "DescribeTableCommand") throw new ResourceNotFoundException({ message: "no table", $metadata: {} });
+            if (command.constructor.name === "DescribeTableCommand")
+                throw new ResourceNotFoundException({ message: "no table", $metadata: {} });
             created = command.input;
             return {};
         },

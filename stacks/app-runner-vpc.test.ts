@@ -52,21 +52,35 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
         const instanceRole = mocks.one("aws:iam/role:Role", "catalogue-api-instance-role").state.name;
         const policies = mocks.byType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === instanceRole);
         expect(policies.flatMap((p) => JSON.parse(p.inputs.policy).Statement)).toEqual([
-            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app`] },
+            {
+                Sid: "ConnectThroughRdsProxy",
+                Effect: "Allow",
+                Action: ["rds-db:connect"],
+                Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/catalogue_app`],
+            },
         ]);
     });
 
     it("should let only the connector's security group reach the proxy, on 3306", () => {
         const connectorSg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "catalogue-api-connector-sg").state.id;
         const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "catalogue-db-proxy-sg").state.id;
-        const intoProxy = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === proxySg);
-        expect(intoProxy.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort])).toEqual([[connectorSg, 3306, 3306]]);
-        const egress = mocks.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === connectorSg);
+        const intoProxy = mocks
+            .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .filter((r) => r.inputs.securityGroupId === proxySg);
+        expect(intoProxy.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort])).toEqual([
+            [connectorSg, 3306, 3306],
+        ]);
+        const egress = mocks
+            .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .filter((r) => r.inputs.securityGroupId === connectorSg);
         expect(egress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).toEqual([[proxySg, 3306]]);
     });
 
     it("should never allow a database port from a CIDR anywhere in the stack", () => {
-        const rules = [...mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), ...mocks.byType("aws:ec2/securityGroupRule:SecurityGroupRule")];
+        const rules = [
+            ...mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
+            ...mocks.byType("aws:ec2/securityGroupRule:SecurityGroupRule"),
+        ];
         for (const r of rules) {
             const opensDbPort = [3306, 5432].some((p) => r.inputs.fromPort <= p && p <= r.inputs.toPort);
             expect(opensDbPort && (r.inputs.cidrIpv4 || r.inputs.cidrBlocks)).toBeFalsy();
@@ -130,7 +144,14 @@ describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-expres
         expect(express.networkConfigurations[0].subnets).toEqual(vpc.publicSubnetIds);
         // Its tasks get no public IP there: they reach ECR, S3 and CloudWatch Logs through VPC endpoints.
         const endpoints = mocks.one("awsx:ec2:Vpc").inputs.vpcEndpointSpecs.map((s: { serviceName: string }) => s.serviceName);
-        expect(endpoints).toEqual(expect.arrayContaining(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.logs"]));
+        expect(endpoints).toEqual(
+            expect.arrayContaining([
+                "com.amazonaws.us-east-1.ecr.api",
+                "com.amazonaws.us-east-1.ecr.dkr",
+                "com.amazonaws.us-east-1.s3",
+                "com.amazonaws.us-east-1.logs",
+            ]),
+        );
         expect(mocks.dependsOn(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService"), "awsx:ec2:Vpc")).toBe(true);
         expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(vpc.privateSubnetIds);
     });
@@ -143,7 +164,9 @@ describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-expres
     it("should let only the Express service's security group reach the proxy", () => {
         const serviceSg = mocks.one("aws:ec2/securityGroup:SecurityGroup", /^catalogue-api/).state.id;
         const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "catalogue-db-proxy-sg").state.id;
-        const intoProxy = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === proxySg);
+        const intoProxy = mocks
+            .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .filter((r) => r.inputs.securityGroupId === proxySg);
         expect(intoProxy.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).toEqual([[serviceSg, 3306]]);
     });
 

@@ -21,25 +21,30 @@ export interface AppRunnerVpcOutputs {
 export function appRunnerVpcStack(config: StackConfig, network: Network): AppRunnerVpcOutputs {
     const db = auroraFromConfig("catalogue-db", "mysql", "labdb", CATALOGUE_APP_USER, config, network);
     const image = appImage("catalogue-api", config);
-    const service = createWebService(config.appRunnerVpcPlatform, "catalogue-api", {
-        // Unique per account and region: two stacks (dev and a feature stack) share one account.
-        serviceName: stackScopedName("catalogue-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
-        image: image.imageUri,
-        cpu: config.catalogueCpu,
-        memory: config.catalogueMemory,
-        minSize: config.catalogueMinSize,
-        maxSize: config.catalogueMaxSize,
-        // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
-        maxConcurrency: config.appRunnerVpcPlatform === "app-runner" ? config.catalogueMaxConcurrency : undefined,
-        environment: { ...db.environment, NODE_ENV: "production" },
-        vpc: {
-            vpcId: network.vpcId,
-            subnetIds: network.privateSubnetIds,
-            publicSubnetIds: network.publicSubnetIds,
+    const service = createWebService(
+        config.appRunnerVpcPlatform,
+        "catalogue-api",
+        {
+            // Unique per account and region: two stacks (dev and a feature stack) share one account.
+            serviceName: stackScopedName("catalogue-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
+            image: image.imageUri,
+            cpu: config.catalogueCpu,
+            memory: config.catalogueMemory,
+            minSize: config.catalogueMinSize,
+            maxSize: config.catalogueMaxSize,
+            // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
+            maxConcurrency: config.appRunnerVpcPlatform === "app-runner" ? config.catalogueMaxConcurrency : undefined,
+            environment: { ...db.environment, NODE_ENV: "production" },
+            vpc: {
+                vpcId: network.vpcId,
+                subnetIds: network.privateSubnetIds,
+                publicSubnetIds: network.publicSubnetIds,
+            },
+            tags: config.tags,
+            // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
         },
-        tags: config.tags,
-        // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
-    }, { dependsOn: network.endpointsReady });
+        { dependsOn: network.endpointsReady },
+    );
     // The security group is set whenever `vpc` is given, on either platform. The proxy admits it and it may
     // reach the proxy on the engine's port; the service's role may connect as the app user.
     db.connect("catalogue-api", { securityGroupId: service.securityGroupId!, roleName: service.roleName });

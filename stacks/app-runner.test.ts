@@ -22,7 +22,10 @@ interface Run {
 async function run(platform: "app-runner" | "ecs-express", overrides: Record<string, string> = {}): Promise<Run> {
     mocks.reset();
     // As index.ts does: the shared network only when products-api runs on Express.
-    const out = stack.appRunnerStack(configFor({ appRunnerPlatform: platform, ...overrides }), platform === "ecs-express" ? testNetwork() : undefined);
+    const out = stack.appRunnerStack(
+        configFor({ appRunnerPlatform: platform, ...overrides }),
+        platform === "ecs-express" ? testNetwork() : undefined,
+    );
     await settle();
     const [url, tableName] = [await promiseOf(out.url), await promiseOf(out.tableName)];
     await settle();
@@ -35,7 +38,8 @@ const one = (r: Run, type: string, name?: string) => {
     return found[0];
 };
 const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service;
-const HOSTING = /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroupEgressRule:|serverless-containers:index:(AppRunnerService|VpcConnectedAppRunner|EcsExpressService)$)/;
+const HOSTING =
+    /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroupEgressRule:|serverless-containers:index:(AppRunnerService|VpcConnectedAppRunner|EcsExpressService)$)/;
 
 describe("appRunnerStack on app-runner (default)", () => {
     let r: Run;
@@ -48,7 +52,11 @@ describe("appRunnerStack on app-runner (default)", () => {
         expect(service.instanceConfiguration).toMatchObject({ cpu: "0.25 vCPU", memory: "0.5 GB" });
         expect(service.sourceConfiguration.imageRepository.imageConfiguration.port).toBe("8080");
         expect(service.healthCheckConfiguration).toMatchObject({ protocol: "HTTP", path: "/health" });
-        expect(one(r, "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion").inputs).toMatchObject({ minSize: 1, maxSize: 5, maxConcurrency: 100 });
+        expect(one(r, "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion").inputs).toMatchObject({
+            minSize: 1,
+            maxSize: 5,
+            maxConcurrency: 100,
+        });
     });
 
     it("should trust build.apprunner for the access role and tasks.apprunner for the instance role when on App Runner", () => {
@@ -66,12 +74,18 @@ describe("appRunnerStack on app-runner (default)", () => {
         const policies = r.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy");
         expect(policies.map((p) => p.name)).toEqual(["products-api-instance-policy"]);
         expect(JSON.parse(policies[0].inputs.policy).Statement).toEqual([
-            { Sid: "DynamoTableProducts", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
+            {
+                Sid: "DynamoTableProducts",
+                Effect: "Allow",
+                Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
+                Resource: [tableArn],
+            },
         ]);
     });
 
     it("should give the app TABLE_NAME, AWS_REGION and RUNTIME=app-runner when on App Runner", () => {
-        const env = one(r, "aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables;
+        const env = one(r, "aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration
+            .runtimeEnvironmentVariables;
         expect(env).toEqual({ TABLE_NAME: r.tableName, AWS_REGION: "us-east-1", RUNTIME: "app-runner" });
     });
 
@@ -108,7 +122,9 @@ describe("appRunnerStack on ecs-express", () => {
         const service = one(r, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
         expect(service).toMatchObject({ cpu: "256", memory: "512", healthCheckPath: "/health" });
         expect(service.primaryContainer.containerPort).toBe(8080);
-        expect(service.scalingTargets).toEqual([{ minTaskCount: 1, maxTaskCount: 5, autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60 }]);
+        expect(service.scalingTargets).toEqual([
+            { minTaskCount: 1, maxTaskCount: 5, autoScalingMetric: "AVERAGE_CPU", autoScalingTargetValue: 60 },
+        ]);
     });
 
     it("should trust ecs-tasks for execution and task roles and ecs for the infrastructure role when on Express", () => {
@@ -125,7 +141,12 @@ describe("appRunnerStack on ecs-express", () => {
         const policy = one(r, "aws:iam/rolePolicy:RolePolicy");
         expect(policy.name).toBe("products-api-task-policy");
         expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
-            { Sid: "DynamoTableProducts", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"], Resource: [tableArn] },
+            {
+                Sid: "DynamoTableProducts",
+                Effect: "Allow",
+                Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
+                Resource: [tableArn],
+            },
         ]);
     });
 
@@ -138,7 +159,9 @@ describe("appRunnerStack on ecs-express", () => {
         const service = one(r, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
         const sg = one(r, "aws:ec2/securityGroup:SecurityGroup", "products-api-sg");
         expect(sg.inputs.vpcId).toBe(await promiseOf(network.vpcId));
-        expect(service.networkConfigurations).toEqual([{ subnets: await promiseOf(network.publicSubnetIds), securityGroups: [sg.state.id] }]);
+        expect(service.networkConfigurations).toEqual([
+            { subnets: await promiseOf(network.publicSubnetIds), securityGroups: [sg.state.id] },
+        ]);
     });
 });
 
@@ -146,7 +169,7 @@ describe("appRunnerStack on ecs-express without the shared network", () => {
     it("should throw naming the network instead of falling back to the account's default VPC", async () => {
         const config = configFor({ appRunnerPlatform: "ecs-express" });
         expect(await errorOf(() => stack.appRunnerStack(config))).toBe(
-            'appRunnerStack: products-api on ecs-express needs the shared network (`serverless-containers:appRunnerPlatform` is ecs-express): without one, Express would use the account\'s default VPC.',
+            "appRunnerStack: products-api on ecs-express needs the shared network (`serverless-containers:appRunnerPlatform` is ecs-express): without one, Express would use the account's default VPC.",
         );
         await settle();
     });
@@ -169,8 +192,17 @@ describe("switching appRunnerPlatform", () => {
     });
 
     it("should keep the ECR repository, image and table inputs identical when the platform changes", () => {
-        for (const type of ["aws:ecr/repository:Repository", "aws:ecr/lifecyclePolicy:LifecyclePolicy", "docker:index/image:Image", "aws:dynamodb/table:Table"]) {
-            expect([type, one(express, type).name, one(express, type).inputs]).toEqual([type, one(appRunner, type).name, one(appRunner, type).inputs]);
+        for (const type of [
+            "aws:ecr/repository:Repository",
+            "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+            "docker:index/image:Image",
+            "aws:dynamodb/table:Table",
+        ]) {
+            expect([type, one(express, type).name, one(express, type).inputs]).toEqual([
+                type,
+                one(appRunner, type).name,
+                one(appRunner, type).inputs,
+            ]);
         }
     });
 
@@ -196,9 +228,12 @@ describe("switching appRunnerPlatform", () => {
     });
 
     it("should give the app the same environment except RUNTIME (and PORT, which App Runner sets itself) when the platform changes", () => {
-        const arEnv = one(appRunner, "aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables;
+        const arEnv = one(appRunner, "aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration
+            .runtimeEnvironmentVariables;
         const exEnv = Object.fromEntries(
-            one(express, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer.environments.map((e: { name: string; value: string }) => [e.name, e.value]),
+            one(express, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer.environments.map(
+                (e: { name: string; value: string }) => [e.name, e.value],
+            ),
         );
         expect(exEnv).toEqual({ ...arEnv, RUNTIME: "ecs-express", PORT: "8080" });
     });
@@ -212,14 +247,19 @@ describe("appRunnerStack bad config", () => {
     });
 
     it("should reject App Runner's 4 vCPU / 12 GB on Express in config, naming the keys", async () => {
-        expect(await errorOf(() => configFor({ appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" }))).toContain(
-            "`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` \"4 vCPU\" and `serverless-containers:productsMemory` \"12 GB\" must fit Express sizes",
+        expect(
+            await errorOf(() => configFor({ appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" })),
+        ).toContain(
+            '`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` "4 vCPU" and `serverless-containers:productsMemory` "12 GB" must fit Express sizes',
         );
     });
 
     it("should still refuse 4 vCPU / 12 GB in the Express component when config validation is bypassed", async () => {
         // Valid on App Runner (the stack files now default to ecs-express, which config refuses).
-        const config = { ...configFor({ appRunnerPlatform: "app-runner", productsCpu: "4 vCPU", productsMemory: "12 GB" }), appRunnerPlatform: "ecs-express" as const };
+        const config = {
+            ...configFor({ appRunnerPlatform: "app-runner", productsCpu: "4 vCPU", productsMemory: "12 GB" }),
+            appRunnerPlatform: "ecs-express" as const,
+        };
         expect(await errorOf(() => stack.appRunnerStack(config, testNetwork()))).toBe(
             'EcsExpressService "products-api": `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
         );

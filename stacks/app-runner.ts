@@ -41,27 +41,35 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
     }
     const image = appImage("products-api", config);
     const table = productsTable("products", config, config.tags);
-    const service = createWebService(config.appRunnerPlatform, "products-api", {
-        // Unique per account and region: two stacks (dev and a feature stack) share one account.
-        serviceName: stackScopedName("products-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
-        image: image.imageUri,
-        port: PRODUCTS_PORT,
-        cpu: config.productsCpu,
-        memory: config.productsMemory,
-        minSize: config.productsMinSize,
-        maxSize: config.productsMaxSize,
-        // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
-        maxConcurrency: express ? undefined : config.productsMaxConcurrency,
-        healthCheckPath: PRODUCTS_HEALTH_PATH,
-        environment: {
-            TABLE_NAME: table.tableName,
-            AWS_REGION: aws.getRegionOutput().region,
-            RUNTIME: config.appRunnerPlatform,
+    const service = createWebService(
+        config.appRunnerPlatform,
+        "products-api",
+        {
+            // Unique per account and region: two stacks (dev and a feature stack) share one account.
+            serviceName: stackScopedName("products-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
+            image: image.imageUri,
+            port: PRODUCTS_PORT,
+            cpu: config.productsCpu,
+            memory: config.productsMemory,
+            minSize: config.productsMinSize,
+            maxSize: config.productsMaxSize,
+            // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
+            maxConcurrency: express ? undefined : config.productsMaxConcurrency,
+            healthCheckPath: PRODUCTS_HEALTH_PATH,
+            environment: {
+                TABLE_NAME: table.tableName,
+                AWS_REGION: aws.getRegionOutput().region,
+                RUNTIME: config.appRunnerPlatform,
+            },
+            policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
+            vpc:
+                express && network
+                    ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds }
+                    : undefined,
+            tags: config.tags,
+            // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
         },
-        policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
-        vpc: express && network ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds } : undefined,
-        tags: config.tags,
-        // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
-    }, express && network ? { dependsOn: network.endpointsReady } : undefined);
+        express && network ? { dependsOn: network.endpointsReady } : undefined,
+    );
     return { url: service.url, tableName: table.tableName };
 }

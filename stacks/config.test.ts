@@ -44,33 +44,133 @@ describe("stack config", () => {
 
     const bad: [string, Record<string, string | undefined>, string][] = [
         // On App Runner (the stack files' ecs-express would add Express's own refusal of the pair).
-        ["an App Runner CPU/memory pair that does not exist", { appRunnerVpcPlatform: "app-runner", catalogueCpu: "1 vCPU", catalogueMemory: "0.5 GB" }, '`serverless-containers:catalogueMemory` "0.5 GB" is not allowed with serverless-containers:catalogueCpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.'],
-        ["an unknown CPU", { productsCpu: "3 vCPU" }, '`serverless-containers:productsCpu` must be one of 0.25 vCPU | 0.5 vCPU | 1 vCPU | 2 vCPU | 4 vCPU (got "3 vCPU").'],
-        ["concurrency 0", { catalogueMaxConcurrency: "0" }, '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "0").'],
-        ["concurrency 500", { catalogueMaxConcurrency: "500" }, '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "500").'],
-        ["min size above max size", { catalogueMinSize: "6", catalogueMaxSize: "5" }, "`serverless-containers:catalogueMinSize` (6) must not be greater than `serverless-containers:catalogueMaxSize` (5)."],
-        ["0.3 ACU", { auroraMinCapacity: "0.3" }, '`serverless-containers:auroraMinCapacity` must be 0, or 0.5-256 ACU in 0.5 steps (got "0.3").'],
+        [
+            "an App Runner CPU/memory pair that does not exist",
+            { appRunnerVpcPlatform: "app-runner", catalogueCpu: "1 vCPU", catalogueMemory: "0.5 GB" },
+            '`serverless-containers:catalogueMemory` "0.5 GB" is not allowed with serverless-containers:catalogueCpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.',
+        ],
+        [
+            "an unknown CPU",
+            { productsCpu: "3 vCPU" },
+            '`serverless-containers:productsCpu` must be one of 0.25 vCPU | 0.5 vCPU | 1 vCPU | 2 vCPU | 4 vCPU (got "3 vCPU").',
+        ],
+        [
+            "concurrency 0",
+            { catalogueMaxConcurrency: "0" },
+            '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "0").',
+        ],
+        [
+            "concurrency 500",
+            { catalogueMaxConcurrency: "500" },
+            '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "500").',
+        ],
+        [
+            "min size above max size",
+            { catalogueMinSize: "6", catalogueMaxSize: "5" },
+            "`serverless-containers:catalogueMinSize` (6) must not be greater than `serverless-containers:catalogueMaxSize` (5).",
+        ],
+        [
+            "0.3 ACU",
+            { auroraMinCapacity: "0.3" },
+            '`serverless-containers:auroraMinCapacity` must be 0, or 0.5-256 ACU in 0.5 steps (got "0.3").',
+        ],
         ["300 ACU", { auroraMaxCapacity: "300" }, '`serverless-containers:auroraMaxCapacity` must be 1-256 ACU in 0.5 steps (got "300").'],
-        ["a non-numeric ACU", { auroraMaxCapacity: "lots" }, '`serverless-containers:auroraMaxCapacity` must be 1-256 ACU in 0.5 steps (got "lots").'],
-        ["min ACU above max ACU", { auroraMinCapacity: "8", auroraMaxCapacity: "4" }, "`serverless-containers:auroraMinCapacity` (8) must not be greater than `serverless-containers:auroraMaxCapacity` (4)."],
-        ["an unknown environment", { environment: "qa" }, '`serverless-containers:environment` must be one of dev | staging | prod (got "qa").'],
-        ["an unknown platform", { appRunnerPlatform: "fargate" }, '`serverless-containers:appRunnerPlatform` must be one of app-runner | ecs-express (got "fargate").'],
-        ["a boolean written as yes", { appRunnerVpcEnabled: "yes" }, '`serverless-containers:appRunnerVpcEnabled` must be true or false (got "yes").'],
-        ["a fractional integer", { auroraReaders: "1.5" }, '`serverless-containers:auroraReaders` must be an integer between 0 and 15 (got "1.5").'],
-        ["a CIDR smaller than any VPC", { vpcCidr: "10.0.0.0/29" }, '`serverless-containers:vpcCidr` must be an IPv4 CIDR block from /16 to /28 (got "10.0.0.0/29").'],
+        [
+            "a non-numeric ACU",
+            { auroraMaxCapacity: "lots" },
+            '`serverless-containers:auroraMaxCapacity` must be 1-256 ACU in 0.5 steps (got "lots").',
+        ],
+        [
+            "min ACU above max ACU",
+            { auroraMinCapacity: "8", auroraMaxCapacity: "4" },
+            "`serverless-containers:auroraMinCapacity` (8) must not be greater than `serverless-containers:auroraMaxCapacity` (4).",
+        ],
+        [
+            "an unknown environment",
+            { environment: "qa" },
+            '`serverless-containers:environment` must be one of dev | staging | prod (got "qa").',
+        ],
+        [
+            "an unknown platform",
+            { appRunnerPlatform: "fargate" },
+            '`serverless-containers:appRunnerPlatform` must be one of app-runner | ecs-express (got "fargate").',
+        ],
+        [
+            "a boolean written as yes",
+            { appRunnerVpcEnabled: "yes" },
+            '`serverless-containers:appRunnerVpcEnabled` must be true or false (got "yes").',
+        ],
+        [
+            "a fractional integer",
+            { auroraReaders: "1.5" },
+            '`serverless-containers:auroraReaders` must be an integer between 0 and 15 (got "1.5").',
+        ],
+        [
+            "a CIDR smaller than any VPC",
+            { vpcCidr: "10.0.0.0/29" },
+            '`serverless-containers:vpcCidr` must be an IPv4 CIDR block from /16 to /28 (got "10.0.0.0/29").',
+        ],
         // The layout needs a /20 private + /22 public subnet per zone; awsx splits the VPC evenly by zone.
-        ["a /19 VPC for two zones", { vpcCidr: "10.0.0.0/19" }, "`serverless-containers:vpcCidr` 10.0.0.0/19 is too small for the subnet layout in 2 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /18 or larger."],
-        ["a /24 VPC for two zones", { vpcCidr: "10.0.0.0/24" }, "`serverless-containers:vpcCidr` 10.0.0.0/24 is too small for the subnet layout in 2 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /18 or larger."],
-        ["a /18 VPC for three zones", { vpcCidr: "10.0.0.0/18", availabilityZones: "3" }, "`serverless-containers:vpcCidr` 10.0.0.0/18 is too small for the subnet layout in 3 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /17 or larger."],
-        ["a CIDR with host bits", { vpcCidr: "10.0.1.0/16" }, "`serverless-containers:vpcCidr` 10.0.1.0/16 has host bits set; write the network address of the block."],
-        ["one availability zone", { availabilityZones: "1" }, '`serverless-containers:availabilityZones` must be an integer between 2 and 3 (got "1").'],
-        ["an unknown NAT strategy", { natGateways: "none" }, '`serverless-containers:natGateways` must be one of single | one-per-az (got "none").'],
-        ["prod without deletion protection", { environment: "prod", auroraDeletionProtection: "false", eksEndpointPublicAccess: "false" }, "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false)."],
-        ["a missing key", { imageRetainCount: undefined }, "`serverless-containers:imageRetainCount` is missing; declare it in Pulumi.yaml."],
-        ["an EKS version that is not 1.3x", { eksKubernetesVersion: "1.21" }, '`serverless-containers:eksKubernetesVersion` must be a Kubernetes minor version such as 1.35 (got "1.21").'],
-        ["a CIDR list that is not a list", { eksPublicAccessCidrs: '"0.0.0.0/0"' }, '`serverless-containers:eksPublicAccessCidrs` must be a list of IPv4 CIDRs such as ["52.94.76.0/24"] (got "0.0.0.0/0").'],
-        ["4 vCPU / 12 GB on ECS Express Mode", { appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" }, '`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` "4 vCPU" and `serverless-containers:productsMemory` "12 GB" must fit Express sizes: `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.'],
-        ["HPA min above max", { eksMinReplicas: "5", eksMaxReplicas: "2" }, "`serverless-containers:eksMinReplicas` (5) must not be greater than `serverless-containers:eksMaxReplicas` (2)."],
+        [
+            "a /19 VPC for two zones",
+            { vpcCidr: "10.0.0.0/19" },
+            "`serverless-containers:vpcCidr` 10.0.0.0/19 is too small for the subnet layout in 2 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /18 or larger.",
+        ],
+        [
+            "a /24 VPC for two zones",
+            { vpcCidr: "10.0.0.0/24" },
+            "`serverless-containers:vpcCidr` 10.0.0.0/24 is too small for the subnet layout in 2 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /18 or larger.",
+        ],
+        [
+            "a /18 VPC for three zones",
+            { vpcCidr: "10.0.0.0/18", availabilityZones: "3" },
+            "`serverless-containers:vpcCidr` 10.0.0.0/18 is too small for the subnet layout in 3 zones (`serverless-containers:availabilityZones`): each zone needs 5120 addresses (a /20 private + a /22 public), so use /17 or larger.",
+        ],
+        [
+            "a CIDR with host bits",
+            { vpcCidr: "10.0.1.0/16" },
+            "`serverless-containers:vpcCidr` 10.0.1.0/16 has host bits set; write the network address of the block.",
+        ],
+        [
+            "one availability zone",
+            { availabilityZones: "1" },
+            '`serverless-containers:availabilityZones` must be an integer between 2 and 3 (got "1").',
+        ],
+        [
+            "an unknown NAT strategy",
+            { natGateways: "none" },
+            '`serverless-containers:natGateways` must be one of single | one-per-az (got "none").',
+        ],
+        [
+            "prod without deletion protection",
+            { environment: "prod", auroraDeletionProtection: "false", eksEndpointPublicAccess: "false" },
+            "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false).",
+        ],
+        [
+            "a missing key",
+            { imageRetainCount: undefined },
+            "`serverless-containers:imageRetainCount` is missing; declare it in Pulumi.yaml.",
+        ],
+        [
+            "an EKS version that is not 1.3x",
+            { eksKubernetesVersion: "1.21" },
+            '`serverless-containers:eksKubernetesVersion` must be a Kubernetes minor version such as 1.35 (got "1.21").',
+        ],
+        [
+            "a CIDR list that is not a list",
+            { eksPublicAccessCidrs: '"0.0.0.0/0"' },
+            '`serverless-containers:eksPublicAccessCidrs` must be a list of IPv4 CIDRs such as ["52.94.76.0/24"] (got "0.0.0.0/0").',
+        ],
+        [
+            "4 vCPU / 12 GB on ECS Express Mode",
+            { appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" },
+            '`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` "4 vCPU" and `serverless-containers:productsMemory` "12 GB" must fit Express sizes: `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+        ],
+        [
+            "HPA min above max",
+            { eksMinReplicas: "5", eksMaxReplicas: "2" },
+            "`serverless-containers:eksMinReplicas` (5) must not be greater than `serverless-containers:eksMaxReplicas` (2).",
+        ],
     ];
     it.each(bad)("should reject %s naming the key", (_case, overrides, message) => {
         expect(errorFor(overrides)).toBe(`Invalid stack config for stack "dev":\n  - ${message}`);
@@ -132,32 +232,55 @@ describe("EKS API access config", () => {
 
     it.each(["staging", "prod"])("should refuse a public endpoint open to anywhere when environment is %s", (env) => {
         const message = `\`serverless-containers:eksPublicAccessCidrs\` must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is ${env} (empty means 0.0.0.0/0); or keep the endpoint private and deploy from inside the VPC (README, "First deploy").`;
-        const raw = (overrides: Record<string, string>) => ({ ...rawFor(env), environment: env, eksEndpointPublicAccess: "true", ...overrides });
+        const raw = (overrides: Record<string, string>) => ({
+            ...rawFor(env),
+            environment: env,
+            eksEndpointPublicAccess: "true",
+            ...overrides,
+        });
         expect(() => parseConfig(raw({ eksPublicAccessCidrs: "[]" }), env)).toThrow(message);
         expect(() => parseConfig(raw({ eksPublicAccessCidrs: '["0.0.0.0/0"]' }), env)).toThrow(
             `\`serverless-containers:eksPublicAccessCidrs\` must not contain 0.0.0.0/0 when environment is ${env}; list the egress CIDRs of your runners and offices.`,
         );
         expect(parseConfig(raw({ eksPublicAccessCidrs: `["${PUBLIC}"]` }), env).eksPublicAccessCidrs).toEqual([PUBLIC]);
-        expect(stagingError({ eksEndpointPublicAccess: "true" })).toContain("must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is staging");
+        expect(stagingError({ eksEndpointPublicAccess: "true" })).toContain(
+            "must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is staging",
+        );
     });
 
     it("should let dev open the public endpoint to anywhere (the policy pack reports it) when the list is empty", () => {
-        expect(parseConfig({ ...devRaw(), eksEndpointPublicAccess: "true", eksPublicAccessCidrs: "[]" }, "dev").eksPublicAccessCidrs).toEqual([]);
+        expect(
+            parseConfig({ ...devRaw(), eksEndpointPublicAccess: "true", eksPublicAccessCidrs: "[]" }, "dev").eksPublicAccessCidrs,
+        ).toEqual([]);
     });
 
     it("should parse the access keys into role ARNs and CIDR lists, empty strings meaning no role", () => {
         const config = parseConfig(
-            { ...devRaw(), eksDeployRoleArn: role("ci/deploy"), eksPreviewRoleArn: role("ci/preview"), eksBreakGlassRoleArn: "", eksPrivateAccessCidrs: '["10.100.0.0/16"]' },
+            {
+                ...devRaw(),
+                eksDeployRoleArn: role("ci/deploy"),
+                eksPreviewRoleArn: role("ci/preview"),
+                eksBreakGlassRoleArn: "",
+                eksPrivateAccessCidrs: '["10.100.0.0/16"]',
+            },
             "dev",
         );
-        expect([config.eksDeployRoleArn, config.eksPreviewRoleArn, config.eksBreakGlassRoleArn]).toEqual([role("ci/deploy"), role("ci/preview"), undefined]);
+        expect([config.eksDeployRoleArn, config.eksPreviewRoleArn, config.eksBreakGlassRoleArn]).toEqual([
+            role("ci/deploy"),
+            role("ci/preview"),
+            undefined,
+        ]);
         expect(config.eksPrivateAccessCidrs).toEqual(["10.100.0.0/16"]);
     });
 
     it("should keep staging and prod API endpoints private in the committed stack files", () => {
         for (const env of ["staging", "prod"]) {
             const config = parseConfig(rawFor(env), env);
-            expect({ env, public: config.eksEndpointPublicAccess, cidrs: config.eksPublicAccessCidrs }).toEqual({ env, public: false, cidrs: [] });
+            expect({ env, public: config.eksEndpointPublicAccess, cidrs: config.eksPublicAccessCidrs }).toEqual({
+                env,
+                public: false,
+                cidrs: [],
+            });
         }
     });
 });
@@ -211,7 +334,8 @@ describe("resolveStackConfig", () => {
 
 describe("Aurora engine version keys", () => {
     const pulumiYamlDefault = (key: string): unknown =>
-        (parse(readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> }).config[key]?.default;
+        (parse(readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> })
+            .config[key]?.default;
 
     it("should default each engine to the component's verified LTS version, one key per engine", async () => {
         const { ENGINES } = await import("../components/aurora-with-proxy");
@@ -227,10 +351,26 @@ describe("Aurora engine version keys", () => {
     });
 
     it.each([
-        ["a PostgreSQL version for MySQL", { auroraMysqlVersion: "16.8" }, '`serverless-containers:auroraMysqlVersion` must be an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4 (got "16.8").'],
-        ["an Aurora MySQL 2 version", { auroraMysqlVersion: "5.7.mysql_aurora.2.12.5" }, '`serverless-containers:auroraMysqlVersion` must be an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4 (got "5.7.mysql_aurora.2.12.5").'],
-        ["a PostgreSQL major without a minor", { auroraPostgresqlVersion: "16" }, '`serverless-containers:auroraPostgresqlVersion` must be an Aurora PostgreSQL 13-17 version such as 16.8 (got "16").'],
-        ["PostgreSQL 12", { auroraPostgresqlVersion: "12.22" }, '`serverless-containers:auroraPostgresqlVersion` must be an Aurora PostgreSQL 13-17 version such as 16.8 (got "12.22").'],
+        [
+            "a PostgreSQL version for MySQL",
+            { auroraMysqlVersion: "16.8" },
+            '`serverless-containers:auroraMysqlVersion` must be an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4 (got "16.8").',
+        ],
+        [
+            "an Aurora MySQL 2 version",
+            { auroraMysqlVersion: "5.7.mysql_aurora.2.12.5" },
+            '`serverless-containers:auroraMysqlVersion` must be an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4 (got "5.7.mysql_aurora.2.12.5").',
+        ],
+        [
+            "a PostgreSQL major without a minor",
+            { auroraPostgresqlVersion: "16" },
+            '`serverless-containers:auroraPostgresqlVersion` must be an Aurora PostgreSQL 13-17 version such as 16.8 (got "16").',
+        ],
+        [
+            "PostgreSQL 12",
+            { auroraPostgresqlVersion: "12.22" },
+            '`serverless-containers:auroraPostgresqlVersion` must be an Aurora PostgreSQL 13-17 version such as 16.8 (got "12.22").',
+        ],
     ])("should reject %s naming the key", (_case, overrides, message) => {
         expect(errorFor(overrides)).toBe(`Invalid stack config for stack "dev":\n  - ${message}`);
     });

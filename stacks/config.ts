@@ -186,7 +186,9 @@ export const configSchema = z
         for (const [platformKey, platform, cpuKey, cpu, memoryKey, memory] of express) {
             const mapped = platform === "ecs-express" ? expressCpuMemory(cpu, memory) : undefined;
             if (mapped && "problem" in mapped) {
-                issue(`${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${mapped.problem}`);
+                issue(
+                    `${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${mapped.problem}`,
+                );
             }
         }
         const [base, prefix] = c.vpcCidr.split("/");
@@ -198,7 +200,8 @@ export const configSchema = z
             );
         }
         const hostBits = base.split(".").reduce((n, o) => n * 256 + Number(o), 0) % 2 ** (32 - Number(prefix));
-        if (isVpcCidr(c.vpcCidr) && hostBits !== 0) issue(`${q("vpcCidr")} ${c.vpcCidr} has host bits set; write the network address of the block.`);
+        if (isVpcCidr(c.vpcCidr) && hostBits !== 0)
+            issue(`${q("vpcCidr")} ${c.vpcCidr} has host bits set; write the network address of the block.`);
         if (c.environment === "prod" && !c.auroraDeletionProtection) {
             issue(`${q("auroraDeletionProtection")} must be true when environment is prod (got false).`);
         }

@@ -21,7 +21,14 @@ export interface AppDatabaseUser {
     readonly schema: readonly string[];
 }
 
-export function auroraFromConfig(name: string, engine: AuroraEngine, databaseName: string, appUser: AppDatabaseUser, config: StackConfig, network: Network): AuroraWithProxy {
+export function auroraFromConfig(
+    name: string,
+    engine: AuroraEngine,
+    databaseName: string,
+    appUser: AppDatabaseUser,
+    config: StackConfig,
+    network: Network,
+): AuroraWithProxy {
     return new AuroraWithProxy(name, {
         engine,
         // One config key per engine (auroraMysqlVersion / auroraPostgresqlVersion): see README "Engine versions".

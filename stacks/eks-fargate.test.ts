@@ -43,10 +43,10 @@ async function run(overrides: Record<string, string> = {}): Promise<Run> {
 
 const one = (r: Run, type: string, name?: string) => {
     const found = r.resources.filter((x) => x.type === type && (name === undefined || x.name === name));
-    if (found.length !== 1) throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`);
+    if (found.length !== 1)
+        throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}: ${found.map((f) => f.name).join(", ")}`);
     return found[0];
 };
-
 
 describe("eksFargateStack with dev config", () => {
     let r: Run;
@@ -85,7 +85,9 @@ describe("eksFargateStack with dev config", () => {
     it("should let the pods use only the table's ARN with products-api's actions when deployed", () => {
         const policy = JSON.parse(one(r, "aws:iam/rolePolicy:RolePolicy", "eks-products-api-policy").inputs.policy);
         const tableArn = one(r, "aws:dynamodb/table:Table").state.arn;
-        expect(policy.Statement).toEqual([{ Sid: "DynamoTableEksProducts", Effect: "Allow", Action: PRODUCTS_TABLE_ACTIONS, Resource: [tableArn] }]);
+        expect(policy.Statement).toEqual([
+            { Sid: "DynamoTableEksProducts", Effect: "Allow", Action: PRODUCTS_TABLE_ACTIONS, Resource: [tableArn] },
+        ]);
     });
 
     it("should trust the products-api service account through the cluster's OIDC provider when deployed", () => {
@@ -93,7 +95,10 @@ describe("eksFargateStack with dev config", () => {
         const condition = trust.Condition.StringEquals;
         const issuer = Object.keys(condition)[0].replace(/:(sub|aud)$/, "");
         expect(trust.Principal.Federated).toBe(one(r, "eks:index:Cluster").state.oidcProviderArn);
-        expect(condition).toEqual({ [`${issuer}:sub`]: "system:serviceaccount:products-api:products-api", [`${issuer}:aud`]: "sts.amazonaws.com" });
+        expect(condition).toEqual({
+            [`${issuer}:sub`]: "system:serviceaccount:products-api:products-api",
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+        });
     });
 
     it("should put the service's and kube-system's Fargate profiles on the private subnets when deployed", () => {
@@ -108,9 +113,20 @@ describe("eksFargateStack with dev config", () => {
         const container = one(r, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
         expect(container.resources.requests).toEqual({ cpu: c.eksPodCpu, memory: c.eksPodMemory });
         const hpa = one(r, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec;
-        expect([hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization]).toEqual([c.eksMinReplicas, c.eksMaxReplicas, c.eksTargetCpuUtilization]);
-        expect(one(r, "kubernetes:core/v1:Service").inputs.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"]).toBe("ip");
-        expect(one(r, "eks:index:Cluster").inputs).toMatchObject({ version: c.eksKubernetesVersion, endpointPublicAccess: c.eksEndpointPublicAccess });
+        expect([hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization]).toEqual([
+            c.eksMinReplicas,
+            c.eksMaxReplicas,
+            c.eksTargetCpuUtilization,
+        ]);
+        expect(
+            one(r, "kubernetes:core/v1:Service").inputs.metadata.annotations[
+                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"
+            ],
+        ).toBe("ip");
+        expect(one(r, "eks:index:Cluster").inputs).toMatchObject({
+            version: c.eksKubernetesVersion,
+            endpointPublicAccess: c.eksEndpointPublicAccess,
+        });
     });
 
     it("should tag every taggable AWS resource with the stack's tags when deployed", () => {
@@ -127,44 +143,60 @@ describe("eksFargateStack with dev config", () => {
 describe("eksFargateStack API access", () => {
     const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 
-    it("should grant the configured deploy, preview and break-glass roles and admit the connected networks when the keys are set", async () => {
-        mocks.reset();
-        const config = configFor({
-            eksDeployRoleArn: role("gha/deploy"),
-            eksPreviewRoleArn: role("gha/preview"),
-            eksBreakGlassRoleArn: role("break-glass"),
-            eksPrivateAccessCidrs: '["10.100.0.0/16"]',
-        });
-        const out = stack.eksFargateStack(config, network());
-        await settle();
-        const entries = mocks.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
-        expect(entries).toEqual([role("gha/deploy"), role("gha/preview"), role("break-glass")]);
-        const policies = mocks.resources
-            .filter((x) => x.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-            .map((a) => [a.inputs.principalArn, a.inputs.policyArn.split("/").pop()]);
-        expect(policies).toEqual([
-            [role("gha/deploy"), "AmazonEKSClusterAdminPolicy"],
-            [role("gha/preview"), "AmazonEKSViewPolicy"],
-            [role("break-glass"), "AmazonEKSClusterAdminPolicy"],
-        ]);
-        expect(mocks.resources.filter((x) => x.inputs.cidrIpv4 === "10.100.0.0/16").map((x) => [x.type, x.inputs.fromPort])).toEqual([
-            ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", 443],
-        ]);
-        const clients = mocks.resources.find((x) => x.type === "aws:ec2/securityGroup:SecurityGroup" && x.name === "eks-fargate-api-clients-sg");
-        expect(await promiseOf(out.apiClientSecurityGroupId)).toBe(clients?.state.id);
-    }, STACK_TIMEOUT);
+    it(
+        "should grant the configured deploy, preview and break-glass roles and admit the connected networks when the keys are set",
+        async () => {
+            mocks.reset();
+            const config = configFor({
+                eksDeployRoleArn: role("gha/deploy"),
+                eksPreviewRoleArn: role("gha/preview"),
+                eksBreakGlassRoleArn: role("break-glass"),
+                eksPrivateAccessCidrs: '["10.100.0.0/16"]',
+            });
+            const out = stack.eksFargateStack(config, network());
+            await settle();
+            const entries = mocks.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
+            expect(entries).toEqual([role("gha/deploy"), role("gha/preview"), role("break-glass")]);
+            const policies = mocks.resources
+                .filter((x) => x.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+                .map((a) => [a.inputs.principalArn, a.inputs.policyArn.split("/").pop()]);
+            expect(policies).toEqual([
+                [role("gha/deploy"), "AmazonEKSClusterAdminPolicy"],
+                [role("gha/preview"), "AmazonEKSViewPolicy"],
+                [role("break-glass"), "AmazonEKSClusterAdminPolicy"],
+            ]);
+            expect(mocks.resources.filter((x) => x.inputs.cidrIpv4 === "10.100.0.0/16").map((x) => [x.type, x.inputs.fromPort])).toEqual([
+                ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", 443],
+            ]);
+            const clients = mocks.resources.find(
+                (x) => x.type === "aws:ec2/securityGroup:SecurityGroup" && x.name === "eks-fargate-api-clients-sg",
+            );
+            expect(await promiseOf(out.apiClientSecurityGroupId)).toBe(clients?.state.id);
+        },
+        STACK_TIMEOUT,
+    );
 
-    it("should deploy prod with a private endpoint that only the runner group reaches when the committed prod file is used", async () => {
-        mocks.reset();
-        const config = stackConfig({}, "prod");
-        stack.eksFargateStack(config, network());
-        await settle();
-        const cluster = mocks.resources.find((x) => x.type === "eks:index:Cluster")!;
-        expect(cluster.inputs).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
-        expect(cluster.inputs.publicAccessCidrs).toBeUndefined();
-        const ingress = mocks.resources.filter((x) => x.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && x.inputs.securityGroupId === cluster.state.clusterSecurityGroupId);
-        expect(ingress.map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4])).toEqual([["eks-fargate-api-from-clients", 443, undefined]]);
-    }, STACK_TIMEOUT);
+    it(
+        "should deploy prod with a private endpoint that only the runner group reaches when the committed prod file is used",
+        async () => {
+            mocks.reset();
+            const config = stackConfig({}, "prod");
+            stack.eksFargateStack(config, network());
+            await settle();
+            const cluster = mocks.resources.find((x) => x.type === "eks:index:Cluster")!;
+            expect(cluster.inputs).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+            expect(cluster.inputs.publicAccessCidrs).toBeUndefined();
+            const ingress = mocks.resources.filter(
+                (x) =>
+                    x.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" &&
+                    x.inputs.securityGroupId === cluster.state.clusterSecurityGroupId,
+            );
+            expect(ingress.map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4])).toEqual([
+                ["eks-fargate-api-from-clients", 443, undefined],
+            ]);
+        },
+        STACK_TIMEOUT,
+    );
 });
 
 describe("eksFargateStack Kubernetes objects", () => {
@@ -197,11 +229,17 @@ describe("eksFargateStack Kubernetes objects", () => {
             expect(spec.hostNetwork ?? false).toBe(false);
             expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
             for (const c of containersOf(object)) {
-                expect(c.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+                expect(c.securityContext).toMatchObject({
+                    privileged: false,
+                    allowPrivilegeEscalation: false,
+                    runAsNonRoot: true,
+                    capabilities: { drop: ["ALL"] },
+                });
             }
         }
         // Helm releases go to kube-system, never default.
-        for (const rel of r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) expect(rel.inputs.namespace).toBe("kube-system");
+        for (const rel of r.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release"))
+            expect(rel.inputs.namespace).toBe("kube-system");
     });
 
     it("should give every container CPU and memory requests when deployed", () => {

@@ -50,31 +50,35 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
     });
     const image = appImage("products-api", config, "eks-products-api");
     const table = productsTable("eks-products", config, tags);
-    const service = new EksFargateService("eks-products-api", {
-        cluster,
-        namespace: PRODUCTS_NAMESPACE,
-        image: image.imageUri,
-        port: PRODUCTS_PORT,
-        healthCheckPath: PRODUCTS_HEALTH_PATH,
-        readinessCheckPath: PRODUCTS_READINESS_PATH,
-        environment: {
-            TABLE_NAME: table.tableName,
-            AWS_REGION: aws.getRegionOutput().region,
-            RUNTIME: "eks-fargate",
-            PORT: String(PRODUCTS_PORT),
+    const service = new EksFargateService(
+        "eks-products-api",
+        {
+            cluster,
+            namespace: PRODUCTS_NAMESPACE,
+            image: image.imageUri,
+            port: PRODUCTS_PORT,
+            healthCheckPath: PRODUCTS_HEALTH_PATH,
+            readinessCheckPath: PRODUCTS_READINESS_PATH,
+            environment: {
+                TABLE_NAME: table.tableName,
+                AWS_REGION: aws.getRegionOutput().region,
+                RUNTIME: "eks-fargate",
+                PORT: String(PRODUCTS_PORT),
+            },
+            cpu: config.eksPodCpu,
+            memory: config.eksPodMemory,
+            minSize: config.eksMinReplicas,
+            maxSize: config.eksMaxReplicas,
+            targetCpuUtilization: config.eksTargetCpuUtilization,
+            // The table's ARN and products-api's four item actions: nothing else.
+            policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
+            // products-api's list route and its health route, as pattern 25's loop requests them.
+            loadGenerator: config.eksLoadGenerator ? { path: "/products", durationSeconds: 300 } : undefined,
+            tags,
+            // The Service waits for the cluster's add-ons (the Load Balancer Controller's webhook among them).
         },
-        cpu: config.eksPodCpu,
-        memory: config.eksPodMemory,
-        minSize: config.eksMinReplicas,
-        maxSize: config.eksMaxReplicas,
-        targetCpuUtilization: config.eksTargetCpuUtilization,
-        // The table's ARN and products-api's four item actions: nothing else.
-        policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
-        // products-api's list route and its health route, as pattern 25's loop requests them.
-        loadGenerator: config.eksLoadGenerator ? { path: "/products", durationSeconds: 300 } : undefined,
-        tags,
-        // The Service waits for the cluster's add-ons (the Load Balancer Controller's webhook among them).
-    }, { dependsOn: [cluster] });
+        { dependsOn: [cluster] },
+    );
     return {
         url: service.url,
         kubeconfig: cluster.kubeconfig,

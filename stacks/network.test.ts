@@ -70,7 +70,13 @@ describe("selectZones", () => {
 
 describe("the network an Express service needs", () => {
     const only = (overrides: Record<string, string>) =>
-        stackConfig({ appRunnerEnabled: "false", appRunnerVpcEnabled: "false", eksFargateEnabled: "false", visitsDemoEnabled: "false", ...overrides });
+        stackConfig({
+            appRunnerEnabled: "false",
+            appRunnerVpcEnabled: "false",
+            eksFargateEnabled: "false",
+            visitsDemoEnabled: "false",
+            ...overrides,
+        });
 
     it("should be needed by products-api alone on ecs-express and not on app-runner", async () => {
         const { networkNeeded } = await import("./network");
@@ -87,7 +93,10 @@ describe("the network an Express service needs", () => {
         await settle();
         const vpc = mocks.one("awsx:ec2:Vpc").inputs;
         expect(vpc.vpcEndpointStrategy).toBe("Auto");
-        const specs = (vpc.vpcEndpointSpecs as { serviceName: string; vpcEndpointType: string }[]).map((s) => [s.serviceName, s.vpcEndpointType]);
+        const specs = (vpc.vpcEndpointSpecs as { serviceName: string; vpcEndpointType: string }[]).map((s) => [
+            s.serviceName,
+            s.vpcEndpointType,
+        ]);
         expect(specs).toEqual([
             ["com.amazonaws.us-east-1.ecr.api", "Interface"],
             ["com.amazonaws.us-east-1.ecr.dkr", "Interface"],
@@ -103,7 +112,12 @@ describe("the network an Express service needs", () => {
         await createNetwork(only({ appRunnerVpcEnabled: "true", appRunnerVpcPlatform: "ecs-express" }));
         await settle();
         const names = (mocks.one("awsx:ec2:Vpc").inputs.vpcEndpointSpecs as { serviceName: string }[]).map((s) => s.serviceName);
-        expect(names).toEqual(["com.amazonaws.us-east-1.ecr.api", "com.amazonaws.us-east-1.ecr.dkr", "com.amazonaws.us-east-1.logs", "com.amazonaws.us-east-1.s3"]);
+        expect(names).toEqual([
+            "com.amazonaws.us-east-1.ecr.api",
+            "com.amazonaws.us-east-1.ecr.dkr",
+            "com.amazonaws.us-east-1.logs",
+            "com.amazonaws.us-east-1.s3",
+        ]);
 
         mocks.reset();
         await createNetwork(only({ appRunnerVpcEnabled: "true", appRunnerVpcPlatform: "app-runner", eksFargateEnabled: "true" }));

@@ -61,7 +61,10 @@ export function networkNeeded(config: StackConfig): boolean {
 export function expressEndpointSpecs(config: StackConfig, region: string): awsx.types.input.ec2.VpcEndpointSpecArgs[] {
     const onExpress = (enabled: boolean, platform: string) => enabled && platform === "ecs-express";
     const products = onExpress(config.appRunnerEnabled, config.appRunnerPlatform);
-    const any = products || onExpress(config.appRunnerVpcEnabled, config.appRunnerVpcPlatform) || onExpress(config.visitsDemoEnabled, config.visitsDemoPlatform);
+    const any =
+        products ||
+        onExpress(config.appRunnerVpcEnabled, config.appRunnerVpcPlatform) ||
+        onExpress(config.visitsDemoEnabled, config.visitsDemoPlatform);
     if (!any) return [];
     const service = (name: string) => `com.amazonaws.${region}.${name}`;
     // Tagged with the VPC's tags by awsx.
@@ -87,7 +90,12 @@ export async function createNetwork(config: StackConfig): Promise<Network> {
         filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     });
     const region = (await aws.getRegion()).region;
-    const zones = selectZones({ names: available.names, zoneIds: available.zoneIds }, config.availabilityZones, zoneServices(config), region);
+    const zones = selectZones(
+        { names: available.names, zoneIds: available.zoneIds },
+        config.availabilityZones,
+        zoneServices(config),
+        region,
+    );
     const endpoints = expressEndpointSpecs(config, region);
     const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
         cidrBlock: config.vpcCidr,
@@ -100,7 +108,10 @@ export async function createNetwork(config: StackConfig): Promise<Network> {
         // Balancer Controller find public (internet-facing) and private (internal) subnets.
         subnetSpecs: SUBNET_LAYOUT.map((spec) => ({
             ...spec,
-            tags: { [spec.type === "Public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1" } as Record<string, string>,
+            tags: { [spec.type === "Public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1" } as Record<
+                string,
+                string
+            >,
         })),
         enableDnsHostnames: true,
         enableDnsSupport: true,

@@ -48,7 +48,11 @@ export function untaggedResources(resources: readonly RecordedResource[], requir
  * for a stack named `stackName` (default: the file's name), and return every resource it registered.
  * Each call replaces the runtime's mocks and config, so one test file can evaluate several stacks.
  */
-export async function evaluateProgram(stackFile: string, stackName = stackFile, overrides: Record<string, string> = {}): Promise<RecordedResource[]> {
+export async function evaluateProgram(
+    stackFile: string,
+    stackName = stackFile,
+    overrides: Record<string, string> = {},
+): Promise<RecordedResource[]> {
     const resolved = resolveStackConfig(stackFile);
     const values = { ...resolved.values, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${PROJECT}:${k}`, v])) };
     pulumi.runtime.setAllConfig(values, resolved.secretKeys);

@@ -107,15 +107,24 @@ describe.each<[Platform, string, string[][]]>([
 
     it("should let only visits-api's security group reach the private service when built", () => {
         const privateSg = one(r, "aws:ec2/securityGroup:SecurityGroup", "visits-private-sg");
-        const rules = byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.securityGroupId === privateSg.state.id);
-        expect(rules.map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort, x.inputs.toPort])).toEqual([[r.webSecurityGroup.state.id, 8080, 8080]]);
+        const rules = byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+            (x) => x.inputs.securityGroupId === privateSg.state.id,
+        );
+        expect(rules.map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort, x.inputs.toPort])).toEqual([
+            [r.webSecurityGroup.state.id, 8080, 8080],
+        ]);
         // The rule must depend on the group it references (so deletes happen in the right order).
         expect(rules[0].dependsOn).toContain(r.webSecurityGroup.urn);
     });
 
     it("should use no CIDR in any ingress rule or inline security group rule when built", () => {
         for (const rule of byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
-            expect([rule.name, rule.inputs.cidrIpv4, rule.inputs.cidrIpv6, rule.inputs.referencedSecurityGroupId]).toEqual([rule.name, undefined, undefined, expect.stringMatching(/^sg-/)]);
+            expect([rule.name, rule.inputs.cidrIpv4, rule.inputs.cidrIpv6, rule.inputs.referencedSecurityGroupId]).toEqual([
+                rule.name,
+                undefined,
+                undefined,
+                expect.stringMatching(/^sg-/),
+            ]);
         }
         for (const sg of byType(r, "aws:ec2/securityGroup:SecurityGroup")) {
             expect([sg.name, sg.inputs.ingress]).toEqual([sg.name, undefined]);
@@ -125,12 +134,22 @@ describe.each<[Platform, string, string[][]]>([
 
     it("should run the private service without a public IP on the private subnets when built", () => {
         const network = one(r, "awsx:ec2:Vpc").state;
-        expect(one(r, "aws:ecs/service:Service").inputs.networkConfiguration).toMatchObject({ assignPublicIp: false, subnets: network.privateSubnetIds });
+        expect(one(r, "aws:ecs/service:Service").inputs.networkConfiguration).toMatchObject({
+            assignPublicIp: false,
+            subnets: network.privateSubnetIds,
+        });
     });
 
     it("should give visits-api the proxy endpoint with TLS and IAM auth, and no password, when built", () => {
         const proxy = one(r, "aws:rds/proxy:Proxy");
-        expect(r.env).toMatchObject({ DB_HOST: proxy.state.endpoint, DB_PORT: "5432", DB_NAME: "apprunnerdemo", DB_TLS: "true", DB_IAM_AUTH: "true", AWS_REGION: "us-east-1" });
+        expect(r.env).toMatchObject({
+            DB_HOST: proxy.state.endpoint,
+            DB_PORT: "5432",
+            DB_NAME: "apprunnerdemo",
+            DB_TLS: "true",
+            DB_IAM_AUTH: "true",
+            AWS_REGION: "us-east-1",
+        });
         expect(r.env.DB_USER).toBe("visits_app"); // its DML-only user, never the master user
         expect(proxy.inputs.defaultAuthScheme).toBe("IAM_AUTH");
         expect(r.secrets).toEqual({});
@@ -144,7 +163,12 @@ describe.each<[Platform, string, string[][]]>([
         const visitsPolicies = byType(r, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === roleName);
         const statements = visitsPolicies.flatMap((p) => JSON.parse(p.inputs.policy).Statement);
         expect(statements).toEqual([
-            { Sid: "ConnectThroughRdsProxy", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/${r.env.DB_USER}`] },
+            {
+                Sid: "ConnectThroughRdsProxy",
+                Effect: "Allow",
+                Action: ["rds-db:connect"],
+                Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyId}/${r.env.DB_USER}`],
+            },
         ]);
         expect(statements.filter((s: { Action: string[] }) => s.Action.includes("secretsmanager:GetSecretValue"))).toEqual([]);
     });
@@ -157,13 +181,22 @@ describe.each<[Platform, string, string[][]]>([
     it("should let visits-api reach the proxy and the private service, and the proxy accept visits-api, when built", () => {
         const proxySg = one(r, "aws:ec2/securityGroup:SecurityGroup", "visits-db-proxy-sg").state.id;
         const privateSg = one(r, "aws:ec2/securityGroup:SecurityGroup", "visits-private-sg").state.id;
-        const egress = byType(r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((x) => x.inputs.securityGroupId === r.webSecurityGroup.state.id);
-        expect(egress.filter((x) => x.inputs.referencedSecurityGroupId).map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort])).toEqual([
+        const egress = byType(r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter(
+            (x) => x.inputs.securityGroupId === r.webSecurityGroup.state.id,
+        );
+        expect(
+            egress.filter((x) => x.inputs.referencedSecurityGroupId).map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort]),
+        ).toEqual([
             [proxySg, 5432],
             [privateSg, 8080],
         ]);
-        const proxyIngress = byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => x.inputs.securityGroupId === proxySg);
-        expect(proxyIngress.map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort])).toContainEqual([r.webSecurityGroup.state.id, 5432]);
+        const proxyIngress = byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+            (x) => x.inputs.securityGroupId === proxySg,
+        );
+        expect(proxyIngress.map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort])).toContainEqual([
+            r.webSecurityGroup.state.id,
+            5432,
+        ]);
     });
 
     it("should tag every taggable resource with the stack tags when built", () => {
@@ -178,9 +211,21 @@ describe.each<[Platform, string, string[][]]>([
 
 describe("visitsDemoStack bad config", () => {
     const cases: [string, Record<string, string>, string][] = [
-        ["visitsDemoPlatform is fargate", { visitsDemoPlatform: "fargate" }, '`serverless-containers:visitsDemoPlatform` must be one of app-runner | ecs-express (got "fargate").'],
-        ["privateServiceCapacity is SPOT", { privateServiceCapacity: "SPOT" }, '`serverless-containers:privateServiceCapacity` must be one of FARGATE | FARGATE_SPOT (got "SPOT").'],
-        ["privateServiceDesiredCount is -1", { privateServiceDesiredCount: "-1" }, '`serverless-containers:privateServiceDesiredCount` must be an integer between 0 and 100 (got "-1").'],
+        [
+            "visitsDemoPlatform is fargate",
+            { visitsDemoPlatform: "fargate" },
+            '`serverless-containers:visitsDemoPlatform` must be one of app-runner | ecs-express (got "fargate").',
+        ],
+        [
+            "privateServiceCapacity is SPOT",
+            { privateServiceCapacity: "SPOT" },
+            '`serverless-containers:privateServiceCapacity` must be one of FARGATE | FARGATE_SPOT (got "SPOT").',
+        ],
+        [
+            "privateServiceDesiredCount is -1",
+            { privateServiceDesiredCount: "-1" },
+            '`serverless-containers:privateServiceDesiredCount` must be an integer between 0 and 100 (got "-1").',
+        ],
     ];
     it.each(cases)("should throw naming the key when %s", async (_label, overrides, message) => {
         expect(await errorOf(() => configFor(overrides))).toBe(`Invalid stack config for stack "dev":\n  - ${message}`);

@@ -27,7 +27,12 @@ export const PRIVATE_SERVICE_PORT = 8080;
  * are what this project avoids (`privateservice.dev.apprunner.demo`).
  */
 export function cloudMapNamespace(stack: string): string {
-    const label = stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+    const label = stack
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 63)
+        .replace(/-+$/, "");
     return `${label || "stack"}.apprunner.demo`;
 }
 export const CLOUD_MAP_SERVICE = "privateservice";
@@ -47,25 +52,30 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
     // visits-api's security group: visits-api goes first with the URL built from the same names the
     // private service registers (one function, so they cannot drift), and each side's rule for the
     // other is added once both groups exist.
-    const visits = createWebService(config.visitsDemoPlatform, "visits-api", {
-        // Unique per account and region: two stacks (dev and a feature stack) share one account.
-        serviceName: stackScopedName("visits-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
-        image: appImage("visits-api", config).imageUri,
-        port: VISITS_PORT,
-        healthCheckPath: "/health",
-        environment: {
-            ...db.environment,
-            ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, namespace, PRIVATE_SERVICE_PORT),
-            NODE_ENV: "production",
+    const visits = createWebService(
+        config.visitsDemoPlatform,
+        "visits-api",
+        {
+            // Unique per account and region: two stacks (dev and a feature stack) share one account.
+            serviceName: stackScopedName("visits-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
+            image: appImage("visits-api", config).imageUri,
+            port: VISITS_PORT,
+            healthCheckPath: "/health",
+            environment: {
+                ...db.environment,
+                ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, namespace, PRIVATE_SERVICE_PORT),
+                NODE_ENV: "production",
+            },
+            vpc: {
+                vpcId: network.vpcId,
+                subnetIds: network.privateSubnetIds,
+                publicSubnetIds: network.publicSubnetIds,
+            },
+            tags: config.tags,
+            // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
         },
-        vpc: {
-            vpcId: network.vpcId,
-            subnetIds: network.privateSubnetIds,
-            publicSubnetIds: network.publicSubnetIds,
-        },
-        tags: config.tags,
-        // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
-    }, { dependsOn: network.endpointsReady });
+        { dependsOn: network.endpointsReady },
+    );
     const visitsSecurityGroup = visits.securityGroupId;
     if (!visitsSecurityGroup) throw new Error("visitsDemoStack: visits-api has no security group; `vpc` must be set for the VPC demo.");
     db.connect("visits-api", { securityGroupId: visitsSecurityGroup, roleName: visits.roleName });
@@ -83,7 +93,11 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
         capacityProvider: config.privateServiceCapacity,
         tags: config.tags,
     });
-    visits.allowEgress("to-private-service", { port: PRIVATE_SERVICE_PORT, securityGroupId: privateService.securityGroupId, description: "visits-api to the private ECS service" });
+    visits.allowEgress("to-private-service", {
+        port: PRIVATE_SERVICE_PORT,
+        securityGroupId: privateService.securityGroupId,
+        description: "visits-api to the private ECS service",
+    });
 
     return { url: visits.url, privateServiceUrl: privateService.url };
 }

@@ -15,44 +15,55 @@ import { main, sendJson, serve, startBare, variantArg } from "./serve";
 const DEFAULT_LIMIT = 50;
 
 main(async () => {
-  const variant = variantArg();
-  const config = loadProductsConfig(process.env);
-  const logger = createLogger("products-api", config.logLevel);
-  const dynamo = { region: config.region, endpoint: config.endpoint };
+    const variant = variantArg();
+    const config = loadProductsConfig(process.env);
+    const logger = createLogger("products-api", config.logLevel);
+    const dynamo = { region: config.region, endpoint: config.endpoint };
 
-  if (variant === "app") {
-    const { client, doc } = createDocumentClient(dynamo);
-    const app = buildApp({ repo: new ProductsRepository(doc, config.tableName), logger, runtime: config.runtime });
-    const running = await startHttpServer({ app, port: 0, host: "127.0.0.1", logger, gracePeriodMs: 1_000, onClose: [() => client.destroy()] });
-    return serve(running.port, () => running.stop());
-  }
+    if (variant === "app") {
+        const { client, doc } = createDocumentClient(dynamo);
+        const app = buildApp({ repo: new ProductsRepository(doc, config.tableName), logger, runtime: config.runtime });
+        const running = await startHttpServer({
+            app,
+            port: 0,
+            host: "127.0.0.1",
+            logger,
+            gracePeriodMs: 1_000,
+            onClose: [() => client.destroy()],
+        });
+        return serve(running.port, () => running.stop());
+    }
 
-  if (variant === "ceiling") {
-    const { client, doc } = createDocumentClient(dynamo);
-    const repo = new ProductsRepository(doc, config.tableName);
+    if (variant === "ceiling") {
+        const { client, doc } = createDocumentClient(dynamo);
+        const repo = new ProductsRepository(doc, config.tableName);
+        const bare = await startBare({
+            "GET /products": async (_req, res) => {
+                const page = await repo.list(DEFAULT_LIMIT);
+                sendJson(res, 200, {
+                    products: page.products,
+                    count: page.products.length,
+                    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+                });
+            },
+        });
+        return serve(bare.port, async () => {
+            await bare.close();
+            client.destroy();
+        });
+    }
+
     const bare = await startBare({
-      "GET /products": async (_req, res) => {
-        const page = await repo.list(DEFAULT_LIMIT);
-        sendJson(res, 200, { products: page.products, count: page.products.length, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
-      },
+        "GET /products": async (_req, res) => {
+            const { client, doc } = createDocumentClient(dynamo);
+            try {
+                const result = await doc.send(new ScanCommand({ TableName: config.tableName, Limit: DEFAULT_LIMIT }));
+                const items = result.Items ?? [];
+                sendJson(res, 200, { products: items, count: items.length });
+            } finally {
+                client.destroy();
+            }
+        },
     });
-    return serve(bare.port, async () => {
-      await bare.close();
-      client.destroy();
-    });
-  }
-
-  const bare = await startBare({
-    "GET /products": async (_req, res) => {
-      const { client, doc } = createDocumentClient(dynamo);
-      try {
-        const result = await doc.send(new ScanCommand({ TableName: config.tableName, Limit: DEFAULT_LIMIT }));
-        const items = result.Items ?? [];
-        sendJson(res, 200, { products: items, count: items.length });
-      } finally {
-        client.destroy();
-      }
-    },
-  });
-  serve(bare.port, () => bare.close());
+    serve(bare.port, () => bare.close());
 });

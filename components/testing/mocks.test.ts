@@ -26,7 +26,12 @@ describe("test kit", () => {
         const parent = mocks.one("test:index:Parent");
         expect(policy.parent).toBe(parent.urn);
         expect(mocks.dependsOn(policy, "aws:iam/role:Role", "p-role")).toBe(true);
-        expect(mocks.childrenOf(parent).map((r) => r.name).sort()).toEqual(["p-policy", "p-role"]);
+        expect(
+            mocks
+                .childrenOf(parent)
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(["p-policy", "p-role"]);
     });
 
     it("should answer getRegion with both name and region when called", async () => {

@@ -97,10 +97,29 @@ const computedOutputs: Record<string, OutputFn> = {
         const kubeconfig = {
             apiVersion: "v1",
             kind: "Config",
-            clusters: [{ name, cluster: { server: `https://${hex(name, 32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`, "certificate-authority-data": "Q0VSVA==" } }],
+            clusters: [
+                {
+                    name,
+                    cluster: {
+                        server: `https://${hex(name, 32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`,
+                        "certificate-authority-data": "Q0VSVA==",
+                    },
+                },
+            ],
             contexts: [{ name, context: { cluster: name, user: name } }],
             "current-context": name,
-            users: [{ name, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", `${name}-eksCluster`] } } }],
+            users: [
+                {
+                    name,
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "aws",
+                            args: ["eks", "get-token", "--cluster-name", `${name}-eksCluster`],
+                        },
+                    },
+                },
+            ],
         };
         return {
             kubeconfig,
@@ -132,7 +151,13 @@ const computedOutputs: Record<string, OutputFn> = {
             readerEndpoint: `${id}.cluster-ro-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com`,
             port: inputs.port ?? engineDefaultPort[inputs.engine] ?? 3306,
             masterUserSecrets: inputs.manageMasterUserPassword
-                ? [{ secretArn: `arn:aws:secretsmanager:${ctx.region}:${ACCOUNT_ID}:secret:rds!cluster-${hex(name, 8)}-${hex(name, 6)}`, secretStatus: "active", kmsKeyId: "" }]
+                ? [
+                      {
+                          secretArn: `arn:aws:secretsmanager:${ctx.region}:${ACCOUNT_ID}:secret:rds!cluster-${hex(name, 8)}-${hex(name, 6)}`,
+                          secretStatus: "active",
+                          kmsKeyId: "",
+                      },
+                  ]
                 : [],
         };
     },
@@ -170,7 +195,9 @@ const computedOutputs: Record<string, OutputFn> = {
     "aws:ecs/service:Service": (name, inputs) => ({ name: inputs.name ?? `${name}-${hex(name, 7)}` }),
     "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => ({ name: inputs.name ?? `${name}-${hex(name, 7)}` }),
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (name) => ({ hostedZone: `Z${hex(name, 20).toUpperCase()}` }),
-    "aws:kms/key:Key": (name) => ({ keyId: `${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}` }),
+    "aws:kms/key:Key": (name) => ({
+        keyId: `${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}`,
+    }),
     "kubernetes:core/v1:Service": (name) => ({
         status: { loadBalancer: { ingress: [{ hostname: `k8s-${hex(name, 8)}-${hex(name, 10)}.elb.us-east-1.amazonaws.com` }] } },
     }),
@@ -196,8 +223,19 @@ function invokeResults(region: string): Record<string, (inputs: Record<string, a
             id: ACCOUNT_ID,
         }),
         // @pulumi/aws 7 renamed `name` to `region`; answer with both so either reader works.
-        "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region }),
-        "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
+        "aws:index/getRegion:getRegion": () => ({
+            name: region,
+            region,
+            id: region,
+            endpoint: `ec2.${region}.amazonaws.com`,
+            description: region,
+        }),
+        "aws:index/getPartition:getPartition": () => ({
+            partition: "aws",
+            dnsSuffix: "amazonaws.com",
+            id: "aws",
+            reverseDnsPrefix: "com.amazonaws",
+        }),
         "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ ...availabilityZones(region), id: region }),
         "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs) => ({
             authorizationToken: "QVdTOm9mZmxpbmU=",
@@ -221,7 +259,10 @@ function invokeResults(region: string): Record<string, (inputs: Record<string, a
  */
 export function availabilityZones(region: string): { names: string[]; zoneIds: string[] } {
     if (region === "us-east-1") {
-        return { names: ["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`), zoneIds: ["use1-az3", "use1-az6", "use1-az1", "use1-az2", "use1-az4", "use1-az5"] };
+        return {
+            names: ["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`),
+            zoneIds: ["use1-az3", "use1-az6", "use1-az1", "use1-az2", "use1-az4", "use1-az5"],
+        };
     }
     const m = /^([a-z]{2})-([a-z]+)-(\d+)$/.exec(region);
     const prefix = m ? `${m[1]}${m[2][0]}${m[3]}` : region;
@@ -337,7 +378,9 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             name === undefined ? true : typeof name === "string" ? r.name === name : name.test(r.name),
         );
         if (found.length !== 1) {
-            throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            throw new Error(
+                `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+            );
         }
         return found[0];
     }

@@ -66,7 +66,17 @@ CMD ["node"]
 /** Hash of every input; the Containerfile text itself is part of it (with a placeholder for the key). */
 export function baseImageKey(): string {
     const hash = createHash("sha256");
-    hash.update(JSON.stringify({ SUITE, MIRRORS, NODE_VERSION, NPM_VERSION, ENTRYPOINT, recipe: containerfile("ROOTFS", "KEY"), variant: "minbase+ca-certificates" }));
+    hash.update(
+        JSON.stringify({
+            SUITE,
+            MIRRORS,
+            NODE_VERSION,
+            NPM_VERSION,
+            ENTRYPOINT,
+            recipe: containerfile("ROOTFS", "KEY"),
+            variant: "minbase+ca-certificates",
+        }),
+    );
     hash.update(readFileSync(HOST_CA));
     return hash.digest("hex").slice(0, 16);
 }
@@ -125,11 +135,16 @@ export function ensureBaseImage(log: (line: string) => void = (l) => process.std
         writeFileSync(path.join(ctx, "docker-entrypoint.sh"), ENTRYPOINT, { mode: 0o755 });
         writeFileSync(path.join(ctx, "host-ca.crt"), readFileSync(HOST_CA));
         writeFileSync(path.join(ctx, "Containerfile"), containerfile(rootfsImage, key));
-        run("podman", [...PODMAN_GLOBAL, "build", "--pull=never", "--network", "host", ...ULIMITS, "-t", BASE_IMAGE, "-f", "Containerfile", "."], ctx);
+        run(
+            "podman",
+            [...PODMAN_GLOBAL, "build", "--pull=never", "--network", "host", ...ULIMITS, "-t", BASE_IMAGE, "-f", "Containerfile", "."],
+            ctx,
+        );
         podman(["rmi", rootfsImage], { allowFailure: true });
 
         mkdirSync(cacheDir(), { recursive: true });
-        for (const old of readdirSync(cacheDir()).filter((f) => f.startsWith("node-24-bookworm-slim-") && f.endsWith(".tar"))) rmSync(path.join(cacheDir(), old));
+        for (const old of readdirSync(cacheDir()).filter((f) => f.startsWith("node-24-bookworm-slim-") && f.endsWith(".tar")))
+            rmSync(path.join(cacheDir(), old));
         podman(["save", "--format", "oci-archive", "-o", `${archive}.tmp`, BASE_IMAGE]);
         renameSync(`${archive}.tmp`, archive);
         log(`base: built in ${((Date.now() - started) / 1000).toFixed(0)} s, cached at ${archive}`);

@@ -18,7 +18,20 @@ export const imageName = (app: App): string => `localhost/serverless-containers/
 export async function buildAppImage(app: App, repoRoot: string): Promise<number> {
     const started = Date.now();
     const { code, tail } = await podmanStreaming(
-        ["build", "--pull=never", "--network", "host", ...ULIMITS, "--build-arg", `APP=${app}`, "-f", "Dockerfile", "-t", imageName(app), "."],
+        [
+            "build",
+            "--pull=never",
+            "--network",
+            "host",
+            ...ULIMITS,
+            "--build-arg",
+            `APP=${app}`,
+            "-f",
+            "Dockerfile",
+            "-t",
+            imageName(app),
+            ".",
+        ],
         `  [${app}] `,
         { cwd: repoRoot, quiet: true },
     );
@@ -36,7 +49,8 @@ export interface LayerFigures {
     readonly baseCompressedBytes: number;
 }
 
-const rootfsLayers = (image: string): string[] => JSON.parse(podman(["image", "inspect", "--format", "{{json .RootFS.Layers}}", image]).stdout) as string[];
+const rootfsLayers = (image: string): string[] =>
+    JSON.parse(podman(["image", "inspect", "--format", "{{json .RootFS.Layers}}", image]).stdout) as string[];
 
 /** Saves the image as an OCI layout and sizes its layers; the app's layers are those after the base's. */
 export function layerFigures(image: string): LayerFigures {
@@ -52,7 +66,10 @@ export function layerFigures(image: string): LayerFigures {
         const sizes = (manifest.layers as Array<{ digest: string }>).map(({ digest }) => {
             const bytes = blob(digest);
             const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
-            return { uncompressed: gz ? gunzipSync(bytes).length : bytes.length, compressed: gz ? bytes.length : gzipSync(bytes, { level: 6 }).length };
+            return {
+                uncompressed: gz ? gunzipSync(bytes).length : bytes.length,
+                compressed: gz ? bytes.length : gzipSync(bytes, { level: 6 }).length,
+            };
         });
         const app = sizes.slice(baseLayers.length);
         const base = sizes.slice(0, baseLayers.length);

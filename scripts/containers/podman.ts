@@ -30,24 +30,42 @@ function onPath(bin: string): boolean {
 export function requireTools(tools: readonly string[] = ["podman", "/usr/sbin/runc", "mmdebstrap"]): void {
     const missing = tools.filter((t) => (t.startsWith("/") ? !executable(t) : !onPath(t)));
     if (missing.length > 0) {
-        throw new Error(`Missing ${missing.join(", ")}: the container tests need podman, runc and mmdebstrap. Install them with:\n  ${INSTALL_COMMAND}`);
+        throw new Error(
+            `Missing ${missing.join(", ")}: the container tests need podman, runc and mmdebstrap. Install them with:\n  ${INSTALL_COMMAND}`,
+        );
     }
     if (process.getuid?.() !== 0) {
-        throw new Error("The container tests run podman as root (rootless podman needs subuid ranges this machine does not have); run as root.");
+        throw new Error(
+            "The container tests run podman as root (rootless podman needs subuid ranges this machine does not have); run as root.",
+        );
     }
 }
 
 /** Run podman to completion; throws with its stderr on failure. */
-export function podman(args: readonly string[], options: { input?: string; allowFailure?: boolean; cwd?: string } = {}): SpawnSyncReturns<string> {
-    const result = spawnSync("podman", [...PODMAN_GLOBAL, ...args], { encoding: "utf8", input: options.input, cwd: options.cwd, maxBuffer: 256 * 1024 * 1024 });
+export function podman(
+    args: readonly string[],
+    options: { input?: string; allowFailure?: boolean; cwd?: string } = {},
+): SpawnSyncReturns<string> {
+    const result = spawnSync("podman", [...PODMAN_GLOBAL, ...args], {
+        encoding: "utf8",
+        input: options.input,
+        cwd: options.cwd,
+        maxBuffer: 256 * 1024 * 1024,
+    });
     if (!options.allowFailure && result.status !== 0) {
-        throw new Error(`podman ${args.join(" ")} failed (exit ${result.status}):\n${(result.stderr || result.stdout || String(result.error)).slice(-4000)}`);
+        throw new Error(
+            `podman ${args.join(" ")} failed (exit ${result.status}):\n${(result.stderr || result.stdout || String(result.error)).slice(-4000)}`,
+        );
     }
     return result;
 }
 
 /** Run podman streaming its output to ours with a prefix (long builds); resolves with the exit code. */
-export function podmanStreaming(args: readonly string[], prefix: string, options: { cwd?: string; quiet?: boolean } = {}): Promise<{ code: number; tail: string }> {
+export function podmanStreaming(
+    args: readonly string[],
+    prefix: string,
+    options: { cwd?: string; quiet?: boolean } = {},
+): Promise<{ code: number; tail: string }> {
     return new Promise((resolve, reject) => {
         const child = spawn("podman", [...PODMAN_GLOBAL, ...args], { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
         let tail = "";

@@ -19,7 +19,12 @@ export interface ContainersResult {
         readonly startToHealthyMs: number;
         readonly idleRssKiB: number;
         readonly sigtermExitMs: number;
-        readonly layers: { readonly layers: number; readonly uncompressedBytes: number; readonly compressedBytes: number; readonly baseCompressedBytes: number };
+        readonly layers: {
+            readonly layers: number;
+            readonly uncompressedBytes: number;
+            readonly compressedBytes: number;
+            readonly baseCompressedBytes: number;
+        };
     }>;
 }
 
@@ -76,7 +81,10 @@ export function publishContainersSection(r: ContainersResult): string {
     const section = containersSection(r);
     const start = doc.indexOf(SECTION_BEGIN);
     const end = doc.indexOf(SECTION_END);
-    const next = start >= 0 && end > start ? `${doc.slice(0, start)}${section}${doc.slice(end + SECTION_END.length)}` : `${doc.trimEnd()}\n\n${section}\n`;
+    const next =
+        start >= 0 && end > start
+            ? `${doc.slice(0, start)}${section}${doc.slice(end + SECTION_END.length)}`
+            : `${doc.trimEnd()}\n\n${section}\n`;
     fs.writeFileSync(DOC, next);
     return DOC;
 }

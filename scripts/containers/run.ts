@@ -33,15 +33,29 @@ export function inspect(name: string): ContainerInspect {
 }
 
 /** Starts the container and polls /health from the host every 5 ms until the first 200 (or `timeoutMs`). */
-export async function runContainer(name: string, image: string, port: number, env: Record<string, string>, timeoutMs = 60_000): Promise<RunningContainer> {
+export async function runContainer(
+    name: string,
+    image: string,
+    port: number,
+    env: Record<string, string>,
+    timeoutMs = 60_000,
+): Promise<RunningContainer> {
     podman(["rm", "--force", "--ignore", name], { allowFailure: true });
     const args = [
-        ...PODMAN_GLOBAL, "run", "--detach", "--name", name,
+        ...PODMAN_GLOBAL,
+        "run",
+        "--detach",
+        "--name",
+        name,
         // Host networking: reaches the loopback databases; each container gets its own PORT.
-        "--network", "host",
-        "--read-only", "--read-only-tmpfs=false",
-        "--cap-drop", "ALL",
-        "--security-opt", "no-new-privileges",
+        "--network",
+        "host",
+        "--read-only",
+        "--read-only-tmpfs=false",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
         ...ULIMITS,
         ...Object.entries({ ...env, PORT: String(port) }).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
         image,

@@ -23,7 +23,16 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { contextFiles } from "../../components/container-image";
-import { freePort, request, startDynalite, startMariaDb, startPostgres, type DynaliteHandle, type SqlServerHandle, type TestDatabase } from "../test-db";
+import {
+    freePort,
+    request,
+    startDynalite,
+    startMariaDb,
+    startPostgres,
+    type DynaliteHandle,
+    type SqlServerHandle,
+    type TestDatabase,
+} from "../test-db";
 import { ensureBaseImage, BASE_IMAGE, NODE_VERSION } from "./base-image";
 import { podmanContextFiles } from "./context";
 import { APPS, buildAppImage, imageName, layerFigures, type App, type LayerFigures } from "./images";
@@ -37,7 +46,9 @@ const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const PLATFORM_GRACE_MS = 30_000;
 const RUN_ID = `${process.pid}`;
 
-const figures: Partial<Record<App, { startToHealthyMs: number; idleRssKiB?: number; layers: LayerFigures; buildSeconds: number; sigtermExitMs?: number }>> = {};
+const figures: Partial<
+    Record<App, { startToHealthyMs: number; idleRssKiB?: number; layers: LayerFigures; buildSeconds: number; sigtermExitMs?: number }>
+> = {};
 const buildSeconds: Partial<Record<App, number>> = {};
 const containers: Partial<Record<App, RunningContainer>> = {};
 let mariadb: SqlServerHandle | undefined;
@@ -77,7 +88,15 @@ async function startMetadataServer(): Promise<{ server: http.Server; port: numbe
 
 /** Env as the stacks set it, minus AWS (see the file comment); DB traffic goes through a pausable proxy. */
 function sqlEnv(db: TestDatabase, proxy: PausableProxy): Record<string, string> {
-    return { DB_HOST: "127.0.0.1", DB_PORT: String(proxy.port), DB_NAME: db.database, DB_USER: db.user, DB_PASSWORD: db.password, DB_TLS: "false", NODE_ENV: "production" };
+    return {
+        DB_HOST: "127.0.0.1",
+        DB_PORT: String(proxy.port),
+        DB_NAME: db.database,
+        DB_USER: db.user,
+        DB_PASSWORD: db.password,
+        DB_TLS: "false",
+        NODE_ENV: "production",
+    };
 }
 
 async function waitForReady(app: App, url: string, timeoutMs = 60_000): Promise<void> {
@@ -87,7 +106,10 @@ async function waitForReady(app: App, url: string, timeoutMs = 60_000): Promise<
         const status = res?.status;
         await res?.arrayBuffer();
         if (status === 200) return;
-        if (Date.now() > deadline) throw new Error(`${app}: /ready did not answer 200 within ${timeoutMs} ms (last: ${status ?? "no answer"})\n${logs(containerName(app))}`);
+        if (Date.now() > deadline)
+            throw new Error(
+                `${app}: /ready did not answer 200 within ${timeoutMs} ms (last: ${status ?? "no answer"})\n${logs(containerName(app))}`,
+            );
         await new Promise((r) => setTimeout(r, 50));
     }
 }
@@ -99,7 +121,11 @@ async function start(app: App, env: Record<string, string>): Promise<RunningCont
     containers[app] = running;
     // /health (liveness) answers before the schema exists; DB routes answer 503 until /ready (readiness) is 200.
     await waitForReady(app, running.url);
-    figures[app] = { startToHealthyMs: running.startToHealthyMs, layers: layerFigures(imageName(app)), buildSeconds: buildSeconds[app] ?? 0 };
+    figures[app] = {
+        startToHealthyMs: running.startToHealthyMs,
+        layers: layerFigures(imageName(app)),
+        buildSeconds: buildSeconds[app] ?? 0,
+    };
     return running;
 }
 
@@ -108,7 +134,10 @@ async function assertPlatformLike(app: App): Promise<void> {
     const c = containers[app]!;
     const status = procStatus(c.pid);
     const [ruid, euid, suid, fsuid] = status.Uid.split(/\s+/).map(Number);
-    assert.ok([ruid, euid, suid, fsuid].every((id) => id !== 0), `${app} runs as uid ${status.Uid}`);
+    assert.ok(
+        [ruid, euid, suid, fsuid].every((id) => id !== 0),
+        `${app} runs as uid ${status.Uid}`,
+    );
     assert.equal(euid, 1000, "the image's node user");
     assert.equal(status.CapEff, "0000000000000000", "no effective capabilities");
     assert.equal(status.NoNewPrivs, "1");
@@ -166,17 +195,20 @@ try {
     process.exit(1);
 }
 
-before(async () => {
-    baseKey = ensureBaseImage((l) => process.stdout.write(`# ${l}\n`));
-    load = { load1: os.loadavg()[0], cpus: os.cpus().length };
-    [mariadb, postgres, dynamo] = await Promise.all([startMariaDb(), startPostgres(), startDynalite()]);
-    const meta = await startMetadataServer();
-    metadata = meta.server;
-    proxies["products-api"] = await pausableProxy(dynamo.port);
-    proxies["catalogue-api"] = await pausableProxy(mariadb.port);
-    proxies["visits-api"] = await pausableProxy(postgres.port);
-    proxies["private-service"] = await pausableProxy(meta.port);
-}, { timeout: 45 * 60_000 });
+before(
+    async () => {
+        baseKey = ensureBaseImage((l) => process.stdout.write(`# ${l}\n`));
+        load = { load1: os.loadavg()[0], cpus: os.cpus().length };
+        [mariadb, postgres, dynamo] = await Promise.all([startMariaDb(), startPostgres(), startDynalite()]);
+        const meta = await startMetadataServer();
+        metadata = meta.server;
+        proxies["products-api"] = await pausableProxy(dynamo.port);
+        proxies["catalogue-api"] = await pausableProxy(mariadb.port);
+        proxies["visits-api"] = await pausableProxy(postgres.port);
+        proxies["private-service"] = await pausableProxy(meta.port);
+    },
+    { timeout: 45 * 60_000 },
+);
 
 after(async () => {
     for (const app of APPS) removeContainer(containerName(app));
@@ -194,14 +226,24 @@ after(async () => {
     };
     process.stdout.write(`\n${renderTable(result)}\n`);
     process.stdout.write(`# results: ${path.relative(REPO_ROOT, writeContainersResult(result))}\n`);
-    if (process.argv.includes("--publish")) process.stdout.write(`# updated ${path.relative(REPO_ROOT, publishContainersSection(result))}\n`);
+    if (process.argv.includes("--publish"))
+        process.stdout.write(`# updated ${path.relative(REPO_ROOT, publishContainersSection(result))}\n`);
 });
 
 function renderTable(r: ContainersResult): string {
     const rows = r.images.map((i) =>
-        [i.app, `${(i.layers.compressedBytes / 1024).toFixed(0)} KiB`, `${(i.layers.uncompressedBytes / 1024).toFixed(0)} KiB`, `${i.startToHealthyMs} ms`, `${(i.idleRssKiB / 1024).toFixed(1)} MiB`, `${i.sigtermExitMs} ms`].join(" | "),
+        [
+            i.app,
+            `${(i.layers.compressedBytes / 1024).toFixed(0)} KiB`,
+            `${(i.layers.uncompressedBytes / 1024).toFixed(0)} KiB`,
+            `${i.startToHealthyMs} ms`,
+            `${(i.idleRssKiB / 1024).toFixed(1)} MiB`,
+            `${i.sigtermExitMs} ms`,
+        ].join(" | "),
     );
-    return ["app | app layers (gzip) | app layers (raw) | start → first 200 /health | idle RSS | SIGTERM → exit 0", ...rows].map((l) => `# ${l}`).join("\n");
+    return ["app | app layers (gzip) | app layers (raw) | start → first 200 /health | idle RSS | SIGTERM → exit 0", ...rows]
+        .map((l) => `# ${l}`)
+        .join("\n");
 }
 
 describe("build context", () => {
@@ -236,7 +278,8 @@ describe("products-api (patterns 24 and 26)", () => {
             AWS_SECRET_ACCESS_KEY: "local",
         });
     });
-    it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () => assertPlatformLike("products-api"));
+    it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () =>
+        assertPlatformLike("products-api"));
     it("answers 200 on /health", () => assertHealthy("products-api"));
     it("passes the Verify flow: the pattern 24 and 26 products are created, listed, fetched and deleted", async () => {
         const url = containers["products-api"]!.url;
@@ -248,12 +291,19 @@ describe("products-api (patterns 24 and 26)", () => {
         ]) {
             const res = await request(url, "/products", { method: "POST", json: p });
             assert.equal(res.status, 201, res.text);
-            assert.deepEqual({ ...res.body, productId: undefined, createdAt: undefined }, { description: "", ...p, productId: undefined, createdAt: undefined });
+            assert.deepEqual(
+                { ...res.body, productId: undefined, createdAt: undefined },
+                { description: "", ...p, productId: undefined, createdAt: undefined },
+            );
             created.push(res.body);
         }
         const list = await request(url, "/products");
         assert.equal(list.status, 200);
-        assert.deepEqual(list.body.products.map((p: { name: string }) => p.name).sort(), ["App Runner Pro", "App Runner Widget", "EKS Widget"]);
+        assert.deepEqual(list.body.products.map((p: { name: string }) => p.name).sort(), [
+            "App Runner Pro",
+            "App Runner Widget",
+            "EKS Widget",
+        ]);
         const fetched = await request(url, `/products/${created[2].productId}`);
         assert.deepEqual(fetched.body, created[2]);
         assert.equal((await request(url, `/products/${created[2].productId}`, { method: "DELETE" })).status < 300, true);
@@ -273,7 +323,8 @@ describe("catalogue-api (pattern 27)", () => {
         const db = await mariadb!.createDatabase("ctr_catalogue");
         await start("catalogue-api", sqlEnv(db, proxies["catalogue-api"]!));
     });
-    it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () => assertPlatformLike("catalogue-api"));
+    it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () =>
+        assertPlatformLike("catalogue-api"));
     it("answers 200 on /health", () => assertHealthy("catalogue-api"));
     it("passes the Verify flow: three items, listed newest first, stats by category", async () => {
         const url = containers["catalogue-api"]!.url;
@@ -288,7 +339,10 @@ describe("catalogue-api (pattern 27)", () => {
         }
         const list = await request(url, "/catalogue");
         assert.equal(list.body.count, 3);
-        assert.deepEqual(list.body.items.map((i: { name: string }) => i.name), ["Aurora Keyboard", "Aurora Chair", "Aurora Widget"]);
+        assert.deepEqual(
+            list.body.items.map((i: { name: string }) => i.name),
+            ["Aurora Keyboard", "Aurora Chair", "Aurora Widget"],
+        );
         const stats = await request(url, "/catalogue/stats");
         assert.deepEqual(stats.body, {
             stats: [

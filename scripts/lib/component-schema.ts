@@ -40,7 +40,8 @@ const STATE_KEYS = ["components", "typeDefinitions", "dependencies", "docStrings
 function analyzeOnly(analyzer: Analyzer, names: readonly string[]): AnalyzeResult {
     // @pulumi/pulumi is pinned; should an upgrade rename these fields, fail loudly rather than mix runs.
     const missing = STATE_KEYS.filter((k) => !(k in analyzer));
-    if (missing.length > 0) throw new Error(`@pulumi/pulumi's Analyzer no longer has ${missing.join(", ")}: update scripts/lib/component-schema.ts`);
+    if (missing.length > 0)
+        throw new Error(`@pulumi/pulumi's Analyzer no longer has ${missing.join(", ")}: update scripts/lib/component-schema.ts`);
     Object.assign(analyzer as unknown as AnalyzerState, {
         components: {},
         typeDefinitions: {},
@@ -65,8 +66,16 @@ export function analyzeComponents(packageName: string, names: readonly string[],
             rejected.push({ name, error: err instanceof Error ? err.message : String(err) });
         }
     }
-    const result: AnalyzeResult = accepted.length > 0 ? analyzeOnly(analyzer, accepted) : { components: {}, typeDefinitions: {}, dependencies: [] };
-    const schema = generateSchema(packageName, packageJSON.version, packageJSON.description, result.components, result.typeDefinitions, result.dependencies);
+    const result: AnalyzeResult =
+        accepted.length > 0 ? analyzeOnly(analyzer, accepted) : { components: {}, typeDefinitions: {}, dependencies: [] };
+    const schema = generateSchema(
+        packageName,
+        packageJSON.version,
+        packageJSON.description,
+        result.components,
+        result.typeDefinitions,
+        result.dependencies,
+    );
     return { schema, accepted, rejected };
 }
 

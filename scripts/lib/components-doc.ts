@@ -37,7 +37,8 @@ export function interfaceDefaults(dir: string): InterfaceDefaults {
 
 function baseName(t: ts.ExpressionWithTypeArguments): string | undefined {
     const name = t.expression.getText();
-    if ((name === "Omit" || name === "Pick" || name === "Partial") && t.typeArguments?.[0] && ts.isTypeReferenceNode(t.typeArguments[0])) return t.typeArguments[0].typeName.getText();
+    if ((name === "Omit" || name === "Pick" || name === "Partial") && t.typeArguments?.[0] && ts.isTypeReferenceNode(t.typeArguments[0]))
+        return t.typeArguments[0].typeName.getText();
     return name;
 }
 
@@ -54,7 +55,11 @@ export function defaultOf(all: InterfaceDefaults, iface: string, property: strin
     return undefined;
 }
 
-const cell = (text: string | undefined) => (text ?? "").replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").trim();
+const cell = (text: string | undefined) =>
+    (text ?? "")
+        .replace(/\s*\n\s*/g, " ")
+        .replace(/\|/g, "\\|")
+        .trim();
 const shortName = (token: string) => token.split(":").pop()!;
 const anchor = (name: string) => name.toLowerCase();
 /** A default as written in the source: code when it is a value, prose (kept as is) when it already quotes code. */
@@ -89,7 +94,10 @@ const INPUT_HEADER = ["| Name | Type | Required | Takes outputs | Default | Desc
 function inputRows(props: Record<string, Property>, required: readonly string[], defaults: (p: string) => string | undefined): string[] {
     return Object.keys(props)
         .sort()
-        .map((p) => `| \`${p}\` | ${cell(typeLabel(props[p]!))} | ${required.includes(p) ? "yes" : "no"} | ${takesOutputs(props[p]!)} | ${code(defaults(p))} | ${cell(props[p]!.description)} |`);
+        .map(
+            (p) =>
+                `| \`${p}\` | ${cell(typeLabel(props[p]!))} | ${required.includes(p) ? "yes" : "no"} | ${takesOutputs(props[p]!)} | ${code(defaults(p))} | ${cell(props[p]!.description)} |`,
+        );
 }
 
 /** The whole docs/components.md for `schema`; `expected` lists the components the package should have. */
@@ -106,16 +114,22 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
         `Package \`${schema.name}\` ${schema.version ?? ""}: ${cell(schema.description)}`,
         "",
         "Every type token is `serverless-containers:index:<Component>`. TypeScript programs import the classes from the npm",
-        "package; other languages get an SDK with `pulumi package add` (see the README, \"Use a component in your own",
-        "program\"). \"Takes outputs\" says whether an input may be another resource's output (yes), only its list items or",
+        'package; other languages get an SDK with `pulumi package add` (see the README, "Use a component in your own',
+        'program"). "Takes outputs" says whether an input may be another resource\'s output (yes), only its list items or',
         "map values may (items, values), or it must be a value known before deployment (no: a *plain* input in the schema).",
         "",
     ];
     if (missing.length > 0) {
-        out.push(`**Not in this schema yet** (the analyzer rejects their arguments today): ${missing.map((m) => `\`${m}\``).join(", ")}.`, "");
+        out.push(
+            `**Not in this schema yet** (the analyzer rejects their arguments today): ${missing.map((m) => `\`${m}\``).join(", ")}.`,
+            "",
+        );
     }
     out.push("| Component | Summary |", "| --- | --- |");
-    for (const token of resources) out.push(`| [${shortName(token)}](#${anchor(shortName(token))}) | ${cell(schema.resources[token]!.description?.split(/\n\s*\n/)[0])} |`);
+    for (const token of resources)
+        out.push(
+            `| [${shortName(token)}](#${anchor(shortName(token))}) | ${cell(schema.resources[token]!.description?.split(/\n\s*\n/)[0])} |`,
+        );
     out.push("");
     for (const token of resources) {
         const r = schema.resources[token]!;
@@ -131,7 +145,8 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
         }
         out.push("### Outputs", "", "| Name | Type | Description |", "| --- | --- | --- |");
         const outputs = r.properties ?? {};
-        for (const p of Object.keys(outputs).sort()) out.push(`| \`${p}\` | ${cell(typeLabel(outputs[p]!))} | ${cell(outputs[p]!.description)} |`);
+        for (const p of Object.keys(outputs).sort())
+            out.push(`| \`${p}\` | ${cell(typeLabel(outputs[p]!))} | ${cell(outputs[p]!.description)} |`);
         out.push("");
     }
     const types = Object.keys(schema.types).sort((a, b) => shortName(a).localeCompare(shortName(b)));

@@ -7,7 +7,13 @@ const P = (key: PriceKey) => PRICES.lines[key].usd;
 const H = PRICES.hoursPerMonth;
 
 /** A recorded resource as the mocks would record it (inputs echoed into state, plus computed state). */
-function res(type: string, name: string, inputs: RecordedResource["inputs"], state: RecordedResource["inputs"] = {}, parent = STACK): RecordedResource {
+function res(
+    type: string,
+    name: string,
+    inputs: RecordedResource["inputs"],
+    state: RecordedResource["inputs"] = {},
+    parent = STACK,
+): RecordedResource {
     return {
         type,
         name,
@@ -21,13 +27,20 @@ function res(type: string, name: string, inputs: RecordedResource["inputs"], sta
     };
 }
 
-const rowsOf = (resources: RecordedResource[], kind: string): CostRow[] => estimateMonthlyCost(resources).rows.filter((r) => r.kind === kind);
+const rowsOf = (resources: RecordedResource[], kind: string): CostRow[] =>
+    estimateMonthlyCost(resources).rows.filter((r) => r.kind === kind);
 const sum = (rows: CostRow[]) => rows.reduce((s, r) => s + r.monthly, 0);
 
 function deployment(name: string, cpu: string, memory: string, replicas: number): RecordedResource {
     return res("kubernetes:apps/v1:Deployment", name, {
         metadata: { name, namespace: "products" },
-        spec: { replicas, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image: "repo@sha256:abc", resources: { requests: { cpu, memory } } }] } } },
+        spec: {
+            replicas,
+            template: {
+                metadata: { labels: { app: name } },
+                spec: { containers: [{ name: "app", image: "repo@sha256:abc", resources: { requests: { cpu, memory } } }] },
+            },
+        },
     });
 }
 
@@ -39,7 +52,10 @@ function auroraCluster(name: string, minCapacity: number, readers: number): Reco
         { id: `${name}-cluster-id`, clusterIdentifier: `${name}-cluster-ident` },
     );
     const instances = Array.from({ length: 1 + readers }, (_, i) =>
-        res("aws:rds/clusterInstance:ClusterInstance", `${name}-${i === 0 ? "writer" : `reader-${i}`}`, { clusterIdentifier: `${name}-cluster-id`, instanceClass: "db.serverless" }),
+        res("aws:rds/clusterInstance:ClusterInstance", `${name}-${i === 0 ? "writer" : `reader-${i}`}`, {
+            clusterIdentifier: `${name}-cluster-id`,
+            instanceClass: "db.serverless",
+        }),
     );
     return [cluster, ...instances];
 }
@@ -47,7 +63,10 @@ function auroraCluster(name: string, minCapacity: number, readers: number): Reco
 function proxyFor(name: string): RecordedResource[] {
     return [
         res("aws:rds/proxy:Proxy", `${name}-proxy`, { engineFamily: "MYSQL" }, { name: `${name}-proxy-name` }),
-        res("aws:rds/proxyTarget:ProxyTarget", `${name}-proxy-target`, { dbProxyName: `${name}-proxy-name`, dbClusterIdentifier: `${name}-cluster-ident` }),
+        res("aws:rds/proxyTarget:ProxyTarget", `${name}-proxy-target`, {
+            dbProxyName: `${name}-proxy-name`,
+            dbClusterIdentifier: `${name}-cluster-ident`,
+        }),
     ];
 }
 
@@ -119,7 +138,12 @@ describe("estimateMonthlyCost", () => {
     });
 
     it("should bill an ECS Fargate service's task size times desiredCount, discounted when it runs on FARGATE_SPOT", () => {
-        const td = res("aws:ecs/taskDefinition:TaskDefinition", "private-task", { family: "private", cpu: "256", memory: "512" }, { arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/private:1" });
+        const td = res(
+            "aws:ecs/taskDefinition:TaskDefinition",
+            "private-task",
+            { family: "private", cpu: "256", memory: "512" },
+            { arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/private:1" },
+        );
         const service = (capacityProvider: string) =>
             res("aws:ecs/service:Service", "private-service", {
                 taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/private:1",
@@ -174,7 +198,10 @@ describe("estimateMonthlyCost", () => {
     });
 
     it("should count one NAT gateway per named zone when the VPC lists its zones (as the stacks do)", () => {
-        const vpc = res("awsx:ec2:Vpc", "vpc", { availabilityZoneNames: ["us-east-1c", "us-east-1d"], natGateways: { strategy: "OnePerAz" } });
+        const vpc = res("awsx:ec2:Vpc", "vpc", {
+            availabilityZoneNames: ["us-east-1c", "us-east-1d"],
+            natGateways: { strategy: "OnePerAz" },
+        });
         const hours = rowsOf([vpc], "NAT gateway").find((r) => r.unit === "gateway-hour")!;
         expect(hours.monthly).toBeCloseTo(2 * H * P("natGatewayHour"), 10);
     });
@@ -186,7 +213,11 @@ describe("estimateMonthlyCost", () => {
             { serviceName: "com.amazonaws.us-east-1.logs", vpcEndpointType: "Interface" },
             { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
         ];
-        const vpc = res("awsx:ec2:Vpc", "vpc", { availabilityZoneNames: ["us-east-1c", "us-east-1d"], natGateways: { strategy: "Single" }, vpcEndpointSpecs: specs });
+        const vpc = res("awsx:ec2:Vpc", "vpc", {
+            availabilityZoneNames: ["us-east-1c", "us-east-1d"],
+            natGateways: { strategy: "Single" },
+            vpcEndpointSpecs: specs,
+        });
         const rows = rowsOf([vpc], "VPC endpoints");
         expect(rows).toHaveLength(1);
         expect(rows[0].quantity).toBe(3 * 2 * H);
@@ -224,7 +255,10 @@ describe("estimateMonthlyCost", () => {
             res("aws:secretsmanager/secret:Secret", "api-secret", {}),
             res("aws:cloudwatch/logGroup:LogGroup", "api-logs", {}),
         ]);
-        expect(estimate.total).toBeCloseTo(P("kmsKeyMonth") + 1 * P("ecrStorageGbMonth") + P("secretsManagerSecretMonth") + 1 * P("cloudWatchLogsIngestGb"), 10);
+        expect(estimate.total).toBeCloseTo(
+            P("kmsKeyMonth") + 1 * P("ecrStorageGbMonth") + P("secretsManagerSecretMonth") + 1 * P("cloudWatchLogsIngestGb"),
+            10,
+        );
     });
 
     it("should state an assumption on every row and add the rows up to the total and the per-kind summary", () => {
@@ -253,7 +287,7 @@ describe("formatCostTable", () => {
         expect(lines[0]).toBe("| Kind | Resource | Quantity | Unit | Unit price | Monthly | Assumption |");
         expect(table).toContain("| EKS control plane | eks | 730 | cluster-hour | $0.10 | $73.00 |");
         expect(table).toContain("key\\|with\\|pipes");
-        expect(table).toContain(`**$${(estimate.total).toFixed(2)}**`);
+        expect(table).toContain(`**$${estimate.total.toFixed(2)}**`);
         expect(table).toContain("| Kind | Monthly |");
         expect(table).toContain(`as of ${PRICES.asOf}`);
     });

@@ -212,7 +212,14 @@ class Estimator {
 
     private eks(): void {
         for (const r of this.byType("eks:index:Cluster")) {
-            this.add("EKS control plane", r.name, this.hours, "cluster-hour", this.price("eksClusterHour"), `Always on, ${this.hours} h; Kubernetes version in standard support.`);
+            this.add(
+                "EKS control plane",
+                r.name,
+                this.hours,
+                "cluster-hour",
+                this.price("eksClusterHour"),
+                `Always on, ${this.hours} h; Kubernetes version in standard support.`,
+            );
         }
     }
 
@@ -229,7 +236,9 @@ class Estimator {
             const requests = sumRequests(containers);
             const size = billedPodSize(requests.cpu, requests.memory);
             const name = p.metadata?.name ?? d.name;
-            const hpa = hpas.map(props).find((h) => h.spec?.scaleTargetRef?.name === name && (h.spec?.scaleTargetRef?.kind ?? "Deployment") === "Deployment");
+            const hpa = hpas
+                .map(props)
+                .find((h) => h.spec?.scaleTargetRef?.name === name && (h.spec?.scaleTargetRef?.kind ?? "Deployment") === "Deployment");
             const declared = Number(p.spec?.replicas ?? 1);
             const replicas = Math.max(declared, Number(hpa?.spec?.minReplicas ?? 0));
             this.fargatePodRow(
@@ -243,7 +252,13 @@ class Estimator {
         // System pods the cluster component runs on Fargate (no Deployment resource of ours describes them).
         for (const addon of this.byType("aws:eks/addon:Addon")) {
             if (props(addon).addonName !== "coredns") continue;
-            this.fargatePodRow("Fargate (EKS pods)", addon.name, 2, billedPodSize("100m", "70Mi"), "CoreDNS add-on on Fargate: 2 replicas, each billed at the smallest pod (0.25 vCPU / 0.5 GB).");
+            this.fargatePodRow(
+                "Fargate (EKS pods)",
+                addon.name,
+                2,
+                billedPodSize("100m", "70Mi"),
+                "CoreDNS add-on on Fargate: 2 replicas, each billed at the smallest pod (0.25 vCPU / 0.5 GB).",
+            );
         }
         for (const release of this.byType("kubernetes:helm.sh/v3:Release")) {
             const p = props(release);
@@ -251,7 +266,13 @@ class Estimator {
             const defaults: Record<string, number> = { "aws-load-balancer-controller": 2, "metrics-server": 1 };
             if (!(chart in defaults)) continue;
             const replicas = Number(p.values?.replicaCount ?? defaults[chart]);
-            this.fargatePodRow("Fargate (EKS pods)", release.name, replicas, billedPodSize("100m", "200Mi"), `${chart} on Fargate: ${replicas} replica(s), assumed billed at the smallest pod (0.25 vCPU / 0.5 GB).`);
+            this.fargatePodRow(
+                "Fargate (EKS pods)",
+                release.name,
+                replicas,
+                billedPodSize("100m", "200Mi"),
+                `${chart} on Fargate: ${replicas} replica(s), assumed billed at the smallest pod (0.25 vCPU / 0.5 GB).`,
+            );
         }
     }
 
@@ -262,7 +283,7 @@ class Estimator {
             const vcpu = vcpuOf(p.instanceConfiguration?.cpu) ?? 1;
             const gb = gbOf(p.instanceConfiguration?.memory) ?? 2;
             const scaling = scalings.find((c) => c.state?.arn !== undefined && c.state.arn === p.autoScalingConfigurationArn);
-            const minSize = Number(scaling ? props(scaling).minSize ?? 1 : 1);
+            const minSize = Number(scaling ? (props(scaling).minSize ?? 1) : 1);
             const active = Math.min(this.a.appRunnerActiveHours, this.hours);
             const idle = this.hours - active;
             this.add(
@@ -285,21 +306,29 @@ class Estimator {
         }
     }
 
-    private spotFactor(strategies: readonly { capacityProvider?: string; weight?: number }[] | undefined): { factor: number; text: string } {
+    private spotFactor(strategies: readonly { capacityProvider?: string; weight?: number }[] | undefined): {
+        factor: number;
+        text: string;
+    } {
         const list = strategies ?? [];
         const total = list.reduce((s, x) => s + Number(x?.weight ?? 0), 0);
         const spot = list.filter((x) => x?.capacityProvider === "FARGATE_SPOT").reduce((s, x) => s + Number(x?.weight ?? 0), 0);
         if (total <= 0 || spot <= 0) return { factor: 1, text: "on-demand Fargate" };
         const share = spot / total;
         const discount = this.price("fargateSpotDiscount");
-        return { factor: 1 - share * discount, text: `${Math.round(share * 100)}% FARGATE_SPOT at an assumed ${Math.round(discount * 100)}% discount` };
+        return {
+            factor: 1 - share * discount,
+            text: `${Math.round(share * 100)}% FARGATE_SPOT at an assumed ${Math.round(discount * 100)}% discount`,
+        };
     }
 
     private ecsServices(): void {
         const taskDefs = this.byType("aws:ecs/taskDefinition:TaskDefinition");
         for (const svc of this.byType("aws:ecs/service:Service")) {
             const p = props(svc);
-            const td = taskDefs.find((t) => t.state?.arn !== undefined && (t.state.arn === p.taskDefinition || props(t).family === p.taskDefinition));
+            const td = taskDefs.find(
+                (t) => t.state?.arn !== undefined && (t.state.arn === p.taskDefinition || props(t).family === p.taskDefinition),
+            );
             if (!td) continue;
             const t = props(td);
             const vcpu = vcpuOf(t.cpu) ?? 0.25;
@@ -307,7 +336,14 @@ class Estimator {
             const count = Number(p.desiredCount ?? 1);
             const spot = this.spotFactor(p.capacityProviderStrategies);
             const perTaskHour = (vcpu * this.price("fargateVcpuHour") + gb * this.price("fargateGbHour")) * spot.factor;
-            this.add("ECS Fargate", svc.name, count * this.hours, `task-hour (${vcpu} vCPU, ${gb} GB)`, perTaskHour, `${count} task(s) (desiredCount) always running, ${spot.text}.`);
+            this.add(
+                "ECS Fargate",
+                svc.name,
+                count * this.hours,
+                `task-hour (${vcpu} vCPU, ${gb} GB)`,
+                perTaskHour,
+                `${count} task(s) (desiredCount) always running, ${spot.text}.`,
+            );
         }
     }
 
@@ -339,12 +375,17 @@ class Estimator {
                 perTaskHour,
                 `${min} task(s) (minimum task count) always on Fargate; Express Mode adds no charge of its own.`,
             );
-            this.albRows(svc.name, "The Application Load Balancer Express Mode creates, counted once per service (an upper bound if services share one).");
+            this.albRows(
+                svc.name,
+                "The Application Load Balancer Express Mode creates, counted once per service (an upper bound if services share one).",
+            );
         }
     }
 
     private clusterInstances(cluster: RecordedResource): RecordedResource[] {
-        const ids = new Set([cluster.state?.id, cluster.state?.clusterIdentifier, cluster.inputs?.clusterIdentifier].filter((x) => x !== undefined));
+        const ids = new Set(
+            [cluster.state?.id, cluster.state?.clusterIdentifier, cluster.inputs?.clusterIdentifier].filter((x) => x !== undefined),
+        );
         return this.byType("aws:rds/clusterInstance:ClusterInstance").filter((i) => ids.has(props(i).clusterIdentifier));
     }
 
@@ -352,7 +393,9 @@ class Estimator {
     private auroraFloor(cluster: RecordedResource): { minAcu: number; instances: number } | undefined {
         const scaling = props(cluster).serverlessv2ScalingConfiguration;
         if (!scaling) return undefined;
-        const instances = this.clusterInstances(cluster).filter((i) => (props(i).instanceClass ?? "db.serverless") === "db.serverless").length;
+        const instances = this.clusterInstances(cluster).filter(
+            (i) => (props(i).instanceClass ?? "db.serverless") === "db.serverless",
+        ).length;
         return { minAcu: Number(scaling.minCapacity ?? 0.5), instances: Math.max(1, instances) };
     }
 
@@ -370,9 +413,23 @@ class Estimator {
                 `Assumes every instance idles at the minimum ${n(floor.minAcu)} ACU all month (the floor, not peak): writer + ${readers} reader(s)${floor.minAcu === 0 ? "; 0 ACU means auto-pause" : ""}.`,
             );
             const gb = this.a.auroraStorageGb;
-            this.add("Aurora storage & I/O", c.name, gb, "GB-month", this.price("auroraStorageGbMonth"), `Assumes ${n(gb)} GB stored (Aurora Standard).`);
+            this.add(
+                "Aurora storage & I/O",
+                c.name,
+                gb,
+                "GB-month",
+                this.price("auroraStorageGbMonth"),
+                `Assumes ${n(gb)} GB stored (Aurora Standard).`,
+            );
             const io = this.a.auroraIoMillions;
-            this.add("Aurora storage & I/O", c.name, io, "1M I/O requests", this.price("auroraIoMillion"), `Assumes ${n(io)} million I/O requests a month (Aurora Standard).`);
+            this.add(
+                "Aurora storage & I/O",
+                c.name,
+                io,
+                "1M I/O requests",
+                this.price("auroraIoMillion"),
+                `Assumes ${n(io)} million I/O requests a month (Aurora Standard).`,
+            );
         }
     }
 
@@ -383,7 +440,11 @@ class Estimator {
         for (const proxy of this.byType("aws:rds/proxy:Proxy")) {
             const names = new Set([proxy.state?.name, proxy.inputs?.name].filter((x) => x !== undefined));
             const target = targets.find((t) => names.has(t.dbProxyName));
-            const cluster = target && clusters.find((c) => [c.state?.clusterIdentifier, c.inputs?.clusterIdentifier, c.state?.id].includes(target.dbClusterIdentifier));
+            const cluster =
+                target &&
+                clusters.find((c) =>
+                    [c.state?.clusterIdentifier, c.inputs?.clusterIdentifier, c.state?.id].includes(target.dbClusterIdentifier),
+                );
             const floor = cluster ? this.auroraFloor(cluster) : undefined;
             const capacity = floor ? floor.minAcu * floor.instances : 0;
             const billed = Math.max(minimum, capacity);
@@ -422,7 +483,14 @@ class Estimator {
                 `natGateways.strategy ${strategy}: ${count} gateway(s)${strategy === "OnePerAz" ? ` (one in each of ${azs} AZs)` : ""}, always on.`,
             );
             const gb = this.a.natGatewayGb;
-            this.add("NAT gateway", vpc.name, gb, "GB processed", this.price("natGatewayGb"), `Assumes ${n(gb)} GB a month through the gateways (image pulls, AWS APIs); internet egress not included.`);
+            this.add(
+                "NAT gateway",
+                vpc.name,
+                gb,
+                "GB processed",
+                this.price("natGatewayGb"),
+                `Assumes ${n(gb)} GB a month through the gateways (image pulls, AWS APIs); internet egress not included.`,
+            );
         }
         this.vpcEndpoints();
     }
@@ -459,7 +527,14 @@ class Estimator {
      */
     private publicIpv4(): void {
         for (const eip of this.byType("aws:ec2/eip:Eip")) {
-            this.add("Public IPv4", eip.name, this.hours, "IP-hour", this.price("publicIpv4Hour"), "Elastic IP (a NAT gateway's), charged in use or idle, always on.");
+            this.add(
+                "Public IPv4",
+                eip.name,
+                this.hours,
+                "IP-hour",
+                this.price("publicIpv4Hour"),
+                "Elastic IP (a NAT gateway's), charged in use or idle, always on.",
+            );
         }
         const azs = this.vpcAzs();
         if (azs === undefined) return;
@@ -468,7 +543,14 @@ class Estimator {
             const annotations = p.metadata?.annotations ?? {};
             if (p.spec?.type !== "LoadBalancer" || annotations["service.beta.kubernetes.io/aws-load-balancer-type"] === undefined) continue;
             if (annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] !== "internet-facing") continue;
-            this.add("Public IPv4", svc.name, azs * this.hours, "IP-hour", this.price("publicIpv4Hour"), `Internet-facing NLB: one public IPv4 address in each of the ${azs} AZs' public subnets.`);
+            this.add(
+                "Public IPv4",
+                svc.name,
+                azs * this.hours,
+                "IP-hour",
+                this.price("publicIpv4Hour"),
+                `Internet-facing NLB: one public IPv4 address in each of the ${azs} AZs' public subnets.`,
+            );
         }
         for (const svc of this.byType("aws:ecs/expressGatewayService:ExpressGatewayService")) {
             this.add(
@@ -503,39 +585,95 @@ class Estimator {
             const w = this.a.dynamoDbWrites;
             const r = this.a.dynamoDbReads;
             const gb = this.a.dynamoDbStorageGb;
-            this.add("DynamoDB", t.name, w / 1e6, "1M write request units", this.price("dynamoDbWriteMillion"), `Assumes ${n(w)} writes (≤ 1 KB) a month, ${modeNote}.`);
-            this.add("DynamoDB", t.name, r / 1e6, "1M read request units", this.price("dynamoDbReadMillion"), `Assumes ${n(r)} strongly consistent reads (≤ 4 KB) a month, ${modeNote}.`);
-            this.add("DynamoDB", t.name, gb, "GB-month", this.price("dynamoDbStorageGbMonth"), `Assumes ${n(gb)} GB stored; the 25 GB free tier is not deducted.`);
+            this.add(
+                "DynamoDB",
+                t.name,
+                w / 1e6,
+                "1M write request units",
+                this.price("dynamoDbWriteMillion"),
+                `Assumes ${n(w)} writes (≤ 1 KB) a month, ${modeNote}.`,
+            );
+            this.add(
+                "DynamoDB",
+                t.name,
+                r / 1e6,
+                "1M read request units",
+                this.price("dynamoDbReadMillion"),
+                `Assumes ${n(r)} strongly consistent reads (≤ 4 KB) a month, ${modeNote}.`,
+            );
+            this.add(
+                "DynamoDB",
+                t.name,
+                gb,
+                "GB-month",
+                this.price("dynamoDbStorageGbMonth"),
+                `Assumes ${n(gb)} GB stored; the 25 GB free tier is not deducted.`,
+            );
         }
     }
 
     private kms(): void {
         for (const k of this.byType("aws:kms/key:Key")) {
-            this.add("KMS", k.name, 1, "key-month", this.price("kmsKeyMonth"), "One customer managed key; requests within the free 20,000 a month.");
+            this.add(
+                "KMS",
+                k.name,
+                1,
+                "key-month",
+                this.price("kmsKeyMonth"),
+                "One customer managed key; requests within the free 20,000 a month.",
+            );
         }
     }
 
     private ecr(): void {
         for (const repo of this.byType("aws:ecr/repository:Repository")) {
             const gb = this.a.ecrStorageGb;
-            this.add("ECR", repo.name, gb, "GB-month", this.price("ecrStorageGbMonth"), `Assumes ${n(gb)} GB of images kept (the lifecycle policy bounds it); same-region pulls are free.`);
+            this.add(
+                "ECR",
+                repo.name,
+                gb,
+                "GB-month",
+                this.price("ecrStorageGbMonth"),
+                `Assumes ${n(gb)} GB of images kept (the lifecycle policy bounds it); same-region pulls are free.`,
+            );
         }
     }
 
     private secrets(): void {
         for (const s of this.byType("aws:secretsmanager/secret:Secret")) {
-            this.add("Secrets Manager", s.name, 1, "secret-month", this.price("secretsManagerSecretMonth"), "One secret; API calls not counted.");
+            this.add(
+                "Secrets Manager",
+                s.name,
+                1,
+                "secret-month",
+                this.price("secretsManagerSecretMonth"),
+                "One secret; API calls not counted.",
+            );
         }
         for (const c of this.byType("aws:rds/cluster:Cluster")) {
             if (props(c).manageMasterUserPassword !== true) continue;
-            this.add("Secrets Manager", c.name, 1, "secret-month", this.price("secretsManagerSecretMonth"), "The RDS-managed master user secret, billed as one Secrets Manager secret.");
+            this.add(
+                "Secrets Manager",
+                c.name,
+                1,
+                "secret-month",
+                this.price("secretsManagerSecretMonth"),
+                "The RDS-managed master user secret, billed as one Secrets Manager secret.",
+            );
         }
     }
 
     private logGroups(): void {
         for (const g of this.byType("aws:cloudwatch/logGroup:LogGroup")) {
             const gb = this.a.logGroupIngestGb;
-            this.add("CloudWatch Logs", g.name, gb, "GB ingested", this.price("cloudWatchLogsIngestGb"), `Assumes ${n(gb)} GB of logs a month; storage not counted.`);
+            this.add(
+                "CloudWatch Logs",
+                g.name,
+                gb,
+                "GB ingested",
+                this.price("cloudWatchLogsIngestGb"),
+                `Assumes ${n(gb)} GB of logs a month; storage not counted.`,
+            );
         }
     }
 }
@@ -574,7 +712,9 @@ export function formatCostTable(estimate: CostEstimate): string {
     lines.push("| Kind | Resource | Quantity | Unit | Unit price | Monthly | Assumption |");
     lines.push("|---|---|---:|---|---:|---:|---|");
     for (const r of estimate.rows) {
-        lines.push(`| ${cell(r.kind)} | ${cell(r.resource)} | ${n(r.quantity)} | ${cell(r.unit)} | ${unitUsd(r.unitPrice)} | ${usd(r.monthly)} | ${cell(r.assumption)} |`);
+        lines.push(
+            `| ${cell(r.kind)} | ${cell(r.resource)} | ${n(r.quantity)} | ${cell(r.unit)} | ${unitUsd(r.unitPrice)} | ${usd(r.monthly)} | ${cell(r.assumption)} |`,
+        );
     }
     lines.push(`| **Total** | | | | | **${usd(estimate.total)}** | |`);
     lines.push("");

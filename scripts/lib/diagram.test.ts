@@ -63,10 +63,27 @@ afterAll(async () => {
 /** Build a resource tree the way the mocks record it: parent URNs, inputs echoed into state. */
 class Fixture {
     readonly resources: RecordedResource[] = [
-        { type: "pulumi:pulumi:Stack", name: "serverless-containers-test", urn: STACK_URN, dependsOn: [], inputs: {}, secretInputs: [], state: {}, custom: false },
+        {
+            type: "pulumi:pulumi:Stack",
+            name: "serverless-containers-test",
+            urn: STACK_URN,
+            dependsOn: [],
+            inputs: {},
+            secretInputs: [],
+            state: {},
+            custom: false,
+        },
     ];
 
-    add(type: string, name: string, parent: RecordedResource | undefined, inputs: RecordedResource["inputs"] = {}, state: RecordedResource["inputs"] = {}, custom = true, provider?: string): RecordedResource {
+    add(
+        type: string,
+        name: string,
+        parent: RecordedResource | undefined,
+        inputs: RecordedResource["inputs"] = {},
+        state: RecordedResource["inputs"] = {},
+        custom = true,
+        provider?: string,
+    ): RecordedResource {
         const parentUrn = parent?.urn ?? STACK_URN;
         const parentType = parentUrn.split("::")[2].split("$").pop();
         const r: RecordedResource = {
@@ -90,7 +107,13 @@ class Fixture {
     }
 }
 
-const SG = { connector: "sg-0connector0000000", proxy: "sg-0proxy000000000", cluster: "sg-0cluster00000000", visits: "sg-0visits000000000", private: "sg-0private00000000" };
+const SG = {
+    connector: "sg-0connector0000000",
+    proxy: "sg-0proxy000000000",
+    cluster: "sg-0cluster00000000",
+    visits: "sg-0visits000000000",
+    private: "sg-0private00000000",
+};
 const PROXY_ENDPOINT = "catalogue-db-proxy-1.proxy-abc.us-east-1.rds.amazonaws.com";
 const DIGEST = "123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue-api-repo@sha256:" + "a".repeat(64);
 const PRIVATE_DIGEST = "123456789012.dkr.ecr.us-east-1.amazonaws.com/private-service-repo@sha256:" + "b".repeat(64);
@@ -103,63 +126,174 @@ function referenceStack(): RecordedResource[] {
     const db = f.component("serverless-containers:database:AuroraWithProxy", "catalogue-db");
     f.add("aws:ec2/securityGroup:SecurityGroup", "catalogue-db-proxy-sg", db, {}, { id: SG.proxy });
     f.add("aws:ec2/securityGroup:SecurityGroup", "catalogue-db-cluster-sg", db, {}, { id: SG.cluster });
-    f.add("aws:rds/cluster:Cluster", "catalogue-db-cluster", db, { vpcSecurityGroupIds: [SG.cluster], serverlessv2ScalingConfiguration: { minCapacity: 0.5 } }, { id: "cluster-id", clusterIdentifier: "catalogue-db-cluster-1", endpoint: "catalogue-db-cluster-1.cluster-abc.us-east-1.rds.amazonaws.com" });
-    f.add("aws:rds/proxy:Proxy", "catalogue-db-proxy", db, { vpcSecurityGroupIds: [SG.proxy] }, { name: "catalogue-db-proxy-1", endpoint: PROXY_ENDPOINT });
-    f.add("aws:rds/proxyTarget:ProxyTarget", "catalogue-db-proxy-target", db, { dbProxyName: "catalogue-db-proxy-1", dbClusterIdentifier: "catalogue-db-cluster-1" });
+    f.add(
+        "aws:rds/cluster:Cluster",
+        "catalogue-db-cluster",
+        db,
+        { vpcSecurityGroupIds: [SG.cluster], serverlessv2ScalingConfiguration: { minCapacity: 0.5 } },
+        {
+            id: "cluster-id",
+            clusterIdentifier: "catalogue-db-cluster-1",
+            endpoint: "catalogue-db-cluster-1.cluster-abc.us-east-1.rds.amazonaws.com",
+        },
+    );
+    f.add(
+        "aws:rds/proxy:Proxy",
+        "catalogue-db-proxy",
+        db,
+        { vpcSecurityGroupIds: [SG.proxy] },
+        { name: "catalogue-db-proxy-1", endpoint: PROXY_ENDPOINT },
+    );
+    f.add("aws:rds/proxyTarget:ProxyTarget", "catalogue-db-proxy-target", db, {
+        dbProxyName: "catalogue-db-proxy-1",
+        dbClusterIdentifier: "catalogue-db-cluster-1",
+    });
     // Both sides of each hop are written (egress on the client, ingress on the server): one edge each.
-    f.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "catalogue-db-cluster-from-proxy", db, { securityGroupId: SG.cluster, referencedSecurityGroupId: SG.proxy, fromPort: 3306, toPort: 3306 });
-    f.add("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "catalogue-db-proxy-to-cluster", db, { securityGroupId: SG.proxy, referencedSecurityGroupId: SG.cluster, fromPort: 3306, toPort: 3306 });
-    f.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "catalogue-db-proxy-from-api", db, { securityGroupId: SG.proxy, referencedSecurityGroupId: SG.connector, fromPort: 3306, toPort: 3306 });
+    f.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "catalogue-db-cluster-from-proxy", db, {
+        securityGroupId: SG.cluster,
+        referencedSecurityGroupId: SG.proxy,
+        fromPort: 3306,
+        toPort: 3306,
+    });
+    f.add("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "catalogue-db-proxy-to-cluster", db, {
+        securityGroupId: SG.proxy,
+        referencedSecurityGroupId: SG.cluster,
+        fromPort: 3306,
+        toPort: 3306,
+    });
+    f.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "catalogue-db-proxy-from-api", db, {
+        securityGroupId: SG.proxy,
+        referencedSecurityGroupId: SG.connector,
+        fromPort: 3306,
+        toPort: 3306,
+    });
 
     const image = f.component("serverless-containers:image:ContainerImage", "catalogue-api");
-    f.add("aws:ecr/repository:Repository", "catalogue-api-repo", image, {}, { repositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue-api-repo" });
-    f.add("docker:index/image:Image", "catalogue-api-image", image, { imageName: "123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue-api-repo:c-1" }, { repoDigest: DIGEST });
+    f.add(
+        "aws:ecr/repository:Repository",
+        "catalogue-api-repo",
+        image,
+        {},
+        { repositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue-api-repo" },
+    );
+    f.add(
+        "docker:index/image:Image",
+        "catalogue-api-image",
+        image,
+        { imageName: "123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue-api-repo:c-1" },
+        { repoDigest: DIGEST },
+    );
 
     const web = f.component("serverless-containers:apprunner:VpcConnectedAppRunner", "catalogue-api");
     f.add("aws:ec2/securityGroup:SecurityGroup", "catalogue-api-connector-sg", web, {}, { id: SG.connector });
-    f.add("aws:apprunner/vpcConnector:VpcConnector", "catalogue-api-connector", web, { securityGroups: [SG.connector] }, { arn: "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/catalogue-api/1" });
-    f.add("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "catalogue-api-egress-0", web, { securityGroupId: SG.connector, referencedSecurityGroupId: SG.proxy, fromPort: 3306, toPort: 3306 });
+    f.add(
+        "aws:apprunner/vpcConnector:VpcConnector",
+        "catalogue-api-connector",
+        web,
+        { securityGroups: [SG.connector] },
+        { arn: "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/catalogue-api/1" },
+    );
+    f.add("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "catalogue-api-egress-0", web, {
+        securityGroupId: SG.connector,
+        referencedSecurityGroupId: SG.proxy,
+        fromPort: 3306,
+        toPort: 3306,
+    });
     const inner = f.component("serverless-containers:apprunner:AppRunnerService", "catalogue-api", web);
-    f.add("aws:apprunner/service:Service", "catalogue-api-service", inner, {
-        networkConfiguration: {
-            egressConfiguration: { egressType: "VPC", vpcConnectorArn: "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/catalogue-api/1" },
-            ingressConfiguration: { isPubliclyAccessible: true },
+    f.add(
+        "aws:apprunner/service:Service",
+        "catalogue-api-service",
+        inner,
+        {
+            networkConfiguration: {
+                egressConfiguration: {
+                    egressType: "VPC",
+                    vpcConnectorArn: "arn:aws:apprunner:us-east-1:123456789012:vpcconnector/catalogue-api/1",
+                },
+                ingressConfiguration: { isPubliclyAccessible: true },
+            },
+            sourceConfiguration: {
+                imageRepository: {
+                    imageIdentifier: DIGEST,
+                    imageConfiguration: { runtimeEnvironmentVariables: { DB_HOST: PROXY_ENDPOINT, DB_PORT: "3306" } },
+                },
+            },
         },
-        sourceConfiguration: { imageRepository: { imageIdentifier: DIGEST, imageConfiguration: { runtimeEnvironmentVariables: { DB_HOST: PROXY_ENDPOINT, DB_PORT: "3306" } } } },
-    }, { serviceUrl: "abc.us-east-1.awsapprunner.com" });
+        { serviceUrl: "abc.us-east-1.awsapprunner.com" },
+    );
 
     const table = f.component("serverless-containers:database:DynamoDbTable", "products");
     f.add("aws:dynamodb/table:Table", "products-table", table, { billingMode: "PAY_PER_REQUEST" }, { name: "products-table-1234" });
 
     const privImage = f.component("serverless-containers:image:ContainerImage", "private-service");
-    f.add("aws:ecr/repository:Repository", "private-service-repo", privImage, {}, { repositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/private-service-repo" });
+    f.add(
+        "aws:ecr/repository:Repository",
+        "private-service-repo",
+        privImage,
+        {},
+        { repositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/private-service-repo" },
+    );
     f.add("docker:index/image:Image", "private-service-image", privImage, {}, { repoDigest: PRIVATE_DIGEST });
 
     const priv = f.component("serverless-containers:ecs:PrivateFargateService", "visits-private");
     f.add("aws:ec2/securityGroup:SecurityGroup", "visits-private-sg", priv, {}, { id: SG.private });
-    f.add("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "visits-private-namespace", priv, { name: "visits.local" }, { id: "ns-1" });
-    f.add("aws:servicediscovery/service:Service", "visits-private-discovery", priv, { name: "private-service", namespaceId: "ns-1" }, { arn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" });
-    f.add("aws:ecs/taskDefinition:TaskDefinition", "visits-private-task", priv, { family: "visits-private", cpu: "256", memory: "512", containerDefinitions: JSON.stringify([{ name: "app", image: PRIVATE_DIGEST, environment: [{ name: "PORT", value: "8080" }] }]) }, { arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/visits-private:1" });
+    f.add(
+        "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
+        "visits-private-namespace",
+        priv,
+        { name: "visits.local" },
+        { id: "ns-1" },
+    );
+    f.add(
+        "aws:servicediscovery/service:Service",
+        "visits-private-discovery",
+        priv,
+        { name: "private-service", namespaceId: "ns-1" },
+        { arn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" },
+    );
+    f.add(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "visits-private-task",
+        priv,
+        {
+            family: "visits-private",
+            cpu: "256",
+            memory: "512",
+            containerDefinitions: JSON.stringify([{ name: "app", image: PRIVATE_DIGEST, environment: [{ name: "PORT", value: "8080" }] }]),
+        },
+        { arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/visits-private:1" },
+    );
     f.add("aws:ecs/service:Service", "visits-private-service", priv, {
         taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/visits-private:1",
         networkConfiguration: { securityGroups: [SG.private], assignPublicIp: false },
         serviceRegistries: { registryArn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" },
     });
-    f.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "visits-private-from-0", priv, { securityGroupId: SG.private, referencedSecurityGroupId: SG.visits, fromPort: 8080, toPort: 8080 });
+    f.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "visits-private-from-0", priv, {
+        securityGroupId: SG.private,
+        referencedSecurityGroupId: SG.visits,
+        fromPort: 8080,
+        toPort: 8080,
+    });
 
     const visits = f.component("serverless-containers:ecs:EcsExpressService", "visits-api");
     f.add("aws:ec2/securityGroup:SecurityGroup", "visits-api-sg", visits, {}, { id: SG.visits });
-    f.add("aws:ecs/expressGatewayService:ExpressGatewayService", "visits-api-service", visits, {
-        primaryContainer: {
-            image: DIGEST,
-            environments: [
-                { name: "ECSPRIVATESERVICE", value: "http://private-service.visits.local:8080" },
-                { name: "TABLE_NAME", value: "products-table-1234" },
-                { name: "DB_HOST", value: PROXY_ENDPOINT },
-            ],
+    f.add(
+        "aws:ecs/expressGatewayService:ExpressGatewayService",
+        "visits-api-service",
+        visits,
+        {
+            primaryContainer: {
+                image: DIGEST,
+                environments: [
+                    { name: "ECSPRIVATESERVICE", value: "http://private-service.visits.local:8080" },
+                    { name: "TABLE_NAME", value: "products-table-1234" },
+                    { name: "DB_HOST", value: PROXY_ENDPOINT },
+                ],
+            },
+            networkConfigurations: [{ securityGroups: [SG.visits] }],
         },
-        networkConfigurations: [{ securityGroups: [SG.visits] }],
-    }, { ingressPaths: [{ accessType: "PUBLIC", endpoint: "visits-api.ecs.us-east-1.on.aws" }] });
+        { ingressPaths: [{ accessType: "PUBLIC", endpoint: "visits-api.ecs.us-east-1.on.aws" }] },
+    );
 
     const eksCluster = f.component("serverless-containers:eks:EksFargateCluster", "products-eks");
     const kubeconfig = '{"apiVersion":"v1","kind":"Config","clusters":[{"name":"products-eks-cluster"}]}';
@@ -167,12 +301,32 @@ function referenceStack(): RecordedResource[] {
     const eksSvc = f.component("serverless-containers:eks:EksFargateService", "products-api");
     // The service builds its own provider from the cluster's kubeconfig (it takes the cluster's outputs as plain values).
     const k8sProvider = f.add("pulumi:providers:kubernetes", "products-api-k8s", eksSvc, { kubeconfig }, {}, true);
-    f.add("kubernetes:apps/v1:Deployment", "products-api-deployment", eksSvc, {
-        metadata: { name: "products-api", namespace: "products" },
-        spec: { template: { metadata: { labels: { app: "products-api" } }, spec: { containers: [{ name: "app", image: DIGEST, env: [{ name: "TABLE_NAME", value: "products-table-1234" }] }] } } },
-    }, {}, true, `${k8sProvider.urn}::products-api-k8s-id`);
+    f.add(
+        "kubernetes:apps/v1:Deployment",
+        "products-api-deployment",
+        eksSvc,
+        {
+            metadata: { name: "products-api", namespace: "products" },
+            spec: {
+                template: {
+                    metadata: { labels: { app: "products-api" } },
+                    spec: { containers: [{ name: "app", image: DIGEST, env: [{ name: "TABLE_NAME", value: "products-table-1234" }] }] },
+                },
+            },
+        },
+        {},
+        true,
+        `${k8sProvider.urn}::products-api-k8s-id`,
+    );
     f.add("kubernetes:core/v1:Service", "products-api-service", eksSvc, {
-        metadata: { name: "products-api", namespace: "products", annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
+        metadata: {
+            name: "products-api",
+            namespace: "products",
+            annotations: {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            },
+        },
         spec: { type: "LoadBalancer", selector: { app: "products-api" } },
     });
     f.add("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "products-api-hpa", eksSvc, {
@@ -232,7 +386,12 @@ describe("mermaidDiagram", () => {
     it("should start a left-to-right flowchart and group each top-level component in a subgraph", () => {
         expect(diagram.startsWith("flowchart LR\n")).toBe(true);
         expect(p.subgraphs).toEqual(
-            expect.arrayContaining(["g_catalogue_db_AuroraWithProxy", "g_catalogue_api_VpcConnectedAppRunner", "g_catalogue_api_AppRunnerService", "g_visits_private_PrivateFargateService"]),
+            expect.arrayContaining([
+                "g_catalogue_db_AuroraWithProxy",
+                "g_catalogue_api_VpcConnectedAppRunner",
+                "g_catalogue_api_AppRunnerService",
+                "g_visits_private_PrivateFargateService",
+            ]),
         );
         // The App Runner service sits in the AppRunnerService subgraph nested in VpcConnectedAppRunner.
         const lines = diagram.split("\n");

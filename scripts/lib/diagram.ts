@@ -73,7 +73,12 @@ function makeIdFactory(): (prefix: string, name: string) => string {
 
 /** Escape text for a quoted Mermaid label: quotes and angle brackets as Mermaid entity codes. */
 export function escapeLabel(text: string): string {
-    return text.replace(/#/g, "#35;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/[\r\n]+/g, " ");
+    return text
+        .replace(/#/g, "#35;")
+        .replace(/"/g, "#quot;")
+        .replace(/</g, "#lt;")
+        .replace(/>/g, "#gt;")
+        .replace(/[\r\n]+/g, " ");
 }
 
 function shapeOf(node: Node): string {
@@ -137,7 +142,9 @@ interface EcsContainer {
 /** Container definitions of the task definition an ECS service runs (stored as a JSON string). */
 function ecsContainers(service: RecordedResource, resources: RecordedResource[]): (EcsContainer | undefined)[] {
     const arn = props(service).taskDefinition;
-    const td = resources.find((t) => t.type === "aws:ecs/taskDefinition:TaskDefinition" && t.state?.arn !== undefined && t.state.arn === arn);
+    const td = resources.find(
+        (t) => t.type === "aws:ecs/taskDefinition:TaskDefinition" && t.state?.arn !== undefined && t.state.arn === arn,
+    );
     let defs: unknown = td ? props(td).containerDefinitions : [];
     if (typeof defs === "string") {
         try {
@@ -154,13 +161,17 @@ function imagesOf(r: RecordedResource, resources: RecordedResource[]): string[] 
     const p = props(r);
     switch (r.type) {
         case "aws:ecs/service:Service":
-            return ecsContainers(r, resources).map((c) => c?.image).filter((x): x is string => typeof x === "string");
+            return ecsContainers(r, resources)
+                .map((c) => c?.image)
+                .filter((x): x is string => typeof x === "string");
         case "aws:apprunner/service:Service":
             return [p.sourceConfiguration?.imageRepository?.imageIdentifier].filter((x): x is string => typeof x === "string");
         case "aws:ecs/expressGatewayService:ExpressGatewayService":
             return [p.primaryContainer?.image].filter((x): x is string => typeof x === "string");
         case "kubernetes:apps/v1:Deployment":
-            return (p.spec?.template?.spec?.containers ?? []).map((c: { image?: unknown } | undefined) => c?.image).filter((x: unknown): x is string => typeof x === "string");
+            return (p.spec?.template?.spec?.containers ?? [])
+                .map((c: { image?: unknown } | undefined) => c?.image)
+                .filter((x: unknown): x is string => typeof x === "string");
         default:
             return [];
     }
@@ -219,7 +230,13 @@ class DiagramBuilder {
             if (!kind) continue;
             const p = props(r);
             const display = r.type.startsWith("kubernetes:") ? (p.metadata?.name ?? r.name) : r.name;
-            this.nodes.set(r.urn, { id: this.newId("n", r.name), label: `${kind.label}<br/>${escapeLabel(display)}`, shape: kind.shape, key: r.urn, container: this.containerOf(r) });
+            this.nodes.set(r.urn, {
+                id: this.newId("n", r.name),
+                label: `${kind.label}<br/>${escapeLabel(display)}`,
+                shape: kind.shape,
+                key: r.urn,
+                container: this.containerOf(r),
+            });
         }
     }
 
@@ -247,15 +264,22 @@ class DiagramBuilder {
 
     /** Node owning a security group: the drawn resource that lists its id, else its component's first node. */
     private securityGroupOwner(sgId: string): Node | undefined {
-        const users = this.resources.filter((r) => NODE_KINDS[r.type] !== undefined && r.type !== "awsx:ec2:Vpc" && strings(r.inputs).includes(sgId));
+        const users = this.resources.filter(
+            (r) => NODE_KINDS[r.type] !== undefined && r.type !== "awsx:ec2:Vpc" && strings(r.inputs).includes(sgId),
+        );
         if (users.length > 0) return this.nodeFor(users[0]);
-        const sg = this.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && (r.state?.id === sgId || r.inputs?.id === sgId));
+        const sg = this.resources.find(
+            (r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && (r.state?.id === sgId || r.inputs?.id === sgId),
+        );
         if (!sg) return undefined;
         return [...this.nodes.values()].find((n) => n.container !== undefined && n.container === sg.parent);
     }
 
     private securityGroupRules(): void {
-        const port = (p: { fromPort?: number; toPort?: number }) => (p.fromPort !== undefined ? `tcp/${p.fromPort === p.toPort || p.toPort === undefined ? p.fromPort : `${p.fromPort}-${p.toPort}`}` : "allowed");
+        const port = (p: { fromPort?: number; toPort?: number }) =>
+            p.fromPort !== undefined
+                ? `tcp/${p.fromPort === p.toPort || p.toPort === undefined ? p.fromPort : `${p.fromPort}-${p.toPort}`}`
+                : "allowed";
         for (const rule of this.typed("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
             const p = props(rule);
             if (typeof p.referencedSecurityGroupId !== "string") continue;
@@ -269,7 +293,8 @@ class DiagramBuilder {
         for (const rule of this.typed("aws:ec2/securityGroupRule:SecurityGroupRule")) {
             const p = props(rule);
             if (typeof p.sourceSecurityGroupId !== "string") continue;
-            const [from, to] = p.type === "egress" ? [p.securityGroupId, p.sourceSecurityGroupId] : [p.sourceSecurityGroupId, p.securityGroupId];
+            const [from, to] =
+                p.type === "egress" ? [p.securityGroupId, p.sourceSecurityGroupId] : [p.sourceSecurityGroupId, p.securityGroupId];
             this.edge(this.securityGroupOwner(from), this.securityGroupOwner(to), port(p));
         }
     }
@@ -280,7 +305,11 @@ class DiagramBuilder {
         for (const t of this.typed("aws:rds/proxyTarget:ProxyTarget")) {
             const p = props(t);
             const proxy = proxies.find((x) => [x.state?.name, x.inputs?.name].includes(p.dbProxyName));
-            const cluster = clusters.find((c) => p.dbClusterIdentifier !== undefined && [c.state?.clusterIdentifier, c.inputs?.clusterIdentifier, c.state?.id].includes(p.dbClusterIdentifier));
+            const cluster = clusters.find(
+                (c) =>
+                    p.dbClusterIdentifier !== undefined &&
+                    [c.state?.clusterIdentifier, c.inputs?.clusterIdentifier, c.state?.id].includes(p.dbClusterIdentifier),
+            );
             this.edge(this.nodeFor(proxy), this.nodeFor(cluster), "pooled connections");
         }
     }
@@ -292,7 +321,11 @@ class DiagramBuilder {
             for (const image of imagesOf(consumer, this.resources)) {
                 const source = built.find((b) => b.digest !== undefined && b.digest === image);
                 const repoUrl = image.replace(/[@:][^/]*$/, "");
-                const repo = repos.find((r) => typeof r.state?.repositoryUrl === "string" && (repoUrl === r.state.repositoryUrl || source?.digest?.startsWith(`${r.state.repositoryUrl}@`)));
+                const repo = repos.find(
+                    (r) =>
+                        typeof r.state?.repositoryUrl === "string" &&
+                        (repoUrl === r.state.repositoryUrl || source?.digest?.startsWith(`${r.state.repositoryUrl}@`)),
+                );
                 this.edge(this.nodeFor(repo), this.nodeFor(consumer), "image");
             }
         }
@@ -324,9 +357,19 @@ class DiagramBuilder {
             case "aws:ecs/service:Service": {
                 // Cloud Map: "<discovery service>.<namespace>" is the private DNS name of the service's tasks.
                 for (const reg of [props(r).serviceRegistries].flat()) {
-                    const discovery = this.resources.find((d) => d.type === "aws:servicediscovery/service:Service" && d.state?.arn !== undefined && d.state.arn === reg?.registryArn);
+                    const discovery = this.resources.find(
+                        (d) =>
+                            d.type === "aws:servicediscovery/service:Service" &&
+                            d.state?.arn !== undefined &&
+                            d.state.arn === reg?.registryArn,
+                    );
                     if (!discovery) continue;
-                    const ns = this.resources.find((x) => x.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace" && x.state?.id !== undefined && x.state.id === props(discovery).namespaceId);
+                    const ns = this.resources.find(
+                        (x) =>
+                            x.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace" &&
+                            x.state?.id !== undefined &&
+                            x.state.id === props(discovery).namespaceId,
+                    );
                     const svcName = props(discovery).name;
                     add(ns ? `${svcName}.${props(ns).name}` : svcName);
                 }
@@ -349,7 +392,8 @@ class DiagramBuilder {
             for (const [name, value] of env) {
                 for (const { r, ids } of targets) {
                     if (r === consumer) continue;
-                    if (ids.some((id) => (id.exact ? value === id.value : value.includes(id.value)))) this.edge(this.nodeFor(consumer), this.nodeFor(r), name);
+                    if (ids.some((id) => (id.exact ? value === id.value : value.includes(id.value))))
+                        this.edge(this.nodeFor(consumer), this.nodeFor(r), name);
                 }
             }
         }
@@ -358,9 +402,17 @@ class DiagramBuilder {
     private cloudMap(): void {
         for (const svc of this.typed("aws:ecs/service:Service")) {
             for (const reg of [props(svc).serviceRegistries].flat()) {
-                const discovery = this.resources.find((d) => d.type === "aws:servicediscovery/service:Service" && d.state?.arn !== undefined && d.state.arn === reg?.registryArn);
+                const discovery = this.resources.find(
+                    (d) =>
+                        d.type === "aws:servicediscovery/service:Service" && d.state?.arn !== undefined && d.state.arn === reg?.registryArn,
+                );
                 if (!discovery) continue;
-                const ns = this.resources.find((x) => x.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace" && x.state?.id !== undefined && x.state.id === props(discovery).namespaceId);
+                const ns = this.resources.find(
+                    (x) =>
+                        x.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace" &&
+                        x.state?.id !== undefined &&
+                        x.state.id === props(discovery).namespaceId,
+                );
                 this.edge(this.nodeFor(ns), this.nodeFor(svc), "DNS A records", true);
             }
         }
@@ -370,18 +422,27 @@ class DiagramBuilder {
         const deployments = this.typed("kubernetes:apps/v1:Deployment");
         const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
             selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-        const sameNamespace = (a: RecordedResource, b: RecordedResource) => (props(a).metadata?.namespace ?? "default") === (props(b).metadata?.namespace ?? "default");
+        const sameNamespace = (a: RecordedResource, b: RecordedResource) =>
+            (props(a).metadata?.namespace ?? "default") === (props(b).metadata?.namespace ?? "default");
         for (const svc of this.typed("kubernetes:core/v1:Service")) {
             const p = props(svc);
             for (const d of deployments) {
-                if (sameNamespace(svc, d) && matches(p.spec?.selector, props(d).spec?.template?.metadata?.labels)) this.edge(this.nodeFor(svc), this.nodeFor(d), "selector");
+                if (sameNamespace(svc, d) && matches(p.spec?.selector, props(d).spec?.template?.metadata?.labels))
+                    this.edge(this.nodeFor(svc), this.nodeFor(d), "selector");
             }
             const annotations = p.metadata?.annotations ?? {};
             if (p.spec?.type === "LoadBalancer") {
-                const lb: Node = { id: this.newId("lb", svc.name), label: K8S_LB_LABEL, shape: "stadium", key: `${svc.urn}#lb`, container: this.nodes.get(svc.urn)?.container };
+                const lb: Node = {
+                    id: this.newId("lb", svc.name),
+                    label: K8S_LB_LABEL,
+                    shape: "stadium",
+                    key: `${svc.urn}#lb`,
+                    container: this.nodes.get(svc.urn)?.container,
+                };
                 this.nodes.set(lb.key, lb);
                 this.edge(lb, this.nodeFor(svc), "IP targets");
-                if ((annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] ?? "internal") === "internet-facing") this.edge(INTERNET_ID, lb, "HTTP");
+                if ((annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] ?? "internal") === "internet-facing")
+                    this.edge(INTERNET_ID, lb, "HTTP");
             }
         }
         // A Deployment runs on the EKS cluster whose component owns the Kubernetes provider it was created with,
@@ -393,7 +454,9 @@ class DiagramBuilder {
             const cluster =
                 provider &&
                 this.typed("eks:index:Cluster").find(
-                    (c) => (c.parent !== undefined && c.parent === provider.parent) || (kubeconfig !== undefined && c.state.kubeconfigJson === kubeconfig),
+                    (c) =>
+                        (c.parent !== undefined && c.parent === provider.parent) ||
+                        (kubeconfig !== undefined && c.state.kubeconfigJson === kubeconfig),
                 );
             this.edge(this.nodeFor(cluster), this.nodeFor(d), "schedules on Fargate", true);
         }
@@ -406,7 +469,8 @@ class DiagramBuilder {
 
     private internet(): void {
         for (const s of this.typed("aws:apprunner/service:Service")) {
-            if (props(s).networkConfiguration?.ingressConfiguration?.isPubliclyAccessible !== false) this.edge(INTERNET_ID, this.nodeFor(s), "HTTPS");
+            if (props(s).networkConfiguration?.ingressConfiguration?.isPubliclyAccessible !== false)
+                this.edge(INTERNET_ID, this.nodeFor(s), "HTTPS");
         }
         for (const s of this.typed("aws:ecs/expressGatewayService:ExpressGatewayService")) {
             const paths: readonly ({ accessType?: string } | undefined)[] = s.state?.ingressPaths ?? [];

@@ -127,7 +127,9 @@ export function spliceReadme(readme: string, section: string): string {
 }
 
 /** docs/policy-controls.md: every control of the pack with its source and per-environment enforcement. */
-export function policyControlsDoc(controls: readonly { id: string; description: string; source: string; enforcement: Record<string, string> }[]): string {
+export function policyControlsDoc(
+    controls: readonly { id: string; description: string; source: string; enforcement: Record<string, string> }[],
+): string {
     return [
         "# Policy controls",
         "",
@@ -135,7 +137,14 @@ export function policyControlsDoc(controls: readonly { id: string; description: 
         "",
         ...table(
             ["Control", "Source", "What a compliant resource looks like", "dev", "staging", "prod"],
-            controls.map((c) => [`\`${c.id}\``, c.source, c.description.replace(/\|/g, "\\|"), c.enforcement.dev, c.enforcement.staging, c.enforcement.prod]),
+            controls.map((c) => [
+                `\`${c.id}\``,
+                c.source,
+                c.description.replace(/\|/g, "\\|"),
+                c.enforcement.dev,
+                c.enforcement.staging,
+                c.enforcement.prod,
+            ]),
         ),
         "",
     ].join("\n");

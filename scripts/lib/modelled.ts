@@ -51,7 +51,13 @@ class Builder {
     /** The component being modelled: the engine runs its `transforms` on every child it creates. */
     component?: RecordedResource;
 
-    add(parent: RecordedResource, type: string, name: string, inputs: RecordedResource["inputs"], dependsOn: RecordedResource[] = []): RecordedResource {
+    add(
+        parent: RecordedResource,
+        type: string,
+        name: string,
+        inputs: RecordedResource["inputs"],
+        dependsOn: RecordedResource[] = [],
+    ): RecordedResource {
         const urn = childUrn(parent, type, name);
         inputs = this.transformed(type, name, inputs);
         const r: RecordedResource = {
@@ -109,28 +115,59 @@ function vpcChildren(b: Builder, component: RecordedResource, region: string): v
                 vpc,
                 "aws:ec2/subnet:Subnet",
                 subnetName,
-                { availabilityZone: az, mapPublicIpOnLaunch: kind === "public", tags: { ...sharedTags, ...(spec.tags ?? {}), Name: subnetName, SubnetType: spec.type } },
+                {
+                    availabilityZone: az,
+                    mapPublicIpOnLaunch: kind === "public",
+                    tags: { ...sharedTags, ...(spec.tags ?? {}), Name: subnetName, SubnetType: spec.type },
+                },
                 [vpc],
             );
-            const table = b.add(subnet, "aws:ec2/routeTable:RouteTable", subnetName, { tags: { ...sharedTags, Name: subnetName, SubnetType: spec.type } }, [subnet]);
+            const table = b.add(
+                subnet,
+                "aws:ec2/routeTable:RouteTable",
+                subnetName,
+                { tags: { ...sharedTags, Name: subnetName, SubnetType: spec.type } },
+                [subnet],
+            );
             b.add(table, "aws:ec2/routeTableAssociation:RouteTableAssociation", subnetName, {}, [table, subnet]);
             const wantsNat = strategy === "OnePerAz" || (strategy === "Single" && nats.length === 0);
             if (kind === "public" && strategy !== "None" && wantsNat) {
                 const natName = `${name}-${i + 1}`;
-                const eip = ownEips ? b.add(subnet, "aws:ec2/eip:Eip", natName, { tags: { ...(args.tags ?? {}), Name: natName } }, [subnet]) : undefined;
-                nats.push(b.add(subnet, "aws:ec2/natGateway:NatGateway", natName, { tags: { ...(args.tags ?? {}), Name: natName } }, [subnet, ...(eip ? [eip] : [])]));
+                const eip = ownEips
+                    ? b.add(subnet, "aws:ec2/eip:Eip", natName, { tags: { ...(args.tags ?? {}), Name: natName } }, [subnet])
+                    : undefined;
+                nats.push(
+                    b.add(subnet, "aws:ec2/natGateway:NatGateway", natName, { tags: { ...(args.tags ?? {}), Name: natName } }, [
+                        subnet,
+                        ...(eip ? [eip] : []),
+                    ]),
+                );
             }
             if (kind === "public") {
-                b.add(table, "aws:ec2/route:Route", subnetName, { destinationCidrBlock: "0.0.0.0/0", gatewayId: `[${igw.name}]` }, [table, igw]);
+                b.add(table, "aws:ec2/route:Route", subnetName, { destinationCidrBlock: "0.0.0.0/0", gatewayId: `[${igw.name}]` }, [
+                    table,
+                    igw,
+                ]);
             } else if (kind === "private" && strategy !== "None") {
                 const nat = strategy === "Single" ? nats[0] : nats[i];
-                if (nat) b.add(table, "aws:ec2/route:Route", subnetName, { destinationCidrBlock: "0.0.0.0/0", natGatewayId: `[${nat.name}]` }, [table, nat]);
+                if (nat)
+                    b.add(table, "aws:ec2/route:Route", subnetName, { destinationCidrBlock: "0.0.0.0/0", natGatewayId: `[${nat.name}]` }, [
+                        table,
+                        nat,
+                    ]);
             }
         }
     }
 }
 
-function serviceRole(b: Builder, component: RecordedResource, name: string, service: string, policies: string[], tags: unknown): RecordedResource {
+function serviceRole(
+    b: Builder,
+    component: RecordedResource,
+    name: string,
+    service: string,
+    policies: string[],
+    tags: unknown,
+): RecordedResource {
     const role = b.add(component, "aws:iam/role:Role", `${name}-role`, {
         assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
@@ -139,7 +176,13 @@ function serviceRole(b: Builder, component: RecordedResource, name: string, serv
         tags,
     });
     for (const policy of policies) {
-        b.add(component, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${name}-${policy}`, { policyArn: `arn:aws:iam::aws:policy/${policy}` }, [role]);
+        b.add(
+            component,
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            `${name}-${policy}`,
+            { policyArn: `arn:aws:iam::aws:policy/${policy}` },
+            [role],
+        );
     }
     return role;
 }
@@ -148,7 +191,9 @@ function eksChildren(b: Builder, component: RecordedResource): void {
     const args = component.inputs;
     const name = component.name;
     const tags = args.tags;
-    const role = args.serviceRole ? undefined : serviceRole(b, component, `${name}-eksRole`, "eks.amazonaws.com", ["AmazonEKSClusterPolicy"], tags);
+    const role = args.serviceRole
+        ? undefined
+        : serviceRole(b, component, `${name}-eksRole`, "eks.amazonaws.com", ["AmazonEKSClusterPolicy"], tags);
     const skipSgs = args.skipDefaultSecurityGroups === true || args.autoMode?.enabled === true;
     let sg: RecordedResource | undefined;
     if (!args.clusterSecurityGroup && !skipSgs) {
@@ -161,7 +206,15 @@ function eksChildren(b: Builder, component: RecordedResource): void {
             component,
             "aws:ec2/securityGroupRule:SecurityGroupRule",
             `${name}-eksClusterInternetEgressRule`,
-            { description: "Allow internet access.", type: "egress", fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], securityGroupId: `[${sg.name}]` },
+            {
+                description: "Allow internet access.",
+                type: "egress",
+                fromPort: 0,
+                toPort: 0,
+                protocol: "-1",
+                cidrBlocks: ["0.0.0.0/0"],
+                securityGroupId: `[${sg.name}]`,
+            },
             [sg],
         );
     }
@@ -174,14 +227,20 @@ function eksChildren(b: Builder, component: RecordedResource): void {
             version: args.version,
             vpcConfig: {
                 securityGroupIds: sg ? [`[${sg.name}]`] : undefined,
-                subnetIds: [...(args.publicSubnetIds ?? []), ...(args.privateSubnetIds ?? [])].length ? [...(args.publicSubnetIds ?? []), ...(args.privateSubnetIds ?? [])] : args.subnetIds,
+                subnetIds: [...(args.publicSubnetIds ?? []), ...(args.privateSubnetIds ?? [])].length
+                    ? [...(args.publicSubnetIds ?? []), ...(args.privateSubnetIds ?? [])]
+                    : args.subnetIds,
                 endpointPrivateAccess: args.endpointPrivateAccess,
                 endpointPublicAccess: args.endpointPublicAccess,
                 publicAccessCidrs: args.publicAccessCidrs,
             },
             enabledClusterLogTypes: args.enabledClusterLogTypes,
-            encryptionConfig: args.encryptionConfigKeyArn ? { provider: { keyArn: args.encryptionConfigKeyArn }, resources: ["secrets"] } : undefined,
-            accessConfig: args.authenticationMode ? { authenticationMode: args.authenticationMode, bootstrapClusterCreatorAdminPermissions: true } : undefined,
+            encryptionConfig: args.encryptionConfigKeyArn
+                ? { provider: { keyArn: args.encryptionConfigKeyArn }, resources: ["secrets"] }
+                : undefined,
+            accessConfig: args.authenticationMode
+                ? { authenticationMode: args.authenticationMode, bootstrapClusterCreatorAdminPermissions: true }
+                : undefined,
             tags: { Name: `${name}-eksCluster`, ...(args.clusterTags ?? {}), ...(tags ?? {}) },
         },
         [...(role ? [role] : []), ...(sg ? [sg] : [])],
@@ -195,7 +254,14 @@ function eksChildren(b: Builder, component: RecordedResource): void {
         const fargate = args.fargate === true ? {} : args.fargate;
         const podRole = fargate.podExecutionRoleArn
             ? undefined
-            : serviceRole(b, component, `${name}-podExecutionRole`, "eks-fargate-pods.amazonaws.com", ["AmazonEKSFargatePodExecutionRolePolicy"], tags);
+            : serviceRole(
+                  b,
+                  component,
+                  `${name}-podExecutionRole`,
+                  "eks-fargate-pods.amazonaws.com",
+                  ["AmazonEKSFargatePodExecutionRolePolicy"],
+                  tags,
+              );
         const profileName = /^eks-/i.test(name) || name === "eks" ? `${name.replace("-", "_")}fargateProfile` : `${name}-fargateProfile`;
         b.add(
             component,
@@ -214,12 +280,21 @@ function eksChildren(b: Builder, component: RecordedResource): void {
         addon("coredns", "coredns");
     }
     if (args.createOidcProvider) {
-        b.add(component, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", `${name}-oidcProvider`, { clientIdLists: ["sts.amazonaws.com"] }, [cluster]);
+        b.add(
+            component,
+            "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+            `${name}-oidcProvider`,
+            { clientIdLists: ["sts.amazonaws.com"] },
+            [cluster],
+        );
     }
 }
 
 /** Model the children of every `awsx:ec2:Vpc` and `eks:index:Cluster` among `resources`. */
-export function modelRemoteChildren(resources: readonly RecordedResource[], region = "us-east-1"): { resources: RecordedResource[]; summary: ModelledSummary } {
+export function modelRemoteChildren(
+    resources: readonly RecordedResource[],
+    region = "us-east-1",
+): { resources: RecordedResource[]; summary: ModelledSummary } {
     const b = new Builder();
     const components: Record<string, number> = {};
     for (const r of resources) {

@@ -92,12 +92,16 @@ export function renderPlanText(plan: Plan): string {
     out.push("Counts by type:");
     for (const [type, n] of Object.entries(plan.counts).sort()) out.push(`  ${String(n).padStart(3)}  ${type}`);
     out.push("", "Outputs:");
-    for (const [key, value] of Object.entries(plan.outputs)) out.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    for (const [key, value] of Object.entries(plan.outputs))
+        out.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
     if (plan.platforms && plan.platforms.length > 0) {
         out.push("", `Hosting platforms (App Runner is closed to new customers since ${APP_RUNNER_CLOSED_ON}):`);
         for (const note of plan.platforms) out.push(`  - ${note}`);
     }
-    out.push("", `Policy (${plan.environment} enforcement, ${plan.policy.summary.resources} resources checked by the policy pack's controls):`);
+    out.push(
+        "",
+        `Policy (${plan.environment} enforcement, ${plan.policy.summary.resources} resources checked by the policy pack's controls):`,
+    );
     out.push(...formatFindings(plan.policy.findings, plan.policy.summary).map((l) => `  ${l}`));
     if (plan.modelledPolicy && plan.modelledPolicy.summary.resources > 0) {
         out.push(

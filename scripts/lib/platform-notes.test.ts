@@ -18,9 +18,12 @@ describe("platform notes", () => {
         expect(platformNotes(values).some((n) => n.startsWith("visits-api"))).toBe(false);
     });
 
-    it.each(["dev", "staging", "prod"])("should find every platform stated in Pulumi.%s.yaml, as ecs-express (deployable in a new account)", (stack) => {
-        const file = parse(readFileSync(`${__dirname}/../../Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> };
-        for (const { key } of PLATFORM_KEYS) expect(file.config[`serverless-containers:${key}`]).toBe("ecs-express");
-        expect(platformNotes(resolveStackConfig(stack).values).every((n) => n.includes("ECS Express Mode"))).toBe(true);
-    });
+    it.each(["dev", "staging", "prod"])(
+        "should find every platform stated in Pulumi.%s.yaml, as ecs-express (deployable in a new account)",
+        (stack) => {
+            const file = parse(readFileSync(`${__dirname}/../../Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> };
+            for (const { key } of PLATFORM_KEYS) expect(file.config[`serverless-containers:${key}`]).toBe("ecs-express");
+            expect(platformNotes(resolveStackConfig(stack).values).every((n) => n.includes("ECS Express Mode"))).toBe(true);
+        },
+    );
 });

@@ -101,7 +101,9 @@ export function applyOverride(resolved: ResolvedConfig, assignment: string): Con
         const near = Object.keys(resolved.declared)
             .map((k) => k.slice(resolved.project.length + 1))
             .filter((k) => k.toLowerCase().includes(short.toLowerCase().slice(0, 6)) || short.toLowerCase().includes(k.toLowerCase()));
-        throw new Error(`--set: config key "${full}" is not declared in Pulumi.yaml (check the spelling${near.length ? `; did you mean ${near.join(", ")}?` : ""}).`);
+        throw new Error(
+            `--set: config key "${full}" is not declared in Pulumi.yaml (check the spelling${near.length ? `; did you mean ${near.join(", ")}?` : ""}).`,
+        );
     }
     const type = resolved.declared[full];
     // Values arrive as strings; arrays are given as JSON, as `pulumi config set --path` would store them.

@@ -1,12 +1,12 @@
 declare module "dynalite" {
-  import type { Server } from "node:http";
-  interface DynaliteOptions {
-    path?: string;
-    createTableMs?: number;
-    deleteTableMs?: number;
-    updateTableMs?: number;
-    ssl?: boolean;
-  }
-  function dynalite(options?: DynaliteOptions): Server;
-  export = dynalite;
+    import type { Server } from "node:http";
+    interface DynaliteOptions {
+        path?: string;
+        createTableMs?: number;
+        deleteTableMs?: number;
+        updateTableMs?: number;
+        ssl?: boolean;
+    }
+    function dynalite(options?: DynaliteOptions): Server;
+    export = dynalite;
 }

@@ -13,7 +13,15 @@ export { freePort, INSTALL_HINT } from "./process-util";
 export { UnmanagedServerError, type SqlServerHandle, type TestDatabase } from "./types";
 export { rawRequest, request, type JsonResponse, type RequestOptions } from "./http";
 export { eventually, runBounded } from "./load";
-export { mariaDbEntriesOfUser, mariaDbPinningFindings, parseMariaDbGeneralLog, parsePostgresLog, postgresPinningFindings, type MariaDbLogEntry, type PostgresLogEntry } from "./statement-log";
+export {
+    mariaDbEntriesOfUser,
+    mariaDbPinningFindings,
+    parseMariaDbGeneralLog,
+    parsePostgresLog,
+    postgresPinningFindings,
+    type MariaDbLogEntry,
+    type PostgresLogEntry,
+} from "./statement-log";
 export { spawnApp, type ChildApp } from "./child-app";
 export { dbAppEnv, dbIamAppEnv } from "./app-env";
 export { startLoad, type LoadOutcome, type LoadRequest, type RunningLoad } from "./fault-load";

@@ -64,12 +64,16 @@ function prepareStackTrace(error, frames) {
     const missing = frames.filter((_, i) => keys[i] !== undefined && !rendered.has(keys[i]));
     if (missing.length > 0) {
         // Jest's formatter renders the subset as a header then one line per frame, in order.
-        const lines = String(jestFormat({ name: "Error", message: "" }, missing)).split(FRAME_SEPARATOR).slice(1);
+        const lines = String(jestFormat({ name: "Error", message: "" }, missing))
+            .split(FRAME_SEPARATOR)
+            .slice(1);
         if (lines.length !== missing.length) return jestFormat(error, frames);
         if (rendered.size + lines.length > RENDERED_LIMIT) rendered.clear();
         missing.forEach((frame, i) => rendered.set(frameKey(frame), lines[i]));
     }
-    return header(error) + frames.map((frame, i) => FRAME_SEPARATOR + (keys[i] === undefined ? String(frame) : rendered.get(keys[i]))).join("");
+    return (
+        header(error) + frames.map((frame, i) => FRAME_SEPARATOR + (keys[i] === undefined ? String(frame) : rendered.get(keys[i]))).join("")
+    );
 }
 
 class UnitTestEnvironment extends TestEnvironment {

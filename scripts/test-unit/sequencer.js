@@ -19,7 +19,7 @@ const ESTIMATES_FILE = path.join(__dirname, "durations.json");
 function readEstimates() {
     try {
         const parsed = JSON.parse(fs.readFileSync(ESTIMATES_FILE, "utf8"));
-        return parsed !== null && typeof parsed === "object" ? parsed.seconds ?? {} : {};
+        return parsed !== null && typeof parsed === "object" ? (parsed.seconds ?? {}) : {};
     } catch {
         return {};
     }

@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import * as vm from "node:vm";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { compiledScript } = require("./runtime.js") as { compiledScript: (filename: string, source: string, parameters: string[]) => vm.Script };
+const { compiledScript } = require("./runtime.js") as {
+    compiledScript: (filename: string, source: string, parameters: string[]) => vm.Script;
+};
 
 /** `file:line:column` of each frame of a stack string. */
 function frames(stack: string): Array<{ file: string; line: number; column: number }> {
@@ -14,7 +16,9 @@ function frames(stack: string): Array<{ file: string; line: number; column: numb
 
 /** The source text a frame points at. */
 function sourceAt(frame: { file: string; line: number; column: number }): string {
-    return readFileSync(frame.file, "utf8").split("\n")[frame.line - 1].slice(frame.column - 1);
+    return readFileSync(frame.file, "utf8")
+        .split("\n")
+        [frame.line - 1].slice(frame.column - 1);
 }
 
 describe("unit test environment", () => {
@@ -66,7 +70,9 @@ describe("unit test runtime", () => {
         const a = compiledScript(file, "module.exports = 1;", ["module", "exports"]);
         expect(compiledScript(file, "module.exports = 1;", ["module", "exports"])).toBe(a);
         expect(compiledScript(file, "module.exports = 2;", ["module", "exports"])).not.toBe(a);
-        expect(compiledScript(file, "module.exports = 2;", ["module", "exports", "require"])).not.toBe(compiledScript(file, "module.exports = 2;", ["module", "exports"]));
+        expect(compiledScript(file, "module.exports = 2;", ["module", "exports", "require"])).not.toBe(
+            compiledScript(file, "module.exports = 2;", ["module", "exports"]),
+        );
     });
 
     it("should give each context its own function, with the body's lines and columns as in the file", () => {
@@ -90,16 +96,24 @@ describe("unit test runtime", () => {
 
 describe("unit test sequencer", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Sequencer = require("./sequencer.js") as new (options: unknown) => { estimates: Record<string, number>; sort(tests: unknown[]): Array<{ path: string }> };
+    const Sequencer = require("./sequencer.js") as new (options: unknown) => {
+        estimates: Record<string, number>;
+        sort(tests: unknown[]): Array<{ path: string }>;
+    };
     const ROOT = "/repo";
     // No jest cache (config.cache false): only the estimates and file sizes order the files.
-    const context = { config: { cache: false, rootDir: ROOT }, hasteFS: { getSize: (p: string) => (p.endsWith("big.test.ts") ? 9_000 : 100) } };
+    const context = {
+        config: { cache: false, rootDir: ROOT },
+        hasteFS: { getSize: (p: string) => (p.endsWith("big.test.ts") ? 9_000 : 100) },
+    };
     const test = (file: string) => ({ path: `${ROOT}/${file}`, context });
 
     it("should order the estimated files longest first when jest has no timings (files with no estimate first, by size, as jest does)", () => {
         const sequencer = new Sequencer({});
         sequencer.estimates = { "a/short.test.ts": 0.5, "a/long.test.ts": 12, "a/middle.test.ts": 3 };
-        const order = sequencer.sort(["a/small.test.ts", "a/short.test.ts", "a/big.test.ts", "a/long.test.ts", "a/middle.test.ts"].map(test)).map((t) => t.path.slice(ROOT.length + 1));
+        const order = sequencer
+            .sort(["a/small.test.ts", "a/short.test.ts", "a/big.test.ts", "a/long.test.ts", "a/middle.test.ts"].map(test))
+            .map((t) => t.path.slice(ROOT.length + 1));
         expect(order).toEqual(["a/big.test.ts", "a/small.test.ts", "a/long.test.ts", "a/middle.test.ts", "a/short.test.ts"]);
     });
 

@@ -1,12 +1,14 @@
 import {
-  DatabaseState,
-  createLogger,
-  dbCredentialsOf,
-  retry,
-  runService,
-  startHttpServer,
-  type ResolveDbOptions,
-  type RunningServer, unknownWriteOutcomeOnDeadline } from "@serverless-containers/service-kit";
+    DatabaseState,
+    createLogger,
+    dbCredentialsOf,
+    retry,
+    runService,
+    startHttpServer,
+    type ResolveDbOptions,
+    type RunningServer,
+    unknownWriteOutcomeOnDeadline,
+} from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadCatalogueConfig } from "./config";
 import { CatalogueRepository } from "./data/catalogue-repository";
@@ -23,52 +25,55 @@ import { createPool, endPool, refreshPoolToken } from "./data/pool";
  * `options.tokenRefreshMs` how often the pool's IAM token for new connections is refreshed (default 60 s).
  */
 export async function startCatalogueApi(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  options: { readonly db?: ResolveDbOptions; readonly tokenRefreshMs?: number } = {},
+    env: Readonly<Record<string, string | undefined>> = process.env,
+    options: { readonly db?: ResolveDbOptions; readonly tokenRefreshMs?: number } = {},
 ): Promise<RunningServer> {
-  const config = loadCatalogueConfig(env, options.db);
-  const logger = createLogger("catalogue-api", config.logLevel);
-  const state = new DatabaseState();
-  const pool = createPool(config.db, { logger, tokenRefreshMs: options.tokenRefreshMs, state });
-  const repo = new CatalogueRepository(pool, config.db.queryTimeoutMs, { statsCacheMs: config.statsCacheMs });
-  const startup = new AbortController();
+    const config = loadCatalogueConfig(env, options.db);
+    const logger = createLogger("catalogue-api", config.logLevel);
+    const state = new DatabaseState();
+    const pool = createPool(config.db, { logger, tokenRefreshMs: options.tokenRefreshMs, state });
+    const repo = new CatalogueRepository(pool, config.db.queryTimeoutMs, { statsCacheMs: config.statsCacheMs });
+    const startup = new AbortController();
 
-  const schema = retry(
-    async () => {
-      // IAM mode: the pool needs a token before its first connection (a no-op with a static password).
-      await refreshPoolToken(pool);
-      await repo.ensureSchema();
-    },
-    { what: "create table catalogue", logger, signal: startup.signal },
-  ).then(() => {
-    state.markSchemaReady();
-    logger.info({ host: config.db.host, database: config.db.database, tls: config.db.tls, auth: dbCredentialsOf(config.db).kind }, "database schema ready");
-  });
-  // Stopped before the schema was ready: not an error, and nobody else waits on it in production.
-  schema.catch((err: unknown) => {
-    if (!startup.signal.aborted) logger.error({ err }, "schema creation gave up");
-  });
-
-  try {
-    return await startHttpServer({
-      app: buildApp({ repo, logger, state, readinessTimeoutMs: config.readinessTimeoutMs }),
-      port: config.port,
-      logger,
-      gracePeriodMs: config.shutdownGraceMs,
-      requestDeadlineMs: config.requestDeadlineMs,
-      // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
-      deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "POST" && (req.url ?? "").split("?")[0] === "/catalogue"),
-      ready: schema,
-      onStop: () => startup.abort(),
-      onClose: [(budget) => endPool(pool, budget)],
+    const schema = retry(
+        async () => {
+            // IAM mode: the pool needs a token before its first connection (a no-op with a static password).
+            await refreshPoolToken(pool);
+            await repo.ensureSchema();
+        },
+        { what: "create table catalogue", logger, signal: startup.signal },
+    ).then(() => {
+        state.markSchemaReady();
+        logger.info(
+            { host: config.db.host, database: config.db.database, tls: config.db.tls, auth: dbCredentialsOf(config.db).kind },
+            "database schema ready",
+        );
     });
-  } catch (err) {
-    startup.abort();
-    await endPool(pool, { timeoutMs: 1_000 });
-    throw err;
-  }
+    // Stopped before the schema was ready: not an error, and nobody else waits on it in production.
+    schema.catch((err: unknown) => {
+        if (!startup.signal.aborted) logger.error({ err }, "schema creation gave up");
+    });
+
+    try {
+        return await startHttpServer({
+            app: buildApp({ repo, logger, state, readinessTimeoutMs: config.readinessTimeoutMs }),
+            port: config.port,
+            logger,
+            gracePeriodMs: config.shutdownGraceMs,
+            requestDeadlineMs: config.requestDeadlineMs,
+            // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
+            deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "POST" && (req.url ?? "").split("?")[0] === "/catalogue"),
+            ready: schema,
+            onStop: () => startup.abort(),
+            onClose: [(budget) => endPool(pool, budget)],
+        });
+    } catch (err) {
+        startup.abort();
+        await endPool(pool, { timeoutMs: 1_000 });
+        throw err;
+    }
 }
 
 if (require.main === module) {
-  runService(() => startCatalogueApi(), createLogger("catalogue-api"));
+    runService(() => startCatalogueApi(), createLogger("catalogue-api"));
 }

@@ -1,7 +1,16 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { RunningServer } from "@serverless-containers/service-kit";
-import { eventually, freePort, request, spawnApp, startLoad, startMariaDb, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
+import {
+    eventually,
+    freePort,
+    request,
+    spawnApp,
+    startLoad,
+    startMariaDb,
+    type SqlServerHandle,
+    type TestDatabase,
+} from "../../../scripts/test-db";
 import { startCatalogueApi } from "../src/server";
 import { appEnv, startAppOn } from "./helpers";
 
@@ -12,175 +21,213 @@ const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("catalogue-api when MariaDB hangs (server process stopped with SIGSTOP)", () => {
-  let server: SqlServerHandle;
-  let app: RunningServer;
+    let server: SqlServerHandle;
+    let app: RunningServer;
 
-  beforeAll(async () => {
-    server = await startMariaDb({ requireManaged: true });
-    ({ app } = await startAppOn(server, "catalogue_hang", HANG_ENV));
-  }, 60_000);
+    beforeAll(async () => {
+        server = await startMariaDb({ requireManaged: true });
+        ({ app } = await startAppOn(server, "catalogue_hang", HANG_ENV));
+    }, 60_000);
 
-  afterAll(async () => {
-    await server?.resume();
-    await app?.stop();
-    await server?.destroy();
-  }, 60_000);
+    afterAll(async () => {
+        await server?.resume();
+        await app?.stop();
+        await server?.destroy();
+    }, 60_000);
 
-  it("when the database hangs under a bounded load, then every request is answered within the deadline + 1 s (2xx, or 503 + Retry-After), /health stays 200 while /ready is 503, and the same process recovers when it resumes", async () => {
-    const load = startLoad(app.url, 6, (i, marker) =>
-      i % 2 === 0 ? { method: "POST", path: "/catalogue", json: { name: marker, price: 1.5, category: "hang" } } : { method: "GET", path: "/catalogue?limit=5" },
-    );
-    await eventually(async () => load.outcomes.length >= 20, "20 requests before the hang", 200, 25);
-    await server.pause();
-    let health;
-    let ready;
-    try {
-      // Long enough for requests to run into the deadline, several times over.
-      await sleep(DEADLINE_MS + 500);
-      health = await request(app.url, "/health");
-      ready = await request(app.url, "/ready");
-      await sleep(DEADLINE_MS);
-    } finally {
-      await server.resume();
-    }
-    await eventually(
-      async () => (await request(app.url, "/catalogue", { method: "POST", json: { name: "probe", price: 1, category: "probe" } })).status === 201,
-      "writes again after the resume",
-      100,
-      100,
-    );
-    await sleep(300);
-    const outcomes = await load.stop();
+    it("when the database hangs under a bounded load, then every request is answered within the deadline + 1 s (2xx, or 503 + Retry-After), /health stays 200 while /ready is 503, and the same process recovers when it resumes", async () => {
+        const load = startLoad(app.url, 6, (i, marker) =>
+            i % 2 === 0
+                ? { method: "POST", path: "/catalogue", json: { name: marker, price: 1.5, category: "hang" } }
+                : { method: "GET", path: "/catalogue?limit=5" },
+        );
+        await eventually(async () => load.outcomes.length >= 20, "20 requests before the hang", 200, 25);
+        await server.pause();
+        let health;
+        let ready;
+        try {
+            // Long enough for requests to run into the deadline, several times over.
+            await sleep(DEADLINE_MS + 500);
+            health = await request(app.url, "/health");
+            ready = await request(app.url, "/ready");
+            await sleep(DEADLINE_MS);
+        } finally {
+            await server.resume();
+        }
+        await eventually(
+            async () =>
+                (await request(app.url, "/catalogue", { method: "POST", json: { name: "probe", price: 1, category: "probe" } })).status ===
+                201,
+            "writes again after the resume",
+            100,
+            100,
+        );
+        await sleep(300);
+        const outcomes = await load.stop();
 
-    expect(outcomes.filter((o) => o.error !== undefined)).toEqual([]);
-    // An unkeyed write whose statement may have reached the hung database is 504 write_outcome_unknown
-    // (Idempotency-Key semantics), never "retry later"; everything else is 2xx or 503.
-    const unknownWrite = (o: (typeof outcomes)[number]) => o.status === 504 && o.method === "POST" && (o.body as { error?: string })?.error === "write_outcome_unknown";
-    expect(outcomes.filter((o) => ![200, 201, 503].includes(o.status!) && !unknownWrite(o))).toEqual([]);
-    // Bounded: nothing answered after the deadline + 1 s.
-    expect(outcomes.filter((o) => o.ms > DEADLINE_MS + 1_000).map((o) => ({ path: o.path, ms: o.ms, status: o.status }))).toEqual([]);
-    const unavailable = outcomes.filter((o) => o.status === 503);
-    expect(unavailable.length).toBeGreaterThan(0);
-    expect(unavailable.every((o) => o.retryAfter === "5")).toBe(true);
+        expect(outcomes.filter((o) => o.error !== undefined)).toEqual([]);
+        // An unkeyed write whose statement may have reached the hung database is 504 write_outcome_unknown
+        // (Idempotency-Key semantics), never "retry later"; everything else is 2xx or 503.
+        const unknownWrite = (o: (typeof outcomes)[number]) =>
+            o.status === 504 && o.method === "POST" && (o.body as { error?: string })?.error === "write_outcome_unknown";
+        expect(outcomes.filter((o) => ![200, 201, 503].includes(o.status!) && !unknownWrite(o))).toEqual([]);
+        // Bounded: nothing answered after the deadline + 1 s.
+        expect(outcomes.filter((o) => o.ms > DEADLINE_MS + 1_000).map((o) => ({ path: o.path, ms: o.ms, status: o.status }))).toEqual([]);
+        const unavailable = outcomes.filter((o) => o.status === 503);
+        expect(unavailable.length).toBeGreaterThan(0);
+        expect(unavailable.every((o) => o.retryAfter === "5")).toBe(true);
 
-    // Liveness never waits on the database; readiness says the truth.
-    expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
-    expect(ready.status).toBe(503);
-    expect(ready.headers.get("retry-after")).toBe("5");
-    expect((await request(app.url, "/ready")).status).toBe(200);
+        // Liveness never waits on the database; readiness says the truth.
+        expect(health.status).toBe(200);
+        expect(health.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
+        expect(ready.status).toBe(503);
+        expect(ready.headers.get("retry-after")).toBe("5");
+        expect((await request(app.url, "/ready")).status).toBe(200);
 
-    // Recovery without restart: the same process writes again.
-    expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "after the hang", price: 2 } })).status).toBe(201);
-    expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
-  }, 60_000);
+        // Recovery without restart: the same process writes again.
+        expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "after the hang", price: 2 } })).status).toBe(201);
+        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+    }, 60_000);
 
-  it("when the app starts while the database hangs, then it listens at once: liveness 200 within 1 s, readiness and DB routes 503 + Retry-After; it becomes ready when the database resumes", async () => {
-    const fresh = await server.createDatabase("catalogue_hang_start");
-    await server.pause();
-    let started: RunningServer | undefined;
-    try {
-      const t0 = Date.now();
-      // Today's code retries the schema before listening: this await would not return while the database hangs.
-      started = await startCatalogueApi(appEnv(fresh, HANG_ENV));
-      const health = await request(started.url, "/health");
-      const elapsed = Date.now() - t0;
-      expect(health.status).toBe(200);
-      expect(health.body).toEqual({ status: "degraded", db: "schema not ready" });
-      expect(elapsed).toBeLessThan(1_000);
-      for (const path of ["/ready", "/catalogue"]) {
-        const res = await request(started.url, path);
-        expect(res.status).toBe(503);
-        expect(res.headers.get("retry-after")).toBe("5");
-      }
-    } finally {
-      await server.resume();
-    }
-    await started.ready;
-    expect((await request(started.url, "/ready")).status).toBe(200);
-    expect((await request(started.url, "/catalogue", { method: "POST", json: { name: "after start", price: 1 } })).status).toBe(201);
-    await started.stop();
-  }, 60_000);
+    it("when the app starts while the database hangs, then it listens at once: liveness 200 within 1 s, readiness and DB routes 503 + Retry-After; it becomes ready when the database resumes", async () => {
+        const fresh = await server.createDatabase("catalogue_hang_start");
+        await server.pause();
+        let started: RunningServer | undefined;
+        try {
+            const t0 = Date.now();
+            // Today's code retries the schema before listening: this await would not return while the database hangs.
+            started = await startCatalogueApi(appEnv(fresh, HANG_ENV));
+            const health = await request(started.url, "/health");
+            const elapsed = Date.now() - t0;
+            expect(health.status).toBe(200);
+            expect(health.body).toEqual({ status: "degraded", db: "schema not ready" });
+            expect(elapsed).toBeLessThan(1_000);
+            for (const path of ["/ready", "/catalogue"]) {
+                const res = await request(started.url, path);
+                expect(res.status).toBe(503);
+                expect(res.headers.get("retry-after")).toBe("5");
+            }
+        } finally {
+            await server.resume();
+        }
+        await started.ready;
+        expect((await request(started.url, "/ready")).status).toBe(200);
+        expect((await request(started.url, "/catalogue", { method: "POST", json: { name: "after start", price: 1 } })).status).toBe(201);
+        await started.stop();
+    }, 60_000);
 });
 
 describe("catalogue-api stopping while MariaDB hangs (real process)", () => {
-  let server: SqlServerHandle;
-  let db: TestDatabase;
+    let server: SqlServerHandle;
+    let db: TestDatabase;
 
-  beforeAll(async () => {
-    server = await startMariaDb({ requireManaged: true });
-    db = await server.createDatabase("catalogue_hang_stop");
-  }, 60_000);
+    beforeAll(async () => {
+        server = await startMariaDb({ requireManaged: true });
+        db = await server.createDatabase("catalogue_hang_stop");
+    }, 60_000);
 
-  afterAll(async () => {
-    await server?.resume();
-    await server?.destroy();
-  }, 60_000);
+    afterAll(async () => {
+        await server?.resume();
+        await server?.destroy();
+    }, 60_000);
 
-  it("when SIGTERM arrives while requests wait on the hung database, then each is answered 503 with Connection: close (none reset) and the process exits 0 within the grace period", async () => {
-    const port = await freePort();
-    // The request deadline is longer than the grace period here: the shutdown itself must answer them.
-    const app = spawnApp("apps/catalogue-api/src/server.ts", appEnv(db, { PORT: String(port), LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "3000", REQUEST_DEADLINE_MS: "20000" }));
-    const url = `http://127.0.0.1:${port}`;
-    try {
-      await app.waitForLog((l) => l.msg === "database schema ready", "schema ready");
-      await app.waitForLog((l) => l.msg === "listening", "listening");
-      await server.pause();
-      const inFlight = [1, 2, 3, 4, 5, 6].map((i) =>
-        fetch(`${url}/catalogue`, { method: i % 2 ? "POST" : "GET", headers: { "content-type": "application/json" }, body: i % 2 ? JSON.stringify({ name: `stuck-${i}`, price: 1 }) : undefined }).then(
-          async (res) => ({ status: res.status, connection: res.headers.get("connection"), retryAfter: res.headers.get("retry-after"), body: await res.json() }),
-          (err: unknown) => ({ error: String((err as { cause?: unknown }).cause ?? err) }),
-        ),
-      );
-      await sleep(500);
-      const t0 = Date.now();
-      app.child.kill("SIGTERM");
-      const exit = await app.exited;
-      const exitMs = Date.now() - t0;
-      expect(exit).toEqual({ code: 0, signal: null });
-      expect(exitMs).toBeLessThan(3_000 + 1_000);
-      for (const [i, outcome] of (await Promise.all(inFlight)).entries()) {
-        // Odd requests are unkeyed POSTs that may have reached the database: 504 outcome unknown, not "retry later".
-        expect(outcome).toEqual(
-          i % 2 === 0
-            ? { status: 504, connection: "close", retryAfter: null, body: { error: "write_outcome_unknown", message: expect.any(String) } }
-            : { status: 503, connection: "close", retryAfter: "5", body: { error: "service_unavailable", message: expect.any(String) } },
+    it("when SIGTERM arrives while requests wait on the hung database, then each is answered 503 with Connection: close (none reset) and the process exits 0 within the grace period", async () => {
+        const port = await freePort();
+        // The request deadline is longer than the grace period here: the shutdown itself must answer them.
+        const app = spawnApp(
+            "apps/catalogue-api/src/server.ts",
+            appEnv(db, { PORT: String(port), LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "3000", REQUEST_DEADLINE_MS: "20000" }),
         );
-      }
-    } finally {
-      await server.resume();
-      if (app.child.exitCode === null) app.child.kill("SIGKILL");
-    }
-  }, 60_000);
+        const url = `http://127.0.0.1:${port}`;
+        try {
+            await app.waitForLog((l) => l.msg === "database schema ready", "schema ready");
+            await app.waitForLog((l) => l.msg === "listening", "listening");
+            await server.pause();
+            const inFlight = [1, 2, 3, 4, 5, 6].map((i) =>
+                fetch(`${url}/catalogue`, {
+                    method: i % 2 ? "POST" : "GET",
+                    headers: { "content-type": "application/json" },
+                    body: i % 2 ? JSON.stringify({ name: `stuck-${i}`, price: 1 }) : undefined,
+                }).then(
+                    async (res) => ({
+                        status: res.status,
+                        connection: res.headers.get("connection"),
+                        retryAfter: res.headers.get("retry-after"),
+                        body: await res.json(),
+                    }),
+                    (err: unknown) => ({ error: String((err as { cause?: unknown }).cause ?? err) }),
+                ),
+            );
+            await sleep(500);
+            const t0 = Date.now();
+            app.child.kill("SIGTERM");
+            const exit = await app.exited;
+            const exitMs = Date.now() - t0;
+            expect(exit).toEqual({ code: 0, signal: null });
+            expect(exitMs).toBeLessThan(3_000 + 1_000);
+            for (const [i, outcome] of (await Promise.all(inFlight)).entries()) {
+                // Odd requests are unkeyed POSTs that may have reached the database: 504 outcome unknown, not "retry later".
+                expect(outcome).toEqual(
+                    i % 2 === 0
+                        ? {
+                              status: 504,
+                              connection: "close",
+                              retryAfter: null,
+                              body: { error: "write_outcome_unknown", message: expect.any(String) },
+                          }
+                        : {
+                              status: 503,
+                              connection: "close",
+                              retryAfter: "5",
+                              body: { error: "service_unavailable", message: expect.any(String) },
+                          },
+                );
+            }
+        } finally {
+            await server.resume();
+            if (app.child.exitCode === null) app.child.kill("SIGKILL");
+        }
+    }, 60_000);
 
-  it("when started through `npm run dev` while the database hangs, then it listens at once (liveness 200) and SIGTERM to npm during the schema retries exits 0 promptly", async () => {
-    const port = await freePort();
-    const fresh = await server.createDatabase("catalogue_hang_npm");
-    await server.pause();
-    const npm = spawn("npm", ["run", "dev", "--workspace=@serverless-containers/catalogue-api"], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...appEnv(fresh, { PORT: String(port), LOG_LEVEL: "info", DB_CONNECT_TIMEOUT_MS: "1000" }) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    npm.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    npm.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.once("exit", (code, signal) => resolve({ code, signal })));
-    try {
-      await eventually(async () => output.includes('"msg":"listening"'), `listening (output so far: ${output.slice(-500)})`, 300, 100);
-      const health = await request(`http://127.0.0.1:${port}`, "/health");
-      expect(health.status).toBe(200);
-      expect(health.body).toEqual({ status: "degraded", db: "schema not ready" });
-      await eventually(async () => output.includes("create table catalogue failed; retrying"), "a schema retry", 100, 100);
-      const t0 = Date.now();
-      npm.kill("SIGTERM");
-      const exit = await exited;
-      expect({ exit, ms: Date.now() - t0 < 5_000 }).toEqual({ exit: { code: 0, signal: null }, ms: true });
-      // The node process under npm is gone too: the port is closed.
-      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
-    } finally {
-      await server.resume();
-      if (npm.exitCode === null) npm.kill("SIGKILL");
-    }
-  }, 60_000);
+    it("when started through `npm run dev` while the database hangs, then it listens at once (liveness 200) and SIGTERM to npm during the schema retries exits 0 promptly", async () => {
+        const port = await freePort();
+        const fresh = await server.createDatabase("catalogue_hang_npm");
+        await server.pause();
+        const npm = spawn("npm", ["run", "dev", "--workspace=@serverless-containers/catalogue-api"], {
+            cwd: REPO_ROOT,
+            env: {
+                PATH: process.env.PATH ?? "",
+                HOME: process.env.HOME ?? "/root",
+                ...appEnv(fresh, { PORT: String(port), LOG_LEVEL: "info", DB_CONNECT_TIMEOUT_MS: "1000" }),
+            },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        npm.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+        npm.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+            npm.once("exit", (code, signal) => resolve({ code, signal })),
+        );
+        try {
+            await eventually(
+                async () => output.includes('"msg":"listening"'),
+                `listening (output so far: ${output.slice(-500)})`,
+                300,
+                100,
+            );
+            const health = await request(`http://127.0.0.1:${port}`, "/health");
+            expect(health.status).toBe(200);
+            expect(health.body).toEqual({ status: "degraded", db: "schema not ready" });
+            await eventually(async () => output.includes("create table catalogue failed; retrying"), "a schema retry", 100, 100);
+            const t0 = Date.now();
+            npm.kill("SIGTERM");
+            const exit = await exited;
+            expect({ exit, ms: Date.now() - t0 < 5_000 }).toEqual({ exit: { code: 0, signal: null }, ms: true });
+            // The node process under npm is gone too: the port is closed.
+            await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+        } finally {
+            await server.resume();
+            if (npm.exitCode === null) npm.kill("SIGKILL");
+        }
+    }, 60_000);
 });

@@ -5,30 +5,37 @@ import { productRoutes } from "./routes/products";
 import { SERVICE_VERSION, serviceRoutes } from "./routes/service";
 
 export interface ProductsAppDeps {
-  readonly repo: ProductsRepository;
-  readonly logger: Logger;
-  readonly runtime: string;
-  /**
-   * Readiness's DynamoDB round trip (a GetItem the role may make). Absent: `/ready` answers 200 without one.
-   * Liveness (`/health`) never calls DynamoDB: a throttled table must not restart healthy pods.
-   */
-  readonly readinessPing?: (timeoutMs: number) => Promise<void>;
-  /** READINESS_TIMEOUT_MS. @default 2000 */
-  readonly readinessTimeoutMs?: number;
+    readonly repo: ProductsRepository;
+    readonly logger: Logger;
+    readonly runtime: string;
+    /**
+     * Readiness's DynamoDB round trip (a GetItem the role may make). Absent: `/ready` answers 200 without one.
+     * Liveness (`/health`) never calls DynamoDB: a throttled table must not restart healthy pods.
+     */
+    readonly readinessPing?: (timeoutMs: number) => Promise<void>;
+    /** READINESS_TIMEOUT_MS. @default 2000 */
+    readonly readinessTimeoutMs?: number;
 }
 
 export function buildApp(deps: ProductsAppDeps): Express {
-  const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
-  const ping = deps.readinessPing;
-  const state = new DatabaseState();
-  state.markSchemaReady(); // the table is the stack's (or, locally, created before listening)
-  return createServiceApp({
-    info: { title: "products-api", version: SERVICE_VERSION, description: "Patterns 24–26: products on DynamoDB (EKS on Fargate, App Runner)" },
-    logger: deps.logger,
-    routes: [
-      ...healthRoutes({ database: ping === undefined ? undefined : { state, ping: () => ping(readinessTimeoutMs) }, readinessTimeoutMs }),
-      ...serviceRoutes(deps.runtime),
-      ...productRoutes(deps.repo),
-    ],
-  });
+    const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
+    const ping = deps.readinessPing;
+    const state = new DatabaseState();
+    state.markSchemaReady(); // the table is the stack's (or, locally, created before listening)
+    return createServiceApp({
+        info: {
+            title: "products-api",
+            version: SERVICE_VERSION,
+            description: "Patterns 24–26: products on DynamoDB (EKS on Fargate, App Runner)",
+        },
+        logger: deps.logger,
+        routes: [
+            ...healthRoutes({
+                database: ping === undefined ? undefined : { state, ping: () => ping(readinessTimeoutMs) },
+                readinessTimeoutMs,
+            }),
+            ...serviceRoutes(deps.runtime),
+            ...productRoutes(deps.repo),
+        ],
+    });
 }

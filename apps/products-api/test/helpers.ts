@@ -5,67 +5,69 @@ import type { AddressInfo } from "node:net";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export function appEnv(endpoint: string, tableName: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PORT: "0",
-    TABLE_NAME: tableName,
-    AWS_REGION: "us-east-1",
-    RUNTIME: "eks-fargate",
-    DYNAMODB_ENDPOINT: endpoint,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    LOG_LEVEL: "silent",
-    SHUTDOWN_GRACE_MS: "5000",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    ...extra,
-  };
+    return {
+        PORT: "0",
+        TABLE_NAME: tableName,
+        AWS_REGION: "us-east-1",
+        RUNTIME: "eks-fargate",
+        DYNAMODB_ENDPOINT: endpoint,
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+        LOG_LEVEL: "silent",
+        SHUTDOWN_GRACE_MS: "5000",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...extra,
+    };
 }
 
 /**
  * An HTTP pass-through in front of dynalite that can hold requests (so they are in flight for as long as
  * a test needs) and release them later.
  */
-export async function holdingProxy(target: string): Promise<{ url: string; hold(): void; release(): void; held(): number; close(): Promise<void> }> {
-  const targetUrl = new URL(target);
-  let holding = false;
-  let waiting: Array<() => void> = [];
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void => {
-    const upstream = http.request(
-      { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on("error", () => res.destroy());
-    upstream.end(body);
-  };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const go = (): void => forward(req, res, Buffer.concat(chunks));
-      if (holding) waiting.push(go);
-      else go();
+export async function holdingProxy(
+    target: string,
+): Promise<{ url: string; hold(): void; release(): void; held(): number; close(): Promise<void> }> {
+    const targetUrl = new URL(target);
+    let holding = false;
+    let waiting: Array<() => void> = [];
+    const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void => {
+        const upstream = http.request(
+            { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
+            (up) => {
+                res.writeHead(up.statusCode ?? 502, up.headers);
+                up.pipe(res);
+            },
+        );
+        upstream.on("error", () => res.destroy());
+        upstream.end(body);
+    };
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const go = (): void => forward(req, res, Buffer.concat(chunks));
+            if (holding) waiting.push(go);
+            else go();
+        });
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hold: () => {
-      holding = true;
-    },
-    release: () => {
-      holding = false;
-      const pending = waiting;
-      waiting = [];
-      pending.forEach((go) => go());
-    },
-    held: () => waiting.length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        hold: () => {
+            holding = true;
+        },
+        release: () => {
+            holding = false;
+            const pending = waiting;
+            waiting = [];
+            pending.forEach((go) => go());
+        },
+        held: () => waiting.length,
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
+    };
 }

@@ -1,4 +1,14 @@
-import { DatabaseState, createLogger, dbCredentialsOf, retry, runService, startHttpServer, type ResolveDbOptions, type RunningServer, unknownWriteOutcomeOnDeadline } from "@serverless-containers/service-kit";
+import {
+    DatabaseState,
+    createLogger,
+    dbCredentialsOf,
+    retry,
+    runService,
+    startHttpServer,
+    type ResolveDbOptions,
+    type RunningServer,
+    unknownWriteOutcomeOnDeadline,
+} from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadVisitsConfig } from "./config";
 import { createPool, endPool } from "./data/pool";
@@ -12,54 +22,57 @@ import { VisitsRepository } from "./data/visits-repository";
  * `options.db` is the code-only test seam (an IAM token source standing in for the RDS signer).
  */
 export async function startVisitsApi(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  options: { readonly db?: ResolveDbOptions } = {},
+    env: Readonly<Record<string, string | undefined>> = process.env,
+    options: { readonly db?: ResolveDbOptions } = {},
 ): Promise<RunningServer> {
-  const config = loadVisitsConfig(env, options.db);
-  const logger = createLogger("visits-api", config.logLevel);
-  const state = new DatabaseState();
-  const pool = createPool(config.db, logger, state);
-  const repo = new VisitsRepository(pool, config.db.queryTimeoutMs);
-  const startup = new AbortController();
+    const config = loadVisitsConfig(env, options.db);
+    const logger = createLogger("visits-api", config.logLevel);
+    const state = new DatabaseState();
+    const pool = createPool(config.db, logger, state);
+    const repo = new VisitsRepository(pool, config.db.queryTimeoutMs);
+    const startup = new AbortController();
 
-  const schema = retry(() => repo.ensureSchema(), { what: "create table visits", logger, signal: startup.signal }).then(() => {
-    state.markSchemaReady();
-    logger.info({ host: config.db.host, database: config.db.database, tls: config.db.tls, auth: dbCredentialsOf(config.db).kind }, "database schema ready");
-  });
-  // Stopped before the schema was ready: not an error.
-  schema.catch((err: unknown) => {
-    if (!startup.signal.aborted) logger.error({ err }, "schema creation gave up");
-  });
-
-  try {
-    return await startHttpServer({
-      app: buildApp({
-        repo,
-        logger,
-        state,
-        readinessTimeoutMs: config.readinessTimeoutMs,
-        dbHost: config.db.host,
-        dbPort: config.db.port,
-        privateServiceUrl: config.privateServiceUrl,
-        privateServiceTimeoutMs: config.privateServiceTimeoutMs,
-      }),
-      port: config.port,
-      logger,
-      gracePeriodMs: config.shutdownGraceMs,
-      requestDeadlineMs: config.requestDeadlineMs,
-      // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
-      deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "GET" && (req.url ?? "").split("?")[0] === "/"),
-      ready: schema,
-      onStop: () => startup.abort(),
-      onClose: [(budget) => endPool(pool, budget)],
+    const schema = retry(() => repo.ensureSchema(), { what: "create table visits", logger, signal: startup.signal }).then(() => {
+        state.markSchemaReady();
+        logger.info(
+            { host: config.db.host, database: config.db.database, tls: config.db.tls, auth: dbCredentialsOf(config.db).kind },
+            "database schema ready",
+        );
     });
-  } catch (err) {
-    startup.abort();
-    await endPool(pool, { timeoutMs: 1_000 });
-    throw err;
-  }
+    // Stopped before the schema was ready: not an error.
+    schema.catch((err: unknown) => {
+        if (!startup.signal.aborted) logger.error({ err }, "schema creation gave up");
+    });
+
+    try {
+        return await startHttpServer({
+            app: buildApp({
+                repo,
+                logger,
+                state,
+                readinessTimeoutMs: config.readinessTimeoutMs,
+                dbHost: config.db.host,
+                dbPort: config.db.port,
+                privateServiceUrl: config.privateServiceUrl,
+                privateServiceTimeoutMs: config.privateServiceTimeoutMs,
+            }),
+            port: config.port,
+            logger,
+            gracePeriodMs: config.shutdownGraceMs,
+            requestDeadlineMs: config.requestDeadlineMs,
+            // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
+            deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "GET" && (req.url ?? "").split("?")[0] === "/"),
+            ready: schema,
+            onStop: () => startup.abort(),
+            onClose: [(budget) => endPool(pool, budget)],
+        });
+    } catch (err) {
+        startup.abort();
+        await endPool(pool, { timeoutMs: 1_000 });
+        throw err;
+    }
 }
 
 if (require.main === module) {
-  runService(() => startVisitsApi(), createLogger("visits-api"));
+    runService(() => startVisitsApi(), createLogger("visits-api"));
 }

@@ -6,24 +6,28 @@ import { startVisitsApi } from "../src/server";
 
 export const appEnv = dbAppEnv;
 
-export async function startAppOn(server: SqlServerHandle, prefix: string, extra: Record<string, string> = {}): Promise<{ app: RunningServer; db: TestDatabase }> {
-  const db = await server.createDatabase(prefix);
-  const app = await startVisitsApi(appEnv(db, extra));
-  await app.ready; // the server listens before the schema exists; DB routes answer 503 until then
-  return { app, db };
+export async function startAppOn(
+    server: SqlServerHandle,
+    prefix: string,
+    extra: Record<string, string> = {},
+): Promise<{ app: RunningServer; db: TestDatabase }> {
+    const db = await server.createDatabase(prefix);
+    const app = await startVisitsApi(appEnv(db, extra));
+    await app.ready; // the server listens before the schema exists; DB routes answer 503 until then
+    return { app, db };
 }
 
 /** A stand-in for the private ECS service: answers each request with `handler`. */
 export async function fakeUpstream(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+    const server = http.createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
+    };
 }

@@ -9,14 +9,14 @@ import { defineRoute, type AnyRoute } from "./routes";
 export const SHUTTING_DOWN = "serviceKitShuttingDown";
 
 export interface HealthRoutesOptions {
-  /** The database this process depends on; absent for services without one (liveness = readiness). */
-  readonly database?: {
-    readonly state: DatabaseState;
-    /** One cheap round trip (e.g. `SELECT 1`). Runs under the readiness deadline, which bounds the pool too. */
-    readonly ping: () => Promise<void>;
-  };
-  /** Readiness's own deadline (READINESS_TIMEOUT_MS), far below the request deadline. */
-  readonly readinessTimeoutMs: number;
+    /** The database this process depends on; absent for services without one (liveness = readiness). */
+    readonly database?: {
+        readonly state: DatabaseState;
+        /** One cheap round trip (e.g. `SELECT 1`). Runs under the readiness deadline, which bounds the pool too. */
+        readonly ping: () => Promise<void>;
+    };
+    /** Readiness's own deadline (READINESS_TIMEOUT_MS), far below the request deadline. */
+    readonly readinessTimeoutMs: number;
 }
 
 const degradedSchema = z.object({ status: z.literal("degraded"), db: z.string() });
@@ -32,66 +32,67 @@ const degradedSchema = z.object({ status: z.literal("degraded"), db: z.string() 
  * shutdown has begun.
  */
 export function healthRoutes(options: HealthRoutesOptions): AnyRoute[] {
-  const { database } = options;
-  return [
-    defineRoute({
-      method: "get",
-      path: "/health",
-      summary: "Liveness: 200 while the process can serve; never touches the database (degraded says why the DB is not usable)",
-      responses: {
-        200: {
-          description: "The process is alive. `ok`, or `degraded` with the reason when the database is unreachable or its schema is not ready",
-          schema: z.union([z.object({ status: z.literal("ok") }), degradedSchema]),
-        },
-      },
-      handler: () => {
-        const reason = database?.state.degradedReason();
-        return { body: reason === undefined ? { status: "ok" } : { status: "degraded", db: reason } };
-      },
-    }),
-    defineRoute({
-      method: "get",
-      path: "/ready",
-      summary: "Readiness: 200 when the database answers within READINESS_TIMEOUT_MS, else 503 with Retry-After",
-      responses: {
-        200: { description: "Ready to serve traffic", schema: z.object({ status: z.literal("ready") }) },
-        503: {
-          description: "Not ready (database unreachable or slow, schema not ready, or shutting down); Retry-After is set",
-          schema: z.object({ status: z.literal("not_ready"), reason: z.string() }),
-        },
-      },
-      handler: async ({ req }) => {
-        const notReady = (reason: string) => ({
-          status: 503,
-          headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
-          body: { status: "not_ready", reason },
-        });
-        if (isShuttingDown(req)) return notReady("shutting down");
-        if (database === undefined) return { body: { status: "ready" } };
-        if (!database.state.schemaReady) return notReady("schema not ready");
-        try {
-          await runWithDeadline(options.readinessTimeoutMs, () => withTimeout(database.ping(), options.readinessTimeoutMs));
-          database.state.recordSuccess();
-          return { body: { status: "ready" } };
-        } catch (err) {
-          database.state.recordFailure(err);
-          const code = (err as { code?: unknown })?.code;
-          return notReady(`database unreachable${typeof code === "string" ? ` (${code})` : ""}`);
-        }
-      },
-    }),
-  ];
+    const { database } = options;
+    return [
+        defineRoute({
+            method: "get",
+            path: "/health",
+            summary: "Liveness: 200 while the process can serve; never touches the database (degraded says why the DB is not usable)",
+            responses: {
+                200: {
+                    description:
+                        "The process is alive. `ok`, or `degraded` with the reason when the database is unreachable or its schema is not ready",
+                    schema: z.union([z.object({ status: z.literal("ok") }), degradedSchema]),
+                },
+            },
+            handler: () => {
+                const reason = database?.state.degradedReason();
+                return { body: reason === undefined ? { status: "ok" } : { status: "degraded", db: reason } };
+            },
+        }),
+        defineRoute({
+            method: "get",
+            path: "/ready",
+            summary: "Readiness: 200 when the database answers within READINESS_TIMEOUT_MS, else 503 with Retry-After",
+            responses: {
+                200: { description: "Ready to serve traffic", schema: z.object({ status: z.literal("ready") }) },
+                503: {
+                    description: "Not ready (database unreachable or slow, schema not ready, or shutting down); Retry-After is set",
+                    schema: z.object({ status: z.literal("not_ready"), reason: z.string() }),
+                },
+            },
+            handler: async ({ req }) => {
+                const notReady = (reason: string) => ({
+                    status: 503,
+                    headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+                    body: { status: "not_ready", reason },
+                });
+                if (isShuttingDown(req)) return notReady("shutting down");
+                if (database === undefined) return { body: { status: "ready" } };
+                if (!database.state.schemaReady) return notReady("schema not ready");
+                try {
+                    await runWithDeadline(options.readinessTimeoutMs, () => withTimeout(database.ping(), options.readinessTimeoutMs));
+                    database.state.recordSuccess();
+                    return { body: { status: "ready" } };
+                } catch (err) {
+                    database.state.recordFailure(err);
+                    const code = (err as { code?: unknown })?.code;
+                    return notReady(`database unreachable${typeof code === "string" ? ` (${code})` : ""}`);
+                }
+            },
+        }),
+    ];
 }
 
 function isShuttingDown(req: Request): boolean {
-  return req.app.locals[SHUTTING_DOWN] === true;
+    return req.app.locals[SHUTTING_DOWN] === true;
 }
 
 /** Backstop for drivers that ignore the deadline: rejects with code READINESS_TIMEOUT after `ms`. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "READINESS_TIMEOUT" })), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "READINESS_TIMEOUT" })), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,41 +2,50 @@ export { createServiceApp, type ServiceAppOptions } from "./app";
 export { ConfigError, baseEnvShape, env, loadConfig } from "./config";
 export { dbCredentialsOf, dbEnvShape, rdsCaBundle, resolveDbSettings, type DbEnv, type DbSettings, type ResolveDbOptions } from "./db";
 export {
-  IAM_TOKEN_LIFETIME_MS,
-  cachedTokenProvider,
-  iamDbCredentials,
-  rdsSignerTokenSource,
-  type DbCredentials,
-  type RdsIamTarget,
-  type TokenCacheOptions,
-  type TokenSource,
+    IAM_TOKEN_LIFETIME_MS,
+    cachedTokenProvider,
+    iamDbCredentials,
+    rdsSignerTokenSource,
+    type DbCredentials,
+    type RdsIamTarget,
+    type TokenCacheOptions,
+    type TokenSource,
 } from "./db-credentials";
 export { isDatabaseUnavailable } from "./db-errors";
 export { HttpError, RETRY_AFTER_SECONDS, errorHandler, notFoundHandler, toHttpError, type FieldIssue } from "./errors";
 export {
-  IDEMPOTENCY_DOC,
-  IDEMPOTENCY_HEADER,
-  IDEMPOTENCY_TTL_MS,
-  WriteOutcomeUnknownError,
-  completeKeyValues,
-  idempotencyRecordFromRow,
-  expiredKeyPurger,
-  idempotentWrite,
-  readIdempotencyKey,
-  replayHeaders,
-  requestFingerprint,
-  unknownWriteOutcomeOnDeadline,
-  type IdempotencyKeyRow,
-  type IdempotencyRecord,
-  type IdempotencyStore,
-  type IdempotentResult,
-  type StoredResponse,
+    IDEMPOTENCY_DOC,
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_TTL_MS,
+    WriteOutcomeUnknownError,
+    completeKeyValues,
+    idempotencyRecordFromRow,
+    expiredKeyPurger,
+    idempotentWrite,
+    readIdempotencyKey,
+    replayHeaders,
+    requestFingerprint,
+    unknownWriteOutcomeOnDeadline,
+    type IdempotencyKeyRow,
+    type IdempotencyRecord,
+    type IdempotencyStore,
+    type IdempotentResult,
+    type StoredResponse,
 } from "./idempotency";
 export { createLogger, type Logger } from "./logger";
 export { buildOpenApi, type OpenApiInfo } from "./openapi";
 export { retry, type RetryOptions } from "./retry";
 export { defineRoute, mountRoutes, zodIssues, type AnyRoute, type HttpMethod, type Reply, type RouteSpec } from "./routes";
-export { exitOnSignals, runMain, runService, startHttpServer, type CloseBudget, type DeadlineAnswer, type RunningServer, type StartOptions } from "./server";
+export {
+    exitOnSignals,
+    runMain,
+    runService,
+    startHttpServer,
+    type CloseBudget,
+    type DeadlineAnswer,
+    type RunningServer,
+    type StartOptions,
+} from "./server";
 export { DeadlineExceededError, boundedTimeout, inRequest, remainingMs, runWithDeadline, settledWithin } from "./deadline";
 export { DatabaseState } from "./db-state";
 export { SHUTTING_DOWN, healthRoutes, type HealthRoutesOptions } from "./health";

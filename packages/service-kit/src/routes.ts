@@ -9,14 +9,14 @@ type Infer<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** What a handler returns; the kit serialises it as JSON. */
 export interface Reply {
-  readonly status?: number;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
+    readonly status?: number;
+    readonly body: unknown;
+    readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ResponseSpec {
-  readonly description: string;
-  readonly schema?: z.ZodType;
+    readonly description: string;
+    readonly schema?: z.ZodType;
 }
 
 /**
@@ -24,25 +24,25 @@ export interface ResponseSpec {
  * and the OpenAPI description at /docs. Handlers stay thin: validated input in, Reply out.
  */
 export interface RouteSpec<Q extends Schema = Schema, B extends Schema = Schema, P extends Schema = Schema> {
-  readonly method: HttpMethod;
-  /** Express path syntax (`/products/:id`). */
-  readonly path: string;
-  readonly summary: string;
-  /** Longer OpenAPI description (Markdown) of the operation. */
-  readonly description?: string;
-  /** Request headers the route reads, for the OpenAPI description (validated by the handler). */
-  readonly headers?: readonly { readonly name: string; readonly description: string }[];
-  readonly query?: Q;
-  readonly body?: B;
-  readonly params?: P;
-  readonly responses: Readonly<Record<number, ResponseSpec>>;
-  readonly handler: (input: {
-    readonly query: Infer<Q>;
-    readonly body: Infer<B>;
-    readonly params: Infer<P>;
-    readonly req: Request;
-    readonly res: Response;
-  }) => Promise<Reply> | Reply;
+    readonly method: HttpMethod;
+    /** Express path syntax (`/products/:id`). */
+    readonly path: string;
+    readonly summary: string;
+    /** Longer OpenAPI description (Markdown) of the operation. */
+    readonly description?: string;
+    /** Request headers the route reads, for the OpenAPI description (validated by the handler). */
+    readonly headers?: readonly { readonly name: string; readonly description: string }[];
+    readonly query?: Q;
+    readonly body?: B;
+    readonly params?: P;
+    readonly responses: Readonly<Record<number, ResponseSpec>>;
+    readonly handler: (input: {
+        readonly query: Infer<Q>;
+        readonly body: Infer<B>;
+        readonly params: Infer<P>;
+        readonly req: Request;
+        readonly res: Response;
+    }) => Promise<Reply> | Reply;
 }
 
 /** A route with its generics erased, for lists. */
@@ -51,61 +51,61 @@ export type AnyRoute = RouteSpec<any, any, any>;
 
 /** Identity helper that infers handler input types from the schemas. */
 export function defineRoute<Q extends Schema = undefined, B extends Schema = undefined, P extends Schema = undefined>(
-  spec: RouteSpec<Q, B, P>,
+    spec: RouteSpec<Q, B, P>,
 ): AnyRoute {
-  return spec as AnyRoute;
+    return spec as AnyRoute;
 }
 
 export function zodIssues(error: z.ZodError, location: "body" | "query" | "params"): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join(".") : `(${location})`,
-    location,
-    message: issue.message,
-  }));
+    return error.issues.map((issue) => ({
+        field: issue.path.length > 0 ? issue.path.map(String).join(".") : `(${location})`,
+        location,
+        message: issue.message,
+    }));
 }
 
 function parseOrThrow<S extends Schema>(schema: S, value: unknown, location: "body" | "query" | "params"): Infer<S> {
-  if (schema === undefined) return undefined as Infer<S>;
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw HttpError.badRequest(`Invalid request ${location}`, zodIssues(result.error, location));
-  }
-  return result.data as Infer<S>;
+    if (schema === undefined) return undefined as Infer<S>;
+    const result = schema.safeParse(value);
+    if (!result.success) {
+        throw HttpError.badRequest(`Invalid request ${location}`, zodIssues(result.error, location));
+    }
+    return result.data as Infer<S>;
 }
 
 /** Registers the routes on `router`, plus a 405 (with Allow) for other methods on the same paths. */
 export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
-  const methodsByPath = new Map<string, Set<string>>();
-  for (const route of routes) {
-    const methods = methodsByPath.get(route.path) ?? new Set<string>();
-    methods.add(route.method.toUpperCase());
-    if (route.method === "get") methods.add("HEAD");
-    methodsByPath.set(route.path, methods);
+    const methodsByPath = new Map<string, Set<string>>();
+    for (const route of routes) {
+        const methods = methodsByPath.get(route.path) ?? new Set<string>();
+        methods.add(route.method.toUpperCase());
+        if (route.method === "get") methods.add("HEAD");
+        methodsByPath.set(route.path, methods);
 
-    router[route.method](route.path, async (req: Request, res: Response) => {
-      if (route.body !== undefined && !req.is("application/json")) {
-        throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json");
-      }
-      const params = parseOrThrow(route.params, req.params, "params");
-      const query = parseOrThrow(route.query, { ...req.query }, "query");
-      const body = parseOrThrow(route.body, req.body, "body");
-      const reply = await route.handler({ query, body, params, req, res });
-      // The request deadline (server.ts) may have answered 503 while the handler was still waiting.
-      if (res.headersSent) return;
-      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      res.status(reply.status ?? 200).json(reply.body);
-    });
-  }
-  for (const [path, methods] of methodsByPath) {
-    const allow = [...methods].sort().join(", ");
-    router.all(path, (req: Request, res: Response) => {
-      if (req.method === "OPTIONS") {
-        res.setHeader("Allow", `${allow}, OPTIONS`);
-        res.status(204).end();
-        return;
-      }
-      res.setHeader("Allow", allow);
-      throw new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${path}; allowed: ${allow}`);
-    });
-  }
+        router[route.method](route.path, async (req: Request, res: Response) => {
+            if (route.body !== undefined && !req.is("application/json")) {
+                throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json");
+            }
+            const params = parseOrThrow(route.params, req.params, "params");
+            const query = parseOrThrow(route.query, { ...req.query }, "query");
+            const body = parseOrThrow(route.body, req.body, "body");
+            const reply = await route.handler({ query, body, params, req, res });
+            // The request deadline (server.ts) may have answered 503 while the handler was still waiting.
+            if (res.headersSent) return;
+            for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+            res.status(reply.status ?? 200).json(reply.body);
+        });
+    }
+    for (const [path, methods] of methodsByPath) {
+        const allow = [...methods].sort().join(", ");
+        router.all(path, (req: Request, res: Response) => {
+            if (req.method === "OPTIONS") {
+                res.setHeader("Allow", `${allow}, OPTIONS`);
+                res.status(204).end();
+                return;
+            }
+            res.setHeader("Allow", allow);
+            throw new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${path}; allowed: ${allow}`);
+        });
+    }
 }

@@ -9,12 +9,12 @@ const CHARACTER_RULE = { message: "must not contain control characters or unpair
 
 /** A trimmed, non-empty display string of at most `max` characters without control characters. */
 export function displayText(max: number) {
-  return z
-    .string({ message: "must be a string" })
-    .trim()
-    .min(1, { message: "must not be empty" })
-    .max(max, { message: `must be at most ${max} characters` })
-    .refine((value) => !CONTROL_OR_LONE_SURROGATE.test(value), CHARACTER_RULE);
+    return z
+        .string({ message: "must be a string" })
+        .trim()
+        .min(1, { message: "must not be empty" })
+        .max(max, { message: `must be at most ${max} characters` })
+        .refine((value) => !CONTROL_OR_LONE_SURROGATE.test(value), CHARACTER_RULE);
 }
 
 /**
@@ -23,10 +23,10 @@ export function displayText(max: number) {
  * and unpaired surrogates, so nothing is stored that another field would have refused.
  */
 export function freeText(max: number) {
-  return z
-    .string({ message: "must be a string" })
-    .max(max, { message: `must be at most ${max} characters` })
-    .refine((value) => !CONTROL_OR_LONE_SURROGATE.test(value), CHARACTER_RULE);
+    return z
+        .string({ message: "must be a string" })
+        .max(max, { message: `must be at most ${max} characters` })
+        .refine((value) => !CONTROL_OR_LONE_SURROGATE.test(value), CHARACTER_RULE);
 }
 
 /**
@@ -37,21 +37,21 @@ export function freeText(max: number) {
  * is worse than a 400 naming the field.)
  */
 export function decimal(options: { min: number; max: number; places: number }) {
-  return z
-    .number({ message: "must be a number" })
-    .min(options.min, { message: `must be at least ${options.min}` })
-    .max(options.max, { message: `must be at most ${options.max}` })
-    .refine((value) => Number(value.toFixed(options.places)) === value, {
-      message: `must have at most ${options.places} decimal places`,
-    });
+    return z
+        .number({ message: "must be a number" })
+        .min(options.min, { message: `must be at least ${options.min}` })
+        .max(options.max, { message: `must be at most ${options.max}` })
+        .refine((value) => Number(value.toFixed(options.places)) === value, {
+            message: `must have at most ${options.places} decimal places`,
+        });
 }
 
 /** Optional integer query parameter with bounds (strings in, number out). */
 export function queryInt(options: { min: number; max: number; fallback: number }) {
-  return z.coerce
-    .number({ message: "must be an integer" })
-    .int({ message: "must be an integer" })
-    .min(options.min, { message: `must be at least ${options.min}` })
-    .max(options.max, { message: `must be at most ${options.max}` })
-    .default(options.fallback);
+    return z.coerce
+        .number({ message: "must be an integer" })
+        .int({ message: "must be an integer" })
+        .min(options.min, { message: `must be at least ${options.min}` })
+        .max(options.max, { message: `must be at most ${options.max}` })
+        .default(options.fallback);
 }

@@ -11,21 +11,24 @@ module.exports = function lazyModule(load) {
     let real;
     const target = () => (real ??= load());
     // A plain object: the SDK reads both only as namespaces (`ts.createSourceFile`, `arborist.Arborist`).
-    return new Proxy({}, {
-        get(_, key) {
-            // TypeScript's __importStar hands back a module marked __esModule as it is, and otherwise copies its
-            // keys (which would load it); `default` is then the module itself, as __importStar would make it.
-            if (key === "__esModule") return true;
-            const mod = target();
-            if (key === "default" && !(mod && mod.__esModule)) return mod;
-            return Reflect.get(mod, key);
+    return new Proxy(
+        {},
+        {
+            get(_, key) {
+                // TypeScript's __importStar hands back a module marked __esModule as it is, and otherwise copies its
+                // keys (which would load it); `default` is then the module itself, as __importStar would make it.
+                if (key === "__esModule") return true;
+                const mod = target();
+                if (key === "default" && !(mod && mod.__esModule)) return mod;
+                return Reflect.get(mod, key);
+            },
+            has: (_, key) => key === "__esModule" || Reflect.has(target(), key),
+            set: (_, key, value) => Reflect.set(target(), key, value),
+            ownKeys: () => Reflect.ownKeys(target()).filter((k) => k !== "prototype"),
+            getOwnPropertyDescriptor: (_, key) => {
+                const d = Reflect.getOwnPropertyDescriptor(target(), key);
+                return d === undefined ? undefined : { ...d, configurable: true };
+            },
         },
-        has: (_, key) => key === "__esModule" || Reflect.has(target(), key),
-        set: (_, key, value) => Reflect.set(target(), key, value),
-        ownKeys: () => Reflect.ownKeys(target()).filter((k) => k !== "prototype"),
-        getOwnPropertyDescriptor: (_, key) => {
-            const d = Reflect.getOwnPropertyDescriptor(target(), key);
-            return d === undefined ? undefined : { ...d, configurable: true };
-        },
-    });
+    );
 };

@@ -1,75 +1,90 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2";
-import { WriteOutcomeUnknownError, idempotencyRecordFromRow, type IdempotencyKeyRow, type IdempotencyRecord, type IdempotencyStore } from "@serverless-containers/service-kit";
+import {
+    WriteOutcomeUnknownError,
+    idempotencyRecordFromRow,
+    type IdempotencyKeyRow,
+    type IdempotencyRecord,
+    type IdempotencyStore,
+} from "@serverless-containers/service-kit";
 import { query } from "./pool";
-
 
 type KeyRow = IdempotencyKeyRow & RowDataPacket;
 
 export class MysqlIdempotencyStore implements IdempotencyStore {
-  constructor(
-    private readonly pool: Pool,
-    private readonly timeoutMs: number,
-  ) {}
+    constructor(
+        private readonly pool: Pool,
+        private readonly timeoutMs: number,
+    ) {}
 
-  async insertClaim(scope: string, key: string, fingerprint: string, lockedUntil: Date, expiresAt: Date): Promise<boolean> {
-    try {
-      await query(
-        this.pool,
-        "INSERT INTO idempotency_keys (scope, idem_key, fingerprint, state, locked_until, expires_at) VALUES (?, ?, ?, 'pending', ?, ?)",
-        [scope, key, fingerprint, lockedUntil, expiresAt],
-        this.timeoutMs,
-      );
-      return true;
-    } catch (err) {
-      if ((err as { code?: string }).code === "ER_DUP_ENTRY") return false;
-      throw err;
+    async insertClaim(scope: string, key: string, fingerprint: string, lockedUntil: Date, expiresAt: Date): Promise<boolean> {
+        try {
+            await query(
+                this.pool,
+                "INSERT INTO idempotency_keys (scope, idem_key, fingerprint, state, locked_until, expires_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                [scope, key, fingerprint, lockedUntil, expiresAt],
+                this.timeoutMs,
+            );
+            return true;
+        } catch (err) {
+            if ((err as { code?: string }).code === "ER_DUP_ENTRY") return false;
+            throw err;
+        }
     }
-  }
 
-  async read(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const rows = await query<KeyRow[]>(
-      this.pool,
-      "SELECT fingerprint, state, locked_until, expires_at, response_status, response_body, response_headers FROM idempotency_keys WHERE scope = ? AND idem_key = ?",
-      [scope, key],
-      this.timeoutMs,
-    );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    return idempotencyRecordFromRow(row);
-  }
+    async read(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+        const rows = await query<KeyRow[]>(
+            this.pool,
+            "SELECT fingerprint, state, locked_until, expires_at, response_status, response_body, response_headers FROM idempotency_keys WHERE scope = ? AND idem_key = ?",
+            [scope, key],
+            this.timeoutMs,
+        );
+        const row = rows[0];
+        if (row === undefined) return undefined;
+        return idempotencyRecordFromRow(row);
+    }
 
-  async reclaim(scope: string, key: string, fingerprint: string, now: Date, lockedUntil: Date, expiresAt: Date): Promise<boolean> {
-    const result = await query<ResultSetHeader>(
-      this.pool,
-      `UPDATE idempotency_keys
+    async reclaim(scope: string, key: string, fingerprint: string, now: Date, lockedUntil: Date, expiresAt: Date): Promise<boolean> {
+        const result = await query<ResultSetHeader>(
+            this.pool,
+            `UPDATE idempotency_keys
           SET fingerprint = ?, state = 'pending', locked_until = ?, expires_at = ?,
               response_status = NULL, response_body = NULL, response_headers = NULL
         WHERE scope = ? AND idem_key = ?
           AND (expires_at <= ? OR (state = 'pending' AND fingerprint = ? AND locked_until <= ?))`,
-      [fingerprint, lockedUntil, expiresAt, scope, key, now, fingerprint, now],
-      this.timeoutMs,
-    );
-    return result.affectedRows === 1;
-  }
+            [fingerprint, lockedUntil, expiresAt, scope, key, now, fingerprint, now],
+            this.timeoutMs,
+        );
+        return result.affectedRows === 1;
+    }
 
-  async release(scope: string, key: string): Promise<void> {
-    await query(this.pool, "DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ? AND state = 'pending'", [scope, key], this.timeoutMs);
-  }
+    async release(scope: string, key: string): Promise<void> {
+        await query(
+            this.pool,
+            "DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ? AND state = 'pending'",
+            [scope, key],
+            this.timeoutMs,
+        );
+    }
 
-  async purgeExpired(now: Date, limit: number): Promise<number> {
-    const result = await query<ResultSetHeader>(this.pool, "DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?", [now, limit], this.timeoutMs);
-    return result.affectedRows;
-  }
+    async purgeExpired(now: Date, limit: number): Promise<number> {
+        const result = await query<ResultSetHeader>(
+            this.pool,
+            "DELETE FROM idempotency_keys WHERE expires_at <= ? LIMIT ?",
+            [now, limit],
+            this.timeoutMs,
+        );
+        return result.affectedRows;
+    }
 }
 
 /** Marks the key done with its response; run inside the write's transaction. 1 = this attempt owns the write. */
 export const COMPLETE_KEY_SQL =
-  "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, response_headers = ? WHERE scope = ? AND idem_key = ? AND fingerprint = ? AND state = 'pending'";
+    "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?, response_headers = ? WHERE scope = ? AND idem_key = ? AND fingerprint = ? AND state = 'pending'";
 
 /** A server error packet (the statement was rejected, nothing changed) as opposed to a lost / timed-out connection. */
 function rejectedByServer(err: unknown): boolean {
-  const e = err as { sqlState?: unknown; fatal?: unknown };
-  return typeof e.sqlState === "string" && e.fatal !== true;
+    const e = err as { sqlState?: unknown; fatal?: unknown };
+    return typeof e.sqlState === "string" && e.fatal !== true;
 }
 
 type Exec = <T>(sql: string, values: readonly unknown[]) => Promise<T>;
@@ -84,61 +99,61 @@ type Exec = <T>(sql: string, values: readonly unknown[]) => Promise<T>;
  * The connection is destroyed after any error, never returned to the pool mid-transaction.
  */
 export class MysqlWriter {
-  constructor(
-    private readonly pool: Pool,
-    private readonly timeoutMs: number,
-  ) {}
+    constructor(
+        private readonly pool: Pool,
+        private readonly timeoutMs: number,
+    ) {}
 
-  private acquire(): Promise<PoolConnection> {
-    return new Promise((resolve, reject) => this.pool.getConnection((err, conn) => (err ? reject(err) : resolve(conn))));
-  }
-
-  private exec(conn: PoolConnection): Exec {
-    return <T>(sql: string, values: readonly unknown[]) =>
-      new Promise<T>((resolve, reject) => {
-        const command = conn.query({ sql, values: values as unknown[], timeout: this.timeoutMs }, (err, rows) => {
-          const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
-          if (timer) clearTimeout(timer);
-          if (err) reject(err);
-          else resolve(rows as T);
-        });
-      });
-  }
-
-  /** One autocommit statement. */
-  async autocommit(sql: string, values: readonly unknown[]): Promise<ResultSetHeader> {
-    const conn = await this.acquire();
-    try {
-      const result = await this.exec(conn)<ResultSetHeader>(sql, values);
-      conn.release();
-      return result;
-    } catch (err) {
-      conn.destroy();
-      if (rejectedByServer(err)) throw err;
-      throw new WriteOutcomeUnknownError(err);
+    private acquire(): Promise<PoolConnection> {
+        return new Promise((resolve, reject) => this.pool.getConnection((err, conn) => (err ? reject(err) : resolve(conn))));
     }
-  }
 
-  /** START TRANSACTION; fn; COMMIT — fn's statements either all commit or none do. */
-  async transaction<T>(fn: (exec: Exec) => Promise<T>): Promise<T> {
-    const conn = await this.acquire();
-    const exec = this.exec(conn);
-    let value: T;
-    try {
-      await exec("START TRANSACTION", []);
-      value = await fn(exec);
-    } catch (err) {
-      conn.destroy();
-      throw err;
+    private exec(conn: PoolConnection): Exec {
+        return <T>(sql: string, values: readonly unknown[]) =>
+            new Promise<T>((resolve, reject) => {
+                const command = conn.query({ sql, values: values as unknown[], timeout: this.timeoutMs }, (err, rows) => {
+                    const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
+                    if (timer) clearTimeout(timer);
+                    if (err) reject(err);
+                    else resolve(rows as T);
+                });
+            });
     }
-    try {
-      await exec("COMMIT", []);
-    } catch (err) {
-      conn.destroy();
-      if (rejectedByServer(err)) throw err;
-      throw new WriteOutcomeUnknownError(err);
+
+    /** One autocommit statement. */
+    async autocommit(sql: string, values: readonly unknown[]): Promise<ResultSetHeader> {
+        const conn = await this.acquire();
+        try {
+            const result = await this.exec(conn)<ResultSetHeader>(sql, values);
+            conn.release();
+            return result;
+        } catch (err) {
+            conn.destroy();
+            if (rejectedByServer(err)) throw err;
+            throw new WriteOutcomeUnknownError(err);
+        }
     }
-    conn.release();
-    return value;
-  }
+
+    /** START TRANSACTION; fn; COMMIT — fn's statements either all commit or none do. */
+    async transaction<T>(fn: (exec: Exec) => Promise<T>): Promise<T> {
+        const conn = await this.acquire();
+        const exec = this.exec(conn);
+        let value: T;
+        try {
+            await exec("START TRANSACTION", []);
+            value = await fn(exec);
+        } catch (err) {
+            conn.destroy();
+            throw err;
+        }
+        try {
+            await exec("COMMIT", []);
+        } catch (err) {
+            conn.destroy();
+            if (rejectedByServer(err)) throw err;
+            throw new WriteOutcomeUnknownError(err);
+        }
+        conn.release();
+        return value;
+    }
 }

@@ -1,23 +1,23 @@
 import mysql from "mysql2";
 import {
-  boundedTimeout,
-  dbCredentialsOf,
-  isDatabaseUnavailable,
-  rdsCaBundle,
-  type CloseBudget,
-  type DatabaseState,
-  type DbCredentials,
-  type DbSettings,
-  type Logger,
-  settledWithin,
+    boundedTimeout,
+    dbCredentialsOf,
+    isDatabaseUnavailable,
+    rdsCaBundle,
+    type CloseBudget,
+    type DatabaseState,
+    type DbCredentials,
+    type DbSettings,
+    type Logger,
+    settledWithin,
 } from "@serverless-containers/service-kit";
 
 type IamCredentials = Extract<DbCredentials, { kind: "iam" }>;
 
 /** What createPool keeps per IAM pool: the refresh timer and the one-shot refresh. */
 interface TokenRefresher {
-  readonly timer: NodeJS.Timeout;
-  refresh(): Promise<void>;
+    readonly timer: NodeJS.Timeout;
+    refresh(): Promise<void>;
 }
 const refreshers = new WeakMap<mysql.Pool, TokenRefresher>();
 
@@ -27,23 +27,23 @@ const refreshers = new WeakMap<mysql.Pool, TokenRefresher>();
  * cannot finish (a hung server never answers COM_QUIT).
  */
 interface PoolInternals {
-  readonly config: { readonly connectionConfig: { password?: string } };
-  readonly _allConnections?: { toArray(): mysql.PoolConnection[] };
+    readonly config: { readonly connectionConfig: { password?: string } };
+    readonly _allConnections?: { toArray(): mysql.PoolConnection[] };
 }
 
 /** Per pool: what the database is known to be doing, and how long a request may wait for a connection. */
 interface PoolGuard {
-  readonly state?: DatabaseState;
-  readonly acquireTimeoutMs: number;
+    readonly state?: DatabaseState;
+    readonly acquireTimeoutMs: number;
 }
 const guards = new WeakMap<mysql.Pool, PoolGuard>();
 
 export interface CreatePoolOptions {
-  readonly logger?: Logger;
-  /** IAM mode: how often the token used for new connections is refreshed. Default 60 s. */
-  readonly tokenRefreshMs?: number;
-  /** Where outcomes are recorded and the schema-ready gate lives (liveness/readiness read it); none: no gate. */
-  readonly state?: DatabaseState;
+    readonly logger?: Logger;
+    /** IAM mode: how often the token used for new connections is refreshed. Default 60 s. */
+    readonly tokenRefreshMs?: number;
+    /** Where outcomes are recorded and the schema-ready gate lives (liveness/readiness read it); none: no gate. */
+    readonly state?: DatabaseState;
 }
 
 /**
@@ -54,7 +54,7 @@ export interface CreatePoolOptions {
  * refreshes gets a valid token; the provider only signs when its cached token is too old (never per connection).
  */
 export function iamClearPasswordPlugin(credentials: IamCredentials): mysql.AuthPlugin {
-  return () => async () => Buffer.from(`${await credentials.token()}\0`, "utf8");
+    return () => async () => Buffer.from(`${await credentials.token()}\0`, "utf8");
 }
 
 /**
@@ -75,70 +75,73 @@ export function iamClearPasswordPlugin(credentials: IamCredentials): mysql.AuthP
  * SET or changes the session: token refresh is client-side only, so it is pinning-free.
  */
 export function createPool(db: DbSettings, options: CreatePoolOptions = {}): mysql.Pool {
-  const credentials = dbCredentialsOf(db);
-  const pool = mysql.createPool({
-    host: db.host,
-    port: db.port,
-    user: db.user,
-    password: credentials.kind === "static" ? credentials.password : undefined,
-    ...(credentials.kind === "iam" ? { authPlugins: { mysql_clear_password: iamClearPasswordPlugin(credentials) } } : {}),
-    database: db.database,
-    connectionLimit: db.poolMax,
-    maxIdle: db.poolMax,
-    idleTimeout: 60_000,
-    waitForConnections: true,
-    // Bound the wait queue so a dead database sheds load instead of growing memory.
-    queueLimit: db.poolMax * 50,
-    connectTimeout: db.connectTimeoutMs,
-    enableKeepAlive: true,
-    keepAliveInitialDelay: 10_000,
-    charset: "UTF8MB4_UNICODE_CI",
-    timezone: "Z",
-    decimalNumbers: true,
-    multipleStatements: false,
-    ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : undefined,
-  });
-  guards.set(pool, { state: options.state, acquireTimeoutMs: db.connectTimeoutMs });
-  if (credentials.kind === "iam") {
-    const connectionConfig = (pool as unknown as PoolInternals).config.connectionConfig;
-    const refresh = async (): Promise<void> => {
-      connectionConfig.password = await credentials.token();
-    };
-    const timer = setInterval(() => {
-      refresh().catch((err: unknown) =>
-        options.logger?.warn({ err: { message: (err as Error).message } }, "IAM auth token refresh failed; new connections keep the previous token"),
-      );
-    }, options.tokenRefreshMs ?? 60_000);
-    timer.unref();
-    refreshers.set(pool, { timer, refresh });
-  }
-  return pool;
+    const credentials = dbCredentialsOf(db);
+    const pool = mysql.createPool({
+        host: db.host,
+        port: db.port,
+        user: db.user,
+        password: credentials.kind === "static" ? credentials.password : undefined,
+        ...(credentials.kind === "iam" ? { authPlugins: { mysql_clear_password: iamClearPasswordPlugin(credentials) } } : {}),
+        database: db.database,
+        connectionLimit: db.poolMax,
+        maxIdle: db.poolMax,
+        idleTimeout: 60_000,
+        waitForConnections: true,
+        // Bound the wait queue so a dead database sheds load instead of growing memory.
+        queueLimit: db.poolMax * 50,
+        connectTimeout: db.connectTimeoutMs,
+        enableKeepAlive: true,
+        keepAliveInitialDelay: 10_000,
+        charset: "UTF8MB4_UNICODE_CI",
+        timezone: "Z",
+        decimalNumbers: true,
+        multipleStatements: false,
+        ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : undefined,
+    });
+    guards.set(pool, { state: options.state, acquireTimeoutMs: db.connectTimeoutMs });
+    if (credentials.kind === "iam") {
+        const connectionConfig = (pool as unknown as PoolInternals).config.connectionConfig;
+        const refresh = async (): Promise<void> => {
+            connectionConfig.password = await credentials.token();
+        };
+        const timer = setInterval(() => {
+            refresh().catch((err: unknown) =>
+                options.logger?.warn(
+                    { err: { message: (err as Error).message } },
+                    "IAM auth token refresh failed; new connections keep the previous token",
+                ),
+            );
+        }, options.tokenRefreshMs ?? 60_000);
+        timer.unref();
+        refreshers.set(pool, { timer, refresh });
+    }
+    return pool;
 }
 
 /** IAM mode: puts a current token into the pool's config for new connections now. No-op for static passwords. */
 export async function refreshPoolToken(pool: mysql.Pool): Promise<void> {
-  await refreshers.get(pool)?.refresh();
+    await refreshers.get(pool)?.refresh();
 }
 
 /** Rejects after `ms` when no connection could be had; a connection that arrives later goes back to the pool. */
 function acquire(pool: mysql.Pool, ms: number): Promise<mysql.PoolConnection> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      reject(Object.assign(new Error(`no database connection within ${ms} ms`), { code: "POOL_ACQUIRE_TIMEOUT" }));
-    }, ms);
-    pool.getConnection((err, conn) => {
-      if (settled) {
-        if (!err) conn.release();
-        return;
-      }
-      settled = true;
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(conn);
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const timer = setTimeout(() => {
+            settled = true;
+            reject(Object.assign(new Error(`no database connection within ${ms} ms`), { code: "POOL_ACQUIRE_TIMEOUT" }));
+        }, ms);
+        pool.getConnection((err, conn) => {
+            if (settled) {
+                if (!err) conn.release();
+                return;
+            }
+            settled = true;
+            clearTimeout(timer);
+            if (err) reject(err);
+            else resolve(conn);
+        });
     });
-  });
 }
 
 /**
@@ -154,58 +157,58 @@ function acquire(pool: mysql.Pool, ms: number): Promise<mysql.PoolConnection> {
  * While the schema is not ready, requests are refused with 503 (start-up's own statements go through).
  */
 export function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown[], timeoutMs: number): Promise<T> {
-  const guard = guards.get(pool);
-  try {
-    guard?.state?.assertUsable();
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  const record = <R>(outcome: Promise<R>): Promise<R> =>
-    outcome.then(
-      (value) => {
-        guard?.state?.recordSuccess();
-        return value;
-      },
-      (err: unknown) => {
-        guard?.state?.recordFailure(err);
-        throw err;
-      },
+    const guard = guards.get(pool);
+    try {
+        guard?.state?.assertUsable();
+    } catch (err) {
+        return Promise.reject(err);
+    }
+    const record = <R>(outcome: Promise<R>): Promise<R> =>
+        outcome.then(
+            (value) => {
+                guard?.state?.recordSuccess();
+                return value;
+            },
+            (err: unknown) => {
+                guard?.state?.recordFailure(err);
+                throw err;
+            },
+        );
+    let acquireMs: number;
+    try {
+        acquireMs = boundedTimeout(guard?.acquireTimeoutMs ?? timeoutMs, "acquire a database connection");
+    } catch (err) {
+        return Promise.reject(err);
+    }
+    return record(
+        acquire(pool, acquireMs).then(
+            (conn) =>
+                new Promise<T>((resolve, reject) => {
+                    let statementMs: number;
+                    try {
+                        statementMs = boundedTimeout(timeoutMs, "run a statement");
+                    } catch (err) {
+                        conn.release();
+                        reject(err);
+                        return;
+                    }
+                    const command = conn.query({ sql, values: values as unknown[], timeout: statementMs }, (err, rows) => {
+                        // mysql2 leaves its timer armed when the connection dies mid-query (fatal error path), which keeps the
+                        // event loop alive for up to the timeout after a database crash; we clear it ourselves.
+                        const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
+                        if (timer) clearTimeout(timer);
+                        if (err) {
+                            if (isDatabaseUnavailable(err)) conn.destroy();
+                            else conn.release();
+                            reject(err);
+                        } else {
+                            conn.release();
+                            resolve(rows as T);
+                        }
+                    });
+                }),
+        ),
     );
-  let acquireMs: number;
-  try {
-    acquireMs = boundedTimeout(guard?.acquireTimeoutMs ?? timeoutMs, "acquire a database connection");
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  return record(
-    acquire(pool, acquireMs).then(
-      (conn) =>
-        new Promise<T>((resolve, reject) => {
-          let statementMs: number;
-          try {
-            statementMs = boundedTimeout(timeoutMs, "run a statement");
-          } catch (err) {
-            conn.release();
-            reject(err);
-            return;
-          }
-          const command = conn.query({ sql, values: values as unknown[], timeout: statementMs }, (err, rows) => {
-            // mysql2 leaves its timer armed when the connection dies mid-query (fatal error path), which keeps the
-            // event loop alive for up to the timeout after a database crash; we clear it ourselves.
-            const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
-            if (timer) clearTimeout(timer);
-            if (err) {
-              if (isDatabaseUnavailable(err)) conn.destroy();
-              else conn.release();
-              reject(err);
-            } else {
-              conn.release();
-              resolve(rows as T);
-            }
-          });
-        }),
-    ),
-  );
 }
 
 /**
@@ -213,10 +216,10 @@ export function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown
  * waits for the server, which a hung server never answers; when the time is up every connection is destroyed.
  */
 export async function endPool(pool: mysql.Pool, budget: Partial<CloseBudget> = {}): Promise<void> {
-  const refresher = refreshers.get(pool);
-  if (refresher !== undefined) clearInterval(refresher.timer);
-  const ended = new Promise<void>((resolve, reject) => pool.end((err) => (err ? reject(err) : resolve())));
-  if (!(await settledWithin(ended, budget.timeoutMs ?? 5_000))) {
-    for (const conn of (pool as unknown as PoolInternals)._allConnections?.toArray() ?? []) conn.destroy();
-  }
+    const refresher = refreshers.get(pool);
+    if (refresher !== undefined) clearInterval(refresher.timer);
+    const ended = new Promise<void>((resolve, reject) => pool.end((err) => (err ? reject(err) : resolve())));
+    if (!(await settledWithin(ended, budget.timeoutMs ?? 5_000))) {
+        for (const conn of (pool as unknown as PoolInternals)._allConnections?.toArray() ?? []) conn.destroy();
+    }
 }

@@ -2,11 +2,11 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export interface DynamoOptions {
-  readonly region: string;
-  /** Local endpoint (dynalite / DynamoDB Local); static dummy credentials are used unless AWS_* are set. */
-  readonly endpoint?: string;
-  /** Per-attempt request timeout. @default 5000 */
-  readonly requestTimeoutMs?: number;
+    readonly region: string;
+    /** Local endpoint (dynalite / DynamoDB Local); static dummy credentials are used unless AWS_* are set. */
+    readonly endpoint?: string;
+    /** Per-attempt request timeout. @default 5000 */
+    readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -14,34 +14,34 @@ export interface DynamoOptions {
  * rather than a hung request). In AWS the credentials come from IRSA (EKS) or the instance role (App Runner).
  */
 export function createDocumentClient(options: DynamoOptions): { client: DynamoDBClient; doc: DynamoDBDocumentClient } {
-  const local = options.endpoint !== undefined;
-  const client = new DynamoDBClient({
-    region: options.region,
-    endpoint: options.endpoint,
-    maxAttempts: 3,
-    // @smithy/node-http-handler 4.x only LOGS a breached requestTimeout unless throwOnRequestTimeout is set
-    // (@smithy/types HttpHandlerInitialization: "If exceeded, a warning will be emitted unless
-    // throwOnRequestTimeout=true"): without it a hung DynamoDB connection would never fail.
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: options.requestTimeoutMs ?? 5_000, throwOnRequestTimeout: true },
-    ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
-  });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return { client, doc };
+    const local = options.endpoint !== undefined;
+    const client = new DynamoDBClient({
+        region: options.region,
+        endpoint: options.endpoint,
+        maxAttempts: 3,
+        // @smithy/node-http-handler 4.x only LOGS a breached requestTimeout unless throwOnRequestTimeout is set
+        // (@smithy/types HttpHandlerInitialization: "If exceeded, a warning will be emitted unless
+        // throwOnRequestTimeout=true"): without it a hung DynamoDB connection would never fail.
+        requestHandler: { connectionTimeout: 2_000, requestTimeout: options.requestTimeoutMs ?? 5_000, throwOnRequestTimeout: true },
+        ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
+    });
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    return { client, doc };
 }
 
 /** Local development only: create the table the stack would create (productId string hash key). */
 export async function ensureLocalTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (err) {
-    if (!(err instanceof ResourceNotFoundException)) throw err;
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: "productId", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "productId", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
-  }
+    try {
+        await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (err) {
+        if (!(err instanceof ResourceNotFoundException)) throw err;
+        await client.send(
+            new CreateTableCommand({
+                TableName: tableName,
+                AttributeDefinitions: [{ AttributeName: "productId", AttributeType: "S" }],
+                KeySchema: [{ AttributeName: "productId", KeyType: "HASH" }],
+                BillingMode: "PAY_PER_REQUEST",
+            }),
+        );
+    }
 }

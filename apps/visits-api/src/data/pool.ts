@@ -1,13 +1,13 @@
 import { Pool, type PoolClient } from "pg";
 import {
-  boundedTimeout,
-  dbCredentialsOf,
-  rdsCaBundle,
-  type CloseBudget,
-  type DatabaseState,
-  type DbSettings,
-  type Logger,
-  settledWithin,
+    boundedTimeout,
+    dbCredentialsOf,
+    rdsCaBundle,
+    type CloseBudget,
+    type DatabaseState,
+    type DbSettings,
+    type Logger,
+    settledWithin,
 } from "@serverless-containers/service-kit";
 
 /**
@@ -25,25 +25,27 @@ import {
  * shortened to what is left of the request's deadline.
  */
 export function createPool(db: DbSettings, logger: Logger, state?: DatabaseState): Pool {
-  const credentials = dbCredentialsOf(db);
-  const pool = new Pool({
-    host: db.host,
-    port: db.port,
-    user: db.user,
-    password: credentials.kind === "static" ? credentials.password : () => credentials.token(),
-    database: db.database,
-    max: db.poolMax,
-    connectionTimeoutMillis: db.connectTimeoutMs,
-    idleTimeoutMillis: 30_000,
-    query_timeout: db.queryTimeoutMs,
-    keepAlive: true,
-    ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : false,
-  });
-  // An idle client losing its connection (database restart, proxy failover) emits here; without a listener
-  // the process would crash. The pool discards that client and makes a new one on demand.
-  pool.on("error", (err) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "idle database client error"));
-  guardPool(pool, db.queryTimeoutMs, state);
-  return pool;
+    const credentials = dbCredentialsOf(db);
+    const pool = new Pool({
+        host: db.host,
+        port: db.port,
+        user: db.user,
+        password: credentials.kind === "static" ? credentials.password : () => credentials.token(),
+        database: db.database,
+        max: db.poolMax,
+        connectionTimeoutMillis: db.connectTimeoutMs,
+        idleTimeoutMillis: 30_000,
+        query_timeout: db.queryTimeoutMs,
+        keepAlive: true,
+        ssl: db.tls ? { ca: rdsCaBundle(), rejectUnauthorized: true, minVersion: "TLSv1.2" } : false,
+    });
+    // An idle client losing its connection (database restart, proxy failover) emits here; without a listener
+    // the process would crash. The pool discards that client and makes a new one on demand.
+    pool.on("error", (err) =>
+        logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "idle database client error"),
+    );
+    guardPool(pool, db.queryTimeoutMs, state);
+    return pool;
 }
 
 type Callback = (err: Error | null | undefined, result?: unknown) => void;
@@ -51,7 +53,7 @@ type AnyQuery = (config: unknown, values?: unknown, callback?: unknown) => unkno
 
 /** pg's client-side query_timeout error. pg answers it but leaves the connection waiting for the hung statement. */
 function isReadTimeout(err: unknown): boolean {
-  return err instanceof Error && err.message === "Query read timeout";
+    return err instanceof Error && err.message === "Query read timeout";
 }
 
 /**
@@ -61,57 +63,58 @@ function isReadTimeout(err: unknown): boolean {
  * (pg-pool then drops it: it is no longer queryable). Query objects with submit() (cursors) pass through.
  */
 function guardClient(client: PoolClient, queryTimeoutMs: number, state: DatabaseState | undefined): void {
-  const original = client.query.bind(client) as AnyQuery;
-  const destroyIfHung = (err: unknown): void => {
-    if (!isReadTimeout(err)) return;
-    // The socket's end makes the client emit "error" when it is not already ending; a checked-out client has
-    // no listener then (pg-pool removes its idle listener), which would crash the process.
-    client.on("error", () => undefined);
-    (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-  };
-  const settle = (err: unknown): void => {
-    if (err) {
-      destroyIfHung(err);
-      state?.recordFailure(err);
-    } else {
-      state?.recordSuccess();
-    }
-  };
-  const guarded: AnyQuery = (config, values, callback) => {
-    if (config !== null && typeof config === "object" && typeof (config as { submit?: unknown }).submit === "function") {
-      return original(config, values, callback);
-    }
-    const cb = (typeof values === "function" ? values : typeof callback === "function" ? callback : undefined) as Callback | undefined;
-    let timeoutMs: number;
-    try {
-      timeoutMs = boundedTimeout(queryTimeoutMs, "run a statement");
-    } catch (err) {
-      if (cb !== undefined) {
-        process.nextTick(cb, err);
-        return undefined;
-      }
-      return Promise.reject(err);
-    }
-    const withTimeout = typeof config === "string" ? { text: config, query_timeout: timeoutMs } : { ...(config as object), query_timeout: timeoutMs };
-    const args = typeof values === "function" ? [undefined] : [values];
-    if (cb !== undefined) {
-      return original(withTimeout, args[0], (err: Error | null | undefined, result: unknown) => {
-        settle(err);
-        cb(err, result);
-      });
-    }
-    return (original(withTimeout, args[0]) as Promise<unknown>).then(
-      (result) => {
-        settle(undefined);
-        return result;
-      },
-      (err: unknown) => {
-        settle(err);
-        throw err;
-      },
-    );
-  };
-  (client as unknown as { query: AnyQuery }).query = guarded;
+    const original = client.query.bind(client) as AnyQuery;
+    const destroyIfHung = (err: unknown): void => {
+        if (!isReadTimeout(err)) return;
+        // The socket's end makes the client emit "error" when it is not already ending; a checked-out client has
+        // no listener then (pg-pool removes its idle listener), which would crash the process.
+        client.on("error", () => undefined);
+        (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    };
+    const settle = (err: unknown): void => {
+        if (err) {
+            destroyIfHung(err);
+            state?.recordFailure(err);
+        } else {
+            state?.recordSuccess();
+        }
+    };
+    const guarded: AnyQuery = (config, values, callback) => {
+        if (config !== null && typeof config === "object" && typeof (config as { submit?: unknown }).submit === "function") {
+            return original(config, values, callback);
+        }
+        const cb = (typeof values === "function" ? values : typeof callback === "function" ? callback : undefined) as Callback | undefined;
+        let timeoutMs: number;
+        try {
+            timeoutMs = boundedTimeout(queryTimeoutMs, "run a statement");
+        } catch (err) {
+            if (cb !== undefined) {
+                process.nextTick(cb, err);
+                return undefined;
+            }
+            return Promise.reject(err);
+        }
+        const withTimeout =
+            typeof config === "string" ? { text: config, query_timeout: timeoutMs } : { ...(config as object), query_timeout: timeoutMs };
+        const args = typeof values === "function" ? [undefined] : [values];
+        if (cb !== undefined) {
+            return original(withTimeout, args[0], (err: Error | null | undefined, result: unknown) => {
+                settle(err);
+                cb(err, result);
+            });
+        }
+        return (original(withTimeout, args[0]) as Promise<unknown>).then(
+            (result) => {
+                settle(undefined);
+                return result;
+            },
+            (err: unknown) => {
+                settle(err);
+                throw err;
+            },
+        );
+    };
+    (client as unknown as { query: AnyQuery }).query = guarded;
 }
 
 /**
@@ -120,47 +123,47 @@ function guardClient(client: PoolClient, queryTimeoutMs: number, state: Database
  * recorded in `state`; every client gets guardClient().
  */
 function guardPool(pool: Pool, queryTimeoutMs: number, state: DatabaseState | undefined): void {
-  pool.on("connect", (client) => guardClient(client, queryTimeoutMs, state));
-  const check = (what: string): void => {
-    state?.assertUsable();
-    boundedTimeout(queryTimeoutMs, what);
-  };
-  const poolQuery = pool.query.bind(pool) as AnyQuery;
-  (pool as unknown as { query: AnyQuery }).query = (config, values, callback) => {
-    const cb = (typeof values === "function" ? values : typeof callback === "function" ? callback : undefined) as Callback | undefined;
-    try {
-      check("acquire a database connection");
-    } catch (err) {
-      if (cb !== undefined) {
-        process.nextTick(cb, err);
-        return undefined;
-      }
-      return Promise.reject(err);
-    }
-    const result = poolQuery(config, values, callback);
-    if (cb === undefined) {
-      // Acquisition failures never reach a client's query(): record them here.
-      void (result as Promise<unknown>).catch((err: unknown) => state?.recordFailure(err));
-    }
-    return result;
-  };
-  const poolConnect = pool.connect.bind(pool) as (cb?: unknown) => unknown;
-  (pool as unknown as { connect: (cb?: unknown) => unknown }).connect = (cb?: unknown) => {
-    try {
-      check("acquire a database connection");
-    } catch (err) {
-      if (typeof cb === "function") {
-        process.nextTick(cb, err);
-        return undefined;
-      }
-      return Promise.reject(err);
-    }
-    return poolConnect(cb);
-  };
+    pool.on("connect", (client) => guardClient(client, queryTimeoutMs, state));
+    const check = (what: string): void => {
+        state?.assertUsable();
+        boundedTimeout(queryTimeoutMs, what);
+    };
+    const poolQuery = pool.query.bind(pool) as AnyQuery;
+    (pool as unknown as { query: AnyQuery }).query = (config, values, callback) => {
+        const cb = (typeof values === "function" ? values : typeof callback === "function" ? callback : undefined) as Callback | undefined;
+        try {
+            check("acquire a database connection");
+        } catch (err) {
+            if (cb !== undefined) {
+                process.nextTick(cb, err);
+                return undefined;
+            }
+            return Promise.reject(err);
+        }
+        const result = poolQuery(config, values, callback);
+        if (cb === undefined) {
+            // Acquisition failures never reach a client's query(): record them here.
+            void (result as Promise<unknown>).catch((err: unknown) => state?.recordFailure(err));
+        }
+        return result;
+    };
+    const poolConnect = pool.connect.bind(pool) as (cb?: unknown) => unknown;
+    (pool as unknown as { connect: (cb?: unknown) => unknown }).connect = (cb?: unknown) => {
+        try {
+            check("acquire a database connection");
+        } catch (err) {
+            if (typeof cb === "function") {
+                process.nextTick(cb, err);
+                return undefined;
+            }
+            return Promise.reject(err);
+        }
+        return poolConnect(cb);
+    };
 }
 
 interface PgPoolInternals {
-  readonly _clients?: ReadonlyArray<{ connection?: { stream?: { destroy(): void } } }>;
+    readonly _clients?: ReadonlyArray<{ connection?: { stream?: { destroy(): void } } }>;
 }
 
 /**
@@ -168,7 +171,7 @@ interface PgPoolInternals {
  * which a hung server never does; when the time is up every client's socket is destroyed (pg-pool `_clients`).
  */
 export async function endPool(pool: Pool, budget: Partial<CloseBudget> = {}): Promise<void> {
-  if (!(await settledWithin(pool.end(), budget.timeoutMs ?? 5_000))) {
-    for (const client of (pool as unknown as PgPoolInternals)._clients ?? []) client.connection?.stream?.destroy();
-  }
+    if (!(await settledWithin(pool.end(), budget.timeoutMs ?? 5_000))) {
+        for (const client of (pool as unknown as PgPoolInternals)._clients ?? []) client.connection?.stream?.destroy();
+    }
 }

@@ -4,14 +4,14 @@
  * only) execute. One source, so they cannot drift. No imports: the Pulumi program loads this file.
  */
 export const VISITS_SCHEMA: readonly string[] = [
-  `CREATE TABLE IF NOT EXISTS visits (
+    `CREATE TABLE IF NOT EXISTS visits (
      id           BIGSERIAL    PRIMARY KEY,
      last_update  TIMESTAMPTZ  NOT NULL DEFAULT now(),
      user_agent   TEXT
    )`,
-  "CREATE INDEX IF NOT EXISTS visits_last_update_idx ON visits (last_update DESC)",
-  // Idempotency-Key records (service-kit idempotency.ts): key, request fingerprint, stored answer, expiry.
-  `CREATE TABLE IF NOT EXISTS idempotency_keys (
+    "CREATE INDEX IF NOT EXISTS visits_last_update_idx ON visits (last_update DESC)",
+    // Idempotency-Key records (service-kit idempotency.ts): key, request fingerprint, stored answer, expiry.
+    `CREATE TABLE IF NOT EXISTS idempotency_keys (
      scope            TEXT         NOT NULL,
      idem_key         TEXT         NOT NULL,
      fingerprint      TEXT         NOT NULL,
@@ -23,8 +23,13 @@ export const VISITS_SCHEMA: readonly string[] = [
      response_headers TEXT,
      PRIMARY KEY (scope, idem_key)
    )`,
-  "CREATE INDEX IF NOT EXISTS idempotency_keys_expires_at_idx ON idempotency_keys (expires_at)",
+    "CREATE INDEX IF NOT EXISTS idempotency_keys_expires_at_idx ON idempotency_keys (expires_at)",
 ];
 
 /** The relations VISITS_SCHEMA creates (schema init skips the DDL when all exist). */
-export const VISITS_RELATIONS: readonly string[] = ["visits", "visits_last_update_idx", "idempotency_keys", "idempotency_keys_expires_at_idx"];
+export const VISITS_RELATIONS: readonly string[] = [
+    "visits",
+    "visits_last_update_idx",
+    "idempotency_keys",
+    "idempotency_keys_expires_at_idx",
+];
