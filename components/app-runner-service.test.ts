@@ -163,7 +163,7 @@ describe("AppRunnerService", () => {
         [
             "an effect that is not Allow/Deny",
             { policyStatements: [{ effect: "allow", actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:1:table/t"] }] },
-            '`policyStatements[0].effect` must be one of Allow, Deny (got "allow").',
+            '`policyStatements[0].effect` must be one of Allow, Deny (got the string "allow").',
         ],
     ];
     it.each(bad)("should refuse %s when validating args", async (_case, args, message) => {
@@ -205,13 +205,13 @@ describe("AppRunnerService", () => {
         [
             "a string as the policy statements",
             { policyStatements: "dynamodb:GetItem" },
-            '`policyStatements` must be a list of statements (got "dynamodb:GetItem").',
+            '`policyStatements` must be a list of statements (got the string "dynamodb:GetItem").',
         ],
         ["a string as private ingress", { privateIngress: "vpce-1" }, '`privateIngress` must be an object (got the string "vpce-1").'],
         ["private ingress without its endpoint", { privateIngress: { vpcId: "vpc-1" } }, "`privateIngress.vpcEndpointId` is required."],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, args, message) => {
-        const error = await errorOf(() => new AppRunnerService("products", { image: IMAGE, ...(args as object) } as never));
+        const error = await errorOf(() => new AppRunnerService("products", { image: IMAGE, ...(args as object) }));
         expect(error).toBe(`AppRunnerService "products": ${message}`);
     });
 

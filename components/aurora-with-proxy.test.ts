@@ -195,7 +195,7 @@ describe("AuroraWithProxy", () => {
     it("should grant rds-db:connect on exactly the app user at the proxy when a client asks for its connect statement", async () => {
         const db = new AuroraWithProxy("db", base);
         const statement = db.connectStatement();
-        const resource = await promiseOf(statement.resources[0] as any);
+        const resource = await promiseOf(statement.resources[0]);
         const proxyArn: string = await promiseOf(db.proxyArn);
         expect(proxyArn).toMatch(/:db-proxy:prx-[0-9a-f]{17}$/);
         expect(statement.actions).toEqual(["rds-db:connect"]);
@@ -328,7 +328,7 @@ describe("AuroraWithProxy", () => {
         ["300 ACU", { maxCapacity: 300 }, "`maxCapacity` must be 1-256 ACU in 0.5 steps (got 300)."],
         ["a max of 0.5 ACU", { maxCapacity: 0.5 }, "`maxCapacity` must be 1-256 ACU in 0.5 steps (got 0.5)."],
         ["min above max", { minCapacity: 8, maxCapacity: 4 }, "`minCapacity` (8) must not be greater than `maxCapacity` (4)."],
-        ["an unknown engine", { engine: "oracle" as never }, '`engine` must be one of mysql, postgresql (got "oracle").'],
+        ["an unknown engine", { engine: "oracle" }, '`engine` must be one of mysql, postgresql (got "oracle").'],
         [
             "the username admin",
             { masterUsername: "admin" },

@@ -143,6 +143,7 @@ export async function executeStatements(execute: ExecuteStatement, options: Exec
                 }
                 throw new Error(
                     `Database bootstrap statement ${index}/${options.statements.length} failed (${name || "error"}): ${(err as Error).message}`,
+                    { cause: err },
                 );
             }
         }
@@ -209,7 +210,7 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
     declare public readonly statements: pulumi.Output<string[]>;
 
     constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
-        const inputs: Record<keyof BootstrapInputs, pulumi.Input<any>> = {
+        const inputs: Record<keyof BootstrapInputs, pulumi.Input<unknown>> = {
             clusterArn: args.clusterArn,
             secretArn: args.masterSecretArn,
             database: args.spec.database,

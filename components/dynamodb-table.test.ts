@@ -46,7 +46,7 @@ describe("DynamoTable", () => {
     });
 
     it.each([
-        ["no actions", [], "`statements(actions)` must be a non-empty list of action names (got [])."],
+        ["no actions", [], "`statements(actions)` must be a non-empty list of action names (got a list [])."],
         ["a wildcard", ["dynamodb:*"], '`statements(actions)` must list specific actions, not a wildcard (got ["dynamodb:*"]).'],
         ["another service's action", ["s3:GetObject"], '`statements(actions)` must list DynamoDB actions only (got "s3:GetObject").'],
     ])("should refuse statements with %s", async (_case, actions, message) => {

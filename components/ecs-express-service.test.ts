@@ -203,7 +203,7 @@ describe("EcsExpressService", () => {
         ]);
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
         expect(service.networkConfigurations).toEqual([{ subnets: ["subnet-a", "subnet-b"], securityGroups: [sg.state.id] }]);
-        expect(await promiseOf(svc.securityGroupId!)).toBe(sg.state.id);
+        expect(await promiseOf(svc.securityGroupId)).toBe(sg.state.id);
     });
 
     it("should tag every taggable child when tags are given", async () => {

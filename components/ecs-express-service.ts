@@ -228,7 +228,8 @@ export class EcsExpressService extends pulumi.ComponentResource {
         throwIfAny("EcsExpressService", name, problems, this);
         const { cpu, memory } = sizes!;
         if (args.maxConcurrency !== undefined) {
-            pulumi.log.warn(
+            // log.warn's promise only says the message reached the engine: nothing waits for it.
+            void pulumi.log.warn(
                 `EcsExpressService "${name}": \`maxConcurrency\` has no effect on ECS Express Mode, which scales on \`scaling\` (${(args.scaling ?? DEFAULT_SCALING).metric}); it applies on App Runner only.`,
                 this,
             );
@@ -242,7 +243,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
         this.url = service.ingressPaths.apply((paths) => {
             const endpoint = paths?.[0]?.endpoint;
-            if (!endpoint) return endpoint as unknown as string; // unknown during preview
+            if (!endpoint) return endpoint; // unknown during preview
             return endpoint.startsWith("https://") ? endpoint : `https://${endpoint}`;
         });
         this.serviceArn = service.serviceArn;

@@ -196,9 +196,12 @@ describe("EksFargateCluster", () => {
     it("should let the controller tag the listeners it creates and touch security groups of its own VPC only", async () => {
         make();
         await settle();
-        const statements: { Sid: string; Action: string[]; Resource: string | string[]; Condition?: any }[] = JSON.parse(
-            mocks.one("aws:iam/rolePolicy:RolePolicy", "eks-lb-controller-policy").inputs.policy,
-        ).Statement;
+        const statements: {
+            Sid: string;
+            Action: string[];
+            Resource: string | string[];
+            Condition?: Record<string, Record<string, unknown>>;
+        }[] = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy", "eks-lb-controller-policy").inputs.policy).Statement;
         const listeners = statements.find((s) => s.Sid === "TagOwnListeners");
         expect(listeners?.Action).toEqual(["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]);
         expect(listeners?.Resource).toContain("arn:aws:elasticloadbalancing:us-east-1:*:listener/net/*/*/*");
@@ -440,7 +443,7 @@ describe("EksFargateCluster", () => {
             const [tagChildren] = mocks.one("eks:index:Cluster").transforms ?? [];
             // @pulumi/eks 4.3.0 creates both without tags (pulumi/pulumi-eks#852); the policy pack requires them.
             for (const type of ["aws:eks/fargateProfile:FargateProfile", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"]) {
-                const result = await tagChildren!({
+                const result = await tagChildren({
                     type,
                     name: "child",
                     custom: true,
@@ -453,7 +456,7 @@ describe("EksFargateCluster", () => {
                 });
             }
             // A child with tags of its own keeps them; other types are left alone.
-            const own = await tagChildren!({
+            const own = await tagChildren({
                 type: "aws:eks/fargateProfile:FargateProfile",
                 name: "c",
                 custom: true,
@@ -461,7 +464,7 @@ describe("EksFargateCluster", () => {
                 opts: {},
             });
             expect(own?.props.tags.project).toBe("mine");
-            expect(await tagChildren!({ type: "aws:eks/cluster:Cluster", name: "c", custom: true, props: {}, opts: {} })).toBeUndefined();
+            expect(await tagChildren({ type: "aws:eks/cluster:Cluster", name: "c", custom: true, props: {}, opts: {} })).toBeUndefined();
         });
 
         it("should grant the preview and break-glass roles without a deploy role, leaving the creator admin, when only they are named", async () => {

@@ -245,7 +245,7 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         if (!args.deployRoleArn) return;
         aws.getCallerIdentityOutput({}, { parent: this }).arn.apply((arn) => {
             const problem = callerAccessProblem(arn, args, pulumi.runtime.isDryRun());
-            if (problem) pulumi.log.warn(`${COMPONENT}: ${problem}`, this);
+            if (problem) void pulumi.log.warn(`${COMPONENT}: ${problem}`, this);
         });
     }
 

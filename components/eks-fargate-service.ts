@@ -243,7 +243,7 @@ export class EksFargateService extends pulumi.ComponentResource {
         const portSuffix = n.servicePort === 80 ? "" : `:${n.servicePort}`;
         this.url = service.status.loadBalancer.ingress.apply((ingress) => {
             const host = ingress?.[0]?.hostname ?? ingress?.[0]?.ip;
-            return host ? `http://${host}${portSuffix}` : (host as unknown as string); // unknown until the NLB exists
+            return host ? `http://${host}${portSuffix}` : host; // unknown until the NLB exists
         });
         this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${n.servicePort}`;
         if (args.loadGenerator) this.createLoadGenerator(name, n, args.loadGenerator, service);

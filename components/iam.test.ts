@@ -41,14 +41,18 @@ describe("policyStatementProblems", () => {
     });
 
     it.each([
-        ["a string instead of a list", "s3:GetObject", ['`p` must be a list of statements (got "s3:GetObject").']],
+        ["a string instead of a list", "s3:GetObject", ['`p` must be a list of statements (got the string "s3:GetObject").']],
         ["a null statement", [null], ["`p[0]` must be an object { actions, resources, effect?, sid?, conditions? } (got null)."]],
         [
             "a string action",
             [{ actions: "s3:GetObject", resources: ["arn:aws:s3:::b/k"] }],
-            ['`p[0].actions` must be a non-empty list of action names (got "s3:GetObject").'],
+            ['`p[0].actions` must be a non-empty list of action names (got the string "s3:GetObject").'],
         ],
-        ["no resources", [{ actions: ["s3:GetObject"], resources: [] }], ["`p[0].resources` must be a non-empty list of ARNs (got [])."]],
+        [
+            "no resources",
+            [{ actions: ["s3:GetObject"], resources: [] }],
+            ["`p[0].resources` must be a non-empty list of ARNs (got a list [])."],
+        ],
         [
             "a full wildcard",
             [{ actions: ["*"], resources: ["*"] }],
@@ -57,12 +61,12 @@ describe("policyStatementProblems", () => {
         [
             "a sid with a dash",
             [{ sid: "read-1", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/k"] }],
-            ['`p[0].sid` must be letters and digits only (got "read-1").'],
+            ['`p[0].sid` must be letters and digits only (got the string "read-1").'],
         ],
         [
             "a condition map",
             [{ actions: ["s3:GetObject"], resources: ["r"], conditions: { StringEquals: {} } }],
-            ['`p[0].conditions` must be a list of { test, variable, values: [...] } (got {"StringEquals":{}}).'],
+            ['`p[0].conditions` must be a list of { test, variable, values: [...] } (got an object {"StringEquals":{}}).'],
         ],
     ])("should name the field when given %s", (_label, statements, expected) => {
         expect(policyStatementProblems("p", statements)).toEqual(expected);

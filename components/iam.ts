@@ -9,6 +9,7 @@
  *   `policyDocument` once every output ARN resolves.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { describeValue } from "./limits";
 
 /** One condition of a policy statement, e.g. `{ test: "StringEquals", variable: "aws:SourceVpc", values: [vpcId] }`. */
 export interface PolicyCondition {
@@ -71,12 +72,12 @@ export function iamStatements(statements: readonly PolicyStatement[] = []): IamS
  */
 export function policyStatementProblems(property: string, statements: unknown): string[] {
     if (statements === undefined) return [];
-    if (!Array.isArray(statements)) return [`\`${property}\` must be a list of statements (got ${describe(statements)}).`];
+    if (!Array.isArray(statements)) return [`\`${property}\` must be a list of statements (got ${describeValue(statements)}).`];
     const problems: string[] = [];
     statements.forEach((s: unknown, i) => {
         const at = `\`${property}[${i}]`;
         if (typeof s !== "object" || s === null) {
-            problems.push(`${at}\` must be an object { actions, resources, effect?, sid?, conditions? } (got ${describe(s)}).`);
+            problems.push(`${at}\` must be an object { actions, resources, effect?, sid?, conditions? } (got ${describeValue(s)}).`);
             return;
         }
         const st = s as Record<string, unknown>;
@@ -88,18 +89,18 @@ export function policyStatementProblems(property: string, statements: unknown): 
             return;
         }
         if (st.effect !== undefined && !POLICY_EFFECTS.includes(st.effect as never)) {
-            problems.push(`${at}.effect\` must be one of ${POLICY_EFFECTS.join(", ")} (got ${describe(st.effect)}).`);
+            problems.push(`${at}.effect\` must be one of ${POLICY_EFFECTS.join(", ")} (got ${describeValue(st.effect)}).`);
         }
         if (st.sid !== undefined && (typeof st.sid !== "string" || !/^[A-Za-z0-9]+$/.test(st.sid))) {
-            problems.push(`${at}.sid\` must be letters and digits only (got ${describe(st.sid)}).`);
+            problems.push(`${at}.sid\` must be letters and digits only (got ${describeValue(st.sid)}).`);
         }
         if (!Array.isArray(st.actions) || st.actions.length === 0 || st.actions.some((a) => typeof a !== "string")) {
-            problems.push(`${at}.actions\` must be a non-empty list of action names (got ${describe(st.actions)}).`);
+            problems.push(`${at}.actions\` must be a non-empty list of action names (got ${describeValue(st.actions)}).`);
         } else if (st.actions.some((a: string) => a === "*" || a.endsWith(":*"))) {
             problems.push(`${at}.actions\` must list specific actions, not a wildcard (got ${JSON.stringify(st.actions)}).`);
         }
         if (!Array.isArray(st.resources) || st.resources.length === 0) {
-            problems.push(`${at}.resources\` must be a non-empty list of ARNs (got ${describe(st.resources)}).`);
+            problems.push(`${at}.resources\` must be a non-empty list of ARNs (got ${describeValue(st.resources)}).`);
         }
         if (st.conditions !== undefined) {
             const ok =
@@ -115,20 +116,12 @@ export function policyStatementProblems(property: string, statements: unknown): 
                     );
                 });
             if (!ok)
-                problems.push(`${at}.conditions\` must be a list of { test, variable, values: [...] } (got ${describe(st.conditions)}).`);
+                problems.push(
+                    `${at}.conditions\` must be a list of { test, variable, values: [...] } (got ${describeValue(st.conditions)}).`,
+                );
         }
     });
     return problems;
-}
-
-function describe(value: unknown): string {
-    if (value === undefined) return "nothing";
-    if (pulumi.Output.isInstance(value)) return "an output";
-    try {
-        return JSON.stringify(value) ?? String(value);
-    } catch {
-        return String(value);
-    }
 }
 
 /** Render statements to a policy document JSON string (resolving any output ARNs). */

@@ -10,12 +10,12 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import type { RecordedResource } from "./testing/mocks";
+import type { PropertyBag, RecordedResource } from "./testing/mocks";
 
 export interface K8sObject {
     /** Pulumi resource name (for messages). */
     readonly name: string;
-    readonly object: Record<string, any>;
+    readonly object: PropertyBag;
 }
 
 /** `kubernetes:apps/v1:Deployment` → `{apiVersion: "apps/v1", kind: "Deployment"}`; core group → `v1`. */
@@ -72,14 +72,14 @@ export function schemaErrors(objects: readonly K8sObject[]): string[] {
 }
 
 /** The pod spec of a Pod-bearing object (Pod, Deployment, Job, CronJob…), or undefined for other kinds. */
-export function podSpecOf(object: Record<string, any>): Record<string, any> | undefined {
+export function podSpecOf(object: PropertyBag): PropertyBag | undefined {
     if (object.kind === "Pod") return object.spec;
     if (object.kind === "CronJob") return object.spec?.jobTemplate?.spec?.template?.spec;
     return object.spec?.template?.spec;
 }
 
 /** Every container (init and regular) of a Pod-bearing object, or [] for other kinds. */
-export function containersOf(object: Record<string, any>): Record<string, any>[] {
+export function containersOf(object: PropertyBag): PropertyBag[] {
     const spec = podSpecOf(object);
     return spec ? [...(spec.initContainers ?? []), ...(spec.containers ?? [])] : [];
 }

@@ -99,3 +99,22 @@ export function throwIfAny(component: string, name: string, problems: readonly (
     const message = `${component} "${name}": ${found.join(" ")}`;
     throw resource ? new pulumi.ResourceError(message, resource) : new Error(message);
 }
+
+/** A value as an error message shows it: what kind it is and its JSON (an output is only "an output"). */
+export function describeValue(value: unknown): string {
+    if (value === undefined) return "nothing";
+    if (pulumi.Output.isInstance(value)) return "an output";
+    if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
+    if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+    if (typeof value === "object" && value !== null) return `an object ${safeJson(value)}`;
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
+    return value === null ? "null" : `a ${typeof value}`;
+}
+
+function safeJson(value: unknown): string {
+    try {
+        return JSON.stringify(value) ?? "that cannot be shown as JSON";
+    } catch {
+        return "that cannot be shown as JSON";
+    }
+}

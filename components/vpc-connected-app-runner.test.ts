@@ -108,7 +108,7 @@ describe("VpcConnectedAppRunner", () => {
         ],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
-        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, ...(wrong as object) } as never))).toBe(
+        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, ...(wrong as object) }))).toBe(
             `VpcConnectedAppRunner "catalogue": ${message}`,
         );
     });

@@ -117,7 +117,7 @@ export function createWebService(
     }
     const warnIgnored = (resource: pulumi.Resource) => {
         if (expressScaling !== undefined) {
-            pulumi.log.warn(
+            void pulumi.log.warn(
                 `createWebService "${name}": \`expressScaling\` has no effect on app-runner, which scales on \`maxConcurrency\`.`,
                 resource,
             );

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyStatementProblems, type PolicyStatement } from "./iam";
-import { intRange, minNotAboveMax } from "./limits";
+import { describeValue, intRange, minNotAboveMax } from "./limits";
 
 export interface WebServiceArgs {
     /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
@@ -73,23 +73,6 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
 // shape. Each check names the argument instead of letting a later `.startsWith` or `.map` raise a TypeError.
 
 /** A short description of a value for a message. */
-export function describeValue(value: unknown): string {
-    if (value === undefined) return "nothing";
-    if (pulumi.Output.isInstance(value)) return "an output";
-    if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
-    if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-    if (typeof value === "object" && value !== null) return `an object ${safeJson(value)}`;
-    return `${typeof value} ${String(value)}`;
-}
-
-function safeJson(value: unknown): string {
-    try {
-        return JSON.stringify(value) ?? String(value);
-    } catch {
-        return String(value);
-    }
-}
-
 const isInputValue = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
 
 /** Required argument present (any value). */

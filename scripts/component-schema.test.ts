@@ -42,14 +42,14 @@ describe("the components' Pulumi package schema", () => {
     it.each([...COMPONENT_NAMES])("should describe %s: summary, typed and described inputs, outputs", (name) => {
         const resource = analysis.schema.resources[`${PACKAGE_NAME}:index:${name}`];
         expect(resource).toBeDefined();
-        expect(resource!.description?.trim()).toBeTruthy();
-        const inputs = Object.entries(resource!.inputProperties ?? {});
+        expect(resource.description?.trim()).toBeTruthy();
+        const inputs = Object.entries(resource.inputProperties ?? {});
         expect(inputs.length).toBeGreaterThan(0);
         // An input typed `Any` (e.g. inherited through Omit<>) gives other languages no type and no docs.
         expect(inputs.filter(([, p]) => "$ref" in p && p.$ref === "pulumi.json#/Any").map(([k]) => k)).toEqual([]);
         expect(inputs.filter(([, p]) => !p.description?.trim()).map(([k]) => k)).toEqual([]);
-        expect(Object.keys(resource!.properties ?? {}).length).toBeGreaterThan(0);
-        if (SERVICES.includes(name)) expect(Object.keys(resource!.properties ?? {})).toEqual(expect.arrayContaining(["url", "roleArn"]));
+        expect(Object.keys(resource.properties ?? {}).length).toBeGreaterThan(0);
+        if (SERVICES.includes(name)) expect(Object.keys(resource.properties ?? {})).toEqual(expect.arrayContaining(["url", "roleArn"]));
     });
 
     it("should describe every property of every shared type", () => {

@@ -79,7 +79,7 @@ describe("the public entry point components/index.ts", () => {
         expect(Object.keys(publicApi).length).toBeGreaterThan(0); // loaded above
         expect(Object.keys(require.cache).filter((f) => f === path.join(COMPONENTS, "provider.ts"))).toEqual([]);
         const imports = [...readFileSync(path.join(COMPONENTS, "index.ts"), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-        expect(imports.filter((i) => /provider/.test(i!))).toEqual([]);
+        expect(imports.filter((i) => /provider/.test(i))).toEqual([]);
     });
 });
 
@@ -109,7 +109,7 @@ describe("the plugin manifest and package.json", () => {
             const specifiers = [
                 ...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom "([^"]+)"/gm),
                 ...text.matchAll(/\brequire\("([^"]+)"\)/g),
-            ].map((m) => m[1]!);
+            ].map((m) => m[1]);
             for (const s of specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:")))
                 imported.add(
                     s

@@ -26,7 +26,7 @@ const isInterpolation = (v: unknown) => typeof v === "string" && /^\$\{[^}]+\}$/
 
 /** Whether `value` is a string interpolating another resource's output (config values are known up front). */
 const refersToOutput = (value: unknown) =>
-    typeof value === "string" && [...value.matchAll(INTERPOLATION)].some((m) => m[1]!.split(".")[0]! in program.resources);
+    typeof value === "string" && [...value.matchAll(INTERPOLATION)].some((m) => m[1].split(".")[0] in program.resources);
 
 /** Problems of `value` against the schema property `prop`, at `where`. */
 export function valueProblems(where: string, value: unknown, prop: Property, spec: PackageSpec): string[] {
@@ -36,7 +36,7 @@ export function valueProblems(where: string, value: unknown, prop: Property, spe
     if ("$ref" in prop) {
         const local = /^#\/types\/(.+)$/.exec(prop.$ref);
         if (!local) return [];
-        const type = spec.types[local[1]!];
+        const type = spec.types[local[1]];
         if (!type) return [`${where}: type ${local[1]} is not in the schema`];
         if (type.enum)
             return type.enum.some((e) => e.value === value)
@@ -80,7 +80,7 @@ function objectProblems(
             .filter((k) => !(k in properties))
             .map((k) => `${where}.${k}: not an input (inputs: ${Object.keys(properties).sort().join(", ")})`),
         ...required.filter((k) => !(k in given)).map((k) => `${where}.${k}: required, not set`),
-        ...Object.entries(given).flatMap(([k, v]) => (k in properties ? valueProblems(`${where}.${k}`, v, properties[k]!, spec) : [])),
+        ...Object.entries(given).flatMap(([k, v]) => (k in properties ? valueProblems(`${where}.${k}`, v, properties[k], spec) : [])),
     ];
 }
 
@@ -103,8 +103,8 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
         (name, type) => {
             const resource = schema.resources[type];
             expect(resource).toBeDefined();
-            const properties = program.resources[name]!.properties ?? {};
-            expect(objectProblems(name, properties, resource!.inputProperties ?? {}, resource!.requiredInputs ?? [], schema)).toEqual([]);
+            const properties = program.resources[name].properties ?? {};
+            expect(objectProblems(name, properties, resource.inputProperties ?? {}, resource.requiredInputs ?? [], schema)).toEqual([]);
         },
     );
 
@@ -112,10 +112,10 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
         const text = JSON.stringify({ resources: program.resources, outputs: program.outputs });
         const problems: string[] = [];
         for (const m of text.matchAll(INTERPOLATION)) {
-            const [resourceName, output] = m[1]!.split(".");
-            const resource = program.resources[resourceName!];
+            const [resourceName, output] = m[1].split(".");
+            const resource = program.resources[resourceName];
             if (!resource) {
-                if (!(resourceName! in (program.config ?? {}))) problems.push(`\${${m[1]}}: no resource or config named ${resourceName}`);
+                if (!(resourceName in (program.config ?? {}))) problems.push(`\${${m[1]}}: no resource or config named ${resourceName}`);
                 continue;
             }
             if (!resource.type.startsWith(PREFIX)) continue;
@@ -126,12 +126,12 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
     });
 
     it("should catch a misspelt input, a missing required input, a wrongly typed value and an output in a plain input", () => {
-        const table = schema.resources[`${PREFIX}index:DynamoTable`]!;
+        const table = schema.resources[`${PREFIX}index:DynamoTable`];
         expect(objectProblems("t", { hashKee: "id" }, table.inputProperties ?? {}, table.requiredInputs ?? [], schema)).toEqual([
             expect.stringContaining("t.hashKee: not an input"),
             "t.hashKey: required, not set",
         ]);
-        const image = schema.resources[`${PREFIX}index:ContainerImage`]!;
+        const image = schema.resources[`${PREFIX}index:ContainerImage`];
         expect(objectProblems("i", { retainCount: "ten" }, image.inputProperties ?? {}, image.requiredInputs ?? [], schema)).toEqual([
             "i.context: required, not set",
             "i.retainCount: expected a number",

@@ -66,7 +66,7 @@ export function lockClosure(packages: Record<string, LockEntry>, names: readonly
     while (queue.length > 0) {
         const p = queue.pop()!;
         if (out[p]) continue;
-        const { dev: _dev, peer: _peer, devOptional: _devOptional, ...entry } = packages[p]!;
+        const { dev: _dev, peer: _peer, devOptional: _devOptional, ...entry } = packages[p];
         out[p] = entry;
         for (const dep of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) {
             const r = resolve(p, dep);
@@ -140,8 +140,8 @@ describe("the packed npm package, installed into a program outside the repositor
             filename: string;
             files: { path: string }[];
         }[];
-        tarball = path.join(packDir, packed[0]!.filename);
-        files = packed[0]!.files.map((f) => f.path);
+        tarball = path.join(packDir, packed[0].filename);
+        files = packed[0].files.map((f) => f.path);
 
         const app = path.join(scratch, "app");
         mkdirSync(app);

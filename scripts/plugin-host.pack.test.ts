@@ -55,9 +55,9 @@ function startHost(program: string): Promise<number> {
     hosts.push(host);
     let stdout = "";
     let stderr = "";
-    host.stderr!.on("data", (d) => (stderr += d));
+    host.stderr.on("data", (d) => (stderr += d));
     return new Promise((resolve, reject) => {
-        host.stdout!.on("data", (d) => {
+        host.stdout.on("data", (d) => {
             stdout += d;
             const line = /^(\d+)\s*$/m.exec(stdout);
             if (line) resolve(Number(line[1]));

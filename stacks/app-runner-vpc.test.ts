@@ -1,4 +1,4 @@
-import { promiseOf, settle, setupMocks } from "../components/testing/mocks";
+import { promiseOf, settle, setupMocks, type PropertyBag } from "../components/testing/mocks";
 import type { StackConfig } from "./config";
 import { stackConfig, untaggedResources } from "./testing";
 
@@ -118,8 +118,8 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
 });
 
 describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-express)", () => {
-    let imageBefore: Record<string, any>;
-    let clusterBefore: Record<string, any>;
+    let imageBefore: PropertyBag;
+    let clusterBefore: PropertyBag;
 
     beforeAll(async () => {
         imageBefore = mocks.one("docker:index/image:Image").inputs;

@@ -47,6 +47,6 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
     );
     // The security group is set whenever `vpc` is given, on either platform. The proxy admits it and it may
     // reach the proxy on the engine's port; the service's role may connect as the app user.
-    db.connect("catalogue-api", { securityGroupId: service.securityGroupId!, roleName: service.roleName });
+    db.connect("catalogue-api", { securityGroupId: service.securityGroupId, roleName: service.roleName });
     return { url: service.url, databaseProxyEndpoint: db.host };
 }

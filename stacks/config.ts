@@ -99,7 +99,7 @@ const cidrList = (key: string, entryProblem: (label: string, cidr: string) => st
         }
         const problems = list.map((c) => entryProblem(`${PROJECT}:${key}`, c)).filter((p): p is string => p !== undefined);
         for (const message of problems) ctx.addIssue({ code: "custom", message });
-        return problems.length > 0 ? z.NEVER : (list as string[]);
+        return problems.length > 0 ? z.NEVER : list;
     });
 
 /** An IAM role ARN for an EKS access entry; "" (the default) means no role. */

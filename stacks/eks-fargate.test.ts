@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS_TABLE_ACTIONS } from "./products-table";
 import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../components/k8s-schema.test-util";
@@ -76,7 +77,7 @@ describe("eksFargateStack with dev config", () => {
     it("should build the image from the repo root with the shared Dockerfile and APP=products-api when deployed", () => {
         const build = one(r, "docker:index/image:Image").inputs.build;
         // relative to the program's working directory (the project root): no checkout path in the inputs
-        expect(build.context).toBe(require("node:path").relative(process.cwd(), require("node:path").resolve(__dirname, "..")) || ".");
+        expect(build.context).toBe(path.relative(process.cwd(), path.resolve(__dirname, "..")) || ".");
         expect(build.dockerfile).toMatch(/^(\.\.\/)*Dockerfile$/);
         expect(build.args).toEqual({ APP: "products-api" });
         expect(build.platform).toBe("linux/amd64");

@@ -108,10 +108,7 @@ export async function createNetwork(config: StackConfig): Promise<Network> {
         // Balancer Controller find public (internet-facing) and private (internal) subnets.
         subnetSpecs: SUBNET_LAYOUT.map((spec) => ({
             ...spec,
-            tags: { [spec.type === "Public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1" } as Record<
-                string,
-                string
-            >,
+            tags: { [spec.type === "Public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1" },
         })),
         enableDnsHostnames: true,
         enableDnsSupport: true,

@@ -7,10 +7,19 @@
  * Used by every component/stack test and by `scripts/offline-preview.ts`.
  */
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";
+
+/**
+ * Resource properties as the engine hands them to the mocks: JSON-like values of no declared type. Tests read
+ * deep paths whose shape each test knows (`r.inputs.spec.template.spec…`); with `unknown` every read would need
+ * a cast, which states nothing more.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one untyped shape, explained above
+export type PropertyBag = Record<string, any>;
 
 export interface RecordedResource {
     readonly type: string;
@@ -21,11 +30,11 @@ export interface RecordedResource {
     /** URNs this resource depends on: its `dependsOn` plus the resources its input values came from. */
     readonly dependsOn: string[];
     /** Resource inputs as the program passed them (secrets unwrapped; see `secretInputs`). */
-    readonly inputs: Record<string, any>;
+    readonly inputs: PropertyBag;
     /** Top-level input keys whose value was (or contained) a Pulumi secret. */
     readonly secretInputs: string[];
     /** Inputs plus the outputs the mock computed. */
-    readonly state: Record<string, any>;
+    readonly state: PropertyBag;
     readonly custom: boolean;
     readonly provider?: string;
     /** The `transforms` resource option (functions the engine would run on this resource's children). */
@@ -35,18 +44,18 @@ export interface RecordedResource {
 /** Signature key the SDK uses to mark a serialized secret value. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-function isSecretValue(v: any): boolean {
+function isSecretValue(v: unknown): v is { value: unknown } {
     return v !== null && typeof v === "object" && Object.values(v).includes(SECRET_SIG) && "value" in v;
 }
 
-function containsSecret(v: any): boolean {
+function containsSecret(v: unknown): boolean {
     if (isSecretValue(v)) return true;
     if (Array.isArray(v)) return v.some(containsSecret);
     if (v !== null && typeof v === "object") return Object.values(v).some(containsSecret);
     return false;
 }
 
-function unwrapSecrets(v: any): any {
+function unwrapSecrets(v: unknown): unknown {
     if (isSecretValue(v)) return unwrapSecrets(v.value);
     if (Array.isArray(v)) return v.map(unwrapSecrets);
     if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
@@ -63,7 +72,7 @@ export function hex(seed: string, length = 12): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
-type OutputFn = (name: string, inputs: Record<string, any>, ctx: MockContext) => Record<string, any>;
+type OutputFn = (name: string, inputs: PropertyBag, ctx: MockContext) => PropertyBag;
 
 interface MockContext {
     readonly region: string;
@@ -203,7 +212,7 @@ const computedOutputs: Record<string, OutputFn> = {
     }),
 };
 
-function arnFor(type: string, name: string, inputs: Record<string, any>, ctx: MockContext): string {
+function arnFor(type: string, name: string, inputs: PropertyBag, ctx: MockContext): string {
     // "aws:rds/cluster:Cluster" -> service "rds", kind "cluster"
     const m = /^aws:([^/]+)\/([^:]+):/.exec(type);
     const service = m?.[1] ?? "custom";
@@ -214,7 +223,7 @@ function arnFor(type: string, name: string, inputs: Record<string, any>, ctx: Mo
 }
 
 /** Default answers for every invoke our code calls. Anything else throws. */
-function invokeResults(region: string): Record<string, (inputs: Record<string, any>) => Record<string, any>> {
+function invokeResults(region: string): Record<string, (inputs: PropertyBag) => PropertyBag> {
     return {
         "aws:index/getCallerIdentity:getCallerIdentity": () => ({
             accountId: ACCOUNT_ID,
@@ -279,17 +288,17 @@ export interface MockOptions {
     /** Region the mocks answer with; default us-east-1. */
     readonly region?: string;
     /** Extra invoke answers for a test; keys are invoke tokens. */
-    readonly invokes?: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
+    readonly invokes?: Record<string, (inputs: PropertyBag) => PropertyBag>;
 }
 
 export class PulumiMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
-    readonly invokes: { token: string; inputs: Record<string, any> }[] = [];
+    readonly invokes: { token: string; inputs: PropertyBag }[] = [];
     /** Tokens of invokes that were called but not mocked (each also threw). */
     readonly unmockedInvokes: string[] = [];
     private readonly pending = new Map<string, { parent?: string; dependsOn: string[] }>();
     private readonly region: string;
-    private readonly invokeTable: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
+    private readonly invokeTable: Record<string, (inputs: PropertyBag) => PropertyBag>;
 
     constructor(options: MockOptions = {}) {
         this.region = options.region ?? DEFAULT_REGION;
@@ -304,17 +313,17 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         this.pending.clear();
     }
 
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-        const raw = (args.inputs ?? {}) as Record<string, any>;
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: PropertyBag } {
+        const raw = (args.inputs ?? {}) as PropertyBag;
         const secretInputs = Object.keys(raw).filter((k) => containsSecret(raw[k]));
-        const inputs = unwrapSecrets(raw) as Record<string, any>;
+        const inputs = unwrapSecrets(raw) as PropertyBag;
         const key = `${args.type}::${args.name}`;
         const meta = this.pending.get(key) ?? { dependsOn: [] };
         this.pending.delete(key);
         const id = args.custom === false ? undefined : this.idFor(args.type, args.name);
         const ctx: MockContext = { region: this.region, id: id ?? "" };
         const computed = computedOutputs[args.type]?.(args.name, inputs, ctx) ?? {};
-        const state: Record<string, any> = { ...inputs, ...computed };
+        const state: PropertyBag = { ...inputs, ...computed };
         // Pulumi auto-names resources whose name the program leaves out: `<logical name>-<random suffix>`.
         // The suffix (like every id here) differs between stacks, as real ones do: two stacks of one
         // account never get the same auto-name or id, so only names the program fixes can collide.
@@ -343,7 +352,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         return { id: state.id ?? id, state };
     }
 
-    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    call(args: pulumi.runtime.MockCallArgs): PropertyBag {
         const answer = this.invokeTable[args.token];
         if (!answer) {
             const message = `Unmocked invoke "${args.token}". Add it to components/testing/mocks.ts (invokeResults) so tests and the offline preview know what it returns.`;
@@ -418,10 +427,20 @@ export function setupMocks(options: MockOptions = {}): PulumiMocks {
  * The mock monitor does not pass a resource's parent or `dependsOn` to `newResource`, and those are
  * exactly what reviewers ask about ("attachment before service"), so we observe the raw request first.
  */
+/** The getters of the engine's RegisterResourceRequest (protobuf) this hook reads. */
+interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getDependenciesList(): string[];
+}
+
 function hookMonitor(mocks: PulumiMocks): void {
-    const monitor = pulumi.runtime.getMonitor() as any;
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource: (req: RegisterResourceRequest, callback: unknown) => unknown;
+    };
     const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: any) => {
+    monitor.registerResource = (req, callback) => {
         mocks.noteRegistration(req.getType(), req.getName(), req.getParent(), req.getDependenciesList());
         return original(req, callback);
     };
@@ -434,7 +453,8 @@ export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promis
 
 /** Wait until every pending resource registration has reached the mocks. */
 export async function settle(): Promise<void> {
-    const waitForRPCs = (pulumi.runtime as any).waitForRPCs as (() => Promise<void>) | undefined;
+    // Not in the SDK's declarations, present at run time in the versions this repository pins.
+    const waitForRPCs = (pulumi.runtime as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     for (let i = 0; i < 3; i++) {
         if (waitForRPCs) await waitForRPCs();
         await new Promise((r) => setImmediate(r));
@@ -463,7 +483,6 @@ export function isTaggableAwsType(type: string): boolean {
     const m = /^aws:([^/]+)\/([^:]+):(\w+)$/.exec(type);
     let taggable = false;
     if (m) {
-        const { readFileSync, existsSync } = require("node:fs") as typeof import("node:fs");
         const file = require.resolve("@pulumi/aws/package.json").replace(/package\.json$/, `${m[1]}/${m[2]}.d.ts`);
         if (existsSync(file)) {
             const source = readFileSync(file, "utf8");

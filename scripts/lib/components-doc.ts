@@ -71,9 +71,9 @@ export function typeLabel(t: Type): string {
         if (t.$ref === "pulumi.json#/Any") return "any";
         if (t.$ref === "pulumi.json#/Asset" || t.$ref === "pulumi.json#/Archive") return t.$ref.split("/").pop()!;
         const local = /^#\/types\/(.+)$/.exec(t.$ref);
-        if (local) return `[${shortName(local[1]!)}](#${anchor(shortName(local[1]!))})`;
+        if (local) return `[${shortName(local[1])}](#${anchor(shortName(local[1]))})`;
         const external = /^\/([^/]+)\/v([^/]+)\/schema\.json#\/resources\/(.+)$/.exec(t.$ref);
-        if (external) return `${decodeURIComponent(external[3]!)} (${external[1]} v${external[2]})`;
+        if (external) return `${decodeURIComponent(external[3])} (${external[1]} v${external[2]})`;
         return t.$ref;
     }
     if (t.type === "array" && t.items) return `${typeLabel(t.items)}[]`;
@@ -96,7 +96,7 @@ function inputRows(props: Record<string, Property>, required: readonly string[],
         .sort()
         .map(
             (p) =>
-                `| \`${p}\` | ${cell(typeLabel(props[p]!))} | ${required.includes(p) ? "yes" : "no"} | ${takesOutputs(props[p]!)} | ${code(defaults(p))} | ${cell(props[p]!.description)} |`,
+                `| \`${p}\` | ${cell(typeLabel(props[p]))} | ${required.includes(p) ? "yes" : "no"} | ${takesOutputs(props[p])} | ${code(defaults(p))} | ${cell(props[p].description)} |`,
         );
 }
 
@@ -128,11 +128,11 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
     out.push("| Component | Summary |", "| --- | --- |");
     for (const token of resources)
         out.push(
-            `| [${shortName(token)}](#${anchor(shortName(token))}) | ${cell(schema.resources[token]!.description?.split(/\n\s*\n/)[0])} |`,
+            `| [${shortName(token)}](#${anchor(shortName(token))}) | ${cell(schema.resources[token].description?.split(/\n\s*\n/)[0])} |`,
         );
     out.push("");
     for (const token of resources) {
-        const r = schema.resources[token]!;
+        const r = schema.resources[token];
         const name = shortName(token);
         out.push(`## ${name}`, "", `\`${token}\``, "");
         if (r.description) out.push(r.description.trim(), "");
@@ -146,14 +146,14 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
         out.push("### Outputs", "", "| Name | Type | Description |", "| --- | --- | --- |");
         const outputs = r.properties ?? {};
         for (const p of Object.keys(outputs).sort())
-            out.push(`| \`${p}\` | ${cell(typeLabel(outputs[p]!))} | ${cell(outputs[p]!.description)} |`);
+            out.push(`| \`${p}\` | ${cell(typeLabel(outputs[p]))} | ${cell(outputs[p].description)} |`);
         out.push("");
     }
     const types = Object.keys(schema.types).sort((a, b) => shortName(a).localeCompare(shortName(b)));
     if (types.length > 0) {
         out.push("## Types", "");
         for (const token of types) {
-            const t = schema.types[token]!;
+            const t = schema.types[token];
             const name = shortName(token);
             out.push(`### ${name}`, "", `\`${token}\``, "");
             if (t.enum) {

@@ -80,7 +80,7 @@ class Builder {
         let props = inputs;
         for (const transform of this.component?.transforms ?? []) {
             const result = transform({ custom: true, type, name, props, opts: {} });
-            if (result && !(result instanceof Promise) && result.props) props = result.props as RecordedResource["inputs"];
+            if (result && !(result instanceof Promise) && result.props) props = result.props;
         }
         return props;
     }

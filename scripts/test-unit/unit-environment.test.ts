@@ -128,7 +128,7 @@ describe("unit test sequencer", () => {
 
 describe("modules loaded on first use", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const lazyModule = require("./lazy/lazy-module.js") as (load: () => unknown) => Record<string | symbol, any>;
+    const lazyModule = require("./lazy/lazy-module.js") as (load: () => unknown) => Record<string | symbol, unknown>;
 
     it("should load the module only when a property is read, and only once", () => {
         let loads = 0;
