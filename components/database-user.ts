@@ -141,10 +141,13 @@ export async function executeStatements(execute: ExecuteStatement, options: Exec
                     await new Promise((resolve) => setTimeout(resolve, delayMs));
                     continue;
                 }
-                throw new Error(
+                // The cause is set as a property, not with `new Error(message, { cause })`: the nodejs plugin host
+                // compiles this file with ts-node's ES6 lib, which has no ErrorOptions (plugin-host.pack.test.ts).
+                const failure: Error & { cause?: unknown } = new Error(
                     `Database bootstrap statement ${index}/${options.statements.length} failed (${name || "error"}): ${(err as Error).message}`,
-                    { cause: err },
                 );
+                failure.cause = err;
+                throw failure;
             }
         }
     }
