@@ -72,7 +72,6 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
 // Callers in JavaScript, YAML or another language (and casts in TypeScript) can pass a value of the wrong
 // shape. Each check names the argument instead of letting a later `.startsWith` or `.map` raise a TypeError.
 
-/** A short description of a value for a message. */
 const isInputValue = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
 
 /** Required argument present (any value). */
