@@ -11,6 +11,8 @@
  * What stays unproven without the CLI: the policy proxy in front of the pack and the engine's own calls
  * (Configure with --policy-pack-config, AnalyzeStack at the end of a preview).
  */
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -21,7 +23,7 @@ import { evaluate } from "../policy/evaluate";
 import { ecrRepository } from "../policy/fixtures";
 import { buildPolicies } from "../policy/policies";
 import { startEngineDouble, type EngineDouble } from "./lib/engine-double";
-import { policyPackLaunch, startServing, stopAll } from "./lib/language-host";
+import { policyPackLaunch, startServing, stopAll, type PolicyPackRun } from "./lib/language-host";
 import { resolveStackConfig } from "./lib/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -38,21 +40,25 @@ const LEVEL: Record<number, string> = {
 
 let engine: EngineDouble;
 let client: analyzerrpc.AnalyzerClient;
+let scratch: string | undefined;
+
+/** The dev stack's preview with the pack in `packDir`. */
+function devPreview(packDir: string): PolicyPackRun {
+    const dev = resolveStackConfig("dev");
+    return {
+        packDir,
+        engineAddress: engine.address,
+        organization: "organization",
+        project: dev.project,
+        stack: "dev",
+        dryRun: true,
+        config: dev.values,
+    };
+}
 
 beforeAll(async () => {
     engine = await startEngineDouble();
-    const dev = resolveStackConfig("dev");
-    const { port } = await startServing(
-        policyPackLaunch({
-            packDir: PACK,
-            engineAddress: engine.address,
-            organization: "organization",
-            project: dev.project,
-            stack: "dev",
-            dryRun: true,
-            config: dev.values,
-        }),
-    );
+    const { port } = await startServing(policyPackLaunch(devPreview(PACK)));
     client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 }, PACK_TIMEOUT_MS);
 
@@ -60,6 +66,7 @@ afterAll(async () => {
     client?.close();
     stopAll();
     await engine?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 /** A gRPC callback settling a promise; the error's `details` is the server's message. */
@@ -103,4 +110,44 @@ describe("the policy pack, started as `pulumi preview --policy-pack policy` star
             findings.map((f) => ({ policy: f.controlId, level: f.enforcement, message: `${descriptions.get(f.controlId)}\n${f.message}` })),
         );
     });
+});
+
+describe("policy/tsconfig.json under the policy runner", () => {
+    /** Valid without strictNullChecks, TS2322 with them: tells which settings the runner compiled with. */
+    const STRICT_PROBE = "\nexport const strictProbe: string = undefined as string | undefined;\n";
+
+    /** A copy of policy/ (and the tsconfig.json it extends) with the probe in its entry point. */
+    function probedCopy(withTsconfig: boolean): string {
+        scratch ??= mkdtempSync(path.join(tmpdir(), "serverless-containers-policy-"));
+        const root = mkdtempSync(path.join(scratch, "root-"));
+        cpSync(path.join(ROOT, "tsconfig.json"), path.join(root, "tsconfig.json"));
+        symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
+        const pack = path.join(root, "policy");
+        cpSync(PACK, pack, { recursive: true, filter: (f) => withTsconfig || path.basename(f) !== "tsconfig.json" });
+        appendFileSync(path.join(pack, "index.ts"), STRICT_PROBE);
+        return pack;
+    }
+
+    it(
+        "should make the runner type-check the pack strictly",
+        async () => {
+            const failure = startServing(policyPackLaunch(devPreview(probedCopy(true)))).then(
+                () => "served",
+                (e: Error) => e.message,
+            );
+            expect(await failure).toMatch(
+                /index\.ts\(\d+,\d+\): error TS2322: Type 'string \| undefined' is not assignable to type 'string'/,
+            );
+        },
+        PACK_TIMEOUT_MS,
+    );
+
+    it(
+        "should be what makes it strict (without it the same probe loads)",
+        async () => {
+            const { port } = await startServing(policyPackLaunch(devPreview(probedCopy(false))));
+            expect(port).toBeGreaterThan(0);
+        },
+        PACK_TIMEOUT_MS,
+    );
 });

@@ -61,8 +61,8 @@ export const taggingControls: Control[] = [
             const tags = get(props, "tags");
             const tagsAll = get(props, "tagsAll"); // provider-computed (defaultTags merged); unknown in preview
             if (isUnknown(tags) || isUnknown(tagsAll)) return [];
-            // asRecord, not `?? {}`: Pulumi's policy runner compiles the pack with ts-node's own defaults, where
-            // spreading `unknown ?? {}` is TS2698 (scripts/policy-pack-host.pack.test.ts).
+            // asRecord, not a spread of `unknown ?? {}`: that compiles only with strictNullChecks (TS2698 without),
+            // and the pack must load under Pulumi's policy runner (scripts/policy-pack-host.pack.test.ts).
             const merged: Record<string, unknown> = { ...asRecord(tagsAll), ...asRecord(tags) };
             const out: string[] = [];
             const missing = REQUIRED_TAGS.filter((k) => !(k in merged));
