@@ -6,6 +6,9 @@
  * so a program run through here registers against exactly the mocks the unit tests and the offline preview use,
  * but across a process boundary, through the SDK's gRPC client and serialization.
  *
+ * It negotiates features as the MockMonitor does: everything but `outputValues` (the real engine supports that too;
+ * without it the SDK sends plain values plus dependencies, which is what the doubles read).
+ *
  * Service definitions: @pulumi/pulumi/proto/{engine,resource}_grpc_pb (generated from pulumi/pulumi proto/pulumi/
  * engine.proto and resource.proto). Methods the mock monitor lacks answer UNIMPLEMENTED, except
  * SignalAndWaitForShutdown, which the SDK calls as it exits (the engine answers once the program's resource
