@@ -102,7 +102,8 @@ export interface ProgramRun {
     /** Address of the resource monitor (the language host passes its proxy of the engine's monitor). */
     readonly monitorAddress: string;
     readonly engineAddress: string;
-    /** Directory of the synchronous-invoke pipes ([main.go] createAndServePipes; passed as --sync). */
+    /** Directory of the synchronous-invoke pipes ([main.go] createAndServePipes; passed as --sync). An empty one here:
+     * a synchronous invoke (this program makes none) would fail to open them instead of being served. */
     readonly syncDir: string;
     /** `pulumi preview` (true) or the update of `pulumi up` (false). */
     readonly dryRun: boolean;
