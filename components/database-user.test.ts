@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-rds-data";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { appUserStatements, executeStatements, MYSQL_IAM_AUTH_CLAUSE, type ExecuteStatement } from "./database-user";
+import { appUserStatements, executeStatements, MYSQL_IAM_AUTH_CLAUSE, type ExecuteStatement, type RetryPolicy } from "./database-user";
 
 const mocks = setupMocks();
 // The first DatabaseUser in a file serializes its dynamic provider (Pulumi's closure serializer, ~3 s on a
@@ -182,33 +182,31 @@ describe("executeStatements", () => {
         expect(calls).toBe(2);
     });
 
-    it("should give up after the attempts per statement, naming the cluster and the last error", async () => {
+    const bounds: [string, unknown, Partial<RetryPolicy>, string][] = [
+        [
+            "after the attempts per statement",
+            serviceError(DatabaseResumingException, 400, "The Aurora DB instance is resuming after being auto-paused."),
+            { maxAttempts: 3 },
+            "statement 1/1 still failing after 3 attempts in 6.0 s (the bound is 3 attempts per statement and 600 s in all); last error DatabaseResumingException (HTTP 400): The Aurora DB instance is resuming after being auto-paused.",
+        ],
+        [
+            "before a wait would pass the time bound",
+            serviceError(DatabaseUnavailableException, 504, "The writer instance in the DB cluster isn't available."),
+            { maxElapsedMs: 10_000 },
+            "statement 1/1 still failing after 3 attempts in 6.0 s, and another wait would pass the time bound (the bound is 10 attempts per statement and 10 s in all); last error DatabaseUnavailableException (HTTP 504): The writer instance in the DB cluster isn't available.",
+        ],
+    ];
+    it.each(bounds)("should give up %s, naming the cluster and the last error", async (_case, error, retry, message) => {
         let calls = 0;
-        const paused: ExecuteStatement = async () => {
+        const failing: ExecuteStatement = async () => {
             calls++;
-            throw serviceError(DatabaseResumingException, 400, "The Aurora DB instance is resuming after being auto-paused.");
+            throw error as Error;
         };
         const clock = fakeClock();
-        await expect(
-            executeStatements(paused, { ...options, statements: ["A"], retry: { maxAttempts: 3 }, ...clock, random: () => 1 }),
-        ).rejects.toThrow(
-            `Database bootstrap of ${options.clusterArn}: statement 1/1 still failing after 3 attempts in 6.0 s (the bound is 3 attempts per statement and 600 s in all); last error DatabaseResumingException (HTTP 400): The Aurora DB instance is resuming after being auto-paused.`,
+        await expect(executeStatements(failing, { ...options, statements: ["A"], retry, ...clock, random: () => 1 })).rejects.toThrow(
+            `Database bootstrap of ${options.clusterArn}: ${message}`,
         );
-        expect(calls).toBe(3);
-    });
-
-    it("should stop before a wait would pass the time bound, naming the cluster and the last error", async () => {
-        let calls = 0;
-        const unavailable: ExecuteStatement = async () => {
-            calls++;
-            throw serviceError(DatabaseUnavailableException, 504, "The writer instance in the DB cluster isn't available.");
-        };
-        const clock = fakeClock();
-        await expect(
-            executeStatements(unavailable, { ...options, statements: ["A"], retry: { maxElapsedMs: 10_000 }, ...clock, random: () => 1 }),
-        ).rejects.toThrow(
-            `Database bootstrap of ${options.clusterArn}: statement 1/1 still failing after 3 attempts in 6.0 s, and another wait would pass the time bound (the bound is 10 attempts per statement and 10 s in all); last error DatabaseUnavailableException (HTTP 504): The writer instance in the DB cluster isn't available.`,
-        );
+        // Full waits (random 1) of a cap doubling from 2 s: 2 s, then 4 s.
         expect([calls, clock.waits]).toEqual([3, [2_000, 4_000]]);
     });
 });
