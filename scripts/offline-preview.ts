@@ -145,7 +145,15 @@ async function main(): Promise<number> {
     const { mermaidDiagram } = await import("./lib/diagram");
     const { modelRemoteChildren } = await import("./lib/modelled");
     const { renderPlanText } = await import("./lib/plan-report");
+    const { applyOfflineStandIns } = await import("./lib/offline-stand-ins");
 
+    // After the --set overrides: a key the run sets is no longer empty, so it gets no stand-in.
+    const standIns = applyOfflineStandIns(resolved);
+    for (const o of standIns) {
+        process.stderr.write(
+            `offline stand-in ${o.key} = ${o.to} (Pulumi.${stack}.yaml leaves it to the account; \`pulumi preview\` refuses the stack until it is set)\n`,
+        );
+    }
     pulumi.runtime.setAllConfig(resolved.values, resolved.secretKeys);
     const mocks = setupMocks({ stack, project: resolved.project, region: resolved.values["aws:region"] });
 
@@ -193,6 +201,7 @@ async function main(): Promise<number> {
         stack,
         environment,
         overrides: options.overrides,
+        standIns,
         resources: resources.map((r) => ({
             type: r.type,
             name: r.name,

@@ -4,18 +4,35 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isTaggableAwsType, promiseOf, settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
+import { applyOfflineStandIns } from "../scripts/lib/offline-stand-ins";
 import { resolveStackConfig } from "../scripts/lib/stack-config";
 import { parseConfig, PROJECT, type StackConfig } from "./config";
 import type { Network } from "./network";
 
-/** A stack file's resolved config values, keyed without the project namespace. */
-export function rawStackConfig(stack = "dev"): Record<string, string> {
+/** Project keys of resolved config values, without the project namespace. */
+function projectValues(values: Record<string, string>): Record<string, string> {
     const prefix = `${PROJECT}:`;
     return Object.fromEntries(
-        Object.entries(resolveStackConfig(stack).values)
+        Object.entries(values)
             .filter(([key]) => key.startsWith(prefix))
             .map(([key, value]) => [key.slice(prefix.length), value]),
     );
+}
+
+/** A stack file's config exactly as the CLI resolves it (no stand-ins), keyed without the project namespace. */
+export function committedStackConfig(stack = "dev"): Record<string, string> {
+    return projectValues(resolveStackConfig(stack).values);
+}
+
+/**
+ * A stack file's resolved config values as the offline preview evaluates them — with the offline stand-ins
+ * for the per-account keys the file leaves empty (scripts/lib/offline-stand-ins.ts) — keyed without the
+ * project namespace.
+ */
+export function rawStackConfig(stack = "dev"): Record<string, string> {
+    const resolved = resolveStackConfig(stack);
+    applyOfflineStandIns(resolved);
+    return projectValues(resolved.values);
 }
 
 /** Parsed config for a stack file with some keys overridden (raw string values, as the CLI passes them). */
@@ -54,6 +71,7 @@ export async function evaluateProgram(
     overrides: Record<string, string> = {},
 ): Promise<RecordedResource[]> {
     const resolved = resolveStackConfig(stackFile);
+    applyOfflineStandIns(resolved);
     const values = { ...resolved.values, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${PROJECT}:${k}`, v])) };
     pulumi.runtime.setAllConfig(values, resolved.secretKeys);
     const mocks = setupMocks({ stack: stackName, project: resolved.project, region: resolved.values["aws:region"] });
