@@ -60,26 +60,48 @@ export function untaggedResources(resources: readonly RecordedResource[], requir
         .map((r) => `${r.type} ${r.name}`);
 }
 
+/** What one evaluation of the whole program recorded. */
+export interface Evaluation {
+    readonly resources: RecordedResource[];
+    /** The stack outputs as the program returned them (Outputs unresolved). */
+    readonly outputs: Record<string, unknown>;
+}
+
 /**
  * Evaluate the whole program (index.ts) for a stack file under a fresh mocked runtime, as the CLI would
  * for a stack named `stackName` (default: the file's name), and return every resource it registered.
  * Each call replaces the runtime's mocks and config, so one test file can evaluate several stacks.
+ * `preview: true` evaluates it as `pulumi preview` of a new stack (computed values unknown, see the mocks).
  */
 export async function evaluateProgram(
     stackFile: string,
     stackName = stackFile,
     overrides: Record<string, string> = {},
+    options: { preview?: boolean } = {},
 ): Promise<RecordedResource[]> {
+    return (await evaluateProgramFully(stackFile, stackName, overrides, options)).resources;
+}
+
+/** `evaluateProgram`, also returning the stack outputs. */
+export async function evaluateProgramFully(
+    stackFile: string,
+    stackName = stackFile,
+    overrides: Record<string, string> = {},
+    options: { preview?: boolean } = {},
+): Promise<Evaluation> {
     const resolved = resolveStackConfig(stackFile);
     applyOfflineStandIns(resolved);
     const values = { ...resolved.values, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${PROJECT}:${k}`, v])) };
     pulumi.runtime.setAllConfig(values, resolved.secretKeys);
-    const mocks = setupMocks({ stack: stackName, project: resolved.project, region: resolved.values["aws:region"] });
+    const mocks = setupMocks({ stack: stackName, project: resolved.project, region: resolved.values["aws:region"], preview: options.preview });
     const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
     const outputs = await program();
-    for (const value of Object.values(outputs)) {
-        if (pulumi.Output.isInstance(value)) await promiseOf(value);
+    // In a preview an unknown output never resolves (apply does not run on it), as under the real engine.
+    if (!options.preview) {
+        for (const value of Object.values(outputs)) {
+            if (pulumi.Output.isInstance(value)) await promiseOf(value);
+        }
     }
     await settle();
-    return [...mocks.resources];
+    return { resources: [...mocks.resources], outputs };
 }
