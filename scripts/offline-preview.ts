@@ -2,7 +2,12 @@
  * Offline preview: evaluate the real index.ts for a stack under the same mocked runtime the tests use,
  * with config resolved as the Pulumi CLI resolves it, and print the plan — no cloud account, no CLI.
  *
- *   npm run preview:offline -- [--stack dev] [--json] [--output plan.json] [--set key=value ...]
+ *   npm run preview:offline -- [--stack dev] [--json] [--output plan.json] [--set key=value ...] [--update]
+ *
+ * It evaluates the program as `pulumi preview` of a new stack does: every value a provider computes (ids,
+ * ARNs, endpoints) is unknown, so code that only runs once a value is known does not run, as in the real
+ * preview. `--update` evaluates it as `pulumi up` instead: computed values resolve to placeholders in the
+ * providers' formats (components/testing/provider-model.ts).
  *
  * `--set` overrides one config value for this run only (what-if, or to see a validation error), the
  * way `pulumi config set` would, without touching the stack file: the key must be declared in
@@ -20,6 +25,8 @@ import { applyOverride, listStacks, resolveStackConfig, type ConfigOverride, typ
 import { platformNotes } from "./lib/platform-notes";
 
 const DEFAULT_STACK = "dev";
+/** How the plan shows a stack output that is unknown until the resources exist (a preview of a new stack). */
+const UNKNOWN_OUTPUT = "(known after apply)";
 
 const HELP = `Offline preview: evaluate index.ts for a stack under mocks and print its plan.
 
@@ -31,6 +38,8 @@ usage: npm run preview:offline -- [options]
                          stdout, so \`npm run preview:offline -- --json > f\` is not pure JSON; use this or npm run -s)
       --set key=value    override one config value for this run (repeatable); the key must be declared in
                          Pulumi.yaml and the value must have its declared type
+      --update           evaluate as \`pulumi up\` (computed values resolved to placeholders) instead of as
+                         \`pulumi preview\` of a new stack (computed values unknown: "(known after apply)")
   -h, --help             this help
 
 exit codes: 0 plan printed; 1 program failed (invalid config or component arguments) or a mandatory
@@ -68,23 +77,28 @@ function failAndExit(error: unknown): void {
 }
 
 /** Progress on stderr (stdout stays clean for --json): resources registered so far. */
-function startProgress(count: () => number): () => void {
+function startProgress(count: () => number, as: "preview" | "update"): () => void {
     if (!process.stderr.isTTY) {
-        process.stderr.write("evaluating index.ts under mocks…\n");
+        process.stderr.write(`evaluating index.ts under mocks as ${as === "preview" ? "a preview" : "an update"}…\n`);
         return () => undefined;
     }
     const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
     let i = 0;
-    const timer = setInterval(() => process.stderr.write(`\r${frames[i++ % frames.length]} evaluating index.ts… ${count()} resources`), 80);
+    const timer = setInterval(
+        () => process.stderr.write(`\r${frames[i++ % frames.length]} evaluating index.ts (${as})… ${count()} resources`),
+        80,
+    );
     return () => {
         clearInterval(timer);
-        process.stderr.write(`\r✔ evaluated index.ts: ${count()} resources\n`);
+        process.stderr.write(`\r✔ evaluated index.ts (${as}): ${count()} resources\n`);
     };
 }
 
 interface Options {
     readonly stack: string;
     readonly json: boolean;
+    /** Evaluate as `pulumi up` (outputs resolve) rather than as `pulumi preview` of a new stack. */
+    readonly update: boolean;
     readonly output?: string;
     readonly resolved: ResolvedConfig;
     readonly overrides: ConfigOverride[];
@@ -103,6 +117,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
                 json: { type: "boolean", default: false },
                 output: { type: "string", short: "o" },
                 set: { type: "string", multiple: true, default: [] },
+                update: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
         }).values;
@@ -127,7 +142,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
         process.stderr.write(
             `--set ${o.key}: ${o.from === undefined ? "(unset)" : JSON.stringify(o.from)} → ${JSON.stringify(o.to)} (this run only)\n`,
         );
-    return { stack, json: values.json, output: values.output, resolved, overrides };
+    return { stack, json: values.json, update: values.update, output: values.output, resolved, overrides };
 }
 
 async function main(): Promise<number> {
@@ -155,24 +170,38 @@ async function main(): Promise<number> {
         );
     }
     pulumi.runtime.setAllConfig(resolved.values, resolved.secretKeys);
-    const mocks = setupMocks({ stack, project: resolved.project, region: resolved.values["aws:region"] });
 
-    const stop = startProgress(() => mocks.resources.length);
-    let exported: Record<string, unknown> = {};
-    try {
-        await pulumi.runtime.runInPulumiStack(async () => {
-            // index.ts exports its program as an async function, as `pulumi` runs it: call it, await it.
-            const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
-            exported = await program();
-            return exported;
-        });
-        await settle();
-    } finally {
-        stop();
+    /** Run index.ts once under fresh mocks, as a preview of a new stack or as an update. */
+    const evaluate = async (preview: boolean) => {
+        const mocks = setupMocks({ stack, project: resolved.project, region: resolved.values["aws:region"], preview });
+        const stop = startProgress(() => mocks.resources.length, preview ? "preview" : "update");
+        let exported: Record<string, unknown> = {};
+        try {
+            await pulumi.runtime.runInPulumiStack(async () => {
+                // index.ts exports its program as an async function, as `pulumi` runs it: call it, await it.
+                const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+                exported = await program();
+                return exported;
+            });
+            await settle();
+        } finally {
+            stop();
+        }
+        if (mocks.unmockedInvokes.length > 0) throw new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`);
+        return { mocks, exported };
+    };
+    const { mocks, exported } = await evaluate(!options.update);
+    // The cost estimate and the diagram link resources by the ids and ARNs they pass each other, which a preview
+    // does not know yet: they read an update's evaluation of the same program (stacks/preview-parity.test.ts
+    // shows the two plan the same resources; it is checked again here).
+    const resolvedRun = options.update ? { mocks } : await evaluate(false);
+    const urns = (rs: readonly { urn: string }[]) => JSON.stringify(rs.map((r) => r.urn).sort());
+    if (urns(mocks.resources) !== urns(resolvedRun.mocks.resources)) {
+        throw new Error("the program registers different resources as a preview and as an update (see stacks/preview-parity.test.ts)");
     }
-    if (mocks.unmockedInvokes.length > 0) throw new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`);
 
     const registered = mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    const resolvedRegistered = resolvedRun.mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     // The remote components (awsx:ec2:Vpc, eks:index:Cluster) are one node each under mocks; add the
     // children their providers create, from their documented behaviour, marked as modelled.
     const modelled = modelRemoteChildren(registered, resolved.values["aws:region"]);
@@ -183,7 +212,10 @@ async function main(): Promise<number> {
     for (const [key, value] of Object.entries(exported)) {
         if (key === "default" || value === undefined) continue;
         if (pulumi.Output.isInstance(value)) {
-            outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : await new Promise((r) => value.apply(r));
+            // `isKnown` is the SDK's own flag (Output's constructor sets it; not in its type declarations): an unknown
+            // output never runs an apply, so waiting on one would hang, as `pulumi preview` shows it instead.
+            const known = await (value as unknown as { isKnown: Promise<boolean> }).isKnown;
+            outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : known ? await new Promise((r) => value.apply(r)) : UNKNOWN_OUTPUT;
         } else {
             outputs[key] = value;
         }
@@ -199,6 +231,7 @@ async function main(): Promise<number> {
 
     const plan: Plan = {
         stack,
+        mode: options.update ? "update" : "preview",
         environment,
         overrides: options.overrides,
         standIns,
@@ -215,8 +248,8 @@ async function main(): Promise<number> {
         outputs,
         policy,
         modelledPolicy,
-        cost: estimateMonthlyCost(resources),
-        diagram: mermaidDiagram(registered),
+        cost: estimateMonthlyCost([...resolvedRegistered, ...modelled.resources]),
+        diagram: mermaidDiagram(resolvedRegistered),
         platforms: platformNotes(resolved.values, resolved.project),
     };
     const text = options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan);
