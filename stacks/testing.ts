@@ -40,6 +40,9 @@ export function stackConfig(overrides: Record<string, string> = {}, stack = "dev
     return parseConfig({ ...rawStackConfig(stack), ...overrides }, stack);
 }
 
+/** The VPC of `testNetwork()` as the mocks' getVpc finds it (it exists outside the program): `setupMocks({ vpcs })`. */
+export const TEST_NETWORK_VPCS: Readonly<Record<string, string>> = { "vpc-0abc": "10.0.0.0/16" };
+
 /** A network whose ids look like the awsx mock's, for programs tested without the VPC component. */
 export function testNetwork(): Network {
     return {
