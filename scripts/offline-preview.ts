@@ -225,8 +225,9 @@ async function main(): Promise<number> {
     const asEvaluated = (list: typeof resources) => list.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
     // The exit code follows the resources the program registered; the modelled children are checked
     // separately, reported in their own section, and flagged on stderr when a mandatory control fails.
-    const policy = evaluateWithSummary(asEvaluated(registered), environment);
-    const modelledPolicy = evaluateWithSummary(asEvaluated(modelled.resources), environment);
+    const retiring = { retiring: resolved.values[`${resolved.project}:retire`] === "true" };
+    const policy = evaluateWithSummary(asEvaluated(registered), environment, retiring);
+    const modelledPolicy = evaluateWithSummary(asEvaluated(modelled.resources), environment, retiring);
     const modelledUrns = new Set(modelled.resources.map((r) => r.urn));
 
     const plan: Plan = {

@@ -104,4 +104,11 @@ describe("README", () => {
         expect(section("## Three commands")).toContain(`Node ≥ ${floor}`);
         expect(readFileSync(path.join(ROOT, ".ci", "run"), "utf8")).toContain(`-lt ${floor} ]`);
     });
+
+    it("should name only keys Pulumi.yaml declares in every `pulumi config set` it shows", () => {
+        const declared = readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+        const keys = [...README.matchAll(/pulumi config set (?:--path |--secret )?'?([A-Za-z]+)/g)].map((m) => m[1]);
+        expect(keys).toContain("retire");
+        expect(keys.filter((k) => !new RegExp(`^  ${k}:$`, "m").test(declared))).toEqual([]);
+    });
 });

@@ -133,6 +133,7 @@ export const configSchema = z
         auroraMaxCapacity: acuField("auroraMaxCapacity", false),
         auroraReaders: int("auroraReaders", 0, 15),
         auroraDeletionProtection: bool("auroraDeletionProtection"),
+        retire: bool("retire"),
         auroraBackupRetentionDays: int("auroraBackupRetentionDays", 1, 35),
         auroraMysqlVersion: auroraVersion("auroraMysqlVersion", "mysql"),
         auroraPostgresqlVersion: auroraVersion("auroraPostgresqlVersion", "postgresql"),

@@ -41,7 +41,10 @@ export function auroraFromConfig(
         maxCapacity: config.auroraMaxCapacity,
         readers: config.auroraReaders,
         backupRetentionDays: config.auroraBackupRetentionDays,
-        deletionProtection: config.auroraDeletionProtection,
+        // A retiring stack lifts the protection (and Pulumi protect) so `pulumi destroy` can go; the final
+        // snapshot the stack takes stays (README, "Retiring an environment").
+        deletionProtection: config.auroraDeletionProtection && !config.retire,
+        finalSnapshot: config.auroraDeletionProtection,
         tags: config.tags,
     });
 }
