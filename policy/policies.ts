@@ -42,7 +42,7 @@ export function buildPolicies(environment: Environment, list: readonly Control[]
         .map((c) => ({
             name: c.id,
             description: `${c.description} [${c.source}]`,
-            enforcementLevel: enforcementOf(c, environment, options) as Enforcement,
+            enforcementLevel: enforcementOf(c, environment, options),
             remediationSteps: c.remediation,
             tags: [c.source],
             configSchema: { properties: { environment: { type: "string", enum: [...ENVIRONMENTS] } } },
