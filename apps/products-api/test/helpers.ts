@@ -26,10 +26,19 @@ export function appEnv(endpoint: string, tableName: string, extra: Record<string
  */
 export async function holdingProxy(
     target: string,
-): Promise<{ url: string; hold(): void; release(): void; held(): number; close(): Promise<void> }> {
+): Promise<{
+    url: string;
+    hold(): void;
+    release(): void;
+    held(): number;
+    /** Every request that reached the proxy: when (epoch ms), its DynamoDB operation (X-Amz-Target) and body. */
+    arrivals(): ReadonlyArray<{ at: number; target: string; body: string }>;
+    close(): Promise<void>;
+}> {
     const targetUrl = new URL(target);
     let holding = false;
     let waiting: Array<() => void> = [];
+    const arrived: Array<{ at: number; target: string; body: string }> = [];
     const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void => {
         const upstream = http.request(
             { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
@@ -42,9 +51,11 @@ export async function holdingProxy(
         upstream.end(body);
     };
     const server = http.createServer((req, res) => {
+        const at = Date.now();
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
+            arrived.push({ at, target: String(req.headers["x-amz-target"] ?? ""), body: Buffer.concat(chunks).toString("utf8") });
             const go = (): void => forward(req, res, Buffer.concat(chunks));
             if (holding) waiting.push(go);
             else go();
@@ -64,6 +75,7 @@ export async function holdingProxy(
             pending.forEach((go) => go());
         },
         held: () => waiting.length,
+        arrivals: () => arrived,
         close: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections();
