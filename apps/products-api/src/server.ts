@@ -1,11 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import {
-    createLogger,
-    retry,
-    runService,
-    startHttpServer,
-    type RunningServer,
-} from "@serverless-containers/service-kit";
+import { createLogger, retry, runService, startHttpServer, type RunningServer } from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadProductsConfig } from "./config";
 import { createDocumentClient, ensureLocalTable } from "./data/dynamo";

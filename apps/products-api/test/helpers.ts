@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 
 // The AWS SDK warns on Node < 22 (the containers run Node 24; this machine runs 20).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -24,9 +25,7 @@ export function appEnv(endpoint: string, tableName: string, extra: Record<string
  * An HTTP pass-through in front of dynalite that can hold requests (so they are in flight for as long as
  * a test needs) and release them later.
  */
-export async function holdingProxy(
-    target: string,
-): Promise<{
+export async function holdingProxy(target: string): Promise<{
     url: string;
     hold(): void;
     release(): void;
@@ -82,4 +81,22 @@ export async function holdingProxy(
                 server.close(() => resolve());
             }),
     };
+}
+
+/** How many live products (tombstones of deleted ones excluded) named `name` the table holds, read from dynalite directly. */
+export async function liveItemsNamed(endpoint: string, table: string, name: string): Promise<number> {
+    const client = new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    try {
+        const out = await client.send(
+            new ScanCommand({
+                TableName: table,
+                FilterExpression: "#n = :n AND attribute_not_exists(deletedAt)",
+                ExpressionAttributeNames: { "#n": "name" },
+                ExpressionAttributeValues: { ":n": { S: name } },
+            }),
+        );
+        return out.Count ?? 0;
+    } finally {
+        client.destroy();
+    }
 }

@@ -1,10 +1,8 @@
-import http from "node:http";
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { RunningServer } from "@serverless-containers/service-kit";
-import { request, startDynalite, type DynaliteHandle, type JsonResponse } from "../../../scripts/test-db";
+import { rawRequest, request, startDynalite, type DynaliteHandle } from "../../../scripts/test-db";
 import { startProductsApi } from "../src/server";
-import { appEnv, holdingProxy } from "./helpers";
+import { appEnv, holdingProxy, liveItemsNamed } from "./helpers";
 
 /**
  * The answers' contract against dynalite behind a proxy that can hold requests (DynamoDB hanging):
@@ -14,60 +12,13 @@ import { appEnv, holdingProxy } from "./helpers";
 const DEADLINE_MS = 1_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function absoluteFormPost(base: string, path: string, json: unknown): Promise<JsonResponse> {
-    const url = new URL(base);
-    const body = JSON.stringify(json);
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            {
-                host: url.hostname,
-                port: url.port,
-                method: "POST",
-                path: `${base}${path}`,
-                headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
-                agent: false,
-            },
-            (res) => {
-                let text = "";
-                res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-                res.on("end", () => {
-                    const headers = new Headers();
-                    for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") headers.set(name, value);
-                    resolve({ status: res.statusCode ?? 0, headers, body: text ? (JSON.parse(text) as unknown) : undefined, text });
-                });
-            },
-        );
-        req.on("error", reject);
-        req.end(body);
-    });
-}
-
 describe("products-api: exactly once on every path (DynamoDB held by a proxy)", () => {
     let dynamo: DynaliteHandle;
     let proxy: Awaited<ReturnType<typeof holdingProxy>>;
     let app: RunningServer;
     const table = "ProductsExactlyOnce";
 
-    const itemsNamed = async (name: string): Promise<number> => {
-        const client = new DynamoDBClient({
-            region: "us-east-1",
-            endpoint: dynamo.endpoint,
-            credentials: { accessKeyId: "test", secretAccessKey: "test" },
-        });
-        try {
-            const out = await client.send(
-                new ScanCommand({
-                    TableName: table,
-                    FilterExpression: "#n = :n AND attribute_not_exists(deletedAt)",
-                    ExpressionAttributeNames: { "#n": "name" },
-                    ExpressionAttributeValues: { ":n": { S: name } },
-                }),
-            );
-            return out.Count ?? 0;
-        } finally {
-            client.destroy();
-        }
-    };
+    const itemsNamed = (name: string): Promise<number> => liveItemsNamed(dynamo.endpoint, table, name);
 
     beforeAll(async () => {
         dynamo = await startDynalite();
@@ -98,15 +49,27 @@ describe("products-api: exactly once on every path (DynamoDB held by a proxy)", 
             Promise.all(
                 spellings.map((path, i) => {
                     const json = { name: `spelling-${i}-${randomUUID()}`, price: 1 };
-                    return (path === "absolute" ? absoluteFormPost(app.url, "/products", json) : request(app.url, path, { method: "POST", json })).then(
-                        (res) => ({ res, name: json.name }),
-                    );
+                    const sent =
+                        path === "absolute"
+                            ? rawRequest(app.url, "/products", {
+                                  method: "POST",
+                                  absoluteForm: true,
+                                  headers: { "content-type": "application/json" },
+                                  body: JSON.stringify(json),
+                              })
+                            : request(app.url, path, { method: "POST", json });
+                    return sent.then((res) => ({ res, name: json.name }));
                 }),
             ),
         );
         await sleep(500);
         const outcomes = await Promise.all(
-            answers.map(async ({ res, name }, i) => ({ spelling: spellings[i], status: res.status, error: res.body?.error, stored: await itemsNamed(name) })),
+            answers.map(async ({ res, name }, i) => ({
+                spelling: spellings[i],
+                status: res.status,
+                error: res.body?.error,
+                stored: await itemsNamed(name),
+            })),
         );
         expect(outcomes.filter((o) => o.status === 503 && o.stored > 0)).toEqual([]);
         expect(outcomes.map((o) => `${o.spelling}: ${o.status} ${o.error}`)).toEqual(

@@ -28,7 +28,10 @@ describe("visits-api: every request runs under its own deadline on a healthy Pos
     }, 60_000);
 
     it("when a client opened by a request whose deadline has passed is handed to a waiting request, then that request's statement still runs under its own deadline", async () => {
-        const pool = createPool({ ...db, tls: false, poolMax: 1, connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 }, createLogger("t", "silent"));
+        const pool = createPool(
+            { ...db, tls: false, poolMax: 1, connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 },
+            createLogger("t", "silent"),
+        );
         try {
             // The pool's only connection is opened by a request with a 50 ms deadline, which then passes.
             await runWithDeadline(50, () => pool.query("SELECT 1"));
@@ -58,7 +61,9 @@ describe("visits-api: every request runs under its own deadline on a healthy Pos
 
         expect(outcomes.length).toBeGreaterThan(100);
         expect(
-            outcomes.filter((o) => o.status === undefined || o.status >= 300).map((o) => ({ path: o.path, status: o.status ?? o.error, ms: o.ms })),
+            outcomes
+                .filter((o) => o.status === undefined || o.status >= 300)
+                .map((o) => ({ path: o.path, status: o.status ?? o.error, ms: o.ms })),
         ).toEqual([]);
     }, 60_000);
 });

@@ -1,42 +1,22 @@
-import http from "node:http";
 import { randomUUID } from "node:crypto";
 import type { RunningServer } from "@serverless-containers/service-kit";
-import { request, runBounded, startPostgres, type JsonResponse, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
-import { startAppOn } from "./helpers";
+import {
+    rawRequest,
+    request,
+    runBounded,
+    startPostgres,
+    type JsonResponse,
+    type SqlServerHandle,
+    type TestDatabase,
+} from "../../../scripts/test-db";
+import { startAppOn, visitsBy } from "./helpers";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `GET http://host/ HTTP/1.1` (absolute-form request target), which express routes to GET / and fetch cannot send. */
-function absoluteFormGet(base: string, userAgent: string): Promise<JsonResponse> {
-    const url = new URL(base);
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            { host: url.hostname, port: url.port, method: "GET", path: `${base}/`, headers: { "user-agent": userAgent }, agent: false },
-            (res) => {
-                let text = "";
-                res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-                res.on("end", () => {
-                    const headers = new Headers();
-                    for (const [name, value] of Object.entries(res.headers)) if (typeof value === "string") headers.set(name, value);
-                    resolve({ status: res.statusCode ?? 0, headers, body: text ? (JSON.parse(text) as unknown) : undefined, text });
-                });
-            },
-        );
-        req.on("error", reject);
-        req.end();
-    });
-}
 
 describe("visits-api: exactly once on every path (PostgreSQL frozen with SIGSTOP)", () => {
     let server: SqlServerHandle;
     let app: RunningServer;
     let db: TestDatabase;
-
-    const visitsBy = async (userAgent: string): Promise<number> =>
-        Number(
-            (await server.adminQuery<{ n: string }>("SELECT COUNT(*) AS n FROM visits WHERE user_agent = $1", [userAgent], db.database))[0]
-                .n,
-        );
 
     beforeAll(async () => {
         server = await startPostgres({ requireManaged: true });
@@ -55,13 +35,18 @@ describe("visits-api: exactly once on every path (PostgreSQL frozen with SIGSTOP
         await server.pause();
         let answer: JsonResponse;
         try {
-            answer = await absoluteFormGet(app.url, agent);
+            // `GET http://host/ HTTP/1.1`: express routes it to GET /, which records a visit.
+            answer = await rawRequest(app.url, "/", { absoluteForm: true, headers: { "user-agent": agent } });
         } finally {
             await server.resume();
         }
         await sleep(500);
-        const stored = await visitsBy(agent);
-        expect({ status: answer.status, error: answer.body?.error, stored }).toEqual({ status: 504, error: "write_outcome_unknown", stored: 1 });
+        const stored = await visitsBy(server, db, agent);
+        expect({ status: answer.status, error: answer.body?.error, stored }).toEqual({
+            status: 504,
+            error: "write_outcome_unknown",
+            stored: 1,
+        });
     }, 60_000);
 
     it("when two User-Agents differ only after their 512th character and share one Idempotency-Key, then the second is 422, not a replay of the first", async () => {

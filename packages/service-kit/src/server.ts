@@ -115,7 +115,9 @@ export function cutOffAnswer(req: http.IncomingMessage, reason: "deadline" | "sh
         status: 503,
         code: "service_unavailable",
         message:
-            reason === "deadline" ? `The request did not complete within ${deadlineMs} ms; retry later` : "The service is shutting down; retry later",
+            reason === "deadline"
+                ? `The request did not complete within ${deadlineMs} ms; retry later`
+                : "The service is shutting down; retry later",
     };
 }
 

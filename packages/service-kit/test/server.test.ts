@@ -263,7 +263,9 @@ describe("service-kit HTTP server: answers Node would write itself, and what a c
     });
 
     it("when a request sends an Expect header other than 100-continue, then the 417 is JSON with the security headers", async () => {
-        const res = parseRaw(await rawExchange(running.port, "GET /docs HTTP/1.1\r\nHost: x\r\nExpect: weird\r\nConnection: close\r\n\r\n"));
+        const res = parseRaw(
+            await rawExchange(running.port, "GET /docs HTTP/1.1\r\nHost: x\r\nExpect: weird\r\nConnection: close\r\n\r\n"),
+        );
         expect(res.status).toBe(417);
         expect(res.body).toEqual({ error: "expectation_failed", message: expect.any(String) });
         expectSecurityHeaders(res.headers);

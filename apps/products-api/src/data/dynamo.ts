@@ -25,7 +25,11 @@ export function createDocumentClient(options: DynamoOptions): { client: DynamoDB
         // @smithy/node-http-handler 4.x only LOGS a breached requestTimeout unless throwOnRequestTimeout is set
         // (@smithy/types HttpHandlerInitialization: "If exceeded, a warning will be emitted unless
         // throwOnRequestTimeout=true"): without it a hung DynamoDB connection would never fail.
-        requestHandler: { connectionTimeout: 2_000, requestTimeout: options.requestTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS, throwOnRequestTimeout: true },
+        requestHandler: {
+            connectionTimeout: 2_000,
+            requestTimeout: options.requestTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+            throwOnRequestTimeout: true,
+        },
         ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
     });
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -49,7 +49,6 @@ function toProduct(item: object): Product {
     return product;
 }
 
-
 /**
  * The product id a key maps to: a UUID-shaped SHA-256 of scope and key, so every retry with the key targets the
  * same item and one conditional put (attribute_not_exists) decides which attempt writes it.
@@ -241,7 +240,9 @@ export class ProductsRepository {
     }
 
     async get(productId: string): Promise<Product | undefined> {
-        const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { productId } }), this.callOptions()).catch(mapError);
+        const result = await this.doc
+            .send(new GetCommand({ TableName: this.tableName, Key: { productId } }), this.callOptions())
+            .catch(mapError);
         const item = result.Item as StoredProduct | undefined;
         return item === undefined || item.deletedAt !== undefined ? undefined : toProduct(item);
     }
@@ -285,7 +286,10 @@ export class ProductsRepository {
             const item = await this.read(productId);
             if (item === undefined) return undefined;
             if (item.deletedAt !== undefined) {
-                const replay = keyHash !== undefined && item.deletedWith?.keyHash === keyHash && Date.parse(item.deletedWith.expiresAt) > now.getTime();
+                const replay =
+                    keyHash !== undefined &&
+                    item.deletedWith?.keyHash === keyHash &&
+                    Date.parse(item.deletedWith.expiresAt) > now.getTime();
                 return replay ? deleted(true) : undefined;
             }
             const unchanged = {

@@ -32,8 +32,7 @@ export function diagnosticRoutes(options: DiagnosticsOptions): AnyRoute[] {
         defineRoute({
             method: "get",
             path: "/test-connection",
-            summary:
-                "TCP connectivity from this service to its database (through the VPC connector); the database's address is not shown",
+            summary: "TCP connectivity from this service to its database (through the VPC connector); the database's address is not shown",
             responses: {
                 200: { description: "Reachable", schema: z.object({ Response: z.string(), reachable: z.literal(true) }) },
                 503: {
