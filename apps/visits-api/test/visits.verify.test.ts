@@ -67,7 +67,7 @@ describe("visits-api against a real PostgreSQL (seed 001 walkthrough)", () => {
     });
 
     it("when /health, /ready and /docs are called, then they describe a live, ready, documented service", async () => {
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
         expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
         const docs = await request(app.url, "/docs");
         expect(Object.keys(docs.body.paths).sort()).toEqual([
