@@ -33,6 +33,8 @@ export function buildApp(deps: ProductsAppDeps): Express {
             ...healthRoutes({
                 database: ping === undefined ? undefined : { state, ping: () => ping(readinessTimeoutMs) },
                 readinessTimeoutMs,
+                // Seed 000, pattern 24: {"status": "healthy", "service": "products-api", "runtime": "eks-fargate"}.
+                details: { service: "products-api", runtime: deps.runtime },
             }),
             ...serviceRoutes(deps.runtime),
             ...productRoutes(deps.repo),
