@@ -157,6 +157,7 @@ async function main(): Promise<number> {
     const { settle, setupMocks } = await import("../components/testing/mocks");
     const { evaluateWithSummary } = await import("../policy/evaluate");
     const { estimateMonthlyCost } = await import("./lib/cost");
+    const { fargateFootprint } = await import("./lib/fargate-footprint");
     const { mermaidDiagram } = await import("./lib/diagram");
     const { modelRemoteChildren } = await import("./lib/modelled");
     const { renderPlanText } = await import("./lib/plan-report");
@@ -250,6 +251,7 @@ async function main(): Promise<number> {
         policy,
         modelledPolicy,
         cost: estimateMonthlyCost([...resolvedRegistered, ...modelled.resources]),
+        fargate: (({ floor, ceiling }) => ({ floor, ceiling }))(fargateFootprint(resolvedRegistered)),
         diagram: mermaidDiagram(resolvedRegistered),
         platforms: platformNotes(resolved.values, resolved.project),
     };
