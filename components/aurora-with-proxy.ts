@@ -138,6 +138,11 @@ export interface AuroraWithProxyArgs {
     /** Take a final snapshot when the cluster is destroyed. @default the value of deletionProtection */
     readonly finalSnapshot?: boolean;
     /**
+     * Apply cluster modifications at once rather than in the maintenance window. @default the opposite of
+     * deletionProtection (a protected cluster changes in its window)
+     */
+    readonly applyImmediately?: boolean;
+    /**
      * Security groups allowed to reach the proxy (ingress only). Clients that run as an IAM role use `connect`
      * instead, which also opens their egress and grants `rds-db:connect`. @default none
      */
@@ -471,7 +476,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 skipFinalSnapshot: !finalSnapshot,
                 // Unique per stack: two protected stacks in one account must not race for one name.
                 finalSnapshotIdentifier: finalSnapshot ? finalSnapshotIdentifier(name, pulumi.getStack()) : undefined,
-                applyImmediately: !deletionProtection,
+                applyImmediately: args.applyImmediately ?? !deletionProtection,
                 tags: args.tags,
             },
             // RDS applies minor versions itself (autoMinorVersionUpgrade on the instances); without ignoring

@@ -61,22 +61,22 @@ describe("parseAwsSettings", () => {
             }),
         ).toThrow(
             "the stack's aws: config cannot be honoured by the database bootstrap: " +
-                "`aws:ec2MetadataServiceEndpoint` is set, but the bootstrap's credential chain uses the default instance metadata endpoint, so it cannot call AWS the way the provider does; unset it for this stack. " +
+                "`aws:ec2MetadataServiceEndpoint` is set, but its credential chain uses the default instance metadata endpoint, so it cannot call AWS the way the provider does; unset it for this stack. " +
                 "`aws:accessKey` and `aws:secretKey` must be set together. " +
                 '`aws:assumeRoles`[0].duration must be a duration such as "1h" or "15m" (got "soon"). ' +
-                "`aws:sharedCredentialsFiles` lists 2 files; the bootstrap's SDK reads one, so list only the file that holds the profile.",
+                "`aws:sharedCredentialsFiles` lists 2 files; the database bootstrap's SDK reads one, so list only the file that holds the profile.",
         );
     });
 
     it("should accept insecure=false, the provider's default, but refuse insecure=true", () => {
         expect(() => fromConfig({ insecure: "false" })).not.toThrow();
-        expect(() => fromConfig({ insecure: "true" })).toThrow("`aws:insecure` is set, but the bootstrap always verifies TLS certificates");
+        expect(() => fromConfig({ insecure: "true" })).toThrow("`aws:insecure` is set, but it always verifies TLS certificates");
     });
 
     it("should refuse an inline web identity token on an explicit provider (a credential), but take a token file", () => {
         const web = (v: object) => parseAwsSettings({ provider: "ci" }, (key) => (key === "assumeRoleWithWebIdentity" ? v : undefined));
         expect(() => web({ roleArn: "arn:aws:iam::1:role/ci", webIdentityToken: "eyJ…" })).toThrow(
-            '`assumeRoleWithWebIdentity` of the aws.Provider "ci".webIdentityToken is a credential and cannot reach the bootstrap; use webIdentityTokenFile.',
+            '`assumeRoleWithWebIdentity` of the aws.Provider "ci".webIdentityToken is a credential and cannot reach the database bootstrap; use webIdentityTokenFile.',
         );
         expect(web({ roleArn: "arn:aws:iam::1:role/ci", webIdentityTokenFile: "/var/run/token" }).webIdentity).toMatchObject({
             roleArn: "arn:aws:iam::1:role/ci",

@@ -87,12 +87,12 @@ export const HONOURED_AWS_SETTINGS = [
 
 /** Settings that change the transport or the identity in ways the bootstrap does not reproduce: set, they stop it. */
 export const UNSUPPORTED_AWS_SETTINGS: Readonly<Record<string, string>> = {
-    customCaBundle: "the bootstrap's HTTPS client trusts Node's CA store only",
-    httpProxy: "the bootstrap's HTTPS client does not go through a proxy",
-    httpsProxy: "the bootstrap's HTTPS client does not go through a proxy",
-    insecure: "the bootstrap always verifies TLS certificates",
-    ec2MetadataServiceEndpoint: "the bootstrap's credential chain uses the default instance metadata endpoint",
-    ec2MetadataServiceEndpointMode: "the bootstrap's credential chain uses the default instance metadata endpoint",
+    customCaBundle: "its HTTPS client trusts Node's CA store only",
+    httpProxy: "its HTTPS client does not go through a proxy",
+    httpsProxy: "its HTTPS client does not go through a proxy",
+    insecure: "it always verifies TLS certificates",
+    ec2MetadataServiceEndpoint: "its credential chain uses the default instance metadata endpoint",
+    ec2MetadataServiceEndpointMode: "its credential chain uses the default instance metadata endpoint",
 };
 
 /** Settings that are credentials: read from the stack's config in the deployment's process, never passed as inputs. */
@@ -125,7 +125,8 @@ export function durationSeconds(text: string): number | undefined {
  * explicit provider's name (keys shown as `profile` of the aws.Provider "eu"). Throws one error listing every
  * problem, each naming its key.
  */
-export function parseAwsSettings(source: { readonly provider?: string }, get: AwsSettingSource): AwsSettings {
+export function parseAwsSettings(source: { readonly provider?: string; readonly caller?: string }, get: AwsSettingSource): AwsSettings {
+    const caller = source.caller ?? "the database bootstrap";
     const label = (key: string) =>
         source.provider === undefined ? `\`aws:${key}\`` : `\`${key}\` of the aws.Provider "${source.provider}"`;
     const problems: string[] = [];
@@ -155,7 +156,7 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
         const files = list(key);
         if (files && files.length > 1) {
             problems.push(
-                `${label(key)} lists ${files.length} files; the bootstrap's SDK reads one, so list only the file that holds the profile.`,
+                `${label(key)} lists ${files.length} files; ${caller}'s SDK reads one, so list only the file that holds the profile.`,
             );
         }
         return files?.[0];
@@ -186,7 +187,7 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
     const token = text("token");
     if (source.provider !== undefined && (accessKey || secretKey || token)) {
         problems.push(
-            `${label("accessKey")} (static credentials) cannot reach the bootstrap without writing them into the state; give the provider a profile or assumeRoles.`,
+            `${label("accessKey")} (static credentials) cannot reach ${caller} without writing them into the state; give the provider a profile or assumeRoles.`,
         );
     } else if ((accessKey === undefined) !== (secretKey === undefined)) {
         problems.push(`${label("accessKey")} and ${label("secretKey")} must be set together.`);
@@ -221,7 +222,7 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
             const inline = s.str("webIdentityToken");
             if (inline && source.provider !== undefined) {
                 problems.push(
-                    `${label("assumeRoleWithWebIdentity")}.webIdentityToken is a credential and cannot reach the bootstrap; use webIdentityTokenFile.`,
+                    `${label("assumeRoleWithWebIdentity")}.webIdentityToken is a credential and cannot reach ${caller}; use webIdentityTokenFile.`,
                 );
             }
             webIdentity = {
@@ -278,7 +279,7 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
         allowedAccountIds: list("allowedAccountIds"),
         forbiddenAccountIds: list("forbiddenAccountIds"),
     };
-    if (problems.length > 0) throw new Error(`${settings.source} cannot be honoured by the database bootstrap: ${problems.join(" ")}`);
+    if (problems.length > 0) throw new Error(`${settings.source} cannot be honoured by ${caller}: ${problems.join(" ")}`);
     return settings;
 }
 

@@ -231,7 +231,7 @@ describe("the bootstrap's AWS identity and endpoint", () => {
     it("should refuse when the engine did not hand the stack's aws: config to the provider (a CLI older than 3.139)", async () => {
         const provider = await hosted({});
         await expect(provider.create(inputs({ awsConfigKeys: ["aws:profile", "aws:region"] }))).rejects.toThrow(
-            /the program's config sets aws:profile, aws:region, but the Pulumi engine did not pass them to the bootstrap/,
+            /the program's config sets aws:profile, aws:region, but the Pulumi engine did not pass them to the database bootstrap/,
         );
     });
 

@@ -283,10 +283,10 @@ describe("DatabaseUser and the AWS provider settings", () => {
     it("should refuse an explicit aws provider with static credentials, which could only reach the bootstrap through the state", async () => {
         const { explicitProviderSettings } = await import("./database-user");
         expect(() => explicitProviderSettings("keys", { region: "eu-west-1" }, true)).toThrow(
-            'the aws.Provider "keys" cannot be honoured by the database bootstrap: `accessKey` of the aws.Provider "keys" (static credentials) cannot reach the bootstrap without writing them into the state; give the provider a profile or assumeRoles.',
+            'the aws.Provider "keys" cannot be honoured by the database bootstrap: `accessKey` of the aws.Provider "keys" (static credentials) cannot reach the database bootstrap without writing them into the state; give the provider a profile or assumeRoles.',
         );
         expect(() => explicitProviderSettings("proxied", { region: "eu-west-1", httpsProxy: "http://proxy:3128" }, false)).toThrow(
-            '`httpsProxy` of the aws.Provider "proxied" is set, but the bootstrap\'s HTTPS client does not go through a proxy',
+            '`httpsProxy` of the aws.Provider "proxied" is set, but its HTTPS client does not go through a proxy',
         );
     });
 

@@ -250,7 +250,7 @@ interface BootstrapInputs extends AwsCallInputs {
 const hosted: { config?: HostConfig } = {};
 
 /** The settings the bootstrap calls AWS with: the explicit provider's when the component got one, else the stack's `aws:` config. */
-const bootstrapSettings = (inputs: BootstrapInputs): AwsSettings => awsCallSettings(inputs, hosted.config, "bootstrap");
+const bootstrapSettings = (inputs: BootstrapInputs): AwsSettings => awsCallSettings(inputs, hosted.config, "the database bootstrap");
 
 /**
  * The dynamic provider. It is serialized into the deployment with the functions it calls, and loads the AWS

@@ -44,18 +44,18 @@ export const hasUnknown = (v: unknown): boolean =>
 
 /**
  * The settings a dynamic provider calls AWS with: the explicit provider's when the component got one, else the
- * stack's `aws:` config as the host handed it to `configure`. `who` names the caller in the error.
+ * stack's `aws:` config as the host handed it to `configure`. `who` names the caller in errors ("the database bootstrap").
  */
 export function awsCallSettings(inputs: AwsCallInputs, config: HostConfig | undefined, who: string): AwsSettings {
     const explicit = inputs.awsProvider;
-    if (explicit) return parseAwsSettings({ provider: explicit.name }, (key) => explicit.settings[key]);
+    if (explicit) return parseAwsSettings({ provider: explicit.name, caller: who }, (key) => explicit.settings[key]);
     const missing = (inputs.awsConfigKeys ?? []).filter((key) => config?.get(key) === undefined);
     if (missing.length > 0) {
         throw new Error(
-            `the program's config sets ${missing.join(", ")}, but the Pulumi engine did not pass them to the ${who} (dynamic providers receive the stack's config from Pulumi CLI 3.139 on); upgrade the Pulumi CLI.`,
+            `the program's config sets ${missing.join(", ")}, but the Pulumi engine did not pass them to ${who} (dynamic providers receive the stack's config from Pulumi CLI 3.139 on): upgrade the Pulumi CLI — or, if the keys were removed from the stack's config since its last \`up\`, run \`pulumi up\` first.`,
         );
     }
-    return parseAwsSettings({}, (key) => config?.get(`aws:${key}`));
+    return parseAwsSettings({ caller: who }, (key) => config?.get(`aws:${key}`));
 }
 
 /** A provider's package ("aws", "pulumi-nodejs"): the SDK's own test (resource.ts), absent from its declarations. */

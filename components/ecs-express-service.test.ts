@@ -2,7 +2,9 @@ import type * as ExpressModule from "./ecs-express-service";
 import { deleteOrder, namesWith, planChanges } from "./testing/lifecycle";
 import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from "./testing/mocks";
 
-const mocks = setupMocks({ vpcs: { "vpc-1": "10.0.0.0/16", "vpc-2": "10.1.0.0/16" } });
+const mocks = setupMocks({
+    subnets: { "subnet-pub-a": "10.0.128.0/22", "subnet-pub-b": "10.0.132.0/22", "subnet-a": "10.0.0.0/22", "subnet-b": "10.0.4.0/22" },
+});
 let m: typeof ExpressModule;
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products@sha256:${"a".repeat(64)}`;
@@ -183,7 +185,7 @@ describe("EcsExpressService", () => {
         ]);
     });
 
-    it("should run in the VPC with its own security group, admitting only the VPC's addresses on the container port, when vpc is set", async () => {
+    it("should run in the VPC with its own security group, admitting only the load balancer's subnets on the container port, when vpc is set", async () => {
         const svc = build({
             vpc: {
                 vpcId: "vpc-1",
@@ -197,7 +199,10 @@ describe("EcsExpressService", () => {
         expect(sg.inputs.ingress).toBeUndefined();
         // Express's infrastructure role may add ingress only to groups tagged AmazonECSManaged (or by tagging the
         // rule it creates, which no document says it does for a group it did not make): the component adds it.
+        // The load balancer's nodes live in the service's subnets (Express gives them and the tasks one list):
+        // exactly those subnets' CIDRs, through a prefix list, on the container port.
         const ingress = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        const prefixList = mocks.one("aws:ec2/managedPrefixList:ManagedPrefixList");
         expect(
             ingress.map((r) => [
                 r.name,
@@ -205,9 +210,11 @@ describe("EcsExpressService", () => {
                 r.inputs.ipProtocol,
                 r.inputs.fromPort,
                 r.inputs.toPort,
+                r.inputs.prefixListId,
                 r.inputs.cidrIpv4,
             ]),
-        ).toEqual([["products-from-load-balancer", sg.state.id, "tcp", 8080, 8080, "10.0.0.0/16"]]);
+        ).toEqual([["products-from-load-balancer", sg.state.id, "tcp", 8080, 8080, prefixList.state.id, undefined]]);
+        expect(prefixList.inputs.entries.map((e: { cidr: string }) => e.cidr)).toEqual(["10.0.0.0/22", "10.0.4.0/22"]);
         const egress = mocks
             .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
             .map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]);
@@ -280,6 +287,12 @@ describe("EcsExpressService", () => {
         expect((error as InstanceType<typeof pulumi.ResourceError>).resource?.constructor.name).toBe("EcsExpressService");
         expect((error as Error).message).toBe(
             'EcsExpressService "products": `minSize` (6) must not be greater than `maxSize` (5). `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).',
+        );
+    });
+
+    it("should refuse EXPRESS_SCALING_TARGET in environment, the component's own variable", async () => {
+        expect(await errorOf(() => build({ environment: { EXPRESS_SCALING_TARGET: "x" } }))).toContain(
+            "`environment.EXPRESS_SCALING_TARGET` is the component's own",
         );
     });
 
@@ -367,31 +380,31 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
         expect(namesWith(plan, "replace")).toEqual([]);
     });
 
-    it("should replace the service under a new name, created before the old one is deleted, when the infrastructure role is recreated", async () => {
+    /** `before` with the resource `name` replaced: an input it replaces on changed (what a new value would do). */
+    const replacing = (before: RecordedResource[], name: string, input: string): RecordedResource[] =>
+        before.map((r) => (r.name === name ? { ...r, inputs: { ...r.inputs, [input]: `${String(r.inputs[input])}-new` } } : r));
+
+    it("should replace the service and its drain wait when the infrastructure role is replaced (the provider's RequiresReplace), keeping serviceName", async () => {
         const before = await evaluate();
-        // A recreated role has a new unique id: what the name's suffix is derived from.
-        const role = before.find((r) => r.name === "products-infrastructure-role")!;
-        const name = (rs: RecordedResource[]) => rs.find((r) => r.type === "aws:ecs/expressGatewayService:ExpressGatewayService")!;
-        expect(name(before).inputs.serviceName).toMatch(/^products-api-test-[0-9a-f]{6}$/);
-        const otherRole = { ...role, state: { ...role.state, uniqueId: "AROAOTHERROLE000000" } };
-        const { createHash } = await import("node:crypto");
-        const cluster = before.find((r) => r.type === "aws:ecs/cluster:Cluster")!;
-        const suffix = (uniqueId: string) => createHash("sha256").update(`${uniqueId}\n${cluster.state.arn}`).digest("hex").slice(0, 6);
-        expect(name(before).inputs.serviceName).toBe(`products-api-test-${suffix(role.state.uniqueId)}`);
-        expect(suffix(otherRole.state.uniqueId)).not.toBe(suffix(role.state.uniqueId));
-        const service = name(before);
-        expect(service.options?.deleteBeforeReplace).toBe(false);
+        const plan = planChanges(before, replacing(before, "products-infrastructure-role", "name"));
+        expect(namesWith(plan, "replace")).toEqual([
+            "products-drain",
+            "products-infrastructure-managed",
+            "products-infrastructure-role",
+            "products-service",
+        ]);
+        // The name stays: ECS refuses it while it lists the old service, so such a replacement needs a new
+        // serviceName in the same `up` (documented on the argument). Created before the old one is deleted:
+        const service = before.find((r) => r.type === "aws:ecs/expressGatewayService:ExpressGatewayService")!;
+        expect([service.inputs.serviceName, service.options?.deleteBeforeReplace]).toEqual(["products-api-test", false]);
     });
 
-    it("should replace the service (a new cluster is applied nowhere by an update) and its drain wait when the cluster changes", async () => {
+    // The Update API has no cluster: a new cluster must replace the service (replaceOnChanges), reached here
+    // through the cascade from the cluster's own replacement (its auto-name changes, and the service holds it).
+    it("should replace the service and its drain wait, not update them, when the cluster is replaced", async () => {
         const before = await evaluate();
-        const after = before.map((r) =>
-            r.type === "aws:ecs/expressGatewayService:ExpressGatewayService"
-                ? { ...r, inputs: { ...r.inputs, cluster: "another-cluster" } }
-                : r,
-        );
-        const plan = planChanges(before, after);
-        expect(namesWith(plan, "replace")).toEqual(["products-drain", "products-service"]);
+        const plan = planChanges(before, replacing(before, "products-cluster", "name"));
+        expect(namesWith(plan, "replace")).toEqual(["products-cluster", "products-drain", "products-service"]);
     });
 
     it("should replace the service and its drain wait, and update nothing else, when serviceName changes", async () => {
@@ -404,6 +417,12 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
         const plan = planChanges(await evaluate(), await evaluate({ vpc: { vpcId: "vpc-2", subnetIds: VPC.subnetIds } }));
         expect(namesWith(plan, "replace")).toEqual(["products-egress-https", "products-from-load-balancer", "products-sg"]);
         expect(namesWith(plan, "update")).toEqual(["products-service"]);
+    });
+
+    it("should update the load balancer's prefix list in place, replacing nothing, when the subnets change", async () => {
+        const plan = planChanges(await evaluate(), await evaluate({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+        expect(namesWith(plan, "replace")).toEqual([]);
+        expect(namesWith(plan, "update")).toEqual(["products-load-balancer-subnets", "products-service"]);
     });
 
     // The provider's delete returns once the service is DRAINING; Express still tears down its load balancer,
@@ -421,6 +440,10 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
             "products-task-role",
             "products-cluster",
             "products-sg",
+            // The group's rules too: draining tasks keep their traffic and their way to the log endpoints.
+            "products-egress-https",
+            "products-from-load-balancer",
+            "products-load-balancer-subnets",
             "products-logs",
         ]) {
             expect(at(after)).toBeGreaterThan(at("products-service"));

@@ -9,7 +9,6 @@
  * changed: CPU/memory notation, and the scaling signal (App Runner scales on concurrent requests per
  * instance; Express target-tracks a metric — see `scaling`).
  */
-import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExpressServiceDrain } from "./express-service-drain";
@@ -138,12 +137,12 @@ export interface EcsExpressServiceArgs extends WebServiceArgs {
      */
     readonly scaling?: ExpressScaling;
     /**
-     * Express service name prefix: the service is named `<serviceName>-<6 hex>`, where the hex changes only when
-     * the service must be replaced (a new infrastructure role or cluster). A replacement gets a new name because
-     * ECS refuses to create a service under a name it still lists, DRAINING and INACTIVE ones included (the
-     * provider's create checks first: terraform-provider-aws express_gateway_service.go,
-     * checkExpressGatewayServiceExists). Changing it replaces the service (the new one is created before the
-     * old one is deleted). At most 248 characters. @default a name ECS generates
+     * Express service name, unique in its cluster. Changing it replaces the service: the new one is created (and
+     * steady) before the old one is retired. A replacement under the *same* name is refused by ECS while it
+     * still lists the old service, DRAINING and INACTIVE ones included (the provider's create checks first:
+     * terraform-provider-aws express_gateway_service.go, checkExpressGatewayServiceExists), so when something
+     * else forces one — a recreated infrastructure role, `pulumi up --replace` — give it a new name in the same
+     * `up`. (A new cluster is fine: names are per cluster.) At most 255 characters. @default a name ECS generates
      */
     readonly serviceName?: string;
     /** CloudWatch log retention in days. @default 30 */
@@ -152,8 +151,7 @@ export interface EcsExpressServiceArgs extends WebServiceArgs {
 
 const subnetCountProblem = (count: number) => `\`vpc.subnetIds\` must list at least 2 subnets (Express requires two; got ${count}).`;
 
-/** ECS service names are at most 255 characters; the component appends `-<6 hex>` (see `serviceName`). */
-const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,247}$/;
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
@@ -189,7 +187,10 @@ export function ecsExpressProblems(args: EcsExpressServiceArgs): {
         ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
         intRange("scaling.targetValue", scaling.targetValue, 1, percent ? 100 : 1_000_000),
         args.serviceName !== undefined && !SERVICE_NAME.test(args.serviceName)
-            ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 248: the component appends -<6 hex> within ECS's 255) (got "${args.serviceName}").`
+            ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 255) (got "${args.serviceName}").`
+            : undefined,
+        args.environment !== null && typeof args.environment === "object" && "EXPRESS_SCALING_TARGET" in args.environment
+            ? "`environment.EXPRESS_SCALING_TARGET` is the component's own: it carries the scaling target so a scaling change reaches the Express API; use another name."
             : undefined,
         LOG_RETENTION_DAYS.includes(retention)
             ? undefined
@@ -220,17 +221,6 @@ export function scalingTargetText(t: {
     autoScalingTargetValue: number;
 }): string {
     return `min=${t.minTaskCount} max=${t.maxTaskCount} ${t.autoScalingMetric}=${t.autoScalingTargetValue}`;
-}
-
-/**
- * `<prefix>-<6 hex>`, the hex from the identities of what forces a replacement (the infrastructure role,
- * RequiresReplace in the provider; the cluster, replaceOnChanges): stable while neither is recreated, new when
- * either is, so a replacement never asks ECS for a name it still lists.
- */
-function generationName(prefix: string, infrastructure: aws.iam.Role, cluster: aws.ecs.Cluster): pulumi.Output<string> {
-    return pulumi
-        .all([infrastructure.uniqueId, cluster.arn])
-        .apply(([role, clusterArn]) => `${prefix}-${createHash("sha256").update(`${role}\n${clusterArn}`).digest("hex").slice(0, 6)}`);
 }
 
 // ---- component -------------------------------------------------------------------------------------
@@ -274,7 +264,12 @@ export class EcsExpressService extends pulumi.ComponentResource {
         // Created after the service, so deleted before it: its delete waits until Express has torn down what it
         // created (load balancer, security groups, certificate) before Pulumi deletes the roles, cluster and
         // network that teardown still uses (express-service-drain.ts).
-        new ExpressServiceDrain(`${name}-drain`, { serviceArn: service.serviceArn }, { parent: this, dependsOn: [service] });
+        // A service the caller retains on delete keeps its drain wait from deleting it too.
+        new ExpressServiceDrain(
+            `${name}-drain`,
+            { serviceArn: service.serviceArn },
+            { parent: this, dependsOn: [service], retainOnDelete: opts?.retainOnDelete },
+        );
 
         this.url = service.ingressPaths.apply((paths) => {
             const endpoint = paths?.[0]?.endpoint;
@@ -359,7 +354,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
             { vpcId: vpc.vpcId, description: `Tasks of Express service ${name}: egress only to named destinations`, tags: args.tags },
             { parent: this },
         );
-        egressRule(
+        const https = egressRule(
             `${name}-egress-https`,
             securityGroup.id,
             {
@@ -370,28 +365,46 @@ export class EcsExpressService extends pulumi.ComponentResource {
             args.tags,
             this,
         );
-        (vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
+        const egress = (vpc.egress ?? []).map((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
         // Load balancer → tasks on the container port. Express's infrastructure role may add ingress only to a group
         // tagged AmazonECSManaged=true, or tag the rule itself on creation (AmazonECSInfrastructureRoleforExpress-
         // GatewayServices v6: ModifySecurityGroupOperations, CreateSecurityGroupResourcesWithTags); whether Express
         // does the latter for a group it did not create is documented nowhere, so the rule is ours. The load
-        // balancer's own group is Express's and unknown here; its nodes live in `vpc.subnetIds`, inside the VPC's
-        // CIDR, which is what the rule admits — on this one port only.
+        // balancer's own group is Express's and unknown here; its nodes live in `vpc.subnetIds` (Express gives the
+        // load balancer and the tasks one subnet list), so the rule admits exactly those subnets' CIDRs — through a
+        // prefix list, whose entries can follow a subnet list known only at deploy time — on this one port.
         const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
-        new aws.vpc.SecurityGroupIngressRule(
+        const loadBalancerSubnets = new aws.ec2.ManagedPrefixList(
+            `${name}-load-balancer-subnets`,
+            {
+                addressFamily: "IPv4",
+                // An awsvpc network configuration takes at most 16 subnets (ECS service quotas: "Subnets per awsvpc
+                // configuration", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html);
+                // a reference counts as this many rules against the group's quota.
+                maxEntries: 16,
+                entries: subnetIds.apply((ids) =>
+                    pulumi
+                        .all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock))
+                        .apply((cidrs) => cidrs.map((cidr, i) => ({ cidr, description: `Express load balancer subnet ${ids[i]}` }))),
+                ),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const fromLoadBalancer = new aws.vpc.SecurityGroupIngressRule(
             `${name}-from-load-balancer`,
             {
                 securityGroupId: securityGroup.id,
                 ipProtocol: "tcp",
                 fromPort: port,
                 toPort: port,
-                cidrIpv4: aws.ec2.getVpcOutput({ id: vpc.vpcId }, { parent: this }).cidrBlock,
-                description: "The Express-managed load balancer (in this VPC's subnets) to the container port",
+                prefixListId: loadBalancerSubnets.id,
+                description: "The Express-managed load balancer (in the service's subnets) to the container port",
                 tags: args.tags,
             },
             { parent: this },
         );
-        return { securityGroup, subnetIds };
+        return { securityGroup, subnetIds, rules: [https, ...egress, fromLoadBalancer] };
     }
 
     private createService(
@@ -416,7 +429,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         return new aws.ecs.ExpressGatewayService(
             `${name}-service`,
             {
-                serviceName: args.serviceName === undefined ? undefined : generationName(args.serviceName, roles.infrastructure, cluster),
+                serviceName: args.serviceName,
                 cluster: cluster.name,
                 cpu,
                 memory,
@@ -456,8 +469,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 // Provider docs: without this, a destroy can remove the policies first and leave the
                 // service stuck in DRAINING; on create, the roles must hold their policies before ECS uses them.
                 // The component's own `dependsOn` (the VPC endpoints the tasks reach ECR/S3/Logs through) must
-                // exist before the first task starts.
-                dependsOn: withDependsOn(opts, roles.policies),
+                // exist before the first task starts. The group's rules too: created before the first task, and
+                // deleted only after the service (and its drain wait), so draining tasks keep their traffic and logs.
+                dependsOn: withDependsOn(opts, [...roles.policies, ...network.rules]),
+                retainOnDelete: opts?.retainOnDelete,
                 // The Update API has no cluster field and the provider does not replace on it (cluster is not
                 // RequiresReplace), so a new cluster would otherwise be applied nowhere; a replacement gets a new
                 // name (serviceName), so the new service is created before the old one is retired.

@@ -168,4 +168,12 @@ describe("the drain wait's provider, run as the dynamic-provider host runs it", 
             `\`aws:region\` is us-east-1 but the Express service ${ARN} is in eu-west-1: the drain wait would call ECS of another region.`,
         );
     });
+
+    it("should say what to do by hand when the stack's aws: settings cannot be reproduced (a proxy), and not block the preview", async () => {
+        const provider = await hostedProvider(providerText, { "aws:region": "eu-west-1", "aws:httpProxy": "http://proxy.internal:3128" });
+        expect(provider.check).toBeUndefined();
+        await expect(provider.delete!(ARN, { serviceArn: ARN, awsConfigKeys: ["aws:httpProxy", "aws:region"] })).rejects.toThrow(
+            `the stack's aws: config cannot be honoured by the Express drain wait: \`aws:httpProxy\` is set, but its HTTPS client does not go through a proxy, so it cannot call AWS the way the provider does; unset it for this stack. So it cannot delete ${ARN} and wait for it: run \`aws ecs delete-express-gateway-service --service-arn ${ARN}\``,
+        );
+    });
 });

@@ -14,7 +14,10 @@
  *
  * How: this resource is created after the service (it takes the service's ARN), so Pulumi deletes it before the
  * service. Its delete asks ECS to delete the service and waits, within a bound, until ECS reports it INACTIVE
- * (or no longer knows it); the provider's own delete then finds it inactive, which it treats as deleted. A
+ * (or no longer knows it); the provider's own delete then finds it inactive, which it treats as deleted. That
+ * INACTIVE comes only once the teardown is over is our reading of "after all tasks stop, the service and
+ * infrastructure are permanently removed"; AWS does not say it in so many words, and it is unproven without an
+ * account (Express may share a load balancer between services; then only this service's part goes). A
  * replacement of the service replaces this resource too (its ARN changes), and the old one's delete retires
  * the old service the same way.
  *
@@ -23,8 +26,8 @@
  * ecs:DescribeExpressGatewayService on the service.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { regionForCluster, sdkClientSettings } from "./aws-settings";
-import { awsCallInputs, awsCallSettings, hasUnknown, withoutAwsProvider, type AwsCallInputs, type HostConfig } from "./dynamic-aws";
+import { regionForCluster, sdkClientSettings, type AwsSettings } from "./aws-settings";
+import { awsCallInputs, awsCallSettings, withoutAwsProvider, type AwsCallInputs, type HostConfig } from "./dynamic-aws";
 
 /** How long a delete waits for INACTIVE: the provider's own default delete timeout for this resource (20 minutes). */
 export const DRAIN_TIMEOUT_SECONDS = 20 * 60;
@@ -106,8 +109,18 @@ const hosted: { config?: HostConfig } = {};
 const SERVICE = { resource: "Express service", call: "the drain wait would call ECS" };
 
 async function retire(inputs: DrainInputs): Promise<void> {
-    const settings = awsCallSettings(inputs, hosted.config, "Express drain wait");
-    const region = regionForCluster(settings, inputs.serviceArn, process.env, SERVICE);
+    let settings: AwsSettings;
+    let region: string;
+    try {
+        settings = awsCallSettings(inputs, hosted.config, "the Express drain wait");
+        region = regionForCluster(settings, inputs.serviceArn, process.env, SERVICE);
+    } catch (err) {
+        const failure: Error & { cause?: unknown } = new Error(
+            `${(err as Error).message} So it cannot delete ${inputs.serviceArn} and wait for it: run \`aws ecs delete-express-gateway-service --service-arn ${inputs.serviceArn}\`, wait until \`aws ecs describe-express-gateway-service\` reports INACTIVE, then \`pulumi state delete\` this drain resource and run the destroy again.`,
+        );
+        failure.cause = err;
+        throw failure;
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs");
     const client = new sdk.ECSClient(sdkClientSettings(settings, region, "ecs") as object);
@@ -130,18 +143,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
     async configure(req: pulumi.dynamic.ConfigureRequest) {
         hosted.config = req.config;
     },
-    async check(_olds: DrainInputs, news: DrainInputs) {
-        const failures: pulumi.dynamic.CheckFailure[] = [];
-        if (!hasUnknown(news.awsProvider) && !hasUnknown(news.awsConfigKeys)) {
-            try {
-                const settings = awsCallSettings(news, hosted.config, "Express drain wait");
-                if (!hasUnknown(news.serviceArn)) regionForCluster(settings, news.serviceArn, process.env, SERVICE);
-            } catch (err) {
-                failures.push({ property: news.awsProvider ? "awsProvider" : "awsConfigKeys", reason: (err as Error).message });
-            }
-        }
-        return { inputs: news, failures };
-    },
+    // No check: the wait needs AWS only on delete, and a stack whose aws: settings it cannot reproduce (a proxy, a
+    // custom CA bundle) must still preview and deploy its service; the delete then says what to do (retire()).
     async create(inputs: DrainInputs) {
         return { id: inputs.serviceArn, outs: inputs };
     },

@@ -2,7 +2,16 @@ import type * as pulumiT from "@pulumi/pulumi";
 import type * as PlatformModule from "./web-service-platform";
 import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
 
-const mocks = setupMocks({ vpcs: { "vpc-1": "10.0.0.0/16" } });
+const mocks = setupMocks({
+    subnets: {
+        "subnet-pub-a": "10.0.128.0/22",
+        "subnet-pub-b": "10.0.132.0/22",
+        "subnet-priv-a": "10.0.0.0/22",
+        "subnet-priv-b": "10.0.4.0/22",
+        "subnet-a": "10.0.8.0/22",
+        "subnet-b": "10.0.12.0/22",
+    },
+});
 let m: typeof PlatformModule;
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${"c".repeat(64)}`;

@@ -3,7 +3,7 @@ import {
     environmentFromStackName,
     environmentSourcesFromProcess,
     resolveEnvironment,
-    retiringFromStackConfig,
+    retiringFromProcess,
 } from "./environment";
 
 describe("environmentFromStackName", () => {
@@ -39,13 +39,24 @@ describe("environmentFromStackConfig", () => {
     });
 });
 
-describe("retiringFromStackConfig", () => {
-    it("should be true only when the stack config sets <project>:retire to true", () => {
-        expect(retiringFromStackConfig(JSON.stringify({ "serverless-containers:retire": "true" }))).toBe(true);
-        expect(retiringFromStackConfig(JSON.stringify({ "serverless-containers:retire": "false" }))).toBe(false);
-        expect(retiringFromStackConfig(JSON.stringify({ "serverless-containers:environment": "prod" }))).toBe(false);
-        expect(retiringFromStackConfig("{")).toBe(false);
-        expect(retiringFromStackConfig(undefined)).toBe(false);
+describe("retiringFromProcess", () => {
+    const run = (config: Record<string, string>, confirm?: string) => ({
+        PULUMI_PROJECT: "serverless-containers",
+        PULUMI_STACK: "prod",
+        PULUMI_CONFIG: JSON.stringify(config),
+        ...(confirm === undefined ? {} : { SC_RETIRE_STACK: confirm }),
+    });
+    it("should take both keys: the project's retire config and SC_RETIRE_STACK naming this stack", () => {
+        expect(retiringFromProcess(run({ "serverless-containers:retire": "true" }, "prod"))).toBe(true);
+        expect(retiringFromProcess(run({ "serverless-containers:retire": "true" }, "acme/prod"))).toBe(true);
+    });
+
+    it("should refuse the config alone (a stack file merged with retire: true), another stack's confirmation, or another namespace", () => {
+        expect(retiringFromProcess(run({ "serverless-containers:retire": "true" }))).toBe(false);
+        expect(retiringFromProcess(run({ "serverless-containers:retire": "true" }, "staging"))).toBe(false);
+        expect(retiringFromProcess(run({ "other:retire": "true" }, "prod"))).toBe(false);
+        expect(retiringFromProcess(run({ "serverless-containers:retire": "false" }, "prod"))).toBe(false);
+        expect(retiringFromProcess({ ...run({}, "prod"), PULUMI_CONFIG: "{" })).toBe(false);
     });
 });
 

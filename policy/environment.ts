@@ -36,15 +36,24 @@ export function environmentFromStackConfig(pulumiConfig: string | undefined): En
     return undefined;
 }
 
-/** Whether the stack config the CLI passes (PULUMI_CONFIG) says the stack is retiring (`<project>:retire` true). */
-export function retiringFromStackConfig(pulumiConfig: string | undefined): boolean {
-    if (!pulumiConfig) return false;
+/**
+ * Whether the stack is being retired: its config (PULUMI_CONFIG, as the CLI passes it) sets `<project>:retire` to
+ * true AND the run confirms it for this stack with SC_RETIRE_STACK=<stack> (the program checks the same two keys:
+ * stacks/config.ts). Only the project's own key counts.
+ */
+export function retiringFromProcess(env: NodeJS.ProcessEnv = process.env): boolean {
+    const project = env.PULUMI_PROJECT ?? env.PULUMI_NODEJS_PROJECT;
+    const stack = env.PULUMI_STACK ?? env.PULUMI_NODEJS_STACK;
+    if (!env.PULUMI_CONFIG || !project || !stack) return false;
+    let config: Record<string, unknown>;
     try {
-        const parsed = JSON.parse(pulumiConfig) as Record<string, unknown>;
-        return Object.entries(parsed).some(([key, value]) => key.endsWith(":retire") && (value === "true" || value === true));
+        config = JSON.parse(env.PULUMI_CONFIG) as Record<string, unknown>;
     } catch {
         return false;
     }
+    const bare = (s: string) => s.slice(s.lastIndexOf("/") + 1);
+    const retire = config[`${project}:retire`];
+    return (retire === "true" || retire === true) && env.SC_RETIRE_STACK !== undefined && bare(env.SC_RETIRE_STACK) === bare(stack);
 }
 
 export interface EnvironmentSources {

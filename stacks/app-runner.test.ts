@@ -1,8 +1,8 @@
 import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
 import type * as StackModule from "./app-runner";
-import { stackConfig, TEST_NETWORK_VPCS, testNetwork, untaggedResources } from "./testing";
+import { stackConfig, TEST_NETWORK_SUBNETS, testNetwork, untaggedResources } from "./testing";
 
-const mocks = setupMocks({ vpcs: { ...TEST_NETWORK_VPCS } });
+const mocks = setupMocks({ subnets: { ...TEST_NETWORK_SUBNETS } });
 let stack: typeof StackModule;
 
 beforeAll(async () => {
@@ -39,7 +39,7 @@ const one = (r: Run, type: string, name?: string) => {
 };
 const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service;
 const HOSTING =
-    /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroup(Egress|Ingress)Rule:|pulumi-nodejs:dynamic\/serverless-containers:ExpressServiceDrain$|serverless-containers:index:(AppRunnerService|VpcConnectedAppRunner|EcsExpressService)$)/;
+    /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroup(Egress|Ingress)Rule:|aws:ec2\/managedPrefixList:|pulumi-nodejs:dynamic\/serverless-containers:ExpressServiceDrain$|serverless-containers:index:(AppRunnerService|VpcConnectedAppRunner|EcsExpressService)$)/;
 
 describe("appRunnerStack on app-runner (default)", () => {
     let r: Run;
@@ -219,6 +219,7 @@ describe("switching appRunnerPlatform", () => {
         ]);
         expect(hosting(express)).toEqual([
             "aws:cloudwatch/logGroup:LogGroup",
+            "aws:ec2/managedPrefixList:ManagedPrefixList",
             "aws:ec2/securityGroup:SecurityGroup",
             "aws:ecs/cluster:Cluster",
             "aws:ecs/expressGatewayService:ExpressGatewayService",

@@ -285,8 +285,11 @@ export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof RawConfig)[
 /** Validate raw string values; throws one error listing every problem, each naming its key. */
 export function parseConfig(raw: Record<string, string | undefined>, stack: string): StackConfig {
     const result = configSchema.safeParse(raw);
-    if (!result.success) {
-        const lines = result.error.issues.map((i) => `  - ${i.message}`);
+    const retireIssue = retireConfirmationProblem(result.success ? result.data.retire : false, stack);
+    if (!result.success || retireIssue) {
+        const lines = [...(result.success ? [] : result.error.issues.map((i) => i.message)), ...(retireIssue ? [retireIssue] : [])].map(
+            (m) => `  - ${m}`,
+        );
         throw new Error(`Invalid stack config for stack "${stack}":\n${lines.join("\n")}`);
     }
     return {
@@ -295,6 +298,22 @@ export function parseConfig(raw: Record<string, string | undefined>, stack: stri
         stack,
         tags: { project: PROJECT, environment: result.data.environment, stack, "managed-by": "pulumi" },
     };
+}
+
+/** The environment variable that confirms a `retire` for one stack (README, "Retiring an environment"). */
+export const RETIRE_CONFIRMATION = "SC_RETIRE_STACK";
+
+/**
+ * `retire` lifts a stack's deletion guards, so it takes two keys: the config, and SC_RETIRE_STACK=<stack> in the
+ * environment of the `pulumi up` that applies it. The deploy workflow never sets the variable, so a `retire: true`
+ * merged into a stack file is refused there instead of lifting prod's protection on the next push.
+ */
+export function retireConfirmationProblem(retire: boolean, stack: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    if (!retire) return undefined;
+    const confirmed = env[RETIRE_CONFIRMATION];
+    const bare = (s: string) => s.slice(s.lastIndexOf("/") + 1);
+    if (confirmed !== undefined && bare(confirmed) === bare(stack)) return undefined;
+    return `${q("retire")} is true, which lifts this stack's deletion guards: confirm it by running \`pulumi up\` with ${RETIRE_CONFIRMATION}=${bare(stack)} in the environment (README, "Retiring an environment")${confirmed === undefined ? "" : ` (${RETIRE_CONFIRMATION} is "${confirmed}")`}.`;
 }
 
 /** Read and validate this stack's config from the Pulumi runtime. */

@@ -45,6 +45,7 @@ export function auroraFromConfig(
         // snapshot the stack takes stays (README, "Retiring an environment").
         deletionProtection: config.auroraDeletionProtection && !config.retire,
         finalSnapshot: config.auroraDeletionProtection,
+        applyImmediately: !config.auroraDeletionProtection,
         tags: config.tags,
     });
 }

@@ -7,7 +7,8 @@
  */
 import type { RecordedResource } from "../components/testing/mocks";
 import { evaluate as evaluatePolicy } from "../policy/evaluate";
-import { evaluateProgram } from "./testing";
+import { retireConfirmationProblem } from "./config";
+import { evaluateProgram, stackConfig } from "./testing";
 
 const byType = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type);
 
@@ -16,8 +17,22 @@ describe.each(["staging", "prod"])("retiring %s", (stack) => {
     let retiring: RecordedResource[];
     beforeAll(async () => {
         kept = await evaluateProgram(stack);
-        retiring = await evaluateProgram(stack, stack, { retire: "true" });
+        process.env.SC_RETIRE_STACK = stack;
+        try {
+            retiring = await evaluateProgram(stack, stack, { retire: "true" });
+        } finally {
+            delete process.env.SC_RETIRE_STACK;
+        }
     }, 120_000);
+
+    // Two keys: a `retire: true` merged into the stack file alone is refused (the deploy workflow never confirms).
+    it("should refuse retire unless SC_RETIRE_STACK names this stack", () => {
+        expect(() => stackConfig({ retire: "true" }, stack)).toThrow(
+            `\`serverless-containers:retire\` is true, which lifts this stack's deletion guards: confirm it by running \`pulumi up\` with SC_RETIRE_STACK=${stack} in the environment`,
+        );
+        expect(retireConfirmationProblem(true, stack, { SC_RETIRE_STACK: "dev" })).toContain('(SC_RETIRE_STACK is "dev")');
+        expect(retireConfirmationProblem(true, stack, { SC_RETIRE_STACK: stack })).toBeUndefined();
+    });
 
     it("should keep ECR repositories (and their images) from being deleted unless the stack is retiring", () => {
         const repos = (rs: RecordedResource[]) => byType(rs, "aws:ecr/repository:Repository").map((r) => r.inputs.forceDelete);
@@ -42,6 +57,24 @@ describe.each(["staging", "prod"])("retiring %s", (stack) => {
         if (stack === "prod") {
             expect(clusters(kept).map((c) => [c[1], c[2], c[3]])).toEqual(clusters(kept).map(() => [true, true, false]));
         }
+    });
+
+    // Retiring must change the guards and nothing else (a changed applyImmediately, say, would push a protected
+    // cluster's pending modifications out at once, which `retire false` cannot undo).
+    it("should change exactly the deletion guards between the kept and the retiring plan", () => {
+        const GUARDS = new Set(["forceDelete", "deletionProtection", "deletionProtectionEnabled"]);
+        const byUrn = new Map(kept.map((r) => [r.urn, r]));
+        const changed = retiring.flatMap((r) => {
+            const before = byUrn.get(r.urn)!;
+            const keys = [...new Set([...Object.keys(r.inputs), ...Object.keys(before.inputs)])].filter(
+                (k) => k !== "__provider" && JSON.stringify(r.inputs[k]) !== JSON.stringify(before.inputs[k]),
+            );
+            const protect = r.options?.protect !== before.options?.protect ? ["(protect)"] : [];
+            return [...keys, ...protect].map((k) => `${r.type}.${k}`);
+        });
+        expect(retiring.map((r) => r.urn).sort()).toEqual(kept.map((r) => r.urn).sort());
+        expect(changed.filter((c) => !GUARDS.has(c.split(".").pop()!) && !c.endsWith("(protect)"))).toEqual([]);
+        expect(changed.length).toBeGreaterThan(0);
     });
 
     it("should lift DynamoDB deletion protection where the stack has it", () => {

@@ -40,8 +40,13 @@ export function stackConfig(overrides: Record<string, string> = {}, stack = "dev
     return parseConfig({ ...rawStackConfig(stack), ...overrides }, stack);
 }
 
-/** The VPC of `testNetwork()` as the mocks' getVpc finds it (it exists outside the program): `setupMocks({ vpcs })`. */
-export const TEST_NETWORK_VPCS: Readonly<Record<string, string>> = { "vpc-0abc": "10.0.0.0/16" };
+/** The subnets of `testNetwork()` as the mocks' getSubnet finds them (they exist outside the program): `setupMocks({ subnets })`. */
+export const TEST_NETWORK_SUBNETS: Readonly<Record<string, string>> = {
+    "subnet-priv0": "10.0.0.0/20",
+    "subnet-priv1": "10.0.16.0/20",
+    "subnet-pub0": "10.0.128.0/22",
+    "subnet-pub1": "10.0.132.0/22",
+};
 
 /** A network whose ids look like the awsx mock's, for programs tested without the VPC component. */
 export function testNetwork(): Network {

@@ -117,25 +117,28 @@ describe.each<[Platform, string, string[][]]>([
         expect(rules[0].dependsOn).toContain(r.webSecurityGroup.urn);
     });
 
-    it("should use no CIDR in any ingress rule or inline security group rule when built, but the Express load balancer's", () => {
+    it("should use no CIDR in any ingress rule or inline security group rule when built, but the Express load balancer's subnets", () => {
         // The one exception: the Express-managed load balancer to visits-api's tasks. Its group belongs to Express
-        // and is unknown to the stack, so the component admits the VPC's CIDR on the container port only
-        // (components/ecs-express-service.ts says why the rule is the component's and not Express's).
+        // and is unknown to the stack, so the component admits the load balancer's subnets (a prefix list of their
+        // CIDRs) on the container port only (components/ecs-express-service.ts says why the rule is ours).
         const rules = byType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
         const fromLoadBalancer = rules.filter((rule) => rule.name.endsWith("-from-load-balancer"));
+        const prefixLists = byType(r, "aws:ec2/managedPrefixList:ManagedPrefixList");
         expect(
             fromLoadBalancer.map((rule) => [
                 rule.name,
                 rule.inputs.fromPort,
                 rule.inputs.toPort,
+                rule.inputs.prefixListId,
                 rule.inputs.cidrIpv4,
-                rule.inputs.referencedSecurityGroupId,
             ]),
-        ).toEqual(
-            r.platform === "ecs-express"
-                ? [["visits-api-from-load-balancer", 8080, 8080, one(r, "awsx:ec2:Vpc").inputs.cidrBlock, undefined]]
-                : [],
-        );
+        ).toEqual(r.platform === "ecs-express" ? [["visits-api-from-load-balancer", 8080, 8080, prefixLists[0].state.id, undefined]] : []);
+        if (r.platform === "ecs-express") {
+            // Exactly the public subnets visits-api and its load balancer run in.
+            expect(prefixLists[0].inputs.entries.map((e: { description: string }) => e.description.split(" ").pop())).toEqual(
+                one(r, "awsx:ec2:Vpc").state.publicSubnetIds,
+            );
+        }
         for (const rule of rules.filter((x) => !fromLoadBalancer.includes(x))) {
             expect([rule.name, rule.inputs.cidrIpv4, rule.inputs.cidrIpv6, rule.inputs.referencedSecurityGroupId]).toEqual([
                 rule.name,

@@ -50,6 +50,10 @@ function computedValues(r: RecordedResource): string[] {
         else if (v !== null && typeof v === "object") Object.values(v).forEach(collect);
     };
     for (const [k, v] of Object.entries(r.state)) if (!(k in r.inputs) || k === "id") collect(v);
+    // A replacement also gets a new auto-name (the engine names the new resource afresh): dependents holding the
+    // name change with it.
+    const autoName = resourceModel(r.type)?.autoName;
+    if (autoName && r.options?.autoNamed) collect(r.inputs[autoName]);
     return values;
 }
 

@@ -42,9 +42,9 @@ describe("test kit", () => {
     });
 
     it("should throw naming the token when an invoke is not mocked", async () => {
-        const message = await errorOf(() => aws.ec2.getSubnet({ id: "subnet-1" }));
-        expect(message).toContain('Unmocked invoke "aws:ec2/getSubnet:getSubnet"');
-        expect(mocks.unmockedInvokes).toEqual(["aws:ec2/getSubnet:getSubnet"]);
+        const message = await errorOf(() => aws.ec2.getVpc({ default: true }));
+        expect(message).toContain('Unmocked invoke "aws:ec2/getVpc:getVpc"');
+        expect(mocks.unmockedInvokes).toEqual(["aws:ec2/getVpc:getVpc"]);
     });
 
     it("should resolve IAM role ARNs as global IAM ARNs when outputs are read", async () => {

@@ -54,7 +54,13 @@ export interface RecordedResource {
     /** The `transforms` resource option (functions the engine would run on this resource's children). */
     readonly transforms?: pulumi.ResourceTransform[];
     /** Resource options the engine reads for replacement (recorded for the replacement model). */
-    readonly options?: { readonly replaceOnChanges: string[]; readonly deleteBeforeReplace: boolean; readonly protect: boolean };
+    readonly options?: {
+        readonly replaceOnChanges: string[];
+        readonly deleteBeforeReplace: boolean;
+        readonly protect: boolean;
+        /** The engine chose the name (the type's auto-named input was left out): a replacement gets a new one. */
+        readonly autoNamed?: boolean;
+    };
 }
 
 /** Signature key the SDK uses to mark a serialized secret value. */
@@ -118,8 +124,8 @@ export interface MockOptions {
     readonly region?: string;
     /** What the registry holds (repository → images); default nothing (a fresh account: `getRepositories` gives `names: null`). */
     readonly ecr?: EcrContents;
-    /** VPCs that exist outside the program (id → IPv4 CIDR), e.g. a test's stand-in network; the program's own VPCs are known anyway. */
-    readonly vpcs?: Record<string, string>;
+    /** Subnets that exist outside the program (id → IPv4 CIDR), e.g. a test's stand-in network; the program's own are known anyway. */
+    readonly subnets?: Record<string, string>;
     /** Extra invoke answers for a test; keys are invoke tokens. */
     readonly invokes?: Record<string, (inputs: PropertyBag) => PropertyBag>;
 }
@@ -140,10 +146,10 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
     >();
     private readonly region: string;
     private readonly extraInvokes: Record<string, (inputs: PropertyBag) => PropertyBag>;
-    private readonly outsideVpcs: Record<string, string>;
+    private readonly outsideSubnets: Record<string, string>;
 
     constructor(options: MockOptions = {}) {
-        this.outsideVpcs = options.vpcs ?? {};
+        this.outsideSubnets = options.subnets ?? {};
         this.region = options.region ?? DEFAULT_REGION;
         this.preview = options.preview ?? false;
         this.ecr = options.ecr ?? {};
@@ -175,6 +181,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         };
         let id: string | undefined;
         let state: PropertyBag;
+        let autoNamed = false;
         if (args.custom === false) {
             const remote = REMOTE_COMPONENTS[args.type];
             state = remote ? { ...inputs, ...this.computed(inputs, remote(ctx)) } : inputs;
@@ -190,6 +197,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             // preview (the engine names it in Check). The suffix (like every id here) differs between stacks, as
             // real ones do: two stacks of one account never get the same auto-name or id.
             if (model.autoName && inputs[model.autoName] === undefined) {
+                autoNamed = true;
                 inputs[model.autoName] = `${args.name}-${hex(stackSeed(args.name), 7)}`;
             }
             const outputs = { ...(model.outputs?.(ctx) ?? {}), ...computedOnlyPlaceholders(args.type, inputs, model.outputs?.(ctx) ?? {}) };
@@ -211,21 +219,30 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             custom: args.custom !== false,
             provider: args.provider,
             transforms: args.transforms ?? [],
-            options: { replaceOnChanges: meta.replaceOnChanges, deleteBeforeReplace: meta.deleteBeforeReplace, protect: meta.protect },
+            options: {
+                replaceOnChanges: meta.replaceOnChanges,
+                deleteBeforeReplace: meta.deleteBeforeReplace,
+                protect: meta.protect,
+                autoNamed,
+            },
         });
         // The engine reports an unknown id as "" (the SDK then resolves `id` as unknown).
         return { id: id ?? "", state };
     }
 
-    /** The VPCs a getVpc can find: those the program created (awsx or plain) and those outside it. */
-    private vpcs(): Record<string, string> {
+    /**
+     * The subnets a getSubnet can find: those outside the program, and those of the awsx VPCs the program created —
+     * each in its VPC's CIDR, public ones from the upper half (the mock does not model awsx's exact layout).
+     */
+    private subnets(): Record<string, string> {
         const own = this.resources.flatMap((r): [string, string][] => {
-            if (r.type === "awsx:ec2:Vpc" && typeof r.state.vpcId === "string")
-                return [[r.state.vpcId, r.inputs.cidrBlock ?? "10.0.0.0/16"]];
-            if (r.type === "aws:ec2/vpc:Vpc" && typeof r.state.id === "string") return [[r.state.id, r.inputs.cidrBlock]];
-            return [];
+            if (r.type !== "awsx:ec2:Vpc") return [];
+            const [a, b] = String(r.inputs.cidrBlock ?? "10.0.0.0/16").split(".");
+            const list = (ids: unknown, base: number): [string, string][] =>
+                Array.isArray(ids) ? ids.map((id, i): [string, string] => [String(id), `${a}.${b}.${base + 4 * i}.0/22`]) : [];
+            return [...list(r.state.privateSubnetIds, 0), ...list(r.state.publicSubnetIds, 128)];
         });
-        return { ...this.outsideVpcs, ...Object.fromEntries(own) };
+        return { ...this.outsideSubnets, ...Object.fromEntries(own) };
     }
 
     /** The computed attributes as the engine reports them: values after an update, `UNKNOWN` in a preview of a create. */
@@ -248,7 +265,9 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         }
         this.invokes.push({ token: args.token, inputs: args.inputs });
         const inputs = (args.inputs ?? {}) as PropertyBag;
-        return extra ? extra(inputs) : model.answer(inputs, { region: this.region, account: ACCOUNT_ID, ecr: this.ecr, vpcs: this.vpcs() });
+        return extra
+            ? extra(inputs)
+            : model.answer(inputs, { region: this.region, account: ACCOUNT_ID, ecr: this.ecr, subnets: this.subnets() });
     }
 
     /** Called by the monitor hook before `newResource` to remember parent and dependsOn. */

@@ -59,8 +59,8 @@ export interface InvokeContext {
     readonly region: string;
     readonly account: string;
     readonly ecr: EcrContents;
-    /** VPC id → its IPv4 CIDR: the VPCs the program created so far, and any a test says exist outside it. */
-    readonly vpcs: Readonly<Record<string, string>>;
+    /** Subnet id → its IPv4 CIDR: the subnets of the VPCs the program created so far, and any a test says exist outside it. */
+    readonly subnets: Readonly<Record<string, string>>;
 }
 
 /** What the mocked registry holds: repository name → tag → digest (`null` tag: an untagged image). */
@@ -140,6 +140,14 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
         replaceOn: ["vpcId", "serviceName", "vpcEndpointType"],
         source: "d.ts ec2/vpcEndpoint (Import: vpce-…); tf ec2/vpc_endpoint.go (vpc_id, service_name, vpc_endpoint_type ForceNew)",
     },
+    "aws:ec2/managedPrefixList:ManagedPrefixList": {
+        id: (c) => `pl-${c.hex(17)}`,
+        autoName: "name",
+        outputs: (c) => ({ arn: arn(c, "ec2", `prefix-list/pl-${c.hex(17)}`), ownerId: c.account, version: 1 }),
+        // Entries and max_entries change in place (ModifyManagedPrefixList); the address family does not.
+        replaceOn: ["addressFamily"],
+        source: "d.ts ec2/managedPrefixList (Import: pl-…); tf ec2/vpc_managed_prefix_list.go (address_family ForceNew)",
+    },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": sgRule,
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": sgRule,
     // ---- ECR -----------------------------------------------------------------------------------------------
@@ -156,7 +164,7 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
     },
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": {
         id: (c) => String(c.inputs.repository),
-        outputs: () => ({ registryId: "123456789012" }),
+        outputs: (c) => ({ registryId: c.account }),
         replaceOn: ["repository"],
         source: "d.ts ecr/lifecyclePolicy (Import: the repository name)",
     },
@@ -189,8 +197,8 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
         id: (c) => arn(c, "ecs", `service/${clusterName(c.inputs.cluster)}/${named(c)}`),
         autoName: "name",
         outputs: (c) => ({ arn: arn(c, "ecs", `service/${clusterName(c.inputs.cluster)}/${named(c)}`) }),
-        replaceOn: ["name", "cluster", "launchType", "serviceRegistries"],
-        source: "tf ecs/service.go (id = service ARN; name, cluster, launch_type, service_registries ForceNew)",
+        replaceOn: ["name", "cluster", "launchType", "schedulingStrategy", "iamRole", "deploymentController"],
+        source: "tf ecs/service.go (id = service ARN; name, cluster, launch_type, scheduling_strategy, iam_role, deployment_controller.type ForceNew)",
     },
     "aws:ecs/expressGatewayService:ExpressGatewayService": {
         id: (c) => arn(c, "ecs", `service/${c.inputs.cluster ?? "default"}/${serviceNameOf(c)}`),
@@ -201,10 +209,11 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             currentDeployment: arn(c, "ecs", `service-deployment/${c.inputs.cluster ?? "default"}/${serviceNameOf(c)}/${c.hex(21)}`),
             ingressPaths: [{ accessType: "PUBLIC", endpoint: `${serviceNameOf(c).slice(0, 20)}-${c.hex(12)}.ecs.${c.region}.on.aws` }],
         }),
-        // Update diffs plan and state WithIgnoredField("scaling_target") (and tags): a change of only the scaling
-        // target makes no UpdateExpressGatewayService call. The Update API has no cluster field either, so a
-        // cluster change is applied nowhere (cluster is not ForceNew in the schema).
-        ignoredOnUpdate: ["scalingTargets", "cluster", "tags"],
+        // Update diffs plan and state WithIgnoredField("scaling_target"): a change of only the scaling target makes
+        // no UpdateExpressGatewayService call. The Update API has no cluster field either, so a cluster change is
+        // applied nowhere (cluster is not ForceNew in the schema). Tags are left out of that diff too, but the
+        // framework's tagging interceptor applies them (@Tags(identifierAttribute="service_arn")): not ignored.
+        ignoredOnUpdate: ["scalingTargets", "cluster"],
         replaceOn: ["serviceName", "infrastructureRoleArn"],
         source: "tf ecs/express_gateway_service.go (Update: fwflex.Diff WithIgnoredField scaling_target/tags; infrastructure_role_arn RequiresReplace, service_name RequiresReplaceIfConfigured; Delete waits for DRAINING or INACTIVE; Create refuses a name DescribeServices still finds, INACTIVE included: checkExpressGatewayServiceExists → findServiceNoTagsByTwoPartKey has no status filter); API: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateExpressGatewayService.html",
     },
@@ -608,22 +617,21 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
         empty: "never empty",
         source: "d.ts ecr/getAuthorizationToken",
     },
-    "aws:ec2/getVpc:getVpc": {
+    "aws:ec2/getSubnet:getSubnet": {
         answer: (inputs, c) => {
-            const cidrBlock = c.vpcs[inputs.id];
-            // The data source reads exactly one VPC; none is an error (tfresource.SingularDataSourceFindError).
-            if (cidrBlock === undefined) throw providerError(`reading EC2 VPC: no matching EC2 VPC found (id ${inputs.id})`);
+            const cidrBlock = c.subnets[inputs.id];
+            // The data source reads exactly one subnet; none is an error (tfresource.SingularDataSourceFindError).
+            if (cidrBlock === undefined) throw providerError(`reading EC2 Subnet: no matching EC2 Subnet found (id ${inputs.id})`);
             return {
                 id: inputs.id,
                 cidrBlock,
-                arn: `arn:aws:ec2:${c.region}:${c.account}:vpc/${inputs.id}`,
+                arn: `arn:aws:ec2:${c.region}:${c.account}:subnet/${inputs.id}`,
                 ownerId: c.account,
                 state: "available",
-                default: false,
             };
         },
-        empty: "no VPC with that id is an error, not an empty answer",
-        source: "tf ec2/vpc_data_source.go (findVPC; SingularDataSourceFindError: 'no matching EC2 VPC found')",
+        empty: "no subnet with that id is an error, not an empty answer",
+        source: "tf ec2/vpc_subnet_data_source.go (findSubnet; SingularDataSourceFindError: 'no matching EC2 Subnet found')",
     },
     "aws:ecr/getRepositories:getRepositories": {
         // An empty set is flattened to a null set: no repository in the account/region → `names: null`, not [].
