@@ -105,7 +105,17 @@ export class AppRunnerService extends pulumi.ComponentResource {
                     ingressVpcConfiguration: { vpcId: args.privateIngress.vpcId, vpcEndpointId: args.privateIngress.vpcEndpointId },
                     tags: args.tags,
                 },
-                { parent: this },
+                {
+                    parent: this,
+                    // The provider's Update sends tags only and no argument forces a new connection
+                    // (terraform-provider-aws internal/service/apprunner/vpc_ingress_connection.go): a new endpoint,
+                    // VPC, service or name would show in the preview and reach no API. Replaced instead — deleted
+                    // first, since the name stays and is unique among the account's active connections
+                    // (API_CreateVpcIngressConnection), and a service with an active connection cannot be deleted
+                    // (API_DeleteService), which a service replacement does before creating the new one.
+                    replaceOnChanges: ["name", "serviceArn", "ingressVpcConfiguration"],
+                    deleteBeforeReplace: true,
+                },
             );
         }
 

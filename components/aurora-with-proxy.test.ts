@@ -66,8 +66,9 @@ describe("AuroraWithProxy", () => {
         expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({
             deletionProtection: true,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: "db-test-final",
         });
+        // Per stack and per cluster: <name>-<stack>-<8 hex of the cluster's identity>-final (lifecycle.test.ts).
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs.finalSnapshotIdentifier).toMatch(/^db-test-[0-9a-f]{8}-final$/);
         // Both windows set and apart (backup 03:00-04:00, maintenance Sunday 05:00-05:30 UTC).
         expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({
             preferredBackupWindow: "03:00-04:00",
@@ -441,6 +442,18 @@ describe("finalSnapshotIdentifier", () => {
         expect(id).toBe(expected);
         expect(id).toMatch(RDS_RULE);
         expect(id.endsWith("-")).toBe(false);
+    });
+
+    it("should put 8 hex of the cluster's identity before -final, a different one for another identity", async () => {
+        const { finalSnapshotIdentifier } = await import("./aurora-with-proxy");
+        const a = finalSnapshotIdentifier("catalogue-db", "prod", "db-subnets-1a2b3c4\naurora-mysql\nlabdb\napp_admin");
+        const b = finalSnapshotIdentifier("catalogue-db", "prod", "db-subnets-5d6e7f8\naurora-mysql\nlabdb\napp_admin");
+        expect(a).toMatch(/^catalogue-db-prod-[0-9a-f]{8}-final$/);
+        expect(b).toMatch(/^catalogue-db-prod-[0-9a-f]{8}-final$/);
+        expect(a).not.toBe(b);
+        const long = finalSnapshotIdentifier("catalogue-db", "x".repeat(300), "identity");
+        expect(long.length).toBeLessThanOrEqual(255);
+        expect(long).toMatch(RDS_RULE);
     });
 
     it("should stay within 255 characters and unique for long stack names", async () => {

@@ -7,6 +7,7 @@
  * the proxy reads no secret; traffic is chained client SG → proxy SG → cluster SG on the engine port,
  * never from a CIDR; the proxy requires TLS; storage is encrypted.
  */
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { stackScopedName } from "./names";
@@ -135,7 +136,10 @@ export interface AuroraWithProxyArgs {
     readonly backupRetentionDays?: number;
     /** Refuse deletion of the cluster (turn on for prod). @default false */
     readonly deletionProtection?: boolean;
-    /** Take a final snapshot when the cluster is destroyed. @default the value of deletionProtection */
+    /**
+     * Take a final snapshot when the cluster is deleted (destroyed or replaced), named `<name>-<stack>-<8 hex>-final`:
+     * new for each cluster, since RDS refuses a name a snapshot already has. @default the value of deletionProtection
+     */
     readonly finalSnapshot?: boolean;
     /**
      * Apply cluster modifications at once rather than in the maintenance window. @default the opposite of
@@ -474,8 +478,15 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 enabledCloudwatchLogsExports: spec.logExports,
                 deletionProtection,
                 skipFinalSnapshot: !finalSnapshot,
-                // Unique per stack: two protected stacks in one account must not race for one name.
-                finalSnapshotIdentifier: finalSnapshot ? finalSnapshotIdentifier(name, pulumi.getStack()) : undefined,
+                // Unique per stack (two stacks in one account must not race for one name) and per cluster: RDS refuses
+                // a final snapshot identifier a snapshot already has (DBClusterSnapshotAlreadyExistsFault), and the
+                // snapshot outlives the cluster. The identity is the cluster's replacement-forcing inputs (a replacement
+                // gets a new one) and its subnet group's name (engine-named afresh for each new stack).
+                finalSnapshotIdentifier: finalSnapshot
+                    ? pulumi
+                          .all([subnetGroup.name, spec.engine, args.databaseName, masterUsername])
+                          .apply((identity) => finalSnapshotIdentifier(name, pulumi.getStack(), identity.join("\n")))
+                    : undefined,
                 applyImmediately: args.applyImmediately ?? !deletionProtection,
                 tags: args.tags,
             },
@@ -674,12 +685,14 @@ function appUserShapeProblems(appUser: AppUser | undefined, masterUsername: stri
 }
 
 /**
- * The final snapshot's identifier, unique per stack. RDS allows "1 to 255 letters, numbers, or hyphens.
- * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens"
- * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html), while stack
- * names may hold `_`, `.` and `/`.
+ * The final snapshot's identifier: unique per stack and, given the cluster's `identity`, per cluster — `-<8 hex of
+ * the identity>` before `-final`. RDS allows "1 to 255 letters, numbers, or hyphens. First character must be a
+ * letter. Can't end with a hyphen or contain two consecutive hyphens"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html), while stack names may hold
+ * `_`, `.` and `/`.
  */
-export function finalSnapshotIdentifier(name: string, stack: string): string {
-    const base = stackScopedName(/^[A-Za-z]/.test(name) ? name : `db-${name}`, stack, 255 - "-final".length);
-    return `${base}-final`;
+export function finalSnapshotIdentifier(name: string, stack: string, identity?: string): string {
+    const suffix = identity === undefined ? "-final" : `-${createHash("sha256").update(identity).digest("hex").slice(0, 8)}-final`;
+    const base = stackScopedName(/^[A-Za-z]/.test(name) ? name : `db-${name}`, stack, 255 - suffix.length);
+    return `${base}${suffix}`;
 }

@@ -202,7 +202,11 @@ export class ContainerImage extends pulumi.ComponentResource {
                     ],
                 }),
             },
-            { parent: this },
+            // The policy has no Update: a new retainCount replaces it. Its create overwrites the repository's one policy
+            // (PutLifecyclePolicy) and its delete removes whatever policy the repository has (DeleteLifecyclePolicy):
+            // created before the old one is deleted, the new policy would be deleted with it
+            // (terraform-provider-aws internal/service/ecr/lifecycle_policy.go).
+            { parent: this, deleteBeforeReplace: true },
         );
         return repository;
     }

@@ -11,7 +11,10 @@ import { componentType, withFormerTypes } from "./component";
 export interface DynamoTableArgs {
     /** Partition key attribute (a string attribute): the key the app reads and writes items by, e.g. "productId". */
     readonly hashKey: string;
-    /** Refuse `pulumi destroy` of the table (prod). @default false */
+    /**
+     * Refuse `pulumi destroy` of the table and any change that would replace it, such as a new `hashKey` (prod):
+     * DynamoDB deletion protection and Pulumi `protect`. @default false
+     */
     readonly deletionProtection?: boolean;
     /** Tags for the table. */
     readonly tags?: Record<string, string>;
@@ -47,6 +50,7 @@ export class DynamoTable extends pulumi.ComponentResource {
             this,
         );
         names.set(this, name);
+        const deletionProtection = args.deletionProtection ?? false;
         const table = new aws.dynamodb.Table(
             `${name}-table`,
             {
@@ -55,10 +59,13 @@ export class DynamoTable extends pulumi.ComponentResource {
                 attributes: [{ name: hashKey, type: "S" }],
                 pointInTimeRecovery: { enabled: true },
                 serverSideEncryption: { enabled: true },
-                deletionProtectionEnabled: args.deletionProtection ?? false,
+                deletionProtectionEnabled: deletionProtection,
                 tags: args.tags,
             },
-            { parent: this },
+            // A new hashKey replaces the table: the new (empty) one is created and the app moved onto it before the old
+            // one's delete, which deletion protection refuses. Pulumi protect refuses the replacement up front instead
+            // (as AuroraWithProxy does for its cluster).
+            { parent: this, protect: deletionProtection },
         );
         this.tableName = table.name;
         this.tableArn = table.arn;

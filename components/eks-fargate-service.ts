@@ -295,7 +295,15 @@ export class EksFargateService extends pulumi.ComponentResource {
                 selectors: [{ namespace: n.namespace }],
                 tags: n.tags,
             },
-            { parent: this, dependsOn: withDependsOn(opts, []) },
+            {
+                parent: this,
+                dependsOn: withDependsOn(opts, []),
+                // Every argument forces a new profile (terraform-provider-aws internal/service/eks/fargate_profile.go)
+                // and the name is unique within the cluster: a replacement keeping `fp-<namespace>` (new subnets or
+                // pod execution role) must delete the old profile first, or its create fails. Its pods are deleted with
+                // it and rescheduled once the new profile is active.
+                deleteBeforeReplace: true,
+            },
         );
     }
 

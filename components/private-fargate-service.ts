@@ -329,6 +329,13 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 },
                 // ECS reports task health to Cloud Map; AWS fixes the threshold at 1 (the block is what matters).
                 healthCheckCustomConfig: { failureThreshold: 1 },
+                // Deregister what is still registered before deleting. A new name or namespace replaces this service
+                // while the ECS service is only updated onto the new one (service registries are updated in place,
+                // and the update returns before ECS stops the old tasks); a namespace change deletes it before the
+                // tasks move at all. Cloud Map refuses to delete a service with registered instances (ResourceInUse,
+                // hashicorp/terraform-provider-aws#4853); the provider deregisters them first only with force_destroy
+                // (internal/service/servicediscovery/service.go). On destroy the ECS service is deleted first anyway.
+                forceDestroy: true,
                 tags: args.tags,
             },
             { parent: this },

@@ -10,7 +10,12 @@
  * Sources, cited as short keys:
  * - `d.ts <path>`: @pulumi/aws 7.48.0's `<path>.d.ts`, whose "Import" section gives the id the provider uses
  *   (`pulumi import <type> <name> <id>`) and whose docs mark the arguments that force a new resource.
- * - `tf <path>`: hashicorp/terraform-provider-aws at the version pulumi-aws 7.48 bridges, read with `fetch`.
+ * - `tf <path>`: hashicorp/terraform-provider-aws `internal/service/<path>` (the version pulumi-aws 7.48 bridges, or
+ *   the newest copy the search index holds where that one is not stored), read with `fetch` / `read_file`.
+ * - `k8s <path>`, `docker <path>`, `pulumi <path>`: pulumi/pulumi-kubernetes, pulumi/pulumi-docker, pulumi/pulumi.
+ *
+ * `replaceOn` entries are top-level inputs, or dotted paths for nested attributes (list indices dropped:
+ * `dnsConfig.routingPolicy`, `spec.selector`): components/testing/lifecycle.ts replaces on a change at or under one.
  */
 
 /** Resource properties as the engine hands them to the mocks (JSON-like values of no declared type). */
@@ -41,7 +46,10 @@ export interface ResourceModel {
     readonly autoName?: string;
     /** Inputs the provider's Update ignores: a change of only these reaches no API (the preview still shows it). */
     readonly ignoredOnUpdate?: readonly string[];
-    /** Top-level inputs whose change replaces the resource (the provider's ForceNew / RequiresReplace). */
+    /**
+     * Inputs whose change replaces the resource (the provider's ForceNew / RequiresReplace): top-level names, or
+     * dotted paths where only a nested attribute forces it.
+     */
     readonly replaceOn?: readonly string[];
     readonly source: string;
 }
@@ -99,7 +107,7 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             createDate: "2026-01-01T00:00:00Z",
         }),
         replaceOn: ["name", "namePrefix", "path"],
-        source: "d.ts iam/role (Import: the role name); tf iam/role.go (name, name_prefix, path ForceNew)",
+        source: "d.ts iam/role (Import: the role name); tf iam/role.go (name, name_prefix, path ForceNew; assume_role_policy, description, permissions_boundary are updated)",
     },
     "aws:iam/rolePolicy:RolePolicy": {
         id: (c) => `${c.inputs.role}:${named(c)}`,
@@ -123,8 +131,10 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
         id: (c) => `sg-${c.hex(17)}`,
         autoName: "name",
         outputs: (c) => ({ arn: arn(c, "ec2", `security-group/sg-${c.hex(17)}`), ownerId: c.account }),
+        // Delete first deletes lingering ENIs (Lambda-style) and retries DependencyViolation / InvalidGroup.InUse for
+        // the delete timeout (15 minutes): network interfaces of a service deleted just before may still hold it.
         replaceOn: ["name", "namePrefix", "description", "vpcId"],
-        source: "d.ts ec2/securityGroup (Import: sg-…; name, description and vpc_id force a new group)",
+        source: "d.ts ec2/securityGroup (Import: sg-…); tf ec2/vpc_security_group.go (name, name_prefix, description, vpc_id ForceNew; Delete: deleteLingeringENIs, RetryWhenAWSErrCodeEquals DependencyViolation/InvalidGroup.InUse)",
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": {
         id: (c) => `vpce-${c.hex(17)}`,
@@ -165,8 +175,11 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": {
         id: (c) => String(c.inputs.repository),
         outputs: (c) => ({ registryId: c.account }),
-        replaceOn: ["repository"],
-        source: "d.ts ecr/lifecyclePolicy (Import: the repository name)",
+        // No Update: a new policy text replaces the resource. Create is PutLifecyclePolicy (it overwrites the
+        // repository's one policy) and Delete is DeleteLifecyclePolicy on the repository: created before the old one
+        // is deleted, the replacement is removed by that delete.
+        replaceOn: ["repository", "policy"],
+        source: "d.ts ecr/lifecyclePolicy (Import: the repository name); tf ecr/lifecycle_policy.go (policy, repository ForceNew; no Update; Create → PutLifecyclePolicy, Delete → DeleteLifecyclePolicy(RepositoryName))",
     },
     // ---- ECS -----------------------------------------------------------------------------------------------
     "aws:ecs/cluster:Cluster": {
@@ -189,16 +202,35 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             arnWithoutRevision: arn(c, "ecs", `task-definition/${c.inputs.family}`),
             revision: 1,
         }),
-        replaceOn: ["family", "containerDefinitions", "cpu", "memory", "taskRoleArn", "executionRoleArn", "networkMode", "runtimePlatform"],
-        source: "tf ecs/task_definition.go (id = family; every argument but tags/skip_destroy ForceNew: a change registers a new revision)",
+        replaceOn: [
+            "family",
+            "containerDefinitions",
+            "cpu",
+            "memory",
+            "taskRoleArn",
+            "executionRoleArn",
+            "networkMode",
+            "runtimePlatform",
+            "requiresCompatibilities",
+            "volumes",
+            "ephemeralStorage",
+            "pidMode",
+            "ipcMode",
+            "placementConstraints",
+            "proxyConfiguration",
+        ],
+        source: "tf ecs/task_definition.go (id = family; every argument but tags, skip_destroy and track_latest ForceNew: a change registers a new revision, the old one is deregistered on delete)",
     },
     "aws:ecs/service:Service": {
         // The id is the service ARN (tf ecs/service.go d.SetId(aws.ToString(output.ServiceArn))).
         id: (c) => arn(c, "ecs", `service/${clusterName(c.inputs.cluster)}/${named(c)}`),
         autoName: "name",
         outputs: (c) => ({ arn: arn(c, "ecs", `service/${clusterName(c.inputs.cluster)}/${named(c)}`) }),
-        replaceOn: ["name", "cluster", "launchType", "schedulingStrategy", "iamRole", "deploymentController"],
-        source: "tf ecs/service.go (id = service ARN; name, cluster, launch_type, scheduling_strategy, iam_role, deployment_controller.type ForceNew)",
+        // service_registries is not ForceNew: Update sends it (UpdateService replaces the registries, starting new
+        // tasks registered in the new ones before stopping the old). Delete scales to 0, deletes, and waits for
+        // INACTIVE ("all tasks STOPPING or STOPPED", not gone: their ENIs and Cloud Map instances may outlive it).
+        replaceOn: ["name", "cluster", "launchType", "iamRole", "schedulingStrategy", "deploymentController"],
+        source: "tf ecs/service.go (id = service ARN; name, cluster, launch_type, iam_role, scheduling_strategy, deployment_controller.type ForceNew; Update: HasChange(service_registries) → input.ServiceRegistries; Delete: UpdateService desiredCount 0, DeleteService, waitServiceInactive)",
     },
     "aws:ecs/expressGatewayService:ExpressGatewayService": {
         id: (c) => arn(c, "ecs", `service/${c.inputs.cluster ?? "default"}/${serviceNameOf(c)}`),
@@ -223,7 +255,7 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
         autoName: "name",
         outputs: (c) => ({ arn: arn(c, "logs", `log-group:${named(c)}`) }),
         replaceOn: ["name", "namePrefix", "logGroupClass"],
-        source: "d.ts cloudwatch/logGroup (Import: the log group name)",
+        source: "d.ts cloudwatch/logGroup (Import: the log group name); tf logs/group.go (name, name_prefix, log_group_class ForceNew)",
     },
     "aws:sns/topic:Topic": {
         id: (c) => arn(c, "sns", named(c)),
@@ -237,8 +269,8 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
         id: (c) => named(c),
         autoName: "name",
         outputs: (c) => ({ arn: arn(c, "dynamodb", `table/${named(c)}`), streamArn: "", streamLabel: "" }),
-        replaceOn: ["name", "hashKey", "rangeKey"],
-        source: "d.ts dynamodb/table (Import: the table name); tf dynamodb/table.go (name, hash_key, range_key ForceNew)",
+        replaceOn: ["name", "hashKey", "rangeKey", "localSecondaryIndexes", "restoreDateTime", "restoreToLatestTime"],
+        source: "d.ts dynamodb/table (Import: the table name); tf dynamodb/table.go (name, hash_key, range_key, local_secondary_index, restore_date_time, restore_to_latest_time ForceNew)",
     },
     // ---- KMS -----------------------------------------------------------------------------------------------
     "aws:kms/key:Key": {
@@ -280,17 +312,26 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
                     : [],
             };
         },
+        // final_snapshot_identifier is not ForceNew: Delete reads it from the state (DeleteDBCluster
+        // FinalDBSnapshotIdentifier), and RDS refuses an identifier a snapshot already has.
         replaceOn: [
             "clusterIdentifier",
+            "clusterIdentifierPrefix",
             "engine",
+            "engineMode",
             "databaseName",
             "masterUsername",
             "storageEncrypted",
             "kmsKeyId",
             "dbSubnetGroupName",
             "availabilityZones",
+            "clusterScalabilityType",
+            "dbSystemId",
+            "snapshotIdentifier",
+            "sourceRegion",
+            "restoreToPointInTime",
         ],
-        source: "d.ts rds/cluster (Import: the cluster identifier); tf rds/cluster.go (engine, database_name, master_username, storage_encrypted, kms_key_id, db_subnet_group_name ForceNew)",
+        source: "d.ts rds/cluster (Import: the cluster identifier); tf rds/cluster.go (cluster_identifier(_prefix), engine, engine_mode, database_name, master_username, storage_encrypted, kms_key_id, db_subnet_group_name, availability_zones, cluster_scalability_type, db_system_id, snapshot_identifier, source_region, restore_to_point_in_time ForceNew; Delete: DeleteDBCluster with final_snapshot_identifier from the state)",
     },
     "aws:rds/clusterInstance:ClusterInstance": {
         id: (c) => named(c, "identifier"),
@@ -299,8 +340,16 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             arn: arn(c, "rds", `db:${named(c, "identifier")}`),
             endpoint: `${named(c, "identifier")}.${upper(c, 12, "acct").toLowerCase()}.${c.region}.rds.amazonaws.com`,
         }),
-        replaceOn: ["identifier", "clusterIdentifier", "engine", "availabilityZone", "dbSubnetGroupName"],
-        source: "d.ts rds/clusterInstance (Import: the instance identifier)",
+        replaceOn: [
+            "identifier",
+            "identifierPrefix",
+            "clusterIdentifier",
+            "engine",
+            "availabilityZone",
+            "dbSubnetGroupName",
+            "customIamInstanceProfile",
+        ],
+        source: "d.ts rds/clusterInstance (Import: the instance identifier); tf rds/cluster_instance.go (identifier(_prefix), cluster_identifier, engine, availability_zone, db_subnet_group_name, custom_iam_instance_profile ForceNew)",
     },
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": {
         id: (c) => named(c),
@@ -323,8 +372,9 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             arn: arn(c, "rds", `db-proxy:prx-${c.hex(17)}`),
             endpoint: `${named(c)}.proxy-${upper(c, 12, "acct").toLowerCase()}.${c.region}.rds.amazonaws.com`,
         }),
-        replaceOn: ["name", "engineFamily", "vpcSubnetIds"],
-        source: "d.ts rds/proxy (Import: the proxy name); tf rds/proxy.go (name, engine_family, vpc_subnet_ids ForceNew)",
+        // A new name is an update: ModifyDBProxy renames it (NewDBProxyName). vpc_security_group_ids are updated too.
+        replaceOn: ["engineFamily", "vpcSubnetIds"],
+        source: "d.ts rds/proxy (Import: the proxy name); tf rds/proxy.go (engine_family, vpc_subnet_ids ForceNew; name is not: Update → ModifyDBProxy NewDBProxyName; Delete waits until the proxy is gone)",
     },
     "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": {
         id: (c) => String(c.inputs.dbProxyName),
@@ -349,14 +399,14 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             status: "RUNNING",
         }),
         replaceOn: ["serviceName", "encryptionConfiguration"],
-        source: "d.ts apprunner/service (Import: the service ARN; service_name and encryption_configuration force a new service)",
+        source: "d.ts apprunner/service (Import: the service ARN); tf apprunner/service.go (service_name, encryption_configuration ForceNew; Update sends auto scaling, health check, instance, network, observability and source configuration; Delete waits until the service is gone — DeleteService refuses a service with an active VPC ingress connection, API_DeleteService)",
     },
     "aws:apprunner/vpcConnector:VpcConnector": {
         id: (c) => arn(c, "apprunner", `vpcconnector/${named(c, "vpcConnectorName")}/1/${c.hex(32)}`),
         autoName: "vpcConnectorName",
         outputs: (c) => ({ arn: arn(c, "apprunner", `vpcconnector/${named(c, "vpcConnectorName")}/1/${c.hex(32)}`), status: "ACTIVE" }),
         replaceOn: ["vpcConnectorName", "subnets", "securityGroups"],
-        source: "d.ts apprunner/vpcConnector (Import: the connector ARN; name, subnets and security groups force a new connector)",
+        source: "d.ts apprunner/vpcConnector (Import: the connector ARN); tf apprunner/vpc_connector.go (vpc_connector_name, subnets, security_groups ForceNew; Update: tags only; Delete waits for INACTIVE)",
     },
     "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion": {
         id: (c) => arn(c, "apprunner", `autoscalingconfiguration/${c.inputs.autoScalingConfigurationName}/1/${c.hex(32)}`),
@@ -365,16 +415,20 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             autoScalingConfigurationRevision: 1,
             latest: true,
         }),
+        // A replacement under the same name is a new revision of that configuration (CreateAutoScalingConfiguration),
+        // so creating it before deleting the old revision does not collide.
         replaceOn: ["autoScalingConfigurationName", "maxConcurrency", "maxSize", "minSize"],
-        source: "d.ts apprunner/autoScalingConfigurationVersion (Import: its ARN; every setting forces a new version)",
+        source: "d.ts apprunner/autoScalingConfigurationVersion (Import: its ARN); tf apprunner/auto_scaling_configuration_version.go (name, max_concurrency, max_size, min_size ForceNew; Update: tags only)",
     },
     "aws:apprunner/observabilityConfiguration:ObservabilityConfiguration": {
         id: (c) => arn(c, "apprunner", `observabilityconfiguration/${c.inputs.observabilityConfigurationName}/1/${c.hex(32)}`),
         outputs: (c) => ({
             arn: arn(c, "apprunner", `observabilityconfiguration/${c.inputs.observabilityConfigurationName}/1/${c.hex(32)}`),
         }),
-        replaceOn: ["observabilityConfigurationName", "traceConfiguration"],
-        source: "d.ts apprunner/observabilityConfiguration (Import: its ARN)",
+        // Only the name forces a new configuration; a new trace_configuration is applied nowhere (Update: tags only).
+        replaceOn: ["observabilityConfigurationName"],
+        ignoredOnUpdate: ["traceConfiguration", "tags"],
+        source: "d.ts apprunner/observabilityConfiguration (Import: its ARN); tf apprunner/observability_configuration.go (observability_configuration_name ForceNew; trace_configuration is not; Update: tags only)",
     },
     "aws:apprunner/vpcIngressConnection:VpcIngressConnection": {
         id: (c) => arn(c, "apprunner", `vpcingressconnection/${c.inputs.name}/${c.hex(32)}`),
@@ -382,8 +436,11 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             arn: arn(c, "apprunner", `vpcingressconnection/${c.inputs.name}/${c.hex(32)}`),
             domainName: `${c.hex(10)}.${c.hex(8, "v")}.${c.region}.awsapprunner.com`,
         }),
-        replaceOn: ["name", "serviceArn", "ingressVpcConfiguration"],
-        source: "d.ts apprunner/vpcIngressConnection (Import: its ARN)",
+        // No argument forces a new connection and Update sends tags only: a new service, endpoint, VPC or name shows
+        // in the preview and reaches no API (the component replaces on them itself: replaceOnChanges).
+        replaceOn: [],
+        ignoredOnUpdate: ["name", "serviceArn", "ingressVpcConfiguration", "tags"],
+        source: "d.ts apprunner/vpcIngressConnection (Import: its ARN); tf apprunner/vpc_ingress_connection.go (no ForceNew argument; Update: 'Tags only.'); API_CreateVpcIngressConnection (the name is unique among the account's active connections)",
     },
     "aws:apprunner/customDomainAssociation:CustomDomainAssociation": {
         id: (c) => `${c.inputs.domainName},${c.inputs.serviceArn}`,
@@ -398,22 +455,33 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
                 },
             ],
         }),
-        replaceOn: ["domainName", "serviceArn"],
-        source: "d.ts apprunner/customDomainAssociation (Import: domain_name,service_arn)",
+        replaceOn: ["domainName", "serviceArn", "enableWwwSubdomain"],
+        source: "d.ts apprunner/customDomainAssociation (Import: domain_name,service_arn); tf apprunner/custom_domain_association.go (domain_name, enable_www_subdomain, service_arn ForceNew; no Update)",
     },
     // ---- Cloud Map -----------------------------------------------------------------------------------------
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": {
         id: (c) => `ns-${c.hex(16)}`,
         outputs: (c) => ({ arn: arn(c, "servicediscovery", `namespace/ns-${c.hex(16)}`), hostedZone: `Z${upper(c, 20)}` }),
         replaceOn: ["name", "vpc"],
-        source: "tf servicediscovery/private_dns_namespace.go (id = the namespace id ns-…; name and vpc ForceNew)",
+        source: "tf servicediscovery/private_dns_namespace.go (id = the namespace id ns-…; name and vpc ForceNew; Update: description only)",
     },
     "aws:servicediscovery/service:Service": {
         id: (c) => `srv-${c.hex(16)}`,
         autoName: "name",
         outputs: (c) => ({ arn: arn(c, "servicediscovery", `service/srv-${c.hex(16)}`) }),
-        replaceOn: ["name", "namespaceId"],
-        source: "d.ts servicediscovery/service (Import: the service id srv-…)",
+        // Delete does not deregister instances unless force_destroy: with instances still registered (tasks that have
+        // not stopped yet) DeleteService fails with ResourceInUse (hashicorp/terraform-provider-aws#4853).
+        replaceOn: [
+            "name",
+            "namespaceId",
+            "type",
+            "healthCheckCustomConfig",
+            "dnsConfig.namespaceId",
+            "dnsConfig.routingPolicy",
+            "dnsConfig.dnsRecords.type",
+            "healthCheckConfig.type",
+        ],
+        source: "d.ts servicediscovery/service (Import: the service id srv-…); tf servicediscovery/service.go (name, namespace_id, type, health_check_custom_config and dns_config.namespace_id / routing_policy / dns_records.type, health_check_config.type ForceNew; Delete deregisters instances only with force_destroy)",
     },
     // ---- EKS -----------------------------------------------------------------------------------------------
     "aws:eks/addon:Addon": {
@@ -426,9 +494,10 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
         id: (c) => `${c.inputs.clusterName}:${named(c, "fargateProfileName")}`,
         autoName: "fargateProfileName",
         outputs: (c) => ({ arn: arn(c, "eks", `fargateprofile/${c.inputs.clusterName}/${named(c, "fargateProfileName")}/${c.hex(8)}`) }),
-        // Every argument but tags forces a new profile (EKS cannot update a Fargate profile).
+        // Every argument but tags forces a new profile (EKS cannot update a Fargate profile), and a profile's name is
+        // unique within its cluster: a replacement under the same name must delete the old one first.
         replaceOn: ["clusterName", "fargateProfileName", "podExecutionRoleArn", "selectors", "subnetIds"],
-        source: "d.ts eks/fargateProfile (Import: cluster:profile); https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html (profiles are immutable)",
+        source: "d.ts eks/fargateProfile (Import: cluster:profile); tf eks/fargate_profile.go (cluster_name, fargate_profile_name, pod_execution_role_arn, selector, subnet_ids ForceNew; Update: tags only); https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html (profiles are immutable)",
     },
     "aws:eks/accessEntry:AccessEntry": {
         id: (c) => `${c.inputs.clusterName}:${c.inputs.principalArn}`,
@@ -449,8 +518,10 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
             const repo = String(c.inputs.imageName ?? c.name).replace(/:[^/:]+$/, "");
             return { repoDigest: `${repo}@sha256:${c.hex(64, JSON.stringify(c.inputs))}`, baseImageName: c.inputs.imageName };
         },
+        // Diff reports changes without replacement keys: every change is an Update that builds and pushes again;
+        // Delete touches nothing.
         replaceOn: [],
-        source: "pulumi/pulumi-docker provider/image.go (repoDigest is <repository>@sha256:<digest> of the pushed manifest)",
+        source: "docker provider/image.go (repoDigest is <repository>@sha256:<digest> of the pushed manifest); docker provider/provider.go (Diff: DIFF_SOME with no Replaces; Delete is a no-op)",
     },
     "pulumi-nodejs:dynamic/serverless-containers:DatabaseUser": {
         id: (c) => `${c.inputs.clusterArn}/${c.inputs.username}`,
@@ -467,24 +538,40 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
         outputs: (c) => ({
             status: { loadBalancer: { ingress: [{ hostname: `k8s-${c.hex(8)}-${c.hex(10, "h")}.elb.${c.region}.amazonaws.com` }] } },
         }),
-        source: "pulumi-kubernetes: the id is namespace/name; status comes from the cluster (the AWS Load Balancer Controller writes the NLB host name)",
+        // kubernetesObject's ForceNew paths for a Service (spec.clusterIP is immutable).
+        replaceOn: ["metadata.name", "metadata.namespace", "spec.clusterIP"],
+        source: "pulumi-kubernetes: the id is namespace/name; status comes from the cluster (the AWS Load Balancer Controller writes the NLB host name); k8s provider/pkg/provider/diff.go (forceNew: .metadata.name/.namespace, Service .spec.clusterIP)",
     },
 };
 
-/** Kubernetes objects and the Kubernetes provider: the id is `namespace/name` (or `name` for cluster-scoped kinds). */
-const KUBERNETES: ResourceModel = {
+/**
+ * Kubernetes objects: the id is `namespace/name` (or `name` for cluster-scoped kinds). Every kind is replaced on a
+ * new `metadata.name` or `metadata.namespace`, and some kinds on immutable spec fields; an object the program names
+ * itself is deleted before its replacement is created when name and namespace stay (Diff's deleteBeforeReplace).
+ */
+const kubernetesObject = (replaceOn: readonly string[] = []): ResourceModel => ({
     id: (c) => {
         const meta = c.inputs.metadata ?? {};
         return meta.namespace ? `${meta.namespace}/${meta.name ?? c.name}` : String(meta.name ?? c.name);
     },
-    source: "pulumi-kubernetes provider (await.go / the object's metadata): the id is namespace/name",
+    replaceOn: ["metadata.name", "metadata.namespace", ...replaceOn],
+    source: "k8s provider/pkg/provider/diff.go (forceNewProperties: .metadata.name/.namespace, plus per-kind paths); k8s provider/pkg/provider/provider.go (Diff: deleteBeforeReplace for a user-named object keeping its name and namespace)",
+});
+
+/** Per-kind ForceNew paths of the kinds the program creates (k8s provider/pkg/provider/diff.go `forceNew`). */
+const KUBERNETES_KINDS: Readonly<Record<string, ResourceModel>> = {
+    "kubernetes:apps/v1:Deployment": kubernetesObject(["spec.selector"]),
+    "kubernetes:batch/v1:Job": kubernetesObject(["spec.completions", "spec.parallelism", "spec.selector", "spec.template"]),
 };
+const KUBERNETES = kubernetesObject();
 
 /** The row for a type token, or undefined when the mocks have none (they then refuse the resource). */
 export function resourceModel(type: string): ResourceModel | undefined {
     const row = RESOURCES[type];
     if (row) return row;
-    if (type.startsWith("kubernetes:")) return type === "kubernetes:helm.sh/v3:Release" ? HELM_RELEASE : KUBERNETES;
+    if (type === "kubernetes:helm.sh/v3:Release") return HELM_RELEASE;
+    if (type.startsWith("kubernetes:")) return KUBERNETES_KINDS[type] ?? KUBERNETES;
+    if (type === "pulumi:providers:kubernetes") return KUBERNETES_PROVIDER;
     if (type.startsWith("pulumi:providers:")) return PROVIDER;
     return undefined;
 }
@@ -494,12 +581,25 @@ const HELM_RELEASE: ResourceModel = {
     outputs: (c) => ({
         status: { name: c.inputs.name ?? c.name, namespace: c.inputs.namespace ?? "default", status: "deployed", revision: 1 },
     }),
-    source: "pulumi-kubernetes provider/helm_release.go (id namespace/name; status computed after install)",
+    replaceOn: ["name", "namespace"],
+    source: "k8s provider/pkg/provider/helm_release.go (id namespace/name; status computed after install; Diff: forceNewFields .name, .namespace)",
 };
 
 const PROVIDER: ResourceModel = {
     id: (c) => c.hex(36, "provider"),
     source: "pulumi/pulumi: a provider resource's id is a UUID the engine assigns",
+};
+
+/**
+ * The Kubernetes provider is replaced — and with it every object it manages (pulumi
+ * pkg/resource/deploy/step_generator.go providerChanged) — when DiffConfig finds another active cluster: a new
+ * kubeconfig whose active cluster entry differs, or a new context/cluster/clusterIdentifier. The components build the
+ * kubeconfig from one cluster's endpoint and CA, so a new kubeconfig here is a new cluster.
+ */
+const KUBERNETES_PROVIDER: ResourceModel = {
+    ...PROVIDER,
+    replaceOn: ["kubeconfig", "context", "cluster", "clusterIdentifier"],
+    source: "k8s provider/pkg/provider/provider.go (DiffConfig: replaces on clusterIdentifier, or on kubeconfig/context/cluster when the active cluster changes)",
 };
 
 const ENGINE_PORT: Record<string, number> = { "aurora-mysql": 3306, "aurora-postgresql": 5432 };
