@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { environmentPlan, renderDocs } from "./generate-docs";
 import { stackConfig } from "../stacks/testing";
 import { renderPlanText } from "./lib/plan-report";
+import { PRICES } from "./lib/prices";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -312,6 +313,26 @@ describe("modelled children of remote components", () => {
                 "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
             ]),
         );
+    });
+
+    it.each(["dev", "staging", "prod"])("should price every per-zone cost row of %s for the zones its VPC spans", (stack) => {
+        const p = plan(stack);
+        const zones = (p.outputs.availabilityZoneIds as string[]).length;
+        expect(p.counts["aws:ec2/subnet:Subnet"]).toBe(2 * zones);
+        const perZone = (p.cost.rows as { kind: string; resource: string; quantity: number; unit: string; assumption: string }[]).filter(
+            (r) => /\bAZs?\b/.test(r.assumption),
+        );
+        // NAT (one per zone where the strategy says so), interface endpoints, and each internet-facing load balancer.
+        expect(perZone.length).toBeGreaterThanOrEqual(stack === "dev" ? 5 : 6);
+        for (const row of perZone) {
+            const stated = [...row.assumption.matchAll(/(\d+) AZs|per AZ \((\d+)\)/g)].map((m) => Number(m[1] ?? m[2]));
+            expect({ row: row.resource, stated }).toEqual({ row: row.resource, stated: [zones] });
+            const units = row.kind === "VPC endpoints" ? Number(/^(\d+) interface endpoint/.exec(row.assumption)![1]) : 1;
+            expect({ row: row.resource, quantity: row.quantity }).toEqual({
+                row: row.resource,
+                quantity: units * zones * PRICES.hoursPerMonth,
+            });
+        }
     });
 
     it("should price the public IPv4 addresses of the NAT gateways' EIPs and the internet-facing NLB", () => {
