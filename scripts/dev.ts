@@ -22,6 +22,7 @@
  * Needs root (the servers run as the OS users mysql / postgres) and
  * `apt-get install -y postgresql mariadb-server`.
  */
+import "./lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as http from "node:http";
 import * as net from "node:net";

@@ -12,6 +12,7 @@
  * mandatory policy control is violated; 2 bad command line (unknown option, unknown stack, an
  * undeclared or mistyped --set). Output is flushed before exiting, so a pipe gets the whole plan.
  */
+import "./lib/supported-node";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Environment } from "../policy/types";

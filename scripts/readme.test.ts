@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { controls } from "../policy/rules";
+import { pinnedNodeVersion, supportedNodeRange } from "./lib/node-version";
 
 const ROOT = path.resolve(__dirname, "..");
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -89,11 +90,12 @@ describe("README", () => {
         expect(block.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#")).length).toBe(words[heading![1].toLowerCase()]);
     });
 
-    it("should give the Node floor package.json's engines declares", () => {
-        const engines = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).engines.node as string;
-        const floor = /^>=(\d+)$/.exec(engines)?.[1];
-        expect(floor).toBeDefined();
-        expect(section("## Three commands")).toContain(`Node ≥ ${floor}`);
-        expect(readFileSync(path.join(ROOT, ".ci", "run"), "utf8")).toContain(`-lt ${floor} ]`);
+    it("should give the pinned Node version and the range package.json's engines declares", () => {
+        const engines = supportedNodeRange();
+        const pinned = pinnedNodeVersion();
+        for (const heading of ["## Three commands", "## Deploying for real"]) {
+            expect(section(heading)).toContain(`Node ${pinned} (`);
+            expect(section(heading)).toContain(`\`${engines}\``);
+        }
     });
 });
