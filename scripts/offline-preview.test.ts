@@ -22,6 +22,10 @@ const COMMAND_LINES: string[][] = [
     ["--stack", "prod", "--json"],
     ["--stack", "prod", "--set", "eksEndpointPublicAccess=true", "--set", 'eksPublicAccessCidrs=["52.94.76.0/24"]'],
     ["--stack", "dev", "--set", "catalogueMaxConcurrency=500"],
+    // App Runner's concurrency on a stack whose catalogue-api runs on ECS Express Mode: valid, but changes nothing.
+    ["--stack", "dev", "--set", "catalogueMaxConcurrency=150", "--set", "catalogueMinSize=2"],
+    // The README's own --set examples (each must change the plan).
+    ...readmeSetExamples().map(([key, value]) => ["--stack", "dev", "--set", `${key}=${value}`]),
     // Bad command lines: refused before the SDK loads, so each costs only a node start.
     ["--stack", "qa"],
     ["--stack", "dev", "--set", "noSuchKey=1"],
@@ -32,6 +36,13 @@ const COMMAND_LINES: string[][] = [
     ["--help"],
 ];
 const runs = new Map<string, Run>();
+
+/** The README preview section's `--set key=value` examples. */
+function readmeSetExamples(): (readonly [string, string])[] {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### The offline preview"), readme.indexOf("## Environments"));
+    return [...section.matchAll(/--set (\w+)=(\S+?)`/g)].filter((m) => m[1] !== "key").map((m) => [m[1], m[2]] as const);
+}
 /**
  * As package.json's preview:offline sets it: inline source maps only, so @swc-node/register does not install
  * source-map-support — which maps every frame of the full-depth stack trace the Pulumi SDK captures for each
@@ -242,6 +253,18 @@ describe("offline preview command line", () => {
         );
     });
 
+    it("should warn, naming the key and where each service runs, when a --set changes nothing in the plan, and not for one that does", () => {
+        const run = preview("--stack", "dev", "--set", "catalogueMaxConcurrency=150", "--set", "catalogueMinSize=2");
+        expect(run.status).toBe(0);
+        expect(run.stderr).toContain(
+            "⚠ --set serverless-containers:catalogueMaxConcurrency=150 changes nothing in this plan: every resource and output is the same without it.",
+        );
+        expect(run.stderr).toContain("catalogue-api runs on ECS Express Mode (appRunnerVpcPlatform)");
+        expect(run.stderr).not.toContain("catalogueMinSize=2 changes nothing");
+        expect(run.stdout).toContain("  serverless-containers:catalogueMaxConcurrency: 100 → 150 (changes nothing in this plan)\n");
+        expect(run.stdout).toContain("  serverless-containers:catalogueMinSize: 1 → 2\n");
+    });
+
     it("should exit 2 on an unknown option", () => {
         const run = preview("--stack", "dev", "--no-such-option");
         expect(run.status).toBe(2);
@@ -273,10 +296,15 @@ describe("README section on the offline preview", () => {
         for (const option of options) expect(section).toContain(`\`${option}`);
     });
 
-    it("should only give --set examples that the stack config accepts", () => {
-        const examples = [...section.matchAll(/--set (\w+)=(\S+?)`/g)].map((m) => [m[1], m[2]] as const);
+    it("should only give --set examples that the stack config accepts and that change the dev plan", () => {
+        const examples = readmeSetExamples();
         expect(examples.length).toBeGreaterThan(0);
-        for (const [key, value] of examples) expect(() => stackConfig({ [key]: value })).not.toThrow();
+        for (const [key, value] of examples) {
+            expect(() => stackConfig({ [key]: value })).not.toThrow();
+            const run = preview("--stack", "dev", "--set", `${key}=${value}`);
+            expect(run.status).toBe(0);
+            expect(run.stderr).not.toContain("changes nothing");
+        }
     });
 });
 

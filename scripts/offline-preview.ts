@@ -6,7 +6,8 @@
  *
  * `--set` overrides one config value for this run only (what-if, or to see a validation error), the
  * way `pulumi config set` would, without touching the stack file: the key must be declared in
- * Pulumi.yaml and the value must have its declared type. The plan lists what each override changed.
+ * Pulumi.yaml and the value must have its declared type. The plan lists each override and warns about one
+ * that changes nothing (the program is evaluated again without it and the two plans compared).
  *
  * Exit codes: 0 plan printed; 1 the program failed (invalid config, invalid component args…) or a
  * mandatory policy control is violated; 2 bad command line (unknown option, unknown stack, an
@@ -18,7 +19,7 @@ import { parseArgs } from "node:util";
 import type { Environment } from "../policy/types";
 import type { Plan } from "./lib/plan-report";
 import { applyOverride, listStacks, resolveStackConfig, type ConfigOverride, type ResolvedConfig } from "./lib/stack-config";
-import { platformNotes } from "./lib/platform-notes";
+import { platformNotes, platformSummary } from "./lib/platform-notes";
 
 const DEFAULT_STACK = "dev";
 
@@ -31,7 +32,8 @@ usage: npm run preview:offline -- [options]
   -o, --output <file>    write the plan to <file> instead of stdout (npm's own "> script" banner goes to
                          stdout, so \`npm run preview:offline -- --json > f\` is not pure JSON; use this or npm run -s)
       --set key=value    override one config value for this run (repeatable); the key must be declared in
-                         Pulumi.yaml and the value must have its declared type
+                         Pulumi.yaml and the value must have its declared type; an override that changes
+                         nothing in the plan is reported with a warning
   -h, --help             this help
 
 exit codes: 0 plan printed; 1 program failed (invalid config or component arguments) or a mandatory
@@ -53,7 +55,13 @@ function exitAfterFlush(code: number): void {
 }
 
 let exiting = false;
+/** Set while the preview re-evaluates the program to see what a --set changes: a failure there is a finding, not an exit. */
+let comparison: { failed: boolean } | undefined;
 function failAndExit(error: unknown): void {
+    if (comparison) {
+        comparison.failed = true;
+        return;
+    }
     if (exiting) return;
     exiting = true;
     const message = error instanceof Error ? error.message : String(error);
@@ -147,40 +155,82 @@ async function main(): Promise<number> {
     const { modelRemoteChildren } = await import("./lib/modelled");
     const { renderPlanText } = await import("./lib/plan-report");
 
-    pulumi.runtime.setAllConfig(resolved.values, resolved.secretKeys);
-    const mocks = setupMocks({ stack, project: resolved.project, region: resolved.values["aws:region"] });
-
-    const stop = startProgress(() => mocks.resources.length);
-    let exported: Record<string, unknown> = {};
-    try {
-        await pulumi.runtime.runInPulumiStack(async () => {
-            // index.ts exports its program as an async function, as `pulumi` runs it: call it, await it.
-            const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
-            exported = await program();
-            return exported;
+    /** Evaluates index.ts with `values` as the stack's config under fresh mocks: what it registered and exported. */
+    const evaluate = async (values: Record<string, string>, progress: boolean) => {
+        pulumi.runtime.setAllConfig(values, resolved.secretKeys);
+        const mocks = setupMocks({ stack, project: resolved.project, region: values["aws:region"] });
+        const stop = progress ? startProgress(() => mocks.resources.length) : () => undefined;
+        let exported: Record<string, unknown> = {};
+        try {
+            await pulumi.runtime.runInPulumiStack(async () => {
+                // index.ts exports its program as an async function, as `pulumi` runs it: call it, await it.
+                const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+                exported = await program();
+                return exported;
+            });
+            await settle();
+        } finally {
+            stop();
+        }
+        if (mocks.unmockedInvokes.length > 0) throw new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`);
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(exported)) {
+            if (key === "default" || value === undefined) continue;
+            if (pulumi.Output.isInstance(value)) {
+                outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : await new Promise((r) => value.apply(r));
+            } else {
+                outputs[key] = value;
+            }
+        }
+        return { registered: mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs };
+    };
+    /** Everything a config decides, as one comparable string: each resource's place and inputs, and the outputs. */
+    const fingerprint = (run: Awaited<ReturnType<typeof evaluate>>): string =>
+        JSON.stringify({
+            resources: [...run.registered].sort((a, b) => a.urn.localeCompare(b.urn)).map((r) => [r.urn, r.parent, r.inputs]),
+            outputs: run.outputs,
         });
-        await settle();
-    } finally {
-        stop();
-    }
-    if (mocks.unmockedInvokes.length > 0) throw new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`);
 
-    const registered = mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    /** Whether `values` give another plan than `fingerprinted`; a program that fails on them does (it needs the override). */
+    const differs = async (values: Record<string, string>, fingerprinted: string): Promise<boolean> => {
+        comparison = { failed: false };
+        try {
+            const other = fingerprint(await evaluate(values, false));
+            return comparison.failed || other !== fingerprinted;
+        } catch {
+            return true;
+        } finally {
+            comparison = undefined;
+        }
+    };
+
+    const { registered, outputs } = await evaluate(resolved.values, true);
+    // A --set that changes nothing (e.g. a key only the other hosting platform reads) passes every check, so
+    // say so: evaluate again without it and compare. Costs one more evaluation per override, only with --set.
+    const overrides: ConfigOverride[] = [];
+    if (options.overrides.length > 0) {
+        const withAll = fingerprint({ registered, outputs });
+        for (const o of options.overrides) {
+            const without = { ...resolved.values };
+            if (o.from === undefined) delete without[o.key];
+            else without[o.key] = o.from;
+            const changesPlan = o.from !== o.to && (await differs(without, withAll));
+            overrides.push({ ...o, changesPlan });
+            if (!changesPlan)
+                process.stderr.write(
+                    `⚠ --set ${o.key}=${o.to} changes nothing in this plan: every resource and output is the same without it. ` +
+                        `Here ${platformSummary(resolved.values, resolved.project)}; a key that only the other platform or a ` +
+                        `switched-off program reads has no effect (Pulumi.yaml describes each key).\n`,
+                );
+        }
+    }
+
     // The remote components (awsx:ec2:Vpc, eks:index:Cluster) are one node each under mocks; add the
     // children their providers create, from their documented behaviour, marked as modelled.
     const modelled = modelRemoteChildren(registered, resolved.values["aws:region"]);
     const resources = [...registered, ...modelled.resources];
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(exported)) {
-        if (key === "default" || value === undefined) continue;
-        if (pulumi.Output.isInstance(value)) {
-            outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : await new Promise((r) => value.apply(r));
-        } else {
-            outputs[key] = value;
-        }
-    }
 
     const environment = resolved.values[`${resolved.project}:environment`] as Environment;
     const asEvaluated = (list: typeof resources) => list.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
@@ -193,7 +243,7 @@ async function main(): Promise<number> {
     const plan: Plan = {
         stack,
         environment,
-        overrides: options.overrides,
+        overrides,
         resources: resources.map((r) => ({
             type: r.type,
             name: r.name,

@@ -73,7 +73,10 @@ export function renderPlanText(plan: Plan): string {
     out.push(`Offline preview of stack "${plan.stack}" (mocked runtime: ids, ARNs and endpoints below are placeholders)`, "");
     if (plan.overrides?.length) {
         out.push("Config overridden for this run (--set):");
-        for (const o of plan.overrides) out.push(`  ${o.key}: ${o.from === undefined ? "(unset)" : o.from} → ${o.to}`);
+        for (const o of plan.overrides)
+            out.push(
+                `  ${o.key}: ${o.from === undefined ? "(unset)" : o.from} → ${o.to}${o.changesPlan === false ? " (changes nothing in this plan)" : ""}`,
+            );
         out.push("");
     }
     out.push(`Resources (${plan.resources.length}):`);
