@@ -6,6 +6,14 @@
 // @swc/jest only strips types (fast); `npm run typecheck` is the type gate.
 /** @type {import('jest').Config} */
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
+// One globals-cleanup mode for every project. @pulumi/pulumi keeps google-protobuf on the global object, and jest's
+// default ("soft") cleanup warns about it on every file, hence "off". It must be the same everywhere: a worker
+// runs files of several projects, the first mode it sees sticks (jest-util initializeGarbageCollectionUtils), and
+// every later file asking for another prints "[jest-util] garbage collection deletion mode already initialized,
+// ignoring new mode" — and runs with the first mode, not its own.
+const environmentOptions = { globalsCleanup: "off" };
+// Every project fails a test that writes to the console unasked (scripts/test-setup/console.ts).
+const setup = ["<rootDir>/scripts/test-setup/console.ts"];
 
 module.exports = {
     // Jest's default is cores - 1, i.e. one worker on the 2-core machines this runs on; many suites wait on
@@ -21,6 +29,9 @@ module.exports = {
     // Jest's sequencer, with committed per-file estimates for runs without jest's own timings (a fresh checkout,
     // --no-cache): the longest files start first so the two workers finish together (scripts/test-unit/sequencer.js).
     testSequencer: "<rootDir>/scripts/test-unit/sequencer.js",
+    // A passing run prints the summary and nothing else; a failing one adds every failure in full (threshold 0:
+    // also for a run of one file). For one line per file while iterating: npx jest --reporters=default <path>.
+    reporters: [["summary", { summaryThreshold: 0 }]],
     projects: [
         {
             displayName: "unit",
@@ -35,8 +46,8 @@ module.exports = {
                 "^typescript$": "<rootDir>/scripts/test-unit/lazy/typescript.js",
                 "^@npmcli/arborist$": "<rootDir>/scripts/test-unit/lazy/arborist.js",
             },
-            // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
-            testEnvironmentOptions: { globalsCleanup: "off" },
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: setup,
             transform: { "^.+\\.ts$": swc },
             testMatch: [
                 "<rootDir>/components/**/*.test.ts",
@@ -52,6 +63,8 @@ module.exports = {
         {
             displayName: "apps",
             testEnvironment: "node",
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: setup,
             // Integration tests spawn real servers and app processes (the timeout is the top-level one above).
             transform: { "^.+\\.ts$": swc },
             testMatch: [
@@ -64,7 +77,8 @@ module.exports = {
             displayName: "db",
             testEnvironment: "node",
             // Starts real database servers: the same 30 s budget as the apps project.
-            setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: [...setup, "<rootDir>/scripts/test-db/jest-timeout.ts"],
             transform: { "^.+\\.ts$": swc },
             testMatch: ["<rootDir>/components/**/*.sql.test.ts"],
         },
@@ -73,7 +87,8 @@ module.exports = {
             testEnvironment: "node",
             // Builds, packs and installs the package, then loads the Pulumi SDK in a child process: slow, so
             // apart from the unit project (the timeout is the top-level one above).
-            testEnvironmentOptions: { globalsCleanup: "off" },
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: setup,
             transform: { "^.+\\.ts$": swc },
             testMatch: ["<rootDir>/scripts/**/*.pack.test.ts"],
         },

@@ -154,8 +154,18 @@ describe("eksFargateStack API access", () => {
                 eksBreakGlassRoleArn: role("break-glass"),
                 eksPrivateAccessCidrs: '["10.100.0.0/16"]',
             });
-            const out = stack.eksFargateStack(config, network());
-            await settle();
+            const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+            let out: ReturnType<typeof stack.eksFargateStack>;
+            try {
+                out = stack.eksFargateStack(config, network());
+                await settle();
+                // The mocks run as arn:aws:iam::123456789012:user/offline, which is none of the roles.
+                expect(warn.mock.calls.map((c) => c[0])).toEqual([
+                    "EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run `pulumi up` as the deploy or break-glass role.",
+                ]);
+            } finally {
+                warn.mockRestore();
+            }
             const entries = mocks.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
             expect(entries).toEqual([role("gha/deploy"), role("gha/preview"), role("break-glass")]);
             const policies = mocks.resources
