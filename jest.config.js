@@ -2,7 +2,8 @@
 //   unit    — Pulumi mocked-runtime tests of components, stacks, policy and scripts (no servers)
 //   apps    — the services against real PostgreSQL / MariaDB / dynalite started by the harness
 //   db      — deploy-time SQL (components/**/*.sql.test.ts) against the harness's real MariaDB / PostgreSQL
-//   package — the npm package packed, installed outside the repository and used (scripts/*.pack.test.ts)
+//   package — the npm package packed, installed outside the repository and used; the program, plugin and policy
+//             pack started as the Pulumi CLI's language host starts them (scripts/*.pack.test.ts)
 // @swc/jest only strips types (fast); `npm run typecheck` is the type gate.
 /** @type {import('jest').Config} */
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
@@ -85,8 +86,9 @@ module.exports = {
         {
             displayName: "package",
             testEnvironment: "node",
-            // Builds, packs and installs the package, then loads the Pulumi SDK in a child process: slow, so
-            // apart from the unit project (the timeout is the top-level one above).
+            // Builds, packs and installs the package, or starts the program / plugin / policy pack in child
+            // processes (each loads the Pulumi SDK): slow, so apart from the unit project (the timeout is the
+            // top-level one above).
             testEnvironmentOptions: environmentOptions,
             setupFilesAfterEnv: setup,
             transform: { "^.+\\.ts$": swc },

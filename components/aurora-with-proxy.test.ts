@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from "./testing/mocks";
 import type { AuroraWithProxyArgs } from "./aurora-with-proxy";
 
@@ -170,6 +171,16 @@ describe("AuroraWithProxy", () => {
                 r.inputs.prefixListId,
             ]),
         ).toEqual([[clusterSg, "tcp", 3306, 3306, undefined, undefined]]);
+    });
+
+    it("should give the bootstrap the aws provider the component's cluster uses, when the caller passes one", async () => {
+        const eu = new aws.Provider("eu", { region: "eu-west-1", profile: "deploy" });
+        new AuroraWithProxy("db", base, { provider: eu });
+        await settle();
+        expect(mocks.one("aws:rds/cluster:Cluster").provider).toMatch(/pulumi:providers:aws::eu::/);
+        const bootstrap = mocks.one("pulumi-nodejs:dynamic/serverless-containers:DatabaseUser");
+        expect(bootstrap.inputs.awsProvider).toEqual({ name: "eu", settings: { region: "eu-west-1", profile: "deploy" } });
+        expect(bootstrap.provider ?? "").not.toMatch(/pulumi:providers:aws/);
     });
 
     it("should bootstrap the app user through the Data API after the writer exists, with the master secret", async () => {

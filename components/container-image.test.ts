@@ -1,24 +1,16 @@
 import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
+import { errorOf, promiseOf, settle, setupMocks, type EcrContents } from "./testing/mocks";
 
-/** What the mocked ECR holds: repository name → tag → digest. Tests set it; the invokes below read it. */
-let registry: Record<string, Record<string, string>> = {};
-const mocks = setupMocks({
-    invokes: {
-        "aws:ecr/getRepositories:getRepositories": () => ({ names: Object.keys(registry), id: "us-east-1", region: "us-east-1" }),
-        "aws:ecr/getImages:getImages": (inputs) => {
-            const images = registry[inputs.repositoryName];
-            if (!images) throw new Error(`RepositoryNotFoundException: ${inputs.repositoryName}`);
-            return {
-                repositoryName: inputs.repositoryName,
-                region: "us-east-1",
-                imageIds: Object.entries(images).map(([imageTag, imageDigest]) => ({ imageTag, imageDigest })),
-            };
-        },
-    },
-});
+/** What the mocked ECR holds (repository → images); tests set it, the provider model's invokes read it. */
+const mocks = setupMocks();
+
+/** Make the mocked registry hold `images` (tag → digest) in `repository`, and nothing else. */
+function registryHolds(repository: string, images: Record<string, string>): void {
+    const contents: EcrContents = { [repository]: Object.entries(images).map(([tag, digest]) => ({ tag, digest })) };
+    mocks.ecr = contents;
+}
 let ContainerImage: typeof import("./container-image").ContainerImage;
 let context: string;
 const tempDirs: string[] = [];
@@ -35,7 +27,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
     mocks.reset();
-    registry = {};
+    mocks.ecr = {};
     context = tempDir("image-ctx-");
     mkdirSync(path.join(context, "app"));
     writeFileSync(path.join(context, "app", "Dockerfile"), "FROM node:24-bookworm-slim\nUSER node\n");
@@ -95,13 +87,34 @@ describe("ContainerImage", () => {
         expect(uri).toBe((await promiseOf(mocks.one("docker:index/image:Image").state.repoDigest)) as string);
     });
 
+    // A fresh account (every environment has its own): no repository at all. The provider answers
+    // getRepositories with `names: null`, not [] (provider-model.ts cites the source); the first preview threw
+    // "Cannot read properties of null (reading 'includes')".
+    it("should build and push when the account has no repository at all (getRepositories answers names: null)", async () => {
+        mocks.ecr = {};
+        const image = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
+        expect(await promiseOf(image.pushes)).toBe(true);
+        await settle();
+        expect(mocks.byType("docker:index/image:Image")).toHaveLength(1);
+    });
+
+    it("should ignore untagged images (a null tag) when looking for the content's tag", async () => {
+        const tag = new ContainerImage("probe", { context, dockerfile: "app/Dockerfile" }).tag;
+        await settle();
+        mocks.reset();
+        mocks.ecr = { "serverless-containers/test/api": [{ tag: null, digest: `sha256:${"2".repeat(64)}` }] };
+        const image = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
+        expect(await promiseOf(image.pushes)).toBe(true);
+        expect(image.tag).toBe(tag);
+    });
+
     // Issue 10 item 1: a push of a tag that already exists fails on an IMMUTABLE repository
     // (ImageTagAlreadyExistsException, even for the same digest: https://github.com/aws/containers-roadmap/issues/2179).
     it("should neither build nor push, and deploy the registry's digest, when the content's tag already exists", async () => {
         const tag = new ContainerImage("probe", { context, dockerfile: "app/Dockerfile" }).tag;
         await settle();
         mocks.reset();
-        registry = { "serverless-containers/test/api": { [tag]: DIGEST_V1, "c-0000000000000000": `sha256:${"0".repeat(64)}` } };
+        registryHolds("serverless-containers/test/api", { [tag]: DIGEST_V1, "c-0000000000000000": `sha256:${"0".repeat(64)}` });
         const image = new ContainerImage("api", { context, dockerfile: "app/Dockerfile" });
         const uri = await promiseOf(image.imageUri);
         await settle();
@@ -113,7 +126,7 @@ describe("ContainerImage", () => {
     it("should deploy the existing digest on a rollback and build a new tag only for new content", async () => {
         const v1 = new ContainerImage("probe", { context, dockerfile: "app/Dockerfile" }).tag;
         await settle();
-        registry = { "serverless-containers/test/api": { [v1]: DIGEST_V1 } };
+        registryHolds("serverless-containers/test/api", { [v1]: DIGEST_V1 });
         // v2: content the registry has never seen → built and pushed under a new tag
         writeFileSync(path.join(context, "app", "server.js"), "console.log('v2')\n");
         mocks.reset();

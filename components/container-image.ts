@@ -163,8 +163,11 @@ export class ContainerImage extends pulumi.ComponentResource {
 
     /** The digest the repository holds for `tag`, if any (a repository that does not exist yet holds nothing). */
     private async existingDigest(repositoryName: string, tag: string): Promise<string | undefined> {
+        // An account or region with no repository at all answers `names: null`, not [] (the provider flattens an
+        // empty set to a null set: terraform-provider-aws internal/service/ecr/repositories_data_source.go with
+        // internal/framework/flex/set.go) — every environment's first preview, since each has its own account.
         const { names } = await aws.ecr.getRepositories({}, { parent: this });
-        if (!names.includes(repositoryName)) return undefined;
+        if (!(names ?? []).includes(repositoryName)) return undefined;
         const { imageIds } = await aws.ecr.getImages({ repositoryName }, { parent: this });
         return imageIds.find((id) => id.imageTag === tag)?.imageDigest;
     }

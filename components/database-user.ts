@@ -25,9 +25,24 @@
  * https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/Welcome.html
  * The deploying identity needs `rds-data:ExecuteStatement` on the cluster and `secretsmanager:GetSecretValue`
  * on the master secret. Every statement is idempotent, so a re-run (update, retry) converges.
+ *
+ * Who calls the Data API, and where: the identity, region and endpoints of the AWS provider that created the
+ * cluster — the stack's `aws:` config, or an explicit aws.Provider given to the component (aws-settings.ts
+ * says which settings, and refuses by name those it cannot reproduce). A writer that is not ready yet (just
+ * created, resuming from 0 ACU, briefly unavailable) is waited out within a bound (executeStatements).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AuroraEngine } from "./aurora-with-proxy";
+import {
+    CREDENTIAL_AWS_SETTINGS,
+    decodedSetting,
+    HONOURED_AWS_SETTINGS,
+    parseAwsSettings,
+    regionForCluster,
+    sdkClientSettings,
+    UNSUPPORTED_AWS_SETTINGS,
+    type AwsSettings,
+} from "./aws-settings";
 
 /** The MySQL clause that makes a user authenticate with IAM tokens (Aurora's plugin; absent in MariaDB). */
 export const MYSQL_IAM_AUTH_CLAUSE = "IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'";
@@ -108,26 +123,98 @@ export function appUserStatements(spec: AppUserSpec): string[] {
 /** One Data API call: `send(ExecuteStatement input)`; injected so the sequencing is testable without AWS. */
 export type ExecuteStatement = (input: { resourceArn: string; secretArn: string; database: string; sql: string }) => Promise<unknown>;
 
+/** How long the bootstrap keeps trying while the writer is not ready (every bound counts waits included). */
+export interface RetryPolicy {
+    /** Attempts per statement. @default 10 */
+    readonly maxAttempts: number;
+    /** Time for the whole bootstrap, all statements and waits. @default 600000 (10 minutes) */
+    readonly maxElapsedMs: number;
+    /** Cap of the first wait; each retry doubles it. @default 2000 */
+    readonly baseDelayMs: number;
+    /** Largest cap of a wait. @default 30000 */
+    readonly maxDelayMs: number;
+}
+
+/**
+ * Ten attempts with waits capped at 2, 4, 8, 16, 30, 30… s (full jitter: a random wait up to the cap) give a
+ * resuming instance (typically ~15 s to resume: aurora-serverless-v2-auto-pause.html) and a writer that has just
+ * become available well over a minute, and stop a deployment that cannot succeed within 10 minutes.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, maxElapsedMs: 600_000, baseDelayMs: 2_000, maxDelayMs: 30_000 };
+
+/**
+ * Data API answers that mean "not yet" for a writer that was just created, is resuming from 0 ACU or is briefly
+ * unavailable; the descriptions are the service model's (ExecuteStatement errors,
+ * https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/API_ExecuteStatement.html#API_ExecuteStatement_Errors).
+ * Every statement is idempotent, so repeating one that may have run (a timeout) is safe.
+ */
+export const TRANSIENT_DATA_API_ERRORS: Readonly<Record<string, string>> = {
+    // "The Data API request automatically resumes the DB instance. Wait a few seconds and try again."
+    DatabaseResumingException: "the instance was paused at 0 ACU and is resuming",
+    // "The DB cluster doesn't have a DB instance": the writer the bootstrap waits for is not yet attached.
+    DatabaseNotFoundException: "the cluster has no DB instance yet",
+    // "The writer instance in the DB cluster isn't available" (HTTP 504, a server fault).
+    DatabaseUnavailableException: "the writer instance is not available",
+    // The endpoint is enabled by CreateDBCluster (EnableHttpEndpoint; terraform-provider-aws
+    // internal/service/rds/cluster.go); retried in case the Data API learns of it later, and named when the
+    // bound ends (its lasting causes: data-api.troubleshooting.html, "HttpEndpoint is not enabled for cluster").
+    HttpEndpointNotEnabledException: "the Data API endpoint is not enabled (yet) for the cluster",
+    // "The execution of the SQL statement timed out": a cold writer; the statements are idempotent.
+    StatementTimeoutException: "the statement timed out",
+    ServiceUnavailableError: "the Data API is unavailable",
+    InternalServerErrorException: "the Data API had an internal error",
+};
+
+/** Why an error is worth waiting out, or undefined when it is not. */
+export function transientReason(err: unknown): string | undefined {
+    const e = (err ?? {}) as { name?: string; message?: string };
+    const known = TRANSIENT_DATA_API_ERRORS[e.name ?? ""];
+    if (known) return known;
+    // Serverless v1-era clusters report the disabled endpoint as a BadRequestException with this text.
+    if (e.name === "BadRequestException" && /HttpEndpoint is not enabled/i.test(e.message ?? ""))
+        return TRANSIENT_DATA_API_ERRORS.HttpEndpointNotEnabledException;
+    // Throttling, 5xx and network failures by the SDK's own classification (what its retry strategy would retry).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk = require("@smithy/core/retry") as typeof import("@smithy/core/retry");
+    const sdkError = err as Parameters<typeof sdk.isThrottlingError>[0];
+    if (sdk.isThrottlingError(sdkError)) return "the request was throttled";
+    if (sdk.isTransientError(sdkError) || sdk.isServerError(sdkError)) return "a transient service or network failure";
+    return undefined;
+}
+
 export interface ExecuteOptions {
     readonly clusterArn: string;
     readonly secretArn: string;
     readonly database: string;
     readonly statements: readonly string[];
-    /** Attempts per statement while the cluster resumes from 0 ACU. @default 12 */
-    readonly attempts?: number;
-    /** Wait between attempts in ms. @default 10000 */
-    readonly delayMs?: number;
+    /** The retry bound; unset fields take DEFAULT_RETRY's. */
+    readonly retry?: Partial<RetryPolicy>;
+    /** Test seams: the wait, the clock and the jitter. */
+    readonly sleep?: (ms: number) => Promise<void>;
+    readonly now?: () => number;
+    readonly random?: () => number;
 }
 
 /**
- * Run the statements in order. A Serverless v2 cluster paused at 0 ACU answers the first call with
- * DatabaseResumingException while it resumes; that call is retried (bounded), every other error fails the
- * deployment with the statement's position.
- * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html
+ * Run the statements in order. An answer that means "not ready yet" (transientReason) is retried with
+ * exponential backoff and full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog:
+ * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/) within the bound; any other error,
+ * or the bound spent, fails the deployment naming the cluster, the statement's position and the last error.
  */
 export async function executeStatements(execute: ExecuteStatement, options: ExecuteOptions): Promise<number> {
-    const attempts = options.attempts ?? 12;
-    const delayMs = options.delayMs ?? 10_000;
+    const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    const started = now();
+    const total = options.statements.length;
+    const fail = (message: string, cause: unknown): Error => {
+        // The cause is set as a property, not with `new Error(message, { cause })`: the nodejs plugin host
+        // compiles this file with ts-node's ES6 lib, which has no ErrorOptions (plugin-host.pack.test.ts).
+        const failure: Error & { cause?: unknown } = new Error(`Database bootstrap of ${options.clusterArn}: ${message}`);
+        failure.cause = cause;
+        return failure;
+    };
     let index = 0;
     for (const sql of options.statements) {
         index += 1;
@@ -136,37 +223,85 @@ export async function executeStatements(execute: ExecuteStatement, options: Exec
                 await execute({ resourceArn: options.clusterArn, secretArn: options.secretArn, database: options.database, sql });
                 break;
             } catch (err) {
-                const name = (err as { name?: string }).name ?? "";
-                if (name === "DatabaseResumingException" && attempt < attempts) {
-                    await new Promise((resolve) => setTimeout(resolve, delayMs));
-                    continue;
-                }
-                // The cause is set as a property, not with `new Error(message, { cause })`: the nodejs plugin host
-                // compiles this file with ts-node's ES6 lib, which has no ErrorOptions (plugin-host.pack.test.ts).
-                const failure: Error & { cause?: unknown } = new Error(
-                    `Database bootstrap statement ${index}/${options.statements.length} failed (${name || "error"}): ${(err as Error).message}`,
-                );
-                failure.cause = err;
-                throw failure;
+                const e = (err ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+                const name = e.name || "Error";
+                const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : "";
+                if (!transientReason(err)) throw fail(`statement ${index}/${total} failed (${name}): ${e.message}`, err);
+                const spent = now() - started;
+                const bound = `the bound is ${policy.maxAttempts} attempts per statement and ${policy.maxElapsedMs / 1000} s in all`;
+                const last = `last error ${name}${status}: ${e.message}`;
+                const tried = `statement ${index}/${total} still failing after ${attempt} attempts in ${(spent / 1000).toFixed(1)} s`;
+                if (attempt >= policy.maxAttempts) throw fail(`${tried} (${bound}); ${last}`, err);
+                const wait = Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
+                if (spent + wait > policy.maxElapsedMs)
+                    throw fail(`${tried}, and another wait would pass the time bound (${bound}); ${last}`, err);
+                await sleep(wait);
             }
         }
     }
     return index;
 }
 
+/** What the engine stores and hands back: the bootstrap's inputs (no credentials, ever). */
 interface BootstrapInputs {
     readonly clusterArn: string;
     readonly secretArn: string;
     readonly database: string;
     readonly username: string;
     readonly statements: string[];
+    /** Names (never values) of the `aws:` config keys the program saw: the provider checks it was given them. */
+    readonly awsConfigKeys?: string[];
+    /** An explicit aws.Provider's settings, credentials excluded (explicitProviderInput). */
+    readonly awsProvider?: { readonly name: string; readonly settings: Record<string, unknown> };
+    readonly retry?: Partial<RetryPolicy>;
+}
+
+/** What the dynamic-provider host gives `configure`: the stack's config, every namespace (Pulumi CLI 3.139+). */
+interface HostConfig {
+    get(key: string): string | undefined;
+}
+const hosted: { config?: HostConfig } = {};
+
+/** Pulumi's marker for a value unknown during preview (@pulumi/pulumi runtime/rpc.js, unknownValue). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const hasUnknown = (v: unknown): boolean =>
+    v === UNKNOWN || (v !== null && typeof v === "object" && Object.keys(v).some((k) => hasUnknown((v as Record<string, unknown>)[k])));
+
+/** The settings the bootstrap calls AWS with: the explicit provider's when the component got one, else the stack's `aws:` config. */
+function bootstrapSettings(inputs: BootstrapInputs): AwsSettings {
+    const explicit = inputs.awsProvider;
+    if (explicit) return parseAwsSettings({ provider: explicit.name }, (key) => explicit.settings[key]);
+    const config = hosted.config;
+    const missing = (inputs.awsConfigKeys ?? []).filter((key) => config?.get(key) === undefined);
+    if (missing.length > 0) {
+        throw new Error(
+            `the program's config sets ${missing.join(", ")}, but the Pulumi engine did not pass them to the bootstrap (dynamic providers receive the stack's config from Pulumi CLI 3.139 on); upgrade the Pulumi CLI.`,
+        );
+    }
+    return parseAwsSettings({}, (key) => config?.get(`aws:${key}`));
 }
 
 /**
- * The dynamic provider. It is serialized into the deployment, so it captures only `executeStatements` and
- * loads the AWS SDK at run time; the region comes from the cluster ARN (arn:aws:rds:<region>:…).
+ * The dynamic provider. It is serialized into the deployment with the functions it calls, and loads the AWS
+ * SDK at run time. `configure` receives the stack's config (see aws-settings.ts); `check` refuses at preview
+ * what `create`/`update` could not honour.
  */
 const provider: pulumi.dynamic.ResourceProvider = {
+    async configure(req: pulumi.dynamic.ConfigureRequest) {
+        hosted.config = req.config;
+    },
+    async check(_olds: BootstrapInputs, news: BootstrapInputs) {
+        const failures: pulumi.dynamic.CheckFailure[] = [];
+        if (!hasUnknown(news.awsProvider) && !hasUnknown(news.awsConfigKeys)) {
+            try {
+                const settings = bootstrapSettings(news);
+                if (!hasUnknown(news.clusterArn)) regionForCluster(settings, news.clusterArn);
+            } catch (err) {
+                failures.push({ property: news.awsProvider ? "awsProvider" : "awsConfigKeys", reason: (err as Error).message });
+            }
+        }
+        return { inputs: news, failures };
+    },
     async create(inputs: BootstrapInputs) {
         await run(inputs);
         return { id: `${inputs.clusterArn}/${inputs.username}`, outs: inputs };
@@ -188,12 +323,23 @@ const provider: pulumi.dynamic.ResourceProvider = {
 };
 
 async function run(inputs: BootstrapInputs): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { RDSDataClient, ExecuteStatementCommand } = require("@aws-sdk/client-rds-data") as typeof import("@aws-sdk/client-rds-data");
-    const region = inputs.clusterArn.split(":")[3];
-    const client = new RDSDataClient({ region });
+    let client: { send: (command: unknown) => Promise<unknown>; destroy: () => void };
+    let command: new (input: object) => unknown;
     try {
-        await executeStatements((input) => client.send(new ExecuteStatementCommand(input)), inputs);
+        const settings = bootstrapSettings(inputs);
+        const region = regionForCluster(settings, inputs.clusterArn);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdk = require("@aws-sdk/client-rds-data") as typeof import("@aws-sdk/client-rds-data");
+        // maxAttempts 1: executeStatements is the only retry, so its bound is the whole bound.
+        client = new sdk.RDSDataClient({ ...(sdkClientSettings(settings, region) as object), maxAttempts: 1 }) as typeof client;
+        command = sdk.ExecuteStatementCommand as unknown as typeof command;
+    } catch (err) {
+        const failure: Error & { cause?: unknown } = new Error(`Database bootstrap of ${inputs.clusterArn}: ${(err as Error).message}`);
+        failure.cause = err;
+        throw failure;
+    }
+    try {
+        await executeStatements((input) => client.send(new command(input)), inputs);
     } finally {
         client.destroy();
     }
@@ -204,6 +350,67 @@ export interface DatabaseUserArgs {
     readonly clusterArn: pulumi.Input<string>;
     /** ARN of the master user secret (the Data API signs in with it). */
     readonly masterSecretArn: pulumi.Input<string>;
+    /** How long to wait for a writer that is not ready. @default DEFAULT_RETRY */
+    readonly retry?: Partial<RetryPolicy>;
+}
+
+/** A provider's package ("aws", "pulumi-nodejs"): the SDK's own test (resource.ts), absent from its declarations. */
+const packageOf = (p: pulumi.ProviderResource): string => (p as unknown as { getPackage(): string }).getPackage();
+
+/**
+ * The aws provider the cluster's resources use when it is not the default one: `opts.provider`, else the one
+ * the parent (AuroraWithProxy) passes to its aws children (its `provider`/`providers` option or an ancestor's).
+ */
+export function explicitAwsProvider(opts?: pulumi.CustomResourceOptions): pulumi.ProviderResource | undefined {
+    const isAws = (p: pulumi.ProviderResource | undefined) => (p && packageOf(p) === "aws" ? p : undefined);
+    return isAws(opts?.provider) ?? isAws(opts?.parent?.getProvider("aws:rds/cluster:Cluster"));
+}
+
+/**
+ * An explicit provider's settings as the bootstrap keeps them: JSON-encoded values decoded, unset ones dropped.
+ * Checked here, so a preview names what cannot be honoured (credentials only count as "set"), and again in the
+ * provider. Throws naming the provider and the setting.
+ */
+export function explicitProviderSettings(
+    name: string,
+    raw: Record<string, unknown>,
+    hasCredentials: boolean,
+): { name: string; settings: Record<string, unknown> } {
+    const settings: Record<string, unknown> = {};
+    for (const key of Object.keys(raw)) {
+        const value = decodedSetting(raw[key]);
+        if (value !== undefined && value !== null && value !== "") settings[key] = value;
+    }
+    parseAwsSettings({ provider: name }, (key) => (key === "accessKey" && hasCredentials ? "(set)" : settings[key]));
+    return { name, settings };
+}
+
+/**
+ * An explicit aws.Provider's settings as the bootstrap's input: every setting the bootstrap honours or refuses,
+ * never credentials (only whether the provider has any). A provider the program cannot read — a reference, as
+ * a component hosted by `pulumi package add` receives it — is refused rather than silently replaced.
+ */
+export function explicitProviderInput(p: pulumi.ProviderResource): pulumi.Output<{ name: string; settings: Record<string, unknown> }> {
+    const props = p as unknown as Record<string, unknown>;
+    if (!pulumi.Output.isInstance(props.region)) {
+        throw new Error(
+            "The database bootstrap cannot read the settings of an explicit aws provider that reached the component as a reference (as in a component hosted by `pulumi package add`), so it cannot call the Data API as that provider would; pass the provider from a TypeScript program, or use the default provider (aws: config).",
+        );
+    }
+    const keys = [
+        ...HONOURED_AWS_SETTINGS.filter((k) => !(CREDENTIAL_AWS_SETTINGS as readonly string[]).includes(k)),
+        ...Object.keys(UNSUPPORTED_AWS_SETTINGS),
+    ];
+    const values: Record<string, pulumi.Input<unknown>> = {};
+    for (const key of keys) values[key] = props[key];
+    // Only whether credentials are set leaves the secret outputs; the flag itself is no secret.
+    const hasCredentials = pulumi.unsecret(
+        pulumi.all(CREDENTIAL_AWS_SETTINGS.map((k) => props[k])).apply((v) => v.some((x) => x !== undefined && x !== "")),
+    );
+    const name = p.urn.apply((urn) => urn.split("::").pop() ?? urn);
+    return pulumi
+        .all([name, pulumi.all(values), hasCredentials])
+        .apply(([n, raw, credentials]) => explicitProviderSettings(n, raw, credentials));
 }
 
 /** The bootstrap as a resource: re-runs when the statements change; `username` resolves once the user exists. */
@@ -213,13 +420,22 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
     declare public readonly statements: pulumi.Output<string[]>;
 
     constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
+        const aws = explicitAwsProvider(opts);
         const inputs: Record<keyof BootstrapInputs, pulumi.Input<unknown>> = {
             clusterArn: args.clusterArn,
             secretArn: args.masterSecretArn,
             database: args.spec.database,
             username: args.spec.username,
             statements: appUserStatements(args.spec),
+            // Key names only: the values are read by the provider from the config the engine hands it.
+            awsConfigKeys: Object.keys(pulumi.runtime.allConfig())
+                .filter((key) => key.startsWith("aws:"))
+                .sort(),
+            awsProvider: aws ? explicitProviderInput(aws) : undefined,
+            retry: args.retry,
         };
-        super(provider, name, inputs, opts, "serverless-containers", "DatabaseUser");
+        // An aws provider is for the AWS calls (above), not the provider of this pulumi-nodejs resource.
+        const own = opts?.provider && packageOf(opts.provider) !== "pulumi-nodejs" ? { ...opts, provider: undefined } : opts;
+        super(provider, name, inputs, own, "serverless-containers", "DatabaseUser");
     }
 }

@@ -17,6 +17,12 @@ beforeEach(() => mocks.reset());
 
 const PRIVATE = ["subnet-priv0", "subnet-priv1"];
 const PUBLIC = ["subnet-pub0", "subnet-pub1"];
+/**
+ * @pulumi/eks names its aws.eks.Cluster child `<name>-eksCluster` and passes `name: args.name` (undefined here),
+ * so Pulumi auto-names the real cluster `<name>-eksCluster-<7 hex>` (pulumi-eks nodejs/eks/cluster/cluster.ts).
+ */
+const CLUSTER_NAME = /^eks-cluster-eksCluster-[0-9a-f]{7}$/;
+const clusterName = expect.stringMatching(CLUSTER_NAME) as string;
 const TAGS = { project: "serverless-containers", environment: "test" };
 /** A public egress range (not reserved, so EKS accepts it for the public endpoint). */
 const OFFICE = "52.94.76.0/24";
@@ -108,7 +114,7 @@ describe("EksFargateCluster", () => {
         const coredns = mocks.one("aws:eks/addon:Addon");
         expect(coredns.inputs.addonName).toBe("coredns");
         expect(JSON.parse(coredns.inputs.configurationValues)).toEqual({ computeType: "Fargate" });
-        expect(coredns.inputs.clusterName).toBe("eks-cluster-eksCluster");
+        expect(coredns.inputs.clusterName).toMatch(CLUSTER_NAME);
         expect(mocks.dependsOn(coredns, "eks:index:Cluster", "eks-cluster")).toBe(true);
         // One owner for CoreDNS: the remote component's own add-on is switched off.
         expect(eksArgs().corednsAddonOptions).toMatchObject({ enabled: false });
@@ -140,7 +146,7 @@ describe("EksFargateCluster", () => {
             repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
         });
         expect(lb.inputs.values).toMatchObject({
-            clusterName: "eks-cluster-eksCluster",
+            clusterName,
             region: "us-east-1",
             vpcId: "vpc-0123",
             defaultTags: TAGS,
@@ -221,7 +227,7 @@ describe("EksFargateCluster", () => {
         expect(cluster.provider).toBeInstanceOf(k8s.Provider);
         const provider = mocks.one("pulumi:providers:kubernetes", "eks-k8s");
         expect(JSON.parse(provider.inputs.kubeconfig).kind).toBe("Config");
-        expect(await promiseOf(cluster.clusterName)).toBe("eks-cluster-eksCluster");
+        expect(await promiseOf(cluster.clusterName)).toMatch(CLUSTER_NAME);
         expect(await promiseOf(cluster.oidcProviderArn)).toMatch(
             /^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//,
         );
@@ -379,17 +385,17 @@ describe("EksFargateCluster", () => {
                 .byType("aws:eks/accessEntry:AccessEntry")
                 .map((e) => [e.name, e.inputs.principalArn, e.inputs.type, e.inputs.clusterName]);
             expect(entries).toEqual([
-                ["eks-deploy-access", role("deploy"), "STANDARD", "eks-cluster-eksCluster"],
-                ["eks-preview-access", role("preview"), "STANDARD", "eks-cluster-eksCluster"],
-                ["eks-break-glass-access", role("ops/break-glass"), "STANDARD", "eks-cluster-eksCluster"],
+                ["eks-deploy-access", role("deploy"), "STANDARD", clusterName],
+                ["eks-preview-access", role("preview"), "STANDARD", clusterName],
+                ["eks-break-glass-access", role("ops/break-glass"), "STANDARD", clusterName],
             ]);
             const associations = mocks
                 .byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
                 .map((a) => [a.name, a.inputs.principalArn, a.inputs.policyArn, a.inputs.accessScope, a.inputs.clusterName]);
             expect(associations).toEqual([
-                ["eks-deploy-admin", role("deploy"), ADMIN, { type: "cluster" }, "eks-cluster-eksCluster"],
-                ["eks-preview-view", role("preview"), VIEW, { type: "cluster" }, "eks-cluster-eksCluster"],
-                ["eks-break-glass-admin", role("ops/break-glass"), ADMIN, { type: "cluster" }, "eks-cluster-eksCluster"],
+                ["eks-deploy-admin", role("deploy"), ADMIN, { type: "cluster" }, clusterName],
+                ["eks-preview-view", role("preview"), VIEW, { type: "cluster" }, clusterName],
+                ["eks-break-glass-admin", role("ops/break-glass"), ADMIN, { type: "cluster" }, clusterName],
             ]);
             for (const a of mocks.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
                 expect(mocks.dependsOn(a, "aws:eks/accessEntry:AccessEntry", a.name.replace(/-(admin|view)$/, "-access"))).toBe(true);

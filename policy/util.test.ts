@@ -2,6 +2,7 @@
 import {
     UNKNOWN,
     asArray,
+    asRecord,
     coversPort,
     get,
     imageRefKind,
@@ -27,7 +28,7 @@ describe("get", () => {
     });
 });
 
-describe("asArray / parseJson", () => {
+describe("asArray / asRecord / parseJson", () => {
     it("should normalise inputs", () => {
         expect(asArray(undefined)).toEqual([]);
         expect(asArray("x")).toEqual(["x"]);
@@ -35,6 +36,10 @@ describe("asArray / parseJson", () => {
         expect(parseJson(undefined)).toBe(UNKNOWN);
         expect(parseJson('{"a":1}')).toEqual({ a: 1 });
         expect(parseJson("{")).toBeInstanceOf(Error);
+        expect(asRecord({ a: 1 })).toEqual({ a: 1 });
+        expect(asRecord(undefined)).toEqual({});
+        expect(asRecord("project=x")).toEqual({});
+        expect(asRecord(["project"])).toEqual({});
     });
 });
 

@@ -41,6 +41,11 @@ export function asArray(v: unknown): unknown[] | Unknown {
     return Array.isArray(v) ? v : [v];
 }
 
+/** Map-valued inputs (`tags`): an object as itself; absent, or anything that is not a map, → {}. */
+export function asRecord(v: unknown): Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 /**
  * JSON-valued inputs (IAM documents, ECS containerDefinitions) arrive as a string, or as an object when
  * the caller passed one. Unknown → UNKNOWN; a string that does not parse is returned as an Error so the

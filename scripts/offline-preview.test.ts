@@ -177,6 +177,25 @@ describe("offline preview", () => {
         expect(plan.diagram).toMatch(/^flowchart LR/);
     });
 
+    it.each(["staging", "prod"])(
+        "should stand in for the EKS access roles %s's file leaves to each account, say so, and plan their access entries",
+        (stack) => {
+            const run = preview("--stack", stack, "--json");
+            const plan = JSON.parse(run.stdout);
+            expect(plan.standIns.map((o: { key: string; to: string }) => [o.key, o.to])).toEqual([
+                ["serverless-containers:eksDeployRoleArn", "arn:aws:iam::123456789012:role/offline-stand-in/eks-deploy"],
+                ["serverless-containers:eksPreviewRoleArn", "arn:aws:iam::123456789012:role/offline-stand-in/eks-preview"],
+                ["serverless-containers:eksBreakGlassRoleArn", "arn:aws:iam::123456789012:role/offline-stand-in/eks-break-glass"],
+            ]);
+            expect(run.stderr).toContain(
+                `offline stand-in serverless-containers:eksDeployRoleArn = arn:aws:iam::123456789012:role/offline-stand-in/eks-deploy (Pulumi.${stack}.yaml leaves it to the account; \`pulumi preview\` refuses the stack until it is set)`,
+            );
+            expect(plan.counts["aws:eks/accessEntry:AccessEntry"]).toBe(3);
+            expect(renderPlanText(plan)).toContain("Offline stand-ins for config the stack file leaves to each account");
+            expect(JSON.parse(preview("--stack", "dev", "--json").stdout).standIns).toEqual([]);
+        },
+    );
+
     it("should cost more in prod than in dev, because prod runs NAT per AZ, readers and more replicas", () => {
         const dev = JSON.parse(preview("--stack", "dev", "--json").stdout);
         const prod = JSON.parse(preview("--stack", "prod", "--json").stdout);

@@ -154,6 +154,15 @@ async function main(): Promise<number> {
     const { mermaidDiagram } = await import("./lib/diagram");
     const { modelRemoteChildren } = await import("./lib/modelled");
     const { renderPlanText } = await import("./lib/plan-report");
+    const { applyOfflineStandIns } = await import("./lib/offline-stand-ins");
+
+    // After the --set overrides: a key the run sets is no longer empty, so it gets no stand-in.
+    const standIns = applyOfflineStandIns(resolved);
+    for (const o of standIns) {
+        process.stderr.write(
+            `offline stand-in ${o.key} = ${o.to} (Pulumi.${stack}.yaml leaves it to the account; \`pulumi preview\` refuses the stack until it is set)\n`,
+        );
+    }
 
     /** Evaluates index.ts with `values` as the stack's config under fresh mocks: what it registered and exported. */
     const evaluate = async (values: Record<string, string>, progress: boolean) => {
@@ -244,6 +253,7 @@ async function main(): Promise<number> {
         stack,
         environment,
         overrides,
+        standIns,
         resources: resources.map((r) => ({
             type: r.type,
             name: r.name,

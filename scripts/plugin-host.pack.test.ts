@@ -8,31 +8,35 @@
  * (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go: NewProgramInfo(pluginDir, pluginDir, ".")) while
  * PulumiPlugin.yaml may name an entry (https://www.pulumi.com/docs/reference/pulumiplugin-yaml/): the
  * directory (run-plugin requires it, finds the components index.ts exports and hosts them under the
- * package.json name) and provider.ts (which hosts them explicitly). What stays unproven without the CLI:
+ * package.json name) and provider.ts (which hosts them explicitly). The launch (run path, arguments with the
+ * engine's address, environment, working directory) is scripts/lib/language-host.ts's, shared with the
+ * program and policy-pack tests; the engine is a double on loopback. What stays unproven without the CLI:
  * the CLI's own steps around this (clone, npm install, SDK generation).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { startEngineDouble, type EngineDouble } from "./lib/engine-double";
+import { pluginLaunch, startServing, stopAll } from "./lib/language-host";
 
 const ROOT = path.resolve(__dirname, "..");
 const COMPONENTS = path.join(ROOT, "components");
-const hosts: ChildProcess[] = [];
 /** Each launch type-checks the components with ts-node (run-plugin always checks): ~30 s quiet, ~55 s seen
  * at load 14 on 2 cores; a hang still fails. */
 const HOST_TIMEOUT_MS = 300_000;
 let scratch: string;
 let pluginDir: string;
 let consumerDir: string;
+let engine: EngineDouble;
 
 /** A checkout's view of components/: sources and manifests, no build output, no tests. */
 const inCheckout = (f: string) => !/^(dist|node_modules|testing)$|\.test\.ts$|\.test-util\.ts$|\.tgz$/.test(f);
 
-beforeAll(() => {
+beforeAll(async () => {
+    engine = await startEngineDouble();
     scratch = mkdtempSync(path.join(tmpdir(), "serverless-containers-plugin-"));
     pluginDir = path.join(scratch, "components");
     consumerDir = path.join(scratch, "consumer");
@@ -43,27 +47,15 @@ beforeAll(() => {
     symlinkSync(path.join(ROOT, "node_modules"), path.join(pluginDir, "node_modules"), "dir");
 });
 
-afterAll(() => {
-    for (const h of hosts) if (h.exitCode === null) h.kill();
+afterAll(async () => {
+    stopAll();
+    await engine?.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Start the plugin with `program` and resolve with the port it prints (the provider protocol's handshake). */
-function startHost(program: string): Promise<number> {
-    const runPlugin = require.resolve("@pulumi/pulumi/cmd/run-plugin/index.js");
-    const host = spawn(process.execPath, [runPlugin, program], { cwd: consumerDir, stdio: ["ignore", "pipe", "pipe"] });
-    hosts.push(host);
-    let stdout = "";
-    let stderr = "";
-    host.stderr.on("data", (d) => (stderr += d));
-    return new Promise((resolve, reject) => {
-        host.stdout.on("data", (d) => {
-            stdout += d;
-            const line = /^(\d+)\s*$/m.exec(stdout);
-            if (line) resolve(Number(line[1]));
-        });
-        host.on("exit", (code) => reject(new Error(`plugin host exited (${code}) before printing its port:\n${stdout}\n${stderr}`)));
-    });
+/** Start the plugin with `program` (the plugin directory or a file in it) and resolve with the port it serves on. */
+async function startHost(program: string): Promise<number> {
+    return (await startServing(pluginLaunch({ program, cwd: consumerDir, engineAddress: engine.address }))).port;
 }
 
 function getSchema(port: number): Promise<string> {

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { HONOURED_AWS_SETTINGS, UNSUPPORTED_AWS_SETTINGS } from "../components/aws-settings";
 import { controls } from "../policy/rules";
 import { pinnedNodeVersion, supportedNodeRange } from "./lib/node-version";
 
@@ -65,6 +66,13 @@ describe("README", () => {
         expect(used.size).toBeGreaterThan(0);
         const settings = section("### CI/CD");
         for (const name of used) expect(settings).toContain(`\`${name}\``);
+    });
+
+    it("should name every aws: setting the database bootstrap honours or refuses, as components/aws-settings.ts has them", () => {
+        const bullet = /- \*\*Who calls the Data API:\*\*[\s\S]*?\n- /.exec(section("### Databases"))?.[0] ?? "";
+        // Listed as `aws:key` or, after a slash, `key` (`aws:accessKey`/`secretKey`/`token`).
+        const named = (key: string) => bullet.includes(`\`aws:${key}\``) || bullet.includes(`/\`${key}\``);
+        expect([...HONOURED_AWS_SETTINGS, ...Object.keys(UNSUPPORTED_AWS_SETTINGS)].filter((key) => !named(key))).toEqual([]);
     });
 
     it("should state the policy pack's size and enforcement counts as policy/rules.ts has them", () => {

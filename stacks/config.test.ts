@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { resolveStackConfig } from "../scripts/lib/stack-config";
 import { CONFIG_KEYS, parseConfig } from "./config";
-import { rawStackConfig } from "./testing";
+import { committedStackConfig, rawStackConfig } from "./testing";
 
 const PREFIX = "serverless-containers:";
 
@@ -143,7 +143,14 @@ describe("stack config", () => {
         ],
         [
             "prod without deletion protection",
-            { environment: "prod", auroraDeletionProtection: "false", eksEndpointPublicAccess: "false" },
+            {
+                environment: "prod",
+                auroraDeletionProtection: "false",
+                eksEndpointPublicAccess: "false",
+                eksDeployRoleArn: "arn:aws:iam::123456789012:role/ci/deploy",
+                eksPreviewRoleArn: "arn:aws:iam::123456789012:role/ci/preview",
+                eksBreakGlassRoleArn: "arn:aws:iam::123456789012:role/ops/break-glass",
+            },
             "`serverless-containers:auroraDeletionProtection` must be true when environment is prod (got false).",
         ],
         [
@@ -207,7 +214,13 @@ describe("EKS API access config", () => {
         ],
         [
             "public CIDRs on a private endpoint",
-            { eksEndpointPublicAccess: "false", eksPublicAccessCidrs: `["${PUBLIC}"]` },
+            {
+                eksEndpointPublicAccess: "false",
+                eksPublicAccessCidrs: `["${PUBLIC}"]`,
+                eksDeployRoleArn: role("ci/deploy"),
+                eksPreviewRoleArn: role("ci/preview"),
+                eksBreakGlassRoleArn: role("ops/break-glass"),
+            },
             "`serverless-containers:eksPublicAccessCidrs` applies only when `serverless-containers:eksEndpointPublicAccess` is true; drop the CIDRs or enable the public endpoint.",
         ],
         [
@@ -282,6 +295,56 @@ describe("EKS API access config", () => {
                 cidrs: [],
             });
         }
+    });
+});
+
+describe("EKS access entries on a private API", () => {
+    const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+    const roles = {
+        eksDeployRoleArn: role("ci/deploy"),
+        eksPreviewRoleArn: role("ci/preview"),
+        eksBreakGlassRoleArn: role("ops/break-glass"),
+    };
+    const required = (missing: string) =>
+        `${missing} must be set when \`serverless-containers:eksFargateEnabled\` is true and \`serverless-containers:eksEndpointPublicAccess\` is false: ` +
+        "a private Kubernetes API admits only principals with an EKS access entry, so the role CI deploys with (eksDeployRoleArn), the role it previews with (eksPreviewRoleArn) " +
+        'and the emergency admin role (eksBreakGlassRoleArn) each need one; set them to IAM role ARNs of the stack\'s account (README, "EKS API access and the first deploy").';
+
+    it("should refuse a private endpoint that leaves access roles unset, naming the missing keys and the docs", () => {
+        expect(errorFor({ eksEndpointPublicAccess: "false", eksDeployRoleArn: role("ci/deploy") })).toBe(
+            `Invalid stack config for stack "dev":\n  - ${required("`serverless-containers:eksPreviewRoleArn` and `serverless-containers:eksBreakGlassRoleArn`")}`,
+        );
+        expect(errorFor({ eksEndpointPublicAccess: "false" })).toContain(
+            required(
+                "`serverless-containers:eksDeployRoleArn`, `serverless-containers:eksPreviewRoleArn` and `serverless-containers:eksBreakGlassRoleArn`",
+            ),
+        );
+    });
+
+    it.each(["staging", "prod"])("should refuse the committed %s file as the CLI resolves it, until the account's roles are set", (env) => {
+        expect(() => parseConfig(committedStackConfig(env), env)).toThrow(
+            required(
+                "`serverless-containers:eksDeployRoleArn`, `serverless-containers:eksPreviewRoleArn` and `serverless-containers:eksBreakGlassRoleArn`",
+            ),
+        );
+        expect(parseConfig({ ...committedStackConfig(env), ...roles }, env).eksDeployRoleArn).toBe(roles.eksDeployRoleArn);
+    });
+
+    it("should not require the roles for a public endpoint or when the stack runs no EKS cluster", () => {
+        expect(parseConfig({ ...devRaw(), eksEndpointPublicAccess: "true" }, "dev").eksDeployRoleArn).toBeUndefined();
+        expect(parseConfig({ ...committedStackConfig("prod"), eksFargateEnabled: "false" }, "prod").eksFargateEnabled).toBe(false);
+    });
+
+    it("should give the offline tools stand-ins for exactly the roles a private endpoint requires, marked as such", () => {
+        const standIns = Object.fromEntries(
+            ["eksDeployRoleArn", "eksPreviewRoleArn", "eksBreakGlassRoleArn"].map((k) => [k, rawFor("prod")[k]]),
+        );
+        expect(standIns).toEqual({
+            eksDeployRoleArn: "arn:aws:iam::123456789012:role/offline-stand-in/eks-deploy",
+            eksPreviewRoleArn: "arn:aws:iam::123456789012:role/offline-stand-in/eks-preview",
+            eksBreakGlassRoleArn: "arn:aws:iam::123456789012:role/offline-stand-in/eks-break-glass",
+        });
+        expect(rawFor("dev").eksDeployRoleArn).toBe("");
     });
 });
 

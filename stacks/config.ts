@@ -208,6 +208,25 @@ export const configSchema = z
         eksEndpointRules(c).forEach(issue);
     });
 
+/** The access-entry roles a private Kubernetes API needs: CI's deploy and preview roles, the emergency admins'. */
+export const EKS_ACCESS_ROLE_KEYS = ["eksDeployRoleArn", "eksPreviewRoleArn", "eksBreakGlassRoleArn"] as const;
+
+/**
+ * Whether the stack must name all three access roles: it runs the EKS cluster with no public endpoint. Then
+ * only principals with an access entry can use the API (authentication mode API), and they must reach it from
+ * inside the VPC, i.e. CI's runners: without the deploy role's entry, the cluster creator's implicit entry is
+ * the only admin (whoever ran the first `up`); without the preview role's, CI previews get 401 after the first
+ * `up`; without break-glass, a broken deploy role or OIDC trust locks every human out, because with the
+ * deploy role set the creator's implicit admin is switched off. A public endpoint (dev, or staging's
+ * temporary bootstrap) keeps the roles optional: one person may deploy it from one set of credentials.
+ */
+export function eksAccessRolesRequired(c: { eksFargateEnabled: boolean; eksEndpointPublicAccess: boolean }): boolean {
+    return c.eksFargateEnabled && !c.eksEndpointPublicAccess;
+}
+
+/** "a", "a and b", "a, b and c". */
+const listed = (items: string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
+
 /**
  * Who can reach and use the Kubernetes API. A public endpoint outside dev must be limited to listed
  * CIDRs (empty means 0.0.0.0/0: "If you specify no CIDR blocks, then the public API server endpoint
@@ -216,6 +235,7 @@ export const configSchema = z
  */
 function eksEndpointRules(c: {
     environment: Environment;
+    eksFargateEnabled: boolean;
     eksEndpointPublicAccess: boolean;
     eksPublicAccessCidrs: string[];
     eksDeployRoleArn?: string;
@@ -224,7 +244,13 @@ function eksEndpointRules(c: {
 }): (string | undefined)[] {
     const key = q("eksPublicAccessCidrs");
     const strict = c.environment !== "dev";
+    const missingRoles = EKS_ACCESS_ROLE_KEYS.filter((k) => !c[k]);
     return [
+        eksAccessRolesRequired(c) && missingRoles.length > 0
+            ? `${listed(missingRoles.map(q))} must be set when ${q("eksFargateEnabled")} is true and ${q("eksEndpointPublicAccess")} is false: ` +
+              "a private Kubernetes API admits only principals with an EKS access entry, so the role CI deploys with (eksDeployRoleArn), the role it previews with (eksPreviewRoleArn) " +
+              `and the emergency admin role (eksBreakGlassRoleArn) each need one; set them to IAM role ARNs of the stack's account (README, "EKS API access and the first deploy").`
+            : undefined,
         !c.eksEndpointPublicAccess && c.eksPublicAccessCidrs.length > 0
             ? `${key} applies only when ${q("eksEndpointPublicAccess")} is true; drop the CIDRs or enable the public endpoint.`
             : undefined,

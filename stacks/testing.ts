@@ -4,18 +4,35 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isTaggableAwsType, promiseOf, settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
+import { applyOfflineStandIns } from "../scripts/lib/offline-stand-ins";
 import { resolveStackConfig } from "../scripts/lib/stack-config";
 import { parseConfig, PROJECT, type StackConfig } from "./config";
 import type { Network } from "./network";
 
-/** A stack file's resolved config values, keyed without the project namespace. */
-export function rawStackConfig(stack = "dev"): Record<string, string> {
+/** Project keys of resolved config values, without the project namespace. */
+function projectValues(values: Record<string, string>): Record<string, string> {
     const prefix = `${PROJECT}:`;
     return Object.fromEntries(
-        Object.entries(resolveStackConfig(stack).values)
+        Object.entries(values)
             .filter(([key]) => key.startsWith(prefix))
             .map(([key, value]) => [key.slice(prefix.length), value]),
     );
+}
+
+/** A stack file's config exactly as the CLI resolves it (no stand-ins), keyed without the project namespace. */
+export function committedStackConfig(stack = "dev"): Record<string, string> {
+    return projectValues(resolveStackConfig(stack).values);
+}
+
+/**
+ * A stack file's resolved config values as the offline preview evaluates them — with the offline stand-ins
+ * for the per-account keys the file leaves empty (scripts/lib/offline-stand-ins.ts) — keyed without the
+ * project namespace.
+ */
+export function rawStackConfig(stack = "dev"): Record<string, string> {
+    const resolved = resolveStackConfig(stack);
+    applyOfflineStandIns(resolved);
+    return projectValues(resolved.values);
 }
 
 /** Parsed config for a stack file with some keys overridden (raw string values, as the CLI passes them). */
@@ -43,25 +60,48 @@ export function untaggedResources(resources: readonly RecordedResource[], requir
         .map((r) => `${r.type} ${r.name}`);
 }
 
+/** What one evaluation of the whole program recorded. */
+export interface Evaluation {
+    readonly resources: RecordedResource[];
+    /** The stack outputs as the program returned them (Outputs unresolved). */
+    readonly outputs: Record<string, unknown>;
+}
+
 /**
  * Evaluate the whole program (index.ts) for a stack file under a fresh mocked runtime, as the CLI would
  * for a stack named `stackName` (default: the file's name), and return every resource it registered.
  * Each call replaces the runtime's mocks and config, so one test file can evaluate several stacks.
+ * `preview: true` evaluates it as `pulumi preview` of a new stack (computed values unknown, see the mocks).
  */
 export async function evaluateProgram(
     stackFile: string,
     stackName = stackFile,
     overrides: Record<string, string> = {},
+    options: { preview?: boolean } = {},
 ): Promise<RecordedResource[]> {
+    return (await evaluateProgramFully(stackFile, stackName, overrides, options)).resources;
+}
+
+/** `evaluateProgram`, also returning the stack outputs. */
+export async function evaluateProgramFully(
+    stackFile: string,
+    stackName = stackFile,
+    overrides: Record<string, string> = {},
+    options: { preview?: boolean } = {},
+): Promise<Evaluation> {
     const resolved = resolveStackConfig(stackFile);
+    applyOfflineStandIns(resolved);
     const values = { ...resolved.values, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${PROJECT}:${k}`, v])) };
     pulumi.runtime.setAllConfig(values, resolved.secretKeys);
-    const mocks = setupMocks({ stack: stackName, project: resolved.project, region: resolved.values["aws:region"] });
+    const mocks = setupMocks({ stack: stackName, project: resolved.project, region: resolved.values["aws:region"], preview: options.preview });
     const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
     const outputs = await program();
-    for (const value of Object.values(outputs)) {
-        if (pulumi.Output.isInstance(value)) await promiseOf(value);
+    // In a preview an unknown output never resolves (apply does not run on it), as under the real engine.
+    if (!options.preview) {
+        for (const value of Object.values(outputs)) {
+            if (pulumi.Output.isInstance(value)) await promiseOf(value);
+        }
     }
     await settle();
-    return [...mocks.resources];
+    return { resources: [...mocks.resources], outputs };
 }

@@ -1,25 +1,39 @@
 /**
  * Pulumi test kit: a mocked runtime that records every registered resource (with its parent and
- * dependencies), answers with realistic ids/ARNs/endpoints, returns the outputs of the remote
- * components we use, and mocks exactly the invokes our code calls — any other invoke throws, so a new
- * data-source call can never silently resolve to `undefined` in a test or in the offline preview.
+ * dependencies) and answers as the real providers do — ids and computed attributes in the providers' own
+ * formats, computed attributes *unknown* in a preview, empty invoke results as the provider shapes them
+ * (`null`, not `[]`, where it does) — from the table in ./provider-model.ts. A resource type or invoke that
+ * table lacks is refused, so new code cannot get a friendlier answer than the provider would give.
  *
  * Used by every component/stack test and by `scripts/offline-preview.ts`.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+import {
+    INVOKES,
+    REMOTE_COMPONENTS,
+    resourceModel,
+    providerError,
+    type EcrContents,
+    type ModelContext,
+    type PropertyBag,
+} from "./provider-model";
+
+export { availabilityZones } from "./provider-model";
+export type { EcrContents, PropertyBag } from "./provider-model";
 
 export const ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";
 
 /**
- * Resource properties as the engine hands them to the mocks: JSON-like values of no declared type. Tests read
- * deep paths whose shape each test knows (`r.inputs.spec.template.spec…`); with `unknown` every read would need
- * a cast, which states nothing more.
+ * The engine's marker for a value not known until the resource exists (`rpc.unknownValue` in @pulumi/pulumi,
+ * the same UUID the policy SDK hands a policy during a preview). Recorded inputs and preview states carry it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one untyped shape, explained above
-export type PropertyBag = Record<string, any>;
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Prefix of the value a computed attribute gets when the provider model does not define it (see `computedOnly`). */
+export const UNMODELLED_OUTPUT = "unmodelled-output:";
 
 export interface RecordedResource {
     readonly type: string;
@@ -29,16 +43,18 @@ export interface RecordedResource {
     readonly parent?: string;
     /** URNs this resource depends on: its `dependsOn` plus the resources its input values came from. */
     readonly dependsOn: string[];
-    /** Resource inputs as the program passed them (secrets unwrapped; see `secretInputs`). */
+    /** Resource inputs as the program passed them (secrets unwrapped; see `secretInputs`; unknowns as `UNKNOWN`). */
     readonly inputs: PropertyBag;
     /** Top-level input keys whose value was (or contained) a Pulumi secret. */
     readonly secretInputs: string[];
-    /** Inputs plus the outputs the mock computed. */
+    /** Inputs plus the outputs the mock computed (computed ones are `UNKNOWN` in a preview). */
     readonly state: PropertyBag;
     readonly custom: boolean;
     readonly provider?: string;
     /** The `transforms` resource option (functions the engine would run on this resource's children). */
     readonly transforms?: pulumi.ResourceTransform[];
+    /** Resource options the engine reads for replacement (recorded for the replacement model). */
+    readonly options?: { readonly replaceOnChanges: string[]; readonly deleteBeforeReplace: boolean; readonly protect: boolean };
 }
 
 /** Signature key the SDK uses to mark a serialized secret value. */
@@ -55,11 +71,21 @@ function containsSecret(v: unknown): boolean {
     return false;
 }
 
-function unwrapSecrets(v: unknown): unknown {
-    if (isSecretValue(v)) return unwrapSecrets(v.value);
-    if (Array.isArray(v)) return v.map(unwrapSecrets);
-    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+/** Secrets unwrapped and the SDK's unknown marker (a preview) turned into the engine's `UNKNOWN` string. */
+function plain(v: unknown): unknown {
+    if (pulumi.isUnknown(v)) return UNKNOWN;
+    if (isSecretValue(v)) return plain(v.value);
+    if (Array.isArray(v)) return v.map(plain);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
     return v;
+}
+
+/** True when `v` is, or contains, a value unknown until apply. */
+export function containsUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
 }
 
 /** A seed that is unique per stack, for ids and auto-name suffixes (stable across runs of one stack). */
@@ -69,213 +95,12 @@ function stackSeed(name: string): string {
 
 /** Deterministic short hex from a seed, so ids and digests are stable across runs. */
 export function hex(seed: string, length = 12): string {
-    return createHash("sha256").update(seed).digest("hex").slice(0, length);
-}
-
-type OutputFn = (name: string, inputs: PropertyBag, ctx: MockContext) => PropertyBag;
-
-interface MockContext {
-    readonly region: string;
-    readonly id: string;
-}
-
-const engineDefaultPort: Record<string, number> = { "aurora-mysql": 3306, "aurora-postgresql": 5432 };
-
-/**
- * Outputs of the resource types whose computed attributes our code reads. Everything not listed gets
- * its inputs echoed back plus a generic `arn`/`id`, which is what a real provider does for plain inputs.
- */
-const computedOutputs: Record<string, OutputFn> = {
-    // Remote components: under mocks they are one resource with no children; outputs exist only if we
-    // return them (README, "How the tests work" and the offline preview's note on remote components).
-    "awsx:ec2:Vpc": (logicalName, inputs) => {
-        const name = stackSeed(logicalName);
-        // awsx takes either explicit zone names or a count (default 3).
-        const azs: number = inputs.availabilityZoneNames?.length ?? inputs.numberOfAvailabilityZones ?? 3;
-        const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${i}${hex(name, 8)}`);
-        return {
-            vpcId: `vpc-${hex(name, 17)}`,
-            privateSubnetIds: ids("priv"),
-            publicSubnetIds: ids("pub"),
-            isolatedSubnetIds: [],
-            natGateways: [],
-        };
-    },
-    "eks:index:Cluster": (name, _inputs, ctx) => {
-        const issuer = `oidc.eks.${ctx.region}.amazonaws.com/id/${hex(name, 32).toUpperCase()}`;
-        const kubeconfig = {
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [
-                {
-                    name,
-                    cluster: {
-                        server: `https://${hex(name, 32).toUpperCase()}.gr7.${ctx.region}.eks.amazonaws.com`,
-                        "certificate-authority-data": "Q0VSVA==",
-                    },
-                },
-            ],
-            contexts: [{ name, context: { cluster: name, user: name } }],
-            "current-context": name,
-            users: [
-                {
-                    name,
-                    user: {
-                        exec: {
-                            apiVersion: "client.authentication.k8s.io/v1beta1",
-                            command: "aws",
-                            args: ["eks", "get-token", "--cluster-name", `${name}-eksCluster`],
-                        },
-                    },
-                },
-            ],
-        };
-        return {
-            kubeconfig,
-            kubeconfigJson: JSON.stringify(kubeconfig),
-            oidcProviderArn: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${issuer}`,
-            oidcProviderUrl: `https://${issuer}`,
-            oidcIssuer: issuer,
-            clusterSecurityGroupId: `sg-${hex(name + "cluster", 17)}`,
-            eksCluster: undefined,
-            core: { cluster: { name: `${name}-eksCluster` } },
-        };
-    },
-    "aws:ecr/repository:Repository": (name, inputs, ctx) => ({
-        repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${inputs.name ?? name}`,
-        registryId: ACCOUNT_ID,
-        name: inputs.name ?? name,
-    }),
-    "docker:index/image:Image": (name, inputs) => {
-        const repo = String(inputs.imageName ?? name).replace(/:[^/:]+$/, "");
-        return { repoDigest: `${repo}@sha256:${hex(JSON.stringify(inputs) + name, 64)}`, baseImageName: inputs.imageName };
-    },
-    "aws:rds/cluster:Cluster": (name, inputs, ctx) => {
-        const id = inputs.clusterIdentifier ?? `${name}-${hex(name, 7)}`;
-        return {
-            clusterIdentifier: id,
-            // The cluster's resource id (what rds-db:connect ARNs of IAM database auth name).
-            clusterResourceId: `cluster-${hex(name, 26).toUpperCase()}`,
-            endpoint: `${id}.cluster-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com`,
-            readerEndpoint: `${id}.cluster-ro-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com`,
-            port: inputs.port ?? engineDefaultPort[inputs.engine] ?? 3306,
-            masterUserSecrets: inputs.manageMasterUserPassword
-                ? [
-                      {
-                          secretArn: `arn:aws:secretsmanager:${ctx.region}:${ACCOUNT_ID}:secret:rds!cluster-${hex(name, 8)}-${hex(name, 6)}`,
-                          secretStatus: "active",
-                          kmsKeyId: "",
-                      },
-                  ]
-                : [],
-        };
-    },
-    "aws:rds/clusterInstance:ClusterInstance": (name, inputs, ctx) => {
-        const id = inputs.identifier ?? `${name}-${hex(name, 7)}`;
-        return { identifier: id, endpoint: `${id}.${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com` };
-    },
-    "aws:rds/proxy:Proxy": (name, inputs, ctx) => {
-        const proxyName = inputs.name ?? `${name}-${hex(name, 7)}`;
-        return {
-            name: proxyName,
-            endpoint: `${proxyName}.proxy-${hex("acct", 12)}.${ctx.region}.rds.amazonaws.com`,
-            arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:db-proxy:prx-${hex(name, 17)}`,
-        };
-    },
-    "aws:apprunner/service:Service": (name, inputs, ctx) => ({
-        serviceId: hex(name, 32),
-        serviceUrl: `${hex(name, 10)}.${ctx.region}.awsapprunner.com`,
-        status: "RUNNING",
-        serviceName: inputs.serviceName ?? name,
-    }),
-    "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${hex(name, 17)}` }),
-    "aws:dynamodb/table:Table": (name, inputs) => ({ name: inputs.name ?? `${name}-${hex(name, 7)}` }),
-    "aws:iam/role:Role": (name, inputs) => ({ name: inputs.name ?? `${name}-${hex(name, 7)}` }),
-    // ECS Express Mode: the public endpoint is computed (ingressPaths); the ARN is a service ARN in its cluster.
-    "aws:ecs/expressGatewayService:ExpressGatewayService": (name, inputs, ctx) => {
-        const serviceName = inputs.serviceName ?? `${name}-${hex(name, 7)}`;
-        return {
-            serviceName,
-            serviceArn: `arn:aws:ecs:${ctx.region}:${ACCOUNT_ID}:service/${inputs.cluster ?? "default"}/${serviceName}`,
-            ingressPaths: [{ accessType: "PUBLIC", endpoint: `${serviceName.slice(0, 20)}-${hex(name, 12)}.ecs.${ctx.region}.on.aws` }],
-        };
-    },
-    "aws:ecs/cluster:Cluster": (name, inputs) => ({ name: inputs.name ?? `${name}-${hex(name, 7)}` }),
-    "aws:ecs/service:Service": (name, inputs) => ({ name: inputs.name ?? `${name}-${hex(name, 7)}` }),
-    "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => ({ name: inputs.name ?? `${name}-${hex(name, 7)}` }),
-    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": (name) => ({ hostedZone: `Z${hex(name, 20).toUpperCase()}` }),
-    "aws:kms/key:Key": (name) => ({
-        keyId: `${hex(name, 8)}-${hex(name + "1", 4)}-${hex(name + "2", 4)}-${hex(name + "3", 4)}-${hex(name + "4", 12)}`,
-    }),
-    "kubernetes:core/v1:Service": (name) => ({
-        status: { loadBalancer: { ingress: [{ hostname: `k8s-${hex(name, 8)}-${hex(name, 10)}.elb.us-east-1.amazonaws.com` }] } },
-    }),
-};
-
-function arnFor(type: string, name: string, inputs: PropertyBag, ctx: MockContext): string {
-    // "aws:rds/cluster:Cluster" -> service "rds", kind "cluster"
-    const m = /^aws:([^/]+)\/([^:]+):/.exec(type);
-    const service = m?.[1] ?? "custom";
-    const kind = m?.[2] ?? "resource";
-    const resourceName = inputs.name ?? name;
-    if (service === "iam") return `arn:aws:iam::${ACCOUNT_ID}:${kind}/${resourceName}`;
-    return `arn:aws:${service}:${ctx.region}:${ACCOUNT_ID}:${kind}/${resourceName}`;
-}
-
-/** Default answers for every invoke our code calls. Anything else throws. */
-function invokeResults(region: string): Record<string, (inputs: PropertyBag) => PropertyBag> {
-    return {
-        "aws:index/getCallerIdentity:getCallerIdentity": () => ({
-            accountId: ACCOUNT_ID,
-            arn: `arn:aws:iam::${ACCOUNT_ID}:user/offline`,
-            userId: "AIDAOFFLINE",
-            id: ACCOUNT_ID,
-        }),
-        // @pulumi/aws 7 renamed `name` to `region`; answer with both so either reader works.
-        "aws:index/getRegion:getRegion": () => ({
-            name: region,
-            region,
-            id: region,
-            endpoint: `ec2.${region}.amazonaws.com`,
-            description: region,
-        }),
-        "aws:index/getPartition:getPartition": () => ({
-            partition: "aws",
-            dnsSuffix: "amazonaws.com",
-            id: "aws",
-            reverseDnsPrefix: "com.amazonaws",
-        }),
-        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ ...availabilityZones(region), id: region }),
-        "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs) => ({
-            authorizationToken: "QVdTOm9mZmxpbmU=",
-            userName: "AWS",
-            password: "offline-ecr-token",
-            proxyEndpoint: `https://${inputs.registryId ?? ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
-            expiresAt: "2099-01-01T00:00:00Z",
-            id: region,
-        }),
-        // ContainerImage asks the registry whether its content tag exists (pushing it again fails on an
-        // immutable repository). Default: a first deploy — no repository yet, so every image is built.
-        "aws:ecr/getRepositories:getRepositories": () => ({ names: [], id: region, region }),
-        "aws:ecr/getImages:getImages": (inputs) => ({ repositoryName: inputs.repositoryName, region, imageIds: [] }),
-    };
-}
-
-/**
- * The region's zones as one real account sees them. Names map to physical zones per account, so the
- * mock deliberately maps us-east-1a to use1-az3 — the zone EKS and RDS Proxy refuse — as it is in some
- * real accounts: code that takes "the first N names" fails here as it would there.
- */
-export function availabilityZones(region: string): { names: string[]; zoneIds: string[] } {
-    if (region === "us-east-1") {
-        return {
-            names: ["a", "b", "c", "d", "e", "f"].map((s) => `${region}${s}`),
-            zoneIds: ["use1-az3", "use1-az6", "use1-az1", "use1-az2", "use1-az4", "use1-az5"],
-        };
-    }
-    const m = /^([a-z]{2})-([a-z]+)-(\d+)$/.exec(region);
-    const prefix = m ? `${m[1]}${m[2][0]}${m[3]}` : region;
-    return { names: ["a", "b", "c"].map((s) => `${region}${s}`), zoneIds: [1, 2, 3].map((n) => `${prefix}-az${n}`) };
+    let out = "";
+    for (let i = 0; out.length < length; i++)
+        out += createHash("sha256")
+            .update(i === 0 ? seed : `${seed}#${i}`)
+            .digest("hex");
+    return out.slice(0, length);
 }
 
 export interface MockOptions {
@@ -283,10 +108,16 @@ export interface MockOptions {
     readonly stack?: string;
     /** Project name; default "serverless-containers". */
     readonly project?: string;
-    /** Run as a preview (outputs of new resources unknown). Default false so outputs resolve. */
+    /**
+     * Run as a preview of a new stack: every computed attribute and id is unknown (`UNKNOWN`), as the engine
+     * reports a create it has not done yet, so `apply` callbacks on them do not run. Default false: outputs
+     * resolve as after `pulumi up`.
+     */
     readonly preview?: boolean;
     /** Region the mocks answer with; default us-east-1. */
     readonly region?: string;
+    /** What the registry holds (repository → images); default nothing (a fresh account: `getRepositories` gives `names: null`). */
+    readonly ecr?: EcrContents;
     /** Extra invoke answers for a test; keys are invoke tokens. */
     readonly invokes?: Record<string, (inputs: PropertyBag) => PropertyBag>;
 }
@@ -296,13 +127,23 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
     readonly invokes: { token: string; inputs: PropertyBag }[] = [];
     /** Tokens of invokes that were called but not mocked (each also threw). */
     readonly unmockedInvokes: string[] = [];
-    private readonly pending = new Map<string, { parent?: string; dependsOn: string[] }>();
+    /** Resource types that were registered but have no row in the provider model (each registration failed). */
+    readonly unmodelledResources: string[] = [];
+    /** What the mocked registry holds; tests may change it between programs. */
+    ecr: EcrContents;
+    readonly preview: boolean;
+    private readonly pending = new Map<
+        string,
+        { parent?: string; dependsOn: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean; protect: boolean }
+    >();
     private readonly region: string;
-    private readonly invokeTable: Record<string, (inputs: PropertyBag) => PropertyBag>;
+    private readonly extraInvokes: Record<string, (inputs: PropertyBag) => PropertyBag>;
 
     constructor(options: MockOptions = {}) {
         this.region = options.region ?? DEFAULT_REGION;
-        this.invokeTable = { ...invokeResults(this.region), ...(options.invokes ?? {}) };
+        this.preview = options.preview ?? false;
+        this.ecr = options.ecr ?? {};
+        this.extraInvokes = options.invokes ?? {};
     }
 
     /** Forget what was recorded (call in `beforeEach`). */
@@ -310,30 +151,48 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         this.resources.length = 0;
         this.invokes.length = 0;
         this.unmockedInvokes.length = 0;
+        this.unmodelledResources.length = 0;
         this.pending.clear();
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: PropertyBag } {
         const raw = (args.inputs ?? {}) as PropertyBag;
         const secretInputs = Object.keys(raw).filter((k) => containsSecret(raw[k]));
-        const inputs = unwrapSecrets(raw) as PropertyBag;
+        const inputs = plain(raw) as PropertyBag;
         const key = `${args.type}::${args.name}`;
-        const meta = this.pending.get(key) ?? { dependsOn: [] };
+        const meta = this.pending.get(key) ?? { dependsOn: [], replaceOnChanges: [], deleteBeforeReplace: false, protect: false };
         this.pending.delete(key);
-        const id = args.custom === false ? undefined : this.idFor(args.type, args.name);
-        const ctx: MockContext = { region: this.region, id: id ?? "" };
-        const computed = computedOutputs[args.type]?.(args.name, inputs, ctx) ?? {};
-        const state: PropertyBag = { ...inputs, ...computed };
-        // Pulumi auto-names resources whose name the program leaves out: `<logical name>-<random suffix>`.
-        // The suffix (like every id here) differs between stacks, as real ones do: two stacks of one
-        // account never get the same auto-name or id, so only names the program fixes can collide.
-        if (args.custom !== false && args.type.startsWith("aws:") && state.name === undefined) {
-            state.name = `${args.name}-${hex(stackSeed(args.name), 7)}`;
+        const ctx: ModelContext = {
+            name: args.name,
+            inputs,
+            region: this.region,
+            account: ACCOUNT_ID,
+            hex: (length, salt = "") => hex(stackSeed(`${args.type}/${args.name}${salt}`), length),
+        };
+        let id: string | undefined;
+        let state: PropertyBag;
+        if (args.custom === false) {
+            const remote = REMOTE_COMPONENTS[args.type];
+            state = remote ? { ...inputs, ...this.computed(inputs, remote(ctx)) } : inputs;
+        } else {
+            const model = resourceModel(args.type);
+            if (!model) {
+                this.unmodelledResources.push(args.type);
+                throw new Error(
+                    `Unmodelled resource type "${args.type}". Add a row to components/testing/provider-model.ts (RESOURCES) with its id format, computed attributes and source, so tests and the offline preview answer as the provider does.`,
+                );
+            }
+            // Pulumi auto-names the field the program leaves out: `<logical name>-<random suffix>`, known in a
+            // preview (the engine names it in Check). The suffix (like every id here) differs between stacks, as
+            // real ones do: two stacks of one account never get the same auto-name or id.
+            if (model.autoName && inputs[model.autoName] === undefined) {
+                inputs[model.autoName] = `${args.name}-${hex(stackSeed(args.name), 7)}`;
+            }
+            const outputs = { ...(model.outputs?.(ctx) ?? {}), ...computedOnlyPlaceholders(args.type, inputs, model.outputs?.(ctx) ?? {}) };
+            state = { ...inputs, ...this.computed(inputs, outputs) };
+            id = this.preview ? undefined : model.id(ctx);
+            state.id = id ?? UNKNOWN;
         }
-        if (args.custom !== false && args.type.startsWith("aws:") && state.arn === undefined) {
-            state.arn = arnFor(args.type, args.name, state, ctx);
-        }
-        if (state.id === undefined && id !== undefined) state.id = id;
         const parentType = meta.parent?.split("::")[2]?.split("$").pop();
         const qualified = parentType ? `${parentType}$${args.type}` : args.type;
         this.resources.push({
@@ -348,30 +207,44 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             custom: args.custom !== false,
             provider: args.provider,
             transforms: args.transforms ?? [],
+            options: { replaceOnChanges: meta.replaceOnChanges, deleteBeforeReplace: meta.deleteBeforeReplace, protect: meta.protect },
         });
-        return { id: state.id ?? id, state };
+        // The engine reports an unknown id as "" (the SDK then resolves `id` as unknown).
+        return { id: id ?? "", state };
+    }
+
+    /** The computed attributes as the engine reports them: values after an update, `UNKNOWN` in a preview of a create. */
+    private computed(inputs: PropertyBag, outputs: PropertyBag): PropertyBag {
+        if (!this.preview) return outputs;
+        return Object.fromEntries(
+            Object.entries(outputs)
+                .filter(([k, v]) => !(k in inputs && JSON.stringify(inputs[k]) === JSON.stringify(v)))
+                .map(([k]) => [k, k in inputs ? inputs[k] : UNKNOWN]),
+        );
     }
 
     call(args: pulumi.runtime.MockCallArgs): PropertyBag {
-        const answer = this.invokeTable[args.token];
-        if (!answer) {
-            const message = `Unmocked invoke "${args.token}". Add it to components/testing/mocks.ts (invokeResults) so tests and the offline preview know what it returns.`;
+        const extra = this.extraInvokes[args.token];
+        const model = INVOKES[args.token];
+        if (!extra && !model) {
+            const message = `Unmocked invoke "${args.token}". Add it to components/testing/provider-model.ts (INVOKES) with what the provider returns for an empty result, so tests and the offline preview know what it answers.`;
             this.unmockedInvokes.push(args.token);
-            // The SDK rebuilds invoke errors from the gRPC-style `details` field, not `message`.
-            throw Object.assign(new Error(message), { details: message });
+            throw providerError(message);
         }
         this.invokes.push({ token: args.token, inputs: args.inputs });
-        return answer(args.inputs ?? {});
+        const inputs = (args.inputs ?? {}) as PropertyBag;
+        return extra ? extra(inputs) : model.answer(inputs, { region: this.region, account: ACCOUNT_ID, ecr: this.ecr });
     }
 
     /** Called by the monitor hook before `newResource` to remember parent and dependsOn. */
-    noteRegistration(type: string, name: string, parent: string | undefined, dependsOn: string[]): void {
-        this.pending.set(`${type}::${name}`, { parent: parent || undefined, dependsOn });
-    }
-
-    private idFor(type: string, name: string): string {
-        if (type === "aws:ec2/securityGroup:SecurityGroup") return `sg-${hex(stackSeed(name), 17)}`;
-        return `${name}-${hex(stackSeed(type + name), 8)}`;
+    noteRegistration(
+        type: string,
+        name: string,
+        parent: string | undefined,
+        dependsOn: string[],
+        options: { replaceOnChanges: string[]; deleteBeforeReplace: boolean; protect: boolean },
+    ): void {
+        this.pending.set(`${type}::${name}`, { parent: parent || undefined, dependsOn, ...options });
     }
 
     // ---- queries used by tests -------------------------------------------------------------
@@ -433,6 +306,9 @@ interface RegisterResourceRequest {
     getName(): string;
     getParent(): string;
     getDependenciesList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getProtect?(): boolean;
 }
 
 function hookMonitor(mocks: PulumiMocks): void {
@@ -441,12 +317,16 @@ function hookMonitor(mocks: PulumiMocks): void {
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
-        mocks.noteRegistration(req.getType(), req.getName(), req.getParent(), req.getDependenciesList());
+        mocks.noteRegistration(req.getType(), req.getName(), req.getParent(), req.getDependenciesList(), {
+            replaceOnChanges: req.getReplaceonchangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            protect: req.getProtect?.() ?? false,
+        });
         return original(req, callback);
     };
 }
 
-/** Resolve an Output in a test (non-preview mocks resolve every output). */
+/** Resolve an Output in a test (non-preview mocks resolve every output; in a preview an unknown one never resolves). */
 export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
     return new Promise<T>((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
 }
@@ -471,6 +351,40 @@ export async function errorOf(fn: () => unknown): Promise<string> {
     throw new Error("expected an error, none was thrown");
 }
 
+/** The `XArgs` interface and the class body of an @pulumi/aws resource type, read from its type declarations. */
+function awsDeclarations(type: string): { args: string; outputs: string } | undefined {
+    const m = /^aws:([^/]+)\/([^:]+):(\w+)$/.exec(type);
+    if (!m) return undefined;
+    const file = require.resolve("@pulumi/aws/package.json").replace(/package\.json$/, `${m[1]}/${m[2]}.d.ts`);
+    if (!existsSync(file)) return undefined;
+    const source = readFileSync(file, "utf8");
+    const section = (marker: string) => {
+        const at = source.indexOf(marker);
+        return at < 0 ? "" : source.slice(at, source.indexOf("\n}", at));
+    };
+    return { args: section(`export interface ${m[3]}Args`), outputs: section(`export declare class ${m[3]} `) };
+}
+
+const computedOnlyCache = new Map<string, string[]>();
+
+/**
+ * Attributes the provider always computes (declared outputs that are not arguments) and the model leaves out:
+ * they get a recognisable placeholder instead of `undefined`, so a program that reads one shows it (the
+ * preview-parity test refuses the placeholder anywhere in an input or a stack output).
+ */
+function computedOnlyPlaceholders(type: string, inputs: PropertyBag, modelled: PropertyBag): PropertyBag {
+    let names = computedOnlyCache.get(type);
+    if (!names) {
+        const declarations = awsDeclarations(type);
+        const fields = (body: string) => [...body.matchAll(/\n\s{4}(?:readonly )?(\w+)\??: pulumi\.(?:Output|Input)</g)].map((x) => x[1]);
+        names = declarations
+            ? fields(declarations.outputs).filter((f) => !fields(declarations.args).includes(f) && f !== "urn" && f !== "id")
+            : [];
+        computedOnlyCache.set(type, names);
+    }
+    return Object.fromEntries(names.filter((n) => !(n in modelled) && !(n in inputs)).map((n) => [n, `${UNMODELLED_OUTPUT}${type}.${n}`]));
+}
+
 const taggableCache = new Map<string, boolean>();
 
 /**
@@ -480,16 +394,8 @@ const taggableCache = new Map<string, boolean>();
 export function isTaggableAwsType(type: string): boolean {
     const cached = taggableCache.get(type);
     if (cached !== undefined) return cached;
-    const m = /^aws:([^/]+)\/([^:]+):(\w+)$/.exec(type);
-    let taggable = false;
-    if (m) {
-        const file = require.resolve("@pulumi/aws/package.json").replace(/package\.json$/, `${m[1]}/${m[2]}.d.ts`);
-        if (existsSync(file)) {
-            const source = readFileSync(file, "utf8");
-            const args = source.slice(source.indexOf(`export interface ${m[3]}Args`));
-            taggable = /\n\s{4}tags\?:/.test(args.slice(0, args.indexOf("\n}")));
-        }
-    }
+    const declarations = awsDeclarations(type);
+    const taggable = declarations !== undefined && /\n\s{4}tags\?:/.test(declarations.args);
     taggableCache.set(type, taggable);
     return taggable;
 }

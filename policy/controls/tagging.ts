@@ -1,7 +1,7 @@
 // Tagging: every taggable AWS resource carries `project` and `environment`, and `environment` matches the
 // stack's environment (cost allocation, ownership, and the ABAC conditions some teams write against them).
 import { Control, Props, STRICT_FROM_STAGING } from "../types";
-import { get, isUnknown } from "../util";
+import { asRecord, get, isUnknown } from "../util";
 
 export const REQUIRED_TAGS = ["project", "environment"] as const;
 
@@ -61,7 +61,9 @@ export const taggingControls: Control[] = [
             const tags = get(props, "tags");
             const tagsAll = get(props, "tagsAll"); // provider-computed (defaultTags merged); unknown in preview
             if (isUnknown(tags) || isUnknown(tagsAll)) return [];
-            const merged: Record<string, unknown> = { ...(tagsAll ?? {}), ...(tags ?? {}) };
+            // asRecord, not a spread of `unknown ?? {}`: that compiles only with strictNullChecks (TS2698 without),
+            // and the pack must load under Pulumi's policy runner (scripts/policy-pack-host.pack.test.ts).
+            const merged: Record<string, unknown> = { ...asRecord(tagsAll), ...asRecord(tags) };
             const out: string[] = [];
             const missing = REQUIRED_TAGS.filter((k) => !(k in merged));
             if (missing.length) out.push(`tags must include ${missing.map((k) => `"${k}"`).join(" and ")}.`);

@@ -25,6 +25,8 @@ export interface Plan {
     readonly environment: string;
     /** `--set` overrides applied to this run (empty without any). */
     readonly overrides?: ConfigOverride[];
+    /** Per-account keys the stack file leaves empty, filled for this offline run only (offline-stand-ins.ts). */
+    readonly standIns?: ConfigOverride[];
     readonly resources: PlanResource[];
     readonly counts: Record<string, number>;
     /** What was modelled for the remote components (included in resources, counts, cost and policy). */
@@ -77,6 +79,13 @@ export function renderPlanText(plan: Plan): string {
             out.push(
                 `  ${o.key}: ${o.from === undefined ? "(unset)" : o.from} → ${o.to}${o.changesPlan === false ? " (changes nothing in this plan)" : ""}`,
             );
+        out.push("");
+    }
+    if (plan.standIns?.length) {
+        out.push(
+            "Offline stand-ins for config the stack file leaves to each account (`pulumi preview` refuses the stack until they are set):",
+        );
+        for (const o of plan.standIns) out.push(`  ${o.key} = ${o.to}`);
         out.push("");
     }
     out.push(`Resources (${plan.resources.length}):`);
