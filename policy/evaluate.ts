@@ -2,6 +2,7 @@
 // resources the mocked program registered, with the enforcement table of the chosen environment.
 import { controls as catalogue, runControl } from "./rules";
 import { Control, Environment, Props } from "./types";
+import { withoutUnknowns } from "./unknowns";
 
 export interface EvaluatedResource {
     readonly type: string;
@@ -40,7 +41,8 @@ export function evaluate(
         for (const c of list) {
             const enforcement = c.enforcement[environment];
             if (enforcement === "disabled") continue;
-            for (const message of runControl(c, r.type, r.props ?? {}, { environment })) {
+            // The pack's own adapter (policies.ts): a value unknown until apply (a preview) passes, as it does there.
+            for (const message of runControl(c, r.type, withoutUnknowns(r.props ?? {}), { environment })) {
                 findings.push({ controlId: c.id, resourceType: r.type, resourceName: r.name, enforcement, message });
             }
         }

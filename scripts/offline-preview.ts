@@ -2,7 +2,12 @@
  * Offline preview: evaluate the real index.ts for a stack under the same mocked runtime the tests use,
  * with config resolved as the Pulumi CLI resolves it, and print the plan — no cloud account, no CLI.
  *
- *   npm run preview:offline -- [--stack dev] [--json] [--output plan.json] [--set key=value ...]
+ *   npm run preview:offline -- [--stack dev] [--json] [--output plan.json] [--set key=value ...] [--update]
+ *
+ * It evaluates the program as `pulumi preview` of a new stack does: every value a provider computes (ids,
+ * ARNs, endpoints) is unknown, so code that only runs once a value is known does not run, as in the real
+ * preview. `--update` evaluates it as `pulumi up` instead: computed values resolve to placeholders in the
+ * providers' formats (components/testing/provider-model.ts).
  *
  * `--set` overrides one config value for this run only (what-if, or to see a validation error), the
  * way `pulumi config set` would, without touching the stack file: the key must be declared in
@@ -22,6 +27,8 @@ import { applyOverride, listStacks, resolveStackConfig, type ConfigOverride, typ
 import { platformNotes, platformSummary } from "./lib/platform-notes";
 
 const DEFAULT_STACK = "dev";
+/** How the plan shows a stack output that is unknown until the resources exist (a preview of a new stack). */
+const UNKNOWN_OUTPUT = "(known after apply)";
 
 const HELP = `Offline preview: evaluate index.ts for a stack under mocks and print its plan.
 
@@ -34,6 +41,8 @@ usage: npm run preview:offline -- [options]
       --set key=value    override one config value for this run (repeatable); the key must be declared in
                          Pulumi.yaml and the value must have its declared type; an override that changes
                          nothing in the plan is reported with a warning
+      --update           evaluate as \`pulumi up\` (computed values resolved to placeholders) instead of as
+                         \`pulumi preview\` of a new stack (computed values unknown: "(known after apply)")
   -h, --help             this help
 
 exit codes: 0 plan printed; 1 program failed (invalid config or component arguments) or a mandatory
@@ -77,23 +86,28 @@ function failAndExit(error: unknown): void {
 }
 
 /** Progress on stderr (stdout stays clean for --json): resources registered so far. */
-function startProgress(count: () => number): () => void {
+function startProgress(count: () => number, as: "preview" | "update"): () => void {
     if (!process.stderr.isTTY) {
-        process.stderr.write("evaluating index.ts under mocks…\n");
+        process.stderr.write(`evaluating index.ts under mocks as ${as === "preview" ? "a preview" : "an update"}…\n`);
         return () => undefined;
     }
     const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
     let i = 0;
-    const timer = setInterval(() => process.stderr.write(`\r${frames[i++ % frames.length]} evaluating index.ts… ${count()} resources`), 80);
+    const timer = setInterval(
+        () => process.stderr.write(`\r${frames[i++ % frames.length]} evaluating index.ts (${as})… ${count()} resources`),
+        80,
+    );
     return () => {
         clearInterval(timer);
-        process.stderr.write(`\r✔ evaluated index.ts: ${count()} resources\n`);
+        process.stderr.write(`\r✔ evaluated index.ts (${as}): ${count()} resources\n`);
     };
 }
 
 interface Options {
     readonly stack: string;
     readonly json: boolean;
+    /** Evaluate as `pulumi up` (outputs resolve) rather than as `pulumi preview` of a new stack. */
+    readonly update: boolean;
     readonly output?: string;
     readonly resolved: ResolvedConfig;
     readonly overrides: ConfigOverride[];
@@ -112,6 +126,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
                 json: { type: "boolean", default: false },
                 output: { type: "string", short: "o" },
                 set: { type: "string", multiple: true, default: [] },
+                update: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
         }).values;
@@ -136,7 +151,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
         process.stderr.write(
             `--set ${o.key}: ${o.from === undefined ? "(unset)" : JSON.stringify(o.from)} → ${JSON.stringify(o.to)} (this run only)\n`,
         );
-    return { stack, json: values.json, output: values.output, resolved, overrides };
+    return { stack, json: values.json, update: values.update, output: values.output, resolved, overrides };
 }
 
 async function main(): Promise<number> {
@@ -163,12 +178,11 @@ async function main(): Promise<number> {
             `offline stand-in ${o.key} = ${o.to} (Pulumi.${stack}.yaml leaves it to the account; \`pulumi preview\` refuses the stack until it is set)\n`,
         );
     }
-
-    /** Evaluates index.ts with `values` as the stack's config under fresh mocks: what it registered and exported. */
-    const evaluate = async (values: Record<string, string>, progress: boolean) => {
+    /** Run index.ts once under fresh mocks with `values` as the stack's config, as a preview of a new stack or as an update. */
+    const evaluate = async (values: Record<string, string>, preview: boolean, progress = true) => {
         pulumi.runtime.setAllConfig(values, resolved.secretKeys);
-        const mocks = setupMocks({ stack, project: resolved.project, region: values["aws:region"] });
-        const stop = progress ? startProgress(() => mocks.resources.length) : () => undefined;
+        const mocks = setupMocks({ stack, project: resolved.project, region: values["aws:region"], preview });
+        const stop = progress ? startProgress(() => mocks.resources.length, preview ? "preview" : "update") : () => undefined;
         let exported: Record<string, unknown> = {};
         try {
             await pulumi.runtime.runInPulumiStack(async () => {
@@ -182,48 +196,68 @@ async function main(): Promise<number> {
             stop();
         }
         if (mocks.unmockedInvokes.length > 0) throw new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`);
+        return { mocks, exported };
+    };
+    /** The stack outputs as the plan shows them. */
+    const outputsOf = async (exported: Record<string, unknown>): Promise<Record<string, unknown>> => {
         const outputs: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(exported)) {
             if (key === "default" || value === undefined) continue;
             if (pulumi.Output.isInstance(value)) {
-                outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : await new Promise((r) => value.apply(r));
+                // `isKnown` is the SDK's own flag (Output's constructor sets it; not in its type declarations): an unknown
+                // output never runs an apply, so waiting on one would hang, as `pulumi preview` shows it instead.
+                const known = await (value as unknown as { isKnown: Promise<boolean> }).isKnown;
+                outputs[key] = (await pulumi.isSecret(value))
+                    ? "[secret]"
+                    : known
+                      ? await new Promise((r) => value.apply(r))
+                      : UNKNOWN_OUTPUT;
             } else {
                 outputs[key] = value;
             }
         }
-        return { registered: mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs };
+        return outputs;
     };
-    /** Everything a config decides, as one comparable string: each resource's place and inputs, and the outputs. */
-    const fingerprint = (run: Awaited<ReturnType<typeof evaluate>>): string =>
+    /** Everything an update's evaluation decides, as one comparable string: each resource's place and inputs, and the outputs. */
+    const fingerprint = async (run: Awaited<ReturnType<typeof evaluate>>): Promise<string> =>
         JSON.stringify({
-            resources: [...run.registered].sort((a, b) => a.urn.localeCompare(b.urn)).map((r) => [r.urn, r.parent, r.inputs]),
-            outputs: run.outputs,
+            resources: [...run.mocks.resources].sort((a, b) => a.urn.localeCompare(b.urn)).map((r) => [r.urn, r.parent, r.inputs]),
+            outputs: await outputsOf(run.exported),
         });
 
-    /** Whether `values` give another plan than `fingerprinted`; a program that fails on them does (it needs the override). */
-    const differs = async (values: Record<string, string>, fingerprinted: string): Promise<boolean> => {
-        comparison = { failed: false };
-        try {
-            const other = fingerprint(await evaluate(values, false));
-            return comparison.failed || other !== fingerprinted;
-        } catch {
-            return true;
-        } finally {
-            comparison = undefined;
-        }
-    };
+    const first = await evaluate(resolved.values, !options.update);
+    const { mocks, exported } = first;
+    // The cost estimate and the diagram link resources by the ids and ARNs they pass each other, which a preview
+    // does not know yet: they read an update's evaluation of the same program (stacks/preview-parity.test.ts
+    // shows the two plan the same resources; it is checked again here).
+    const resolvedRun = options.update ? first : await evaluate(resolved.values, false);
+    const urns = (rs: readonly { urn: string }[]) => JSON.stringify(rs.map((r) => r.urn).sort());
+    if (urns(mocks.resources) !== urns(resolvedRun.mocks.resources)) {
+        throw new Error("the program registers different resources as a preview and as an update (see stacks/preview-parity.test.ts)");
+    }
 
-    const { registered, outputs } = await evaluate(resolved.values, true);
-    // A --set that changes nothing (e.g. a key only the other hosting platform reads) passes every check, so
-    // say so: evaluate again without it and compare. Costs one more evaluation per override, only with --set.
+    // A --set that changes nothing (e.g. a key only the other hosting platform reads) passes every check, so say
+    // so: evaluate the update again without it and compare. One more evaluation per override, only with --set.
     const overrides: ConfigOverride[] = [];
     if (options.overrides.length > 0) {
-        const withAll = fingerprint({ registered, outputs });
+        const withAll = await fingerprint(resolvedRun);
+        /** Whether `values` give another plan; a program that fails on them does (it needs the override). */
+        const differs = async (values: Record<string, string>): Promise<boolean> => {
+            comparison = { failed: false };
+            try {
+                const other = await fingerprint(await evaluate(values, false, false));
+                return comparison.failed || other !== withAll;
+            } catch {
+                return true;
+            } finally {
+                comparison = undefined;
+            }
+        };
         for (const o of options.overrides) {
             const without = { ...resolved.values };
             if (o.from === undefined) delete without[o.key];
             else without[o.key] = o.from;
-            const changesPlan = o.from !== o.to && (await differs(without, withAll));
+            const changesPlan = o.from !== o.to && (await differs(without));
             overrides.push({ ...o, changesPlan });
             if (!changesPlan)
                 process.stderr.write(
@@ -234,12 +268,15 @@ async function main(): Promise<number> {
         }
     }
 
+    const registered = mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    const resolvedRegistered = resolvedRun.mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     // The remote components (awsx:ec2:Vpc, eks:index:Cluster) are one node each under mocks; add the
     // children their providers create, from their documented behaviour, marked as modelled.
     const modelled = modelRemoteChildren(registered, resolved.values["aws:region"]);
     const resources = [...registered, ...modelled.resources];
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    const outputs = await outputsOf(exported);
 
     const environment = resolved.values[`${resolved.project}:environment`] as Environment;
     const asEvaluated = (list: typeof resources) => list.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
@@ -251,6 +288,7 @@ async function main(): Promise<number> {
 
     const plan: Plan = {
         stack,
+        mode: options.update ? "update" : "preview",
         environment,
         overrides,
         standIns,
@@ -267,8 +305,8 @@ async function main(): Promise<number> {
         outputs,
         policy,
         modelledPolicy,
-        cost: estimateMonthlyCost(resources),
-        diagram: mermaidDiagram(registered),
+        cost: estimateMonthlyCost([...resolvedRegistered, ...modelled.resources]),
+        diagram: mermaidDiagram(resolvedRegistered),
         platforms: platformNotes(resolved.values, resolved.project),
     };
     const text = options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan);

@@ -93,7 +93,12 @@ export async function evaluateProgramFully(
     applyOfflineStandIns(resolved);
     const values = { ...resolved.values, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`${PROJECT}:${k}`, v])) };
     pulumi.runtime.setAllConfig(values, resolved.secretKeys);
-    const mocks = setupMocks({ stack: stackName, project: resolved.project, region: resolved.values["aws:region"], preview: options.preview });
+    const mocks = setupMocks({
+        stack: stackName,
+        project: resolved.project,
+        region: resolved.values["aws:region"],
+        preview: options.preview,
+    });
     const program = (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
     const outputs = await program();
     // In a preview an unknown output never resolves (apply does not run on it), as under the real engine.

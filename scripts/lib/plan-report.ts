@@ -22,6 +22,11 @@ export interface PlanResource {
 
 export interface Plan {
     readonly stack: string;
+    /**
+     * How the program was evaluated: as `pulumi preview` of a new stack (computed values unknown, shown as
+     * "(known after apply)") or, with `--update`, as `pulumi up` (computed values are placeholders).
+     */
+    readonly mode?: "preview" | "update";
     readonly environment: string;
     /** `--set` overrides applied to this run (empty without any). */
     readonly overrides?: ConfigOverride[];
@@ -72,7 +77,12 @@ export function resourceBreakdown(resources: readonly PlanResource[]): string {
 
 export function renderPlanText(plan: Plan): string {
     const out: string[] = [];
-    out.push(`Offline preview of stack "${plan.stack}" (mocked runtime: ids, ARNs and endpoints below are placeholders)`, "");
+    out.push(
+        plan.mode === "update"
+            ? `Offline preview of stack "${plan.stack}" as \`pulumi up\` (--update; mocked runtime: ids, ARNs and endpoints below are placeholders)`
+            : `Offline preview of stack "${plan.stack}" as \`pulumi preview\` of a new stack (mocked runtime: values providers compute are "(known after apply)"; --update resolves them to placeholders)`,
+        "",
+    );
     if (plan.overrides?.length) {
         out.push("Config overridden for this run (--set):");
         for (const o of plan.overrides)
