@@ -46,7 +46,7 @@ export function auroraFromConfig(
     });
 }
 
-// ---- application database users (issue 10 item 11) --------------------------------------------------
+// ---- application database users ----------------------------------------------------
 // The bootstrap (components/database-user.ts) creates these tables as the master user and gives each app
 // a DML-only user. The statements are the apps' own schema lists (apps/*/src/data/schema.ts), which the apps'
 // schema init runs too; the db test (components/database-user.sql.test.ts) proves the app user can then use

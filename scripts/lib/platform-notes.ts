@@ -4,9 +4,9 @@
  * so an `app-runner` choice deploys only in accounts that already used App Runner.
  */
 export const PLATFORM_KEYS = [
-    { key: "appRunnerPlatform", enabledKey: "appRunnerEnabled", app: "products-api", service: "products-api (pattern 26)" },
-    { key: "appRunnerVpcPlatform", enabledKey: "appRunnerVpcEnabled", app: "catalogue-api", service: "catalogue-api (pattern 27)" },
-    { key: "visitsDemoPlatform", enabledKey: "visitsDemoEnabled", app: "visits-api", service: "visits-api (seed 001 demo)" },
+    { key: "appRunnerPlatform", enabledKey: "appRunnerEnabled", app: "products-api", service: "products-api (DynamoDB)" },
+    { key: "appRunnerVpcPlatform", enabledKey: "appRunnerVpcEnabled", app: "catalogue-api", service: "catalogue-api (Aurora MySQL)" },
+    { key: "visitsDemoPlatform", enabledKey: "visitsDemoEnabled", app: "visits-api", service: "visits-api (the visits demo)" },
 ] as const;
 
 const PLATFORM_NAMES: Readonly<Record<string, string>> = { "app-runner": "App Runner", "ecs-express": "ECS Express Mode" };

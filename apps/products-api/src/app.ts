@@ -26,7 +26,7 @@ export function buildApp(deps: ProductsAppDeps): Express {
         info: {
             title: "products-api",
             version: SERVICE_VERSION,
-            description: "Patterns 24–26: products on DynamoDB (EKS on Fargate, App Runner)",
+            description: "Products on DynamoDB (EKS on Fargate, ECS Express Mode, App Runner)",
         },
         logger: deps.logger,
         routes: [

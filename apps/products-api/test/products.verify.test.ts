@@ -3,7 +3,7 @@ import { request, startDynalite, type DynaliteHandle } from "../../../scripts/te
 import { startProductsApi } from "../src/server";
 import { appEnv } from "./helpers";
 
-describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
+describe("products-api against dynalite (the original lab guides' verification steps for EKS and App Runner)", () => {
     let dynamo: DynaliteHandle;
     let app: RunningServer;
 
@@ -31,7 +31,7 @@ describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
         expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
     });
 
-    it("when the pattern 24 widget is created, then it is listed", async () => {
+    it("when the EKS guide's widget is created, then it is listed", async () => {
         const created = await request(app.url, "/products", {
             method: "POST",
             json: { name: "EKS Widget", price: 29.99, category: "demo" },
@@ -51,7 +51,7 @@ describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
         expect(list.body.count).toBe(list.body.products.length);
     });
 
-    it("when the pattern 26 products are created, then each can be fetched by id and deleted, after which it is 404", async () => {
+    it("when the App Runner guide's products are created, then each can be fetched by id and deleted, after which it is 404", async () => {
         const widget = await request(app.url, "/products", {
             method: "POST",
             json: { name: "App Runner Widget", price: 19.99, category: "demo" },
