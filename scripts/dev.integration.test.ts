@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { readmeCurlExamples } from "./lib/readme-examples";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -135,13 +136,25 @@ async function freePortBase(): Promise<number> {
 }
 
 describe("npm run dev", () => {
-    it("should serve all four services, relay visits → private-service through the local metadata stand-in, and leave nothing running after SIGTERM to npm", async () => {
+    it("should serve all four services, answer every curl example of the README, relay visits → private-service through the local metadata stand-in, and leave nothing running after SIGTERM to npm", async () => {
         const { dev, base, tree } = await readyRun("pipe");
         try {
             expect(dev.output).toContain(`visits-api       http://127.0.0.1:${base + 2}`);
             const relay = await fetch(`http://127.0.0.1:${base + 2}/ecs-private-service`);
             expect(relay.status).toBe(200);
             expect(JSON.stringify(await relay.json())).toContain("arn:aws:ecs:local:000000000000:task/local/npm-run-dev");
+
+            // The README's examples address the default ports (8081-8084); this run's are base…base+3.
+            const examples = readmeCurlExamples(readFileSync(path.join(ROOT, "README.md"), "utf8"));
+            expect(examples.length).toBeGreaterThanOrEqual(8);
+            for (const e of examples) {
+                const res = await fetch(`http://127.0.0.1:${base + e.port - 8081}${e.path}`, {
+                    method: e.method,
+                    headers: e.headers,
+                    body: e.body,
+                });
+                expect({ curl: e.line, status: res.status }).toEqual({ curl: e.line, status: e.method === "POST" ? 201 : 200 });
+            }
 
             dev.proc.kill("SIGTERM");
             expect(await dev.exited).not.toBeNull();

@@ -15,6 +15,9 @@ interface Run {
     readonly stderr: string;
 }
 
+/** docs/offline-preview.md, where the preview's options are documented. */
+const PREVIEW_DOC = readFileSync(path.join(ROOT, "docs", "offline-preview.md"), "utf8");
+
 /** Every command line the tests below use: run once each, concurrently, before the tests read them. */
 const COMMAND_LINES: string[][] = [
     ["--stack", "dev", "--json"],
@@ -25,8 +28,8 @@ const COMMAND_LINES: string[][] = [
     ["--stack", "dev", "--set", "catalogueMaxConcurrency=500"],
     // App Runner's concurrency on a stack whose catalogue-api runs on ECS Express Mode: valid, but changes nothing.
     ["--stack", "dev", "--set", "catalogueMaxConcurrency=150", "--set", "catalogueMinSize=2"],
-    // The README's own --set examples (each must change the plan).
-    ...readmeSetExamples().map(([key, value]) => ["--stack", "dev", "--set", `${key}=${value}`]),
+    // The documented --set examples (each must change the plan).
+    ...docSetExamples().map(([key, value]) => ["--stack", "dev", "--set", `${key}=${value}`]),
     // Bad command lines: refused before the SDK loads, so each costs only a node start.
     ["--stack", "qa"],
     ["--stack", "dev", "--set", "noSuchKey=1"],
@@ -38,10 +41,9 @@ const COMMAND_LINES: string[][] = [
 ];
 const runs = new Map<string, Run>();
 
-/** The README preview section's `--set key=value` examples. */
-function readmeSetExamples(): (readonly [string, string])[] {
-    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### The offline preview"), readme.indexOf("## Environments"));
+/** The `--set key=value` examples of docs/offline-preview.md. */
+function docSetExamples(): (readonly [string, string])[] {
+    const section = PREVIEW_DOC;
     return [...section.matchAll(/--set (\w+)=(\S+?)`/g)].filter((m) => m[1] !== "key").map((m) => [m[1], m[2]] as const);
 }
 /**
@@ -144,7 +146,7 @@ const PATTERN_27 = [
 ];
 
 describe("offline preview", () => {
-    it("should list every pattern 27 resource, and the service URL as a preview leaves it (unknown), when run for dev", () => {
+    it("should list every resource of catalogue-api's program (Express → RDS Proxy → Aurora MySQL), and the service URL as a preview leaves it (unknown), when run for dev", () => {
         const run = preview("--stack", "dev", "--json");
         expect(run.stderr).not.toContain("failed");
         expect(run.status).toBe(0);
@@ -241,14 +243,13 @@ describe("offline preview", () => {
 });
 
 describe("offline preview command line", () => {
-    it("should write pure JSON with the README's `npm run preview:offline -- … --json --output <file>`", () => {
+    it("should write pure JSON with the documented `npm run preview:offline -- … --json --output <file>`", () => {
         const run = preview("--stack", "dev", "--json");
         expect(run.status).toBe(0);
         expect(npmStdout).toContain("> serverless-containers-reference@"); // npm's banner: why stdout is no place for the JSON
         expect(JSON.parse(run.stdout).stack).toBe("dev");
         expect(run.stderr).toMatch(/plan written to .*plan\.json/);
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        expect(readme).toContain("`npm run preview:offline -- --stack dev --json --output plan.json`");
+        expect(PREVIEW_DOC).toContain("`npm run preview:offline -- --stack dev --json --output plan.json`");
     });
 
     it("should deliver the whole JSON plan through a pipe whose reader is slower than the writer", () => {
@@ -322,9 +323,8 @@ describe("offline preview command line", () => {
     });
 });
 
-describe("README section on the offline preview", () => {
-    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### The offline preview"), readme.indexOf("## Environments"));
+describe("docs/offline-preview.md", () => {
+    const section = PREVIEW_DOC;
 
     it("should document every option --help lists", () => {
         const options = [...new Set(preview("--help").stdout.match(/--[a-z][a-z-]+/g))];
@@ -333,7 +333,7 @@ describe("README section on the offline preview", () => {
     });
 
     it("should only give --set examples that the stack config accepts and that change the dev plan", () => {
-        const examples = readmeSetExamples();
+        const examples = docSetExamples();
         expect(examples.length).toBeGreaterThan(0);
         for (const [key, value] of examples) {
             expect(() => stackConfig({ [key]: value })).not.toThrow();
@@ -422,11 +422,39 @@ describe("generated documentation", () => {
             expect(run.status).toBe(0);
             return environmentPlan(stack, run.stdout);
         });
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const rendered = renderDocs(plans, readme);
+        const rendered = renderDocs(plans);
         // When this fails, run `npm run docs` and commit the result.
-        expect(readme).toBe(rendered.readme);
         expect(readFileSync(path.join(ROOT, "docs", "environments.md"), "utf8")).toBe(rendered.environments);
         expect(readFileSync(path.join(ROOT, "docs", "policy-controls.md"), "utf8")).toBe(rendered.policy);
+    });
+});
+
+describe("where the generated environment tables live", () => {
+    it("should keep them in docs/environments.md only, not in the README", () => {
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const environments = readFileSync(path.join(ROOT, "docs", "environments.md"), "utf8");
+        for (const generated of [
+            "| Stack | Resources | Mandatory violations |",
+            "| Config key | dev | staging | prod |",
+            "## Architecture of dev",
+        ]) {
+            expect(environments).toContain(generated);
+        }
+        expect(readme).not.toContain("| Stack | Resources | Mandatory violations |");
+        expect(readme).not.toContain("| Config key | dev | staging | prod |");
+        expect(readme).not.toMatch(/n_[a-z_]+_(repo|service|cluster)\b/); // the generated diagram's node ids
+        expect(readme).toContain("[docs/environments.md](docs/environments.md)");
+    });
+});
+
+describe("docs/deploying.md on the preview's platform lines", () => {
+    it("should place them where the text plan prints them: after the outputs, before the policy results", () => {
+        const text = renderPlanText(JSON.parse(preview("--stack", "dev", "--json").stdout));
+        const at = (heading: string) => text.indexOf(`\n${heading}`);
+        expect(at("Outputs:")).toBeGreaterThan(0);
+        expect(at("Hosting platforms")).toBeGreaterThan(at("Outputs:"));
+        expect(at("Policy (")).toBeGreaterThan(at("Hosting platforms"));
+        const doc = readFileSync(path.join(ROOT, "docs", "deploying.md"), "utf8").replace(/\s+/g, " ");
+        expect(doc).toContain('under "Hosting platforms", after the stack outputs and before the policy results');
     });
 });
