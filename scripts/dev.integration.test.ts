@@ -120,6 +120,18 @@ function alive(pid: number): boolean {
     }
 }
 
+/** Starts a run, stops it with `stop`, and checks that nothing of it is left (sweeping whatever is, in any case). */
+async function stopsCleanly(via: Via, stop: (dev: Dev) => Promise<void> | void): Promise<void> {
+    const { dev, tree } = await readyRun(via);
+    try {
+        await stop(dev);
+        await dev.exited;
+        await expectNothingLeft(dev, tree);
+    } finally {
+        sweep(dev, tree);
+    }
+}
+
 /** A base port with the four ports after it free on every interface (what the services bind). */
 async function freePortBase(): Promise<number> {
     const free = (port: number) =>
@@ -166,30 +178,19 @@ describe("npm run dev", () => {
     }, 300_000);
 
     it("should leave no process and no data directory when Ctrl-C is pressed five times in a row in a terminal", async () => {
-        const { dev, tree } = await readyRun("pty");
-        try {
+        await stopsCleanly("pty", async (dev) => {
             // Five presses 100 ms apart: the first starts the stop, the others (each signalled twice, by the terminal
             // and by npm) land while it drains the services and deletes the databases.
             for (let press = 0; press < 5; press++) {
                 dev.proc.stdin!.write("\x03");
                 await new Promise((r) => setTimeout(r, 100));
             }
-            await dev.exited;
-            await expectNothingLeft(dev, tree);
-        } finally {
-            sweep(dev, tree);
-        }
+        });
     }, 300_000);
 
     it("should leave no process and no data directory after SIGTERM to its whole process group", async () => {
-        const { dev, tree } = await readyRun("group");
-        try {
-            process.kill(-dev.proc.pid!, "SIGTERM");
-            await dev.exited; // npm ends by the same signal (null exit code) once the runner has exited
-            await expectNothingLeft(dev, tree);
-        } finally {
-            sweep(dev, tree);
-        }
+        // npm ends by the same signal (null exit code) once the runner has exited.
+        await stopsCleanly("group", (dev) => void process.kill(-dev.proc.pid!, "SIGTERM"));
     }, 300_000);
 
     it("should refuse to start, naming the port and the service, when a port is taken", async () => {
