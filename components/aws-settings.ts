@@ -56,6 +56,8 @@ export interface AwsSettings {
     /** Assumed in order, each with the previous credentials (the provider's role chaining). */
     readonly assumeRoles: readonly AssumeRoleSettings[];
     readonly rdsDataEndpoint?: string;
+    /** `endpoints[].ecs`: where the Express drain wait (express-service-drain.ts) calls ECS. */
+    readonly ecsEndpoint?: string;
     readonly stsEndpoint?: string;
     readonly stsRegion?: string;
     readonly useFipsEndpoint?: boolean;
@@ -238,6 +240,7 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
     }
 
     let rdsDataEndpoint: string | undefined;
+    let ecsEndpoint: string | undefined;
     let stsEndpoint: string | undefined;
     const endpoints = read("endpoints");
     if (present(endpoints)) {
@@ -250,6 +253,7 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
                 .flatMap((e) => keys.map((k) => e[k]))
                 .find((u): u is string => typeof u === "string" && u !== "");
         rdsDataEndpoint = first("rdsdata", "rdsdataservice");
+        ecsEndpoint = first("ecs");
         stsEndpoint = first("sts");
     }
 
@@ -266,6 +270,7 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
         webIdentity,
         assumeRoles,
         rdsDataEndpoint,
+        ecsEndpoint,
         stsEndpoint,
         stsRegion: text("stsRegion"),
         useFipsEndpoint: flag("useFipsEndpoint"),
@@ -278,28 +283,38 @@ export function parseAwsSettings(source: { readonly provider?: string }, get: Aw
 }
 
 /**
- * The region the calls go to, checked against the cluster's ARN (arn:<partition>:rds:<region>:<account>:cluster:…):
- * the settings' region (else AWS_REGION / AWS_DEFAULT_REGION, as the provider falls back) must be the cluster's,
- * and the cluster's account must pass allowedAccountIds / forbiddenAccountIds. Throws naming the setting.
+ * The region the calls go to, checked against the resource's ARN (arn:<partition>:<service>:<region>:<account>:…):
+ * the settings' region (else AWS_REGION / AWS_DEFAULT_REGION, as the provider falls back) must be the resource's,
+ * and the resource's account must pass allowedAccountIds / forbiddenAccountIds. Throws naming the setting.
+ * `what` names the resource and the call in the message (default: the database bootstrap's cluster).
  */
-export function regionForCluster(settings: AwsSettings, clusterArn: string, env: NodeJS.ProcessEnv = process.env): string {
+export function regionForCluster(
+    settings: AwsSettings,
+    clusterArn: string,
+    env: NodeJS.ProcessEnv = process.env,
+    what: { readonly resource: string; readonly call: string } = { resource: "cluster", call: "the bootstrap would call the Data API" },
+): string {
     const [, , , arnRegion, account] = clusterArn.split(":");
     const configured: [string, string | undefined][] = [
         [settings.source.startsWith("the aws.Provider") ? `\`region\` of ${settings.source}` : "`aws:region`", settings.region],
         ["AWS_REGION", env.AWS_REGION],
         ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION],
     ];
-    const [key, region] = configured.find(([, r]) => r !== undefined && r !== "") ?? ["the cluster's ARN", arnRegion];
+    const [key, region] = configured.find(([, r]) => r !== undefined && r !== "") ?? [`the ${what.resource}'s ARN`, arnRegion];
     if (region !== arnRegion) {
         throw new Error(
-            `${key} is ${region} but the cluster ${clusterArn} is in ${arnRegion}: the bootstrap would call the Data API of another region. Give the component the provider that created the cluster.`,
+            `${key} is ${region} but the ${what.resource} ${clusterArn} is in ${arnRegion}: ${what.call} of another region. Give the component the provider that created the ${what.resource}.`,
         );
     }
     if (settings.allowedAccountIds && !settings.allowedAccountIds.includes(account)) {
-        throw new Error(`The cluster ${clusterArn} is in account ${account}, which ${settings.source} does not list in allowedAccountIds.`);
+        throw new Error(
+            `The ${what.resource} ${clusterArn} is in account ${account}, which ${settings.source} does not list in allowedAccountIds.`,
+        );
     }
     if (settings.forbiddenAccountIds?.includes(account)) {
-        throw new Error(`The cluster ${clusterArn} is in account ${account}, which ${settings.source} lists in forbiddenAccountIds.`);
+        throw new Error(
+            `The ${what.resource} ${clusterArn} is in account ${account}, which ${settings.source} lists in forbiddenAccountIds.`,
+        );
     }
     return region;
 }
@@ -313,6 +328,7 @@ export function regionForCluster(settings: AwsSettings, clusterArn: string, env:
 export function sdkClientSettings(
     settings: AwsSettings,
     region: string,
+    service: "rdsdata" | "ecs" = "rdsdata",
 ): { region: string; endpoint?: string; useFipsEndpoint?: boolean; useDualstackEndpoint?: boolean; credentials: unknown } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const providers = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
@@ -371,7 +387,7 @@ export function sdkClientSettings(
     }
     return {
         region,
-        endpoint: settings.rdsDataEndpoint,
+        endpoint: service === "ecs" ? settings.ecsEndpoint : settings.rdsDataEndpoint,
         useFipsEndpoint: settings.useFipsEndpoint,
         useDualstackEndpoint: settings.useDualstackEndpoint,
         credentials,

@@ -7,28 +7,14 @@
  * `x-amzn-ErrorType`, STS awsQuery XML). What the stand-in records is what the SDK really sent: the SigV4
  * credential scope (access key, region, service), the security token, the STS parameters.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { closeStandIns, hostedProvider, isolateAwsEnvironment, standIn, type Answer, type HostedProvider } from "./testing/dynamic-host";
 import { settle, setupMocks } from "./testing/mocks";
 
 const mocks = setupMocks();
 // Serializing the provider takes seconds on a loaded 2-core machine (see database-user.test.ts).
 jest.setTimeout(60_000);
-
-/** The host's own loader and config class, resolved where the host resolves them. */
-const hostRequire = createRequire(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"));
-const requireFromString = hostRequire("require-from-string") as (code: string) => { handler: () => HostedProvider };
-const { Config: HostConfig } = hostRequire("./config") as { Config: new (raw: Record<string, string>, project: string) => unknown };
-
-interface HostedProvider {
-    configure?: (req: { config: unknown }) => Promise<void>;
-    check?: (olds: object, news: object) => Promise<{ inputs?: object; failures?: { property: string; reason: string }[] }>;
-    create: (inputs: object) => Promise<{ id: string; outs?: object }>;
-}
 
 const PROJECT = "serverless-containers";
 const CLUSTER_ARN = "arn:aws:rds:eu-west-1:123456789012:cluster:catalogue-db-cluster-1a2b3c4";
@@ -48,20 +34,6 @@ beforeAll(async () => {
 });
 
 // ---- a loopback stand-in for the Data API (restJson1) and STS (awsQuery) ----------------------------------
-
-interface Recorded {
-    readonly path: string;
-    readonly headers: IncomingMessage["headers"];
-    readonly body: string;
-    /** SigV4 credential scope of the request: access key id, region, service. */
-    readonly signedBy: { accessKeyId: string; region: string; service: string };
-}
-interface Answer {
-    readonly status: number;
-    readonly headers?: Record<string, string>;
-    readonly body: string;
-}
-type Script = (req: Recorded, nth: number) => Answer;
 
 /** A Data API error as the service sends it: status from the service model, type header, JSON message. */
 function dataApiError(name: string, status: number, message: string): Answer {
@@ -94,73 +66,20 @@ function assumedRole(n: number, action = "AssumeRole"): Answer {
     };
 }
 
-interface StandIn {
-    readonly url: string;
-    readonly requests: Recorded[];
-    close(): Promise<void>;
-}
-const servers: Server[] = [];
-
-async function standIn(script: Script): Promise<StandIn> {
-    const requests: Recorded[] = [];
-    const server = createServer((req, res) => {
-        let body = "";
-        req.on("data", (chunk) => (body += chunk));
-        req.on("end", () => {
-            const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization));
-            const recorded: Recorded = {
-                path: req.url ?? "",
-                headers: req.headers,
-                body,
-                signedBy: { accessKeyId: scope?.[1] ?? "", region: scope?.[2] ?? "", service: scope?.[3] ?? "" },
-            };
-            requests.push(recorded);
-            const answer = script(recorded, requests.length);
-            res.writeHead(answer.status, { "x-amzn-requestid": `req-${requests.length}`, ...answer.headers });
-            res.end(answer.body);
-        });
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-        url: `http://127.0.0.1:${port}`,
-        requests,
-        close: () => new Promise((resolve) => server.close(() => resolve())),
-    };
-}
-
-afterAll(async () => {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-});
+afterAll(closeStandIns);
 
 // ---- the host's steps ------------------------------------------------------------------------------------
 
 /** No ambient AWS identity: only what the stack (or the explicit provider) says may be used. */
-let scratch: string;
-const savedEnv = { ...process.env };
-beforeEach(() => {
-    scratch = mkdtempSync(path.join(tmpdir(), "db-bootstrap-"));
-    for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
-    process.env.HOME = scratch;
-    process.env.AWS_EC2_METADATA_DISABLED = "true";
-});
-afterEach(() => {
-    process.env = { ...savedEnv };
-    rmSync(scratch, { recursive: true, force: true });
-});
+const scratchDir = isolateAwsEnvironment("db-bootstrap-");
 
 /** Load and configure the provider as the host does: a fresh module per run, configure() with the whole stack config. */
-async function hosted(config: Record<string, string>): Promise<HostedProvider> {
-    const provider = requireFromString(providerText).handler();
-    if (provider.configure) await provider.configure({ config: new HostConfig(config, PROJECT) });
-    return provider;
-}
+const hosted = (config: Record<string, string>): Promise<HostedProvider> => hostedProvider(providerText, config, PROJECT);
 
 /** A profile `deploy` in a shared credentials file of its own (and an empty shared config file). */
 function profileFiles(): { credentials: string; config: string } {
-    const credentials = path.join(scratch, "credentials");
-    const config = path.join(scratch, "config");
+    const credentials = path.join(scratchDir(), "credentials");
+    const config = path.join(scratchDir(), "config");
     writeFileSync(credentials, "[deploy]\naws_access_key_id = AKIAPROFILEDEPLOY\naws_secret_access_key = profile-secret\n");
     writeFileSync(config, "");
     return { credentials, config };
@@ -244,7 +163,7 @@ describe("the bootstrap's AWS identity and endpoint", () => {
 
     it("should take its base identity from aws:assumeRoleWithWebIdentity's token file (the CI's OIDC token)", async () => {
         const aws = await standIn((req) => (req.path === "/" ? assumedRole(7, "AssumeRoleWithWebIdentity") : executed));
-        const tokenFile = path.join(scratch, "oidc-token");
+        const tokenFile = path.join(scratchDir(), "oidc-token");
         writeFileSync(tokenFile, "eyJhbGciOiJSUzI1NiJ9.example.token\n");
         const provider = await hosted({
             "aws:region": "eu-west-1",

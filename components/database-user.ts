@@ -33,16 +33,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AuroraEngine } from "./aurora-with-proxy";
-import {
-    CREDENTIAL_AWS_SETTINGS,
-    decodedSetting,
-    HONOURED_AWS_SETTINGS,
-    parseAwsSettings,
-    regionForCluster,
-    sdkClientSettings,
-    UNSUPPORTED_AWS_SETTINGS,
-    type AwsSettings,
-} from "./aws-settings";
+import { regionForCluster, sdkClientSettings, type AwsSettings } from "./aws-settings";
+import { awsCallInputs, awsCallSettings, hasUnknown, withoutAwsProvider, type AwsCallInputs, type HostConfig } from "./dynamic-aws";
+
+export { explicitProviderSettings } from "./dynamic-aws";
 
 /** The MySQL clause that makes a user authenticate with IAM tokens (Aurora's plugin; absent in MariaDB). */
 export const MYSQL_IAM_AUTH_CLAUSE = "IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'";
@@ -243,43 +237,20 @@ export async function executeStatements(execute: ExecuteStatement, options: Exec
 }
 
 /** What the engine stores and hands back: the bootstrap's inputs (no credentials, ever). */
-interface BootstrapInputs {
+interface BootstrapInputs extends AwsCallInputs {
     readonly clusterArn: string;
     readonly secretArn: string;
     readonly database: string;
     readonly username: string;
     readonly statements: string[];
-    /** Names (never values) of the `aws:` config keys the program saw: the provider checks it was given them. */
-    readonly awsConfigKeys?: string[];
-    /** An explicit aws.Provider's settings, credentials excluded (explicitProviderInput). */
-    readonly awsProvider?: { readonly name: string; readonly settings: Record<string, unknown> };
     readonly retry?: Partial<RetryPolicy>;
 }
 
-/** What the dynamic-provider host gives `configure`: the stack's config, every namespace (Pulumi CLI 3.139+). */
-interface HostConfig {
-    get(key: string): string | undefined;
-}
+/** The stack's config as the dynamic-provider host hands it to `configure` (see dynamic-aws.ts). */
 const hosted: { config?: HostConfig } = {};
 
-/** Pulumi's marker for a value unknown during preview (@pulumi/pulumi runtime/rpc.js, unknownValue). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const hasUnknown = (v: unknown): boolean =>
-    v === UNKNOWN || (v !== null && typeof v === "object" && Object.keys(v).some((k) => hasUnknown((v as Record<string, unknown>)[k])));
-
 /** The settings the bootstrap calls AWS with: the explicit provider's when the component got one, else the stack's `aws:` config. */
-function bootstrapSettings(inputs: BootstrapInputs): AwsSettings {
-    const explicit = inputs.awsProvider;
-    if (explicit) return parseAwsSettings({ provider: explicit.name }, (key) => explicit.settings[key]);
-    const config = hosted.config;
-    const missing = (inputs.awsConfigKeys ?? []).filter((key) => config?.get(key) === undefined);
-    if (missing.length > 0) {
-        throw new Error(
-            `the program's config sets ${missing.join(", ")}, but the Pulumi engine did not pass them to the bootstrap (dynamic providers receive the stack's config from Pulumi CLI 3.139 on); upgrade the Pulumi CLI.`,
-        );
-    }
-    return parseAwsSettings({}, (key) => config?.get(`aws:${key}`));
-}
+const bootstrapSettings = (inputs: BootstrapInputs): AwsSettings => awsCallSettings(inputs, hosted.config, "bootstrap");
 
 /**
  * The dynamic provider. It is serialized into the deployment with the functions it calls, and loads the AWS
@@ -354,65 +325,6 @@ export interface DatabaseUserArgs {
     readonly retry?: Partial<RetryPolicy>;
 }
 
-/** A provider's package ("aws", "pulumi-nodejs"): the SDK's own test (resource.ts), absent from its declarations. */
-const packageOf = (p: pulumi.ProviderResource): string => (p as unknown as { getPackage(): string }).getPackage();
-
-/**
- * The aws provider the cluster's resources use when it is not the default one: `opts.provider`, else the one
- * the parent (AuroraWithProxy) passes to its aws children (its `provider`/`providers` option or an ancestor's).
- */
-export function explicitAwsProvider(opts?: pulumi.CustomResourceOptions): pulumi.ProviderResource | undefined {
-    const isAws = (p: pulumi.ProviderResource | undefined) => (p && packageOf(p) === "aws" ? p : undefined);
-    return isAws(opts?.provider) ?? isAws(opts?.parent?.getProvider("aws:rds/cluster:Cluster"));
-}
-
-/**
- * An explicit provider's settings as the bootstrap keeps them: JSON-encoded values decoded, unset ones dropped.
- * Checked here, so a preview names what cannot be honoured (credentials only count as "set"), and again in the
- * provider. Throws naming the provider and the setting.
- */
-export function explicitProviderSettings(
-    name: string,
-    raw: Record<string, unknown>,
-    hasCredentials: boolean,
-): { name: string; settings: Record<string, unknown> } {
-    const settings: Record<string, unknown> = {};
-    for (const key of Object.keys(raw)) {
-        const value = decodedSetting(raw[key]);
-        if (value !== undefined && value !== null && value !== "") settings[key] = value;
-    }
-    parseAwsSettings({ provider: name }, (key) => (key === "accessKey" && hasCredentials ? "(set)" : settings[key]));
-    return { name, settings };
-}
-
-/**
- * An explicit aws.Provider's settings as the bootstrap's input: every setting the bootstrap honours or refuses,
- * never credentials (only whether the provider has any). A provider the program cannot read — a reference, as
- * a component hosted by `pulumi package add` receives it — is refused rather than silently replaced.
- */
-export function explicitProviderInput(p: pulumi.ProviderResource): pulumi.Output<{ name: string; settings: Record<string, unknown> }> {
-    const props = p as unknown as Record<string, unknown>;
-    if (!pulumi.Output.isInstance(props.region)) {
-        throw new Error(
-            "The database bootstrap cannot read the settings of an explicit aws provider that reached the component as a reference (as in a component hosted by `pulumi package add`), so it cannot call the Data API as that provider would; pass the provider from a TypeScript program, or use the default provider (aws: config).",
-        );
-    }
-    const keys = [
-        ...HONOURED_AWS_SETTINGS.filter((k) => !(CREDENTIAL_AWS_SETTINGS as readonly string[]).includes(k)),
-        ...Object.keys(UNSUPPORTED_AWS_SETTINGS),
-    ];
-    const values: Record<string, pulumi.Input<unknown>> = {};
-    for (const key of keys) values[key] = props[key];
-    // Only whether credentials are set leaves the secret outputs; the flag itself is no secret.
-    const hasCredentials = pulumi.unsecret(
-        pulumi.all(CREDENTIAL_AWS_SETTINGS.map((k) => props[k])).apply((v) => v.some((x) => x !== undefined && x !== "")),
-    );
-    const name = p.urn.apply((urn) => urn.split("::").pop() ?? urn);
-    return pulumi
-        .all([name, pulumi.all(values), hasCredentials])
-        .apply(([n, raw, credentials]) => explicitProviderSettings(n, raw, credentials));
-}
-
 /** The bootstrap as a resource: re-runs when the statements change; `username` resolves once the user exists. */
 export class DatabaseUser extends pulumi.dynamic.Resource {
     // `declare`: the engine fills these outputs in the base constructor; an ES2022 class field would reset them.
@@ -420,22 +332,15 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
     declare public readonly statements: pulumi.Output<string[]>;
 
     constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
-        const aws = explicitAwsProvider(opts);
         const inputs: Record<keyof BootstrapInputs, pulumi.Input<unknown>> = {
             clusterArn: args.clusterArn,
             secretArn: args.masterSecretArn,
             database: args.spec.database,
             username: args.spec.username,
             statements: appUserStatements(args.spec),
-            // Key names only: the values are read by the provider from the config the engine hands it.
-            awsConfigKeys: Object.keys(pulumi.runtime.allConfig())
-                .filter((key) => key.startsWith("aws:"))
-                .sort(),
-            awsProvider: aws ? explicitProviderInput(aws) : undefined,
+            ...awsCallInputs(opts, "The database bootstrap"),
             retry: args.retry,
         };
-        // An aws provider is for the AWS calls (above), not the provider of this pulumi-nodejs resource.
-        const own = opts?.provider && packageOf(opts.provider) !== "pulumi-nodejs" ? { ...opts, provider: undefined } : opts;
-        super(provider, name, inputs, own, "serverless-containers", "DatabaseUser");
+        super(provider, name, inputs, withoutAwsProvider(opts), "serverless-containers", "DatabaseUser");
     }
 }

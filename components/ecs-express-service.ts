@@ -9,8 +9,10 @@
  * changed: CPU/memory notation, and the scaling signal (App Runner scales on concurrent requests per
  * instance; Express target-tracks a metric — see `scaling`).
  */
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ExpressServiceDrain } from "./express-service-drain";
 import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import { serviceTrustPolicy } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
@@ -135,7 +137,14 @@ export interface EcsExpressServiceArgs extends WebServiceArgs {
      * @default { metric: "AVERAGE_CPU", targetValue: 60 } (Express's own default)
      */
     readonly scaling?: ExpressScaling;
-    /** Express service name (changing it replaces the service). @default generated from the component name */
+    /**
+     * Express service name prefix: the service is named `<serviceName>-<6 hex>`, where the hex changes only when
+     * the service must be replaced (a new infrastructure role or cluster). A replacement gets a new name because
+     * ECS refuses to create a service under a name it still lists, DRAINING and INACTIVE ones included (the
+     * provider's create checks first: terraform-provider-aws express_gateway_service.go,
+     * checkExpressGatewayServiceExists). Changing it replaces the service (the new one is created before the
+     * old one is deleted). At most 248 characters. @default a name ECS generates
+     */
     readonly serviceName?: string;
     /** CloudWatch log retention in days. @default 30 */
     readonly logRetentionDays?: number;
@@ -143,7 +152,8 @@ export interface EcsExpressServiceArgs extends WebServiceArgs {
 
 const subnetCountProblem = (count: number) => `\`vpc.subnetIds\` must list at least 2 subnets (Express requires two; got ${count}).`;
 
-const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
+/** ECS service names are at most 255 characters; the component appends `-<6 hex>` (see `serviceName`). */
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,247}$/;
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
@@ -179,7 +189,7 @@ export function ecsExpressProblems(args: EcsExpressServiceArgs): {
         ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
         intRange("scaling.targetValue", scaling.targetValue, 1, percent ? 100 : 1_000_000),
         args.serviceName !== undefined && !SERVICE_NAME.test(args.serviceName)
-            ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 255) (got "${args.serviceName}").`
+            ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 248: the component appends -<6 hex> within ECS's 255) (got "${args.serviceName}").`
             : undefined,
         LOG_RETENTION_DAYS.includes(retention)
             ? undefined
@@ -200,6 +210,27 @@ function vpcProblems(vpc: ServiceVpc | undefined): (string | undefined)[] {
     // A literal list is checked now; an output list is checked once known (createNetwork).
     const tooFew = Array.isArray(subnets) && subnets.length < 2 ? subnetCountProblem(subnets.length) : undefined;
     return [...serviceVpcProblems("vpc", vpc), tooFew];
+}
+
+/** The scaling target as one line (`min=1 max=5 AVERAGE_CPU=60`), carried in the container environment (see createService). */
+export function scalingTargetText(t: {
+    minTaskCount: number;
+    maxTaskCount: number;
+    autoScalingMetric: string;
+    autoScalingTargetValue: number;
+}): string {
+    return `min=${t.minTaskCount} max=${t.maxTaskCount} ${t.autoScalingMetric}=${t.autoScalingTargetValue}`;
+}
+
+/**
+ * `<prefix>-<6 hex>`, the hex from the identities of what forces a replacement (the infrastructure role,
+ * RequiresReplace in the provider; the cluster, replaceOnChanges): stable while neither is recreated, new when
+ * either is, so a replacement never asks ECS for a name it still lists.
+ */
+function generationName(prefix: string, infrastructure: aws.iam.Role, cluster: aws.ecs.Cluster): pulumi.Output<string> {
+    return pulumi
+        .all([infrastructure.uniqueId, cluster.arn])
+        .apply(([role, clusterArn]) => `${prefix}-${createHash("sha256").update(`${role}\n${clusterArn}`).digest("hex").slice(0, 6)}`);
 }
 
 // ---- component -------------------------------------------------------------------------------------
@@ -240,6 +271,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
         const logGroup = this.createLogGroup(name, args);
         const network = this.createNetwork(name, args.vpc, args);
         const service = this.createService(name, args, cpu, memory, roles, cluster, logGroup, network, opts);
+        // Created after the service, so deleted before it: its delete waits until Express has torn down what it
+        // created (load balancer, security groups, certificate) before Pulumi deletes the roles, cluster and
+        // network that teardown still uses (express-service-drain.ts).
+        new ExpressServiceDrain(`${name}-drain`, { serviceArn: service.serviceArn }, { parent: this, dependsOn: [service] });
 
         this.url = service.ingressPaths.apply((paths) => {
             const endpoint = paths?.[0]?.endpoint;
@@ -310,8 +345,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
     /**
      * Task security group with no inline rules (the provider then removes AWS's allow-all egress): 443
      * out for ECR, S3, CloudWatch Logs and Secrets Manager (through the VPC endpoints, see `vpc`),
-     * plus named destinations. Ingress from the Express-managed load balancer is added by Express
-     * through the infrastructure role.
+     * plus named destinations; in, the container port from the VPC's addresses (the Express-managed load balancer).
      */
     private createNetwork(name: string, vpc: ServiceVpc, args: EcsExpressServiceArgs) {
         const subnetIds = pulumi.output(vpc.subnetIds).apply((ids) => {
@@ -337,6 +371,26 @@ export class EcsExpressService extends pulumi.ComponentResource {
             this,
         );
         (vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
+        // Load balancer → tasks on the container port. Express's infrastructure role may add ingress only to a group
+        // tagged AmazonECSManaged=true, or tag the rule itself on creation (AmazonECSInfrastructureRoleforExpress-
+        // GatewayServices v6: ModifySecurityGroupOperations, CreateSecurityGroupResourcesWithTags); whether Express
+        // does the latter for a group it did not create is documented nowhere, so the rule is ours. The load
+        // balancer's own group is Express's and unknown here; its nodes live in `vpc.subnetIds`, inside the VPC's
+        // CIDR, which is what the rule admits — on this one port only.
+        const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-from-load-balancer`,
+            {
+                securityGroupId: securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                cidrIpv4: aws.ec2.getVpcOutput({ id: vpc.vpcId }, { parent: this }).cidrBlock,
+                description: "The Express-managed load balancer (in this VPC's subnets) to the container port",
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         return { securityGroup, subnetIds };
     }
 
@@ -353,10 +407,16 @@ export class EcsExpressService extends pulumi.ComponentResource {
     ): aws.ecs.ExpressGatewayService {
         const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
         const scaling = args.scaling ?? DEFAULT_SCALING;
+        const scalingTarget = {
+            minTaskCount: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
+            maxTaskCount: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
+            autoScalingMetric: scaling.metric,
+            autoScalingTargetValue: scaling.targetValue,
+        };
         return new aws.ecs.ExpressGatewayService(
             `${name}-service`,
             {
-                serviceName: args.serviceName,
+                serviceName: args.serviceName === undefined ? undefined : generationName(args.serviceName, roles.infrastructure, cluster),
                 cluster: cluster.name,
                 cpu,
                 memory,
@@ -368,21 +428,24 @@ export class EcsExpressService extends pulumi.ComponentResource {
                     image: requireDigest("EcsExpressService", name, args.image, this),
                     containerPort: port,
                     // App Runner sets PORT for the container; ECS does not, so the contract sets it here.
-                    environments: Object.entries({ PORT: String(port), ...(args.environment ?? {}) }).map(([k, v]) => ({
+                    // EXPRESS_SCALING_TARGET repeats the scaling target: the provider's Update ignores a change of
+                    // `scalingTargets` alone (fwflex.Diff WithIgnoredField("scaling_target") in terraform-provider-aws
+                    // express_gateway_service.go), so without a diffed field that changes with it, a new min/max/target
+                    // would show in the preview and reach no API. With it, the change is an update, and the update
+                    // request carries the whole plan, scaling target included (UpdateExpressGatewayService takes
+                    // `scalingTarget`: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateExpressGatewayService.html).
+                    environments: Object.entries({
+                        PORT: String(port),
+                        ...(args.environment ?? {}),
+                        EXPRESS_SCALING_TARGET: scalingTargetText(scalingTarget),
+                    }).map(([k, v]) => ({
                         name: k,
                         value: v,
                     })),
                     secrets: Object.entries(args.environmentSecrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
                     awsLogsConfigurations: [{ logGroup: logGroup.name, logStreamPrefix: "app" }],
                 },
-                scalingTargets: [
-                    {
-                        minTaskCount: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
-                        maxTaskCount: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
-                        autoScalingMetric: scaling.metric,
-                        autoScalingTargetValue: scaling.targetValue,
-                    },
-                ],
+                scalingTargets: [scalingTarget],
                 networkConfigurations: [{ subnets: network.subnetIds, securityGroups: [network.securityGroup.id] }],
                 // `pulumi up` reports a failed rollout instead of succeeding while tasks crash-loop.
                 waitForSteadyState: true,
@@ -395,8 +458,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 // The component's own `dependsOn` (the VPC endpoints the tasks reach ECR/S3/Logs through) must
                 // exist before the first task starts.
                 dependsOn: withDependsOn(opts, roles.policies),
-                // The service name is fixed; a replacement must delete the old service first.
-                deleteBeforeReplace: true,
+                // The Update API has no cluster field and the provider does not replace on it (cluster is not
+                // RequiresReplace), so a new cluster would otherwise be applied nowhere; a replacement gets a new
+                // name (serviceName), so the new service is created before the old one is retired.
+                replaceOnChanges: ["cluster"],
             },
         );
     }

@@ -2,7 +2,7 @@ import type * as pulumiT from "@pulumi/pulumi";
 import type * as PlatformModule from "./web-service-platform";
 import { errorOf, promiseOf, settle, setupMocks } from "./testing/mocks";
 
-const mocks = setupMocks();
+const mocks = setupMocks({ vpcs: { "vpc-1": "10.0.0.0/16" } });
 let m: typeof PlatformModule;
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${"c".repeat(64)}`;
@@ -69,8 +69,9 @@ describe("createWebService", () => {
         await settle();
         const container = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer;
         const env = Object.fromEntries(container.environments.map((e: { name: string; value: string }) => [e.name, e.value]));
-        // App Runner sets PORT itself from the configured port; Express gets it explicitly.
-        expect(env).toEqual({ ...appRunner.env, PORT: appRunner.port });
+        // App Runner sets PORT itself from the configured port; Express gets it explicitly, and its scaling
+        // target as a variable (the provider's Update ignores a change of the scaling target alone).
+        expect(env).toEqual({ ...appRunner.env, PORT: appRunner.port, EXPRESS_SCALING_TARGET: "min=1 max=5 AVERAGE_CPU=60" });
         expect(Object.fromEntries(container.secrets.map((s: { name: string; valueFrom: string }) => [s.name, s.valueFrom]))).toEqual(
             appRunner.secrets,
         );

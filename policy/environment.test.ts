@@ -1,4 +1,10 @@
-import { environmentFromStackConfig, environmentFromStackName, environmentSourcesFromProcess, resolveEnvironment } from "./environment";
+import {
+    environmentFromStackConfig,
+    environmentFromStackName,
+    environmentSourcesFromProcess,
+    resolveEnvironment,
+    retiringFromStackConfig,
+} from "./environment";
 
 describe("environmentFromStackName", () => {
     it.each([
@@ -30,6 +36,16 @@ describe("environmentFromStackConfig", () => {
     it("should ignore invalid JSON and invalid values", () => {
         expect(environmentFromStackConfig("{")).toBeUndefined();
         expect(environmentFromStackConfig(JSON.stringify({ "p:environment": "qa" }))).toBeUndefined();
+    });
+});
+
+describe("retiringFromStackConfig", () => {
+    it("should be true only when the stack config sets <project>:retire to true", () => {
+        expect(retiringFromStackConfig(JSON.stringify({ "serverless-containers:retire": "true" }))).toBe(true);
+        expect(retiringFromStackConfig(JSON.stringify({ "serverless-containers:retire": "false" }))).toBe(false);
+        expect(retiringFromStackConfig(JSON.stringify({ "serverless-containers:environment": "prod" }))).toBe(false);
+        expect(retiringFromStackConfig("{")).toBe(false);
+        expect(retiringFromStackConfig(undefined)).toBe(false);
     });
 });
 

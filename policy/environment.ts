@@ -36,6 +36,17 @@ export function environmentFromStackConfig(pulumiConfig: string | undefined): En
     return undefined;
 }
 
+/** Whether the stack config the CLI passes (PULUMI_CONFIG) says the stack is retiring (`<project>:retire` true). */
+export function retiringFromStackConfig(pulumiConfig: string | undefined): boolean {
+    if (!pulumiConfig) return false;
+    try {
+        const parsed = JSON.parse(pulumiConfig) as Record<string, unknown>;
+        return Object.entries(parsed).some(([key, value]) => key.endsWith(":retire") && (value === "true" || value === true));
+    } catch {
+        return false;
+    }
+}
+
 export interface EnvironmentSources {
     /** Pack config `environment` (from `--policy-pack-config`) or an explicit override. */
     readonly override?: unknown;

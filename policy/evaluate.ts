@@ -1,7 +1,7 @@
 // Offline policy evaluation for the offline preview (scripts/): the same controls the pack runs, over the
 // resources the mocked program registered, with the enforcement table of the chosen environment.
 import { controls as catalogue, runControl } from "./rules";
-import { Control, Environment, Props } from "./types";
+import { Control, Environment, Props, enforcementOf, type RunOptions } from "./types";
 import { withoutUnknowns } from "./unknowns";
 
 export interface EvaluatedResource {
@@ -35,11 +35,12 @@ export function evaluate(
     resources: readonly EvaluatedResource[],
     environment: Environment,
     list: readonly Control[] = catalogue,
+    options: RunOptions = {},
 ): Finding[] {
     const findings: Finding[] = [];
     for (const r of resources) {
         for (const c of list) {
-            const enforcement = c.enforcement[environment];
+            const enforcement = enforcementOf(c, environment, options);
             if (enforcement === "disabled") continue;
             // The pack's own adapter (policies.ts): a value unknown until apply (a preview) passes, as it does there.
             for (const message of runControl(c, r.type, withoutUnknowns(r.props ?? {}), { environment })) {
@@ -61,8 +62,9 @@ export function summarize(findings: readonly Finding[], environment: Environment
 export function evaluateWithSummary(
     resources: readonly EvaluatedResource[],
     environment: Environment,
+    options: RunOptions = {},
 ): { findings: Finding[]; summary: Summary } {
-    const findings = evaluate(resources, environment);
+    const findings = evaluate(resources, environment, catalogue, options);
     return { findings, summary: summarize(findings, environment, resources.length) };
 }
 

@@ -34,6 +34,17 @@ describe("buildPolicies", () => {
         expect(byName(buildPolicies("prod"), "rds-deletion-protection").enforcementLevel).toBe("mandatory");
     });
 
+    it("should make only the deletion guards advisory, and only for a retiring stack", () => {
+        const retiring = buildPolicies("prod", undefined, { retiring: true });
+        const changed = retiring
+            .filter((p, i) => p.enforcementLevel !== buildPolicies("prod")[i].enforcementLevel)
+            .map((p) => [p.name, p.enforcementLevel]);
+        expect(changed.sort()).toEqual([
+            ["dynamodb-deletion-protection", "advisory"],
+            ["rds-deletion-protection", "advisory"],
+        ]);
+    });
+
     it("should declare the environment config key with its allowed values", () => {
         expect(byName(buildPolicies("dev"), "ecr-scan-on-push").configSchema).toEqual({
             properties: { environment: { type: "string", enum: ["dev", "staging", "prod"] } },

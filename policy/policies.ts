@@ -2,7 +2,7 @@
 // free of @pulumi/policy imports) so it is unit-tested without starting the pack's gRPC server; index.ts
 // checks these objects against the SDK's ResourceValidationPolicy type.
 import { controls as catalogue, runControl } from "./rules";
-import { ENVIRONMENTS, Control, Enforcement, Environment, Props } from "./types";
+import { ENVIRONMENTS, Control, Enforcement, Environment, Props, enforcementOf, type RunOptions } from "./types";
 import { isEnvironment } from "./environment";
 import { withoutUnknowns } from "./unknowns";
 
@@ -36,13 +36,13 @@ export interface PolicyConfig {
  * the checks run for and skips controls disabled there; the reported level stays the start-up one, so
  * set the environment through the stack (or per-policy `enforcementLevel` in the same config file).
  */
-export function buildPolicies(environment: Environment, list: readonly Control[] = catalogue): PackPolicy[] {
+export function buildPolicies(environment: Environment, list: readonly Control[] = catalogue, options: RunOptions = {}): PackPolicy[] {
     return list
         .filter((c) => c.enforcement[environment] !== "disabled")
         .map((c) => ({
             name: c.id,
             description: `${c.description} [${c.source}]`,
-            enforcementLevel: c.enforcement[environment],
+            enforcementLevel: enforcementOf(c, environment, options),
             remediationSteps: c.remediation,
             tags: [c.source],
             configSchema: { properties: { environment: { type: "string", enum: [...ENVIRONMENTS] } } },

@@ -35,6 +35,23 @@ export interface Control {
     /** How to fix a violation, shown by the pack as remediation steps. */
     readonly remediation: string;
     readonly check: (type: string, props: Props, ctx: ControlContext) => string[];
+    /**
+     * A guard against deleting data (deletion protection): advisory while the stack is retiring (its config
+     * `retire` is true: docs/deploying.md, "Retiring an environment"), so the `up` that lifts the guard can run.
+     */
+    readonly guardsDeletion?: boolean;
+}
+
+/** Options of one policy run beyond the environment. */
+export interface RunOptions {
+    /** The stack is being retired (`<project>:retire` is true): deletion guards are advisory. */
+    readonly retiring?: boolean;
+}
+
+/** The level a control is enforced at for `environment`, a retiring stack's deletion guards only advisory. */
+export function enforcementOf(c: Control, environment: Environment, options: RunOptions = {}): Enforcement | "disabled" {
+    const level = c.enforcement[environment];
+    return options.retiring && c.guardsDeletion && level === "mandatory" ? "advisory" : level;
 }
 
 /** Shorthand tables for the common enforcement shapes. */

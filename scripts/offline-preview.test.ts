@@ -194,6 +194,9 @@ describe("offline preview", () => {
         expect(plan.policy.summary).toMatchObject({ environment: stack, mandatory: 0, passed: true });
         expect(plan.cost.total).toBeGreaterThan(0);
         expect(plan.diagram).toMatch(/^flowchart LR/);
+        // The Fargate vCPUs the account's quota must hold, at the floor and with every service at its maximum.
+        expect(plan.fargate.floor).toBeGreaterThan(0);
+        expect(plan.fargate.ceiling).toBeGreaterThan(plan.fargate.floor);
     });
 
     it.each(["staging", "prod"])(

@@ -166,6 +166,7 @@ async function main(): Promise<number> {
     const { settle, setupMocks } = await import("../components/testing/mocks");
     const { evaluateWithSummary } = await import("../policy/evaluate");
     const { estimateMonthlyCost } = await import("./lib/cost");
+    const { fargateFootprint } = await import("./lib/fargate-footprint");
     const { mermaidDiagram } = await import("./lib/diagram");
     const { modelRemoteChildren } = await import("./lib/modelled");
     const { renderPlanText } = await import("./lib/plan-report");
@@ -282,8 +283,9 @@ async function main(): Promise<number> {
     const asEvaluated = (list: typeof resources) => list.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
     // The exit code follows the resources the program registered; the modelled children are checked
     // separately, reported in their own section, and flagged on stderr when a mandatory control fails.
-    const policy = evaluateWithSummary(asEvaluated(registered), environment);
-    const modelledPolicy = evaluateWithSummary(asEvaluated(modelled.resources), environment);
+    const retiring = { retiring: resolved.values[`${resolved.project}:retire`] === "true" };
+    const policy = evaluateWithSummary(asEvaluated(registered), environment, retiring);
+    const modelledPolicy = evaluateWithSummary(asEvaluated(modelled.resources), environment, retiring);
     const modelledUrns = new Set(modelled.resources.map((r) => r.urn));
 
     const plan: Plan = {
@@ -306,6 +308,7 @@ async function main(): Promise<number> {
         policy,
         modelledPolicy,
         cost: estimateMonthlyCost([...resolvedRegistered, ...modelled.resources]),
+        fargate: (({ floor, ceiling }) => ({ floor, ceiling }))(fargateFootprint(resolvedRegistered)),
         diagram: mermaidDiagram(resolvedRegistered),
         platforms: platformNotes(resolved.values, resolved.project),
     };

@@ -407,4 +407,12 @@ describe("documents beside the README", () => {
             .filter(([, word]) => word !== undefined);
         expect(found).toEqual([]);
     });
+
+    it("should name only keys Pulumi.yaml declares in every `pulumi config set` the README and docs show", () => {
+        const declared = readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+        const text = ["README.md", ...DOCS].map(read).join("\n");
+        const keys = [...text.matchAll(/pulumi config set (?:--path |--secret )?'?([A-Za-z]+)/g)].map((m) => m[1]);
+        expect(keys).toContain("retire");
+        expect(keys.filter((k) => !new RegExp(`^  ${k}:$`, "m").test(declared))).toEqual([]);
+    });
 });

@@ -44,6 +44,8 @@ type App = (typeof APPS)[number];
  */
 const READ_OUTSIDE_CONFIG: Readonly<Record<string, string>> = {
     NODE_ENV: "Express itself (app.get('env')) and Node libraries",
+    EXPRESS_SCALING_TARGET:
+        "the AWS provider's diff (components/ecs-express-service.ts: a scaling change must change a field its Update does not ignore)",
 };
 
 const named = (list: { name: string; value?: string; valueFrom?: string }[] | undefined, key: "value" | "valueFrom"): Env =>

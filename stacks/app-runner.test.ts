@@ -1,8 +1,8 @@
 import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
 import type * as StackModule from "./app-runner";
-import { stackConfig, testNetwork, untaggedResources } from "./testing";
+import { stackConfig, TEST_NETWORK_VPCS, testNetwork, untaggedResources } from "./testing";
 
-const mocks = setupMocks();
+const mocks = setupMocks({ vpcs: { ...TEST_NETWORK_VPCS } });
 let stack: typeof StackModule;
 
 beforeAll(async () => {
@@ -39,7 +39,7 @@ const one = (r: Run, type: string, name?: string) => {
 };
 const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal.Service;
 const HOSTING =
-    /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroupEgressRule:|serverless-containers:index:(AppRunnerService|VpcConnectedAppRunner|EcsExpressService)$)/;
+    /^(aws:apprunner\/|aws:ecs\/|aws:iam\/|aws:cloudwatch\/|aws:ec2\/securityGroup:|aws:vpc\/securityGroup(Egress|Ingress)Rule:|pulumi-nodejs:dynamic\/serverless-containers:ExpressServiceDrain$|serverless-containers:index:(AppRunnerService|VpcConnectedAppRunner|EcsExpressService)$)/;
 
 describe("appRunnerStack on app-runner (default)", () => {
     let r: Run;
@@ -223,6 +223,8 @@ describe("switching appRunnerPlatform", () => {
             "aws:ecs/cluster:Cluster",
             "aws:ecs/expressGatewayService:ExpressGatewayService",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            "pulumi-nodejs:dynamic/serverless-containers:ExpressServiceDrain",
             "serverless-containers:index:EcsExpressService",
         ]);
     });
@@ -235,7 +237,8 @@ describe("switching appRunnerPlatform", () => {
                 (e: { name: string; value: string }) => [e.name, e.value],
             ),
         );
-        expect(exEnv).toEqual({ ...arEnv, RUNTIME: "ecs-express", PORT: "8080" });
+        // EXPRESS_SCALING_TARGET: what makes a scaling change reach the Express API (components/ecs-express-service.ts).
+        expect(exEnv).toEqual({ ...arEnv, RUNTIME: "ecs-express", PORT: "8080", EXPRESS_SCALING_TARGET: "min=1 max=5 AVERAGE_CPU=60" });
     });
 });
 

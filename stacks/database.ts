@@ -31,7 +31,7 @@ export function auroraFromConfig(
 ): AuroraWithProxy {
     return new AuroraWithProxy(name, {
         engine,
-        // One config key per engine (auroraMysqlVersion / auroraPostgresqlVersion): see README "Engine versions".
+        // One config key per engine (auroraMysqlVersion / auroraPostgresqlVersion): see docs/databases.md, "Engine versions".
         engineVersion: engine === "mysql" ? config.auroraMysqlVersion : config.auroraPostgresqlVersion,
         databaseName,
         appUser: { username: appUser.username, schema: [...appUser.schema] },
@@ -41,7 +41,10 @@ export function auroraFromConfig(
         maxCapacity: config.auroraMaxCapacity,
         readers: config.auroraReaders,
         backupRetentionDays: config.auroraBackupRetentionDays,
-        deletionProtection: config.auroraDeletionProtection,
+        // A retiring stack lifts the protection (and Pulumi protect) so `pulumi destroy` can go; the final
+        // snapshot the stack takes stays (docs/deploying.md, "Retiring an environment").
+        deletionProtection: config.auroraDeletionProtection && !config.retire,
+        finalSnapshot: config.auroraDeletionProtection,
         tags: config.tags,
     });
 }

@@ -5,7 +5,7 @@ import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../componen
 import { promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
 import type * as StackModule from "./eks-fargate";
 import type { StackConfig } from "./config";
-import { stackConfig, testNetwork, untaggedResources } from "./testing";
+import { NO_ACCESS_ENTRY_WARNING, stackConfig, testNetwork, untaggedResources, withWarnings } from "./testing";
 
 const mocks = setupMocks({ stack: "dev" });
 let stack: typeof StackModule;
@@ -143,20 +143,6 @@ describe("eksFargateStack with dev config", () => {
 
 describe("eksFargateStack API access", () => {
     const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
-    /** What a stack naming a deploy role warns under the mocks, which run as none of the roles. */
-    const NO_ENTRY =
-        "EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run `pulumi up` as the deploy or break-glass role.";
-    /** Runs `work` capturing the components' warnings (pulumi.log.warn) instead of printing them. */
-    async function warningsOf(work: () => Promise<void>): Promise<unknown[]> {
-        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-        try {
-            await work();
-            return warn.mock.calls.map((c) => c[0]);
-        } finally {
-            warn.mockRestore();
-        }
-    }
-
     it(
         "should grant the configured deploy, preview and break-glass roles and admit the connected networks when the keys are set",
         async () => {
@@ -167,12 +153,12 @@ describe("eksFargateStack API access", () => {
                 eksBreakGlassRoleArn: role("break-glass"),
                 eksPrivateAccessCidrs: '["10.100.0.0/16"]',
             });
-            let out: ReturnType<typeof stack.eksFargateStack> | undefined;
-            const warnings = await warningsOf(async () => {
-                out = stack.eksFargateStack(config, network());
+            const { result: out, warnings } = await withWarnings(async () => {
+                const made = stack.eksFargateStack(config, network());
                 await settle();
+                return made;
             });
-            expect(warnings).toEqual([NO_ENTRY]);
+            expect(warnings).toEqual([NO_ACCESS_ENTRY_WARNING]);
             const entries = mocks.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
             expect(entries).toEqual([role("gha/deploy"), role("gha/preview"), role("break-glass")]);
             const policies = mocks.resources
@@ -189,7 +175,7 @@ describe("eksFargateStack API access", () => {
             const clients = mocks.resources.find(
                 (x) => x.type === "aws:ec2/securityGroup:SecurityGroup" && x.name === "eks-fargate-api-clients-sg",
             );
-            expect(await promiseOf(out!.apiClientSecurityGroupId)).toBe(clients?.state.id);
+            expect(await promiseOf(out.apiClientSecurityGroupId)).toBe(clients?.state.id);
         },
         STACK_TIMEOUT,
     );
@@ -199,12 +185,12 @@ describe("eksFargateStack API access", () => {
         async () => {
             mocks.reset();
             const config = stackConfig({}, "prod");
-            const warnings = await warningsOf(async () => {
+            const { warnings } = await withWarnings(async () => {
                 stack.eksFargateStack(config, network());
                 await settle();
             });
             // prod names the roles (offline stand-ins); the mocks run as none of them.
-            expect(warnings).toEqual([NO_ENTRY]);
+            expect(warnings).toEqual([NO_ACCESS_ENTRY_WARNING]);
             const cluster = mocks.resources.find((x) => x.type === "eks:index:Cluster")!;
             expect(cluster.inputs).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
             expect(cluster.inputs.publicAccessCidrs).toBeUndefined();

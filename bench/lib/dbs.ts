@@ -3,6 +3,7 @@
  * processes, dynalite in its own child process (so it never shares an event loop with the load generator),
  * all on 127.0.0.1. Seeds realistic rows through the apps' own repositories.
  */
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { version as dynaliteVersion } from "dynalite/package.json";
 import { startMariaDb, startPostgres, type SqlServerHandle, type TestDatabase } from "../../scripts/test-db";
@@ -41,19 +42,23 @@ export function dbSettings(db: TestDatabase): DbSettings {
     };
 }
 
-/** dynalite in a child process (node -r @swc-node/register bench/servers/dynalite.ts). */
-async function startDynaliteChild(): Promise<string> {
+/**
+ * dynalite in a child process (node -r @swc-node/register bench/servers/dynalite.ts), stopped on cleanup; the child
+ * is returned so a fault benchmark can freeze it (SIGSTOP: connections accepted, nothing answers).
+ */
+export async function startDynaliteProcess(): Promise<{ endpoint: string; child: ChildProcess }> {
     const child = spawnTracked(process.execPath, ["-r", "@swc-node/register", path.join(REPO_ROOT, "bench", "servers", "dynalite.ts")], {
         cwd: REPO_ROOT,
         stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     onCleanup(() => stopChild(child));
-    return new Promise((resolve, reject) => {
+    const endpoint = await new Promise<string>((resolve, reject) => {
         child.once("message", (m: { endpoint?: string }) =>
             m.endpoint ? resolve(m.endpoint) : reject(new Error("dynalite: bad message")),
         );
         child.once("exit", (code) => reject(new Error(`dynalite child exited (${code}) before listening`)));
     });
+    return { endpoint, child };
 }
 
 const CATEGORIES = ["books", "garden", "kitchen", "toys", "tools", "general"];
@@ -124,7 +129,7 @@ export async function startBenchDatabases(rows: number): Promise<BenchDatabases>
     const [maria, pg, dynamoEndpoint] = await Promise.all([
         startMariaDb({ requireManaged: true }),
         startPostgres({ requireManaged: true }),
-        startDynaliteChild(),
+        startDynaliteProcess().then((d) => d.endpoint),
     ]);
     onCleanup(() => maria.destroy());
     onCleanup(() => pg.destroy());

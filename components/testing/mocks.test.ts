@@ -1,6 +1,7 @@
 import type * as awsT from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { errorOf, promiseOf, settle, setupMocks } from "./mocks";
+import { errorOf, promiseOf, PulumiMocks, settle, setupMocks, UNKNOWN } from "./mocks";
+import { INVOKES, RESOURCES } from "./provider-model";
 
 const mocks = setupMocks();
 let aws: typeof awsT;
@@ -41,13 +42,57 @@ describe("test kit", () => {
     });
 
     it("should throw naming the token when an invoke is not mocked", async () => {
-        const message = await errorOf(() => aws.ec2.getVpc({ default: true }));
-        expect(message).toContain('Unmocked invoke "aws:ec2/getVpc:getVpc"');
-        expect(mocks.unmockedInvokes).toEqual(["aws:ec2/getVpc:getVpc"]);
+        const message = await errorOf(() => aws.ec2.getSubnet({ id: "subnet-1" }));
+        expect(message).toContain('Unmocked invoke "aws:ec2/getSubnet:getSubnet"');
+        expect(mocks.unmockedInvokes).toEqual(["aws:ec2/getSubnet:getSubnet"]);
     });
 
     it("should resolve IAM role ARNs as global IAM ARNs when outputs are read", async () => {
         const role = new aws.iam.Role("r", { name: "named-role", assumeRolePolicy: "{}" });
         expect(await promiseOf(role.arn)).toBe("arn:aws:iam::123456789012:role/named-role");
+    });
+});
+
+describe("the provider model", () => {
+    const register = (m: PulumiMocks, type: string, inputs: Record<string, unknown> = {}) =>
+        m.newResource({ type, name: "r", inputs, custom: true });
+
+    it("should refuse a resource type it has no row for, naming the type and where to add it", () => {
+        const m = new PulumiMocks();
+        expect(() => register(m, "aws:s3/bucket:Bucket")).toThrow(
+            'Unmodelled resource type "aws:s3/bucket:Bucket". Add a row to components/testing/provider-model.ts (RESOURCES)',
+        );
+        expect(m.unmodelledResources).toEqual(["aws:s3/bucket:Bucket"]);
+    });
+
+    it("should answer a preview of a create as the engine does: id and computed attributes unknown, inputs and the auto-name known", () => {
+        const preview = register(new PulumiMocks({ preview: true }), "aws:iam/role:Role", { assumeRolePolicy: "{}" });
+        expect(preview.id).toBe("");
+        expect(preview.state).toMatchObject({ assumeRolePolicy: "{}", arn: UNKNOWN, uniqueId: UNKNOWN, id: UNKNOWN });
+        expect(preview.state.name).toMatch(/^r-[0-9a-f]{7}$/);
+        const update = register(new PulumiMocks(), "aws:iam/role:Role", { assumeRolePolicy: "{}" });
+        expect(update.id).toBe(update.state.name);
+        expect(update.state.arn).toBe(`arn:aws:iam::123456789012:role/${update.state.name}`);
+    });
+
+    it("should cite a source for every resource row and say what every invoke answers when there is nothing", () => {
+        expect(
+            Object.entries(RESOURCES)
+                .filter(([, row]) => row.source.length < 10)
+                .map(([type]) => type),
+        ).toEqual([]);
+        expect(
+            Object.entries(INVOKES)
+                .filter(([, row]) => row.source.length < 10 || row.empty.length === 0)
+                .map(([token]) => token),
+        ).toEqual([]);
+    });
+
+    it("should answer getRepositories in an account with no repository with names: null, as the provider flattens an empty set", async () => {
+        mocks.ecr = {};
+        expect((await aws.ecr.getRepositories({})).names).toBeNull();
+        mocks.ecr = { "p/s/api": [{ tag: "c-1", digest: "sha256:1" }] };
+        expect((await aws.ecr.getRepositories({})).names).toEqual(["p/s/api"]);
+        mocks.ecr = {};
     });
 });

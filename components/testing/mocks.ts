@@ -118,6 +118,8 @@ export interface MockOptions {
     readonly region?: string;
     /** What the registry holds (repository → images); default nothing (a fresh account: `getRepositories` gives `names: null`). */
     readonly ecr?: EcrContents;
+    /** VPCs that exist outside the program (id → IPv4 CIDR), e.g. a test's stand-in network; the program's own VPCs are known anyway. */
+    readonly vpcs?: Record<string, string>;
     /** Extra invoke answers for a test; keys are invoke tokens. */
     readonly invokes?: Record<string, (inputs: PropertyBag) => PropertyBag>;
 }
@@ -138,8 +140,10 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
     >();
     private readonly region: string;
     private readonly extraInvokes: Record<string, (inputs: PropertyBag) => PropertyBag>;
+    private readonly outsideVpcs: Record<string, string>;
 
     constructor(options: MockOptions = {}) {
+        this.outsideVpcs = options.vpcs ?? {};
         this.region = options.region ?? DEFAULT_REGION;
         this.preview = options.preview ?? false;
         this.ecr = options.ecr ?? {};
@@ -213,6 +217,17 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         return { id: id ?? "", state };
     }
 
+    /** The VPCs a getVpc can find: those the program created (awsx or plain) and those outside it. */
+    private vpcs(): Record<string, string> {
+        const own = this.resources.flatMap((r): [string, string][] => {
+            if (r.type === "awsx:ec2:Vpc" && typeof r.state.vpcId === "string")
+                return [[r.state.vpcId, r.inputs.cidrBlock ?? "10.0.0.0/16"]];
+            if (r.type === "aws:ec2/vpc:Vpc" && typeof r.state.id === "string") return [[r.state.id, r.inputs.cidrBlock]];
+            return [];
+        });
+        return { ...this.outsideVpcs, ...Object.fromEntries(own) };
+    }
+
     /** The computed attributes as the engine reports them: values after an update, `UNKNOWN` in a preview of a create. */
     private computed(inputs: PropertyBag, outputs: PropertyBag): PropertyBag {
         if (!this.preview) return outputs;
@@ -233,7 +248,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         }
         this.invokes.push({ token: args.token, inputs: args.inputs });
         const inputs = (args.inputs ?? {}) as PropertyBag;
-        return extra ? extra(inputs) : model.answer(inputs, { region: this.region, account: ACCOUNT_ID, ecr: this.ecr });
+        return extra ? extra(inputs) : model.answer(inputs, { region: this.region, account: ACCOUNT_ID, ecr: this.ecr, vpcs: this.vpcs() });
     }
 
     /** Called by the monitor hook before `newResource` to remember parent and dependsOn. */

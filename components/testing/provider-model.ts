@@ -48,10 +48,19 @@ export interface ResourceModel {
 
 export interface InvokeModel {
     /** The answer, given the invoke's arguments and the world the test set up. */
-    readonly answer: (inputs: PropertyBag, c: { region: string; account: string; ecr: EcrContents }) => PropertyBag;
+    readonly answer: (inputs: PropertyBag, c: InvokeContext) => PropertyBag;
     /** What the provider returns for an empty result (documentation and a test read it). */
     readonly empty: string;
     readonly source: string;
+}
+
+/** What an invoke's answer may read of the world the mocks stand for. */
+export interface InvokeContext {
+    readonly region: string;
+    readonly account: string;
+    readonly ecr: EcrContents;
+    /** VPC id → its IPv4 CIDR: the VPCs the program created so far, and any a test says exist outside it. */
+    readonly vpcs: Readonly<Record<string, string>>;
 }
 
 /** What the mocked registry holds: repository name → tag → digest (`null` tag: an untagged image). */
@@ -436,10 +445,12 @@ export const RESOURCES: Readonly<Record<string, ResourceModel>> = {
     },
     "pulumi-nodejs:dynamic/serverless-containers:DatabaseUser": {
         id: (c) => `${c.inputs.clusterArn}/${c.inputs.username}`,
+        replaceOn: ["clusterArn", "username", "database"],
         source: "components/database-user.ts (its own dynamic provider: create returns this id and echoes its inputs)",
     },
     "pulumi-nodejs:dynamic/serverless-containers:ExpressServiceDrain": {
         id: (c) => String(c.inputs.serviceArn),
+        replaceOn: ["serviceArn"],
         source: "components/express-service-drain.ts (its own dynamic provider: create returns the service ARN and echoes its inputs)",
     },
     "kubernetes:core/v1:Service": {
@@ -596,6 +607,23 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
         }),
         empty: "never empty",
         source: "d.ts ecr/getAuthorizationToken",
+    },
+    "aws:ec2/getVpc:getVpc": {
+        answer: (inputs, c) => {
+            const cidrBlock = c.vpcs[inputs.id];
+            // The data source reads exactly one VPC; none is an error (tfresource.SingularDataSourceFindError).
+            if (cidrBlock === undefined) throw providerError(`reading EC2 VPC: no matching EC2 VPC found (id ${inputs.id})`);
+            return {
+                id: inputs.id,
+                cidrBlock,
+                arn: `arn:aws:ec2:${c.region}:${c.account}:vpc/${inputs.id}`,
+                ownerId: c.account,
+                state: "available",
+                default: false,
+            };
+        },
+        empty: "no VPC with that id is an error, not an empty answer",
+        source: "tf ec2/vpc_data_source.go (findVPC; SingularDataSourceFindError: 'no matching EC2 VPC found')",
     },
     "aws:ecr/getRepositories:getRepositories": {
         // An empty set is flattened to a null set: no repository in the account/region → `names: null`, not [].

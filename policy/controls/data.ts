@@ -42,6 +42,7 @@ export const dataControls: Control[] = [
         enforcement: STRICT_IN_PROD,
         remediation: "Set deletionProtectionEnabled: true.",
         check: (_t, props) => requireTrue(props, "deletionProtectionEnabled", false),
+        guardsDeletion: true,
     },
     {
         id: "log-group-retention",

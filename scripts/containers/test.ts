@@ -153,10 +153,15 @@ async function assertPlatformLike(app: App): Promise<void> {
 }
 
 async function assertHealthy(app: App): Promise<void> {
-    // Holds before and after the liveness/readiness split: 200 while the database is up.
+    // Holds before and after the liveness/readiness split: 200 while the database is up, in the original lab code's words
+    // ({"status": "healthy"}; the EKS lab's products-api also names itself and its runtime).
     const res = await request(containers[app]!.url, "/health");
     assert.equal(res.status, 200, res.text);
     assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+    assert.deepEqual(
+        res.body,
+        app === "products-api" ? { status: "healthy", service: "products-api", runtime: "eks-fargate" } : { status: "healthy" },
+    );
 }
 
 /**
@@ -280,7 +285,7 @@ describe("products-api (EKS and App Runner guides)", () => {
     });
     it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () =>
         assertPlatformLike("products-api"));
-    it("answers 200 on /health", () => assertHealthy("products-api"));
+    it("answers 200 healthy on /health", () => assertHealthy("products-api"));
     it("passes the verification steps: the EKS and App Runner guides' products are created, listed, fetched and deleted", async () => {
         const url = containers["products-api"]!.url;
         const created = [];
@@ -325,7 +330,7 @@ describe("catalogue-api (App Runner + VPC + Aurora MySQL guide)", () => {
     });
     it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () =>
         assertPlatformLike("catalogue-api"));
-    it("answers 200 on /health", () => assertHealthy("catalogue-api"));
+    it("answers 200 healthy on /health", () => assertHealthy("catalogue-api"));
     it("passes the verification steps: three items, listed newest first, stats by category", async () => {
         const url = containers["catalogue-api"]!.url;
         for (const item of [
@@ -370,7 +375,7 @@ describe("private-service and visits-api (the App Runner VPC demo)", () => {
         await assertPlatformLike("private-service");
         await assertPlatformLike("visits-api");
     });
-    it("answer 200 on /health", async () => {
+    it("answer 200 healthy on /health", async () => {
         await assertHealthy("private-service");
         await assertHealthy("visits-api");
     });

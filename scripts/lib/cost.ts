@@ -134,7 +134,7 @@ interface K8sContainer {
 }
 
 /** Sum Kubernetes quantities of the same kind, returned in a canonical unit string. */
-function sumRequests(containers: readonly (K8sContainer | undefined)[]): { cpu?: string; memory?: string } {
+export function sumRequests(containers: readonly (K8sContainer | undefined)[]): { cpu?: string; memory?: string } {
     let cores = 0;
     let mib = 0;
     let anyCpu = false;

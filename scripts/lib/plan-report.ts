@@ -28,6 +28,11 @@ export interface Plan {
      */
     readonly mode?: "preview" | "update";
     readonly environment: string;
+    /**
+     * Fargate vCPUs the plan runs (ECS tasks and EKS pods share one account quota per region, L-3032A538): every
+     * service at its minimum, and at its maximum (scripts/lib/fargate-footprint.ts).
+     */
+    readonly fargate?: { readonly floor: number; readonly ceiling: number };
     /** `--set` overrides applied to this run (empty without any). */
     readonly overrides?: ConfigOverride[];
     /** Per-account keys the stack file leaves empty, filled for this offline run only (offline-stand-ins.ts). */
@@ -113,6 +118,12 @@ export function renderPlanText(plan: Plan): string {
     out.push(...resourceTree(plan.resources), "");
     out.push("Counts by type:");
     for (const [type, n] of Object.entries(plan.counts).sort()) out.push(`  ${String(n).padStart(3)}  ${type}`);
+    if (plan.fargate) {
+        out.push(
+            "",
+            `Fargate vCPUs: ${plan.fargate.floor} with every service at its minimum, ${plan.fargate.ceiling} at its maximum — within the account's "Fargate On-Demand vCPU resource count" quota (L-3032A538)? New accounts start lower: check it before the first \`up\`.`,
+        );
+    }
     out.push("", "Outputs:");
     for (const [key, value] of Object.entries(plan.outputs))
         out.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);

@@ -41,12 +41,13 @@ export async function request<T = ResponseJson>(baseUrl: string, path: string, o
 
 /**
  * A request through node:http, for what fetch refuses to send: GET with a body, no User-Agent at all,
- * arbitrary header bytes (latin1), methods like OPTIONS/HEAD with bodies.
+ * arbitrary header bytes (latin1), methods like OPTIONS/HEAD with bodies, and an absolute-form request target
+ * (`POST http://host/catalogue HTTP/1.1`, `absoluteForm: true`), which express routes like the origin form.
  */
 export function rawRequest(
     baseUrl: string,
     path: string,
-    options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+    options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; absoluteForm?: boolean } = {},
 ): Promise<JsonResponse & { rawHeaders: Record<string, string | string[] | undefined> }> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const http = require("node:http") as typeof import("node:http");
@@ -59,7 +60,7 @@ export function rawRequest(
             {
                 host: url.hostname,
                 port: url.port,
-                path: `${url.pathname}${url.search}`,
+                path: options.absoluteForm ? url.href : `${url.pathname}${url.search}`,
                 method: options.method ?? "GET",
                 headers,
                 agent: false,

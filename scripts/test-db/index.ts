@@ -26,3 +26,4 @@ export { spawnApp, type ChildApp } from "./child-app";
 export { dbAppEnv, dbIamAppEnv } from "./app-env";
 export { startLoad, type LoadOutcome, type LoadRequest, type RunningLoad } from "./fault-load";
 export { makeTestCa, type TestCa } from "./tls";
+export { startWireTap, type WireTap, type WireTapOptions } from "./wire-tap";

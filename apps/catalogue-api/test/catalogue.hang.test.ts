@@ -86,7 +86,7 @@ describe("catalogue-api when MariaDB hangs (server process stopped with SIGSTOP)
 
         // Recovery without restart: the same process writes again.
         expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "after the hang", price: 2 } })).status).toBe(201);
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
     }, 60_000);
 
     it("when the app starts while the database hangs, then it listens at once: liveness 200 within 1 s, readiness and DB routes 503 + Retry-After; it becomes ready when the database resumes", async () => {

@@ -18,7 +18,7 @@ describe("catalogue-api when the MariaDB server goes away and comes back", () =>
     }, 60_000);
 
     it("when the database is stopped, then liveness /health stays 200 (degraded) while /ready and data routes are 503 with Retry-After; when it is started again, then the same app process is ready", async () => {
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
         expect((await request(app.url, "/ready")).status).toBe(200);
 
         await server.stop();
@@ -43,7 +43,7 @@ describe("catalogue-api when the MariaDB server goes away and comes back", () =>
 
         await server.start();
         await eventually(async () => (await request(app.url, "/ready")).status === 200, "ready 200 after restart");
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
         expect((await request(app.url, "/catalogue", { method: "POST", json: { name: "after restart", price: 1 } })).status).toBe(201);
     });
 

@@ -17,10 +17,10 @@ describe("catalogue-api against a real MariaDB (the original lab guide's verific
         await server?.destroy();
     }, 60_000);
 
-    it("when the database answers, then liveness /health is 200 ok and readiness /ready is 200 ready", async () => {
+    it("when the database answers, then liveness /health is 200 healthy (the seed's word) and readiness /ready is 200 ready", async () => {
         const res = await request(app.url, "/health");
         expect(res.status).toBe(200);
-        expect(res.body).toEqual({ status: "ok" });
+        expect(res.body).toEqual({ status: "healthy" });
         const ready = await request(app.url, "/ready");
         expect(ready.status).toBe(200);
         expect(ready.body).toEqual({ status: "ready" });

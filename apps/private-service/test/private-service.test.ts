@@ -100,7 +100,7 @@ describe("private-service reading ECS task metadata", () => {
     });
 
     it("when /health, /ready, /docs and unknown routes are called, then they answer JSON", async () => {
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
         expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
         expect(Object.keys((await request(app.url, "/docs")).body.paths).sort()).toEqual(["/", "/health", "/ready"]);
         expect((await request(app.url, "/nope")).status).toBe(404);

@@ -33,6 +33,8 @@ export function buildApp(deps: ProductsAppDeps): Express {
             ...healthRoutes({
                 database: ping === undefined ? undefined : { state, ping: () => ping(readinessTimeoutMs) },
                 readinessTimeoutMs,
+                // What the EKS lab's products service answers: {"status": "healthy", "service": "products-api", "runtime": "eks-fargate"}.
+                details: { service: "products-api", runtime: deps.runtime },
             }),
             ...serviceRoutes(deps.runtime),
             ...productRoutes(deps.repo),

@@ -1,12 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import {
-    createLogger,
-    retry,
-    runService,
-    startHttpServer,
-    type RunningServer,
-    unknownWriteOutcomeOnDeadline,
-} from "@serverless-containers/service-kit";
+import { createLogger, retry, runService, startHttpServer, type RunningServer } from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadProductsConfig } from "./config";
 import { createDocumentClient, ensureLocalTable } from "./data/dynamo";
@@ -44,8 +37,6 @@ export async function startProductsApi(env: Readonly<Record<string, string | und
         logger,
         gracePeriodMs: config.shutdownGraceMs,
         requestDeadlineMs: config.requestDeadlineMs,
-        // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
-        deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "POST" && (req.url ?? "").split("?")[0] === "/products"),
         onClose: [() => client.destroy()],
     });
 }

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 
 // The AWS SDK warns on Node < 22 (the containers run Node 24; this machine runs 20).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -24,12 +25,19 @@ export function appEnv(endpoint: string, tableName: string, extra: Record<string
  * An HTTP pass-through in front of dynalite that can hold requests (so they are in flight for as long as
  * a test needs) and release them later.
  */
-export async function holdingProxy(
-    target: string,
-): Promise<{ url: string; hold(): void; release(): void; held(): number; close(): Promise<void> }> {
+export async function holdingProxy(target: string): Promise<{
+    url: string;
+    hold(): void;
+    release(): void;
+    held(): number;
+    /** Every request that reached the proxy: when (epoch ms), its DynamoDB operation (X-Amz-Target) and body. */
+    arrivals(): ReadonlyArray<{ at: number; target: string; body: string }>;
+    close(): Promise<void>;
+}> {
     const targetUrl = new URL(target);
     let holding = false;
     let waiting: Array<() => void> = [];
+    const arrived: Array<{ at: number; target: string; body: string }> = [];
     const forward = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void => {
         const upstream = http.request(
             { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers },
@@ -42,9 +50,11 @@ export async function holdingProxy(
         upstream.end(body);
     };
     const server = http.createServer((req, res) => {
+        const at = Date.now();
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
+            arrived.push({ at, target: String(req.headers["x-amz-target"] ?? ""), body: Buffer.concat(chunks).toString("utf8") });
             const go = (): void => forward(req, res, Buffer.concat(chunks));
             if (holding) waiting.push(go);
             else go();
@@ -64,10 +74,29 @@ export async function holdingProxy(
             pending.forEach((go) => go());
         },
         held: () => waiting.length,
+        arrivals: () => arrived,
         close: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections();
                 server.close(() => resolve());
             }),
     };
+}
+
+/** How many live products (tombstones of deleted ones excluded) named `name` the table holds, read from dynalite directly. */
+export async function liveItemsNamed(endpoint: string, table: string, name: string): Promise<number> {
+    const client = new DynamoDBClient({ region: "us-east-1", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    try {
+        const out = await client.send(
+            new ScanCommand({
+                TableName: table,
+                FilterExpression: "#n = :n AND attribute_not_exists(deletedAt)",
+                ExpressionAttributeNames: { "#n": "name" },
+                ExpressionAttributeValues: { ":n": { S: name } },
+            }),
+        );
+        return out.Count ?? 0;
+    } finally {
+        client.destroy();
+    }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { RunningServer } from "@serverless-containers/service-kit";
 import { request, startDynalite, type DynaliteHandle, type JsonResponse } from "../../../scripts/test-db";
 import { startProductsApi } from "../src/server";
-import { appEnv, holdingProxy } from "./helpers";
+import { appEnv, holdingProxy, liveItemsNamed } from "./helpers";
 
 describe("products-api Idempotency-Key against dynalite (conditional put)", () => {
     let dynamo: DynaliteHandle;
@@ -11,26 +10,7 @@ describe("products-api Idempotency-Key against dynalite (conditional put)", () =
     let app: RunningServer;
     const table = "ProductsIdem";
 
-    const itemsNamed = async (name: string): Promise<number> => {
-        const client = new DynamoDBClient({
-            region: "us-east-1",
-            endpoint: dynamo.endpoint,
-            credentials: { accessKeyId: "test", secretAccessKey: "test" },
-        });
-        try {
-            const out = await client.send(
-                new ScanCommand({
-                    TableName: table,
-                    FilterExpression: "#n = :n",
-                    ExpressionAttributeNames: { "#n": "name" },
-                    ExpressionAttributeValues: { ":n": { S: name } },
-                }),
-            );
-            return out.Count ?? 0;
-        } finally {
-            client.destroy();
-        }
-    };
+    const itemsNamed = (name: string): Promise<number> => liveItemsNamed(dynamo.endpoint, table, name);
 
     beforeAll(async () => {
         dynamo = await startDynalite();

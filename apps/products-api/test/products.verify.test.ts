@@ -17,7 +17,7 @@ describe("products-api against dynalite (the original lab guides' verification s
         await dynamo?.destroy();
     });
 
-    it("when / , /health and /ready are called, then / names the service and its runtime, liveness is ok and the table answers readiness", async () => {
+    it("when / , /health and /ready are called, then / names the service and its runtime, liveness answers the seed's words (healthy, service, runtime) and the table answers readiness", async () => {
         const root = await request(app.url, "/");
         expect(root.status).toBe(200);
         expect(root.body).toEqual({
@@ -27,7 +27,8 @@ describe("products-api against dynalite (the original lab guides' verification s
             timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         });
         const health = await request(app.url, "/health");
-        expect(health.body).toEqual({ status: "ok" });
+        // What the EKS lab's products service answers: {"status": "healthy", "service": "products-api", "runtime": "eks-fargate"}.
+        expect(health.body).toEqual({ status: "healthy", service: "products-api", runtime: "eks-fargate" });
         expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
     });
 

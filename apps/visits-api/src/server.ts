@@ -7,7 +7,6 @@ import {
     startHttpServer,
     type ResolveDbOptions,
     type RunningServer,
-    unknownWriteOutcomeOnDeadline,
 } from "@serverless-containers/service-kit";
 import { buildApp } from "./app";
 import { loadVisitsConfig } from "./config";
@@ -60,8 +59,6 @@ export async function startVisitsApi(
             logger,
             gracePeriodMs: config.shutdownGraceMs,
             requestDeadlineMs: config.requestDeadlineMs,
-            // A write cut off by the deadline may have reached the database: without a key that is 504, not "retry later".
-            deadlineAnswer: unknownWriteOutcomeOnDeadline((req) => req.method === "GET" && (req.url ?? "").split("?")[0] === "/"),
             ready: schema,
             onStop: () => startup.abort(),
             onClose: [(budget) => endPool(pool, budget)],

@@ -31,3 +31,9 @@ export async function fakeUpstream(handler: http.RequestListener): Promise<{ url
             }),
     };
 }
+
+/** How many visits `userAgent` has recorded in `db`, read as the server's admin. */
+export async function visitsBy(server: SqlServerHandle, db: TestDatabase, userAgent: string): Promise<number> {
+    const rows = await server.adminQuery<{ n: string }>("SELECT COUNT(*) AS n FROM visits WHERE user_agent = $1", [userAgent], db.database);
+    return Number(rows[0].n);
+}

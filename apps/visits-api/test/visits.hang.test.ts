@@ -85,7 +85,7 @@ describe("visits-api when PostgreSQL hangs (postmaster and backends stopped with
 
         // Recovery without restart: the same process writes again.
         expect((await request(app.url, "/", { headers: { "user-agent": "after the hang" } })).status).toBe(200);
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
     }, 60_000);
 
     it("when the app starts while the database hangs, then it listens at once: liveness 200 within 1 s, readiness and DB routes 503 + Retry-After; it becomes ready when the database resumes", async () => {

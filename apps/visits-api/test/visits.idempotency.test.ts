@@ -9,7 +9,7 @@ import {
     type SqlServerHandle,
     type TestDatabase,
 } from "../../../scripts/test-db";
-import { startAppOn } from "./helpers";
+import { startAppOn, visitsBy } from "./helpers";
 
 async function recordUntilAnswered(url: string, userAgent: string, key: string): Promise<JsonResponse> {
     const statuses: number[] = [];
@@ -26,12 +26,6 @@ describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => 
     let server: SqlServerHandle;
     let app: RunningServer;
     let db: TestDatabase;
-
-    const visitsBy = async (userAgent: string): Promise<number> =>
-        Number(
-            (await server.adminQuery<{ n: string }>("SELECT COUNT(*) AS n FROM visits WHERE user_agent = $1", [userAgent], db.database))[0]
-                .n,
-        );
 
     beforeAll(async () => {
         server = await startPostgres({ requireManaged: true });
@@ -50,7 +44,7 @@ describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => 
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toMatch(/application\/json/);
         expect(res.text).toBe("");
-        expect(await visitsBy("head-probe")).toBe(0);
+        expect(await visitsBy(server, db, "head-probe")).toBe(0);
     });
 
     it("when a visit is retried with the same key, then it is recorded once and the answer is replayed; another User-Agent with that key is 422", async () => {
@@ -65,8 +59,8 @@ describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => 
         expect(again.headers.get("idempotent-replayed")).toBe("true");
         expect(other.status).toBe(422);
         expect(other.body).toEqual({ error: "idempotency_key_reused", message: expect.any(String) });
-        expect(await visitsBy("idem-agent")).toBe(1);
-        expect(await visitsBy("idem-other-agent")).toBe(0);
+        expect(await visitsBy(server, db, "idem-agent")).toBe(1);
+        expect(await visitsBy(server, db, "idem-other-agent")).toBe(0);
     });
 
     it("when the database hangs (SIGSTOP) during visits, then keyed ones answer 503 and an unkeyed one 504 outcome-unknown; every keyed visit retried after the hang is recorded exactly once", async () => {
@@ -97,7 +91,7 @@ describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => 
         for (const a of agents) {
             const final = await recordUntilAnswered(app.url, a.agent, a.key);
             expect(final.status).toBe(200);
-            expect(await visitsBy(a.agent)).toBe(1);
+            expect(await visitsBy(server, db, a.agent)).toBe(1);
         }
     }, 90_000);
 });

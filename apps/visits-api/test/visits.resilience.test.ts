@@ -42,7 +42,7 @@ describe("visits-api when the PostgreSQL server goes away and comes back", () =>
 
         await server.start();
         await eventually(async () => (await request(app.url, "/ready")).status === 200, "ready 200 after restart");
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
         expect((await request(app.url, "/", { headers: { "user-agent": "after-restart" } })).status).toBe(200);
         const recent = await request(app.url, "/recent-visits?limit=1");
         expect(recent.body.Response[0].user_agent).toBe("after-restart");

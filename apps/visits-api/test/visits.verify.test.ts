@@ -32,15 +32,10 @@ describe("visits-api against a real PostgreSQL (the visits demo's walkthrough)",
         await server?.destroy();
     }, 60_000);
 
-    it("when /test-connection is called, then it reports a TCP connection to the database port", async () => {
+    it("when /test-connection is called, then it reports a TCP connection to the database without naming its address", async () => {
         const res = await request(app.url, "/test-connection");
         expect(res.status).toBe(200);
-        expect(res.body).toEqual({
-            Response: `Connection to ${db.host} ${db.port} port [tcp] succeeded!`,
-            reachable: true,
-            host: db.host,
-            port: db.port,
-        });
+        expect(res.body).toEqual({ Response: "Connection to the database succeeded!", reachable: true });
     });
 
     it("when / is visited twelve times, then each is registered and /recent-visits shows the last ten newest first", async () => {
@@ -72,7 +67,7 @@ describe("visits-api against a real PostgreSQL (the visits demo's walkthrough)",
     });
 
     it("when /health, /ready and /docs are called, then they describe a live, ready, documented service", async () => {
-        expect((await request(app.url, "/health")).body).toEqual({ status: "ok" });
+        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
         expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
         const docs = await request(app.url, "/docs");
         expect(Object.keys(docs.body.paths).sort()).toEqual([

@@ -17,15 +17,22 @@ export interface HealthRoutesOptions {
     };
     /** Readiness's own deadline (READINESS_TIMEOUT_MS), far below the request deadline. */
     readonly readinessTimeoutMs: number;
+    /** Fields the lab code's `/health` carries besides `status` (products-api, as the EKS lab's: `service`, `runtime`). */
+    readonly details?: Readonly<Record<string, string>>;
 }
 
-const degradedSchema = z.object({ status: z.literal("degraded"), db: z.string() });
+/**
+ * The original lab code's words: `{"status": "healthy"}` (the EKS lab's service adds `service` and `runtime`), and for a
+ * service with a database `{"status": "degraded", "db": <why>}` with HTTP 200 — what the App Runner + Aurora lab's `/health` answers.
+ */
+const healthySchema = z.object({ status: z.literal("healthy") }).catchall(z.string());
+const degradedSchema = z.object({ status: z.literal("degraded"), db: z.string() }).catchall(z.string());
 
 /**
  * `GET /health` — LIVENESS, for the platforms' health checks (App Runner, ECS, the EKS livenessProbe): 200 while
  * the process can serve HTTP, never touching the database or its pool, so a database outage or an Aurora
  * failover does not make the platform replace every healthy instance. The body says `degraded` (with why) when
- * the schema is not ready or the last database call found the database unreachable.
+ * the schema is not ready or the last database call found the database unreachable; `healthy` otherwise.
  *
  * `GET /ready` — READINESS, for the EKS readinessProbe and operators: 200 when the database answers one round
  * trip within READINESS_TIMEOUT_MS; 503 + Retry-After otherwise, while the schema is not ready, and once
@@ -41,13 +48,18 @@ export function healthRoutes(options: HealthRoutesOptions): AnyRoute[] {
             responses: {
                 200: {
                     description:
-                        "The process is alive. `ok`, or `degraded` with the reason when the database is unreachable or its schema is not ready",
-                    schema: z.union([z.object({ status: z.literal("ok") }), degradedSchema]),
+                        "The process is alive (the original lab code's words): `healthy`, or `degraded` with the reason in `db` when the database is unreachable or its schema is not ready",
+                    schema: z.union([healthySchema, degradedSchema]),
                 },
             },
             handler: () => {
                 const reason = database?.state.degradedReason();
-                return { body: reason === undefined ? { status: "ok" } : { status: "degraded", db: reason } };
+                return {
+                    body:
+                        reason === undefined
+                            ? { status: "healthy", ...options.details }
+                            : { status: "degraded", db: reason, ...options.details },
+                };
             },
         }),
         defineRoute({

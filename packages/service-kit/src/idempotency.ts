@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Request } from "express";
+import { outsideRequest } from "./deadline";
 import { HttpError } from "./errors";
+import { markKeyed } from "./routes";
 
 /**
  * Retried writes that never duplicate: the `Idempotency-Key` request header.
@@ -31,7 +33,10 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 const KEY_CHARS = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
-/** The request's Idempotency-Key, or undefined when none was sent. Throws 400 for a malformed key. */
+/**
+ * The request's Idempotency-Key, or undefined when none was sent. Throws 400 for a malformed key. A valid key marks
+ * the request as safe to retry: when it is cut off (deadline, shutdown) its answer is 503 + Retry-After.
+ */
 export function readIdempotencyKey(req: Request): string | undefined {
     const values =
         req.headersDistinct?.["idempotency-key"] ??
@@ -46,6 +51,7 @@ export function readIdempotencyKey(req: Request): string | undefined {
     if (value.length === 0 || value.length > MAX_IDEMPOTENCY_KEY_LENGTH || !KEY_CHARS.test(value)) {
         throw invalidKey(`must be 1–${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters (a UUID is recommended)`);
     }
+    markKeyed(req);
     return value;
 }
 
@@ -159,25 +165,6 @@ export class WriteOutcomeUnknownError extends HttpError {
         );
         this.name = "WriteOutcomeUnknownError";
     }
-}
-
-/**
- * For `startHttpServer({ deadlineAnswer })`: a write request cut off by the request deadline may already have
- * reached the database, so without an Idempotency-Key it is answered like any other unknown outcome (504
- * `write_outcome_unknown`), never "retry later"; with a key (retrying is safe) or on a read, the default 503.
- */
-export function unknownWriteOutcomeOnDeadline(
-    isWrite: (req: { readonly method?: string; readonly url?: string }) => boolean,
-): (req: {
-    readonly method?: string;
-    readonly url?: string;
-    readonly headers: Record<string, string | string[] | undefined>;
-}) => { status: number; code: string; message: string } | undefined {
-    return (req) => {
-        if (!isWrite(req) || req.headers["idempotency-key"] !== undefined) return undefined;
-        const unknown = new WriteOutcomeUnknownError();
-        return { status: unknown.status, code: unknown.code, message: unknown.message };
-    };
 }
 
 /** Outcome of `idempotentWrite`. */
@@ -306,8 +293,8 @@ export function expiredKeyPurger(
         if (running || t - last < everyMs) return;
         last = t;
         running = true;
-        store
-            .purgeExpired(new Date(t), options.batch ?? 1_000)
+        // Maintenance the request merely triggers: it runs outside the request (whose answer must not stop it).
+        outsideRequest(() => store.purgeExpired(new Date(t), options.batch ?? 1_000))
             .catch((err: unknown) => options.onError?.(err))
             .finally(() => {
                 running = false;

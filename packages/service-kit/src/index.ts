@@ -25,7 +25,6 @@ export {
     readIdempotencyKey,
     replayHeaders,
     requestFingerprint,
-    unknownWriteOutcomeOnDeadline,
     type IdempotencyKeyRow,
     type IdempotencyRecord,
     type IdempotencyStore,
@@ -35,8 +34,20 @@ export {
 export { createLogger, type Logger } from "./logger";
 export { buildOpenApi, type OpenApiInfo } from "./openapi";
 export { retry, type RetryOptions } from "./retry";
-export { defineRoute, mountRoutes, zodIssues, type AnyRoute, type HttpMethod, type Reply, type RouteSpec } from "./routes";
 export {
+    defineRoute,
+    markKeyed,
+    matchedRoute,
+    mountRoutes,
+    zodIssues,
+    type AnyRoute,
+    type HttpMethod,
+    type MatchedRoute,
+    type Reply,
+    type RouteSpec,
+} from "./routes";
+export {
+    cutOffAnswer,
     exitOnSignals,
     runMain,
     runService,
@@ -46,7 +57,22 @@ export {
     type RunningServer,
     type StartOptions,
 } from "./server";
-export { DeadlineExceededError, boundedTimeout, inRequest, remainingMs, runWithDeadline, settledWithin } from "./deadline";
+export {
+    DeadlineExceededError,
+    acquireWithin,
+    boundedTimeout,
+    currentDeadline,
+    inRequest,
+    outsideRequest,
+    remainingMs,
+    requestDeadline,
+    requestSignal,
+    runInDeadline,
+    runWithDeadline,
+    settledWithin,
+    type DeadlineContext,
+    type RequestDeadline,
+} from "./deadline";
 export { DatabaseState } from "./db-state";
 export { SHUTTING_DOWN, healthRoutes, type HealthRoutesOptions } from "./health";
 export { decimal, displayText, freeText, queryInt } from "./validation";

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import { HttpError, type FieldIssue } from "./errors";
@@ -27,6 +28,13 @@ export interface RouteSpec<Q extends Schema = Schema, B extends Schema = Schema,
     readonly method: HttpMethod;
     /** Express path syntax (`/products/:id`). */
     readonly path: string;
+    /**
+     * Whether the handler may change stored state. Decides what a request cut off by its deadline or by shutdown
+     * is told: a write that may have reached the store gets 504 `write_outcome_unknown` (unless it carried a valid
+     * Idempotency-Key), never 503 "retry later". HEAD never writes. @default true for post/put/patch/delete,
+     * false for get
+     */
+    readonly writes?: boolean;
     readonly summary: string;
     /** Longer OpenAPI description (Markdown) of the operation. */
     readonly description?: string;
@@ -73,6 +81,34 @@ function parseOrThrow<S extends Schema>(schema: S, value: unknown, location: "bo
     return result.data as Infer<S>;
 }
 
+/** What the route table knows about a request once express has matched it to a route. */
+export interface MatchedRoute {
+    /** The route's method and path as declared (`POST /catalogue`), whatever spelling the request used. */
+    readonly route: string;
+    /** The handler may change stored state (RouteSpec.writes; never for HEAD). */
+    readonly writes: boolean;
+    /** The handler accepted a valid Idempotency-Key: retrying with it is safe (set by readIdempotencyKey). */
+    keyed: boolean;
+}
+
+const MATCHED = Symbol("serviceKitMatchedRoute");
+type Marked = IncomingMessage & { [MATCHED]?: MatchedRoute };
+
+/**
+ * The route express matched this request to, or undefined when none did (yet). Decided by express's own routing,
+ * so `/CATALOGUE`, `/catalogue/` and `http://host/catalogue` are the route they are routed to — never compared as
+ * URL text.
+ */
+export function matchedRoute(req: IncomingMessage): MatchedRoute | undefined {
+    return (req as Marked)[MATCHED];
+}
+
+/** Records that the matched route's handler accepted a valid Idempotency-Key (see MatchedRoute.keyed). */
+export function markKeyed(req: IncomingMessage): void {
+    const matched = matchedRoute(req);
+    if (matched !== undefined) matched.keyed = true;
+}
+
 /** Registers the routes on `router`, plus a 405 (with Allow) for other methods on the same paths. */
 export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
     const methodsByPath = new Map<string, Set<string>>();
@@ -82,7 +118,10 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[]): void {
         if (route.method === "get") methods.add("HEAD");
         methodsByPath.set(route.path, methods);
 
+        const writes = route.writes ?? route.method !== "get";
+        const name = `${route.method.toUpperCase()} ${route.path}`;
         router[route.method](route.path, async (req: Request, res: Response) => {
+            (req as Marked)[MATCHED] = { route: name, writes: writes && req.method !== "HEAD", keyed: false };
             if (route.body !== undefined && !req.is("application/json")) {
                 throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json");
             }

@@ -3,10 +3,12 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Express, Request } from "express";
 import helmet from "helmet";
-import { runWithDeadline, settledWithin } from "./deadline";
+import { requestDeadline, runInDeadline, settledWithin } from "./deadline";
 import { RETRY_AFTER_SECONDS } from "./errors";
 import { SHUTTING_DOWN } from "./health";
+import { WriteOutcomeUnknownError } from "./idempotency";
 import type { Logger } from "./logger";
+import { matchedRoute } from "./routes";
 
 export interface RunningServer {
     readonly server: http.Server;
@@ -45,12 +47,11 @@ export interface StartOptions {
     readonly host?: string;
     readonly logger: Logger;
     readonly gracePeriodMs: number;
-    /** REQUEST_DEADLINE_MS: every request is answered within it (503 + Retry-After when it passes). @default 10000 */
+    /** REQUEST_DEADLINE_MS: every request is answered within it (see `cutOffAnswer`). @default 10000 */
     readonly requestDeadlineMs?: number;
     /**
-     * The answer when a request's deadline passes (default 503 `service_unavailable` + Retry-After). A write whose
-     * statement may already have reached the database can be answered differently (e.g. 504 "outcome unknown")
-     * by the idempotency layer; Retry-After is added to 503s only.
+     * Replaces the answer to a request cut off by its deadline or by shutdown (default: `cutOffAnswer`) when it
+     * returns one; Retry-After is added to 503s only.
      */
     readonly deadlineAnswer?: (req: http.IncomingMessage) => DeadlineAnswer | undefined;
     /** See RunningServer.ready. @default already resolved */
@@ -83,6 +84,52 @@ const SECURITY_HEADERS = securityHeaders();
 
 function jsonBody(code: string, message: string): string {
     return JSON.stringify({ error: code, message });
+}
+
+/**
+ * What a request cut off before its handler finished is told (at its deadline, or when shutdown runs out of
+ * grace). The contract: 503 + Retry-After means nothing happened, retry; 504 `write_outcome_unknown` means it may
+ * have happened (retry only with an Idempotency-Key); nothing the request does starts after this answer.
+ *  - The body never finished arriving: nothing can have been done with it → 408, and the connection is closed.
+ *  - Express matched a route that writes (RouteSpec.writes, decided by express's own routing, whatever the URL's
+ *    spelling) and the request carries no valid Idempotency-Key: the write may have reached the store → 504.
+ *  - Otherwise (a read, or a keyed write whose retry is safe) → 503 + Retry-After.
+ */
+export function cutOffAnswer(req: http.IncomingMessage, reason: "deadline" | "shutdown", deadlineMs: number): DeadlineAnswer {
+    if (!req.complete) {
+        return {
+            status: 408,
+            code: "request_timeout",
+            message:
+                reason === "deadline"
+                    ? `The request body was not received within ${deadlineMs} ms; nothing was done`
+                    : "The service is shutting down and the request body was not received; nothing was done",
+        };
+    }
+    const route = matchedRoute(req);
+    if (route?.writes === true && !route.keyed) {
+        const unknown = new WriteOutcomeUnknownError();
+        return { status: unknown.status, code: unknown.code, message: unknown.message };
+    }
+    return {
+        status: 503,
+        code: "service_unavailable",
+        message:
+            reason === "deadline"
+                ? `The request did not complete within ${deadlineMs} ms; retry later`
+                : "The service is shutting down; retry later",
+    };
+}
+
+/** A JSON answer written on a ServerResponse outside express (cut-off requests, Node's own 400/417), with the security headers. */
+function answerJson(res: http.ServerResponse, answer: DeadlineAnswer, close: boolean): void {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (answer.status === 503) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
+    res.setHeader("Content-Type", "application/json; charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    if (close) res.setHeader("Connection", "close");
+    res.statusCode = answer.status;
+    res.end(jsonBody(answer.code, answer.message));
 }
 
 /** A complete HTTP/1.1 response for a raw socket (no express, no ServerResponse): JSON, security headers, close. */
@@ -147,35 +194,32 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
     };
 
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+        // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without Host. Node's own check
+        // (requireHostHeader, switched off below) writes a bare 400 without our headers; this one is JSON.
+        if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined) {
+            answerJson(res, { status: 400, code: "bad_request", message: "An HTTP/1.1 request must carry a Host header" }, true);
+            return;
+        }
         const socketState = sockets.get(req.socket);
         if (socketState !== undefined) socketState.active += 1;
         if (shuttingDown) res.setHeader("Connection", "close");
+        const deadline = requestDeadline(deadlineMs);
         const entry: InFlight = {
             req,
             res,
             expire(reason) {
                 if (res.writableEnded) return;
+                // From here on the request may start nothing more (no acquisition, statement or SDK attempt).
+                deadline.answered();
                 if (res.headersSent) {
                     // Half a response cannot be turned into a 503; the connection is cut instead.
                     req.socket.destroy();
                     return;
                 }
-                const answer: DeadlineAnswer = options.deadlineAnswer?.(req) ?? {
-                    status: 503,
-                    code: "service_unavailable",
-                    message:
-                        reason === "deadline"
-                            ? `The request did not complete within ${deadlineMs} ms; retry later`
-                            : "The service is shutting down; retry later",
-                };
+                const answer: DeadlineAnswer = options.deadlineAnswer?.(req) ?? cutOffAnswer(req, reason, deadlineMs);
                 (req as Partial<Request>).log?.warn({ reason, deadlineMs, status: answer.status }, "request answered before completing");
-                for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-                if (answer.status === 503) res.setHeader("Retry-After", String(RETRY_AFTER_SECONDS));
-                res.setHeader("Content-Type", "application/json; charset=utf-8");
-                res.setHeader("Cache-Control", "no-store");
-                if (shuttingDown) res.setHeader("Connection", "close");
-                res.statusCode = answer.status;
-                res.end(jsonBody(answer.code, answer.message));
+                // An unfinished body leaves the connection mid-message: it cannot carry another request.
+                answerJson(res, answer, shuttingDown || !req.complete);
             },
         };
         const timer = setTimeout(() => entry.expire("deadline"), deadlineMs);
@@ -186,16 +230,21 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
             if (socketState !== undefined) socketState.active -= 1;
             if (closeIdleNow) endIfIdle(req.socket);
         });
-        // Everything the request does (DB acquisition, queries) sees the deadline through AsyncLocalStorage.
-        runWithDeadline(deadlineMs, () => app(req, res));
+        // Everything the request does (DB acquisition, queries, SDK attempts) sees the deadline through AsyncLocalStorage.
+        runInDeadline(deadline, () => app(req, res));
     };
 
-    const server = http.createServer(handler);
+    // requireHostHeader: the handler answers the 400 itself, as JSON with the security headers.
+    const server = http.createServer({ requireHostHeader: false }, handler);
     // Behind App Runner / ALB idle timeouts are 60 s; keep our keep-alive slightly longer to avoid races.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 60_000;
     server.on("clientError", onClientError);
+    // An Expect other than 100-continue: without a listener Node writes a bare 417 itself (lib/_http_server.js).
+    server.on("checkExpectation", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+        answerJson(res, { status: 417, code: "expectation_failed", message: "Only Expect: 100-continue is supported" }, true);
+    });
     // CONNECT would otherwise get no answer at all (Node closes the socket when nobody listens for it).
     server.on("connect", (_req: http.IncomingMessage, socket: net.Socket) => {
         socket.end(

@@ -218,3 +218,90 @@ describe("service-kit HTTP server: graceful stop", () => {
         expect([ready, health].some((r) => r instanceof Response)).toBe(true);
     });
 });
+
+describe("service-kit HTTP server: answers Node would write itself, and what a cut-off request is told", () => {
+    let running: RunningServer;
+    let writes = 0;
+
+    beforeAll(async () => {
+        const app = createServiceApp({
+            info: { title: "t", version: "1" },
+            logger,
+            routes: [
+                defineRoute({
+                    method: "post",
+                    path: "/things",
+                    summary: "a slow write",
+                    body: z.object({ ms: z.number().int() }),
+                    responses: { 201: { description: "stored" } },
+                    handler: async ({ body }) => {
+                        writes += 1;
+                        await sleep(body.ms);
+                        return { status: 201, body: { ok: true } };
+                    },
+                }),
+            ],
+        });
+        running = await startHttpServer({ app, port: 0, host: "127.0.0.1", logger, gracePeriodMs: 2_000, requestDeadlineMs: 300 });
+    });
+    afterAll(async () => {
+        await running?.stop();
+    });
+
+    const expectSecurityHeaders = (headers: Record<string, string>): void => {
+        expect(headers["x-content-type-options"]).toBe("nosniff");
+        expect(headers["content-security-policy"]).toContain("default-src 'self'");
+        expect(headers["strict-transport-security"]).toBeDefined();
+        expect(headers["content-type"]).toMatch(/^application\/json/);
+    };
+
+    it("when an HTTP/1.1 request has no Host header, then the 400 is JSON with the security headers", async () => {
+        const res = parseRaw(await rawExchange(running.port, "GET /docs HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({ error: "bad_request", message: expect.stringContaining("Host") });
+        expectSecurityHeaders(res.headers);
+    });
+
+    it("when a request sends an Expect header other than 100-continue, then the 417 is JSON with the security headers", async () => {
+        const res = parseRaw(
+            await rawExchange(running.port, "GET /docs HTTP/1.1\r\nHost: x\r\nExpect: weird\r\nConnection: close\r\n\r\n"),
+        );
+        expect(res.status).toBe(417);
+        expect(res.body).toEqual({ error: "expectation_failed", message: expect.any(String) });
+        expectSecurityHeaders(res.headers);
+    });
+
+    it("when a write's body never finishes, then the deadline answer is 408 with Connection: close (nothing could have been written)", async () => {
+        const before = writes;
+        const res = parseRaw(
+            await rawExchange(
+                running.port,
+                'POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ms": 1',
+            ),
+        );
+        expect(res.status).toBe(408);
+        expect(res.body).toEqual({ error: "request_timeout", message: expect.any(String) });
+        expect(res.headers.connection).toBe("close");
+        expectSecurityHeaders(res.headers);
+        expect(writes).toBe(before);
+    });
+
+    it.each(["/things", "/THINGS", "/things/", "absolute"])(
+        "when a write route reached as %s outlives the deadline, then it is answered 504 write_outcome_unknown, never 503 'retry later'",
+        async (spelling) => {
+            const target = spelling === "absolute" ? `http://127.0.0.1:${running.port}/things` : spelling;
+            const body = JSON.stringify({ ms: 1_000 });
+            const res = parseRaw(
+                await rawExchange(
+                    running.port,
+                    `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+                ),
+            );
+            expect({ status: res.status, body: res.body, retryAfter: res.headers["retry-after"] }).toEqual({
+                status: 504,
+                body: { error: "write_outcome_unknown", message: expect.any(String) },
+                retryAfter: undefined,
+            });
+        },
+    );
+});

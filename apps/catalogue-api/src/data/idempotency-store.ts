@@ -1,12 +1,15 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2";
 import {
+    DeadlineExceededError,
     WriteOutcomeUnknownError,
+    currentDeadline,
     idempotencyRecordFromRow,
     type IdempotencyKeyRow,
     type IdempotencyRecord,
     type IdempotencyStore,
+    type DeadlineContext,
 } from "@serverless-containers/service-kit";
-import { query } from "./pool";
+import { checkout, query, send } from "./pool";
 
 type KeyRow = IdempotencyKeyRow & RowDataPacket;
 
@@ -91,12 +94,15 @@ type Exec = <T>(sql: string, values: readonly unknown[]) => Promise<T>;
 
 /**
  * Writes on a connection of their own so that "did the statement reach the database?" has an answer:
- *   - getting the connection failed → nothing was sent: the driver error (→ 503 retry later);
+ *   - getting the connection failed, or the deadline left no time to send a statement → nothing was sent: the
+ *     error (→ 503 retry later);
  *   - a statement before COMMIT failed → the transaction can never commit (the connection is destroyed, the
  *     server rolls it back): the driver error (→ 503 retry later);
  *   - the autocommit statement or the COMMIT failed without a server answer (timeout, connection lost) →
  *     WriteOutcomeUnknownError (→ 504 without a key, 503 with one).
- * The connection is destroyed after any error, never returned to the pool mid-transaction.
+ * Like every other statement, the writer's go through the pool's checkout (schema gate, acquisition bounded by the
+ * request's deadline) and send (each statement bounded by what is left of it): nothing is sent after the answer.
+ * The connection is destroyed after any error once something was sent, never returned to the pool mid-transaction.
  */
 export class MysqlWriter {
     constructor(
@@ -104,30 +110,23 @@ export class MysqlWriter {
         private readonly timeoutMs: number,
     ) {}
 
-    private acquire(): Promise<PoolConnection> {
-        return new Promise((resolve, reject) => this.pool.getConnection((err, conn) => (err ? reject(err) : resolve(conn))));
-    }
-
-    private exec(conn: PoolConnection): Exec {
-        return <T>(sql: string, values: readonly unknown[]) =>
-            new Promise<T>((resolve, reject) => {
-                const command = conn.query({ sql, values: values as unknown[], timeout: this.timeoutMs }, (err, rows) => {
-                    const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
-                    if (timer) clearTimeout(timer);
-                    if (err) reject(err);
-                    else resolve(rows as T);
-                });
-            });
+    private exec(conn: PoolConnection, deadline: DeadlineContext | undefined): Exec {
+        return <T>(sql: string, values: readonly unknown[]) => send<T>(this.pool, conn, sql, values, this.timeoutMs, deadline);
     }
 
     /** One autocommit statement. */
     async autocommit(sql: string, values: readonly unknown[]): Promise<ResultSetHeader> {
-        const conn = await this.acquire();
+        const deadline = currentDeadline();
+        const conn = await checkout(this.pool, deadline);
         try {
-            const result = await this.exec(conn)<ResultSetHeader>(sql, values);
+            const result = await this.exec(conn, deadline)<ResultSetHeader>(sql, values);
             conn.release();
             return result;
         } catch (err) {
+            if (err instanceof DeadlineExceededError) {
+                conn.release(); // never sent
+                throw err;
+            }
             conn.destroy();
             if (rejectedByServer(err)) throw err;
             throw new WriteOutcomeUnknownError(err);
@@ -136,8 +135,9 @@ export class MysqlWriter {
 
     /** START TRANSACTION; fn; COMMIT — fn's statements either all commit or none do. */
     async transaction<T>(fn: (exec: Exec) => Promise<T>): Promise<T> {
-        const conn = await this.acquire();
-        const exec = this.exec(conn);
+        const deadline = currentDeadline();
+        const conn = await checkout(this.pool, deadline);
+        const exec = this.exec(conn, deadline);
         let value: T;
         try {
             await exec("START TRANSACTION", []);
@@ -150,7 +150,8 @@ export class MysqlWriter {
             await exec("COMMIT", []);
         } catch (err) {
             conn.destroy();
-            if (rejectedByServer(err)) throw err;
+            // No time left to send the COMMIT: the destroyed connection rolls the transaction back.
+            if (err instanceof DeadlineExceededError || rejectedByServer(err)) throw err;
             throw new WriteOutcomeUnknownError(err);
         }
         conn.release();

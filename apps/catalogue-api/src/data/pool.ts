@@ -1,6 +1,9 @@
 import mysql from "mysql2";
 import {
+    DeadlineExceededError,
+    acquireWithin,
     boundedTimeout,
+    currentDeadline,
     dbCredentialsOf,
     isDatabaseUnavailable,
     rdsCaBundle,
@@ -8,6 +11,7 @@ import {
     type DatabaseState,
     type DbCredentials,
     type DbSettings,
+    type DeadlineContext,
     type Logger,
     settledWithin,
 } from "@serverless-containers/service-kit";
@@ -37,6 +41,8 @@ interface PoolGuard {
     readonly acquireTimeoutMs: number;
 }
 const guards = new WeakMap<mysql.Pool, PoolGuard>();
+/** Acquisition bound of a pool created elsewhere (DB_CONNECT_TIMEOUT_MS's default). */
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
 
 export interface CreatePoolOptions {
     readonly logger?: Logger;
@@ -123,92 +129,89 @@ export async function refreshPoolToken(pool: mysql.Pool): Promise<void> {
     await refreshers.get(pool)?.refresh();
 }
 
-/** Rejects after `ms` when no connection could be had; a connection that arrives later goes back to the pool. */
-function acquire(pool: mysql.Pool, ms: number): Promise<mysql.PoolConnection> {
-    return new Promise((resolve, reject) => {
-        let settled = false;
-        const timer = setTimeout(() => {
-            settled = true;
-            reject(Object.assign(new Error(`no database connection within ${ms} ms`), { code: "POOL_ACQUIRE_TIMEOUT" }));
-        }, ms);
-        pool.getConnection((err, conn) => {
-            if (settled) {
-                if (!err) conn.release();
-                return;
-            }
-            settled = true;
-            clearTimeout(timer);
-            if (err) reject(err);
-            else resolve(conn);
-        });
-    });
-}
-
 /**
- * One statement with every wait bounded, as a promise.
- *  - Acquisition: at most DB_CONNECT_TIMEOUT_MS (mysql2's pool has no acquire timeout of its own; a request
- *    queued behind stuck connections would wait for ever).
- *  - The statement: mysql2's client-side inactivity `timeout` (no session SET needed), at most `timeoutMs`.
- *  - Both shortened to what is left of the request's deadline (REQUEST_DEADLINE_MS, carried by
- *    AsyncLocalStorage); nothing is sent once it has passed.
- * When the statement times out or the connection fails, the connection is DESTROYED, not released: mysql2's
- * timeout only reports the error and leaves the command queued on the connection, so a released connection would
- * hand the next request a socket still waiting for the hung statement's answer.
- * While the schema is not ready, requests are refused with 503 (start-up's own statements go through).
+ * A connection for the caller's own statements (a single query, or the writer's transaction), every wait bounded:
+ *  - while the schema is not ready, requests are refused with 503 (start-up's own statements go through);
+ *  - acquisition waits at most DB_CONNECT_TIMEOUT_MS (mysql2's pool has no acquire timeout of its own; a request
+ *    queued behind stuck connections would wait for ever), shortened to what is left of `deadline` — the request's,
+ *    captured by the caller where the request's code runs — and given up at once when the request is answered;
+ *    a connection that arrives after that goes back to the pool unused.
+ * Failures are recorded in the pool's DatabaseState.
  */
-export function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown[], timeoutMs: number): Promise<T> {
+export function checkout(pool: mysql.Pool, deadline: DeadlineContext | undefined = currentDeadline()): Promise<mysql.PoolConnection> {
     const guard = guards.get(pool);
     try {
         guard?.state?.assertUsable();
     } catch (err) {
         return Promise.reject(err);
     }
-    const record = <R>(outcome: Promise<R>): Promise<R> =>
-        outcome.then(
-            (value) => {
-                guard?.state?.recordSuccess();
-                return value;
-            },
-            (err: unknown) => {
-                guard?.state?.recordFailure(err);
-                throw err;
-            },
-        );
-    let acquireMs: number;
+    return acquireWithin<mysql.PoolConnection>(
+        (cb) => pool.getConnection((err, conn) => cb(err, conn)),
+        (conn) => conn.release(),
+        guard?.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+        deadline,
+    ).catch((err: unknown) => {
+        guard?.state?.recordFailure(err);
+        throw err;
+    });
+}
+
+/**
+ * Sends one statement on a checked-out connection with mysql2's client-side inactivity `timeout` (no session SET
+ * needed): at most `timeoutMs`, shortened to what is left of `deadline`. Nothing is sent once the deadline has
+ * passed or the request has been answered (DeadlineExceededError, 503: the statement never left). The outcome is
+ * recorded in the pool's DatabaseState. The caller releases or destroys the connection (see query()).
+ */
+export function send<T>(
+    pool: mysql.Pool,
+    conn: mysql.PoolConnection,
+    sql: string,
+    values: readonly unknown[],
+    timeoutMs: number,
+    deadline: DeadlineContext | undefined,
+): Promise<T> {
+    const state = guards.get(pool)?.state;
+    let statementMs: number;
     try {
-        acquireMs = boundedTimeout(guard?.acquireTimeoutMs ?? timeoutMs, "acquire a database connection");
+        statementMs = boundedTimeout(timeoutMs, "run a statement", deadline);
     } catch (err) {
         return Promise.reject(err);
     }
-    return record(
-        acquire(pool, acquireMs).then(
-            (conn) =>
-                new Promise<T>((resolve, reject) => {
-                    let statementMs: number;
-                    try {
-                        statementMs = boundedTimeout(timeoutMs, "run a statement");
-                    } catch (err) {
-                        conn.release();
-                        reject(err);
-                        return;
-                    }
-                    const command = conn.query({ sql, values: values as unknown[], timeout: statementMs }, (err, rows) => {
-                        // mysql2 leaves its timer armed when the connection dies mid-query (fatal error path), which keeps the
-                        // event loop alive for up to the timeout after a database crash; we clear it ourselves.
-                        const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
-                        if (timer) clearTimeout(timer);
-                        if (err) {
-                            if (isDatabaseUnavailable(err)) conn.destroy();
-                            else conn.release();
-                            reject(err);
-                        } else {
-                            conn.release();
-                            resolve(rows as T);
-                        }
-                    });
-                }),
-        ),
-    );
+    return new Promise<T>((resolve, reject) => {
+        const command = conn.query({ sql, values: values as unknown[], timeout: statementMs }, (err, rows) => {
+            // mysql2 leaves its timer armed when the connection dies mid-query (fatal error path), which keeps the
+            // event loop alive for up to the timeout after a database crash; we clear it ourselves.
+            const timer = (command as unknown as { queryTimeout?: NodeJS.Timeout | null }).queryTimeout;
+            if (timer) clearTimeout(timer);
+            if (err) {
+                state?.recordFailure(err);
+                reject(err);
+            } else {
+                state?.recordSuccess();
+                resolve(rows as T);
+            }
+        });
+    });
+}
+
+/**
+ * One statement with every wait bounded, as a promise (checkout + send). When the statement times out or the
+ * connection fails, the connection is DESTROYED, not released: mysql2's timeout only reports the error and leaves
+ * the command queued on the connection, so a released connection would hand the next request a socket still
+ * waiting for the hung statement's answer.
+ */
+export async function query<T>(pool: mysql.Pool, sql: string, values: readonly unknown[], timeoutMs: number): Promise<T> {
+    const deadline = currentDeadline();
+    const conn = await checkout(pool, deadline);
+    try {
+        const rows = await send<T>(pool, conn, sql, values, timeoutMs, deadline);
+        conn.release();
+        return rows;
+    } catch (err) {
+        if (isDatabaseUnavailable(err) && !(err instanceof DeadlineExceededError)) conn.destroy();
+        else conn.release();
+        throw err;
+    }
 }
 
 /**

@@ -1,11 +1,14 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
+/** Per-attempt request timeout of the client (the repository shortens it per call to what is left of the request). */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
+
 export interface DynamoOptions {
     readonly region: string;
     /** Local endpoint (dynalite / DynamoDB Local); static dummy credentials are used unless AWS_* are set. */
     readonly endpoint?: string;
-    /** Per-attempt request timeout. @default 5000 */
+    /** Per-attempt request timeout. @default DEFAULT_ATTEMPT_TIMEOUT_MS (5000) */
     readonly requestTimeoutMs?: number;
 }
 
@@ -22,7 +25,11 @@ export function createDocumentClient(options: DynamoOptions): { client: DynamoDB
         // @smithy/node-http-handler 4.x only LOGS a breached requestTimeout unless throwOnRequestTimeout is set
         // (@smithy/types HttpHandlerInitialization: "If exceeded, a warning will be emitted unless
         // throwOnRequestTimeout=true"): without it a hung DynamoDB connection would never fail.
-        requestHandler: { connectionTimeout: 2_000, requestTimeout: options.requestTimeoutMs ?? 5_000, throwOnRequestTimeout: true },
+        requestHandler: {
+            connectionTimeout: 2_000,
+            requestTimeout: options.requestTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+            throwOnRequestTimeout: true,
+        },
         ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
     });
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -107,14 +107,35 @@ export function productRoutes(repo: ProductsRepository): AnyRoute[] {
             method: "delete",
             path: "/products/:id",
             summary: "Delete a product",
+            description:
+                "Send `Idempotency-Key: <uuid>` to make retries safe: a retry with the same key gets this 200 again (header " +
+                "`Idempotent-Replayed: true`) instead of 404 for the product it deleted; keys expire 24 hours after first use. " +
+                "Without a key, a delete whose outcome is unknown (DynamoDB did not answer in time) is answered 504 " +
+                "`write_outcome_unknown` — it may or may not have happened; with a key the same case is 503 + Retry-After. " +
+                "A product created with a key stays known to that key after it is deleted: retrying its POST replays the first 201.",
+            headers: [{ name: "Idempotency-Key", description: "Makes retries of this delete safe (see the operation description)" }],
             params: productId,
             responses: {
-                200: { description: "Deleted", schema: z.object({ message: z.string() }) },
+                200: {
+                    description: "Deleted (or, with Idempotent-Replayed: true, deleted by the first request with this key)",
+                    schema: z.object({ message: z.string() }),
+                },
+                400: { description: "Invalid product id or Idempotency-Key", schema: errorBody },
                 404: { description: "Not found", schema: errorBody },
+                409: { description: "The product is being changed concurrently (Retry-After)", schema: errorBody },
+                503: {
+                    description: "DynamoDB unavailable, nothing deleted, or (with an Idempotency-Key) outcome unknown: retry (Retry-After)",
+                    schema: errorBody,
+                },
+                504: {
+                    description: "No Idempotency-Key and DynamoDB did not confirm the delete: it may or may not have happened",
+                    schema: errorBody,
+                },
             },
-            handler: async ({ params }) => {
-                if (!(await repo.delete(params.id))) throw HttpError.notFound(`Product ${params.id} not found`);
-                return { body: { message: `Product ${params.id} deleted` } };
+            handler: async ({ params, req }) => {
+                const result = await repo.delete(params.id, readIdempotencyKey(req));
+                if (result === undefined) throw HttpError.notFound(`Product ${params.id} not found`);
+                return { status: result.response.status, body: result.response.body, headers: replayHeaders(result) };
             },
         }),
     ];

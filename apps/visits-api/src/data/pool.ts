@@ -1,10 +1,14 @@
 import { Pool, type PoolClient } from "pg";
 import {
+    acquireWithin,
     boundedTimeout,
+    currentDeadline,
     dbCredentialsOf,
     rdsCaBundle,
+    runInDeadline,
     type CloseBudget,
     type DatabaseState,
+    type DeadlineContext,
     type DbSettings,
     type Logger,
     settledWithin,
@@ -20,9 +24,9 @@ import {
  * signature per connection) and connections opened after a token refresh never use an expired one. Connections
  * already open stay authenticated; the token only matters at connect time.
  *
- * Every wait is bounded (see guardPool): acquisition by DB_CONNECT_TIMEOUT_MS (pg-pool's connectionTimeoutMillis
- * covers both waiting for a free client and connecting a new one), each statement by DB_QUERY_TIMEOUT_MS, both
- * shortened to what is left of the request's deadline.
+ * Every wait is bounded (see guardPool): acquisition by DB_CONNECT_TIMEOUT_MS (waiting for a free client or
+ * connecting a new one), each statement by DB_QUERY_TIMEOUT_MS, both shortened to what is left of the request's
+ * own deadline, and nothing starts once the request has been answered.
  */
 export function createPool(db: DbSettings, logger: Logger, state?: DatabaseState): Pool {
     const credentials = dbCredentialsOf(db);
@@ -44,7 +48,7 @@ export function createPool(db: DbSettings, logger: Logger, state?: DatabaseState
     pool.on("error", (err) =>
         logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "idle database client error"),
     );
-    guardPool(pool, db.queryTimeoutMs, state);
+    guardPool(pool, db, state);
     return pool;
 }
 
@@ -119,46 +123,65 @@ function guardClient(client: PoolClient, queryTimeoutMs: number, state: Database
 
 /**
  * Puts the request deadline and the schema gate in front of the pool: pool.query() and pool.connect() refuse
- * work (503) while the schema is not ready and once the deadline has passed, and acquisition failures are
- * recorded in `state`; every client gets guardClient().
+ * work (503) while the schema is not ready and once the request has been answered or its deadline has passed;
+ * waiting for a client is bounded by min(DB_CONNECT_TIMEOUT_MS, what is left of the deadline); acquisition
+ * failures are recorded in `state`; every client gets guardClient().
+ *
+ * The deadline is captured HERE, where the request's own code calls the pool, and the statement is started from
+ * this code's own continuation. pg-pool's own query() would instead run the statement inside its connect callback,
+ * which pg-pool calls from the releasing query's callback — in the async context of the request that opened that
+ * connection, long finished: every request handed a freed client would run under that request's (past) deadline.
  */
-function guardPool(pool: Pool, queryTimeoutMs: number, state: DatabaseState | undefined): void {
-    pool.on("connect", (client) => guardClient(client, queryTimeoutMs, state));
-    const check = (what: string): void => {
+function guardPool(pool: Pool, settings: { queryTimeoutMs: number; connectTimeoutMs: number }, state: DatabaseState | undefined): void {
+    pool.on("connect", (client) => guardClient(client, settings.queryTimeoutMs, state));
+    const poolConnect = pool.connect.bind(pool) as (cb: (err: Error | undefined, client?: PoolClient) => void) => void;
+    const acquire = async (deadline: DeadlineContext | undefined): Promise<PoolClient> => {
         state?.assertUsable();
-        boundedTimeout(queryTimeoutMs, what);
+        try {
+            return await acquireWithin<PoolClient>(
+                (cb) => poolConnect((err, client) => cb(err, client)),
+                (client) => client.release(),
+                settings.connectTimeoutMs,
+                deadline,
+            );
+        } catch (err) {
+            // Acquisition failures never reach a client's query(): record them here.
+            state?.recordFailure(err);
+            throw err;
+        }
     };
-    const poolQuery = pool.query.bind(pool) as AnyQuery;
+    (pool as unknown as { connect: (cb?: unknown) => unknown }).connect = (cb?: unknown) => {
+        const acquired = acquire(currentDeadline());
+        if (typeof cb !== "function") return acquired;
+        const callback = cb as (err: unknown, client?: PoolClient, done?: (err?: Error) => void) => void;
+        acquired.then(
+            (client) => callback(undefined, client, (err?: Error) => client.release(err)),
+            (err: unknown) => callback(err),
+        );
+        return undefined;
+    };
+    const run = async (deadline: DeadlineContext | undefined, config: unknown, values: unknown): Promise<unknown> => {
+        const client = await acquire(deadline);
+        const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
+        try {
+            const result = await (deadline === undefined ? query(config, values) : runInDeadline(deadline, () => query(config, values)));
+            client.release();
+            return result;
+        } catch (err) {
+            // As pg-pool's own query(): a client whose statement failed is not reused.
+            client.release(err as Error);
+            throw err;
+        }
+    };
     (pool as unknown as { query: AnyQuery }).query = (config, values, callback) => {
         const cb = (typeof values === "function" ? values : typeof callback === "function" ? callback : undefined) as Callback | undefined;
-        try {
-            check("acquire a database connection");
-        } catch (err) {
-            if (cb !== undefined) {
-                process.nextTick(cb, err);
-                return undefined;
-            }
-            return Promise.reject(err);
-        }
-        const result = poolQuery(config, values, callback);
-        if (cb === undefined) {
-            // Acquisition failures never reach a client's query(): record them here.
-            void (result as Promise<unknown>).catch((err: unknown) => state?.recordFailure(err));
-        }
-        return result;
-    };
-    const poolConnect = pool.connect.bind(pool) as (cb?: unknown) => unknown;
-    (pool as unknown as { connect: (cb?: unknown) => unknown }).connect = (cb?: unknown) => {
-        try {
-            check("acquire a database connection");
-        } catch (err) {
-            if (typeof cb === "function") {
-                process.nextTick(cb, err);
-                return undefined;
-            }
-            return Promise.reject(err);
-        }
-        return poolConnect(cb);
+        const result = run(currentDeadline(), config, typeof values === "function" ? undefined : values);
+        if (cb === undefined) return result;
+        result.then(
+            (res) => cb(undefined, res),
+            (err: unknown) => cb(err as Error),
+        );
+        return undefined;
     };
 }
 

@@ -67,16 +67,20 @@ export class VisitsRepository {
 
     /**
      * Records one visit and returns the answer. With an Idempotency-Key the key, the answer and the row commit in
-     * one transaction (the fingerprint is the stored user agent); without one, a single autocommit INSERT whose
+     * one transaction (the fingerprint hashes the user agent as sent); without one, a single autocommit INSERT whose
      * unknown outcome is reported as such (504).
      */
     async record(userAgent: string | undefined, at: Date = new Date(), idempotencyKey?: string): Promise<IdempotentResult> {
-        const value = userAgent === undefined || userAgent === "" ? null : userAgent.slice(0, MAX_USER_AGENT_LENGTH);
+        const sent = userAgent === undefined || userAgent === "" ? null : userAgent;
+        const value = sent === null ? null : sent.slice(0, MAX_USER_AGENT_LENGTH);
         if (idempotencyKey === undefined) {
             await this.writer.autocommit(INSERT_VISIT, [at, value]);
             return { response: RECORDED, replayed: false };
         }
-        const fingerprint = requestFingerprint({ user_agent: value });
+        // The fingerprint is a hash of the WHOLE User-Agent as sent, not of the stored (truncated) one: two agents
+        // that differ only after the 512th character are two requests. (For agents within the limit both are the
+        // same value, so keys stored before this change keep matching.)
+        const fingerprint = requestFingerprint({ user_agent: sent });
         const result = await idempotentWrite({
             store: this.keys,
             scope: RECORD_SCOPE,

@@ -32,28 +32,24 @@ export function diagnosticRoutes(options: DiagnosticsOptions): AnyRoute[] {
         defineRoute({
             method: "get",
             path: "/test-connection",
-            summary: "TCP connectivity from this service to the database host and port (through the VPC connector)",
+            summary: "TCP connectivity from this service to its database (through the VPC connector); the database's address is not shown",
             responses: {
-                200: {
-                    description: "Reachable",
-                    schema: z.object({ Response: z.string(), reachable: z.boolean(), host: z.string(), port: z.number() }),
+                200: { description: "Reachable", schema: z.object({ Response: z.string(), reachable: z.literal(true) }) },
+                503: {
+                    description: "Not reachable (Retry-After)",
+                    schema: z.object({ Response: z.string(), reachable: z.literal(false) }),
                 },
-                503: { description: "Not reachable" },
             },
             handler: async () => {
-                const { dbHost: host, dbPort: port } = options;
-                const result = await tcpProbe(host, port);
+                // The answer never names the host or port: an anonymous caller learns whether the database is
+                // reachable, not where it is (the endpoint of an RDS Proxy inside the VPC).
+                const result = await tcpProbe(options.dbHost, options.dbPort);
                 return result.ok
-                    ? { body: { Response: `Connection to ${host} ${port} port [tcp] succeeded!`, reachable: true, host, port } }
+                    ? { body: { Response: "Connection to the database succeeded!", reachable: true } }
                     : {
                           status: 503,
                           headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
-                          body: {
-                              Response: `Connection to ${host} ${port} port [tcp] failed: ${result.reason}`,
-                              reachable: false,
-                              host,
-                              port,
-                          },
+                          body: { Response: `Connection to the database failed: ${result.reason}`, reachable: false },
                       };
             },
         }),

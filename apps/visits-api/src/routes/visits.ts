@@ -16,8 +16,10 @@ export function visitRoutes(repo: VisitsRepository): AnyRoute[] {
         defineRoute({
             method: "get",
             path: "/",
+            // A GET that records a visit: cut off, it is answered like any write (504 without a key), HEAD never writes.
+            writes: true,
             summary: "Record a visit (timestamp and User-Agent, truncated to 512 characters); HEAD records nothing",
-            description: `${IDEMPOTENCY_DOC} Here the fingerprint is the stored User-Agent. HEAD answers the headers of a GET without recording a visit.`,
+            description: `${IDEMPOTENCY_DOC} Here the fingerprint is a hash of the whole User-Agent as sent (the stored one is cut to 512 characters). HEAD answers the headers of a GET without recording a visit.`,
             headers: [{ name: "Idempotency-Key", description: "Makes retries of this write safe (see the operation description)" }],
             responses: {
                 200: {

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import { createLogger, runWithDeadline, type RunningServer } from "@serverless-containers/service-kit";
+import { startLoad, startPostgres, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
+import { createPool, endPool } from "../src/data/pool";
+import { startAppOn } from "./helpers";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Each request runs under its OWN deadline. pg-pool hands a freed client to the next waiting request from inside
+ * the releasing query's callback, i.e. in the async context of whoever opened that connection: a deadline read
+ * there is another (older, possibly long past) request's.
+ */
+describe("visits-api: every request runs under its own deadline on a healthy PostgreSQL", () => {
+    let server: SqlServerHandle;
+    let db: TestDatabase;
+    let app: RunningServer;
+
+    beforeAll(async () => {
+        server = await startPostgres();
+        // A short deadline so that "every REQUEST_DEADLINE_MS" comes around several times within the test.
+        ({ app, db } = await startAppOn(server, "visits_deadline", { REQUEST_DEADLINE_MS: "1000" }));
+    }, 60_000);
+
+    afterAll(async () => {
+        await app?.stop();
+        await server?.destroy();
+    }, 60_000);
+
+    it("when a client opened by a request whose deadline has passed is handed to a waiting request, then that request's statement still runs under its own deadline", async () => {
+        const pool = createPool(
+            { ...db, tls: false, poolMax: 1, connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 },
+            createLogger("t", "silent"),
+        );
+        try {
+            // The pool's only connection is opened by a request with a 50 ms deadline, which then passes.
+            await runWithDeadline(50, () => pool.query("SELECT 1"));
+            await sleep(100);
+            // Two fresh requests with 5 s each: the second waits for the client the first releases.
+            const holder = runWithDeadline(5_000, () => pool.query("SELECT pg_sleep(0.2)"));
+            const waiter = runWithDeadline(5_000, () => pool.query("SELECT 2 AS n"));
+            const [, second] = await Promise.allSettled([holder, waiter]).then((results) =>
+                results.map((r) => (r.status === "fulfilled" ? "ok" : `${(r.reason as Error).name}: ${(r.reason as Error).message}`)),
+            );
+            expect(second).toBe("ok");
+        } finally {
+            await endPool(pool);
+        }
+    });
+
+    it("when 32 keep-alive clients read /recent-visits (pool 10) with /ready and keyed visits mixed in for several deadlines, then every answer is 2xx", async () => {
+        const load = startLoad(app.url, 32, (i, marker) =>
+            i % 16 === 0
+                ? { method: "GET", path: "/ready" }
+                : i % 16 === 8
+                  ? { method: "GET", path: "/", headers: { "user-agent": marker, "idempotency-key": randomUUID() } }
+                  : { method: "GET", path: "/recent-visits?limit=5" },
+        );
+        await sleep(3_500);
+        const outcomes = await load.stop();
+
+        expect(outcomes.length).toBeGreaterThan(100);
+        expect(
+            outcomes
+                .filter((o) => o.status === undefined || o.status >= 300)
+                .map((o) => ({ path: o.path, status: o.status ?? o.error, ms: o.ms })),
+        ).toEqual([]);
+    }, 60_000);
+});
