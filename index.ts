@@ -15,7 +15,7 @@ import { visitsDemoStack } from "./stacks/visits-demo";
 
 async function main() {
     const config = loadConfig();
-    // Pattern 26 on App Runner needs no VPC (App Runner's default egress); on Express it joins the
+    // products-api on App Runner needs no VPC (App Runner's default egress); on Express it joins the
     // shared network like the other three (never the account's default VPC).
     const network = networkNeeded(config) ? await createNetwork(config) : undefined;
 
@@ -29,18 +29,18 @@ async function main() {
         vpcId: network?.vpcId,
         /** The zone IDs the VPC spans (the same physical zones in every account). */
         availabilityZoneIds: network?.availabilityZoneIds,
-        /** Pattern 27: catalogue-api (https). */
+        /** catalogue-api → Aurora MySQL (https). */
         catalogueUrl: catalogue?.url,
         catalogueDatabaseProxyEndpoint: catalogue?.databaseProxyEndpoint,
-        /** Pattern 26: products-api on App Runner or ECS Express Mode (https). */
+        /** products-api with DynamoDB on App Runner or ECS Express Mode (https). */
         productsUrl: products?.url,
         productsTableName: products?.tableName,
-        /** Patterns 24 + 25: products-api behind an NLB on EKS Fargate (http). */
+        /** products-api behind an NLB on EKS Fargate (http). */
         eksProductsUrl: eks?.url,
         eksKubeconfig: eks ? pulumi.secret(eks.kubeconfig) : undefined,
         /** Attach to CI runners in the VPC: the private Kubernetes API admits this group on 443. */
         eksApiClientSecurityGroupId: eks?.apiClientSecurityGroupId,
-        /** Seed 001: visits-api (https) and the private service URL it calls inside the VPC. */
+        /** The visits demo: visits-api (https) and the private service URL it calls inside the VPC. */
         visitsUrl: visits?.url,
         privateServiceUrl: visits?.privateServiceUrl,
     };

@@ -7,6 +7,14 @@
 // @swc/jest only strips types (fast); `npm run typecheck` is the type gate.
 /** @type {import('jest').Config} */
 const swc = ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }];
+// One globals-cleanup mode for every project. @pulumi/pulumi keeps google-protobuf on the global object, and jest's
+// default ("soft") cleanup warns about it on every file, hence "off". It must be the same everywhere: a worker
+// runs files of several projects, the first mode it sees sticks (jest-util initializeGarbageCollectionUtils), and
+// every later file asking for another prints "[jest-util] garbage collection deletion mode already initialized,
+// ignoring new mode" — and runs with the first mode, not its own.
+const environmentOptions = { globalsCleanup: "off" };
+// Every project fails a test that writes to the console unasked (scripts/test-setup/console.ts).
+const setup = ["<rootDir>/scripts/test-setup/console.ts"];
 
 module.exports = {
     // Jest's default is cores - 1, i.e. one worker on the 2-core machines this runs on; many suites wait on
@@ -22,6 +30,9 @@ module.exports = {
     // Jest's sequencer, with committed per-file estimates for runs without jest's own timings (a fresh checkout,
     // --no-cache): the longest files start first so the two workers finish together (scripts/test-unit/sequencer.js).
     testSequencer: "<rootDir>/scripts/test-unit/sequencer.js",
+    // A passing run prints the summary and nothing else; a failing one adds every failure in full (threshold 0:
+    // also for a run of one file). For one line per file while iterating: npx jest --reporters=default <path>.
+    reporters: [["summary", { summaryThreshold: 0 }]],
     projects: [
         {
             displayName: "unit",
@@ -36,8 +47,8 @@ module.exports = {
                 "^typescript$": "<rootDir>/scripts/test-unit/lazy/typescript.js",
                 "^@npmcli/arborist$": "<rootDir>/scripts/test-unit/lazy/arborist.js",
             },
-            // @pulumi/pulumi keeps google-protobuf on the global object; Jest's soft cleanup warns on every file.
-            testEnvironmentOptions: { globalsCleanup: "off" },
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: setup,
             transform: { "^.+\\.ts$": swc },
             testMatch: [
                 "<rootDir>/components/**/*.test.ts",
@@ -53,6 +64,8 @@ module.exports = {
         {
             displayName: "apps",
             testEnvironment: "node",
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: setup,
             // Integration tests spawn real servers and app processes (the timeout is the top-level one above).
             transform: { "^.+\\.ts$": swc },
             testMatch: [
@@ -65,7 +78,8 @@ module.exports = {
             displayName: "db",
             testEnvironment: "node",
             // Starts real database servers: the same 30 s budget as the apps project.
-            setupFilesAfterEnv: ["<rootDir>/scripts/test-db/jest-timeout.ts"],
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: [...setup, "<rootDir>/scripts/test-db/jest-timeout.ts"],
             transform: { "^.+\\.ts$": swc },
             testMatch: ["<rootDir>/components/**/*.sql.test.ts"],
         },
@@ -75,7 +89,8 @@ module.exports = {
             // Builds, packs and installs the package, or starts the program / plugin / policy pack in child
             // processes (each loads the Pulumi SDK): slow, so apart from the unit project (the timeout is the
             // top-level one above).
-            testEnvironmentOptions: { globalsCleanup: "off" },
+            testEnvironmentOptions: environmentOptions,
+            setupFilesAfterEnv: setup,
             transform: { "^.+\\.ts$": swc },
             testMatch: ["<rootDir>/scripts/**/*.pack.test.ts"],
         },

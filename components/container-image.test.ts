@@ -108,7 +108,7 @@ describe("ContainerImage", () => {
         expect(image.tag).toBe(tag);
     });
 
-    // Issue 10 item 1: a push of a tag that already exists fails on an IMMUTABLE repository
+    // A push of a tag that already exists fails on an IMMUTABLE repository
     // (ImageTagAlreadyExistsException, even for the same digest: https://github.com/aws/containers-roadmap/issues/2179).
     it("should neither build nor push, and deploy the registry's digest, when the content's tag already exists", async () => {
         const tag = new ContainerImage("probe", { context, dockerfile: "app/Dockerfile" }).tag;

@@ -20,7 +20,7 @@
  * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-iam-setup.html (end-to-end IAM)
  *
  * How the SQL runs at deploy time: a Pulumi dynamic resource calls the RDS Data API (HTTPS, no VPC
- * access, no local AWS CLI) with the cluster's RDS-managed master secret, like seed 001's
+ * access, no local AWS CLI) with the cluster's RDS-managed master secret, like the original visits demo's
  * AwsCustomResource did. The Data API serves Aurora MySQL and Aurora PostgreSQL Serverless v2 clusters:
  * https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/Welcome.html
  * The deploying identity needs `rds-data:ExecuteStatement` on the cluster and `secretsmanager:GetSecretValue`

@@ -19,7 +19,7 @@ beforeEach(() => mocks.reset());
 const trustOf = (name: string) => JSON.parse(mocks.one("aws:iam/role:Role", name).inputs.assumeRolePolicy).Statement[0].Principal.Service;
 
 describe("expressCpuMemory", () => {
-    it("should convert App Runner notation to CPU units and MiB when the pair is the seed's", () => {
+    it("should convert App Runner notation to CPU units and MiB when the pair is the lab guide's", () => {
         expect(m.expressCpuMemory("0.25 vCPU", "0.5 GB")).toEqual({ cpu: "256", memory: "512" });
         expect(m.expressCpuMemory("1 vCPU", "3 GB")).toEqual({ cpu: "1024", memory: "3072" });
         expect(m.expressCpuMemory("4 vCPU", "8 GB")).toEqual({ cpu: "4096", memory: "8192" });
@@ -105,7 +105,7 @@ describe("EcsExpressService", () => {
         ]);
     });
 
-    it("should map the seed's settings onto Express when defaults are used", async () => {
+    it("should map the lab guide's settings onto Express when defaults are used", async () => {
         build();
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs;

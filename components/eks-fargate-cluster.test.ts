@@ -366,10 +366,21 @@ describe("EksFargateCluster", () => {
 
     describe("access entries", () => {
         const roles = { deployRoleArn: role("deploy"), previewRoleArn: role("preview"), breakGlassRoleArn: role("ops/break-glass") };
+        /** What a program naming a deploy role warns under the mocks, which run as arn:aws:iam::123456789012:user/offline. */
+        const NO_ENTRY =
+            "EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run `pulumi up` as the deploy or break-glass role.";
+        // Every test here captures the component's warnings and states the ones it expects.
+        let warn: jest.SpyInstance;
+        const warnings = () => warn.mock.calls.map((c: unknown[]) => c[0]);
+        beforeEach(() => {
+            warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        });
+        afterEach(() => warn.mockRestore());
 
         it("should give the deploy and break-glass roles cluster admin and the preview role view, each through its own access entry, when the roles are named", async () => {
             make(roles);
             await settle();
+            expect(warnings()).toEqual([NO_ENTRY]);
             const entries = mocks
                 .byType("aws:eks/accessEntry:AccessEntry")
                 .map((e) => [e.name, e.inputs.principalArn, e.inputs.type, e.inputs.clusterName]);
@@ -394,6 +405,7 @@ describe("EksFargateCluster", () => {
         it("should talk to the cluster only after the deploy role's admin policy is associated when a deploy role is named", async () => {
             make(roles);
             await settle();
+            expect(warnings()).toEqual([NO_ENTRY]);
             const provider = mocks.one("pulumi:providers:kubernetes", "eks-k8s");
             expect(mocks.dependsOn(provider, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "eks-deploy-admin")).toBe(true);
         });
@@ -401,6 +413,7 @@ describe("EksFargateCluster", () => {
         it("should switch off the cluster creator's implicit admin entry when a deploy role is named", async () => {
             make(roles);
             await settle();
+            expect(warnings()).toEqual([NO_ENTRY]);
             // [0] tags the untagged children; [1] is this one.
             const transforms = (mocks.one("eks:index:Cluster").transforms ?? []).slice(1);
             expect(transforms).toHaveLength(1);
@@ -423,22 +436,15 @@ describe("EksFargateCluster", () => {
         });
 
         it("should warn before the Kubernetes calls fail when the credentials in use have no access entry", async () => {
-            const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-            try {
-                make(roles); // the mocks run as arn:aws:iam::123456789012:user/offline
-                await settle();
-                const messages = warn.mock.calls.map((c) => c[0]);
-                expect(messages).toEqual([
-                    "EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run `pulumi up` as the deploy or break-glass role.",
-                ]);
-            } finally {
-                warn.mockRestore();
-            }
+            make(roles); // the mocks run as arn:aws:iam::123456789012:user/offline
+            await settle();
+            expect(warnings()).toEqual([NO_ENTRY]);
         });
 
         it("should keep the creator as the only admin, with no access entries, when no deploy role is named", async () => {
             make();
             await settle();
+            expect(warnings()).toEqual([]);
             expect(mocks.one("eks:index:Cluster").transforms).toHaveLength(1); // the tagging one only
             expect(mocks.byType("aws:eks/accessEntry:AccessEntry")).toEqual([]);
         });
@@ -446,6 +452,7 @@ describe("EksFargateCluster", () => {
         it("should give the Fargate profile and OIDC provider the component creates untagged the stack's tags", async () => {
             make();
             await settle();
+            expect(warnings()).toEqual([]);
             const [tagChildren] = mocks.one("eks:index:Cluster").transforms ?? [];
             // @pulumi/eks 4.3.0 creates both without tags (pulumi/pulumi-eks#852); the policy pack requires them.
             for (const type of ["aws:eks/fargateProfile:FargateProfile", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"]) {
@@ -476,6 +483,7 @@ describe("EksFargateCluster", () => {
         it("should grant the preview and break-glass roles without a deploy role, leaving the creator admin, when only they are named", async () => {
             make({ previewRoleArn: role("preview"), breakGlassRoleArn: role("break-glass") });
             await settle();
+            expect(warnings()).toEqual([]);
             expect(mocks.one("eks:index:Cluster").transforms).toHaveLength(1); // the tagging one only: the creator stays admin
             expect(mocks.byType("aws:eks/accessEntry:AccessEntry").map((e) => e.name)).toEqual([
                 "eks-preview-access",

@@ -1,9 +1,9 @@
 /**
- * An EKS cluster whose pods all run on Fargate (pattern 24): the `@pulumi/eks` Cluster (a remote
+ * An EKS cluster whose pods all run on Fargate: the `@pulumi/eks` Cluster (a remote
  * component — we test the args we pass it and what we add around it) with a kube-system Fargate profile
  * on private subnets, an IAM OIDC provider for IRSA, all five control-plane log types, envelope
  * encryption of Secrets with a KMS key we own, API authentication mode; then CoreDNS on Fargate,
- * metrics-server (for the HPA, pattern 25) and the AWS Load Balancer Controller, each configured for
+ * metrics-server (for the HPA) and the AWS Load Balancer Controller, each configured for
  * Fargate's quirks (no DaemonSets, kubelet port 10250 taken, no instance metadata).
  *
  * Who reaches the API and who may use it: the private endpoint admits a runner security group the

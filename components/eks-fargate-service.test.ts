@@ -239,7 +239,7 @@ describe("EksFargateService children", () => {
         expect(mocks.dependsOn(one("aws:eks/fargateProfile:FargateProfile"), "aws:sns/topic:Topic", "lb-controller")).toBe(true);
     });
 
-    it("should scale on CPU with pattern 25's behaviour when HPA defaults are used", async () => {
+    it("should scale on CPU with the fixed HPA behaviour when HPA defaults are used", async () => {
         make();
         await settle();
         const hpa = one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs;

@@ -1,9 +1,9 @@
 /**
- * One HTTP service on an EKS-on-Fargate cluster (patterns 24 + 25): its own namespace under Pod Security
+ * One HTTP service on an EKS-on-Fargate cluster: its own namespace under Pod Security
  * "restricted", a Fargate profile for that namespace on private subnets, an IRSA role holding only the
  * caller's statements, a ServiceAccount bound to it, a Deployment sized to a Fargate combination, a Service
- * published through the AWS Load Balancer Controller (NLB, IP targets), an autoscaling/v2 HPA with pattern
- * 25's behaviour, a PodDisruptionBudget, and optionally pattern 25's load generator as a bounded Job.
+ * published through the AWS Load Balancer Controller (NLB, IP targets), an autoscaling/v2 HPA (fixed scale-up/down
+ * behaviour), a PodDisruptionBudget, and optionally a load generator as a bounded Job, to watch the HPA work.
  *
  * A local component: every child is visible to mock tests and to the offline preview.
  */
@@ -49,7 +49,7 @@ export interface EksClusterInfo {
     readonly podExecutionRoleArn: pulumi.Input<string>;
 }
 
-/** Pattern 25's HPA behaviour, fixed so every service scales the same way. */
+/** The HPA's scale-up/down behaviour, fixed so every service scales the same way. */
 export const HPA_BEHAVIOR = {
     scaleUp: { stabilizationWindowSeconds: 30, policies: [{ type: "Pods", value: 2, periodSeconds: 30 }] },
     scaleDown: { stabilizationWindowSeconds: 120, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
@@ -87,7 +87,7 @@ export const LoadBalancerScheme = {
 export type LoadBalancerScheme = (typeof LoadBalancerScheme)[keyof typeof LoadBalancerScheme];
 const LOAD_BALANCER_SCHEMES: readonly string[] = Object.values(LoadBalancerScheme);
 
-/** Pattern 25's bounded load generator. */
+/** A bounded load generator (a busybox loop requesting the service). */
 export interface LoadGeneratorArgs {
     /** HTTP path it requests (with the health check path) in a loop. @default "/" */
     readonly path?: string;
@@ -149,7 +149,7 @@ export interface EksFargateServiceArgs {
     readonly podDisruptionBudget?: boolean;
     /** Load balancer scheme: "internet-facing" or "internal". @default "internet-facing" */
     readonly scheme?: LoadBalancerScheme;
-    /** Run pattern 25's bounded busybox load generator against the service. @default undefined (off) */
+    /** Run a bounded busybox load generator against the service (to watch the HPA scale out). @default undefined (off) */
     readonly loadGenerator?: LoadGeneratorArgs;
     /** Tags for AWS resources (the role, the profile and — through the controller — the NLB). @default {} */
     readonly tags?: Record<string, string>;
@@ -518,7 +518,7 @@ export class EksFargateService extends pulumi.ComponentResource {
         );
     }
 
-    /** Pattern 25's busybox loop, bounded in time and iterations, as a Job under the same restricted profile. */
+    /** The busybox loop, bounded in time and iterations, as a Job under the same restricted profile. */
     private createLoadGenerator(name: string, n: Normalized, lg: LoadGeneratorArgs, service: k8s.core.v1.Service): void {
         const duration = lg.durationSeconds ?? 300;
         const iterations = lg.maxIterations ?? 100000;

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as AppRunnerModule from "./app-runner-service";
 import type * as AuroraModule from "./aurora-with-proxy";
@@ -329,6 +330,18 @@ describe("PrivateFargateService lifecycle", () => {
 
 describe("EksFargateCluster lifecycle", () => {
     const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+    // A cluster naming a deploy role warns that the mocks' caller (arn:aws:iam::123456789012:user/offline) has no
+    // access entry: captured here and stated, as in eks-fargate-cluster.test.ts.
+    let warn: jest.SpyInstance;
+    beforeEach(() => {
+        warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    });
+    afterEach(() => {
+        expect(new Set(warn.mock.calls.map((c: unknown[]) => String(c[0]).split(",")[0]))).toEqual(
+            new Set(["EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline"]),
+        );
+        warn.mockRestore();
+    });
     const base: ClusterModule.EksFargateClusterArgs = {
         vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv0", "subnet-priv1"], publicSubnetIds: ["subnet-pub0", "subnet-pub1"] },
         kubernetesVersion: "1.33",

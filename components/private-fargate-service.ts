@@ -3,7 +3,7 @@
  * private DNS namespace (`http://<service>.<namespace>:<port>`), and reachable only from the security
  * groups the caller names — never from a CIDR (the original demo opened 8080 to any IPv4).
  *
- * Container hardening follows seed 003: non-root user, read-only root filesystem (a task-scoped
+ * Container hardening follows the project's security baseline: non-root user, read-only root filesystem (a task-scoped
  * scratch volume is mounted at /tmp), not privileged, per-task security group (awsvpc), execution role
  * and task role split, logs to a log group with retention.
  */

@@ -40,7 +40,7 @@ export interface WebServiceArgs {
     readonly tags?: Record<string, string>;
 }
 
-/** Defaults shared by all platforms (pattern 26's settings). */
+/** Defaults shared by all platforms: the App Runner lab guide's settings the stacks started from. */
 export const WEB_SERVICE_DEFAULTS = {
     port: 8080,
     cpu: "0.25 vCPU",

@@ -37,7 +37,7 @@ export interface Control {
     readonly check: (type: string, props: Props, ctx: ControlContext) => string[];
     /**
      * A guard against deleting data (deletion protection): advisory while the stack is retiring (its config
-     * `retire` is true: README, "Retiring an environment"), so the `up` that lifts the guard can run.
+     * `retire` is true: docs/deploying.md, "Retiring an environment"), so the `up` that lifts the guard can run.
      */
     readonly guardsDeletion?: boolean;
 }

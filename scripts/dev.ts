@@ -11,9 +11,18 @@
  * the databases. A service that exits on its own, or a port that is already taken, stops everything
  * with exit code 1 and says which.
  *
+ * Signals keep arriving while that runs: one Ctrl-C in a terminal signals the whole foreground process group
+ * and npm forwards the same signal again (@npmcli/run-script's signal-manager), so this process gets every
+ * signal at least twice, and a user presses Ctrl-C again when the stop takes a second. The handlers therefore
+ * stay installed for the whole run (`process.on`, not `once`): with `once` the first signal removed the handler,
+ * Node restored the default action, and the second signal killed this process mid-cleanup — mariadbd, which
+ * ignores SIGINT, kept running re-parented to PID 1 and both data directories stayed behind (seen with perf's
+ * signal tracepoints: npm's forwarded SIGINT arrived 0.4 ms after the terminal's).
+ *
  * Needs root (the servers run as the OS users mysql / postgres) and
  * `apt-get install -y postgresql mariadb-server`.
  */
+import "./lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -136,6 +145,10 @@ function write(line: string): void {
     process.stdout.write(`${line}\n`);
 }
 
+// A closed terminal (its window shut: SIGHUP) makes every later write fail with EIO, and an unhandled stream
+// error would end this process before it has deleted the databases: output is best effort, cleanup is not.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+
 interface Service {
     readonly app: App;
     readonly port: number;
@@ -212,20 +225,23 @@ async function main(): Promise<void> {
 
     const cleanups: Array<() => Promise<void>> = [];
     const services: Service[] = [];
-    let stopping = false;
+    let stopping: Promise<void> | undefined;
     let startup: Promise<unknown> = Promise.resolve();
-    const stop = (stopRunner = async (code: number, why: string): Promise<void> => {
-        if (stopping) return;
-        stopping = true;
-        write(`stopping (${why})…`);
-        // Whatever is still starting is cleaned up once it has started.
-        await startup.catch(() => undefined);
-        await Promise.all(services.map((s) => stopChild(s.child)));
-        for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => process.stderr.write(`cleanup: ${e.message}\n`));
-        write("stopped: services drained, databases deleted.");
-        process.exit(code);
+    const stop = (stopRunner = (code: number, why: string): Promise<void> => {
+        // Idempotent: every later signal or failure joins the stop already under way.
+        stopping ??= (async () => {
+            write(`stopping (${why})…`);
+            // Whatever is still starting is cleaned up once it has started.
+            await startup.catch(() => undefined);
+            await Promise.all(services.map((s) => stopChild(s.child)));
+            for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => process.stderr.write(`cleanup: ${e.message}\n`));
+            write("stopped: services drained, databases deleted.");
+            process.exit(code);
+        })();
+        return stopping;
     });
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void stop(0, signal));
+    // Stays installed: a repeated signal joins the stop under way (see the file comment).
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0, signal));
     // npm, or whatever started us, going away (even by SIGKILL) stops everything too: we are re-parented.
     const parent = process.ppid;
     setInterval(() => {
@@ -240,10 +256,9 @@ async function main(): Promise<void> {
 
     for (const app of APPS) await assertPortFree(ports[app], app);
 
-    let mariaDb: Awaited<ReturnType<typeof startMariaDb>> | undefined;
-    let postgres: Awaited<ReturnType<typeof startPostgres>> | undefined;
-    let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
     let metadata: Awaited<ReturnType<typeof startMetadataStandIn>> | undefined;
+    // Everything that creates something is inside `startup`, so a stop requested at any moment waits for it and
+    // then removes all of it; each step checks whether a stop came meanwhile before creating more.
     startup = (async () => {
         const started = await Promise.allSettled([
             startMariaDb({ requireManaged: true }),
@@ -258,52 +273,59 @@ async function main(): Promise<void> {
         if (md.status === "fulfilled") cleanups.push(() => md.value.close());
         const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
         if (failed) throw failed.reason;
-        mariaDb = fulfilled(m);
-        postgres = fulfilled(p);
-        dynamo = fulfilled(d);
+        if (stopping) return;
+        const mariaDb = fulfilled(m);
+        const postgres = fulfilled(p);
+        const dynamo = fulfilled(d);
         metadata = fulfilled(md);
+        const catalogue = await mariaDb.createDatabase("catalogue");
+        const visits = await postgres.createDatabase("visits");
+        if (stopping) return;
+
+        services.push(
+            startService(
+                "products-api",
+                ports["products-api"],
+                { TABLE_NAME: "Products", AWS_REGION: "us-east-1", RUNTIME: "local", DYNAMODB_ENDPOINT: dynamo.endpoint },
+                unexpected,
+            ),
+            startService(
+                "catalogue-api",
+                ports["catalogue-api"],
+                {
+                    DB_HOST: catalogue.host,
+                    DB_PORT: catalogue.port,
+                    DB_USER: catalogue.user,
+                    DB_PASSWORD: catalogue.password,
+                    DB_NAME: catalogue.database,
+                },
+                unexpected,
+            ),
+            startService("private-service", ports["private-service"], { ECS_CONTAINER_METADATA_URI_V4: metadata.uri }, unexpected),
+            startService(
+                "visits-api",
+                ports["visits-api"],
+                {
+                    DB_HOST: visits.host,
+                    DB_PORT: visits.port,
+                    DB_USER: visits.user,
+                    DB_PASSWORD: visits.password,
+                    DB_NAME: visits.database,
+                    ECSPRIVATESERVICE: `http://127.0.0.1:${ports["private-service"]}`,
+                },
+                unexpected,
+            ),
+        );
     })();
     await startup;
     if (stopping) return;
-    const catalogue = await mariaDb!.createDatabase("catalogue");
-    const visits = await postgres!.createDatabase("visits");
-
-    services.push(
-        startService(
-            "products-api",
-            ports["products-api"],
-            { TABLE_NAME: "Products", AWS_REGION: "us-east-1", RUNTIME: "local", DYNAMODB_ENDPOINT: dynamo!.endpoint },
-            unexpected,
-        ),
-        startService(
-            "catalogue-api",
-            ports["catalogue-api"],
-            {
-                DB_HOST: catalogue.host,
-                DB_PORT: catalogue.port,
-                DB_USER: catalogue.user,
-                DB_PASSWORD: catalogue.password,
-                DB_NAME: catalogue.database,
-            },
-            unexpected,
-        ),
-        startService("private-service", ports["private-service"], { ECS_CONTAINER_METADATA_URI_V4: metadata!.uri }, unexpected),
-        startService(
-            "visits-api",
-            ports["visits-api"],
-            {
-                DB_HOST: visits.host,
-                DB_PORT: visits.port,
-                DB_USER: visits.user,
-                DB_PASSWORD: visits.password,
-                DB_NAME: visits.database,
-                ECSPRIVATESERVICE: `http://127.0.0.1:${ports["private-service"]}`,
-            },
-            unexpected,
-        ),
-    );
     const deadline = Date.now() + READY_MS;
-    await Promise.all(services.map((s) => waitHealthy(s, deadline)));
+    try {
+        await Promise.all(services.map((s) => waitHealthy(s, deadline)));
+    } catch (err) {
+        if (stopping) return; // stopped before ready: the services exit because they were asked to
+        throw err;
+    }
     if (stopping) return;
     write(
         [

@@ -1,6 +1,6 @@
 /**
  * Regenerates the generated documentation: from the stack files and the offline preview,
- * docs/environments.md, docs/policy-controls.md and the generated block of README.md; from Pulumi's schema
+ * docs/environments.md (the only copy of the environment tables) and docs/policy-controls.md; from Pulumi's schema
  * analyzer over components/, the package schema components/schema.json and docs/components.md.
  *
  *   npm run docs                        # write
@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatCostTable } from "./lib/cost";
 import { controls } from "../policy/rules";
-import { environmentsDoc, policyControlsDoc, readmeSection, spliceReadme, type EnvironmentPlan } from "./lib/environments-doc";
+import { environmentsDoc, policyControlsDoc, type EnvironmentPlan } from "./lib/environments-doc";
 import { listStacks, resolveStackConfig } from "./lib/stack-config";
 import { analyzeComponents, COMPONENTS_DIR, SCHEMA_FILE, schemaText } from "./lib/component-schema";
 import { interfaceDefaults, renderComponentsDoc } from "./lib/components-doc";
@@ -37,12 +37,11 @@ export function environmentPlan(stack: string, previewJson: string): Environment
 }
 
 /** The two generated files' expected contents for these plans. */
-export function renderDocs(plans: EnvironmentPlan[], readme: string): { environments: string; policy: string; readme: string } {
+export function renderDocs(plans: EnvironmentPlan[]): { environments: string; policy: string } {
     const ordered = [...plans].sort((a, b) => ENVIRONMENT_ORDER.indexOf(a.stack) - ENVIRONMENT_ORDER.indexOf(b.stack));
     return {
         environments: `${environmentsDoc(ordered, formatCostTable)}\n`,
         policy: policyControlsDoc(controls),
-        readme: spliceReadme(readme, readmeSection(ordered)),
     };
 }
 
@@ -87,10 +86,9 @@ function main(): void {
     const files = {
         environments: path.join(ROOT, "docs", "environments.md"),
         policy: path.join(ROOT, "docs", "policy-controls.md"),
-        readme: path.join(ROOT, "README.md"),
         ...componentFiles,
     };
-    writeOrCheck(check, files, { ...renderDocs(plans, readFileSync(files.readme, "utf8")), ...componentRendered });
+    writeOrCheck(check, files, { ...renderDocs(plans), ...componentRendered });
 }
 
 function writeOrCheck<K extends string>(check: boolean, files: Record<K, string>, rendered: Record<K, string>): void {

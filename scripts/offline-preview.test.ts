@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { environmentPlan, renderDocs } from "./generate-docs";
 import { stackConfig } from "../stacks/testing";
 import { renderPlanText } from "./lib/plan-report";
+import { PRICES } from "./lib/prices";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -14,6 +15,9 @@ interface Run {
     readonly stderr: string;
 }
 
+/** docs/offline-preview.md, where the preview's options are documented. */
+const PREVIEW_DOC = readFileSync(path.join(ROOT, "docs", "offline-preview.md"), "utf8");
+
 /** Every command line the tests below use: run once each, concurrently, before the tests read them. */
 const COMMAND_LINES: string[][] = [
     ["--stack", "dev", "--json"],
@@ -22,6 +26,10 @@ const COMMAND_LINES: string[][] = [
     ["--stack", "prod", "--json"],
     ["--stack", "prod", "--set", "eksEndpointPublicAccess=true", "--set", 'eksPublicAccessCidrs=["52.94.76.0/24"]'],
     ["--stack", "dev", "--set", "catalogueMaxConcurrency=500"],
+    // App Runner's concurrency on a stack whose catalogue-api runs on ECS Express Mode: valid, but changes nothing.
+    ["--stack", "dev", "--set", "catalogueMaxConcurrency=150", "--set", "catalogueMinSize=2"],
+    // The documented --set examples (each must change the plan).
+    ...docSetExamples().map(([key, value]) => ["--stack", "dev", "--set", `${key}=${value}`]),
     // Bad command lines: refused before the SDK loads, so each costs only a node start.
     ["--stack", "qa"],
     ["--stack", "dev", "--set", "noSuchKey=1"],
@@ -32,6 +40,12 @@ const COMMAND_LINES: string[][] = [
     ["--help"],
 ];
 const runs = new Map<string, Run>();
+
+/** The `--set key=value` examples of docs/offline-preview.md. */
+function docSetExamples(): (readonly [string, string])[] {
+    const section = PREVIEW_DOC;
+    return [...section.matchAll(/--set (\w+)=(\S+?)`/g)].filter((m) => m[1] !== "key").map((m) => [m[1], m[2]] as const);
+}
 /**
  * As package.json's preview:offline sets it: inline source maps only, so @swc-node/register does not install
  * source-map-support — which maps every frame of the full-depth stack trace the Pulumi SDK captures for each
@@ -132,7 +146,7 @@ const PATTERN_27 = [
 ];
 
 describe("offline preview", () => {
-    it("should list every pattern 27 resource, and the service URL as a preview leaves it (unknown), when run for dev", () => {
+    it("should list every resource of catalogue-api's program (Express → RDS Proxy → Aurora MySQL), and the service URL as a preview leaves it (unknown), when run for dev", () => {
         const run = preview("--stack", "dev", "--json");
         expect(run.stderr).not.toContain("failed");
         expect(run.status).toBe(0);
@@ -232,14 +246,13 @@ describe("offline preview", () => {
 });
 
 describe("offline preview command line", () => {
-    it("should write pure JSON with the README's `npm run preview:offline -- … --json --output <file>`", () => {
+    it("should write pure JSON with the documented `npm run preview:offline -- … --json --output <file>`", () => {
         const run = preview("--stack", "dev", "--json");
         expect(run.status).toBe(0);
         expect(npmStdout).toContain("> serverless-containers-reference@"); // npm's banner: why stdout is no place for the JSON
         expect(JSON.parse(run.stdout).stack).toBe("dev");
         expect(run.stderr).toMatch(/plan written to .*plan\.json/);
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        expect(readme).toContain("`npm run preview:offline -- --stack dev --json --output plan.json`");
+        expect(PREVIEW_DOC).toContain("`npm run preview:offline -- --stack dev --json --output plan.json`");
     });
 
     it("should deliver the whole JSON plan through a pipe whose reader is slower than the writer", () => {
@@ -280,6 +293,18 @@ describe("offline preview command line", () => {
         );
     });
 
+    it("should warn, naming the key and where each service runs, when a --set changes nothing in the plan, and not for one that does", () => {
+        const run = preview("--stack", "dev", "--set", "catalogueMaxConcurrency=150", "--set", "catalogueMinSize=2");
+        expect(run.status).toBe(0);
+        expect(run.stderr).toContain(
+            "⚠ --set serverless-containers:catalogueMaxConcurrency=150 changes nothing in this plan: every resource and output is the same without it.",
+        );
+        expect(run.stderr).toContain("catalogue-api runs on ECS Express Mode (appRunnerVpcPlatform)");
+        expect(run.stderr).not.toContain("catalogueMinSize=2 changes nothing");
+        expect(run.stdout).toContain("  serverless-containers:catalogueMaxConcurrency: 100 → 150 (changes nothing in this plan)\n");
+        expect(run.stdout).toContain("  serverless-containers:catalogueMinSize: 1 → 2\n");
+    });
+
     it("should exit 2 on an unknown option", () => {
         const run = preview("--stack", "dev", "--no-such-option");
         expect(run.status).toBe(2);
@@ -301,9 +326,8 @@ describe("offline preview command line", () => {
     });
 });
 
-describe("README section on the offline preview", () => {
-    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### The offline preview"), readme.indexOf("## Environments"));
+describe("docs/offline-preview.md", () => {
+    const section = PREVIEW_DOC;
 
     it("should document every option --help lists", () => {
         const options = [...new Set(preview("--help").stdout.match(/--[a-z][a-z-]+/g))];
@@ -311,10 +335,15 @@ describe("README section on the offline preview", () => {
         for (const option of options) expect(section).toContain(`\`${option}`);
     });
 
-    it("should only give --set examples that the stack config accepts", () => {
-        const examples = [...section.matchAll(/--set (\w+)=(\S+?)`/g)].map((m) => [m[1], m[2]] as const);
+    it("should only give --set examples that the stack config accepts and that change the dev plan", () => {
+        const examples = docSetExamples();
         expect(examples.length).toBeGreaterThan(0);
-        for (const [key, value] of examples) expect(() => stackConfig({ [key]: value })).not.toThrow();
+        for (const [key, value] of examples) {
+            expect(() => stackConfig({ [key]: value })).not.toThrow();
+            const run = preview("--stack", "dev", "--set", `${key}=${value}`);
+            expect(run.status).toBe(0);
+            expect(run.stderr).not.toContain("changes nothing");
+        }
     });
 });
 
@@ -353,6 +382,26 @@ describe("modelled children of remote components", () => {
         );
     });
 
+    it.each(["dev", "staging", "prod"])("should price every per-zone cost row of %s for the zones its VPC spans", (stack) => {
+        const p = plan(stack);
+        const zones = (p.outputs.availabilityZoneIds as string[]).length;
+        expect(p.counts["aws:ec2/subnet:Subnet"]).toBe(2 * zones);
+        const perZone = (p.cost.rows as { kind: string; resource: string; quantity: number; unit: string; assumption: string }[]).filter(
+            (r) => /\bAZs?\b/.test(r.assumption),
+        );
+        // NAT (one per zone where the strategy says so), interface endpoints, and each internet-facing load balancer.
+        expect(perZone.length).toBeGreaterThanOrEqual(stack === "dev" ? 5 : 6);
+        for (const row of perZone) {
+            const stated = [...row.assumption.matchAll(/(\d+) AZs|per AZ \((\d+)\)/g)].map((m) => Number(m[1] ?? m[2]));
+            expect({ row: row.resource, stated }).toEqual({ row: row.resource, stated: [zones] });
+            const units = row.kind === "VPC endpoints" ? Number(/^(\d+) interface endpoint/.exec(row.assumption)![1]) : 1;
+            expect({ row: row.resource, quantity: row.quantity }).toEqual({
+                row: row.resource,
+                quantity: units * zones * PRICES.hoursPerMonth,
+            });
+        }
+    });
+
     it("should price the public IPv4 addresses of the NAT gateways' EIPs and the internet-facing NLB", () => {
         const rows = plan("prod").cost.rows.filter((r: { kind: string }) => r.kind === "Public IPv4");
         expect(rows.filter((r: { unit: string; quantity: number }) => r.quantity === 730)).toHaveLength(3);
@@ -376,11 +425,39 @@ describe("generated documentation", () => {
             expect(run.status).toBe(0);
             return environmentPlan(stack, run.stdout);
         });
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const rendered = renderDocs(plans, readme);
+        const rendered = renderDocs(plans);
         // When this fails, run `npm run docs` and commit the result.
-        expect(readme).toBe(rendered.readme);
         expect(readFileSync(path.join(ROOT, "docs", "environments.md"), "utf8")).toBe(rendered.environments);
         expect(readFileSync(path.join(ROOT, "docs", "policy-controls.md"), "utf8")).toBe(rendered.policy);
+    });
+});
+
+describe("where the generated environment tables live", () => {
+    it("should keep them in docs/environments.md only, not in the README", () => {
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const environments = readFileSync(path.join(ROOT, "docs", "environments.md"), "utf8");
+        for (const generated of [
+            "| Stack | Resources | Mandatory violations |",
+            "| Config key | dev | staging | prod |",
+            "## Architecture of dev",
+        ]) {
+            expect(environments).toContain(generated);
+        }
+        expect(readme).not.toContain("| Stack | Resources | Mandatory violations |");
+        expect(readme).not.toContain("| Config key | dev | staging | prod |");
+        expect(readme).not.toMatch(/n_[a-z_]+_(repo|service|cluster)\b/); // the generated diagram's node ids
+        expect(readme).toContain("[docs/environments.md](docs/environments.md)");
+    });
+});
+
+describe("docs/deploying.md on the preview's platform lines", () => {
+    it("should place them where the text plan prints them: after the outputs, before the policy results", () => {
+        const text = renderPlanText(JSON.parse(preview("--stack", "dev", "--json").stdout));
+        const at = (heading: string) => text.indexOf(`\n${heading}`);
+        expect(at("Outputs:")).toBeGreaterThan(0);
+        expect(at("Hosting platforms")).toBeGreaterThan(at("Outputs:"));
+        expect(at("Policy (")).toBeGreaterThan(at("Hosting platforms"));
+        const doc = readFileSync(path.join(ROOT, "docs", "deploying.md"), "utf8").replace(/\s+/g, " ");
+        expect(doc).toContain('under "Hosting platforms", after the stack outputs and before the policy results');
     });
 });

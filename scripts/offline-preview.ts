@@ -11,18 +11,20 @@
  *
  * `--set` overrides one config value for this run only (what-if, or to see a validation error), the
  * way `pulumi config set` would, without touching the stack file: the key must be declared in
- * Pulumi.yaml and the value must have its declared type. The plan lists what each override changed.
+ * Pulumi.yaml and the value must have its declared type. The plan lists each override and warns about one
+ * that changes nothing (the program is evaluated again without it and the two plans compared).
  *
  * Exit codes: 0 plan printed; 1 the program failed (invalid config, invalid component args…) or a
  * mandatory policy control is violated; 2 bad command line (unknown option, unknown stack, an
  * undeclared or mistyped --set). Output is flushed before exiting, so a pipe gets the whole plan.
  */
+import "./lib/supported-node";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Environment } from "../policy/types";
 import type { Plan } from "./lib/plan-report";
 import { applyOverride, listStacks, resolveStackConfig, type ConfigOverride, type ResolvedConfig } from "./lib/stack-config";
-import { platformNotes } from "./lib/platform-notes";
+import { platformNotes, platformSummary } from "./lib/platform-notes";
 
 const DEFAULT_STACK = "dev";
 /** How the plan shows a stack output that is unknown until the resources exist (a preview of a new stack). */
@@ -37,7 +39,8 @@ usage: npm run preview:offline -- [options]
   -o, --output <file>    write the plan to <file> instead of stdout (npm's own "> script" banner goes to
                          stdout, so \`npm run preview:offline -- --json > f\` is not pure JSON; use this or npm run -s)
       --set key=value    override one config value for this run (repeatable); the key must be declared in
-                         Pulumi.yaml and the value must have its declared type
+                         Pulumi.yaml and the value must have its declared type; an override that changes
+                         nothing in the plan is reported with a warning
       --update           evaluate as \`pulumi up\` (computed values resolved to placeholders) instead of as
                          \`pulumi preview\` of a new stack (computed values unknown: "(known after apply)")
   -h, --help             this help
@@ -61,7 +64,13 @@ function exitAfterFlush(code: number): void {
 }
 
 let exiting = false;
+/** Set while the preview re-evaluates the program to see what a --set changes: a failure there is a finding, not an exit. */
+let comparison: { failed: boolean } | undefined;
 function failAndExit(error: unknown): void {
+    if (comparison) {
+        comparison.failed = true;
+        return;
+    }
     if (exiting) return;
     exiting = true;
     const message = error instanceof Error ? error.message : String(error);
@@ -170,12 +179,11 @@ async function main(): Promise<number> {
             `offline stand-in ${o.key} = ${o.to} (Pulumi.${stack}.yaml leaves it to the account; \`pulumi preview\` refuses the stack until it is set)\n`,
         );
     }
-    pulumi.runtime.setAllConfig(resolved.values, resolved.secretKeys);
-
-    /** Run index.ts once under fresh mocks, as a preview of a new stack or as an update. */
-    const evaluate = async (preview: boolean) => {
-        const mocks = setupMocks({ stack, project: resolved.project, region: resolved.values["aws:region"], preview });
-        const stop = startProgress(() => mocks.resources.length, preview ? "preview" : "update");
+    /** Run index.ts once under fresh mocks with `values` as the stack's config, as a preview of a new stack or as an update. */
+    const evaluate = async (values: Record<string, string>, preview: boolean, progress = true) => {
+        pulumi.runtime.setAllConfig(values, resolved.secretKeys);
+        const mocks = setupMocks({ stack, project: resolved.project, region: values["aws:region"], preview });
+        const stop = progress ? startProgress(() => mocks.resources.length, preview ? "preview" : "update") : () => undefined;
         let exported: Record<string, unknown> = {};
         try {
             await pulumi.runtime.runInPulumiStack(async () => {
@@ -191,14 +199,74 @@ async function main(): Promise<number> {
         if (mocks.unmockedInvokes.length > 0) throw new Error(`unmocked invokes: ${mocks.unmockedInvokes.join(", ")}`);
         return { mocks, exported };
     };
-    const { mocks, exported } = await evaluate(!options.update);
+    /** The stack outputs as the plan shows them. */
+    const outputsOf = async (exported: Record<string, unknown>): Promise<Record<string, unknown>> => {
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(exported)) {
+            if (key === "default" || value === undefined) continue;
+            if (pulumi.Output.isInstance(value)) {
+                // `isKnown` is the SDK's own flag (Output's constructor sets it; not in its type declarations): an unknown
+                // output never runs an apply, so waiting on one would hang, as `pulumi preview` shows it instead.
+                const known = await (value as unknown as { isKnown: Promise<boolean> }).isKnown;
+                outputs[key] = (await pulumi.isSecret(value))
+                    ? "[secret]"
+                    : known
+                      ? await new Promise((r) => value.apply(r))
+                      : UNKNOWN_OUTPUT;
+            } else {
+                outputs[key] = value;
+            }
+        }
+        return outputs;
+    };
+    /** Everything an update's evaluation decides, as one comparable string: each resource's place and inputs, and the outputs. */
+    const fingerprint = async (run: Awaited<ReturnType<typeof evaluate>>): Promise<string> =>
+        JSON.stringify({
+            resources: [...run.mocks.resources].sort((a, b) => a.urn.localeCompare(b.urn)).map((r) => [r.urn, r.parent, r.inputs]),
+            outputs: await outputsOf(run.exported),
+        });
+
+    const first = await evaluate(resolved.values, !options.update);
+    const { mocks, exported } = first;
     // The cost estimate and the diagram link resources by the ids and ARNs they pass each other, which a preview
     // does not know yet: they read an update's evaluation of the same program (stacks/preview-parity.test.ts
     // shows the two plan the same resources; it is checked again here).
-    const resolvedRun = options.update ? { mocks } : await evaluate(false);
+    const resolvedRun = options.update ? first : await evaluate(resolved.values, false);
     const urns = (rs: readonly { urn: string }[]) => JSON.stringify(rs.map((r) => r.urn).sort());
     if (urns(mocks.resources) !== urns(resolvedRun.mocks.resources)) {
         throw new Error("the program registers different resources as a preview and as an update (see stacks/preview-parity.test.ts)");
+    }
+
+    // A --set that changes nothing (e.g. a key only the other hosting platform reads) passes every check, so say
+    // so: evaluate the update again without it and compare. One more evaluation per override, only with --set.
+    const overrides: ConfigOverride[] = [];
+    if (options.overrides.length > 0) {
+        const withAll = await fingerprint(resolvedRun);
+        /** Whether `values` give another plan; a program that fails on them does (it needs the override). */
+        const differs = async (values: Record<string, string>): Promise<boolean> => {
+            comparison = { failed: false };
+            try {
+                const other = await fingerprint(await evaluate(values, false, false));
+                return comparison.failed || other !== withAll;
+            } catch {
+                return true;
+            } finally {
+                comparison = undefined;
+            }
+        };
+        for (const o of options.overrides) {
+            const without = { ...resolved.values };
+            if (o.from === undefined) delete without[o.key];
+            else without[o.key] = o.from;
+            const changesPlan = o.from !== o.to && (await differs(without));
+            overrides.push({ ...o, changesPlan });
+            if (!changesPlan)
+                process.stderr.write(
+                    `⚠ --set ${o.key}=${o.to} changes nothing in this plan: every resource and output is the same without it. ` +
+                        `Here ${platformSummary(resolved.values, resolved.project)}; a key that only the other platform or a ` +
+                        `switched-off program reads has no effect (Pulumi.yaml describes each key).\n`,
+                );
+        }
     }
 
     const registered = mocks.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
@@ -209,18 +277,7 @@ async function main(): Promise<number> {
     const resources = [...registered, ...modelled.resources];
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(exported)) {
-        if (key === "default" || value === undefined) continue;
-        if (pulumi.Output.isInstance(value)) {
-            // `isKnown` is the SDK's own flag (Output's constructor sets it; not in its type declarations): an unknown
-            // output never runs an apply, so waiting on one would hang, as `pulumi preview` shows it instead.
-            const known = await (value as unknown as { isKnown: Promise<boolean> }).isKnown;
-            outputs[key] = (await pulumi.isSecret(value)) ? "[secret]" : known ? await new Promise((r) => value.apply(r)) : UNKNOWN_OUTPUT;
-        } else {
-            outputs[key] = value;
-        }
-    }
+    const outputs = await outputsOf(exported);
 
     const environment = resolved.values[`${resolved.project}:environment`] as Environment;
     const asEvaluated = (list: typeof resources) => list.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
@@ -235,7 +292,7 @@ async function main(): Promise<number> {
         stack,
         mode: options.update ? "update" : "preview",
         environment,
-        overrides: options.overrides,
+        overrides,
         standIns,
         resources: resources.map((r) => ({
             type: r.type,

@@ -101,7 +101,7 @@ type Job = {
     strategy?: { matrix?: Record<string, unknown>; "fail-fast"?: boolean };
     steps?: Step[];
 };
-// `with` values are read as the strings the inputs used here are (node-version: 20 is only compared whole).
+// `with` values are read as the strings the inputs used here are.
 type Step = { uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string>; id?: string };
 const stepsOf = (job: Job): Step[] => job.steps ?? [];
 const stepUsing = (job: Job, action: string): Step | undefined => stepsOf(job).find((s) => s.uses?.startsWith(`${action}@`));
@@ -166,7 +166,20 @@ describe("both workflows", () => {
         const order = ["npm ci", "npm run typecheck", "npm test"].map((cmd) => runs.indexOf(cmd));
         expect(order.every((i) => i >= 0)).toBe(true);
         expect([...order].sort((a, b) => a - b)).toEqual(order);
-        expect(stepUsing(checks, "actions/setup-node")?.with).toEqual({ "node-version": 20, cache: "npm" });
+        expect(stepUsing(checks, "actions/setup-node")?.with).toEqual({ "node-version-file": ".nvmrc", cache: "npm" });
+    });
+});
+
+describe("both workflows", () => {
+    it.each([
+        ["preview.yml", preview],
+        ["deploy.yml", deploy],
+    ])("should set up Node from .nvmrc in every job of %s (npm ci refuses other versions)", (_file, wf) => {
+        const setups = Object.values(wf.jobs as Record<string, Job>)
+            .map((job) => stepUsing(job, "actions/setup-node"))
+            .filter((s): s is Step => s !== undefined);
+        expect(setups.length).toBeGreaterThanOrEqual(2);
+        for (const step of setups) expect(step.with?.["node-version-file"]).toBe(".nvmrc");
     });
 });
 

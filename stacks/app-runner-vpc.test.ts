@@ -7,7 +7,7 @@ let config: StackConfig;
 let outputs: import("./app-runner-vpc").AppRunnerVpcOutputs;
 
 beforeAll(async () => {
-    // Pattern 27 as the seed has it, on App Runner (the stack files choose ecs-express).
+    // catalogue-api's program as the original lab guide has it, on App Runner (the stack files choose ecs-express).
     config = stackConfig({ appRunnerVpcPlatform: "app-runner" });
     const { createNetwork } = await import("./network");
     const { appRunnerVpcStack } = await import("./app-runner-vpc");
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 const service = () => mocks.one("aws:apprunner/service:Service");
 
-describe("pattern 27 stack (app-runner-vpc)", () => {
+describe("catalogue-api stack on App Runner (app-runner-vpc)", () => {
     it("should build catalogue-api from the shared Dockerfile with the repo root as context", () => {
         const image = mocks.one("docker:index/image:Image").inputs;
         expect(image.build.dockerfile).toMatch(/^(\.\.\/)*Dockerfile$/);
@@ -94,7 +94,7 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
         expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(vpc.privateSubnetIds);
     });
 
-    it("should use the seed's App Runner settings from dev config", () => {
+    it("should use the lab guide's App Runner settings from dev config", () => {
         const scaling = mocks.one("aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion").inputs;
         expect([scaling.minSize, scaling.maxSize, scaling.maxConcurrency]).toEqual([1, 5, 100]);
         expect(service().inputs.instanceConfiguration).toMatchObject({ cpu: "0.25 vCPU", memory: "0.5 GB" });
@@ -117,7 +117,7 @@ describe("pattern 27 stack (app-runner-vpc)", () => {
     });
 });
 
-describe("pattern 27 stack on ECS Express Mode (appRunnerVpcPlatform: ecs-express)", () => {
+describe("catalogue-api stack on ECS Express Mode (appRunnerVpcPlatform: ecs-express)", () => {
     let imageBefore: PropertyBag;
     let clusterBefore: PropertyBag;
 

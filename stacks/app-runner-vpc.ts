@@ -1,5 +1,5 @@
 /**
- * Pattern 27: catalogue-api on App Runner (or ECS Express Mode, `appRunnerVpcPlatform`), egress
+ * catalogue-api → RDS Proxy → Aurora MySQL, on App Runner (or ECS Express Mode, `appRunnerVpcPlatform`), egress
  * through a VPC connector to an RDS Proxy in front of Aurora Serverless v2 MySQL. The app gets the
  * proxy endpoint as plain env and connects with IAM auth tokens (its role may `rds-db:connect` to that
  * proxy user only); no password reaches the app, so the managed secret's rotation cannot break it.

@@ -47,7 +47,7 @@ describe("appRunnerStack on app-runner (default)", () => {
         r = await run("app-runner");
     });
 
-    it("should use the seed's settings when dev config is used", () => {
+    it("should use the lab guide's settings when dev config is used", () => {
         const service = one(r, "aws:apprunner/service:Service").inputs;
         expect(service.instanceConfiguration).toMatchObject({ cpu: "0.25 vCPU", memory: "0.5 GB" });
         expect(service.sourceConfiguration.imageRepository.imageConfiguration.port).toBe("8080");
@@ -118,7 +118,7 @@ describe("appRunnerStack on ecs-express", () => {
         expect(warnings).toEqual([]);
     });
 
-    it("should map the seed's settings onto Express when dev config is used", () => {
+    it("should map the lab guide's settings onto Express when dev config is used", () => {
         const service = one(r, "aws:ecs/expressGatewayService:ExpressGatewayService").inputs;
         expect(service).toMatchObject({ cpu: "256", memory: "512", healthCheckPath: "/health" });
         expect(service.primaryContainer.containerPort).toBe(8080);

@@ -1,5 +1,5 @@
 /**
- * Pattern 26: products-api as a zero-config public HTTPS service backed by DynamoDB — on App Runner
+ * products-api as a zero-config public HTTPS service backed by DynamoDB — on App Runner
  * (default, for accounts that have it) or on ECS Express Mode (`appRunnerPlatform: ecs-express`, for
  * accounts created after App Runner closed to new customers on 2026-04-30). The platform flag changes
  * only the hosting resources: the image, the table and the app's environment are the same.

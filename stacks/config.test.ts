@@ -244,7 +244,7 @@ describe("EKS API access config", () => {
     });
 
     it.each(["staging", "prod"])("should refuse a public endpoint open to anywhere when environment is %s", (env) => {
-        const message = `\`serverless-containers:eksPublicAccessCidrs\` must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is ${env} (empty means 0.0.0.0/0); or keep the endpoint private and deploy from inside the VPC (README, "First deploy").`;
+        const message = `\`serverless-containers:eksPublicAccessCidrs\` must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is ${env} (empty means 0.0.0.0/0); or keep the endpoint private and deploy from inside the VPC (docs/deploying.md, "EKS API access and the first deploy").`;
         const raw = (overrides: Record<string, string>) => ({
             ...rawFor(env),
             environment: env,
@@ -308,7 +308,7 @@ describe("EKS access entries on a private API", () => {
     const required = (missing: string) =>
         `${missing} must be set when \`serverless-containers:eksFargateEnabled\` is true and \`serverless-containers:eksEndpointPublicAccess\` is false: ` +
         "a private Kubernetes API admits only principals with an EKS access entry, so the role CI deploys with (eksDeployRoleArn), the role it previews with (eksPreviewRoleArn) " +
-        'and the emergency admin role (eksBreakGlassRoleArn) each need one; set them to IAM role ARNs of the stack\'s account (README, "EKS API access and the first deploy").';
+        'and the emergency admin role (eksBreakGlassRoleArn) each need one; set them to IAM role ARNs of the stack\'s account (docs/deploying.md, "EKS API access and the first deploy").';
 
     it("should refuse a private endpoint that leaves access roles unset, naming the missing keys and the docs", () => {
         expect(errorFor({ eksEndpointPublicAccess: "false", eksDeployRoleArn: role("ci/deploy") })).toBe(

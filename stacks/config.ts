@@ -250,13 +250,13 @@ function eksEndpointRules(c: {
         eksAccessRolesRequired(c) && missingRoles.length > 0
             ? `${listed(missingRoles.map(q))} must be set when ${q("eksFargateEnabled")} is true and ${q("eksEndpointPublicAccess")} is false: ` +
               "a private Kubernetes API admits only principals with an EKS access entry, so the role CI deploys with (eksDeployRoleArn), the role it previews with (eksPreviewRoleArn) " +
-              `and the emergency admin role (eksBreakGlassRoleArn) each need one; set them to IAM role ARNs of the stack's account (README, "EKS API access and the first deploy").`
+              `and the emergency admin role (eksBreakGlassRoleArn) each need one; set them to IAM role ARNs of the stack's account (docs/deploying.md, "EKS API access and the first deploy").`
             : undefined,
         !c.eksEndpointPublicAccess && c.eksPublicAccessCidrs.length > 0
             ? `${key} applies only when ${q("eksEndpointPublicAccess")} is true; drop the CIDRs or enable the public endpoint.`
             : undefined,
         c.eksEndpointPublicAccess && strict && c.eksPublicAccessCidrs.length === 0
-            ? `${key} must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is ${c.environment} (empty means 0.0.0.0/0); or keep the endpoint private and deploy from inside the VPC (README, "First deploy").`
+            ? `${key} must list the CIDRs allowed to reach the public Kubernetes API endpoint when environment is ${c.environment} (empty means 0.0.0.0/0); or keep the endpoint private and deploy from inside the VPC (docs/deploying.md, "EKS API access and the first deploy").`
             : undefined,
         c.eksEndpointPublicAccess && strict && c.eksPublicAccessCidrs.includes("0.0.0.0/0")
             ? `${key} must not contain 0.0.0.0/0 when environment is ${c.environment}; list the egress CIDRs of your runners and offices.`

@@ -31,7 +31,7 @@ export function auroraFromConfig(
 ): AuroraWithProxy {
     return new AuroraWithProxy(name, {
         engine,
-        // One config key per engine (auroraMysqlVersion / auroraPostgresqlVersion): see README "Engine versions".
+        // One config key per engine (auroraMysqlVersion / auroraPostgresqlVersion): see docs/databases.md, "Engine versions".
         engineVersion: engine === "mysql" ? config.auroraMysqlVersion : config.auroraPostgresqlVersion,
         databaseName,
         appUser: { username: appUser.username, schema: [...appUser.schema] },
@@ -42,7 +42,7 @@ export function auroraFromConfig(
         readers: config.auroraReaders,
         backupRetentionDays: config.auroraBackupRetentionDays,
         // A retiring stack lifts the protection (and Pulumi protect) so `pulumi destroy` can go; the final
-        // snapshot the stack takes stays (README, "Retiring an environment").
+        // snapshot the stack takes stays (docs/deploying.md, "Retiring an environment").
         deletionProtection: config.auroraDeletionProtection && !config.retire,
         finalSnapshot: config.auroraDeletionProtection,
         applyImmediately: !config.auroraDeletionProtection,
@@ -50,7 +50,7 @@ export function auroraFromConfig(
     });
 }
 
-// ---- application database users (issue 10 item 11) --------------------------------------------------
+// ---- application database users ----------------------------------------------------
 // The bootstrap (components/database-user.ts) creates these tables as the master user and gives each app
 // a DML-only user. The statements are the apps' own schema lists (apps/*/src/data/schema.ts), which the apps'
 // schema init runs too; the db test (components/database-user.sql.test.ts) proves the app user can then use

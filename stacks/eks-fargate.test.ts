@@ -5,7 +5,7 @@ import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../componen
 import { promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
 import type * as StackModule from "./eks-fargate";
 import type { StackConfig } from "./config";
-import { stackConfig, testNetwork, untaggedResources } from "./testing";
+import { NO_ACCESS_ENTRY_WARNING, stackConfig, testNetwork, untaggedResources, withWarnings } from "./testing";
 
 const mocks = setupMocks({ stack: "dev" });
 let stack: typeof StackModule;
@@ -143,7 +143,6 @@ describe("eksFargateStack with dev config", () => {
 
 describe("eksFargateStack API access", () => {
     const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
-
     it(
         "should grant the configured deploy, preview and break-glass roles and admit the connected networks when the keys are set",
         async () => {
@@ -154,8 +153,12 @@ describe("eksFargateStack API access", () => {
                 eksBreakGlassRoleArn: role("break-glass"),
                 eksPrivateAccessCidrs: '["10.100.0.0/16"]',
             });
-            const out = stack.eksFargateStack(config, network());
-            await settle();
+            const { result: out, warnings } = await withWarnings(async () => {
+                const made = stack.eksFargateStack(config, network());
+                await settle();
+                return made;
+            });
+            expect(warnings).toEqual([NO_ACCESS_ENTRY_WARNING]);
             const entries = mocks.resources.filter((x) => x.type === "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn);
             expect(entries).toEqual([role("gha/deploy"), role("gha/preview"), role("break-glass")]);
             const policies = mocks.resources
@@ -182,8 +185,12 @@ describe("eksFargateStack API access", () => {
         async () => {
             mocks.reset();
             const config = stackConfig({}, "prod");
-            stack.eksFargateStack(config, network());
-            await settle();
+            const { warnings } = await withWarnings(async () => {
+                stack.eksFargateStack(config, network());
+                await settle();
+            });
+            // prod names the roles (offline stand-ins); the mocks run as none of them.
+            expect(warnings).toEqual([NO_ACCESS_ENTRY_WARNING]);
             const cluster = mocks.resources.find((x) => x.type === "eks:index:Cluster")!;
             expect(cluster.inputs).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
             expect(cluster.inputs.publicAccessCidrs).toBeUndefined();

@@ -1,9 +1,9 @@
 /**
- * Patterns 24 + 25: products-api on EKS with Fargate — no nodes to manage. An EKS cluster whose pods all
+ * products-api on EKS with Fargate — no nodes to manage. An EKS cluster whose pods all
  * run on Fargate (CoreDNS, metrics-server and the AWS Load Balancer Controller included), the app's image
  * from this repo, a DynamoDB table, and the service: its own restricted namespace and Fargate profile,
- * IRSA scoped to the table, an internet-facing NLB, and an HPA with pattern 25's behaviour. Optionally
- * pattern 25's load generator, bounded, to watch the HPA work.
+ * IRSA scoped to the table, an internet-facing NLB, and an HPA with a fixed scale-up/down behaviour.
+ * Optionally a load generator, bounded, to watch the HPA work.
  *
  * Resource names carry an `eks-` prefix so this program composes with the App Runner one (which also
  * deploys products-api and a products table) in the same stack.
@@ -72,7 +72,7 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
             targetCpuUtilization: config.eksTargetCpuUtilization,
             // The table's ARN and products-api's four item actions: nothing else.
             policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
-            // products-api's list route and its health route, as pattern 25's loop requests them.
+            // products-api's list route and its health route, as the load generator's loop requests them.
             loadGenerator: config.eksLoadGenerator ? { path: "/products", durationSeconds: 300 } : undefined,
             tags,
             // The Service waits for the cluster's add-ons (the Load Balancer Controller's webhook among them).

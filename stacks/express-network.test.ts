@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 8: products-api on ECS Express Mode must run in the stack's own VPC, never in the
+ * products-api on ECS Express Mode must run in the stack's own VPC, never in the
  * account's default VPC (absent in many organisations), with its load balancer and tasks in the public
  * subnets and the VPC endpoints its tasks pull through created before it. Evaluates the whole program
  * (index.ts) as the CLI would.
@@ -17,7 +17,7 @@ const one = (resources: RecordedResource[], type: string) => {
     return found[0];
 };
 
-describe("products-api alone (pattern 26)", () => {
+describe("products-api alone (App Runner or Express with DynamoDB)", () => {
     let express: RecordedResource[];
     let appRunner: RecordedResource[];
     beforeAll(async () => {

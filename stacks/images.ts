@@ -19,7 +19,7 @@ export function appImage(app: string, config: StackConfig, name: string = app): 
         buildArgs: { APP: app },
         retainCount: config.imageRetainCount,
         // Dev repositories may be destroyed with their images; elsewhere images outlive a mistaken destroy, until
-        // the stack is retiring (`retire`: README, "Retiring an environment").
+        // the stack is retiring (`retire`: docs/deploying.md, "Retiring an environment").
         forceDelete: config.environment === "dev" || config.retire,
         tags: { ...config.tags, app },
     });

@@ -14,7 +14,7 @@ export const PRODUCTS_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "
 
 /** products-api's table, protected from deletion in prod. */
 export function productsTable(name: string, config: StackConfig, tags: Record<string, string>): DynamoTable {
-    // A retiring stack lifts it so `pulumi destroy` can delete the table (README, "Retiring an environment").
+    // A retiring stack lifts it so `pulumi destroy` can delete the table (docs/deploying.md, "Retiring an environment").
     return new DynamoTable(name, {
         hashKey: PRODUCTS_TABLE_HASH_KEY,
         deletionProtection: config.environment === "prod" && !config.retire,

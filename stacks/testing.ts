@@ -60,6 +60,24 @@ export function testNetwork(): Network {
     };
 }
 
+/**
+ * What EksFargateCluster warns when a stack names a deploy role (the committed staging and prod files, through the
+ * offline stand-ins) and the program runs as none of the roles, as the mocks do (arn:aws:iam::123456789012:user/offline).
+ */
+export const NO_ACCESS_ENTRY_WARNING =
+    "EksFargateCluster: this program runs as arn:aws:iam::123456789012:user/offline, which has no access entry on this cluster, so its Kubernetes API calls will be refused (401); run `pulumi up` as the deploy or break-glass role.";
+
+/** Runs `work` capturing the components' warnings (pulumi.log.warn) instead of printing them: the test asserts them. */
+export async function withWarnings<T>(work: () => Promise<T>): Promise<{ result: T; warnings: unknown[] }> {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+        const result = await work();
+        return { result, warnings: warn.mock.calls.map((c) => c[0]) };
+    } finally {
+        warn.mockRestore();
+    }
+}
+
 /** `type name` of every taggable AWS resource whose tags lack any of `required` (empty = all tagged). */
 export function untaggedResources(resources: readonly RecordedResource[], required: Readonly<Record<string, string>>): string[] {
     return resources

@@ -1,5 +1,5 @@
 /**
- * Seed 001, modernised: visits-api (public HTTPS, App Runner with a VPC connector, or ECS Express Mode
+ * The visits demo, modernised: visits-api (public HTTPS, App Runner with a VPC connector, or ECS Express Mode
  * in the VPC) → RDS Proxy → Aurora Serverless v2 PostgreSQL, and a private ECS Fargate service that
  * visits-api finds through Cloud Map (`http://privateservice.<stack>.apprunner.demo:8080`).
  *
@@ -22,7 +22,7 @@ import type { Network } from "./network";
 export const VISITS_PORT = 8080;
 export const PRIVATE_SERVICE_PORT = 8080;
 /**
- * The seed's names (`privateservice.apprunner.demo`), with the stack as the first label: the namespace
+ * The original demo's names (`privateservice.apprunner.demo`), with the stack as the first label: the namespace
  * creates a Route 53 private hosted zone of that name, and names shared between two stacks of one account
  * are what this project avoids (`privateservice.dev.apprunner.demo`).
  */

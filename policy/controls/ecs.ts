@@ -103,7 +103,7 @@ export const ecsControls: Control[] = [
         id: "ecs-task-no-secrets-in-environment",
         description:
             "Credentials reach ECS containers through `secrets` (Secrets Manager / SSM valueFrom), never plain `environment` values.",
-        source: "FSBP ECS.8; seed 003 (secrets injected at runtime)",
+        source: "FSBP ECS.8; the project's security baseline (secrets injected at runtime)",
         resourceTypes: [TASK_DEFINITION],
         enforcement: STRICT_FROM_STAGING,
         remediation: 'Move the variable to "secrets": [{ "name": "DB_PASSWORD", "valueFrom": "<secret ARN>" }].',

@@ -41,7 +41,7 @@ export const networkControls: Control[] = [
         id: "sg-no-cidr-database-ingress",
         description:
             "Database ports (3306, 5432) accept ingress only from security groups (client → proxy → cluster), never from any CIDR or prefix list.",
-        source: "Seed 003 (per-task security groups), FSBP EC2.19",
+        source: "The project's security baseline (per-task security groups), FSBP EC2.19",
         resourceTypes: SECURITY_GROUP_TYPES,
         enforcement: MANDATORY,
         remediation: "Replace cidrBlocks / cidrIpv4 with sourceSecurityGroupId / securityGroups / referencedSecurityGroupId.",

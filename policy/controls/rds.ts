@@ -115,7 +115,7 @@ export const rdsControls: Control[] = [
     {
         id: "rds-managed-master-password",
         description: "The master password is generated and rotated by RDS in Secrets Manager, never passed in.",
-        source: "Seed 003: secrets injected at runtime (AWS RDS / Secrets Manager integration)",
+        source: "The project's security baseline: secrets injected at runtime (AWS RDS / Secrets Manager integration)",
         resourceTypes: [CLUSTER],
         enforcement: STRICT_FROM_STAGING,
         remediation:
@@ -167,7 +167,7 @@ export const rdsControls: Control[] = [
     {
         id: "rds-proxy-require-tls",
         description: "RDS Proxy accepts only TLS connections from clients.",
-        source: "FSBP RDS family (encryption in transit); seed 003",
+        source: "FSBP RDS family (encryption in transit); the project's security baseline",
         resourceTypes: [PROXY],
         enforcement: STRICT_FROM_STAGING,
         remediation: "Set requireTls: true and connect with TLS (DB_TLS=true in the apps).",

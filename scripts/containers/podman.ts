@@ -1,5 +1,5 @@
 /**
- * podman as this project runs it (issue 11, verified on the CI machines): as root, with runc and the
+ * podman as this project runs it (verified on the CI machines): as root, with runc and the
  * cgroupfs manager (crun fails on the hybrid cgroup layout) and ulimits inside the VM's hard limits
  * (podman's defaults exceed them). No image registry is reachable, so nothing is ever pulled.
  */

@@ -59,7 +59,7 @@ export function containersSection(r: ContainersResult | undefined): string {
         "",
         "- **App layers** are the layers after the base image's, sized from an OCI layout of the image (`podman save --format oci-dir`), gzip level 6 as `docker push` compresses them. The runtime stage adds only `/srv/server.js` (the esbuild bundle) and its directory.",
         "- **start → first 200** runs from the container process's start (podman's `State.StartedAt`) to the first 200 on `/health` seen by a poller on the host every 5 ms (the container shares the host's network): Node's start, the bundle's load, the first database round trip. It excludes the image pull.",
-        "- **Idle RSS** is `VmRSS` of the container's PID 1 (node) 2 s after the Verify flow.",
+        "- **Idle RSS** is `VmRSS` of the container's PID 1 (node) 2 s after the verification steps.",
         "- **SIGTERM → exit 0** includes the 1 s for which the test holds the in-flight request's database/upstream traffic before releasing it; the request is answered 200 before the process exits.",
         "",
         "### Base image: node:24-bookworm-slim or distroless?",

@@ -1,13 +1,13 @@
 /**
  * `npm run test:containers` — build every app image with podman from the repository root and verify each
- * container the way the platforms run it (issue 11):
+ * container the way the platforms run it :
  *   - the stand-in `node:24-bookworm-slim` base is built once and cached (base-image.ts);
  *   - the build context podman sends equals the BuildKit reading of .dockerignore that the tag hashes;
  *   - each container runs with a read-only root filesystem, all capabilities dropped, no-new-privileges and
  *     the image's non-root user, with the environment the stacks set (minus AWS: password instead of IAM
  *     auth, no TLS, dynalite instead of DynamoDB, a local task-metadata endpoint) against real MariaDB,
  *     PostgreSQL and dynalite on loopback;
- *   - the seeds' Verify flows pass over HTTP through the containers, /health answers 200, SIGTERM ends the
+ *   - the original lab guides' verification steps pass over HTTP through the containers, /health answers 200, SIGTERM ends the
  *     process with exit 0 within the platforms' 30 s grace period after in-flight requests completed;
  *   - figures per image: the app layers' compressed size, start → first 200 on /health, idle RSS.
  * Missing podman/runc/mmdebstrap fails with the install command; nothing is ever skipped.
@@ -153,8 +153,8 @@ async function assertPlatformLike(app: App): Promise<void> {
 }
 
 async function assertHealthy(app: App): Promise<void> {
-    // Holds before and after the liveness/readiness split: 200 while the database is up, in the seeds' words
-    // (seed 000: {"status": "healthy"}; pattern 24's products-api also names itself and its runtime).
+    // Holds before and after the liveness/readiness split: 200 while the database is up, in the original lab code's words
+    // ({"status": "healthy"}; the EKS lab's products-api also names itself and its runtime).
     const res = await request(containers[app]!.url, "/health");
     assert.equal(res.status, 200, res.text);
     assert.match(res.headers.get("content-type") ?? "", /application\/json/);
@@ -271,7 +271,7 @@ describe("images", () => {
     });
 });
 
-describe("products-api (patterns 24 and 26)", () => {
+describe("products-api (EKS and App Runner guides)", () => {
     before(async () => {
         await start("products-api", {
             TABLE_NAME: "ContainerProducts",
@@ -286,7 +286,7 @@ describe("products-api (patterns 24 and 26)", () => {
     it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () =>
         assertPlatformLike("products-api"));
     it("answers 200 healthy on /health", () => assertHealthy("products-api"));
-    it("passes the Verify flow: the pattern 24 and 26 products are created, listed, fetched and deleted", async () => {
+    it("passes the verification steps: the EKS and App Runner guides' products are created, listed, fetched and deleted", async () => {
         const url = containers["products-api"]!.url;
         const created = [];
         for (const p of [
@@ -323,7 +323,7 @@ describe("products-api (patterns 24 and 26)", () => {
     });
 });
 
-describe("catalogue-api (pattern 27)", () => {
+describe("catalogue-api (App Runner + VPC + Aurora MySQL guide)", () => {
     before(async () => {
         const db = await mariadb!.createDatabase("ctr_catalogue");
         await start("catalogue-api", sqlEnv(db, proxies["catalogue-api"]!));
@@ -331,7 +331,7 @@ describe("catalogue-api (pattern 27)", () => {
     it("runs like the platforms run it: non-root, no capabilities, no-new-privileges, read-only root", () =>
         assertPlatformLike("catalogue-api"));
     it("answers 200 healthy on /health", () => assertHealthy("catalogue-api"));
-    it("passes the Verify flow: three items, listed newest first, stats by category", async () => {
+    it("passes the verification steps: three items, listed newest first, stats by category", async () => {
         const url = containers["catalogue-api"]!.url;
         for (const item of [
             { name: "Aurora Widget", price: 49.99, category: "electronics" },
@@ -379,7 +379,7 @@ describe("private-service and visits-api (the App Runner VPC demo)", () => {
         await assertHealthy("private-service");
         await assertHealthy("visits-api");
     });
-    it("pass the Verify flow: visits are registered and listed newest first, the private service's task metadata is relayed", async () => {
+    it("pass the verification steps: visits are registered and listed newest first, the private service's task metadata is relayed", async () => {
         const url = containers["visits-api"]!.url;
         for (let i = 1; i <= 12; i += 1) {
             const res = await request(url, "/", { headers: { "user-agent": `container-browser/${i}` } });

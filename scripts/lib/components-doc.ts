@@ -114,8 +114,8 @@ export function renderComponentsDoc(schema: PackageSpec, defaults: InterfaceDefa
         `Package \`${schema.name}\` ${schema.version ?? ""}: ${cell(schema.description)}`,
         "",
         "Every type token is `serverless-containers:index:<Component>`. TypeScript programs import the classes from the npm",
-        'package; other languages get an SDK with `pulumi package add` (see the README, "Use a component in your own',
-        'program"). "Takes outputs" says whether an input may be another resource\'s output (yes), only its list items or',
+        "package (not published yet: the tarball `npm pack` writes; see docs/using-components.md); other languages get an SDK",
+        'with `pulumi package add`. "Takes outputs" says whether an input may be another resource\'s output (yes), only its list items or',
         "map values may (items, values), or it must be a value known before deployment (no: a *plain* input in the schema).",
         "",
     ];

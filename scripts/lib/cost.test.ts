@@ -225,6 +225,32 @@ describe("estimateMonthlyCost", () => {
         expect(rowsOf([res("awsx:ec2:Vpc", "plain", { numberOfAvailabilityZones: 2 })], "VPC endpoints")).toEqual([]);
     });
 
+    it("should give an internet-facing load balancer one public IPv4 address in each zone the VPC lists, and awsx's 3 when it lists none", () => {
+        const express = res("aws:ecs/expressGatewayService:ExpressGatewayService", "api-service", {});
+        const nlb = res("kubernetes:core/v1:Service", "api", {
+            metadata: {
+                name: "api",
+                annotations: {
+                    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                },
+            },
+            spec: { type: "LoadBalancer" },
+        });
+        const named = res("awsx:ec2:Vpc", "vpc", {
+            availabilityZoneNames: ["us-east-1c", "us-east-1d"],
+            natGateways: { strategy: "Single" },
+        });
+        const rows = rowsOf([named, express, nlb], "Public IPv4");
+        expect(rows.map((r) => [r.resource, r.quantity])).toEqual([
+            ["api", 2 * H],
+            ["api-service", 2 * H],
+        ]);
+        expect(rows.every((r) => /\b2\b/.test(r.assumption) && !/\b3\b/.test(r.assumption))).toBe(true);
+        const unnamed = res("awsx:ec2:Vpc", "vpc", { natGateways: { strategy: "Single" } });
+        expect(rowsOf([unnamed, express], "Public IPv4").map((r) => r.quantity)).toEqual([3 * H]);
+    });
+
     it("should count one NLB per Kubernetes Service annotated for the AWS Load Balancer Controller", () => {
         const svc = (name: string, type: string, annotations: Record<string, string>) =>
             res("kubernetes:core/v1:Service", name, { metadata: { name, annotations }, spec: { type, selector: { app: name } } });

@@ -95,6 +95,17 @@ function props(r: RecordedResource): RecordedResource["inputs"] {
     return { ...(r.state ?? {}), ...(r.inputs ?? {}) };
 }
 
+/**
+ * How many availability zones an awsx VPC spans: the zones it names (what stacks/network.ts passes), else
+ * `numberOfAvailabilityZones`, else awsx's default of 3 — as awsx decides it (`availabilityZoneNames ??
+ * getDefaultAzs(numberOfAvailabilityZones)`, default count 3; the two together are refused):
+ * https://github.com/pulumi/pulumi-awsx/blob/master/awsx/ec2/vpc.ts (Vpc.initialize, getDefaultAzs).
+ */
+function vpcZoneCount(vpc: RecordedResource): number {
+    const p = props(vpc);
+    return Array.isArray(p.availabilityZoneNames) ? p.availabilityZoneNames.length : Number(p.numberOfAvailabilityZones ?? 3);
+}
+
 // ---- sizing helpers ---------------------------------------------------------------------------------
 
 /** The Fargate size a pod is billed at: smallest allowed vCPU/memory pair holding requests + 256 MiB. */
@@ -465,9 +476,8 @@ class Estimator {
         const modelled = this.byType("aws:ec2/natGateway:NatGateway");
         for (const vpc of this.byType("awsx:ec2:Vpc")) {
             const p = props(vpc);
-            // awsx defaults: 3 availability zones, one NAT gateway per AZ.
-            // awsx takes explicit zone names (what the stacks pass) or a count (default 3).
-            const azs = Array.isArray(p.availabilityZoneNames) ? p.availabilityZoneNames.length : Number(p.numberOfAvailabilityZones ?? 3);
+            const azs = vpcZoneCount(vpc);
+            // awsx's default strategy: one NAT gateway per AZ.
             const strategy = String(p.natGateways?.strategy ?? "OnePerAz");
             // The VPC's own NAT gateways when its children are in the plan (modelled by the offline preview),
             // else the count its arguments imply.
@@ -499,7 +509,7 @@ class Estimator {
     private vpcEndpoints(): void {
         for (const vpc of this.byType("awsx:ec2:Vpc")) {
             const p = props(vpc);
-            const azs = Array.isArray(p.availabilityZoneNames) ? p.availabilityZoneNames.length : Number(p.numberOfAvailabilityZones ?? 3);
+            const azs = vpcZoneCount(vpc);
             const specs: { serviceName?: string; vpcEndpointType?: string }[] = Array.isArray(p.vpcEndpointSpecs) ? p.vpcEndpointSpecs : [];
             const interfaces = specs.filter((s) => String(s.vpcEndpointType ?? "Gateway").toLowerCase() === "interface");
             if (interfaces.length === 0) continue;
@@ -518,7 +528,7 @@ class Estimator {
     /** Availability zones of the plan's VPC (for load balancers that put one node, and one public IPv4, in each). */
     private vpcAzs(): number | undefined {
         const vpc = this.byType("awsx:ec2:Vpc")[0];
-        return vpc ? Number(props(vpc).numberOfAvailabilityZones ?? 3) : undefined;
+        return vpc ? vpcZoneCount(vpc) : undefined;
     }
 
     /**

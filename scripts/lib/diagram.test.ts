@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import * as path from "node:path";
 import type { RecordedResource } from "../../components/testing/mocks";
@@ -118,7 +119,7 @@ const PROXY_ENDPOINT = "catalogue-db-proxy-1.proxy-abc.us-east-1.rds.amazonaws.c
 const DIGEST = "123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue-api-repo@sha256:" + "a".repeat(64);
 const PRIVATE_DIGEST = "123456789012.dkr.ecr.us-east-1.amazonaws.com/private-service-repo@sha256:" + "b".repeat(64);
 
-/** Pattern 27 plus a private ECS service, a DynamoDB table and an EKS service. */
+/** catalogue-api on App Runner + VPC connector → RDS Proxy → Aurora, plus a private ECS service, a DynamoDB table and an EKS service. */
 function referenceStack(): RecordedResource[] {
     const f = new Fixture();
     f.add("awsx:ec2:Vpc", "vpc", undefined, { natGateways: { strategy: "Single" } }, {}, false);
@@ -402,7 +403,7 @@ describe("mermaidDiagram", () => {
         expect(innerStart).toBeLessThan(service);
     });
 
-    it("should draw the App Runner → VPC connector → RDS Proxy → Aurora chain when pattern 27 is planned", () => {
+    it("should draw the App Runner → VPC connector → RDS Proxy → Aurora chain when catalogue-api's program is planned on App Runner", () => {
         const service = idOf(p, "catalogue-api-service");
         const connector = idOf(p, "catalogue-api-connector");
         const proxy = idOf(p, "catalogue-db-proxy");
@@ -490,6 +491,13 @@ describe("mermaidDiagram", () => {
         const result = await mermaidParse(broken);
         expect(result.ok).toBe(false);
         expect(result.error).toMatch(/Parse error/);
+    });
+
+    it("should accept the hand-drawn picture at the top of the README", async () => {
+        const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const picture = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
+        expect(picture).toContain("flowchart LR");
+        expect(await mermaidParse(picture!)).toEqual({ ok: true, type: "flowchart-v2" });
     });
 
     it("should draw nothing but the header when there are no resources", async () => {

@@ -16,9 +16,6 @@ export interface EnvironmentPlan {
     readonly policy: { summary: { mandatory: number; advisory: number; passed: boolean } };
 }
 
-export const README_START = "<!-- generated:environments:start (npm run docs) -->";
-export const README_END = "<!-- generated:environments:end -->";
-
 const usd = (x: number) => `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 function table(header: string[], rows: string[][], align: ("l" | "r")[] = []): string[] {
@@ -71,34 +68,17 @@ function summary(plans: readonly EnvironmentPlan[]): string[] {
     );
 }
 
-/** The block placed between the README markers. */
-export function readmeSection(plans: readonly EnvironmentPlan[], diagramStack = "dev"): string {
+/**
+ * docs/environments.md, the one place these tables are generated (the README links to it): the summary, what
+ * differs between the stack files, cost by kind, the architecture of `diagramStack`, and every environment's
+ * detailed cost rows.
+ */
+export function environmentsDoc(
+    plans: readonly EnvironmentPlan[],
+    formatCostTable: (e: CostEstimate) => string,
+    diagramStack = "dev",
+): string {
     const diagram = plans.find((p) => p.stack === diagramStack)?.diagram ?? "";
-    return [
-        README_START,
-        "",
-        ...summary(plans),
-        "",
-        "**What differs between the stack files:**",
-        "",
-        ...configDifferences(plans),
-        "",
-        "**Monthly cost estimate by kind:**",
-        "",
-        ...costByKind(plans),
-        "",
-        `**Architecture of \`${diagramStack}\`** (derived from the evaluated resource graph):`,
-        "",
-        "```mermaid",
-        diagram.trimEnd(),
-        "```",
-        "",
-        README_END,
-    ].join("\n");
-}
-
-/** docs/environments.md: the README section plus every environment's detailed cost rows. */
-export function environmentsDoc(plans: readonly EnvironmentPlan[], formatCostTable: (e: CostEstimate) => string): string {
     return [
         "# Environments",
         "",
@@ -114,16 +94,16 @@ export function environmentsDoc(plans: readonly EnvironmentPlan[], formatCostTab
         "",
         ...costByKind(plans),
         "",
+        `## Architecture of ${diagramStack}`,
+        "",
+        "Derived from the evaluated resource graph.",
+        "",
+        "```mermaid",
+        diagram.trimEnd(),
+        "```",
+        "",
         ...plans.flatMap((p) => [`## ${p.stack}: cost detail`, "", formatCostTable(p.cost), ""]),
     ].join("\n");
-}
-
-/** Replace the generated block of a README (markers included); throws when the markers are missing. */
-export function spliceReadme(readme: string, section: string): string {
-    const start = readme.indexOf(README_START);
-    const end = readme.indexOf(README_END);
-    if (start < 0 || end < start) throw new Error(`README.md has no "${README_START}" … "${README_END}" block.`);
-    return readme.slice(0, start) + section + readme.slice(end + README_END.length);
 }
 
 /** docs/policy-controls.md: every control of the pack with its source and per-environment enforcement. */

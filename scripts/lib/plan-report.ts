@@ -90,7 +90,10 @@ export function renderPlanText(plan: Plan): string {
     );
     if (plan.overrides?.length) {
         out.push("Config overridden for this run (--set):");
-        for (const o of plan.overrides) out.push(`  ${o.key}: ${o.from === undefined ? "(unset)" : o.from} → ${o.to}`);
+        for (const o of plan.overrides)
+            out.push(
+                `  ${o.key}: ${o.from === undefined ? "(unset)" : o.from} → ${o.to}${o.changesPlan === false ? " (changes nothing in this plan)" : ""}`,
+            );
         out.push("");
     }
     if (plan.standIns?.length) {

@@ -8,9 +8,9 @@ describe("platform notes", () => {
         const values = { ...resolveStackConfig("dev").values, "serverless-containers:appRunnerVpcPlatform": "app-runner" };
         const notes = platformNotes(values);
         expect(notes).toContain(
-            "catalogue-api (pattern 27): App Runner (`appRunnerVpcPlatform`). Deploys only in an account that used App Runner before 2026-04-30, when AWS closed it to new customers; in any other account set `appRunnerVpcPlatform` to ecs-express.",
+            "catalogue-api (Aurora MySQL): App Runner (`appRunnerVpcPlatform`). Deploys only in an account that used App Runner before 2026-04-30, when AWS closed it to new customers; in any other account set `appRunnerVpcPlatform` to ecs-express.",
         );
-        expect(notes).toContain("products-api (pattern 26): ECS Express Mode (`appRunnerPlatform`), deployable in any account.");
+        expect(notes).toContain("products-api (DynamoDB): ECS Express Mode (`appRunnerPlatform`), deployable in any account.");
     });
 
     it("should say nothing about a disabled stack program", () => {

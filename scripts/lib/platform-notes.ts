@@ -4,10 +4,24 @@
  * so an `app-runner` choice deploys only in accounts that already used App Runner.
  */
 export const PLATFORM_KEYS = [
-    { key: "appRunnerPlatform", enabledKey: "appRunnerEnabled", service: "products-api (pattern 26)" },
-    { key: "appRunnerVpcPlatform", enabledKey: "appRunnerVpcEnabled", service: "catalogue-api (pattern 27)" },
-    { key: "visitsDemoPlatform", enabledKey: "visitsDemoEnabled", service: "visits-api (seed 001 demo)" },
+    { key: "appRunnerPlatform", enabledKey: "appRunnerEnabled", app: "products-api", service: "products-api (DynamoDB)" },
+    { key: "appRunnerVpcPlatform", enabledKey: "appRunnerVpcEnabled", app: "catalogue-api", service: "catalogue-api (Aurora MySQL)" },
+    { key: "visitsDemoPlatform", enabledKey: "visitsDemoEnabled", app: "visits-api", service: "visits-api (the visits demo)" },
 ] as const;
+
+const PLATFORM_NAMES: Readonly<Record<string, string>> = { "app-runner": "App Runner", "ecs-express": "ECS Express Mode" };
+
+/**
+ * Where each web service runs and which of them are switched off, in one sentence: why a config key can have no
+ * effect (only the other platform reads it, or its program is off).
+ */
+export function platformSummary(values: Readonly<Record<string, string>>, project = "serverless-containers"): string {
+    return PLATFORM_KEYS.map(({ key, enabledKey, app }) =>
+        values[`${project}:${enabledKey}`] === "false"
+            ? `${app} is switched off (${enabledKey})`
+            : `${app} runs on ${PLATFORM_NAMES[values[`${project}:${key}`]] ?? values[`${project}:${key}`]} (${key})`,
+    ).join(", ");
+}
 
 export const APP_RUNNER_CLOSED_ON = "2026-04-30";
 

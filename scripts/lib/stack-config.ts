@@ -26,6 +26,8 @@ export interface ConfigOverride {
     /** The value the stack would have had without the override (undefined: not set at all). */
     readonly from?: string;
     readonly to: string;
+    /** Set by the offline preview: false when the plan is the same without this override. */
+    readonly changesPlan?: boolean;
 }
 
 type Declared = { type?: string; default?: unknown; secret?: boolean };

@@ -45,6 +45,9 @@ let exitHookInstalled = false;
 function installExitHook(): void {
     if (exitHookInstalled) return;
     exitHookInstalled = true;
+    // A last resort for scripts (npm run dev, the benchmarks) that exit without destroy(). It does not run inside
+    // jest: each test file gets its own copy of `process` (jest-util createProcessObject), whose "exit" is never
+    // emitted. Test files must destroy() what they start, in afterAll.
     process.on("exit", () => {
         // Last resort if a test file forgot destroy(): never leave servers running.
         for (const child of liveChildren) child.kill("SIGKILL");

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { trackRoot } from "./process-util";
+import { trackRoot, untrackRoot } from "./process-util";
 
 /**
  * A throwaway certificate authority and a server certificate for 127.0.0.1 / localhost, made with the openssl
@@ -13,6 +13,11 @@ export interface TestCa {
     readonly caFile: string;
     readonly certFile: string;
     readonly keyFile: string;
+    /**
+     * Deletes the CA's directory (servers started with it keep their own copies). Call it when done, as with a
+     * server's destroy(): inside jest the harness's exit hook never runs (see process-util.ts).
+     */
+    destroy(): void;
 }
 
 let shared: TestCa | undefined;
@@ -64,8 +69,18 @@ export function makeTestCa(): TestCa {
     ]);
     fs.chmodSync(dir, 0o755);
     fs.chmodSync(path.join(dir, "ca.pem"), 0o644);
-    shared = { caFile: path.join(dir, "ca.pem"), certFile: path.join(dir, "server.pem"), keyFile: path.join(dir, "server.key") };
-    return shared;
+    const ca: TestCa = {
+        caFile: path.join(dir, "ca.pem"),
+        certFile: path.join(dir, "server.pem"),
+        keyFile: path.join(dir, "server.key"),
+        destroy: () => {
+            fs.rmSync(dir, { recursive: true, force: true });
+            untrackRoot(dir);
+            if (shared === ca) shared = undefined;
+        },
+    };
+    shared = ca;
+    return ca;
 }
 
 /** Copies the server certificate and key into a server's data root, owned by its OS user (key 0600). */

@@ -27,7 +27,7 @@ export function buildApp(deps: CatalogueAppDeps): Express {
         info: {
             title: "catalogue-api",
             version: SERVICE_VERSION,
-            description: "Pattern 27: App Runner + VPC connector → RDS Proxy → Aurora Serverless v2 MySQL",
+            description: "Catalogue on ECS Express Mode or App Runner + VPC connector → RDS Proxy → Aurora Serverless v2 MySQL",
         },
         logger: deps.logger,
         routes: [

@@ -26,6 +26,7 @@ describe("catalogue-api with DB_TLS=true against a TLS MariaDB (harness CA)", ()
         else process.env.NODE_EXTRA_CA_CERTS = savedExtraCa;
         await app?.stop();
         await server?.destroy();
+        ca?.destroy();
     }, 60_000);
 
     it("when the user requires SSL, then a plain connection is refused and a TLS one without the harness CA fails verification", async () => {

@@ -2,7 +2,7 @@ import type { RunningServer } from "@serverless-containers/service-kit";
 import { request, startMariaDb, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
 import { startAppOn } from "./helpers";
 
-describe("catalogue-api against a real MariaDB (pattern 27 Verify)", () => {
+describe("catalogue-api against a real MariaDB (the original lab guide's verification steps)", () => {
     let server: SqlServerHandle;
     let app: RunningServer;
     let db: TestDatabase;

@@ -15,7 +15,7 @@ export function buildApp(deps: PrivateServiceDeps): Express {
         info: {
             title: "private-service",
             version: "1.0.0",
-            description: "Seed 001: private ECS Fargate service reached through Cloud Map",
+            description: "Private ECS Fargate service of the visits demo, reached through Cloud Map",
         },
         logger: deps.logger,
         // No database: /health is liveness, /ready 200 until shutdown begins.

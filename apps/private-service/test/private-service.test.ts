@@ -167,7 +167,7 @@ describe("private-service reading ECS task metadata", () => {
     }, 20_000); // spawn + drain (the idle keep-alive window is up to 1 s) exceed Jest's 5 s default on a loaded machine
 });
 
-describe("visits-api → private-service end to end (seed 001 /ecs-private-service)", () => {
+describe("visits-api → private-service end to end (the visits demo's /ecs-private-service)", () => {
     let pg: SqlServerHandle;
     let metadata: FakeMetadata;
     let privateService: RunningServer;

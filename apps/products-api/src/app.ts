@@ -26,14 +26,14 @@ export function buildApp(deps: ProductsAppDeps): Express {
         info: {
             title: "products-api",
             version: SERVICE_VERSION,
-            description: "Patterns 24–26: products on DynamoDB (EKS on Fargate, App Runner)",
+            description: "Products on DynamoDB (EKS on Fargate, ECS Express Mode, App Runner)",
         },
         logger: deps.logger,
         routes: [
             ...healthRoutes({
                 database: ping === undefined ? undefined : { state, ping: () => ping(readinessTimeoutMs) },
                 readinessTimeoutMs,
-                // Seed 000, pattern 24: {"status": "healthy", "service": "products-api", "runtime": "eks-fargate"}.
+                // What the EKS lab's products service answers: {"status": "healthy", "service": "products-api", "runtime": "eks-fargate"}.
                 details: { service: "products-api", runtime: deps.runtime },
             }),
             ...serviceRoutes(deps.runtime),

@@ -3,7 +3,7 @@ import { request, startDynalite, type DynaliteHandle } from "../../../scripts/te
 import { startProductsApi } from "../src/server";
 import { appEnv } from "./helpers";
 
-describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
+describe("products-api against dynalite (the original lab guides' verification steps for EKS and App Runner)", () => {
     let dynamo: DynaliteHandle;
     let app: RunningServer;
 
@@ -27,12 +27,12 @@ describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
             timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         });
         const health = await request(app.url, "/health");
-        // Seed 000, pattern 24: {"status": "healthy", "service": "products-api", "runtime": "eks-fargate"}.
+        // What the EKS lab's products service answers: {"status": "healthy", "service": "products-api", "runtime": "eks-fargate"}.
         expect(health.body).toEqual({ status: "healthy", service: "products-api", runtime: "eks-fargate" });
         expect((await request(app.url, "/ready")).body).toEqual({ status: "ready" });
     });
 
-    it("when the pattern 24 widget is created, then it is listed", async () => {
+    it("when the EKS guide's widget is created, then it is listed", async () => {
         const created = await request(app.url, "/products", {
             method: "POST",
             json: { name: "EKS Widget", price: 29.99, category: "demo" },
@@ -52,7 +52,7 @@ describe("products-api against dynalite (patterns 24 and 26 Verify)", () => {
         expect(list.body.count).toBe(list.body.products.length);
     });
 
-    it("when the pattern 26 products are created, then each can be fetched by id and deleted, after which it is 404", async () => {
+    it("when the App Runner guide's products are created, then each can be fetched by id and deleted, after which it is 404", async () => {
         const widget = await request(app.url, "/products", {
             method: "POST",
             json: { name: "App Runner Widget", price: 19.99, category: "demo" },

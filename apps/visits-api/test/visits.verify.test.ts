@@ -11,7 +11,7 @@ const TASK = {
     IpAddress: "10.0.183.135",
 };
 
-describe("visits-api against a real PostgreSQL (seed 001 walkthrough)", () => {
+describe("visits-api against a real PostgreSQL (the visits demo's walkthrough)", () => {
     let server: SqlServerHandle;
     let app: RunningServer;
     let db: TestDatabase;

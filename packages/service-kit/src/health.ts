@@ -17,13 +17,13 @@ export interface HealthRoutesOptions {
     };
     /** Readiness's own deadline (READINESS_TIMEOUT_MS), far below the request deadline. */
     readonly readinessTimeoutMs: number;
-    /** Fields the seed's `/health` carries besides `status` (products-api, pattern 24: `service`, `runtime`). */
+    /** Fields the lab code's `/health` carries besides `status` (products-api, as the EKS lab's: `service`, `runtime`). */
     readonly details?: Readonly<Record<string, string>>;
 }
 
 /**
- * The seeds' words (seed 000): `{"status": "healthy"}` (pattern 24 adds `service` and `runtime`), and for a service
- * with a database `{"status": "degraded", "db": <why>}` with HTTP 200 — what pattern 27's `/health` answers.
+ * The original lab code's words: `{"status": "healthy"}` (the EKS lab's service adds `service` and `runtime`), and for a
+ * service with a database `{"status": "degraded", "db": <why>}` with HTTP 200 — what the App Runner + Aurora lab's `/health` answers.
  */
 const healthySchema = z.object({ status: z.literal("healthy") }).catchall(z.string());
 const degradedSchema = z.object({ status: z.literal("degraded"), db: z.string() }).catchall(z.string());
@@ -48,7 +48,7 @@ export function healthRoutes(options: HealthRoutesOptions): AnyRoute[] {
             responses: {
                 200: {
                     description:
-                        "The process is alive (the seeds' words): `healthy`, or `degraded` with the reason in `db` when the database is unreachable or its schema is not ready",
+                        "The process is alive (the original lab code's words): `healthy`, or `degraded` with the reason in `db` when the database is unreachable or its schema is not ready",
                     schema: z.union([healthySchema, degradedSchema]),
                 },
             },

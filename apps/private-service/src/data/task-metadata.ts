@@ -28,7 +28,7 @@ export interface TaskSummary {
 const unavailable = (message: string): HttpError =>
     new HttpError(503, "metadata_unavailable", message, { headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
 
-/** Reads `${ECS_CONTAINER_METADATA_URI_V4}/task` and summarises it the way the seed's service did. */
+/** Reads `${ECS_CONTAINER_METADATA_URI_V4}/task` and summarises it the way the original demo's service did. */
 export class TaskMetadataClient {
     constructor(
         private readonly baseUri: string | undefined,
