@@ -9,7 +9,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type * as pulumi from "@pulumi/pulumi";
 import type * as AppRunnerModule from "./app-runner-service";
 import type * as AuroraModule from "./aurora-with-proxy";
 import type * as ImageModule from "./container-image";
