@@ -46,6 +46,9 @@ module.exports = {
             moduleNameMapper: {
                 "^typescript$": "<rootDir>/scripts/test-unit/lazy/typescript.js",
                 "^@npmcli/arborist$": "<rootDir>/scripts/test-unit/lazy/arborist.js",
+                // The SDK's closure serializer requires every built-in; node:test's reporters keep a jest worker alive
+                // (scripts/test-unit/lazy/node-test.js says why).
+                "^node:test(/.*)?$": "<rootDir>/scripts/test-unit/lazy/node-test.js",
             },
             testEnvironmentOptions: environmentOptions,
             setupFilesAfterEnv: setup,
