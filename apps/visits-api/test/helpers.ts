@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RunningServer } from "@serverless-containers/service-kit";
-import { dbAppEnv, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
+import { dbAppEnv, startPostgres, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
 import { startVisitsApi } from "../src/server";
 
 export const appEnv = dbAppEnv;
@@ -15,6 +15,36 @@ export async function startAppOn(
     const app = await startVisitsApi(appEnv(db, extra));
     await app.ready; // the server listens before the schema exists; DB routes answer 503 until then
     return { app, db };
+}
+
+/** A PostgreSQL server and visits-api on a fresh database of it, for one describe block. */
+export interface AppOnPostgres {
+    readonly server: SqlServerHandle;
+    readonly app: RunningServer;
+    readonly db: TestDatabase;
+}
+
+/**
+ * Start a PostgreSQL server (with `options`) and visits-api on a fresh database (`prefix`, `env`) before the
+ * describe block's tests, and after them resume the server (a test may have frozen it), stop the app and destroy
+ * the server. The fields are set once `beforeAll` has run.
+ */
+export function appOnPostgres(
+    prefix: string,
+    env: Record<string, string> = {},
+    options: Parameters<typeof startPostgres>[0] = {},
+): AppOnPostgres {
+    const t: { server?: SqlServerHandle; app?: RunningServer; db?: TestDatabase } = {};
+    beforeAll(async () => {
+        t.server = await startPostgres(options);
+        Object.assign(t, await startAppOn(t.server, prefix, env));
+    }, 60_000);
+    afterAll(async () => {
+        await t.server?.resume().catch(() => undefined);
+        await t.app?.stop();
+        await t.server?.destroy();
+    }, 60_000);
+    return t as AppOnPostgres;
 }
 
 /** A stand-in for the private ECS service: answers each request with `handler`. */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createLogger, runWithDeadline, type RunningServer } from "@serverless-containers/service-kit";
-import { startLoad, startPostgres, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
+import { createLogger, runWithDeadline } from "@serverless-containers/service-kit";
+import { startLoad } from "../../../scripts/test-db";
 import { createPool, endPool } from "../src/data/pool";
-import { startAppOn } from "./helpers";
+import { appOnPostgres } from "./helpers";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -12,24 +12,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * there is another (older, possibly long past) request's.
  */
 describe("visits-api: every request runs under its own deadline on a healthy PostgreSQL", () => {
-    let server: SqlServerHandle;
-    let db: TestDatabase;
-    let app: RunningServer;
-
-    beforeAll(async () => {
-        server = await startPostgres();
-        // A short deadline so that "every REQUEST_DEADLINE_MS" comes around several times within the test.
-        ({ app, db } = await startAppOn(server, "visits_deadline", { REQUEST_DEADLINE_MS: "1000" }));
-    }, 60_000);
-
-    afterAll(async () => {
-        await app?.stop();
-        await server?.destroy();
-    }, 60_000);
+    const t = appOnPostgres("visits_deadline", { REQUEST_DEADLINE_MS: "1000" });
 
     it("when a client opened by a request whose deadline has passed is handed to a waiting request, then that request's statement still runs under its own deadline", async () => {
         const pool = createPool(
-            { ...db, tls: false, poolMax: 1, connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 },
+            { ...t.db, tls: false, poolMax: 1, connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 },
             createLogger("t", "silent"),
         );
         try {
@@ -49,7 +36,7 @@ describe("visits-api: every request runs under its own deadline on a healthy Pos
     });
 
     it("when 32 keep-alive clients read /recent-visits (pool 10) with /ready and keyed visits mixed in for several deadlines, then every answer is 2xx", async () => {
-        const load = startLoad(app.url, 32, (i, marker) =>
+        const load = startLoad(t.app.url, 32, (i, marker) =>
             i % 16 === 0
                 ? { method: "GET", path: "/ready" }
                 : i % 16 === 8

@@ -10,7 +10,7 @@ import {
     type TestDatabase,
 } from "../../../scripts/test-db";
 import { startVisitsApi } from "../src/server";
-import { appEnv, startAppOn } from "./helpers";
+import { appEnv, appOnPostgres } from "./helpers";
 
 /** Short on purpose (REQUEST_DEADLINE_MS is configurable) so the hang tests stay fast. */
 const DEADLINE_MS = 2_000;
@@ -18,41 +18,29 @@ const HANG_ENV = { REQUEST_DEADLINE_MS: String(DEADLINE_MS), READINESS_TIMEOUT_M
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("visits-api when PostgreSQL hangs (postmaster and backends stopped with SIGSTOP)", () => {
-    let server: SqlServerHandle;
-    let app: RunningServer;
-
-    beforeAll(async () => {
-        server = await startPostgres({ requireManaged: true });
-        ({ app } = await startAppOn(server, "visits_hang", HANG_ENV));
-    }, 60_000);
-
-    afterAll(async () => {
-        await server?.resume();
-        await app?.stop();
-        await server?.destroy();
-    }, 60_000);
+    const t = appOnPostgres("visits_hang", HANG_ENV, { requireManaged: true });
 
     it("when the database hangs under a bounded load, then every request is answered within the deadline + 1 s (200, or 503 + Retry-After: pg Query read timeout is no 500), /health stays 200 while /ready is 503, and the same process recovers when it resumes", async () => {
-        const load = startLoad(app.url, 6, (i, marker) =>
+        const load = startLoad(t.app.url, 6, (i, marker) =>
             i % 2 === 0
                 ? { method: "GET", path: "/", headers: { "user-agent": marker } }
                 : { method: "GET", path: "/recent-visits?limit=5" },
         );
         await eventually(async () => load.outcomes.length >= 20, "20 requests before the hang", 200, 25);
-        await server.pause();
+        await t.server.pause();
         let health;
         let ready;
         try {
             // Long enough for requests to run into the deadline, several times over.
             await sleep(DEADLINE_MS + 500);
-            health = await request(app.url, "/health");
-            ready = await request(app.url, "/ready");
+            health = await request(t.app.url, "/health");
+            ready = await request(t.app.url, "/ready");
             await sleep(DEADLINE_MS);
         } finally {
-            await server.resume();
+            await t.server.resume();
         }
         await eventually(
-            async () => (await request(app.url, "/", { headers: { "user-agent": "probe" } })).status === 200,
+            async () => (await request(t.app.url, "/", { headers: { "user-agent": "probe" } })).status === 200,
             "writes again after the resume",
             100,
             100,
@@ -81,16 +69,16 @@ describe("visits-api when PostgreSQL hangs (postmaster and backends stopped with
         expect(health.body).toEqual({ status: "degraded", db: expect.stringContaining("unreachable") });
         expect(ready.status).toBe(503);
         expect(ready.headers.get("retry-after")).toBe("5");
-        expect((await request(app.url, "/ready")).status).toBe(200);
+        expect((await request(t.app.url, "/ready")).status).toBe(200);
 
         // Recovery without restart: the same process writes again.
-        expect((await request(app.url, "/", { headers: { "user-agent": "after the hang" } })).status).toBe(200);
-        expect((await request(app.url, "/health")).body).toEqual({ status: "healthy" });
+        expect((await request(t.app.url, "/", { headers: { "user-agent": "after the hang" } })).status).toBe(200);
+        expect((await request(t.app.url, "/health")).body).toEqual({ status: "healthy" });
     }, 60_000);
 
     it("when the app starts while the database hangs, then it listens at once: liveness 200 within 1 s, readiness and DB routes 503 + Retry-After; it becomes ready when the database resumes", async () => {
-        const fresh = await server.createDatabase("visits_hang_start");
-        await server.pause();
+        const fresh = await t.server.createDatabase("visits_hang_start");
+        await t.server.pause();
         let started: RunningServer | undefined;
         try {
             const t0 = Date.now();
@@ -107,7 +95,7 @@ describe("visits-api when PostgreSQL hangs (postmaster and backends stopped with
                 expect(res.headers.get("retry-after")).toBe("5");
             }
         } finally {
-            await server.resume();
+            await t.server.resume();
         }
         await started.ready;
         expect((await request(started.url, "/ready")).status).toBe(200);

@@ -1,15 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { RunningServer } from "@serverless-containers/service-kit";
-import {
-    rawRequest,
-    request,
-    runBounded,
-    startPostgres,
-    type JsonResponse,
-    type SqlServerHandle,
-    type TestDatabase,
-} from "../../../scripts/test-db";
-import { startAppOn, visitsBy } from "./helpers";
+import { rawRequest, request, runBounded, type JsonResponse } from "../../../scripts/test-db";
+import { appOnPostgres, visitsBy } from "./helpers";
 
 async function recordUntilAnswered(url: string, userAgent: string, key: string): Promise<JsonResponse> {
     const statuses: number[] = [];
@@ -23,35 +14,22 @@ async function recordUntilAnswered(url: string, userAgent: string, key: string):
 }
 
 describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => {
-    let server: SqlServerHandle;
-    let app: RunningServer;
-    let db: TestDatabase;
-
-    beforeAll(async () => {
-        server = await startPostgres({ requireManaged: true });
-        ({ app, db } = await startAppOn(server, "visits_idem", { DB_QUERY_TIMEOUT_MS: "1000", DB_CONNECT_TIMEOUT_MS: "1000" }));
-    }, 60_000);
-
-    afterAll(async () => {
-        await server?.resume().catch(() => undefined);
-        await app?.stop();
-        await server?.destroy();
-    }, 60_000);
+    const t = appOnPostgres("visits_idem", { DB_QUERY_TIMEOUT_MS: "1000", DB_CONNECT_TIMEOUT_MS: "1000" }, { requireManaged: true });
 
     it("when HEAD / is sent, then it answers like GET and records no visit", async () => {
-        const res = await rawRequest(app.url, "/", { method: "HEAD", headers: { "User-Agent": "head-probe" } });
+        const res = await rawRequest(t.app.url, "/", { method: "HEAD", headers: { "User-Agent": "head-probe" } });
 
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toMatch(/application\/json/);
         expect(res.text).toBe("");
-        expect(await visitsBy(server, db, "head-probe")).toBe(0);
+        expect(await visitsBy(t.server, t.db, "head-probe")).toBe(0);
     });
 
     it("when a visit is retried with the same key, then it is recorded once and the answer is replayed; another User-Agent with that key is 422", async () => {
         const key = randomUUID();
-        const first = await request(app.url, "/", { headers: { "User-Agent": "idem-agent", "Idempotency-Key": key } });
-        const again = await request(app.url, "/", { headers: { "User-Agent": "idem-agent", "Idempotency-Key": key } });
-        const other = await request(app.url, "/", { headers: { "User-Agent": "idem-other-agent", "Idempotency-Key": key } });
+        const first = await request(t.app.url, "/", { headers: { "User-Agent": "idem-agent", "Idempotency-Key": key } });
+        const again = await request(t.app.url, "/", { headers: { "User-Agent": "idem-agent", "Idempotency-Key": key } });
+        const other = await request(t.app.url, "/", { headers: { "User-Agent": "idem-other-agent", "Idempotency-Key": key } });
 
         expect(first.status).toBe(200);
         expect(again.status).toBe(200);
@@ -59,24 +37,24 @@ describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => 
         expect(again.headers.get("idempotent-replayed")).toBe("true");
         expect(other.status).toBe(422);
         expect(other.body).toEqual({ error: "idempotency_key_reused", message: expect.any(String) });
-        expect(await visitsBy(server, db, "idem-agent")).toBe(1);
-        expect(await visitsBy(server, db, "idem-other-agent")).toBe(0);
+        expect(await visitsBy(t.server, t.db, "idem-agent")).toBe(1);
+        expect(await visitsBy(t.server, t.db, "idem-other-agent")).toBe(0);
     });
 
     it("when the database hangs (SIGSTOP) during visits, then keyed ones answer 503 and an unkeyed one 504 outcome-unknown; every keyed visit retried after the hang is recorded exactly once", async () => {
-        await runBounded(4, 4, () => request(app.url, "/recent-visits?limit=1"));
+        await runBounded(4, 4, () => request(t.app.url, "/recent-visits?limit=1"));
         const agents = Array.from({ length: 4 }, (_, i) => ({ agent: `idem-hang-${i}-${randomUUID()}`, key: randomUUID() }));
 
-        await server.pause();
+        await t.server.pause();
         let during: JsonResponse[];
         let unkeyed: JsonResponse;
         try {
-            unkeyed = await request(app.url, "/", { headers: { "User-Agent": "idem-hang-unkeyed" } });
+            unkeyed = await request(t.app.url, "/", { headers: { "User-Agent": "idem-hang-unkeyed" } });
             during = await Promise.all(
-                agents.map((a) => request(app.url, "/", { headers: { "User-Agent": a.agent, "Idempotency-Key": a.key } })),
+                agents.map((a) => request(t.app.url, "/", { headers: { "User-Agent": a.agent, "Idempotency-Key": a.key } })),
             );
         } finally {
-            await server.resume();
+            await t.server.resume();
         }
 
         expect(unkeyed.status).toBe(504);
@@ -89,9 +67,9 @@ describe("visits-api Idempotency-Key and HEAD against a real PostgreSQL", () => 
             expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
         }
         for (const a of agents) {
-            const final = await recordUntilAnswered(app.url, a.agent, a.key);
+            const final = await recordUntilAnswered(t.app.url, a.agent, a.key);
             expect(final.status).toBe(200);
-            expect(await visitsBy(server, db, a.agent)).toBe(1);
+            expect(await visitsBy(t.server, t.db, a.agent)).toBe(1);
         }
     }, 90_000);
 });
