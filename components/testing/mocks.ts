@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+import { hasUnknown } from "../dynamic-aws";
 import {
     INVOKES,
     REMOTE_COMPONENTS,
@@ -86,13 +87,8 @@ function plain(v: unknown): unknown {
     return v;
 }
 
-/** True when `v` is, or contains, a value unknown until apply. */
-export function containsUnknown(v: unknown): boolean {
-    if (v === UNKNOWN) return true;
-    if (Array.isArray(v)) return v.some(containsUnknown);
-    if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
-    return false;
-}
+/** True when `v` is, or contains, a value unknown until apply (the package's own check, dynamic-aws.ts). */
+export const containsUnknown = hasUnknown;
 
 /** A seed that is unique per stack, for ids and auto-name suffixes (stable across runs of one stack). */
 function stackSeed(name: string): string {

@@ -108,6 +108,11 @@ function vpcZoneCount(vpc: RecordedResource): number {
 
 // ---- sizing helpers ---------------------------------------------------------------------------------
 
+/** CoreDNS replicas the EKS add-on runs (the cluster's own pods on Fargate, no Deployment of ours). */
+export const COREDNS_REPLICAS = 2;
+/** Replicas of the cluster's system charts when their values do not set replicaCount (the charts' defaults). */
+export const EKS_SYSTEM_CHART_REPLICAS: Readonly<Record<string, number>> = { "aws-load-balancer-controller": 2, "metrics-server": 1 };
+
 /** The Fargate size a pod is billed at: smallest allowed vCPU/memory pair holding requests + 256 MiB. */
 export function billedPodSize(cpu: string | undefined, memory: string | undefined): { vcpu: number; memoryGiB: number } {
     // No requests: Fargate schedules the smallest size, 0.25 vCPU / 0.5 GB.
@@ -266,7 +271,7 @@ class Estimator {
             this.fargatePodRow(
                 "Fargate (EKS pods)",
                 addon.name,
-                2,
+                COREDNS_REPLICAS,
                 billedPodSize("100m", "70Mi"),
                 "CoreDNS add-on on Fargate: 2 replicas, each billed at the smallest pod (0.25 vCPU / 0.5 GB).",
             );
@@ -274,9 +279,8 @@ class Estimator {
         for (const release of this.byType("kubernetes:helm.sh/v3:Release")) {
             const p = props(release);
             const chart = String(p.chart ?? "");
-            const defaults: Record<string, number> = { "aws-load-balancer-controller": 2, "metrics-server": 1 };
-            if (!(chart in defaults)) continue;
-            const replicas = Number(p.values?.replicaCount ?? defaults[chart]);
+            if (!(chart in EKS_SYSTEM_CHART_REPLICAS)) continue;
+            const replicas = Number(p.values?.replicaCount ?? EKS_SYSTEM_CHART_REPLICAS[chart]);
             this.fargatePodRow(
                 "Fargate (EKS pods)",
                 release.name,

@@ -11,7 +11,7 @@
  * Read from the plan's resources as registered (inputs only), like the cost estimate; App Runner is not Fargate.
  */
 import type { RecordedResource } from "../../components/testing/mocks";
-import { billedPodSize, sumRequests } from "./cost";
+import { billedPodSize, COREDNS_REPLICAS, EKS_SYSTEM_CHART_REPLICAS, sumRequests } from "./cost";
 
 export interface FootprintRow {
     readonly resource: string;
@@ -75,18 +75,13 @@ export function fargateFootprint(resources: readonly RecordedResource[]): Fargat
     }
     // The EKS cluster's own pods on Fargate (no Deployment of ours describes them), at the smallest pod each.
     for (const addon of of("aws:eks/addon:Addon").filter((a) => a.inputs.addonName === "coredns")) {
-        rows.push({
-            resource: addon.name,
-            floor: 2 * SMALLEST_POD_VCPU,
-            ceiling: 2 * SMALLEST_POD_VCPU,
-            why: "CoreDNS: 2 pods × 0.25 vCPU",
-        });
+        const vcpu = COREDNS_REPLICAS * SMALLEST_POD_VCPU;
+        rows.push({ resource: addon.name, floor: vcpu, ceiling: vcpu, why: `CoreDNS: ${COREDNS_REPLICAS} pods × 0.25 vCPU` });
     }
-    const chartReplicas: Record<string, number> = { "aws-load-balancer-controller": 2, "metrics-server": 1 };
     for (const release of of("kubernetes:helm.sh/v3:Release")) {
         const chart = String(release.inputs.chart ?? "");
-        if (!(chart in chartReplicas)) continue;
-        const n = Number(release.inputs.values?.replicaCount ?? chartReplicas[chart]);
+        if (!(chart in EKS_SYSTEM_CHART_REPLICAS)) continue;
+        const n = Number(release.inputs.values?.replicaCount ?? EKS_SYSTEM_CHART_REPLICAS[chart]);
         const vcpu = n * SMALLEST_POD_VCPU;
         rows.push({ resource: release.name, floor: vcpu, ceiling: vcpu, why: `${chart}: ${n} pod(s) × 0.25 vCPU` });
     }
