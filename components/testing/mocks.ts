@@ -222,7 +222,8 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
                 autoNamed,
             },
         });
-        // The engine reports an unknown id as "" (the SDK then resolves `id` as unknown).
+        // The engine reports an unknown id as "" (the SDK then resolves `id` as unknown: @pulumi/pulumi
+        // runtime/resource.js, `const id = resp.getId() || undefined; resolveID(id, id !== undefined)`).
         return { id: id ?? "", state };
     }
 
