@@ -3,23 +3,22 @@
  * scaling, an HTTP health check, runtime env vars and env *secrets*, optional X-Ray tracing, custom
  * domain, VPC egress (set by VpcConnectedAppRunner) and private ingress.
  *
+ * An adapter over the service skeleton (service/skeleton.ts): `ServiceArgs` in, App Runner's notation out.
+ *
  * Note: App Runner stopped accepting new customers on 2026-04-30; accounts without it use
- * EcsExpressService, which takes the same WebServiceArgs.
+ * EcsExpressService, which takes the same ServiceArgs.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { boundedName } from "./names";
 import { injectedSecretsPolicy, serviceTrustPolicy } from "./iam";
-import { appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, throwIfAny } from "./limits";
-import {
-    booleanProblem,
-    objectProblem,
-    requireDigest,
-    stringProblem,
-    WEB_SERVICE_DEFAULTS,
-    webServiceProblems,
-    type WebServiceArgs,
-} from "./web-service";
+import { throwIfAny } from "./limits";
+import { booleanProblem, objectProblem, stringProblem } from "./service/shapes";
+import { requireDigest } from "./service/environment";
+import type { DeprecatedWebServiceArgs, ServiceArgs } from "./service/args";
+import type { Deprecations } from "./service/aliases";
+import { appRunnerSize } from "./service/sizes";
+import { normalizeService, resolveServiceArgs, SERVICE_DEFAULTS, type NormalizedService } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
 
 /** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
@@ -42,8 +41,8 @@ export interface CustomDomainValidationRecord {
     readonly status: string;
 }
 
-/** The App Runner args shared by AppRunnerService and VpcConnectedAppRunner: the web-service contract plus App Runner's own. */
-export interface AppRunnerArgs extends WebServiceArgs {
+/** The App Runner args shared by AppRunnerService and VpcConnectedAppRunner: `ServiceArgs` plus App Runner's own. */
+export interface AppRunnerArgs extends ServiceArgs, DeprecatedWebServiceArgs {
     /** App Runner service name (4-40 chars, letters, digits, - and _). Changing it replaces the service. @default the component name */
     readonly serviceName?: string;
     /** Send traces to AWS X-Ray. @default false */
@@ -77,19 +76,25 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
-        const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args, this, [
+        const resolved = resolveServiceArgs("AppRunnerService", name, args);
+        args = resolved.args;
+        const { serviceName, cpu, memory, n } = validateAppRunnerServiceArgs("AppRunnerService", name, args, resolved.deprecations, this, [
             Object.keys(args?.databases ?? {}).length > 0
-                ? "`databases` needs a service in a VPC with a security group of its own: use VpcConnectedAppRunner (or createWebService with `vpc`)."
+                ? "`databases` needs a service in a VPC with a security group of its own: use VpcConnectedAppRunner (or createWebService with `network`)."
+                : undefined,
+            args?.network !== undefined
+                ? "`network` needs a VPC connector: use VpcConnectedAppRunner (or createWebService with `network`)."
                 : undefined,
         ]);
+        resolved.deprecations.warn(this);
 
         const accessRole = this.createAccessRole(name, args.tags);
-        const instanceRole = this.createInstanceRole(name, args);
+        const instanceRole = this.createInstanceRole(name, n);
         // Configuration names are account-wide and a second stack using the same name would silently add
         // a revision to ours, so they derive from the service name (unique per account and region).
-        const autoScaling = this.createAutoScaling(name, serviceName, args);
+        const autoScaling = this.createAutoScaling(name, serviceName, n);
         const observability = args.observability ? this.createObservability(name, serviceName, args) : undefined;
-        const service = this.createService(name, serviceName, cpu, memory, args, accessRole, instanceRole, autoScaling, observability);
+        const service = this.createService(name, serviceName, cpu, memory, args, n, accessRole, instanceRole, autoScaling, observability);
         if (args.customDomain) {
             const domain = new aws.apprunner.CustomDomainAssociation(
                 `${name}-domain`,
@@ -162,18 +167,18 @@ export class AppRunnerService extends pulumi.ComponentResource {
      * Role the running container assumes: the caller's statements, plus reading exactly the secrets it
      * injects (App Runner fetches runtimeEnvironmentSecrets with the instance role).
      */
-    private createInstanceRole(name: string, args: AppRunnerServiceArgs): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
+    private createInstanceRole(name: string, n: NormalizedService): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
         const role = new aws.iam.Role(
             `${name}-instance-role`,
             {
                 assumeRolePolicy: serviceTrustPolicy("tasks.apprunner.amazonaws.com"),
                 description: `Runtime role of App Runner service ${name}`,
-                tags: args.tags,
+                tags: n.tags,
             },
             { parent: this },
         );
-        const secretArns = Object.values(args.environmentSecrets ?? {});
-        const statements = args.policyStatements ?? [];
+        const secretArns = Object.values(n.secrets ?? {});
+        const statements = n.policyStatements;
         if (statements.length === 0 && secretArns.length === 0) return { role };
         const policy = new aws.iam.RolePolicy(
             `${name}-instance-policy`,
@@ -183,21 +188,18 @@ export class AppRunnerService extends pulumi.ComponentResource {
         return { role, policy };
     }
 
-    private createAutoScaling(
-        name: string,
-        serviceName: string,
-        args: AppRunnerServiceArgs,
-    ): aws.apprunner.AutoScalingConfigurationVersion {
+    private createAutoScaling(name: string, serviceName: string, n: NormalizedService): aws.apprunner.AutoScalingConfigurationVersion {
         return new aws.apprunner.AutoScalingConfigurationVersion(
             `${name}-scaling`,
             {
                 // 4-32 characters, unique per account and region like the service name it derives from
                 // (https://docs.aws.amazon.com/apprunner/latest/api/API_CreateAutoScalingConfiguration.html).
                 autoScalingConfigurationName: boundedName(`${serviceName}-scale`, 32),
-                minSize: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
-                maxSize: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
-                maxConcurrency: args.maxConcurrency ?? WEB_SERVICE_DEFAULTS.maxConcurrency,
-                tags: args.tags,
+                minSize: n.scaling.min,
+                maxSize: n.scaling.max,
+                // App Runner scales on concurrency only (the skeleton refuses any other metric here).
+                maxConcurrency: n.scaling.target!.value,
+                tags: n.tags,
             },
             { parent: this },
         );
@@ -221,6 +223,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         cpu: string,
         memory: string,
         args: AppRunnerServiceArgs,
+        n: NormalizedService,
         accessRole: { role: aws.iam.Role; ecrPolicy: aws.iam.RolePolicyAttachment },
         instanceRole: { role: aws.iam.Role; policy?: aws.iam.RolePolicy },
         autoScaling: aws.apprunner.AutoScalingConfigurationVersion,
@@ -240,9 +243,9 @@ export class AppRunnerService extends pulumi.ComponentResource {
                         imageRepositoryType: "ECR",
                         imageIdentifier: requireDigest("AppRunnerService", name, args.image, this),
                         imageConfiguration: {
-                            port: String(args.port ?? WEB_SERVICE_DEFAULTS.port),
-                            runtimeEnvironmentVariables: args.environment,
-                            runtimeEnvironmentSecrets: args.environmentSecrets,
+                            port: String(n.port),
+                            runtimeEnvironmentVariables: n.environment,
+                            runtimeEnvironmentSecrets: n.secrets,
                         },
                     },
                 },
@@ -250,7 +253,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 autoScalingConfigurationArn: autoScaling.arn,
                 healthCheckConfiguration: {
                     protocol: "HTTP",
-                    path: args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath,
+                    path: n.health.path,
                     interval: 10,
                     timeout: 5,
                     healthyThreshold: 1,
@@ -281,47 +284,40 @@ export class AppRunnerService extends pulumi.ComponentResource {
 }
 
 /**
- * Validate AppRunnerService args and return the normalised sizing. Exported so composing components
- * (VpcConnectedAppRunner) validate before creating any child of their own.
+ * Validate App Runner args (old names already resolved) and return the normalised service and its sizing in
+ * App Runner's notation. Exported so composing components (VpcConnectedAppRunner) validate before creating any
+ * child of their own.
  */
 export function validateAppRunnerServiceArgs(
     component: string,
     name: string,
     args: AppRunnerArgs,
+    deprecations: Deprecations,
     resource: pulumi.Resource,
     extraProblems: (string | undefined)[] = [],
-): { serviceName: string; cpu: string; memory: string } {
-    throwIfAny(component, name, appRunnerShapeProblems(args), resource);
-    const serviceName = args.serviceName ?? name;
-    const cpu = args.cpu ?? WEB_SERVICE_DEFAULTS.cpu;
-    const memory = args.memory ?? WEB_SERVICE_DEFAULTS.memory;
-    throwIfAny(
-        component,
-        name,
-        [
-            SERVICE_NAME.test(serviceName)
-                ? undefined
-                : `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${serviceName}", ${serviceName.length} characters).`,
-            appRunnerCpuMemory("cpu", cpu, "memory", memory),
-            ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
-            args.customDomain !== undefined && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.customDomain)
-                ? `\`customDomain\` must be a lower-case DNS name such as api.example.com (got "${args.customDomain}").`
-                : undefined,
-            ...extraProblems,
-        ],
-        resource,
-    );
-    return { serviceName, cpu, memory };
+): { serviceName: string; cpu: string; memory: string; n: NormalizedService } {
+    if (typeof args === "object" && args !== null) throwIfAny(component, name, appRunnerShapeProblems(args), resource);
+    const serviceName = args?.serviceName ?? name;
+    const size = appRunnerSize(args?.cpu ?? SERVICE_DEFAULTS.cpu, args?.memory ?? SERVICE_DEFAULTS.memory, deprecations);
+    const n = normalizeService("app-runner", component, name, args, deprecations, resource, [
+        SERVICE_NAME.test(serviceName)
+            ? undefined
+            : `\`serviceName\` must be 4-40 characters of letters, digits, - and _, starting with a letter or digit (got "${serviceName}", ${serviceName.length} characters).`,
+        ...(size.problems ?? []),
+        args.customDomain !== undefined && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.customDomain)
+            ? `\`customDomain\` must be a lower-case DNS name such as api.example.com (got "${args.customDomain}").`
+            : undefined,
+        ...extraProblems,
+    ]);
+    const { cpu, memory } = size as { cpu: string; memory: string };
+    return { serviceName, cpu, memory, n };
 }
 
 /** Wrong shapes that would otherwise fail later with a TypeError: checked (and thrown) before the values. */
 function appRunnerShapeProblems(args: AppRunnerArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image`."];
     const ingress = objectProblem("privateIngress", args.privateIngress);
     return [
         stringProblem("serviceName", args.serviceName),
-        stringProblem("cpu", args.cpu),
-        stringProblem("memory", args.memory),
         stringProblem("customDomain", args.customDomain),
         booleanProblem("observability", args.observability),
         ingress,

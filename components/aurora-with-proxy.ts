@@ -15,7 +15,7 @@ import { appUserProblems, DatabaseUser } from "./database-user";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
-import type { ServiceVpc } from "./web-service";
+import type { ServiceVpc } from "./service/network";
 import { linkClient, type DatabaseLink } from "./database-link";
 
 /** The engines `AuroraWithProxyArgs.engine` accepts. */

@@ -13,7 +13,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { iamStatements, policyDocument } from "./iam";
 import { describeValue } from "./limits";
-import { egressRule } from "./web-service";
+import { egressRule } from "./service/network";
 
 /**
  * Everything a client needs from a database: `AuroraWithProxy.link` (or, for a database this package did not

@@ -1,54 +1,45 @@
 /**
- * The WebServiceArgs contract on Amazon ECS Express Mode (`aws.ecs.ExpressGatewayService`), the AWS
+ * The ServiceArgs contract on Amazon ECS Express Mode (`aws.ecs.ExpressGatewayService`), the AWS
  * successor to App Runner for accounts that cannot use App Runner (closed to new customers on
  * 2026-04-30). Express provisions the ALB, HTTPS endpoint, target group, scaling policy and service
  * itself; we give it three roles, a cluster, a log group with retention and our own task security
  * group in a VPC the caller names (required: see `vpc`).
  *
- * What does not map one-to-one (App Runner → Express) is converted or refused here, never silently
- * changed: CPU/memory notation, and the scaling signal (App Runner scales on concurrent requests per
- * instance; Express target-tracks a metric — see `scaling`).
+ * An adapter over the service skeleton (service/skeleton.ts): the shared arguments, security group, egress,
+ * database links and outputs are the skeleton's; what is Express's own is here — CPU units/MiB, the scaling
+ * metric names (App Runner scales on concurrent requests per instance; Express target-tracks cpu, memory or
+ * requests), three roles, the cluster, the load balancer's ingress and the drain on delete.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExpressServiceDrain } from "./express-service-drain";
 import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import { serviceTrustPolicy } from "./iam";
-import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
+import { intRange } from "./limits";
+import { stringProblem } from "./service/shapes";
+import { requireDigest } from "./service/environment";
+import type { EgressRule } from "./service/network";
+import { withDependsOn } from "./service/options";
+import type { DeprecatedVpcArgs, DeprecatedWebServiceArgs, ScalingMetric, ServiceArgs } from "./service/args";
+import type { Deprecations } from "./service/aliases";
+import { expressSize } from "./service/sizes";
 import {
-    egressRule,
-    egressRuleProblems,
-    enumProblem,
-    objectProblem,
-    requireDigest,
-    serviceVpcProblems,
-    stringProblem,
-    WEB_SERVICE_DEFAULTS,
-    webServiceProblems,
-    withDependsOn,
-    type EgressRule,
-    type ServiceVpc,
-    type WebServiceArgs,
-} from "./web-service";
+    allowEgress,
+    createServiceSecurityGroup,
+    linkServiceDatabases,
+    networkRequiredProblem,
+    normalizeService,
+    resolveServiceArgs,
+    SERVICE_DEFAULTS,
+    serviceEnvironment,
+    type NormalizedService,
+    type ServiceOwner,
+} from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
-import { linkDatabases, linkedEnvironment, withLinkedEnvironment } from "./database-link";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
 
-/** Express Mode accepts CPU 256-4096 (powers of two) and memory 512-8192 MiB, within Fargate's pairs. */
-export const EXPRESS_MAX_CPU = 4096;
-export const EXPRESS_MAX_MEMORY_MIB = 8192;
-
-/** App Runner vCPU notation → CPU units. */
-export const APP_RUNNER_CPU_UNITS: Readonly<Record<string, number>> = {
-    "0.25 vCPU": 256,
-    "0.5 vCPU": 512,
-    "1 vCPU": 1024,
-    "2 vCPU": 2048,
-    "4 vCPU": 4096,
-};
-
-/** The CloudWatch metric Express target-tracks. */
+/** The CloudWatch metric Express target-tracks (its API's names; `scaling.target.metric` "cpu", "memory", "requests" map to them). */
 export const ExpressScalingMetric = {
     /** Average CPU utilisation of the tasks, percent. */
     AVERAGE_CPU: "AVERAGE_CPU",
@@ -58,44 +49,25 @@ export const ExpressScalingMetric = {
     REQUEST_COUNT_PER_TARGET: "REQUEST_COUNT_PER_TARGET",
 } as const;
 export type ExpressScalingMetric = (typeof ExpressScalingMetric)[keyof typeof ExpressScalingMetric];
-export const EXPRESS_SCALING_METRICS: readonly ExpressScalingMetric[] = Object.values(ExpressScalingMetric);
+/** The shared metric names → Express's. */
+const EXPRESS_METRIC: Readonly<Partial<Record<ScalingMetric, ExpressScalingMetric>>> = {
+    cpu: "AVERAGE_CPU",
+    memory: "AVERAGE_MEMORY",
+    requests: "REQUEST_COUNT_PER_TARGET",
+};
 /** Verified in the AWS managed policy reference (AmazonECSInfrastructureRoleforExpressGatewayServices, v6). */
 const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-/**
- * App Runner notation ("0.25 vCPU", "0.5 GB") → Express units ("256", "512"), or the reason it cannot
- * be mapped. Memory is converted exactly (GB × 1024), then checked against Express's ceiling.
- */
-export function expressCpuMemory(cpu: string, memory: string): { cpu: string; memory: string } | { problem: string } {
-    const cpuUnits = APP_RUNNER_CPU_UNITS[cpu];
-    if (cpuUnits === undefined) {
-        return { problem: `\`cpu\` must be one of ${Object.keys(APP_RUNNER_CPU_UNITS).join(", ")} (got "${cpu}").` };
-    }
-    const gb = /^(\d+(?:\.\d+)?) GB$/.exec(memory);
-    if (!gb) return { problem: `\`memory\` must be App Runner notation such as "0.5 GB" or "2 GB" (got "${memory}").` };
-    const mib = Math.round(Number(gb[1]) * 1024);
-    if (mib > EXPRESS_MAX_MEMORY_MIB) {
-        return {
-            problem: `\`memory\` "${memory}" (${mib} MiB) cannot run on ECS Express Mode, which allows at most ${EXPRESS_MAX_MEMORY_MIB} MiB; use "8 GB" or less, or App Runner.`,
-        };
-    }
-    const pair = fargateCpuMemory("cpu", cpuUnits, "memory", mib);
-    if (pair) return { problem: `${pair} (\`cpu\` "${cpu}" = ${cpuUnits} units, \`memory\` "${memory}" = ${mib} MiB.)` };
-    return { cpu: String(cpuUnits), memory: String(mib) };
-}
-
 // ---- args ------------------------------------------------------------------------------------------
 
-/** How Express scales the service. */
+/** Deprecated: how Express scaled the service before `ServiceScaling` (`scaling.target`); createWebService's `expressScaling` still takes it. */
 export interface ExpressScaling {
     /** Metric Express target-tracks (AVERAGE_CPU, AVERAGE_MEMORY or REQUEST_COUNT_PER_TARGET). */
     readonly metric: ExpressScalingMetric;
     /** Target value: percent for AVERAGE_CPU / AVERAGE_MEMORY (1-100), requests per target per minute for REQUEST_COUNT_PER_TARGET. */
     readonly targetValue: number;
 }
-
-const DEFAULT_SCALING: ExpressScaling = { metric: "AVERAGE_CPU", targetValue: 60 };
 
 /*
  * Where Express puts the service (`vpc`), and why it is required.
@@ -122,21 +94,15 @@ const DEFAULT_SCALING: ExpressScaling = { metric: "AVERAGE_CPU", targetValue: 60
  * endpoints) makes the Express service wait for them.
  */
 
-export interface EcsExpressServiceArgs extends WebServiceArgs {
-    /**
-     * The VPC to run in (required: without it Express would use the account's default VPC). `subnetIds` are
-     * the subnets of the load balancer and the tasks (at least two): public subnets give an internet-facing
-     * load balancer, private ones an internal one (no public URL). The tasks get a security group of this
-     * component (output `securityGroupId`) with 443 out for image pulls, logs and secrets plus `egress`.
-     * Pass the VPC endpoints the tasks need (or the VPC component owning them) as the resource option `dependsOn`.
-     */
-    readonly vpc: ServiceVpc;
-    /**
-     * Scaling signal. App Runner's `maxConcurrency` has no Express equivalent (Express scales on a
-     * CloudWatch metric through target tracking); when set it is validated for the shared contract, ignored and warned about.
-     * @default { metric: "AVERAGE_CPU", targetValue: 60 } (Express's own default)
-     */
-    readonly scaling?: ExpressScaling;
+/**
+ * `ServiceArgs` on Express. `network` is required (without it Express would use the account's default VPC):
+ * `network.vpc.subnetIds` (or `publicSubnetIds` when given) are the subnets of the load balancer and the tasks
+ * (at least two): public subnets give an internet-facing load balancer, private ones an internal one (no public
+ * URL). The tasks get a security group of this component (output `securityGroupId`) with 443 out for image pulls,
+ * logs and secrets plus `network.egress`. Pass the VPC endpoints the tasks need (or the VPC component owning them)
+ * as the resource option `dependsOn`. `scaling.target.metric` is "cpu", "memory" or "requests" (default cpu 60).
+ */
+export interface EcsExpressServiceArgs extends ServiceArgs, DeprecatedWebServiceArgs, DeprecatedVpcArgs {
     /**
      * Express service name, unique in its cluster. Changing it replaces the service: the new one is created (and
      * steady) before the old one is retired. A replacement under the *same* name is refused by ECS while it
@@ -150,44 +116,25 @@ export interface EcsExpressServiceArgs extends WebServiceArgs {
     readonly logRetentionDays?: number;
 }
 
-const subnetCountProblem = (count: number) => `\`vpc.subnetIds\` must list at least 2 subnets (Express requires two; got ${count}).`;
+const subnetCountProblem = (count: number) => `\`network.vpc.subnetIds\` must list at least 2 subnets (Express requires two; got ${count}).`;
 
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
 
-/** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
-function shapeProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image` and `vpc`."];
-    const scaling = objectProblem("scaling", args.scaling);
-    return [
-        stringProblem("cpu", args.cpu),
-        stringProblem("memory", args.memory),
+/** Every problem with the (resolved) args, before any child exists; the normalised service and Express's sizes. */
+export function ecsExpressProblems(
+    name: string,
+    args: EcsExpressServiceArgs,
+    deprecations: Deprecations,
+    resource: pulumi.Resource,
+): { n: NormalizedService; sizes: { cpu: string; memory: string } } {
+    const sizes = expressSize(args?.cpu ?? SERVICE_DEFAULTS.cpu, args?.memory ?? SERVICE_DEFAULTS.memory, deprecations);
+    const retention = args?.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays;
+    const n = normalizeService("ecs-express", "EcsExpressService", name, args, deprecations, resource, [
+        ...(sizes.problems ?? []),
         stringProblem("serviceName", args.serviceName),
-        scaling,
-        ...(scaling || args.scaling === undefined
-            ? []
-            : [
-                  args.scaling.metric === undefined
-                      ? `\`scaling.metric\` is required (one of ${EXPRESS_SCALING_METRICS.join(", ")}).`
-                      : enumProblem("scaling.metric", args.scaling.metric, EXPRESS_SCALING_METRICS),
-              ]),
-    ];
-}
-
-/** All problems with the args, before any child exists. */
-export function ecsExpressProblems(args: EcsExpressServiceArgs): {
-    problems: (string | undefined)[];
-    sizes?: { cpu: string; memory: string };
-} {
-    const sizes = expressCpuMemory(args.cpu ?? WEB_SERVICE_DEFAULTS.cpu, args.memory ?? WEB_SERVICE_DEFAULTS.memory);
-    const scaling = args.scaling ?? DEFAULT_SCALING;
-    const percent = scaling.metric !== "REQUEST_COUNT_PER_TARGET";
-    const retention = args.logRetentionDays ?? 30;
-    const problems: (string | undefined)[] = [
-        "problem" in sizes ? sizes.problem : undefined,
-        // Same limits as App Runner, so a config valid on one platform is valid on the other.
-        ...webServiceProblems(args, APP_RUNNER_MAX_INSTANCES, APP_RUNNER_MAX_CONCURRENCY),
-        intRange("scaling.targetValue", scaling.targetValue, 1, percent ? 100 : 1_000_000),
-        args.serviceName !== undefined && !SERVICE_NAME.test(args.serviceName)
+        // Validated as it was on App Runner while it is accepted (then ignored: see the constructor).
+        args.maxConcurrency === undefined ? undefined : intRange("maxConcurrency", args.maxConcurrency, 1, 200),
+        typeof args.serviceName === "string" && !SERVICE_NAME.test(args.serviceName)
             ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 255) (got "${args.serviceName}").`
             : undefined,
         args.environment !== null && typeof args.environment === "object" && "EXPRESS_SCALING_TARGET" in args.environment
@@ -196,22 +143,18 @@ export function ecsExpressProblems(args: EcsExpressServiceArgs): {
         LOG_RETENTION_DAYS.includes(retention)
             ? undefined
             : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
-        ...vpcProblems(args.vpc),
-    ];
-    return { problems, sizes: "problem" in sizes ? undefined : sizes };
+        networkRequiredProblem(
+            args.network,
+            "without it Express places the service in the account's default VPC, which many organisations delete (the deploy then fails), and outside the stack's network. Pass the stack's VPC and its public subnets.",
+        ),
+        subnetsProblem(args.network?.vpc?.publicSubnetIds ?? args.network?.vpc?.subnetIds),
+    ]);
+    return { n, sizes: sizes as { cpu: string; memory: string } };
 }
 
-function vpcProblems(vpc: ServiceVpc | undefined): (string | undefined)[] {
-    // The type requires it; a JavaScript caller, another language or a cast can still leave it out.
-    if (vpc === undefined) {
-        return [
-            "`vpc` is required: without it Express places the service in the account's default VPC, which many organisations delete (the deploy then fails), and outside the stack's network. Pass the stack's VPC and its public subnets.",
-        ];
-    }
-    const subnets = vpc.subnetIds;
-    // A literal list is checked now; an output list is checked once known (createNetwork).
-    const tooFew = Array.isArray(subnets) && subnets.length < 2 ? subnetCountProblem(subnets.length) : undefined;
-    return [...serviceVpcProblems("vpc", vpc), tooFew];
+/** A literal list is checked now; an output list is checked once known (createNetwork). */
+function subnetsProblem(subnets: unknown): string | undefined {
+    return Array.isArray(subnets) && subnets.length < 2 ? subnetCountProblem(subnets.length) : undefined;
 }
 
 /** The scaling target as one line (`min=1 max=5 AVERAGE_CPU=60`), carried in the container environment (see createService). */
@@ -225,9 +168,6 @@ export function scalingTargetText(t: {
 }
 
 // ---- component -------------------------------------------------------------------------------------
-
-/** State `allowEgress` needs after construction (kept off the class so it is not part of the component's outputs). */
-const egressContext = new WeakMap<EcsExpressService, { name: string; tags?: Record<string, string> }>();
 
 /** A public HTTPS service on Amazon ECS Express Mode (load balancer, HTTPS endpoint and scaling managed by ECS) in a VPC the caller names, with the same service arguments as App Runner. */
 export class EcsExpressService extends pulumi.ComponentResource {
@@ -244,27 +184,26 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
-        egressContext.set(this, { name, tags: args?.tags });
-        throwIfAny("EcsExpressService", name, shapeProblems(args), this);
-        const { problems, sizes } = ecsExpressProblems(args);
-        throwIfAny("EcsExpressService", name, problems, this);
-        const { cpu, memory } = sizes!;
+        // `maxConcurrency` never applied on Express (it was validated, ignored and warned about); for one minor version it still is.
+        const resolved = resolveServiceArgs("EcsExpressService", name, args, { concurrencyIgnored: true });
+        args = resolved.args;
+        const { n, sizes } = ecsExpressProblems(name, args, resolved.deprecations, this);
+        const { cpu, memory } = sizes;
         if (args.maxConcurrency !== undefined) {
-            // log.warn's promise only says the message reached the engine: nothing waits for it.
-            void pulumi.log.warn(
-                `EcsExpressService "${name}": \`maxConcurrency\` has no effect on ECS Express Mode, which scales on \`scaling\` (${(args.scaling ?? DEFAULT_SCALING).metric}); it applies on App Runner only.`,
-                this,
+            resolved.deprecations.note(
+                `\`maxConcurrency\` has no effect on ECS Express Mode, which scales on \`scaling.target\` (${n.scaling.target!.metric}); it applies on App Runner only, as \`scaling.target\` { metric: "concurrency" }`,
             );
         }
+        resolved.deprecations.warn(this);
 
-        const roles = this.createRoles(name, args);
+        const owner: ServiceOwner = { component: "EcsExpressService", name, parent: this, tags: args.tags };
+        const roles = this.createRoles(name, n);
         const cluster = this.createCluster(name, args);
         const logGroup = this.createLogGroup(name, args);
-        const network = this.createNetwork(name, args.vpc, args);
-        const owner = { component: "EcsExpressService", name, parent: this, tags: args.tags };
-        linkDatabases(owner, { securityGroupId: network.securityGroup.id, roleName: roles.task.name }, args.databases);
-        const environment = withLinkedEnvironment(linkedEnvironment(owner, args.databases), args.environment);
-        const service = this.createService(name, { ...args, environment }, cpu, memory, roles, cluster, logGroup, network, opts);
+        const network = this.createNetwork(owner, n);
+        linkServiceDatabases(owner, { securityGroupId: network.securityGroup.id, roleName: roles.task.name }, n.databases);
+        const environment = serviceEnvironment(owner, n);
+        const service = this.createService(name, args, { ...n, environment }, cpu, memory, roles, cluster, logGroup, network, opts);
         // Created after the service, so deleted before it: its delete waits until Express has torn down what it
         // created (load balancer, security groups, certificate) before Pulumi deletes the roles, cluster and
         // network that teardown still uses (express-service-drain.ts).
@@ -295,9 +234,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     /** Allow the tasks to open connections to one more destination (same as VpcConnectedAppRunner). */
     allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
-        const context = egressContext.get(this)!;
-        throwIfAny("EcsExpressService", context.name, egressRuleProblems(`allowEgress("${name}")`, rule), this);
-        return egressRule(`${context.name}-${name}`, this.securityGroupId, rule, context.tags, this);
+        return allowEgress(this, name, rule);
     }
 
     /**
@@ -305,14 +242,14 @@ export class EcsExpressService extends pulumi.ComponentResource {
      * secrets), infrastructure (ECS control plane: ALB, target groups, certificates, scaling), task (the
      * app: the caller's statements and nothing else).
      */
-    private createRoles(name: string, args: EcsExpressServiceArgs): EcsTaskRoles & { infrastructure: aws.iam.Role } {
-        const { execution, task, policies } = ecsTaskRoles(name, `Express service ${name}`, args, this);
+    private createRoles(name: string, n: NormalizedService): EcsTaskRoles & { infrastructure: aws.iam.Role } {
+        const { execution, task, policies } = ecsTaskRoles(name, `Express service ${name}`, n, this);
         const infrastructure = new aws.iam.Role(
             `${name}-infrastructure-role`,
             {
                 assumeRolePolicy: serviceTrustPolicy("ecs.amazonaws.com"),
                 description: `ECS infrastructure role (ALB, certificates, scaling) of Express service ${name}`,
-                tags: args.tags,
+                tags: n.tags,
             },
             { parent: this },
         );
@@ -336,7 +273,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
     private createLogGroup(name: string, args: EcsExpressServiceArgs): aws.cloudwatch.LogGroup {
         return new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { retentionInDays: args.logRetentionDays ?? 30, tags: args.tags },
+            { retentionInDays: args.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays, tags: args.tags },
             { parent: this },
         );
     }
@@ -346,30 +283,23 @@ export class EcsExpressService extends pulumi.ComponentResource {
      * out for ECR, S3, CloudWatch Logs and Secrets Manager (through the VPC endpoints, see `vpc`),
      * plus named destinations; in, the container port from the VPC's addresses (the Express-managed load balancer).
      */
-    private createNetwork(name: string, vpc: ServiceVpc, args: EcsExpressServiceArgs) {
-        const subnetIds = pulumi.output(vpc.subnetIds).apply((ids) => {
+    private createNetwork(owner: ServiceOwner, n: NormalizedService) {
+        const { name, tags } = owner;
+        const vpc = n.network!.vpc;
+        const subnetIds = pulumi.output(vpc.publicSubnetIds ?? vpc.subnetIds).apply((ids) => {
             if (ids.length < 2) {
                 throw new pulumi.ResourceError(`EcsExpressService "${name}": ${subnetCountProblem(ids.length)}`, this);
             }
             return ids;
         });
-        const securityGroup = new aws.ec2.SecurityGroup(
-            `${name}-sg`,
-            { vpcId: vpc.vpcId, description: `Tasks of Express service ${name}: egress only to named destinations`, tags: args.tags },
-            { parent: this },
-        );
-        const https = egressRule(
-            `${name}-egress-https`,
-            securityGroup.id,
-            {
-                port: 443,
-                cidrIpv4: "0.0.0.0/0",
-                description: "ECR image pulls, S3 layers, CloudWatch Logs, Secrets Manager (VPC endpoints)",
-            },
-            args.tags,
-            this,
-        );
-        const egress = (vpc.egress ?? []).map((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
+        const { securityGroup, rules } = createServiceSecurityGroup(owner, {
+            resourceName: `${name}-sg`,
+            vpcId: vpc.vpcId,
+            description: `Tasks of Express service ${name}: egress only to named destinations`,
+            port: n.port,
+            https: "ECR image pulls, S3 layers, CloudWatch Logs, Secrets Manager (VPC endpoints)",
+            egress: n.network!.egress,
+        });
         // Load balancer → tasks on the container port. Express's infrastructure role may add ingress only to a group
         // tagged AmazonECSManaged=true, or tag the rule itself on creation (AmazonECSInfrastructureRoleforExpress-
         // GatewayServices v6: ModifySecurityGroupOperations, CreateSecurityGroupResourcesWithTags); whether Express
@@ -377,7 +307,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         // balancer's own group is Express's and unknown here; its nodes live in `vpc.subnetIds` (Express gives the
         // load balancer and the tasks one subnet list), so the rule admits exactly those subnets' CIDRs — through a
         // prefix list, whose entries can follow a subnet list known only at deploy time — on this one port.
-        const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
+        const port = n.port;
         const loadBalancerSubnets = new aws.ec2.ManagedPrefixList(
             `${name}-load-balancer-subnets`,
             {
@@ -391,7 +321,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
                         .all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }).cidrBlock))
                         .apply((cidrs) => cidrs.map((cidr, i) => ({ cidr, description: `Express load balancer subnet ${ids[i]}` }))),
                 ),
-                tags: args.tags,
+                tags,
             },
             { parent: this },
         );
@@ -404,16 +334,17 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 toPort: port,
                 prefixListId: loadBalancerSubnets.id,
                 description: "The Express-managed load balancer (in the service's subnets) to the container port",
-                tags: args.tags,
+                tags,
             },
             { parent: this },
         );
-        return { securityGroup, subnetIds, rules: [https, ...egress, fromLoadBalancer] };
+        return { securityGroup, subnetIds, rules: [...rules, fromLoadBalancer] };
     }
 
     private createService(
         name: string,
         args: EcsExpressServiceArgs,
+        n: NormalizedService,
         cpu: string,
         memory: string,
         roles: ReturnType<EcsExpressService["createRoles"]>,
@@ -422,13 +353,13 @@ export class EcsExpressService extends pulumi.ComponentResource {
         network: ReturnType<EcsExpressService["createNetwork"]>,
         opts: pulumi.ComponentResourceOptions | undefined,
     ): aws.ecs.ExpressGatewayService {
-        const port = args.port ?? WEB_SERVICE_DEFAULTS.port;
-        const scaling = args.scaling ?? DEFAULT_SCALING;
+        const port = n.port;
+        const target = n.scaling.target!;
         const scalingTarget = {
-            minTaskCount: args.minSize ?? WEB_SERVICE_DEFAULTS.minSize,
-            maxTaskCount: args.maxSize ?? WEB_SERVICE_DEFAULTS.maxSize,
-            autoScalingMetric: scaling.metric,
-            autoScalingTargetValue: scaling.targetValue,
+            minTaskCount: n.scaling.min,
+            maxTaskCount: n.scaling.max,
+            autoScalingMetric: EXPRESS_METRIC[target.metric]!,
+            autoScalingTargetValue: target.value,
         };
         return new aws.ecs.ExpressGatewayService(
             `${name}-service`,
@@ -440,7 +371,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
                 executionRoleArn: roles.execution.arn,
                 infrastructureRoleArn: roles.infrastructure.arn,
                 taskRoleArn: roles.task.arn,
-                healthCheckPath: args.healthCheckPath ?? WEB_SERVICE_DEFAULTS.healthCheckPath,
+                healthCheckPath: n.health.path,
                 primaryContainer: {
                     image: requireDigest("EcsExpressService", name, args.image, this),
                     containerPort: port,
@@ -453,20 +384,20 @@ export class EcsExpressService extends pulumi.ComponentResource {
                     // `scalingTarget`: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateExpressGatewayService.html).
                     environments: Object.entries({
                         PORT: String(port),
-                        ...(args.environment ?? {}),
+                        ...(n.environment ?? {}),
                         EXPRESS_SCALING_TARGET: scalingTargetText(scalingTarget),
                     }).map(([k, v]) => ({
                         name: k,
                         value: v,
                     })),
-                    secrets: Object.entries(args.environmentSecrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
+                    secrets: Object.entries(n.secrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
                     awsLogsConfigurations: [{ logGroup: logGroup.name, logStreamPrefix: "app" }],
                 },
                 scalingTargets: [scalingTarget],
                 networkConfigurations: [{ subnets: network.subnetIds, securityGroups: [network.securityGroup.id] }],
                 // `pulumi up` reports a failed rollout instead of succeeding while tasks crash-loop.
                 waitForSteadyState: true,
-                tags: args.tags,
+                tags: n.tags,
             },
             {
                 parent: this,

@@ -5,13 +5,14 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { iamStatements, injectedSecretsPolicy, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { injectedSecretsPolicy, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { attachPolicyStatements } from "./service/skeleton";
 
 const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 
 export interface EcsTaskRoleArgs {
-    readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
-    readonly policyStatements?: PolicyStatement[];
+    readonly secrets?: Record<string, pulumi.Input<string>>;
+    readonly policyStatements?: readonly PolicyStatement[];
     readonly tags?: Record<string, string>;
 }
 
@@ -36,7 +37,7 @@ export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, 
     const policies: pulumi.Resource[] = [
         new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: execution.name, policyArn: EXECUTION_POLICY }, { parent }),
     ];
-    const secretArns = Object.values(args.environmentSecrets ?? {});
+    const secretArns = Object.values(args.secrets ?? {});
     if (secretArns.length > 0) {
         // Exactly the ARNs injected as env secrets; the agent fetches them at task start.
         policies.push(
@@ -52,15 +53,8 @@ export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, 
         { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"), description: `Runtime role of ${what}`, tags: args.tags },
         { parent },
     );
-    const statements = args.policyStatements ?? [];
-    if (statements.length > 0) {
-        policies.push(
-            new aws.iam.RolePolicy(
-                `${name}-task-policy`,
-                { role: task.name, policy: policyDocument(iamStatements(statements)) },
-                { parent },
-            ),
-        );
-    }
+    // The caller's statements: the skeleton attaches them to whichever role the platform runs the app as.
+    const policy = attachPolicyStatements({ component: what, name, parent }, `${name}-task-policy`, task, args.policyStatements ?? []);
+    if (policy) policies.push(policy);
     return { execution, task, policies };
 }

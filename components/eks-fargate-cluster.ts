@@ -27,7 +27,7 @@ import {
 } from "./eks-access";
 import { irsaTrustPolicy, policyDocument, type IamStatement } from "./iam";
 import { throwIfAny } from "./limits";
-import { booleanProblem, listProblem, objectProblem, stringProblem } from "./web-service";
+import { booleanProblem, listProblem, objectProblem, stringProblem } from "./service/shapes";
 import { componentType, withFormerTypes } from "./component";
 
 const COMPONENT = "EksFargateCluster";

@@ -5,28 +5,30 @@
  * published through the AWS Load Balancer Controller (NLB, IP targets), an autoscaling/v2 HPA (fixed scale-up/down
  * behaviour), a PodDisruptionBudget, and optionally a load generator as a bounded Job, to watch the HPA work.
  *
- * A local component: every child is visible to mock tests and to the offline preview.
+ * A local component: every child is visible to mock tests and to the offline preview. An adapter over the service
+ * skeleton (service/skeleton.ts): `ServiceArgs` in (cpu in vCPU and memory in GiB become the container's
+ * Kubernetes requests), the pods' network from `cluster` (`network` is refused).
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { fargatePodSize, type FargatePodSize } from "./fargate-pod-size";
-import { iamStatements, irsaTrustPolicy, policyDocument, policyStatementProblems, type PolicyStatement } from "./iam";
-import { intRange, minNotAboveMax, throwIfAny } from "./limits";
+import { irsaTrustPolicy, type PolicyStatement } from "./iam";
+import { intRange, throwIfAny } from "./limits";
+import { booleanProblem, enumProblem, listProblem, objectProblem, pathProblem, stringProblem } from "./service/shapes";
+import { requireDigest } from "./service/environment";
+import { withDependsOn } from "./service/options";
+import type { ServiceArgs } from "./service/args";
+import { eksQuantities } from "./service/sizes";
 import {
-    booleanProblem,
-    enumProblem,
-    environmentProblems,
-    imageProblem,
-    listProblem,
-    objectProblem,
-    pathProblem,
-    requireDigest,
-    stringProblem,
-    withDependsOn,
-} from "./web-service";
+    attachPolicyStatements,
+    linkServiceDatabases,
+    normalizeService,
+    resolveServiceArgs,
+    serviceEnvironment,
+    type NormalizedService,
+} from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
-import { databasesProblems, linkDatabases, linkedEnvironment, withLinkedEnvironment, type DatabaseLink } from "./database-link";
 
 const COMPONENT = "EksFargateService";
 
@@ -111,7 +113,15 @@ export interface LoadGeneratorArgs {
     readonly image?: string;
 }
 
-export interface EksFargateServiceArgs {
+/**
+ * `ServiceArgs` on EKS on Fargate: `cpu`/`memory` are the container's request = limit (Fargate adds 256 MiB and
+ * rounds up to a size; output `podSize`), `scaling` drives the HPA (metric "cpu" only; default min 1, max 10,
+ * cpu 50), `health.path` is the liveness probe and the load balancer's check (it must not depend on the database:
+ * an outage would restart every replica) and `health.readinessPath` the readiness probe (it may). No `secrets`
+ * (a Kubernetes Secret would put the value in state and etcd: read secrets from AWS with the pod's IRSA role) and
+ * no `network` (the pods run in the cluster's subnets; `databases` need `cluster.vpcId` and `cluster.podSecurityGroupId`).
+ */
+export interface EksFargateServiceArgs extends ServiceArgs {
     /** The cluster to run on: `EksFargateCluster`'s outputs (in TypeScript, the cluster itself). */
     readonly cluster: EksClusterInfo;
     /** Namespace created for the service; a DNS-1123 label, never `default` or `kube-*`. */
@@ -120,52 +130,28 @@ export interface EksFargateServiceArgs {
     readonly appName?: string;
     /** ServiceAccount name (IRSA `sub` is `system:serviceaccount:<namespace>:<serviceAccountName>`). @default the app name */
     readonly serviceAccountName?: string;
-    /** Digest-pinned image to deploy (`repo@sha256:<64 hex>`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
-    readonly image: pulumi.Input<string>;
-    /** Container port the app listens on (also passed as `PORT` unless `environment` sets it). @default 8080 */
-    readonly port?: number;
     /** Port the load balancer listens on. @default 80 */
     readonly servicePort?: number;
-    /**
-     * Plain environment variables (no secrets). There is no `environmentSecrets` here: a Kubernetes Secret
-     * would put the value in state and etcd; read secrets from AWS with the pod's IRSA role instead. @default {}
-     */
-    readonly environment?: Record<string, pulumi.Input<string>>;
-    /** Databases the pods connect to (name → a database's `link` output); as `WebServiceArgs.databases`. Needs `cluster.vpcId` and `cluster.podSecurityGroupId`. @default {} */
-    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
-    /** Container CPU request = limit, a Kubernetes quantity; with `memory` it must fit a Fargate size. @default "250m" */
-    readonly cpu?: string;
-    /** Container memory request = limit; Fargate adds 256Mi and rounds up within the CPU's tier. @default "512Mi" */
-    readonly memory?: string;
-    /** HPA minimum replicas, and the Deployment's replicas at creation (afterwards the HPA owns the count). @default 1 */
-    readonly minSize?: number;
-    /** HPA maximum replicas. @default 10 */
-    readonly maxSize?: number;
-    /** HPA target average CPU utilisation, percent of the request (1-100). @default 50 */
-    readonly targetCpuUtilization?: number;
-    /** The caller's IRSA statements (only these; no wildcard actions). @default [] */
-    readonly policyStatements?: PolicyStatement[];
-    /**
-     * Liveness path (kubelet restarts the container when it fails) and the NLB health check. It must not
-     * depend on the database: an outage would otherwise restart every replica at once. @default "/health"
-     */
-    readonly healthCheckPath?: string;
-    /**
-     * Readiness path: while it fails the pod leaves the Service's endpoints (and the NLB's targets) but is
-     * not restarted, so it may check the database. @default `healthCheckPath`
-     */
-    readonly readinessCheckPath?: string;
     /** Create a PodDisruptionBudget (maxUnavailable 1). @default true */
     readonly podDisruptionBudget?: boolean;
     /** Load balancer scheme: "internet-facing" or "internal". @default "internet-facing" */
     readonly scheme?: LoadBalancerScheme;
     /** Run a bounded busybox load generator against the service (to watch the HPA scale out). @default undefined (off) */
     readonly loadGenerator?: LoadGeneratorArgs;
-    /** Tags for AWS resources (the role, the profile and — through the controller — the NLB). @default {} */
-    readonly tags?: Record<string, string>;
+    /** Deprecated: use `scaling.min`. @deprecated use `scaling.min` */
+    readonly minSize?: number;
+    /** Deprecated: use `scaling.max`. @deprecated use `scaling.max` */
+    readonly maxSize?: number;
+    /** Deprecated: use `scaling.target` { metric: "cpu", value }. @deprecated use `scaling.target` */
+    readonly targetCpuUtilization?: number;
+    /** Deprecated: use `health.path`. @deprecated use `health.path` */
+    readonly healthCheckPath?: string;
+    /** Deprecated: use `health.readinessPath`. @deprecated use `health.readinessPath` */
+    readonly readinessCheckPath?: string;
 }
 
 interface Normalized {
+    readonly service: NormalizedService;
     readonly namespace: string;
     readonly appName: string;
     readonly serviceAccountName: string;
@@ -226,7 +212,10 @@ export class EksFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
-        const n = validate(name, args, this);
+        const resolved = resolveServiceArgs(COMPONENT, name, args);
+        args = resolved.args;
+        const n = validate(name, args, resolved.deprecations, this);
+        resolved.deprecations.warn(this);
         const image = requireDigest(COMPONENT, name, args.image, this);
         // Every Kubernetes child uses this provider, so all of them wait for the component's own `dependsOn`
         // (the cluster: its add-ons, the Load Balancer Controller's webhook among them). Same inputs as the
@@ -248,17 +237,14 @@ export class EksFargateService extends pulumi.ComponentResource {
         const serviceAccount = this.createServiceAccount(name, n, namespace, role);
         const podGroup = this.createPodSecurityGroup(name, args, n, namespace);
         if (podGroup) {
-            linkDatabases(
+            linkServiceDatabases(
                 { component: COMPONENT, name, parent: this, tags: n.tags },
                 { securityGroupId: podGroup.securityGroup.id, roleName: role.name },
                 args.databases,
             );
             this.securityGroupId = podGroup.securityGroup.id;
         }
-        const environment = withLinkedEnvironment(
-            linkedEnvironment({ component: COMPONENT, name, parent: this }, args.databases),
-            args.environment,
-        );
+        const environment = serviceEnvironment({ component: COMPONENT, name, parent: this }, n.service);
         const deployment = this.createDeployment(
             name,
             { ...args, environment },
@@ -399,13 +385,7 @@ export class EksFargateService extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        if (n.statements.length > 0) {
-            new aws.iam.RolePolicy(
-                `${name}-policy`,
-                { role: role.name, policy: policyDocument(iamStatements(n.statements)) },
-                { parent: this },
-            );
-        }
+        attachPolicyStatements({ component: COMPONENT, name, parent: this }, `${name}-policy`, role, n.statements);
         return role;
     }
 
@@ -649,10 +629,8 @@ echo "load generator finished after $i iterations"`;
     }
 }
 
-/** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
+/** Wrong shapes of EKS's own arguments that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null)
-        return ["the arguments must be an object with at least `cluster`, `namespace` and `image`."];
     const cluster = objectProblem("cluster", args.cluster, true);
     const c = (args.cluster ?? {}) as unknown as Record<string, unknown>;
     const loadGenerator = objectProblem("loadGenerator", args.loadGenerator);
@@ -669,10 +647,6 @@ function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
         stringProblem("namespace", args.namespace, true),
         stringProblem("appName", args.appName),
         stringProblem("serviceAccountName", args.serviceAccountName),
-        stringProblem("cpu", args.cpu),
-        stringProblem("memory", args.memory),
-        pathProblem("healthCheckPath", args.healthCheckPath),
-        pathProblem("readinessCheckPath", args.readinessCheckPath),
         enumProblem("scheme", args.scheme, LOAD_BALANCER_SCHEMES),
         booleanProblem("podDisruptionBudget", args.podDisruptionBudget),
         loadGenerator,
@@ -683,84 +657,69 @@ function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
 }
 
 /** Check every argument before any child exists; one error lists every problem. */
-function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Resource): Normalized {
+function validate(
+    name: string,
+    args: EksFargateServiceArgs,
+    deprecations: ReturnType<typeof resolveServiceArgs>["deprecations"],
+    resource: pulumi.Resource,
+): Normalized {
+    if (typeof args !== "object" || args === null)
+        throwIfAny(COMPONENT, name, ["the arguments must be an object with at least `cluster`, `namespace` and `image`."], resource);
     throwIfAny(COMPONENT, name, shapeProblems(args), resource);
-    const namespace = args.namespace;
-    const appName = args.appName ?? namespace;
-    const serviceAccountName = args.serviceAccountName ?? appName;
-    const port = args.port ?? 8080;
-    const servicePort = args.servicePort ?? 80;
-    const cpu = args.cpu ?? "250m";
-    const memory = args.memory ?? "512Mi";
-    const minSize = args.minSize ?? 1;
-    const maxSize = args.maxSize ?? 10;
-    const targetCpuUtilization = args.targetCpuUtilization ?? 50;
-    const statements = args.policyStatements ?? [];
-    const healthCheckPath = args.healthCheckPath ?? "/health";
-    const readinessCheckPath = args.readinessCheckPath ?? healthCheckPath;
-    const podDisruptionBudget = args.podDisruptionBudget ?? true;
-    const size = fargatePodSize("cpu", cpu, "memory", memory);
+    const quantities = eksQuantities(args?.cpu ?? 0.25, args?.memory ?? 0.5, deprecations);
+    const namespace = args?.namespace;
+    const appName = args?.appName ?? namespace;
+    const serviceAccountName = args?.serviceAccountName ?? appName;
+    const servicePort = args?.servicePort ?? 80;
+    const podDisruptionBudget = args?.podDisruptionBudget ?? true;
+    const size = quantities.problems ? undefined : fargatePodSize("cpu", quantities.cpu, "memory", quantities.memory);
 
     const reservedNamespace =
         DNS_LABEL.test(namespace) && (namespace === "default" || namespace.startsWith("kube-"))
             ? `\`namespace\` must be the service's own namespace, not "${namespace}" (Pod Security labels and a Fargate profile are applied to it).`
             : undefined;
 
-    throwIfAny(
-        COMPONENT,
-        name,
-        [
-            dnsLabel("namespace", namespace),
-            reservedNamespace,
-            dnsLabel("appName", appName),
-            serviceAccountName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(serviceAccountName)
-                ? `\`serviceAccountName\` must be a DNS-1123 subdomain (got "${serviceAccountName}").`
-                : undefined,
-            intRange("port", port, 1, 65535),
-            intRange("servicePort", servicePort, 1, 65535),
-            typeof size === "string" ? size : undefined,
-            intRange("minSize", minSize, 1, 1000),
-            intRange("maxSize", maxSize, 1, 1000),
-            minNotAboveMax("minSize", minSize, "maxSize", maxSize),
-            intRange("targetCpuUtilization", targetCpuUtilization, 1, 100),
-            args.loadGenerator && appName.length > 48
-                ? `\`appName\` must be at most 48 characters when \`loadGenerator\` is set, so the Job "<appName>-load-generator" is a valid name (got ${appName.length}).`
-                : undefined,
-            args.loadGenerator ? intRange("loadGenerator.durationSeconds", args.loadGenerator.durationSeconds ?? 300, 10, 3600) : undefined,
-            args.loadGenerator
-                ? intRange("loadGenerator.maxIterations", args.loadGenerator.maxIterations ?? 100000, 1, 10_000_000)
-                : undefined,
-            urlPathProblem("healthCheckPath", args.healthCheckPath),
-            urlPathProblem("readinessCheckPath", args.readinessCheckPath),
-            urlPathProblem("loadGenerator.path", args.loadGenerator?.path),
-            imageProblem("image", args.image),
-            ...environmentProblems(args.environment),
-            ...policyStatementProblems("policyStatements", args.policyStatements),
-            ...databasesProblems(args.databases, args.environment),
-            Object.keys(args.databases ?? {}).length > 0 &&
-            (args.cluster.vpcId === undefined || args.cluster.podSecurityGroupId === undefined)
-                ? "`databases` needs `cluster.vpcId` and `cluster.podSecurityGroupId` (EksFargateCluster's outputs of those names) to give the pods a security group of their own."
-                : undefined,
-        ],
-        resource,
-    );
+    const service = normalizeService("eks", COMPONENT, name, args, deprecations, resource, [
+        dnsLabel("namespace", namespace),
+        reservedNamespace,
+        dnsLabel("appName", appName),
+        serviceAccountName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(serviceAccountName)
+            ? `\`serviceAccountName\` must be a DNS-1123 subdomain (got "${serviceAccountName}").`
+            : undefined,
+        intRange("servicePort", servicePort, 1, 65535),
+        ...(quantities.problems ?? []),
+        typeof size === "string" ? size : undefined,
+        args.loadGenerator && appName.length > 48
+            ? `\`appName\` must be at most 48 characters when \`loadGenerator\` is set, so the Job "<appName>-load-generator" is a valid name (got ${appName.length}).`
+            : undefined,
+        args.loadGenerator ? intRange("loadGenerator.durationSeconds", args.loadGenerator.durationSeconds ?? 300, 10, 3600) : undefined,
+        args.loadGenerator ? intRange("loadGenerator.maxIterations", args.loadGenerator.maxIterations ?? 100000, 1, 10_000_000) : undefined,
+        urlPathProblem("health.path", args.health?.path),
+        urlPathProblem("health.readinessPath", args.health?.readinessPath),
+        urlPathProblem("loadGenerator.path", args.loadGenerator?.path),
+        Object.keys(args.databases ?? {}).length > 0 && (args.cluster.vpcId === undefined || args.cluster.podSecurityGroupId === undefined)
+            ? "`databases` needs `cluster.vpcId` and `cluster.podSecurityGroupId` (EksFargateCluster's outputs of those names) to give the pods a security group of their own."
+            : undefined,
+    ]);
 
     const selector = { "app.kubernetes.io/name": appName, "app.kubernetes.io/instance": name };
+    const { cpu, memory } = quantities as { cpu: string; memory: string };
     return {
+        service,
         namespace,
         appName,
         serviceAccountName,
-        port,
+        port: service.port,
         servicePort,
         cpu,
         memory,
         size: size as FargatePodSize,
-        minSize,
-        maxSize,
-        targetCpuUtilization,
-        statements,
-        healthCheckPath,
-        readinessCheckPath,
+        minSize: service.scaling.min,
+        maxSize: service.scaling.max,
+        targetCpuUtilization: service.scaling.target!.value,
+        statements: service.policyStatements,
+        healthCheckPath: service.health.path,
+        readinessCheckPath: service.health.readinessPath,
         podDisruptionBudget,
         selector,
         labels: { ...selector, "app.kubernetes.io/managed-by": "pulumi" },

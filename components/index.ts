@@ -1,6 +1,6 @@
 /**
  * The public API of the `serverless-containers` package: the nine components, their argument interfaces
- * and the types those reference, plus `createWebService` (one switch between App Runner and ECS Express
+ * (the service components share `ServiceArgs`) and the types those reference, plus `createWebService` (one switch between App Runner and ECS Express
  * Mode). Everything else in this directory is internal and may change in any release.
  *
  * This module only re-exports: importing it never starts the Pulumi provider host (that is
@@ -8,7 +8,17 @@
  *
  * The shared argument types come first: the schema analyzer describes a type where it first meets it.
  */
-export type { WebServiceArgs, EgressRule, ServiceVpc } from "./web-service";
+export type {
+    ServiceArgs,
+    ServiceScaling,
+    ScalingTarget,
+    ScalingMetric,
+    ServiceHealth,
+    ServiceNetwork,
+    NetworkVpc,
+    WebServiceArgs,
+} from "./service/args";
+export type { EgressRule, ServiceVpc } from "./service/network";
 export type { PolicyStatement, PolicyCondition } from "./iam";
 export { AppRunnerService, type AppRunnerServiceArgs, type PrivateIngress, type CustomDomainValidationRecord } from "./app-runner-service";
 export { VpcConnectedAppRunner, type VpcConnectedAppRunnerArgs } from "./vpc-connected-app-runner";

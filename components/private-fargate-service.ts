@@ -6,28 +6,35 @@
  * Container hardening follows the project's security baseline: non-root user, read-only root filesystem (a task-scoped
  * scratch volume is mounted at /tmp), not privileged, per-task security group (awsvpc), execution role
  * and task role split, logs to a log group with retention.
+ *
+ * An adapter over the service skeleton (service/skeleton.ts): it has no autoscaling, so `scaling` is one count
+ * (`min` = `max`), and its health check is a command run in the container (`health.command`).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
 import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
-import type { PolicyStatement } from "./iam";
-import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
+import { throwIfAny } from "./limits";
+import { enumProblem, stringProblem } from "./service/shapes";
+import { requireDigest } from "./service/environment";
+import type { EgressRule, ServiceVpc } from "./service/network";
+import { withDependsOn } from "./service/options";
+import type { ServiceArgs } from "./service/args";
+import { privateFargateSize } from "./service/sizes";
 import {
-    egressRule,
-    egressRuleProblems,
-    enumProblem,
-    listProblem,
-    requireDigest,
-    serviceVpcProblems,
-    stringProblem,
-    webServiceProblems,
-    withDependsOn,
-    type EgressRule,
-    type ServiceVpc,
-} from "./web-service";
+    allowClient,
+    allowEgress,
+    createServiceSecurityGroup,
+    linkServiceDatabases,
+    networkRequiredProblem,
+    normalizeService,
+    resolveServiceArgs,
+    SERVICE_DEFAULTS,
+    serviceEnvironment,
+    type NormalizedService,
+    type ServiceOwner,
+} from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
-import { linkDatabases, linkedEnvironment, withLinkedEnvironment, type DatabaseLink } from "./database-link";
 
 /** Where the tasks run: on-demand Fargate or Fargate Spot. */
 export const CapacityProvider = {
@@ -59,54 +66,34 @@ export function nodeHealthCheckCommand(port: number, path: string): string[] {
     return ["CMD", "node", "-e", `fetch("http://127.0.0.1:${port}${path}").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
 }
 
-export interface PrivateFargateServiceArgs {
-    /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. */
-    readonly image: pulumi.Input<string>;
-    /** Port the container listens on (also the port callers reach and the only ingress port; `PORT` is set to it). @default 8080 */
-    readonly port?: number;
-    /** Task CPU units (Fargate: 256, 512, 1024, 2048, 4096, 8192, 16384). @default 256 */
-    readonly cpu?: number;
-    /** Task memory in MiB; must pair with `cpu` (Fargate's table). @default 512 */
-    readonly memory?: number;
-    /** Plain environment variables (never secrets). `PORT` is set from `port`. @default {} */
-    readonly environment?: Record<string, pulumi.Input<string>>;
-    /** Env var name → Secrets Manager ARN, injected at start by the execution role. @default {} */
-    readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
-    /** The app's IAM statements (the task role, output `roleName`). Nothing else is granted to the app. @default [] */
-    readonly policyStatements?: PolicyStatement[];
-    /** Databases the service connects to (name → a database's `link` output); as `WebServiceArgs.databases`. @default {} */
-    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
-    /**
-     * The VPC: private subnets for the tasks (no public IP is ever assigned), the VPC of the Cloud Map
-     * namespace and the security group, and egress beyond the 443 the tasks always have. More with `allowEgress`.
-     */
-    readonly vpc: ServiceVpc;
-    /** Security groups allowed to reach `port` (e.g. an App Runner connector's). At least one; never a CIDR. */
-    readonly allowFrom: pulumi.Input<string>[];
+/**
+ * `ServiceArgs` on a private ECS Fargate service. `network` is required: private subnets for the tasks (no public
+ * IP is ever assigned), the VPC of the Cloud Map namespace and the security group, `network.allowFrom` the groups
+ * allowed to reach `port` (at least one; never a CIDR), and egress beyond the 443 the tasks always have. `scaling`
+ * is a fixed count (`min` = `max`; 0 stops the service without deleting it; default 1). `health.command` is the
+ * container health check (unhealthy tasks are replaced and Cloud Map answers with healthy tasks only).
+ */
+export interface PrivateFargateServiceArgs extends ServiceArgs {
     /** Cloud Map private DNS namespace, e.g. "apprunner.demo". */
     readonly namespaceName: string;
     /** Cloud Map service name (one DNS label): the host is `<serviceName>.<namespaceName>`. @default the component name */
     readonly serviceName?: string;
-    /**
-     * Container health check command in ECS form (e.g. `["CMD", "curl", "-f", "http://127.0.0.1:8080/health"]`);
-     * unhealthy tasks are replaced and Cloud Map answers with healthy tasks only. It runs inside the image, so it
-     * must use a program the image has (`nodeHealthCheckCommand` builds one for Node images).
-     * @default none (no container health check: ECS reports a task healthy while it runs)
-     */
-    readonly healthCheckCommand?: string[];
-    /**
-     * Tasks to run: a fixed count (this service has no autoscaling, so there is no minSize/maxSize pair to
-     * promise). 0 stops the service without deleting it. @default 1
-     */
-    readonly desiredCount?: number;
     /** FARGATE, or FARGATE_SPOT (cheaper, may be interrupted with two minutes' notice). @default "FARGATE" */
     readonly capacityProvider?: CapacityProvider;
     /** Container user (uid or name); root is refused. @default "1000" */
     readonly user?: string;
     /** CloudWatch log retention in days. @default 30 */
     readonly logRetentionDays?: number;
-    /** Tags for every taggable child (also propagated to tasks). @default {} */
-    readonly tags?: Record<string, string>;
+    /** Deprecated: use `secrets`. @deprecated use `secrets` */
+    readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
+    /** Deprecated: use `network.vpc` (and `network.egress` for `vpc.egress`). @deprecated use `network` */
+    readonly vpc?: ServiceVpc;
+    /** Deprecated: use `network.allowFrom`. @deprecated use `network.allowFrom` */
+    readonly allowFrom?: pulumi.Input<string>[];
+    /** Deprecated: use `health.command`. @deprecated use `health.command` */
+    readonly healthCheckCommand?: string[];
+    /** Deprecated: use `scaling` { min: n, max: n }. @deprecated use `scaling` */
+    readonly desiredCount?: number;
 }
 
 const DNS_LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
@@ -114,69 +101,48 @@ const NAMESPACE_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})*$
 const SERVICE_NAME = new RegExp(`^${DNS_LABEL}$`);
 const CONTAINER = "app";
 
-/** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
-function shapeProblems(args: PrivateFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null)
-        return ["the arguments must be an object with at least `image`, `vpc`, `allowFrom` and `namespaceName`."];
-    const command = listProblem("healthCheckCommand", args.healthCheckCommand);
-    return [
-        listProblem("allowFrom", args.allowFrom, true),
-        stringProblem("namespaceName", args.namespaceName, true),
-        stringProblem("serviceName", args.serviceName),
-        stringProblem("user", args.user),
-        command,
-        !command &&
-        args.healthCheckCommand !== undefined &&
-        (args.healthCheckCommand.length === 0 || args.healthCheckCommand.some((c) => typeof c !== "string"))
-            ? `\`healthCheckCommand\` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got ${JSON.stringify(args.healthCheckCommand)}).`
+/** Every problem with the (resolved) args, each naming the property, the value and the fix; the normalised service and its size. */
+export function privateFargateProblems(
+    name: string,
+    args: PrivateFargateServiceArgs,
+    resource: pulumi.Resource,
+    deprecations: ReturnType<typeof resolveServiceArgs>["deprecations"],
+): { n: NormalizedService; cpu: number; memory: number } {
+    const size = privateFargateSize(args?.cpu ?? SERVICE_DEFAULTS.cpu, args?.memory ?? SERVICE_DEFAULTS.memory, deprecations);
+    const object = typeof args === "object" && args !== null;
+    if (object) {
+        throwIfAny("PrivateFargateService", name, [
+            stringProblem("namespaceName", args.namespaceName, true),
+            stringProblem("serviceName", args.serviceName),
+            stringProblem("user", args.user),
+        ], resource);
+    }
+    const serviceName = args?.serviceName ?? name;
+    const user = args?.user ?? "1000";
+    const retention = args?.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays;
+    const n = normalizeService("private-fargate", "PrivateFargateService", name, args, deprecations, resource, [
+        networkRequiredProblem(args?.network, "the private subnets, the namespace's VPC and `network.allowFrom` (the groups that may reach the service)."),
+        args?.network && args.network.allowFrom === undefined
+            ? `\`network.allowFrom\` must name at least one security group allowed to reach port ${args.port ?? SERVICE_DEFAULTS.port}; the service accepts no CIDR.`
             : undefined,
-        ...serviceVpcProblems("vpc", args.vpc),
-    ];
-}
-
-/** Every problem with the args, each naming the property, the value and the fix. */
-export function privateFargateProblems(name: string, args: PrivateFargateServiceArgs): (string | undefined)[] {
-    const port = args.port ?? 8080;
-    const serviceName = args.serviceName ?? name;
-    const user = args.user ?? "1000";
-    const retention = args.logRetentionDays ?? 30;
-    return [
-        args.allowFrom.length === 0
-            ? `\`allowFrom\` must name at least one security group allowed to reach port ${port} (got an empty list); the service accepts no CIDR.`
-            : undefined,
-        intRange("desiredCount", args.desiredCount ?? 1, 0, 100),
-        enumProblem("capacityProvider", args.capacityProvider, CAPACITY_PROVIDERS),
-        NAMESPACE_NAME.test(args.namespaceName)
+        ...(size.problems ?? []),
+        enumProblem("capacityProvider", args?.capacityProvider, CAPACITY_PROVIDERS),
+        object && NAMESPACE_NAME.test(args.namespaceName)
             ? undefined
-            : `\`namespaceName\` must be a lower-case DNS name of labels made of a-z, 0-9 and - (e.g. "apprunner.demo") (got "${args.namespaceName}").`,
+            : `\`namespaceName\` must be a lower-case DNS name of labels made of a-z, 0-9 and - (e.g. "apprunner.demo") (got "${args?.namespaceName}").`,
         SERVICE_NAME.test(serviceName)
             ? undefined
             : `\`serviceName\` must be one lower-case DNS label (a-z, 0-9, -; at most 63 characters) (got "${serviceName}").`,
-        fargateCpuMemory("cpu", args.cpu ?? 256, "memory", args.memory ?? 512),
         user === "0" || user === "root" || user.startsWith("0:") || user.startsWith("root:")
             ? `\`user\` must not be root (got "${user}"); use a non-root uid such as "1000" or "node".`
             : undefined,
         LOG_RETENTION_DAYS.includes(retention)
             ? undefined
             : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
-        // Image, port and env-name rules are the web-service contract's (no sizes passed, so only those can fire).
-        ...webServiceProblems(
-            {
-                image: args.image,
-                port,
-                environment: args.environment,
-                environmentSecrets: args.environmentSecrets,
-                policyStatements: args.policyStatements,
-                databases: args.databases,
-            },
-            APP_RUNNER_MAX_INSTANCES,
-            APP_RUNNER_MAX_CONCURRENCY,
-        ),
-    ];
+    ]);
+    const { cpu, memory } = size as { cpu: number; memory: number };
+    return { n, cpu, memory };
 }
-
-/** What the methods need after construction (kept off the class so it is not part of the component's outputs). */
-const context = new WeakMap<PrivateFargateService, { name: string; port: number; tags?: Record<string, string> }>();
 
 /** A private ECS Fargate service with no public IP, found by name through a Cloud Map private DNS namespace and reachable only from the security groups named. */
 export class PrivateFargateService extends pulumi.ComponentResource {
@@ -199,23 +165,32 @@ export class PrivateFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
-        throwIfAny("PrivateFargateService", name, shapeProblems(args), this);
-        throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args), this);
-        const port = args.port ?? 8080;
-        context.set(this, { name, port, tags: args.tags });
+        const resolved = resolveServiceArgs("PrivateFargateService", name, args);
+        args = resolved.args;
+        const { n, cpu, memory } = privateFargateProblems(name, args, this, resolved.deprecations);
+        resolved.deprecations.warn(this);
+        const port = n.port;
+        const owner: ServiceOwner = { component: "PrivateFargateService", name, parent: this, tags: args.tags };
 
-        const roles = ecsTaskRoles(name, name, args, this);
+        const roles = ecsTaskRoles(name, name, n, this);
         const logGroup = this.createLogGroup(name, args);
         const cluster = this.createCluster(name, args);
-        const securityGroup = this.createSecurityGroup(name, args, port);
+        const { securityGroup } = createServiceSecurityGroup(owner, {
+            resourceName: `${name}-sg`,
+            vpcId: n.network!.vpc.vpcId,
+            description: `Tasks of ${name}: port ${port} from named security groups only`,
+            port,
+            // The app itself calls nothing else; Cloud Map / Route 53 Resolver DNS is not filtered by security groups.
+            https: "ECR image pulls, CloudWatch Logs, Secrets Manager (through NAT)",
+            egress: n.network!.egress,
+            allowFrom: n.network!.allowFrom,
+        });
         this.securityGroupId = securityGroup.id;
-        args.allowFrom.forEach((source, i) => this.addIngress(`${name}-ingress-${i}`, source));
-        const discovery = this.createDiscovery(name, args);
-        const owner = { component: "PrivateFargateService", name, parent: this, tags: args.tags };
-        linkDatabases(owner, { securityGroupId: securityGroup.id, roleName: roles.task.name }, args.databases);
-        const environment = withLinkedEnvironment(linkedEnvironment(owner, args.databases), args.environment);
-        const taskDefinition = this.createTaskDefinition(name, { ...args, environment }, port, roles, logGroup);
-        const service = this.createService(name, args, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);
+        const discovery = this.createDiscovery(name, args, n);
+        linkServiceDatabases(owner, { securityGroupId: securityGroup.id, roleName: roles.task.name }, n.databases);
+        const environment = serviceEnvironment(owner, n);
+        const taskDefinition = this.createTaskDefinition(name, args, { ...n, environment }, cpu, memory, roles, logGroup);
+        const service = this.createService(name, args, n, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);
 
         this.url = pulumi
             .all([discovery.service.name, discovery.namespace.name])
@@ -240,20 +215,18 @@ export class PrivateFargateService extends pulumi.ComponentResource {
 
     /** Let one more security group reach the container port (same shape as AuroraWithProxy.allowClient). */
     allowClient(name: string, securityGroupId: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
-        return this.addIngress(`${context.get(this)!.name}-${name}`, securityGroupId);
+        return allowClient(this, name, securityGroupId);
     }
 
     /** Allow the tasks to open connections to one more destination (same as the web services). */
     allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
-        const c = context.get(this)!;
-        throwIfAny("PrivateFargateService", c.name, egressRuleProblems(`allowEgress("${name}")`, rule), this);
-        return egressRule(`${c.name}-${name}`, this.securityGroupId, rule, c.tags, this);
+        return allowEgress(this, name, rule);
     }
 
     private createLogGroup(name: string, args: PrivateFargateServiceArgs): aws.cloudwatch.LogGroup {
         return new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { retentionInDays: args.logRetentionDays ?? 30, tags: args.tags },
+            { retentionInDays: args.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays, tags: args.tags },
             { parent: this },
         );
     }
@@ -277,49 +250,10 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         return { cluster, capacityProviders };
     }
 
-    /**
-     * No inline rules (the provider then drops AWS's allow-all egress). Ingress: the container port from
-     * each named group only. Egress: 443 for ECR, CloudWatch Logs and Secrets Manager through NAT — the
-     * app itself calls nothing else; Cloud Map / Route 53 Resolver DNS is not filtered by security groups.
-     */
-    private createSecurityGroup(name: string, args: PrivateFargateServiceArgs, port: number): aws.ec2.SecurityGroup {
-        const securityGroup = new aws.ec2.SecurityGroup(
-            `${name}-sg`,
-            { vpcId: args.vpc.vpcId, description: `Tasks of ${name}: port ${port} from named security groups only`, tags: args.tags },
-            { parent: this },
-        );
-        egressRule(
-            `${name}-egress-https`,
-            securityGroup.id,
-            { port: 443, cidrIpv4: "0.0.0.0/0", description: "ECR image pulls, CloudWatch Logs, Secrets Manager (through NAT)" },
-            args.tags,
-            this,
-        );
-        (args.vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, securityGroup.id, rule, args.tags, this));
-        return securityGroup;
-    }
-
-    private addIngress(resourceName: string, source: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
-        const { port, tags } = context.get(this)!;
-        return new aws.vpc.SecurityGroupIngressRule(
-            resourceName,
-            {
-                securityGroupId: this.securityGroupId,
-                referencedSecurityGroupId: source,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                description: `Port ${port} from a named client security group`,
-                tags,
-            },
-            { parent: this },
-        );
-    }
-
-    private createDiscovery(name: string, args: PrivateFargateServiceArgs) {
+    private createDiscovery(name: string, args: PrivateFargateServiceArgs, n: NormalizedService) {
         const namespace = new aws.servicediscovery.PrivateDnsNamespace(
             `${name}-namespace`,
-            { name: args.namespaceName, vpc: args.vpc.vpcId, description: `Private DNS for ${name}`, tags: args.tags },
+            { name: args.namespaceName, vpc: n.network!.vpc.vpcId, description: `Private DNS for ${name}`, tags: args.tags },
             // One namespace of a name per VPC: a replacement must delete the old one first.
             { parent: this, deleteBeforeReplace: true },
         );
@@ -353,11 +287,14 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     private createTaskDefinition(
         name: string,
         args: PrivateFargateServiceArgs,
-        port: number,
+        n: NormalizedService,
+        cpu: number,
+        memory: number,
         roles: EcsTaskRoles,
         logGroup: aws.cloudwatch.LogGroup,
     ): aws.ecs.TaskDefinition {
         const region = aws.getRegionOutput({}, { parent: this }).region;
+        const port = n.port;
         const containerDefinitions = pulumi.jsonStringify([
             {
                 name: CONTAINER,
@@ -367,14 +304,14 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 readonlyRootFilesystem: true,
                 privileged: false,
                 portMappings: [{ containerPort: port, protocol: "tcp" }],
-                environment: Object.entries({ PORT: String(port), ...(args.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
-                secrets: Object.entries(args.environmentSecrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
+                environment: Object.entries({ PORT: String(port), ...(n.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
+                secrets: Object.entries(n.secrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
                 mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
                 linuxParameters: { initProcessEnabled: true },
                 // The caller's command, run inside the image (so it must use a program the image has). Unhealthy
                 // tasks are replaced and ECS tells Cloud Map, so DNS answers only with healthy tasks.
-                ...(args.healthCheckCommand
-                    ? { healthCheck: { command: [...args.healthCheckCommand], interval: 15, timeout: 5, retries: 3, startPeriod: 20 } }
+                ...(n.health.command
+                    ? { healthCheck: { command: [...n.health.command], interval: 15, timeout: 5, retries: 3, startPeriod: 20 } }
                     : {}),
                 logConfiguration: {
                     logDriver: "awslogs",
@@ -388,8 +325,8 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 family: name,
                 requiresCompatibilities: ["FARGATE"],
                 networkMode: "awsvpc",
-                cpu: String(args.cpu ?? 256),
-                memory: String(args.memory ?? 512),
+                cpu: String(cpu),
+                memory: String(memory),
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
                 executionRoleArn: roles.execution.arn,
                 taskRoleArn: roles.task.arn,
@@ -405,6 +342,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     private createService(
         name: string,
         args: PrivateFargateServiceArgs,
+        n: NormalizedService,
         cluster: ReturnType<PrivateFargateService["createCluster"]>,
         taskDefinition: aws.ecs.TaskDefinition,
         securityGroup: aws.ec2.SecurityGroup,
@@ -417,10 +355,10 @@ export class PrivateFargateService extends pulumi.ComponentResource {
             {
                 cluster: cluster.cluster.arn,
                 taskDefinition: taskDefinition.arn,
-                desiredCount: args.desiredCount ?? 1,
+                desiredCount: n.scaling.min,
                 capacityProviderStrategies: [{ capacityProvider: args.capacityProvider ?? "FARGATE", weight: 1 }],
                 platformVersion: "LATEST",
-                networkConfiguration: { subnets: args.vpc.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: false },
+                networkConfiguration: { subnets: n.network!.vpc.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: false },
                 serviceRegistries: { registryArn: discovery.arn },
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 deploymentMinimumHealthyPercent: 100,

@@ -1,26 +1,29 @@
 /**
  * An AppRunnerService whose outbound traffic enters a VPC through a VPC connector on private subnets,
  * with a security group of its own that allows egress only to what it must reach (named in
- * `vpc.egress` or added later with `allowEgress`). Databases allow `securityGroupId`, never a CIDR.
+ * `network.egress` or added later with `allowEgress`). Databases allow `securityGroupId`, never a CIDR.
+ * An adapter over the service skeleton (service/skeleton.ts), composing AppRunnerService.
  */
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerArgs } from "./app-runner-service";
-import { throwIfAny } from "./limits";
-import { egressRule, egressRuleProblems, serviceVpcProblems, type EgressRule, type ServiceVpc } from "./web-service";
+import type { EgressRule, ServiceVpc } from "./service/network";
+import type { DeprecatedVpcArgs } from "./service/args";
+import {
+    allowEgress,
+    createServiceSecurityGroup,
+    linkServiceDatabases,
+    networkRequiredProblem,
+    resolveServiceArgs,
+    serviceEnvironment,
+} from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
-import { linkDatabases, linkedEnvironment, withLinkedEnvironment } from "./database-link";
 
 export type { EgressRule, ServiceVpc };
 
-export interface VpcConnectedAppRunnerArgs extends AppRunnerArgs {
-    /** The VPC the connector attaches to: private subnets (at least two AZs recommended) and the egress opened at creation. */
-    readonly vpc: ServiceVpc;
-}
-
-/** What `allowEgress` needs after construction (kept off the class so it is not part of the component's outputs). */
-const egressContext = new WeakMap<VpcConnectedAppRunner, { name: string; tags?: Record<string, string> }>();
+/** `network.vpc.subnetIds` are the connector's private subnets (at least two AZs recommended); `network.egress` the destinations opened at creation. */
+export interface VpcConnectedAppRunnerArgs extends AppRunnerArgs, DeprecatedVpcArgs {}
 
 /** An App Runner service whose outbound traffic enters a VPC through a VPC connector, with a security group of its own that allows egress only to the destinations named. */
 export class VpcConnectedAppRunner extends pulumi.ComponentResource {
@@ -44,38 +47,43 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
             {},
             withFormerTypes(opts, "serverless-containers:apprunner:VpcConnectedAppRunner"),
         );
-        egressContext.set(this, { name, tags: args?.tags });
-        validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, this, serviceVpcProblems("vpc", args?.vpc));
-        const subnetIds = pulumi.output(args.vpc.subnetIds).apply((ids) => {
+        const resolved = resolveServiceArgs("VpcConnectedAppRunner", name, args);
+        args = resolved.args;
+        const { n, cpu, memory } = validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, resolved.deprecations, this, [
+            networkRequiredProblem(args?.network, "the VPC connector's VPC and private subnets (`network.vpc`)."),
+        ]);
+        resolved.deprecations.warn(this);
+        const network = n.network!;
+        const subnetIds = pulumi.output(network.vpc.subnetIds).apply((ids) => {
             if (ids.length === 0) {
                 throw new pulumi.ResourceError(
-                    `VpcConnectedAppRunner "${name}": \`vpc.subnetIds\` must list at least one private subnet (got an empty list).`,
+                    `VpcConnectedAppRunner "${name}": \`network.vpc.subnetIds\` must list at least one private subnet (got an empty list).`,
                     this,
                 );
             }
             return ids;
         });
 
-        const securityGroup = new aws.ec2.SecurityGroup(
-            `${name}-connector-sg`,
-            // No inline rules: the provider removes AWS's default allow-all egress, and each allowed
-            // destination is a separate rule so callers can add more without replacing the group.
-            {
-                vpcId: args.vpc.vpcId,
-                description: `App Runner VPC connector of ${name}: egress only to named destinations`,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
+        const owner = { component: "VpcConnectedAppRunner", name, parent: this, tags: args.tags };
+        const { securityGroup } = createServiceSecurityGroup(owner, {
+            resourceName: `${name}-connector-sg`,
+            vpcId: network.vpc.vpcId,
+            description: `App Runner VPC connector of ${name}: egress only to named destinations`,
+            port: n.port,
+            egress: network.egress,
+        });
         this.securityGroupId = securityGroup.id;
-        (args.vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, this.securityGroupId, rule, args.tags, this));
 
         const connector = this.createConnector(name, subnetIds, args);
-        const { vpc: _vpc, databases, ...serviceArgs } = args;
-        const owner = { component: "VpcConnectedAppRunner", name, parent: this, tags: args.tags };
-        const environment = withLinkedEnvironment(linkedEnvironment(owner, databases), args.environment);
-        const service = new AppRunnerService(name, { ...serviceArgs, environment, vpcConnectorArn: connector.arn }, { parent: this });
-        linkDatabases(owner, { securityGroupId: this.securityGroupId, roleName: service.roleName }, databases);
+        const { network: _network, databases, ...serviceArgs } = args;
+        const environment = serviceEnvironment(owner, n);
+        // The inner service gets the resolved arguments in the shared notation (vCPU/GiB numbers), so it warns about nothing again.
+        const service = new AppRunnerService(
+            name,
+            { ...serviceArgs, cpu: parseFloat(cpu), memory: parseFloat(memory), environment, vpcConnectorArn: connector.arn },
+            { parent: this },
+        );
+        linkServiceDatabases(owner, { securityGroupId: this.securityGroupId, roleName: service.roleName }, databases);
 
         this.url = service.url;
         this.serviceArn = service.serviceArn;
@@ -94,9 +102,7 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
 
     /** Allow the service to open connections to one more destination (e.g. an RDS Proxy's security group). */
     allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule {
-        const context = egressContext.get(this)!;
-        throwIfAny("VpcConnectedAppRunner", context.name, egressRuleProblems(`allowEgress("${name}")`, rule), this);
-        return egressRule(`${context.name}-${name}`, this.securityGroupId, rule, context.tags, this);
+        return allowEgress(this, name, rule);
     }
 
     /**

@@ -1,11 +1,11 @@
 /**
- * One switch for every stack: the same WebServiceArgs run on App Runner (AppRunnerService, or
- * VpcConnectedAppRunner when `vpc` is set) or on ECS Express Mode (EcsExpressService), chosen by one
+ * One switch for every stack: the same ServiceArgs run on App Runner (AppRunnerService, or
+ * VpcConnectedAppRunner when `network` is set) or on ECS Express Mode (EcsExpressService), chosen by one
  * config value. Stacks call this instead of a component so that switching platform changes only the
  * hosting resources — never the image, the data stores or the app's environment.
  *
  * App Runner stopped accepting new customers on 2026-04-30; the stack files choose the platform
- * explicitly. On `ecs-express` the service always runs in a VPC the stack owns (`vpc` is required):
+ * explicitly. On `ecs-express` the service always runs in a VPC the stack owns (`network` is required):
  * never in the account's default VPC.
  */
 import type * as aws from "@pulumi/aws";
@@ -14,7 +14,10 @@ import { AppRunnerService } from "./app-runner-service";
 import { EcsExpressService, type ExpressScaling } from "./ecs-express-service";
 import { VpcConnectedAppRunner } from "./vpc-connected-app-runner";
 import { throwIfAny } from "./limits";
-import { enumProblem, serviceVpcProblems, type EgressRule, type ServiceVpc, type WebServiceArgs } from "./web-service";
+import { enumProblem } from "./service/shapes";
+import type { EgressRule, ServiceVpc } from "./service/network";
+import type { DeprecatedWebServiceArgs, ServiceArgs } from "./service/args";
+import { EXPRESS_OLD_METRICS } from "./service/aliases";
 
 /** The platforms a web service can run on. */
 export const WebServicePlatform = {
@@ -26,7 +29,7 @@ export const WebServicePlatform = {
 export type WebServicePlatform = (typeof WebServicePlatform)[keyof typeof WebServicePlatform];
 export const WEB_SERVICE_PLATFORMS: readonly WebServicePlatform[] = Object.values(WebServicePlatform);
 
-/** The service's VPC on either platform: a `ServiceVpc` plus the public subnets Express needs. */
+/** Deprecated (use `network`): the service's VPC on either platform, a `ServiceVpc` plus the public subnets Express needs. */
 export interface WebServiceVpc extends ServiceVpc {
     /**
      * Public subnets for ECS Express Mode (required there), whose tasks and load balancer share one
@@ -39,15 +42,17 @@ export interface WebServiceVpc extends ServiceVpc {
     readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-export interface CreateWebServiceArgs extends WebServiceArgs {
-    /**
-     * Send egress into this VPC through a security group of the service's own (output `securityGroupId`).
-     * Required on `ecs-express` (with `publicSubnetIds`). @default App Runner: public egress only
-     */
+/**
+ * `ServiceArgs` on either platform. `network` sends egress into a VPC through a security group of the service's
+ * own (output `securityGroupId`); it is required on `ecs-express`, with `network.vpc.publicSubnetIds` (Express puts
+ * its load balancer and tasks there; App Runner's connector uses the private `subnetIds`).
+ */
+export interface CreateWebServiceArgs extends ServiceArgs, DeprecatedWebServiceArgs {
+    /** Deprecated: use `network` (`vpc.publicSubnetIds` → `network.vpc.publicSubnetIds`, `vpc.egress` → `network.egress`). @deprecated use `network` */
     readonly vpc?: WebServiceVpc;
     /** Service name on the platform (App Runner: 4-40 characters). @default the component name */
     readonly serviceName?: string;
-    /** Express only (ignored with a warning on App Runner, which scales on `maxConcurrency`). @default AVERAGE_CPU 60% */
+    /** Deprecated: use `scaling.target` (Express: "cpu", "memory" or "requests"); ignored with a warning on App Runner. @deprecated use `scaling.target` */
     readonly expressScaling?: ExpressScaling;
 }
 
@@ -61,15 +66,15 @@ export interface WebService {
     readonly roleArn: pulumi.Output<string>;
     /** Name of the role the app runs as (e.g. for a database's `connect`). */
     readonly roleName: pulumi.Output<string>;
-    /** The service's own security group, when `vpc` is set: allow it on what the service reaches. */
+    /** The service's own security group, when `network` is set: allow it on what the service reaches. */
     readonly securityGroupId?: pulumi.Output<string>;
     /** The component that was created (for `dependsOn` or tests). */
     readonly resource: AppRunnerService | VpcConnectedAppRunner | EcsExpressService;
-    /** Allow egress to one more destination (only when `vpc` is set). */
+    /** Allow egress to one more destination (only when `network` is set). */
     allowEgress(name: string, rule: EgressRule): aws.vpc.SecurityGroupEgressRule;
 }
 
-/** A web service created with `vpc`: it has a security group, so it can be a database's client. */
+/** A web service created with `network`: it has a security group, so it can be a database's client. */
 export interface VpcWebService extends WebService {
     readonly securityGroupId: pulumi.Output<string>;
     readonly resource: VpcConnectedAppRunner | EcsExpressService;
@@ -79,7 +84,7 @@ export interface VpcWebService extends WebService {
 export function createWebService(
     platform: WebServicePlatform,
     name: string,
-    args: CreateWebServiceArgs & { readonly vpc: WebServiceVpc },
+    args: CreateWebServiceArgs & ({ readonly network: ServiceArgs["network"] } | { readonly vpc: WebServiceVpc }),
     opts?: pulumi.ComponentResourceOptions,
 ): VpcWebService;
 export function createWebService(
@@ -95,45 +100,47 @@ export function createWebService(
     opts?: pulumi.ComponentResourceOptions,
 ): WebService {
     const express = platform === WebServicePlatform.EcsExpress;
+    // The old `vpc` is resolved by the component (one warning there); only which component to create is read here.
+    const inVpc = args?.network ?? args?.vpc;
+    const publicSubnets = args?.network?.vpc?.publicSubnetIds ?? args?.vpc?.publicSubnetIds;
     throwIfAny(`createWebService`, name, [
         enumProblem("platform", platform, WEB_SERVICE_PLATFORMS),
         typeof args === "object" && args !== null ? undefined : "the arguments must be an object with at least `image`.",
-        ...serviceVpcProblems("vpc", args?.vpc, false),
-        express && args?.vpc && !args.vpc.publicSubnetIds
-            ? "`vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer)."
+        express && inVpc && !publicSubnets
+            ? "`network.vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer)."
             : undefined,
-        express && !args?.vpc
-            ? "`vpc` (with `publicSubnetIds`) is required on ecs-express: without one Express would use the account's default VPC."
+        express && !inVpc
+            ? "`network` (with `vpc.publicSubnetIds`) is required on ecs-express: without one Express would use the account's default VPC."
+            : undefined,
+        express && args.expressScaling !== undefined && args.scaling?.target !== undefined
+            ? "`expressScaling` and `scaling.target` are both set; `expressScaling` is the deprecated name of `scaling.target`: keep only `scaling.target`."
             : undefined,
     ]);
-    const { vpc, expressScaling, ...common } = args;
+    const { expressScaling, ...common } = args;
+    const warnScaling = (resource: pulumi.Resource, what: string) => {
+        if (expressScaling !== undefined) void pulumi.log.warn(`createWebService "${name}": ${what}`, resource);
+    };
     if (express) {
-        const service = new EcsExpressService(
-            name,
-            { ...common, vpc: { vpcId: vpc!.vpcId, subnetIds: vpc!.publicSubnetIds!, egress: vpc!.egress }, scaling: expressScaling },
-            opts,
-        );
+        const target = expressScaling && {
+            metric: EXPRESS_OLD_METRICS[expressScaling.metric] ?? (expressScaling.metric as never),
+            value: expressScaling.targetValue,
+        };
+        const scaling = target ? { ...common.scaling, target } : common.scaling;
+        const service = new EcsExpressService(name, { ...common, scaling }, opts);
+        warnScaling(service, "`expressScaling` is deprecated, accepted until the next minor version: use `scaling.target` (metric \"cpu\", \"memory\" or \"requests\").");
         return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
-    const warnIgnored = (resource: pulumi.Resource) => {
-        if (expressScaling !== undefined) {
-            void pulumi.log.warn(
-                `createWebService "${name}": \`expressScaling\` has no effect on app-runner, which scales on \`maxConcurrency\`.`,
-                resource,
-            );
-        }
-    };
-    if (vpc) {
-        const { publicSubnetIds: _public, ...serviceVpc } = vpc;
-        const service = new VpcConnectedAppRunner(name, { ...common, vpc: serviceVpc }, opts);
-        warnIgnored(service);
+    const ignored = "`expressScaling` has no effect on app-runner, which scales on `scaling.target` { metric: \"concurrency\" } (and `expressScaling` is deprecated: use `scaling.target`).";
+    if (inVpc) {
+        const service = new VpcConnectedAppRunner(name, common, opts);
+        warnScaling(service, ignored);
         return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
     const service = new AppRunnerService(name, common, opts);
-    warnIgnored(service);
+    warnScaling(service, ignored);
     return handle(platform, service, undefined, () => {
         throw new pulumi.ResourceError(
-            `createWebService "${name}": \`allowEgress\` needs \`vpc\` to be set (the service has public egress only).`,
+            `createWebService "${name}": \`allowEgress\` needs \`network\` to be set (the service has public egress only).`,
             service,
         );
     });
