@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { createWebService } from "../components/web-service-platform";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
-import type { StackConfig } from "./config";
+import { gib, vcpu, type StackConfig } from "./config";
 import { auroraFromConfig, CATALOGUE_APP_USER } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
@@ -28,17 +28,18 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
             // Unique per account and region: two stacks (dev and a feature stack) share one account.
             serviceName: stackScopedName("catalogue-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
             image: image.imageUri,
-            cpu: config.catalogueCpu,
-            memory: config.catalogueMemory,
-            minSize: config.catalogueMinSize,
-            maxSize: config.catalogueMaxSize,
-            // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
-            maxConcurrency: config.appRunnerVpcPlatform === "app-runner" ? config.catalogueMaxConcurrency : undefined,
+            cpu: vcpu(config.catalogueCpu),
+            memory: gib(config.catalogueMemory),
+            scaling: {
+                min: config.catalogueMinSize,
+                max: config.catalogueMaxSize,
+                // App Runner's scaling signal; Express scales on its default (cpu 60).
+                target:
+                    config.appRunnerVpcPlatform === "app-runner" ? { metric: "concurrency", value: config.catalogueMaxConcurrency } : undefined,
+            },
             environment: { ...db.environment, NODE_ENV: "production" },
-            vpc: {
-                vpcId: network.vpcId,
-                subnetIds: network.privateSubnetIds,
-                publicSubnetIds: network.publicSubnetIds,
+            network: {
+                vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds },
             },
             tags: config.tags,
             // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.

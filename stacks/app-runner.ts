@@ -19,7 +19,7 @@ import { createWebService } from "../components/web-service-platform";
 import { appImage } from "./images";
 import { stackScopedName } from "../components/names";
 import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
-import type { StackConfig } from "./config";
+import { gib, vcpu, type StackConfig } from "./config";
 import type { Network } from "./network";
 import { PRODUCTS_TABLE_ACTIONS, productsTable } from "./products-table";
 
@@ -49,22 +49,24 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
             serviceName: stackScopedName("products-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
             image: image.imageUri,
             port: PRODUCTS_PORT,
-            cpu: config.productsCpu,
-            memory: config.productsMemory,
-            minSize: config.productsMinSize,
-            maxSize: config.productsMaxSize,
-            // App Runner's scaling signal; Express scales on CPU and would warn that it has no effect there.
-            maxConcurrency: express ? undefined : config.productsMaxConcurrency,
-            healthCheckPath: PRODUCTS_HEALTH_PATH,
+            cpu: vcpu(config.productsCpu),
+            memory: gib(config.productsMemory),
+            scaling: {
+                min: config.productsMinSize,
+                max: config.productsMaxSize,
+                // App Runner's scaling signal; Express scales on its default (cpu 60).
+                target: express ? undefined : { metric: "concurrency", value: config.productsMaxConcurrency },
+            },
+            health: { path: PRODUCTS_HEALTH_PATH },
             environment: {
                 TABLE_NAME: table.tableName,
                 AWS_REGION: aws.getRegionOutput().region,
                 RUNTIME: config.appRunnerPlatform,
             },
             policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
-            vpc:
+            network:
                 express && network
-                    ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds }
+                    ? { vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds } }
                     : undefined,
             tags: config.tags,
             // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.

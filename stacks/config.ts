@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { duplicateRoleProblem, privateCidrProblem, publicCidrProblem, roleArnProblem } from "../components/eks-access";
 import { ENGINES, type AuroraEngine } from "../components/aurora-with-proxy";
-import { expressCpuMemory } from "../components/ecs-express-service";
+import { expressSizeProblem } from "../components/service/sizes";
 import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
 import { ADDRESSES_PER_ZONE, maxVpcPrefix, SUBNET_LAYOUT } from "./vpc-layout";
 import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
@@ -185,11 +185,9 @@ export const configSchema = z
             ["appRunnerVpcPlatform", c.appRunnerVpcPlatform, "catalogueCpu", c.catalogueCpu, "catalogueMemory", c.catalogueMemory],
         ];
         for (const [platformKey, platform, cpuKey, cpu, memoryKey, memory] of express) {
-            const mapped = platform === "ecs-express" ? expressCpuMemory(cpu, memory) : undefined;
-            if (mapped && "problem" in mapped) {
-                issue(
-                    `${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${mapped.problem}`,
-                );
+            const problem = platform === "ecs-express" ? expressSizeProblem(vcpu(cpu), gib(memory)) : undefined;
+            if (problem) {
+                issue(`${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${problem}`);
             }
         }
         const [base, prefix] = c.vpcCidr.split("/");
@@ -322,4 +320,21 @@ export function loadConfig(): StackConfig {
     const raw: Record<string, string | undefined> = {};
     for (const key of CONFIG_KEYS) raw[key] = config.get(key);
     return parseConfig(raw, pulumi.getStack());
+}
+
+/**
+ * A CPU config value ("0.25 vCPU", App Runner's notation, or a Kubernetes quantity "250m", "1") as the vCPU number
+ * the components take. The config keys keep their notation; the stacks map them here.
+ */
+export function vcpu(text: string): number {
+    const m = /^(\d+(?:\.\d+)?)\s*(m|vCPU)?$/.exec(text.trim());
+    if (!m) throw new Error(`not a CPU amount: ${JSON.stringify(text)}`);
+    return m[2] === "m" ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+/** A memory config value ("0.5 GB", App Runner's notation, or a Kubernetes quantity "512Mi", "1Gi") as the GiB number the components take. */
+export function gib(text: string): number {
+    const m = /^(\d+(?:\.\d+)?)\s*(GB|Gi|Mi)$/.exec(text.trim());
+    if (!m) throw new Error(`not a memory amount: ${JSON.stringify(text)}`);
+    return m[2] === "Mi" ? Number(m[1]) / 1024 : Number(m[1]);
 }

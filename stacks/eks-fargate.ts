@@ -12,7 +12,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { EksFargateCluster } from "../components/eks-fargate-cluster";
 import { EksFargateService } from "../components/eks-fargate-service";
-import type { StackConfig } from "./config";
+import { gib, vcpu, type StackConfig } from "./config";
 import { appImage } from "./images";
 import type { Network } from "./network";
 import { PRODUCTS_TABLE_ACTIONS, productsTable } from "./products-table";
@@ -57,19 +57,20 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
             namespace: PRODUCTS_NAMESPACE,
             image: image.imageUri,
             port: PRODUCTS_PORT,
-            healthCheckPath: PRODUCTS_HEALTH_PATH,
-            readinessCheckPath: PRODUCTS_READINESS_PATH,
+            health: { path: PRODUCTS_HEALTH_PATH, readinessPath: PRODUCTS_READINESS_PATH },
             environment: {
                 TABLE_NAME: table.tableName,
                 AWS_REGION: aws.getRegionOutput().region,
                 RUNTIME: "eks-fargate",
                 PORT: String(PRODUCTS_PORT),
             },
-            cpu: config.eksPodCpu,
-            memory: config.eksPodMemory,
-            minSize: config.eksMinReplicas,
-            maxSize: config.eksMaxReplicas,
-            targetCpuUtilization: config.eksTargetCpuUtilization,
+            cpu: vcpu(config.eksPodCpu),
+            memory: gib(config.eksPodMemory),
+            scaling: {
+                min: config.eksMinReplicas,
+                max: config.eksMaxReplicas,
+                target: { metric: "cpu", value: config.eksTargetCpuUtilization },
+            },
             // The table's ARN and products-api's four item actions: nothing else.
             policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
             // products-api's list route and its health route, as the load generator's loop requests them.

@@ -60,16 +60,14 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
             serviceName: stackScopedName("visits-api", config.stack, APP_RUNNER_SERVICE_NAME_MAX),
             image: appImage("visits-api", config).imageUri,
             port: VISITS_PORT,
-            healthCheckPath: "/health",
+            health: { path: "/health" },
             environment: {
                 ...db.environment,
                 ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, namespace, PRIVATE_SERVICE_PORT),
                 NODE_ENV: "production",
             },
-            vpc: {
-                vpcId: network.vpcId,
-                subnetIds: network.privateSubnetIds,
-                publicSubnetIds: network.publicSubnetIds,
+            network: {
+                vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds },
             },
             tags: config.tags,
             // On Express the tasks reach ECR, S3 and Logs through the VPC endpoints: the service waits for them.
@@ -77,19 +75,18 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
         { dependsOn: network.endpointsReady },
     );
     const visitsSecurityGroup = visits.securityGroupId;
-    if (!visitsSecurityGroup) throw new Error("visitsDemoStack: visits-api has no security group; `vpc` must be set for the VPC demo.");
+    if (!visitsSecurityGroup) throw new Error("visitsDemoStack: visits-api has no security group; `network` must be set for the VPC demo.");
     db.connect("visits-api", { securityGroupId: visitsSecurityGroup, roleName: visits.roleName });
 
     const privateService = new PrivateFargateService("visits-private", {
         image: appImage("private-service", config).imageUri,
         port: PRIVATE_SERVICE_PORT,
-        vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds },
-        allowFrom: [visitsSecurityGroup],
+        network: { vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds }, allowFrom: [visitsSecurityGroup] },
         namespaceName: namespace,
         serviceName: CLOUD_MAP_SERVICE,
         // The private-service image is Node (no curl/wget): Node's fetch probes its liveness route.
-        healthCheckCommand: nodeHealthCheckCommand(PRIVATE_SERVICE_PORT, "/health"),
-        desiredCount: config.privateServiceDesiredCount,
+        health: { command: nodeHealthCheckCommand(PRIVATE_SERVICE_PORT, "/health") },
+        scaling: { min: config.privateServiceDesiredCount, max: config.privateServiceDesiredCount },
         capacityProvider: config.privateServiceCapacity,
         tags: config.tags,
     });

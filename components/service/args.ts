@@ -13,7 +13,17 @@ import type { DatabaseLink } from "../database-link";
 import type { EgressRule, ServiceVpc } from "./network";
 
 /** What a scaling target tracks: average CPU or memory utilisation, requests per target, or concurrent requests per instance. */
-export type ScalingMetric = "cpu" | "memory" | "requests" | "concurrency";
+export const ScalingMetric = {
+    /** Average CPU utilisation, percent (ECS Express, EKS). */
+    Cpu: "cpu",
+    /** Average memory utilisation, percent (ECS Express). */
+    Memory: "memory",
+    /** Requests per target per minute at the load balancer (ECS Express). */
+    Requests: "requests",
+    /** Concurrent requests per instance (App Runner). */
+    Concurrency: "concurrency",
+} as const;
+export type ScalingMetric = (typeof ScalingMetric)[keyof typeof ScalingMetric];
 
 /** The value the platform keeps a metric at by adding and removing instances. */
 export interface ScalingTarget {

@@ -7,7 +7,7 @@
  *   App Runner        "0.25 vCPU" / "0.5 GB"          the same strings
  *   ECS Express       "256" / "512" (units, MiB)      App Runner strings
  *   private Fargate   256 / 512 → "256" / "512"       CPU units (≥ 128) / MiB (≥ 256)
- *   EKS               "250m" / "512Mi"                Kubernetes quantities
+ *   EKS               "250m" / "512Mi"                Kubernetes quantities (whole vCPU/GiB as "1" / "1Gi")
  */
 import { APP_RUNNER_CPU_MEMORY, fargateCpuMemory } from "../limits";
 import type { Deprecations } from "./aliases";
@@ -103,7 +103,7 @@ export function eksQuantities(cpu: unknown, memory: unknown, d: Deprecations): P
     if (typeof memory === "string") {
         d.note(`\`memory\` as a Kubernetes quantity ("${memory}") → GiB as a number (e.g. 0.5)`);
         m = memory;
-    } else if (positive(memory)) m = `${Math.round(memory * 1024)}Mi`;
+    } else if (positive(memory)) m = Number.isInteger(memory) ? `${memory}Gi` : `${Math.round(memory * 1024)}Mi`;
     else problems.push(numberProblem("memory", "GiB", memory));
     return problems.length > 0 ? { problems } : { cpu: c!, memory: m! };
 }
@@ -124,4 +124,10 @@ function oldUnits(d: Deprecations, label: string, value: number, from: number, o
         `\`${label}\` ${value} read as ${oldUnit} → ${value / factor} (${newUnit}; a number of ${from} or more is taken as ${oldUnit}, since no valid ${newUnit} value is that large)`,
     );
     return value;
+}
+
+/** The problem with a vCPU/GiB pair on ECS Express, or undefined (for stack config, which checks before any component exists). */
+export function expressSizeProblem(vcpu: number, gib: number): string | undefined {
+    const size = expressSize(vcpu, gib, { note: () => undefined } as unknown as Deprecations);
+    return size.problems?.join(" ");
 }
