@@ -116,7 +116,8 @@ export interface EcsExpressServiceArgs extends ServiceArgs, DeprecatedWebService
     readonly logRetentionDays?: number;
 }
 
-const subnetCountProblem = (count: number) => `\`network.vpc.subnetIds\` must list at least 2 subnets (Express requires two; got ${count}).`;
+const subnetCountProblem = (count: number) =>
+    `\`network.vpc.subnetIds\` must list at least 2 subnets (Express requires two; got ${count}).`;
 
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
 

@@ -111,17 +111,25 @@ export function privateFargateProblems(
     const size = privateFargateSize(args?.cpu ?? SERVICE_DEFAULTS.cpu, args?.memory ?? SERVICE_DEFAULTS.memory, deprecations);
     const object = typeof args === "object" && args !== null;
     if (object) {
-        throwIfAny("PrivateFargateService", name, [
-            stringProblem("namespaceName", args.namespaceName, true),
-            stringProblem("serviceName", args.serviceName),
-            stringProblem("user", args.user),
-        ], resource);
+        throwIfAny(
+            "PrivateFargateService",
+            name,
+            [
+                stringProblem("namespaceName", args.namespaceName, true),
+                stringProblem("serviceName", args.serviceName),
+                stringProblem("user", args.user),
+            ],
+            resource,
+        );
     }
     const serviceName = args?.serviceName ?? name;
     const user = args?.user ?? "1000";
     const retention = args?.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays;
     const n = normalizeService("private-fargate", "PrivateFargateService", name, args, deprecations, resource, [
-        networkRequiredProblem(args?.network, "the private subnets, the namespace's VPC and `network.allowFrom` (the groups that may reach the service)."),
+        networkRequiredProblem(
+            args?.network,
+            "the private subnets, the namespace's VPC and `network.allowFrom` (the groups that may reach the service).",
+        ),
         args?.network && args.network.allowFrom === undefined
             ? `\`network.allowFrom\` must name at least one security group allowed to reach port ${args.port ?? SERVICE_DEFAULTS.port}; the service accepts no CIDR.`
             : undefined,

@@ -127,10 +127,14 @@ export function createWebService(
         };
         const scaling = target ? { ...common.scaling, target } : common.scaling;
         const service = new EcsExpressService(name, { ...common, scaling }, opts);
-        warnScaling(service, "`expressScaling` is deprecated, accepted until the next minor version: use `scaling.target` (metric \"cpu\", \"memory\" or \"requests\").");
+        warnScaling(
+            service,
+            '`expressScaling` is deprecated, accepted until the next minor version: use `scaling.target` (metric "cpu", "memory" or "requests").',
+        );
         return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
-    const ignored = "`expressScaling` has no effect on app-runner, which scales on `scaling.target` { metric: \"concurrency\" } (and `expressScaling` is deprecated: use `scaling.target`).";
+    const ignored =
+        '`expressScaling` has no effect on app-runner, which scales on `scaling.target` { metric: "concurrency" } (and `expressScaling` is deprecated: use `scaling.target`).';
     if (inVpc) {
         const service = new VpcConnectedAppRunner(name, common, opts);
         warnScaling(service, ignored);

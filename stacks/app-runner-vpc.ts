@@ -35,7 +35,9 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
                 max: config.catalogueMaxSize,
                 // App Runner's scaling signal; Express scales on its default (cpu 60).
                 target:
-                    config.appRunnerVpcPlatform === "app-runner" ? { metric: "concurrency", value: config.catalogueMaxConcurrency } : undefined,
+                    config.appRunnerVpcPlatform === "app-runner"
+                        ? { metric: "concurrency", value: config.catalogueMaxConcurrency }
+                        : undefined,
             },
             environment: { ...db.environment, NODE_ENV: "production" },
             network: {

@@ -187,7 +187,9 @@ export const configSchema = z
         for (const [platformKey, platform, cpuKey, cpu, memoryKey, memory] of express) {
             const problem = platform === "ecs-express" ? expressSizeProblem(vcpu(cpu), gib(memory)) : undefined;
             if (problem) {
-                issue(`${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${problem}`);
+                issue(
+                    `${q(platformKey)} is ecs-express, so ${q(cpuKey)} "${cpu}" and ${q(memoryKey)} "${memory}" must fit Express sizes: ${problem}`,
+                );
             }
         }
         const [base, prefix] = c.vpcCidr.split("/");

@@ -147,7 +147,12 @@ function resolveScaling(
     if (old.maxConcurrency !== undefined && !options.concurrencyIgnored) {
         target = d.rename("maxConcurrency", { metric: "concurrency", value: old.maxConcurrency }, "scaling.target", target);
     }
-    target = d.rename("targetCpuUtilization", old.targetCpuUtilization === undefined ? undefined : { metric: "cpu", value: old.targetCpuUtilization }, "scaling.target", target);
+    target = d.rename(
+        "targetCpuUtilization",
+        old.targetCpuUtilization === undefined ? undefined : { metric: "cpu", value: old.targetCpuUtilization },
+        "scaling.target",
+        target,
+    );
     let min = d.rename("minSize", old.minSize, "scaling.min", s.min);
     let max = d.rename("maxSize", old.maxSize, "scaling.max", s.max);
     if (old.desiredCount !== undefined) {

@@ -24,9 +24,7 @@ export function environmentProblems(environment: unknown, secrets?: unknown): (s
     }
     for (const key of plain) {
         if (/PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i.test(key)) {
-            problems.push(
-                `\`environment.${key}\` looks like a secret; pass it in \`secrets\` as a Secrets Manager ARN instead.`,
-            );
+            problems.push(`\`environment.${key}\` looks like a secret; pass it in \`secrets\` as a Secrets Manager ARN instead.`);
         }
     }
     return problems;
@@ -66,4 +64,3 @@ export function requireDigest(
         return value;
     });
 }
-

@@ -94,4 +94,3 @@ export function egressRule(
         { parent, ...opts },
     );
 }
-

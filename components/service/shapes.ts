@@ -6,7 +6,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue } from "../limits";
 
-
 export const isInputValue = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
 
 /** Required argument present (any value). */
@@ -63,4 +62,3 @@ export function pathProblem(label: string, value: unknown): string | undefined {
         ? undefined
         : `\`${label}\` must be a path starting with "/" (got ${describeValue(value)}).`;
 }
-

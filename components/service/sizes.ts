@@ -33,11 +33,7 @@ export const appRunnerNotation = (vcpu: number, gib: number) => ({ cpu: `${vcpu}
 
 /** App Runner: "0.25 vCPU" / "0.5 GB", one of App Runner's pairs. Old strings pass through (noted). */
 export function appRunnerSize(cpu: unknown, memory: unknown, d: Deprecations): PlatformSize<string> {
-    const c = typeof cpu === "string" ? oldForm(d, "cpu", cpu, APP_RUNNER_VCPU, "vCPU") : cpu;
-    const m = typeof memory === "string" ? oldForm(d, "memory", memory, APP_RUNNER_GB, "GiB") : memory;
-    const problems: string[] = [];
-    if (!positive(c)) problems.push(numberProblem("cpu", "vCPU", cpu));
-    if (!positive(m)) problems.push(numberProblem("memory", "GiB", memory));
+    const { c, m, problems } = vcpuAndGib(cpu, memory, d);
     if (problems.length > 0) return { problems };
     const { cpu: cpuText, memory: memoryText } = appRunnerNotation(c as number, m as number);
     const memories = APP_RUNNER_CPU_MEMORY[cpuText];
@@ -57,11 +53,7 @@ export function appRunnerSize(cpu: unknown, memory: unknown, d: Deprecations): P
 
 /** ECS Express: CPU units and MiB as strings ("256" / "512"), a Fargate pair up to 8 GiB. Old App Runner strings are converted (noted). */
 export function expressSize(cpu: unknown, memory: unknown, d: Deprecations): PlatformSize<string> {
-    const c = typeof cpu === "string" ? oldForm(d, "cpu", cpu, APP_RUNNER_VCPU, "vCPU") : cpu;
-    const m = typeof memory === "string" ? oldForm(d, "memory", memory, APP_RUNNER_GB, "GiB") : memory;
-    const problems: string[] = [];
-    if (!positive(c)) problems.push(numberProblem("cpu", "vCPU", cpu));
-    if (!positive(m)) problems.push(numberProblem("memory", "GiB", memory));
+    const { c, m, problems } = vcpuAndGib(cpu, memory, d);
     if (problems.length > 0) return { problems };
     const units = Math.round((c as number) * 1024);
     const mib = Math.round((m as number) * 1024);
@@ -106,6 +98,16 @@ export function eksQuantities(cpu: unknown, memory: unknown, d: Deprecations): P
     } else if (positive(memory)) m = Number.isInteger(memory) ? `${memory}Gi` : `${Math.round(memory * 1024)}Mi`;
     else problems.push(numberProblem("memory", "GiB", memory));
     return problems.length > 0 ? { problems } : { cpu: c!, memory: m! };
+}
+
+/** vCPU and GiB numbers from the new notation or App Runner's old strings (noted), with the problems of anything else. */
+function vcpuAndGib(cpu: unknown, memory: unknown, d: Deprecations): { c: unknown; m: unknown; problems: string[] } {
+    const c = typeof cpu === "string" ? oldForm(d, "cpu", cpu, APP_RUNNER_VCPU, "vCPU") : cpu;
+    const m = typeof memory === "string" ? oldForm(d, "memory", memory, APP_RUNNER_GB, "GiB") : memory;
+    const problems: string[] = [];
+    if (!positive(c)) problems.push(numberProblem("cpu", "vCPU", cpu));
+    if (!positive(m)) problems.push(numberProblem("memory", "GiB", memory));
+    return { c, m, problems };
 }
 
 /** A number read from an old notation string (noted), or the string itself when it does not parse (the checks then name it). */

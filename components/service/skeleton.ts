@@ -150,7 +150,8 @@ export function normalizeService(
     extraProblems: (string | undefined)[] = [],
 ): NormalizedService {
     const rules: PlatformRules = SERVICE_DEFAULTS.platforms[platform];
-    if (typeof args !== "object" || args === null) throwIfAny(component, name, ["the arguments must be an object with at least `image`."], resource);
+    if (typeof args !== "object" || args === null)
+        throwIfAny(component, name, ["the arguments must be an object with at least `image`."], resource);
     throwIfAny(component, name, [...deprecations.problems(), ...shapeProblems(args)], resource);
     const scaling = {
         min: args.scaling?.min ?? rules.scaling.min,
@@ -198,12 +199,16 @@ function shapeProblems(args: ServiceArgs): (string | undefined)[] {
         scaling,
         target,
         !scaling && !target && args.scaling?.target
-            ? enumProblem("scaling.target.metric", args.scaling.target.metric, METRICS) ??
-              (args.scaling.target.metric === undefined ? `\`scaling.target.metric\` is required (one of ${METRICS.join(", ")}).` : undefined)
+            ? (enumProblem("scaling.target.metric", args.scaling.target.metric, METRICS) ??
+              (args.scaling.target.metric === undefined
+                  ? `\`scaling.target.metric\` is required (one of ${METRICS.join(", ")}).`
+                  : undefined))
             : undefined,
         health,
         command,
-        !command && Array.isArray(args.health?.command) && (args.health.command.length === 0 || args.health.command.some((c) => typeof c !== "string"))
+        !command &&
+        Array.isArray(args.health?.command) &&
+        (args.health.command.length === 0 || args.health.command.some((c) => typeof c !== "string"))
             ? `\`health.command\` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got ${JSON.stringify(args.health.command)}).`
             : undefined,
         network,
@@ -240,21 +245,46 @@ function valueProblems(rules: PlatformRules, args: ServiceArgs, n: NormalizedSer
         !fixed && target && !rules.metrics.includes(target.metric)
             ? `\`scaling.target.metric\` "${String(target.metric)}" is not supported on ${platform}, which scales on ${rules.metrics.map((m) => `"${m}"`).join(", ")} only.`
             : undefined,
-        !fixed && target && METRICS.includes(target.metric) ? intRange("scaling.target.value", target.value, ...TARGET_RANGE[target.metric]) : undefined,
-        rules.health.path ? pathProblem("health.path", args.health?.path) : refused(args.health?.path, "health.path", platform, "use `health.command` (a container health check)"),
-        rules.health.readinessPath ? pathProblem("health.readinessPath", args.health?.readinessPath) : refused(args.health?.readinessPath, "health.readinessPath", platform, "it is EKS's readiness probe"),
-        rules.health.command ? undefined : refused(args.health?.command, "health.command", platform, "it is private Fargate's container health check; use `health.path`"),
-        rules.network === "refused"
-            ? refused(args.network, "network", platform, "the pods take their network from `cluster`")
+        !fixed && target && METRICS.includes(target.metric)
+            ? intRange("scaling.target.value", target.value, ...TARGET_RANGE[target.metric])
             : undefined,
+        rules.health.path
+            ? pathProblem("health.path", args.health?.path)
+            : refused(args.health?.path, "health.path", platform, "use `health.command` (a container health check)"),
+        rules.health.readinessPath
+            ? pathProblem("health.readinessPath", args.health?.readinessPath)
+            : refused(args.health?.readinessPath, "health.readinessPath", platform, "it is EKS's readiness probe"),
+        rules.health.command
+            ? undefined
+            : refused(
+                  args.health?.command,
+                  "health.command",
+                  platform,
+                  "it is private Fargate's container health check; use `health.path`",
+              ),
+        rules.network === "refused" ? refused(args.network, "network", platform, "the pods take their network from `cluster`") : undefined,
         !rules.allowFrom && args.network?.allowFrom !== undefined
-            ? refused(args.network.allowFrom, "network.allowFrom", platform, "its clients come through the platform's own load balancer or endpoint")
+            ? refused(
+                  args.network.allowFrom,
+                  "network.allowFrom",
+                  platform,
+                  "its clients come through the platform's own load balancer or endpoint",
+              )
             : undefined,
         rules.allowFrom && n.network && Array.isArray(n.network.allowFrom) && n.network.allowFrom.length === 0
             ? `\`network.allowFrom\` must name at least one security group allowed to reach port ${n.port} (got an empty list); the service accepts no CIDR.`
             : undefined,
-        ...(n.network?.egress ?? []).flatMap((rule, i) => (Array.isArray(n.network?.egress) ? egressRuleProblems(`network.egress[${i}]`, rule) : [])),
-        rules.secrets ? undefined : refused(Object.keys(n.secrets ?? {}).length > 0 ? n.secrets : undefined, "secrets", platform, "a Kubernetes Secret would put the value in state and etcd; read secrets from AWS with the pod's role"),
+        ...(n.network?.egress ?? []).flatMap((rule, i) =>
+            Array.isArray(n.network?.egress) ? egressRuleProblems(`network.egress[${i}]`, rule) : [],
+        ),
+        rules.secrets
+            ? undefined
+            : refused(
+                  Object.keys(n.secrets ?? {}).length > 0 ? n.secrets : undefined,
+                  "secrets",
+                  platform,
+                  "a Kubernetes Secret would put the value in state and etcd; read secrets from AWS with the pod's role",
+              ),
         ...policyStatementProblems("policyStatements", args.policyStatements),
         ...environmentProblems(args.environment, args.secrets),
         ...databasesProblems(args.databases, args.environment),
@@ -316,7 +346,15 @@ export function createServiceSecurityGroup(
     contexts.set(parent, { owner, securityGroupId: securityGroup.id, port: spec.port });
     const rules: pulumi.Resource[] = [];
     if (spec.https) {
-        rules.push(egressRule(`${name}-egress-https`, securityGroup.id, { port: 443, cidrIpv4: "0.0.0.0/0", description: spec.https }, tags, parent));
+        rules.push(
+            egressRule(
+                `${name}-egress-https`,
+                securityGroup.id,
+                { port: 443, cidrIpv4: "0.0.0.0/0", description: spec.https },
+                tags,
+                parent,
+            ),
+        );
     }
     spec.egress.forEach((rule, i) => rules.push(egressRule(`${name}-egress-${i}`, securityGroup.id, rule, tags, parent)));
     (spec.allowFrom ?? []).forEach((source, i) => rules.push(admitClient(parent, `${name}-ingress-${i}`, source)));
@@ -331,7 +369,11 @@ export function allowEgress(service: pulumi.Resource, name: string, rule: Egress
 }
 
 /** `allowClient(name, group)`: one more security group admitted on the service's port, as `<service>-<name>`. */
-export function allowClient(service: pulumi.Resource, name: string, securityGroupId: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
+export function allowClient(
+    service: pulumi.Resource,
+    name: string,
+    securityGroupId: pulumi.Input<string>,
+): aws.vpc.SecurityGroupIngressRule {
     return admitClient(service, `${context(service).owner.name}-${name}`, securityGroupId);
 }
 
@@ -368,7 +410,11 @@ export function attachPolicyStatements(
     statements: readonly PolicyStatement[],
 ): aws.iam.RolePolicy | undefined {
     if (statements.length === 0) return undefined;
-    return new aws.iam.RolePolicy(resourceName, { role: role.name, policy: policyDocument(iamStatements(statements)) }, { parent: owner.parent });
+    return new aws.iam.RolePolicy(
+        resourceName,
+        { role: role.name, policy: policyDocument(iamStatements(statements)) },
+        { parent: owner.parent },
+    );
 }
 
 /** The environment with the linked databases' variables merged in (needed before the role on App Runner, hence apart from `linkServiceDatabases`). */

@@ -86,7 +86,9 @@ describe("cpu and memory in each platform's notation", () => {
     });
 
     it("should name the platform's allowed values when a pair does not exist there", () => {
-        expect(sizes.appRunnerSize(3, 6, quiet())).toEqual({ problems: ["`cpu` must be one of 0.25, 0.5, 1, 2, 4 vCPU on App Runner (got 3)."] });
+        expect(sizes.appRunnerSize(3, 6, quiet())).toEqual({
+            problems: ["`cpu` must be one of 0.25, 0.5, 1, 2, 4 vCPU on App Runner (got 3)."],
+        });
         expect(sizes.appRunnerSize(0.5, 2, quiet())).toEqual({
             problems: ["`memory` 2 GiB is not allowed with `cpu` 0.5 on App Runner; allowed: 1 GiB."],
         });
@@ -114,28 +116,48 @@ async function resourcesOf(build: () => void): Promise<{ resources: ReturnType<t
 
 describe("old argument names (aliases for one minor version)", () => {
     const expressCases: [string, Record<string, unknown>, Record<string, unknown>][] = [
-        ["environmentSecrets", { environmentSecrets: { API_KEY: "arn:aws:secretsmanager:us-east-1:1:secret:k" } }, { secrets: { API_KEY: "arn:aws:secretsmanager:us-east-1:1:secret:k" } }],
+        [
+            "environmentSecrets",
+            { environmentSecrets: { API_KEY: "arn:aws:secretsmanager:us-east-1:1:secret:k" } },
+            { secrets: { API_KEY: "arn:aws:secretsmanager:us-east-1:1:secret:k" } },
+        ],
         ["healthCheckPath", { healthCheckPath: "/ready" }, { health: { path: "/ready" } }],
         ["minSize/maxSize", { minSize: 2, maxSize: 7 }, { scaling: { min: 2, max: 7 } }],
-        ["scaling {metric, targetValue}", { scaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 900 } }, { scaling: { target: { metric: "requests", value: 900 } } }],
-        ["vpc (with egress)", { vpc: { ...VPC, egress: [{ port: 5432, securityGroupId: "sg-db", description: "db" }] } }, { network: { vpc: VPC, egress: [{ port: 5432, securityGroupId: "sg-db", description: "db" }] } }],
+        [
+            "scaling {metric, targetValue}",
+            { scaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 900 } },
+            { scaling: { target: { metric: "requests", value: 900 } } },
+        ],
+        [
+            "vpc (with egress)",
+            { vpc: { ...VPC, egress: [{ port: 5432, securityGroupId: "sg-db", description: "db" }] } },
+            { network: { vpc: VPC, egress: [{ port: 5432, securityGroupId: "sg-db", description: "db" }] } },
+        ],
         ["cpu/memory App Runner strings", { cpu: "1 vCPU", memory: "2 GB" }, { cpu: 1, memory: 2 }],
     ];
-    it.each(expressCases)("should create the same Express resources from the old %s as from the new name, with one warning", async (_label, old, now) => {
-        const base = { image: IMAGE };
-        const withNetwork = (extra: Record<string, unknown>) => ("vpc" in extra || "network" in extra ? extra : { network: { vpc: VPC }, ...extra });
-        const before = await resourcesOf(() => new express.EcsExpressService("svc", { ...base, ...withNetwork(old) } as never));
-        const after = await resourcesOf(() => new express.EcsExpressService("svc", { ...base, ...withNetwork(now) } as never));
-        expect(before.resources).toEqual(after.resources);
-        expect(after.warnings).toEqual([]);
-        expect(before.warnings).toHaveLength(1);
-        expect(before.warnings[0]).toMatch(/^EcsExpressService "svc": deprecated arguments, accepted until the next minor version/);
-    });
+    it.each(expressCases)(
+        "should create the same Express resources from the old %s as from the new name, with one warning",
+        async (_label, old, now) => {
+            const base = { image: IMAGE };
+            const withNetwork = (extra: Record<string, unknown>) =>
+                "vpc" in extra || "network" in extra ? extra : { network: { vpc: VPC }, ...extra };
+            const before = await resourcesOf(() => new express.EcsExpressService("svc", { ...base, ...withNetwork(old) }));
+            const after = await resourcesOf(() => new express.EcsExpressService("svc", { ...base, ...withNetwork(now) }));
+            expect(before.resources).toEqual(after.resources);
+            expect(after.warnings).toEqual([]);
+            expect(before.warnings).toHaveLength(1);
+            expect(before.warnings[0]).toMatch(/^EcsExpressService "svc": deprecated arguments, accepted until the next minor version/);
+        },
+    );
 
     it("should create the same App Runner resources from maxConcurrency as from scaling.target concurrency, with one warning", async () => {
         const before = await resourcesOf(() => new appRunner.AppRunnerService("web-svc", { image: IMAGE, maxConcurrency: 50, minSize: 2 }));
         const after = await resourcesOf(
-            () => new appRunner.AppRunnerService("web-svc", { image: IMAGE, scaling: { min: 2, target: { metric: "concurrency", value: 50 } } }),
+            () =>
+                new appRunner.AppRunnerService("web-svc", {
+                    image: IMAGE,
+                    scaling: { min: 2, target: { metric: "concurrency", value: 50 } },
+                }),
         );
         expect(before.resources).toEqual(after.resources);
         expect(before.warnings).toEqual([
@@ -145,8 +167,12 @@ describe("old argument names (aliases for one minor version)", () => {
     });
 
     it("should create the same VpcConnectedAppRunner resources from vpc as from network, warning once", async () => {
-        const before = await resourcesOf(() => new connected.VpcConnectedAppRunner("web-svc", { image: IMAGE, vpc: VPC, cpu: "1 vCPU" as never, memory: 2 }));
-        const after = await resourcesOf(() => new connected.VpcConnectedAppRunner("web-svc", { image: IMAGE, network: { vpc: VPC }, cpu: 1, memory: 2 }));
+        const before = await resourcesOf(
+            () => new connected.VpcConnectedAppRunner("web-svc", { image: IMAGE, vpc: VPC, cpu: "1 vCPU" as never, memory: 2 }),
+        );
+        const after = await resourcesOf(
+            () => new connected.VpcConnectedAppRunner("web-svc", { image: IMAGE, network: { vpc: VPC }, cpu: 1, memory: 2 }),
+        );
         expect(before.resources).toEqual(after.resources);
         expect(before.warnings).toHaveLength(1);
         expect(before.warnings[0]).toContain("`vpc` → `network`");
@@ -192,14 +218,17 @@ describe("old argument names (aliases for one minor version)", () => {
         ["environmentSecrets", { environmentSecrets: {}, secrets: {} }, "`environmentSecrets` and `secrets` are both set"],
         ["vpc", { vpc: VPC, network: { vpc: VPC } }, "`vpc` and `network` are both set"],
     ])("should refuse the old %s and its new name together", async (_label, args, message) => {
-        const error = await errorOf(() => new express.EcsExpressService("svc", { image: IMAGE, network: { vpc: VPC }, ...args } as never));
+        const error = await errorOf(() => new express.EcsExpressService("svc", { image: IMAGE, network: { vpc: VPC }, ...args }));
         expect(error).toContain(message);
     });
 });
 
 describe("what a platform cannot do is refused by name", () => {
     it.each([
-        [{ scaling: { target: { metric: "concurrency", value: 10 } } }, '`scaling.target.metric` "concurrency" is not supported on ECS Express Mode, which scales on "cpu", "memory", "requests" only.'],
+        [
+            { scaling: { target: { metric: "concurrency", value: 10 } } },
+            '`scaling.target.metric` "concurrency" is not supported on ECS Express Mode, which scales on "cpu", "memory", "requests" only.',
+        ],
         [{ health: { command: ["CMD", "true"] } }, "`health.command` cannot be used on ECS Express Mode"],
         [{ health: { readinessPath: "/ready" } }, "`health.readinessPath` cannot be used on ECS Express Mode"],
         [{ network: { vpc: VPC, allowFrom: ["sg-1"] } }, "`network.allowFrom` cannot be used on ECS Express Mode"],
@@ -209,7 +238,9 @@ describe("what a platform cannot do is refused by name", () => {
     });
 
     it("should refuse a cpu target on App Runner, which scales on concurrency only", async () => {
-        const error = await errorOf(() => new appRunner.AppRunnerService("web-svc", { image: IMAGE, scaling: { target: { metric: "cpu", value: 50 } } }));
+        const error = await errorOf(
+            () => new appRunner.AppRunnerService("web-svc", { image: IMAGE, scaling: { target: { metric: "cpu", value: 50 } } }),
+        );
         expect(error).toContain('`scaling.target.metric` "cpu" is not supported on App Runner, which scales on "concurrency" only.');
     });
 
