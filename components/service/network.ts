@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { describeValue, intRange } from "../limits";
-import { listProblem, objectProblem, stringProblem } from "./shapes";
+import { objectProblem, stringProblem } from "./shapes";
 
 /** One destination a service in a VPC may open connections to. */
 export interface EgressRule {
@@ -47,20 +47,6 @@ export function egressRuleProblems(label: string, rule: unknown): (string | unde
         typeof r.description === "string" && r.description.length > 0
             ? undefined
             : `\`${label}.description\` must say why the egress exists (got ${describeValue(r.description)}).`,
-    ];
-}
-
-/** Every problem with a `ServiceVpc` under `label` (shape, required fields, egress rules). */
-export function serviceVpcProblems(label: string, vpc: unknown, required = true): (string | undefined)[] {
-    const shape = objectProblem(label, vpc, required);
-    if (shape || vpc === undefined) return [shape];
-    const v = vpc as Record<string, unknown>;
-    const egress = listProblem(`${label}.egress`, v.egress);
-    return [
-        stringProblem(`${label}.vpcId`, v.vpcId, true),
-        listProblem(`${label}.subnetIds`, v.subnetIds, true),
-        egress,
-        ...(egress || !Array.isArray(v.egress) ? [] : v.egress.flatMap((rule, i) => egressRuleProblems(`${label}.egress[${i}]`, rule))),
     ];
 }
 
