@@ -3,14 +3,14 @@ import type { AppRunnerServiceArgs } from "./app-runner-service";
 
 const mocks = setupMocks();
 let AppRunnerService: typeof import("./app-runner-service").AppRunnerService;
-let imageProblem: typeof import("./web-service").imageProblem;
+let imageProblem: typeof import("./service/environment").imageProblem;
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products@sha256:${"a".repeat(64)}`;
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-abc-123456";
 
 beforeAll(async () => {
     ({ AppRunnerService } = await import("./app-runner-service"));
-    ({ imageProblem } = await import("./web-service"));
+    ({ imageProblem } = await import("./service/environment"));
 });
 beforeEach(() => mocks.reset());
 
@@ -65,7 +65,7 @@ describe("AppRunnerService", () => {
         new AppRunnerService("products", {
             image: IMAGE,
             environment: { TABLE_NAME: "t" },
-            environmentSecrets: { DB_SECRET: SECRET },
+            secrets: { DB_SECRET: SECRET },
             policyStatements: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] }],
         });
         await settle();
@@ -117,14 +117,22 @@ describe("AppRunnerService", () => {
     const bad: [string, Partial<AppRunnerServiceArgs>, string][] = [
         [
             "a CPU/memory pair App Runner does not offer",
-            { cpu: "1 vCPU", memory: "0.5 GB" },
-            '`memory` "0.5 GB" is not allowed with cpu "1 vCPU"; allowed: 2 GB, 3 GB, 4 GB.',
+            { cpu: 1, memory: 0.5 },
+            "`memory` 0.5 GiB is not allowed with `cpu` 1 on App Runner; allowed: 2, 3, 4 GiB.",
         ],
-        ["an unknown CPU", { cpu: "3 vCPU" }, '`cpu` must be one of 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU, 4 vCPU (got "3 vCPU").'],
-        ["concurrency 0", { maxConcurrency: 0 }, "`maxConcurrency` must be an integer between 1 and 200 (got 0)."],
-        ["concurrency 500", { maxConcurrency: 500 }, "`maxConcurrency` must be an integer between 1 and 200 (got 500)."],
-        ["min above max", { minSize: 6, maxSize: 5 }, "`minSize` (6) must not be greater than `maxSize` (5)."],
-        ["max 30 instances", { maxSize: 30 }, "`maxSize` must be an integer between 1 and 25 (got 30)."],
+        ["an unknown CPU", { cpu: 3 }, "`cpu` must be one of 0.25, 0.5, 1, 2, 4 vCPU on App Runner (got 3)."],
+        [
+            "concurrency 0",
+            { scaling: { target: { metric: "concurrency", value: 0 } } },
+            "`scaling.target.value` must be an integer between 1 and 200 (got 0).",
+        ],
+        [
+            "concurrency 500",
+            { scaling: { target: { metric: "concurrency", value: 500 } } },
+            "`scaling.target.value` must be an integer between 1 and 200 (got 500).",
+        ],
+        ["min above max", { scaling: { min: 6, max: 5 } }, "`scaling.min` (6) must not be greater than `scaling.max` (5)."],
+        ["max 30 instances", { scaling: { max: 30 } }, "`scaling.max` must be an integer between 1 and 25 (got 30)."],
         [
             "a service name too long",
             { serviceName: "x".repeat(41) },
@@ -134,12 +142,12 @@ describe("AppRunnerService", () => {
         [
             "a password in plain env",
             { environment: { DB_PASSWORD: "hunter2" } },
-            "`environment.DB_PASSWORD` looks like a secret; pass it in `environmentSecrets` as a Secrets Manager ARN instead.",
+            "`environment.DB_PASSWORD` looks like a secret; pass it in `secrets` as a Secrets Manager ARN instead.",
         ],
         [
             "a health path without a slash",
-            { healthCheckPath: "health" },
-            '`healthCheckPath` must be a path starting with "/" (got the string "health").',
+            { health: { path: "health" } },
+            '`health.path` must be a path starting with "/" (got the string "health").',
         ],
         [
             "an image tag instead of a digest",
@@ -200,7 +208,11 @@ describe("AppRunnerService", () => {
             { image: undefined },
             "`image` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri.",
         ],
-        ["a number as the health check path", { healthCheckPath: 5 }, '`healthCheckPath` must be a path starting with "/" (got number 5).'],
+        [
+            "a number as the health check path",
+            { health: { path: 5 } },
+            '`health.path` must be a path starting with "/" (got number 5).',
+        ],
         ["a list as the environment", { environment: ["A=1"] }, '`environment` must be a map of names to values (got a list ["A=1"]).'],
         [
             "a string as the policy statements",
