@@ -55,16 +55,15 @@ const PLATFORMS: Record<
     "ecs-express": (db) =>
         new c.EcsExpressService("api", {
             image: IMAGE,
-            vpc: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] },
+            network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] } },
             databases: { main: db.link },
         }),
     "app-runner (VPC)": (db) =>
-        new c.VpcConnectedAppRunner("api", { image: IMAGE, serviceName: "api-service", vpc: VPC, databases: { main: db.link } }),
+        new c.VpcConnectedAppRunner("api", { image: IMAGE, serviceName: "api-service", network: { vpc: VPC }, databases: { main: db.link } }),
     "private fargate": (db) =>
         new c.PrivateFargateService("api", {
             image: IMAGE,
-            vpc: VPC,
-            allowFrom: ["sg-0caller"],
+            network: { vpc: VPC, allowFrom: ["sg-0caller"] },
             namespaceName: "internal.demo",
             databases: { main: db.link },
         }),
@@ -182,7 +181,7 @@ describe("databases: the one link between a service and a database", () => {
         const users = database("users", "mysql");
         new c.EcsExpressService("api", {
             image: IMAGE,
-            vpc: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] },
+            network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] } },
             databases: { orders: orders.link, "user-store": users.link },
         });
         await settle();
@@ -216,7 +215,7 @@ describe("databases: the one link between a service and a database", () => {
                 () =>
                     new c.VpcConnectedAppRunner("api", {
                         image: IMAGE,
-                        vpc: VPC,
+                        network: { vpc: VPC },
                         environment: { DB_HOST: "x" },
                         databases: { main: db.link },
                     }),
@@ -231,7 +230,7 @@ describe("databases: the one link between a service and a database", () => {
                 () =>
                     new c.VpcConnectedAppRunner("api", {
                         image: IMAGE,
-                        vpc: VPC,
+                        network: { vpc: VPC },
                         databases: output({ main: db.link }) as unknown as Record<string, pulumi.Input<import("./index").DatabaseLink>>,
                     }),
             );
@@ -241,7 +240,7 @@ describe("databases: the one link between a service and a database", () => {
         it("should refuse a key that cannot name resources", async () => {
             const db = database();
             const message = await errorOf(
-                () => new c.VpcConnectedAppRunner("api", { image: IMAGE, vpc: VPC, databases: { Main_DB: db.link } }),
+                () => new c.VpcConnectedAppRunner("api", { image: IMAGE, network: { vpc: VPC }, databases: { Main_DB: db.link } }),
             );
             expect(message).toContain('`databases` key "Main_DB" must be 1-31 lower-case letters');
         });
