@@ -6,6 +6,8 @@ const mocks = setupMocks({
     subnets: { "subnet-pub-a": "10.0.128.0/22", "subnet-pub-b": "10.0.132.0/22", "subnet-a": "10.0.0.0/22", "subnet-b": "10.0.4.0/22" },
 });
 let m: typeof ExpressModule;
+let sizes: typeof import("./service/sizes");
+let aliases: typeof import("./service/aliases");
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products@sha256:${"a".repeat(64)}`;
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
@@ -13,36 +15,38 @@ const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/products";
 
 beforeAll(async () => {
     m = await import("./ecs-express-service");
+    sizes = await import("./service/sizes");
+    aliases = await import("./service/aliases");
 });
 beforeEach(() => mocks.reset());
 
 const trustOf = (name: string) => JSON.parse(mocks.one("aws:iam/role:Role", name).inputs.assumeRolePolicy).Statement[0].Principal.Service;
 
-describe("expressCpuMemory", () => {
-    it("should convert App Runner notation to CPU units and MiB when the pair is the lab guide's", () => {
-        expect(m.expressCpuMemory("0.25 vCPU", "0.5 GB")).toEqual({ cpu: "256", memory: "512" });
-        expect(m.expressCpuMemory("1 vCPU", "3 GB")).toEqual({ cpu: "1024", memory: "3072" });
-        expect(m.expressCpuMemory("4 vCPU", "8 GB")).toEqual({ cpu: "4096", memory: "8192" });
+describe("Express sizes (service/sizes.ts expressSize: vCPU and GiB → CPU units and MiB)", () => {
+    const quiet = () => new aliases.Deprecations("EcsExpressService", "products");
+
+    it("should convert vCPU and GiB to CPU units and MiB when the pair is the lab guide's", () => {
+        expect(sizes.expressSize(0.25, 0.5, quiet())).toEqual({ cpu: "256", memory: "512" });
+        expect(sizes.expressSize(1, 3, quiet())).toEqual({ cpu: "1024", memory: "3072" });
+        expect(sizes.expressSize(4, 8, quiet())).toEqual({ cpu: "4096", memory: "8192" });
     });
 
-    it("should refuse naming the memory and Express's ceiling when App Runner's 12 GB is asked", () => {
-        expect(m.expressCpuMemory("4 vCPU", "12 GB")).toEqual({
-            problem:
-                '`memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+    it("should refuse naming the memory and Express's ceiling when App Runner's 12 GiB is asked", () => {
+        expect(sizes.expressSize(4, 12, quiet())).toEqual({
+            problems: ["`memory` 12 GiB cannot run on ECS Express Mode, which allows at most 8 GiB; use 8 or less, or App Runner."],
         });
     });
 
     it("should refuse naming both properties when the pair is not a Fargate pair", () => {
-        expect(m.expressCpuMemory("0.25 vCPU", "4 GB")).toEqual({
-            problem:
-                '`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps. (`cpu` "0.25 vCPU" = 256 units, `memory` "4 GB" = 4096 MiB.)',
+        expect(sizes.expressSize(0.25, 4, quiet())).toEqual({
+            problems: [
+                "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps. (`cpu` 0.25 vCPU = 256 units, `memory` 4 GiB = 4096 MiB.)",
+            ],
         });
     });
 
-    it("should refuse an unknown vCPU value when it is not App Runner notation", () => {
-        expect(m.expressCpuMemory("256", "0.5 GB")).toEqual({
-            problem: '`cpu` must be one of 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU, 4 vCPU (got "256").',
-        });
+    it("should refuse a cpu that is neither a number of vCPU nor App Runner's old notation", () => {
+        expect(sizes.expressSize("256", 0.5, quiet())).toEqual({ problems: ['`cpu` must be a positive number of vCPU (got "256").'] });
     });
 });
 
@@ -51,7 +55,7 @@ describe("EcsExpressService", () => {
     const build = (extra: Partial<ExpressModule.EcsExpressServiceArgs> = {}) =>
         new m.EcsExpressService("products", {
             image: IMAGE,
-            vpc: VPC,
+            network: { vpc: VPC },
             environment: { TABLE_NAME: "products", RUNTIME: "ecs-express" },
             policyStatements: [{ actions: ["dynamodb:GetItem"], resources: [TABLE_ARN] }],
             tags: { project: "serverless-containers" },
@@ -82,8 +86,8 @@ describe("EcsExpressService", () => {
         ]);
     });
 
-    it("should let the execution role read exactly the injected secret ARNs when environmentSecrets is set", async () => {
-        build({ environmentSecrets: { DB_SECRET: SECRET } });
+    it("should let the execution role read exactly the injected secret ARNs when secrets are set", async () => {
+        build({ secrets: { DB_SECRET: SECRET } });
         await settle();
         const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy", "products-execution-secrets").inputs.policy);
         expect(policy.Statement).toEqual([
@@ -96,7 +100,7 @@ describe("EcsExpressService", () => {
 
     it("should let the execution role read an SSM parameter with ssm:GetParameters when a secret is a parameter ARN", async () => {
         const parameter = "arn:aws:ssm:us-east-1:123456789012:parameter/products/api-key";
-        build({ environmentSecrets: { DB_SECRET: SECRET, API_KEY: parameter } });
+        build({ secrets: { DB_SECRET: SECRET, API_KEY: parameter } });
         await settle();
         const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy", "products-execution-secrets").inputs.policy);
         expect(policy.Statement).toEqual([
@@ -126,7 +130,7 @@ describe("EcsExpressService", () => {
     });
 
     it("should make the service depend on every role policy when built", async () => {
-        build({ environmentSecrets: { DB_SECRET: SECRET } });
+        build({ secrets: { DB_SECRET: SECRET } });
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
         for (const attachment of ["products-execution-managed", "products-infrastructure-managed"]) {
@@ -144,19 +148,19 @@ describe("EcsExpressService", () => {
         expect(await promiseOf(svc.serviceArn)).toMatch(/^arn:aws:ecs:us-east-1:123456789012:service\//);
     });
 
-    it("should throw naming vpc, before creating anything, when no vpc is given (Express would fall back to the default VPC)", async () => {
+    it("should throw naming network, before creating anything, when no network is given (Express would fall back to the default VPC)", async () => {
         const args = { image: IMAGE, tags: { project: "serverless-containers" } } as unknown as ExpressModule.EcsExpressServiceArgs;
         const message = await errorOf(() => new m.EcsExpressService("products", args));
-        expect(message).toMatch(/^EcsExpressService "products": `vpc` is required/);
+        expect(message).toMatch(/^EcsExpressService "products": `network` is required/);
         expect(message).toContain("default VPC");
         expect(mocks.resources.filter((r) => r.custom)).toHaveLength(0);
     });
 
-    it("should report a missing vpc together with the other problems when several args are wrong", async () => {
+    it("should report a missing network together with the other problems when several args are wrong", async () => {
         const args = { image: IMAGE, logRetentionDays: 10 } as unknown as ExpressModule.EcsExpressServiceArgs;
         const message = await errorOf(() => new m.EcsExpressService("products", args));
         expect(message).toContain("`logRetentionDays` must be one of");
-        expect(message).toContain("`vpc` is required");
+        expect(message).toContain("`network` is required");
     });
 
     it("should make the service wait for the component's dependsOn (the VPC endpoints its tasks pull through) when given", async () => {
@@ -165,7 +169,7 @@ describe("EcsExpressService", () => {
             serviceName: "com.amazonaws.us-east-1.ecr.dkr",
             vpcEndpointType: "Interface",
         });
-        new m.EcsExpressService("products", { image: IMAGE, vpc: VPC }, { dependsOn: [endpoint] });
+        new m.EcsExpressService("products", { image: IMAGE, network: { vpc: VPC } }, { dependsOn: [endpoint] });
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
         expect(mocks.dependsOn(service, "aws:ec2/vpcEndpoint:VpcEndpoint", "ecr-dkr")).toBe(true);
@@ -185,11 +189,10 @@ describe("EcsExpressService", () => {
         ]);
     });
 
-    it("should run in the VPC with its own security group, admitting only the load balancer's subnets on the container port, when vpc is set", async () => {
+    it("should run in the VPC with its own security group, admitting only the load balancer's subnets on the container port, when network is set", async () => {
         const svc = build({
-            vpc: {
-                vpcId: "vpc-1",
-                subnetIds: ["subnet-a", "subnet-b"],
+            network: {
+                vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] },
                 egress: [{ port: 5432, securityGroupId: "sg-proxy", description: "RDS Proxy" }],
             },
         });
@@ -242,30 +245,31 @@ describe("EcsExpressService", () => {
         }
     });
 
-    it("should throw naming memory when App Runner's 10 GB cannot run on Express", async () => {
-        expect(await errorOf(() => build({ cpu: "4 vCPU", memory: "10 GB" }))).toBe(
-            'EcsExpressService "products": `memory` "10 GB" (10240 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+    it("should throw naming memory when App Runner's 10 GiB cannot run on Express", async () => {
+        expect(await errorOf(() => build({ cpu: 4, memory: 10 }))).toBe(
+            'EcsExpressService "products": `memory` 10 GiB cannot run on ECS Express Mode, which allows at most 8 GiB; use 8 or less, or App Runner.',
         );
         expect(mocks.resources.filter((r) => r.custom)).toHaveLength(0);
     });
 
-    it("should throw naming scaling.metric when the metric is not one Express knows", async () => {
-        expect(
-            await errorOf(() => build({ scaling: { metric: "CONCURRENCY" as ExpressModule.ExpressScalingMetric, targetValue: 100 } })),
-        ).toBe(
-            'EcsExpressService "products": `scaling.metric` must be one of AVERAGE_CPU, AVERAGE_MEMORY, REQUEST_COUNT_PER_TARGET (got "CONCURRENCY").',
+    it("should throw naming scaling.target.metric when the metric is not one Express scales on", async () => {
+        expect(await errorOf(() => build({ scaling: { target: { metric: "concurrency", value: 100 } } }))).toBe(
+            'EcsExpressService "products": `scaling.target.metric` "concurrency" is not supported on ECS Express Mode, which scales on "cpu", "memory", "requests" only.',
+        );
+        expect(await errorOf(() => build({ scaling: { target: { metric: "CONCURRENCY" as never, value: 100 } } }))).toBe(
+            'EcsExpressService "products": `scaling.target.metric` must be one of cpu, memory, requests, concurrency (got "CONCURRENCY").',
         );
     });
 
-    it("should throw naming scaling.targetValue when a percentage target is above 100", async () => {
-        expect(await errorOf(() => build({ scaling: { metric: "AVERAGE_CPU", targetValue: 150 } }))).toBe(
-            'EcsExpressService "products": `scaling.targetValue` must be an integer between 1 and 100 (got 150).',
+    it("should throw naming scaling.target.value when a percentage target is above 100", async () => {
+        expect(await errorOf(() => build({ scaling: { target: { metric: "cpu", value: 150 } } }))).toBe(
+            'EcsExpressService "products": `scaling.target.value` must be an integer between 1 and 100 (got 150).',
         );
     });
 
-    it("should throw naming minSize and maxSize when min is above max", async () => {
-        expect(await errorOf(() => build({ minSize: 6, maxSize: 5 }))).toBe(
-            'EcsExpressService "products": `minSize` (6) must not be greater than `maxSize` (5).',
+    it("should throw naming scaling.min and scaling.max when min is above max", async () => {
+        expect(await errorOf(() => build({ scaling: { min: 6, max: 5 } }))).toBe(
+            'EcsExpressService "products": `scaling.min` (6) must not be greater than `scaling.max` (5).',
         );
     });
 
@@ -279,14 +283,14 @@ describe("EcsExpressService", () => {
         const pulumi = await import("@pulumi/pulumi");
         let error: unknown;
         try {
-            build({ minSize: 6, maxSize: 5, policyStatements: [{ actions: ["dynamodb:*"], resources: [TABLE_ARN] }] });
+            build({ scaling: { min: 6, max: 5 }, policyStatements: [{ actions: ["dynamodb:*"], resources: [TABLE_ARN] }] });
         } catch (e) {
             error = e;
         }
         expect(pulumi.ResourceError.isInstance(error)).toBe(true);
         expect((error as InstanceType<typeof pulumi.ResourceError>).resource?.constructor.name).toBe("EcsExpressService");
         expect((error as Error).message).toBe(
-            'EcsExpressService "products": `minSize` (6) must not be greater than `maxSize` (5). `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).',
+            'EcsExpressService "products": `scaling.min` (6) must not be greater than `scaling.max` (5). `policyStatements[0].actions` must list specific actions, not a wildcard (got ["dynamodb:*"]).',
         );
     });
 
@@ -309,18 +313,23 @@ describe("EcsExpressService", () => {
         expect([await promiseOf(svc.roleArn), await promiseOf(svc.roleName)]).toEqual([role.state.arn, role.state.name]);
     });
 
-    it("should warn on the component that maxConcurrency has no effect when it is set", async () => {
+    it("should warn on the component that the deprecated maxConcurrency has no effect when it is set", async () => {
         const pulumi = await import("@pulumi/pulumi");
         const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
         try {
             const svc = build({ maxConcurrency: 50 });
+            expect(warn).toHaveBeenCalledTimes(1);
             expect(warn).toHaveBeenCalledWith(
-                'EcsExpressService "products": `maxConcurrency` has no effect on ECS Express Mode, which scales on `scaling` (AVERAGE_CPU); it applies on App Runner only.',
+                'EcsExpressService "products": deprecated arguments, accepted until the next minor version (see the package CHANGELOG): `maxConcurrency` has no effect on ECS Express Mode, which scales on `scaling.target` (cpu); it applies on App Runner only, as `scaling.target` { metric: "concurrency" }.',
                 svc,
             );
             warn.mockClear();
             build();
             expect(warn).not.toHaveBeenCalled();
+            // Still checked as on App Runner while it is accepted.
+            expect(await errorOf(() => build({ maxConcurrency: 500 }))).toBe(
+                'EcsExpressService "products": `maxConcurrency` must be an integer between 1 and 200 (got 500).',
+            );
         } finally {
             warn.mockRestore();
         }
@@ -335,22 +344,22 @@ describe("EcsExpressService", () => {
     });
 
     const wrongShapes: [string, unknown, string][] = [
-        ["a string as the vpc", { vpc: "vpc-1" }, '`vpc` must be an object (got the string "vpc-1").'],
+        ["a string as the network", { network: "vpc-1" }, '`network` must be an object (got the string "vpc-1").'],
         ["a string as the scaling", { scaling: "AVERAGE_CPU" }, '`scaling` must be an object (got the string "AVERAGE_CPU").'],
         [
-            "scaling without a metric",
-            { scaling: { targetValue: 50 } },
-            "`scaling.metric` is required (one of AVERAGE_CPU, AVERAGE_MEMORY, REQUEST_COUNT_PER_TARGET).",
+            "a scaling target without a metric",
+            { scaling: { target: { value: 50 } } },
+            "`scaling.target.metric` is required (one of cpu, memory, requests, concurrency).",
         ],
-        ["a number as the cpu", { cpu: 256 }, "`cpu` must be a string (got number 256)."],
+        ["a list as the cpu", { cpu: [256] }, "`cpu` must be a positive number of vCPU (got a list [256])."],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
         expect(await errorOf(() => build(wrong as never))).toBe(`EcsExpressService "products": ${message}`);
     });
 
-    it("should throw naming vpc.subnetIds when fewer than two subnets are listed", async () => {
-        expect(await errorOf(() => build({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a"] } }))).toBe(
-            'EcsExpressService "products": `vpc.subnetIds` must list at least 2 subnets (Express requires two; got 1).',
+    it("should throw naming network.vpc.subnetIds when fewer than two subnets are listed", async () => {
+        expect(await errorOf(() => build({ network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a"] } } }))).toBe(
+            'EcsExpressService "products": `network.vpc.subnetIds` must list at least 2 subnets (Express requires two; got 1).',
         );
     });
 });
@@ -360,7 +369,7 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
     /** Evaluate the component with `args` and return what the mocks recorded. */
     const evaluate = async (extra: Partial<ExpressModule.EcsExpressServiceArgs> = {}): Promise<RecordedResource[]> => {
         mocks.reset();
-        new m.EcsExpressService("products", { image: IMAGE, vpc: VPC, serviceName: "products-api-test", ...extra });
+        new m.EcsExpressService("products", { image: IMAGE, network: { vpc: VPC }, serviceName: "products-api-test", ...extra });
         await settle();
         return [...mocks.resources];
     };
@@ -368,10 +377,10 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
     // The provider's Update diffs WithIgnoredField("scaling_target"): with nothing else changed, a new min/max
     // reached no API. Seen failing before EXPRESS_SCALING_TARGET: the service's change was "update-ignored".
     it.each([
-        ["minSize", { minSize: 2 }],
-        ["maxSize", { maxSize: 9 }],
-        ["scaling.targetValue", { scaling: { metric: "AVERAGE_CPU" as const, targetValue: 45 } }],
-        ["scaling.metric", { scaling: { metric: "REQUEST_COUNT_PER_TARGET" as const, targetValue: 600 } }],
+        ["scaling.min", { scaling: { min: 2 } }],
+        ["scaling.max", { scaling: { max: 9 } }],
+        ["scaling.target.value", { scaling: { target: { metric: "cpu" as const, value: 45 } } }],
+        ["scaling.target.metric", { scaling: { target: { metric: "requests" as const, value: 600 } } }],
     ])("should make a change of only %s an update the provider sends, replacing nothing", async (_label, change) => {
         const plan = planChanges(await evaluate(), await evaluate(change));
         const service = [...plan.values()].find((p) => p.type === "aws:ecs/expressGatewayService:ExpressGatewayService")!;
@@ -414,13 +423,13 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
     });
 
     it("should replace the security group, its rules and nothing but the service's network settings when the VPC changes", async () => {
-        const plan = planChanges(await evaluate(), await evaluate({ vpc: { vpcId: "vpc-2", subnetIds: VPC.subnetIds } }));
+        const plan = planChanges(await evaluate(), await evaluate({ network: { vpc: { vpcId: "vpc-2", subnetIds: VPC.subnetIds } } }));
         expect(namesWith(plan, "replace")).toEqual(["products-egress-https", "products-from-load-balancer", "products-sg"]);
         expect(namesWith(plan, "update")).toEqual(["products-service"]);
     });
 
     it("should update the load balancer's prefix list in place, replacing nothing, when the subnets change", async () => {
-        const plan = planChanges(await evaluate(), await evaluate({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+        const plan = planChanges(await evaluate(), await evaluate({ network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } } }));
         expect(namesWith(plan, "replace")).toEqual([]);
         expect(namesWith(plan, "update")).toEqual(["products-load-balancer-subnets", "products-service"]);
     });

@@ -127,6 +127,7 @@ export function ecsExpressProblems(
     args: EcsExpressServiceArgs,
     deprecations: Deprecations,
     resource: pulumi.Resource,
+    maxConcurrency?: number,
 ): { n: NormalizedService; sizes: { cpu: string; memory: string } } {
     const sizes = expressSize(args?.cpu ?? SERVICE_DEFAULTS.cpu, args?.memory ?? SERVICE_DEFAULTS.memory, deprecations);
     const retention = args?.logRetentionDays ?? SERVICE_DEFAULTS.logRetentionDays;
@@ -134,7 +135,7 @@ export function ecsExpressProblems(
         ...(sizes.problems ?? []),
         stringProblem("serviceName", args.serviceName),
         // Validated as it was on App Runner while it is accepted (then ignored: see the constructor).
-        args.maxConcurrency === undefined ? undefined : intRange("maxConcurrency", args.maxConcurrency, 1, 200),
+        maxConcurrency === undefined ? undefined : intRange("maxConcurrency", maxConcurrency, 1, 200),
         typeof args.serviceName === "string" && !SERVICE_NAME.test(args.serviceName)
             ? `\`serviceName\` must start with a letter and contain only letters, digits, - and _ (max 255) (got "${args.serviceName}").`
             : undefined,
@@ -186,11 +187,13 @@ export class EcsExpressService extends pulumi.ComponentResource {
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
         // `maxConcurrency` never applied on Express (it was validated, ignored and warned about); for one minor version it still is.
+        // Read before the aliases are resolved: the resolved args no longer carry it.
+        const maxConcurrency = typeof args === "object" && args !== null ? args.maxConcurrency : undefined;
         const resolved = resolveServiceArgs("EcsExpressService", name, args, { concurrencyIgnored: true });
         args = resolved.args;
-        const { n, sizes } = ecsExpressProblems(name, args, resolved.deprecations, this);
+        const { n, sizes } = ecsExpressProblems(name, args, resolved.deprecations, this, maxConcurrency);
         const { cpu, memory } = sizes;
-        if (args.maxConcurrency !== undefined) {
+        if (maxConcurrency !== undefined) {
             resolved.deprecations.note(
                 `\`maxConcurrency\` has no effect on ECS Express Mode, which scales on \`scaling.target\` (${n.scaling.target!.metric}); it applies on App Runner only, as \`scaling.target\` { metric: "concurrency" }`,
             );
