@@ -155,7 +155,7 @@ describe("EksFargateService children", () => {
         expect(await promiseOf(service.podSize)).toEqual({ vcpu: 0.25, memoryGiB: 1 });
     });
 
-    it("should probe readiness and liveness on /health by the named port when healthCheckPath is not given", async () => {
+    it("should probe readiness and liveness on /health by the named port when health.path is not given", async () => {
         make();
         await settle();
         for (const probe of [container().readinessProbe, container().livenessProbe]) {
@@ -164,8 +164,8 @@ describe("EksFargateService children", () => {
         expect(container().ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
     });
 
-    it("should probe readiness on readinessCheckPath and keep liveness on healthCheckPath when both are given", async () => {
-        make("products", { healthCheckPath: "/health", readinessCheckPath: "/ready" });
+    it("should probe readiness on health.readinessPath and keep liveness on health.path when both are given", async () => {
+        make("products", { health: { path: "/health", readinessPath: "/ready" } });
         await settle();
         expect(container().readinessProbe.httpGet).toEqual({ path: "/ready", port: "http" });
         expect(container().livenessProbe.httpGet).toEqual({ path: "/health", port: "http" });
@@ -256,8 +256,8 @@ describe("EksFargateService children", () => {
         expect(deployment().spec.replicas).toBe(1);
     });
 
-    it("should pass the caller's HPA numbers, starting the Deployment at minSize, when given", async () => {
-        make("products", { minSize: 2, maxSize: 6, targetCpuUtilization: 70 });
+    it("should pass the caller's HPA numbers, starting the Deployment at scaling.min, when given", async () => {
+        make("products", { scaling: { min: 2, max: 6, target: { metric: "cpu", value: 70 } } });
         await settle();
         const hpa = one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs;
         expect([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource.target.averageUtilization]).toEqual([2, 6, 70]);
@@ -378,21 +378,26 @@ describe("EksFargateService argument validation", () => {
     const cases: [string, Args, string][] = [
         [
             "the Fargate CPU/memory pair is not allowed",
-            { cpu: "250m", memory: "4Gi" },
+            { cpu: 0.25, memory: 4 },
             '`memory` "4Gi" is not allowed with `cpu` "250m" on Fargate: 4Gi + 256Mi overhead needs more than 2 GB, the most a 0.25 vCPU pod has (allowed: 0.5 GB, 1 GB, 2 GB). Lower `memory` to at most 1792Mi or raise `cpu`.',
         ],
         [
             "cpu is above Fargate's largest pod",
-            { cpu: "32", memory: "64Gi" },
+            { cpu: 32, memory: 64 },
             '`cpu` must be at most 16 vCPU, Fargate\'s largest pod (got "32").',
         ],
+        ["memory is not a positive number", { memory: -1 }, "`memory` must be a positive number of GiB (got -1)."],
         [
-            "memory is not a quantity",
-            { memory: "lots" },
+            "memory is a string but not a quantity (the deprecated notation)",
+            { memory: "lots" as never },
             '`memory` must be a Kubernetes memory quantity such as 512Mi or 2Gi (got "lots").',
         ],
-        ["minSize is greater than maxSize", { minSize: 5, maxSize: 2 }, "`minSize` (5) must not be greater than `maxSize` (2)."],
-        ["minSize is 0", { minSize: 0 }, "`minSize` must be an integer between 1 and 1000 (got 0)."],
+        [
+            "scaling.min is greater than scaling.max",
+            { scaling: { min: 5, max: 2 } },
+            "`scaling.min` (5) must not be greater than `scaling.max` (2).",
+        ],
+        ["scaling.min is 0", { scaling: { min: 0 } }, "`scaling.min` must be an integer between 1 and 1000 (got 0)."],
         [
             "the namespace is not a DNS label",
             { namespace: "Products_API", appName: "products-api" },
@@ -413,11 +418,15 @@ describe("EksFargateService argument validation", () => {
             { image: "nginx" },
             '`image` must be pinned by digest (repository@sha256:<64 hex>), not no tag or digest (got "nginx"); pass ContainerImage.imageUri.',
         ],
-        ["targetCpuUtilization is 0", { targetCpuUtilization: 0 }, "`targetCpuUtilization` must be an integer between 1 and 100 (got 0)."],
         [
-            "targetCpuUtilization is 150",
-            { targetCpuUtilization: 150 },
-            "`targetCpuUtilization` must be an integer between 1 and 100 (got 150).",
+            "the cpu target is 0",
+            { scaling: { target: { metric: "cpu", value: 0 } } },
+            "`scaling.target.value` must be an integer between 1 and 100 (got 0).",
+        ],
+        [
+            "the cpu target is 150",
+            { scaling: { target: { metric: "cpu", value: 150 } } },
+            "`scaling.target.value` must be an integer between 1 and 100 (got 150).",
         ],
         ["port is 0", { port: 0 }, "`port` must be an integer between 1 and 65535 (got 0)."],
         [
@@ -426,14 +435,14 @@ describe("EksFargateService argument validation", () => {
             'Environment variable name "TABLE-NAME" is not valid: use letters, digits and _ and do not start with a digit.',
         ],
         [
-            "healthCheckPath is relative",
-            { healthCheckPath: "health" },
-            '`healthCheckPath` must be a path starting with "/" (got the string "health").',
+            "health.path is relative",
+            { health: { path: "health" } },
+            '`health.path` must be a path starting with "/" (got the string "health").',
         ],
         [
-            "readinessCheckPath is relative",
-            { readinessCheckPath: "ready" },
-            '`readinessCheckPath` must be a path starting with "/" (got the string "ready").',
+            "health.readinessPath is relative",
+            { health: { readinessPath: "ready" } },
+            '`health.readinessPath` must be a path starting with "/" (got the string "ready").',
         ],
         [
             "the load generator path could break out of the script",
@@ -441,9 +450,9 @@ describe("EksFargateService argument validation", () => {
             "`loadGenerator.path` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/x' ; rm -rf /tmp ; '\").",
         ],
         [
-            "healthCheckPath could break out of the load generator's script",
-            { healthCheckPath: "/health'; wget evil; '" },
-            "`healthCheckPath` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/health'; wget evil; '\").",
+            "health.path could break out of the load generator's script",
+            { health: { path: "/health'; wget evil; '" } },
+            "`health.path` must be a URL path of letters, digits and / _ . ~ % ? = & - (got \"/health'; wget evil; '\").",
         ],
         [
             "the scheme is not one the controller knows",
@@ -472,9 +481,9 @@ describe("EksFargateService argument validation", () => {
     });
 
     it("should list every problem in one error when several arguments are wrong", async () => {
-        const message = await errorOf(() => make("products", { port: 0, targetCpuUtilization: 0 }));
+        const message = await errorOf(() => make("products", { port: 0, scaling: { target: { metric: "cpu", value: 0 } } }));
         expect(message).toBe(
-            `${prefix}\`port\` must be an integer between 1 and 65535 (got 0). \`targetCpuUtilization\` must be an integer between 1 and 100 (got 0).`,
+            `${prefix}\`port\` must be an integer between 1 and 65535 (got 0). \`scaling.target.value\` must be an integer between 1 and 100 (got 0).`,
         );
     });
 
@@ -488,9 +497,9 @@ describe("EksFargateService argument validation", () => {
             { cluster: { ...cluster(), privateSubnetIds: "subnet-a" } },
             '`cluster.privateSubnetIds` must be a list (got the string "subnet-a").',
         ],
-        ["a number as the health check path", { healthCheckPath: 5 }, '`healthCheckPath` must be a path starting with "/" (got number 5).'],
+        ["a number as the health check path", { health: { path: 5 } }, '`health.path` must be a path starting with "/" (got number 5).'],
         ["a list as the environment", { environment: ["A=1"] }, '`environment` must be a map of names to values (got a list ["A=1"]).'],
-        ["a number as the cpu", { cpu: 0.25 }, "`cpu` must be a string (got number 0.25)."],
+        ["a list as the cpu", { cpu: [0.25] }, "`cpu` must be a positive number of vCPU (got a list [0.25])."],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {
         expect(await errorOf(() => make("products", wrong as never))).toBe(prefix + message);

@@ -175,8 +175,9 @@ interface Normalized {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A URL path safe to paste into the load generator's shell script (inside single quotes) and into annotations. */
 const URL_PATH = /^\/[A-Za-z0-9/_.~%?=&-]*$/;
-const urlPathProblem = (label: string, path: string | undefined) =>
-    path === undefined || URL_PATH.test(path)
+// Only a path pathProblem accepts (a string starting with "/"): anything else has its message already.
+const urlPathProblem = (label: string, path: unknown) =>
+    typeof path !== "string" || !path.startsWith("/") || URL_PATH.test(path)
         ? undefined
         : `\`${label}\` must be a URL path of letters, digits and / _ . ~ % ? = & - (got ${JSON.stringify(path)}).`;
 
