@@ -6,17 +6,18 @@ let m: typeof PrivateModule;
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/private@sha256:${"b".repeat(64)}`;
 const CLIENT_SG = "sg-0client0000000000";
+const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-priv-a", "subnet-priv-b"] };
 
 beforeAll(async () => {
     m = await import("./private-fargate-service");
 });
 beforeEach(() => mocks.reset());
 
+/** The service with `extra` over the defaults; `network` given there replaces the whole default network. */
 const build = (extra: Partial<PrivateModule.PrivateFargateServiceArgs> = {}) =>
     new m.PrivateFargateService("private", {
         image: IMAGE,
-        vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv-a", "subnet-priv-b"] },
-        allowFrom: [CLIENT_SG],
+        network: { vpc: VPC, allowFrom: [CLIENT_SG] },
         namespaceName: "apprunner.demo",
         serviceName: "privateservice",
         tags: { project: "serverless-containers" },
@@ -55,7 +56,7 @@ describe("PrivateFargateService", () => {
     });
 
     it("should allow the container port only from the named security groups when built", async () => {
-        const svc = build({ allowFrom: [CLIENT_SG, "sg-0other"] });
+        const svc = build({ network: { vpc: VPC, allowFrom: [CLIENT_SG, "sg-0other"] } });
         await settle();
         const sg = mocks.one("aws:ec2/securityGroup:SecurityGroup");
         expect(sg.inputs.ingress).toBeUndefined();
@@ -99,8 +100,8 @@ describe("PrivateFargateService", () => {
         expect(service.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE", weight: 1 }]);
     });
 
-    it("should use FARGATE_SPOT and the desired count when asked", async () => {
-        build({ capacityProvider: "FARGATE_SPOT", desiredCount: 3 });
+    it("should use FARGATE_SPOT and the task count when asked", async () => {
+        build({ capacityProvider: "FARGATE_SPOT", scaling: { min: 3, max: 3 } });
         await settle();
         const service = mocks.one("aws:ecs/service:Service");
         expect(service.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
@@ -187,7 +188,7 @@ describe("PrivateFargateService", () => {
     });
 
     it("should run the caller's container health check command when one is given", async () => {
-        build({ healthCheckCommand: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] });
+        build({ health: { command: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] } });
         await settle();
         expect(containerOf().healthCheck).toEqual({
             command: ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"],
@@ -209,9 +210,9 @@ describe("PrivateFargateService", () => {
 
     it("should expose the task role as the role the app runs as, and add egress rules by object, when built", async () => {
         const svc = build({
-            vpc: {
-                vpcId: "vpc-1",
-                subnetIds: ["subnet-priv-a"],
+            network: {
+                vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv-a"] },
+                allowFrom: [CLIENT_SG],
                 egress: [{ port: 5432, securityGroupId: "sg-db", description: "to the database" }],
             },
         });
@@ -230,12 +231,12 @@ describe("PrivateFargateService", () => {
     });
 
     const wrongShapes: [string, unknown, string][] = [
-        ["a string as allowFrom", { allowFrom: "sg-1" }, '`allowFrom` must be a list (got the string "sg-1").'],
-        ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1" }, "`vpc` is required."],
+        ["a string as allowFrom", { network: { vpc: VPC, allowFrom: "sg-1" } }, '`network.allowFrom` must be a list (got the string "sg-1").'],
+        ["flat VPC args instead of `network.vpc`", { network: { vpcId: "vpc-1", allowFrom: [CLIENT_SG] } }, "`network.vpc` is required."],
         [
             "a string as the health check command",
-            { healthCheckCommand: "curl -f localhost" },
-            '`healthCheckCommand` must be a list (got the string "curl -f localhost").',
+            { health: { command: "curl -f localhost" } },
+            '`health.command` must be a list (got the string "curl -f localhost").',
         ],
         ["no namespace name", { namespaceName: undefined }, "`namespaceName` is required."],
     ];
@@ -246,11 +247,20 @@ describe("PrivateFargateService", () => {
     describe("bad args", () => {
         const cases: [string, Partial<PrivateModule.PrivateFargateServiceArgs>, string][] = [
             [
-                "allowFrom is empty",
-                { allowFrom: [] },
-                "`allowFrom` must name at least one security group allowed to reach port 8080 (got an empty list); the service accepts no CIDR.",
+                "network.allowFrom is empty",
+                { network: { vpc: VPC, allowFrom: [] } },
+                "`network.allowFrom` must name at least one security group allowed to reach port 8080 (got an empty list); the service accepts no CIDR.",
             ],
-            ["desiredCount is -1", { desiredCount: -1 }, "`desiredCount` must be an integer between 0 and 100 (got -1)."],
+            [
+                "the task count is -1",
+                { scaling: { min: -1, max: -1 } },
+                "`scaling.min` must be an integer between 0 and 100 (got -1). `scaling.max` must be an integer between 0 and 100 (got -1).",
+            ],
+            [
+                "scaling.min and scaling.max differ (no autoscaling)",
+                { scaling: { min: 1, max: 3 } },
+                "`scaling.min` (1) and `scaling.max` (3) must be equal on private Fargate, which has no autoscaling: give one count (0 stops the service).",
+            ],
             [
                 "capacityProvider is SPOT",
                 { capacityProvider: "SPOT" as PrivateModule.CapacityProvider },
@@ -268,18 +278,23 @@ describe("PrivateFargateService", () => {
             ],
             [
                 "memory does not pair with cpu",
-                { cpu: 256, memory: 4096 },
-                "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps.",
+                { cpu: 0.25, memory: 4 },
+                "`memory` 4096 MiB is not allowed with cpu 256; allowed: 512-2048 MiB in 512 MiB steps. (`cpu` 0.25 vCPU = 256 units, `memory` 4 GiB = 4096 MiB.)",
             ],
             [
                 "cpu is not a Fargate size",
-                { cpu: 300 },
-                "`cpu` must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units (got 300).",
+                { cpu: 0.3 },
+                "`cpu` must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units (got 307). (`cpu` 0.3 vCPU = 307 units, `memory` 0.5 GiB = 512 MiB.)",
             ],
             [
-                "healthCheckCommand is empty",
-                { healthCheckCommand: [] },
-                '`healthCheckCommand` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got []).',
+                "cpu in the deprecated CPU units is not a Fargate size",
+                { cpu: 300 },
+                "`cpu` must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units (got 300). (`memory` 0.5 GiB = 512 MiB.)",
+            ],
+            [
+                "health.command is empty",
+                { health: { command: [] } },
+                '`health.command` must be a non-empty list of strings such as ["CMD", "curl", "-f", "http://127.0.0.1:8080/health"] (got []).',
             ],
             ["user is root", { user: "root" }, '`user` must not be root (got "root"); use a non-root uid such as "1000" or "node".'],
         ];

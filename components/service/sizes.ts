@@ -80,8 +80,13 @@ export function privateFargateSize(cpu: unknown, memory: unknown, d: Deprecation
     const units = oldUnits(d, "cpu", cpu as number, FARGATE_OLD_UNITS_FROM.cpu, "CPU units", "vCPU", 1024);
     const mib = oldUnits(d, "memory", memory as number, FARGATE_OLD_UNITS_FROM.memory, "MiB", "GiB", 1024);
     const pair = fargateCpuMemory("cpu", units, "memory", mib);
-    if (pair) return { problems: [`${pair} (\`cpu\` ${units / 1024} vCPU = ${units} units, \`memory\` ${mib / 1024} GiB = ${mib} MiB.)`] };
-    return { cpu: units, memory: mib };
+    if (!pair) return { cpu: units, memory: mib };
+    // How the units were reached, for what was given in vCPU/GiB (a value given in the old units is shown as it was).
+    const how = [
+        (cpu as number) < FARGATE_OLD_UNITS_FROM.cpu ? `\`cpu\` ${String(cpu)} vCPU = ${units} units` : undefined,
+        (memory as number) < FARGATE_OLD_UNITS_FROM.memory ? `\`memory\` ${String(memory)} GiB = ${mib} MiB` : undefined,
+    ].filter((h) => h !== undefined);
+    return { problems: [how.length > 0 ? `${pair} (${how.join(", ")}.)` : pair] };
 }
 
 /** EKS: Kubernetes quantities ("250m" / "512Mi"; whole vCPU as "1", "2"). Old quantity strings pass through (noted). */
