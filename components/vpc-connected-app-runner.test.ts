@@ -4,7 +4,7 @@ const mocks = setupMocks();
 let VpcConnectedAppRunner: typeof import("./vpc-connected-app-runner").VpcConnectedAppRunner;
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/catalogue@sha256:${"b".repeat(64)}`;
 const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-priv0", "subnet-priv1"] };
-const args = { image: IMAGE, vpc: VPC };
+const args = { image: IMAGE, network: { vpc: VPC } };
 
 beforeAll(async () => {
     ({ VpcConnectedAppRunner } = await import("./vpc-connected-app-runner"));
@@ -38,7 +38,7 @@ describe("VpcConnectedAppRunner", () => {
 
     it("should derive the connector name from its subnets and group so a replacement gets a new name", async () => {
         new VpcConnectedAppRunner("svc-a", args);
-        new VpcConnectedAppRunner("svc-b", { ...args, vpc: { ...VPC, subnetIds: ["subnet-other0", "subnet-other1"] } });
+        new VpcConnectedAppRunner("svc-b", { ...args, network: { vpc: { ...VPC, subnetIds: ["subnet-other0", "subnet-other1"] } } });
         await settle();
         const [a, b] = mocks.byType("aws:apprunner/vpcConnector:VpcConnector").map((c) => c.inputs.vpcConnectorName);
         expect(a).toMatch(/^svc-a-[0-9a-f]{8}$/);
@@ -49,7 +49,7 @@ describe("VpcConnectedAppRunner", () => {
     it("should allow egress only to the named destinations when egress is given", async () => {
         const svc = new VpcConnectedAppRunner("catalogue", {
             ...args,
-            vpc: { ...VPC, egress: [{ port: 3306, securityGroupId: "sg-proxy", description: "to proxy" }] },
+            network: { vpc: VPC, egress: [{ port: 3306, securityGroupId: "sg-proxy", description: "to proxy" }] },
         });
         svc.allowEgress("private-svc", { port: 8080, securityGroupId: "sg-private", description: "to private service" });
         await settle();
@@ -63,8 +63,11 @@ describe("VpcConnectedAppRunner", () => {
     });
 
     it("should validate the service args before creating any child when they are wrong", async () => {
-        expect(await errorOf(() => new VpcConnectedAppRunner("catalogue", { ...args, maxConcurrency: 0 }))).toBe(
-            'VpcConnectedAppRunner "catalogue": `maxConcurrency` must be an integer between 1 and 200 (got 0).',
+        expect(
+            await errorOf(
+                () => new VpcConnectedAppRunner("catalogue", { ...args, scaling: { target: { metric: "concurrency", value: 0 } } }),
+            ),
+        ).toBe('VpcConnectedAppRunner "catalogue": `scaling.target.value` must be an integer between 1 and 200 (got 0).',
         );
         await settle();
         expect(mocks.byType("aws:ec2/securityGroup:SecurityGroup")).toHaveLength(0);
@@ -73,9 +76,13 @@ describe("VpcConnectedAppRunner", () => {
     it("should refuse an egress rule with neither a group nor a CIDR", async () => {
         expect(
             await errorOf(
-                () => new VpcConnectedAppRunner("catalogue", { ...args, vpc: { ...VPC, egress: [{ port: 443, description: "x" }] } }),
+                () =>
+                    new VpcConnectedAppRunner("catalogue", {
+                        ...args,
+                        network: { vpc: VPC, egress: [{ port: 443, description: "x" } as never] },
+                    }),
             ),
-        ).toBe('VpcConnectedAppRunner "catalogue": `vpc.egress[0]` must set exactly one of securityGroupId or cidrIpv4.');
+        ).toBe('VpcConnectedAppRunner "catalogue": `network.egress[0]` must set exactly one of securityGroupId or cidrIpv4.');
     });
 
     it("should refuse an egress rule added later with a message naming it when it is wrong", async () => {
@@ -94,17 +101,21 @@ describe("VpcConnectedAppRunner", () => {
     });
 
     const wrongShapes: [string, unknown, string][] = [
-        ["no vpc", { vpc: undefined }, "`vpc` is required."],
-        ["flat VPC args instead of `vpc`", { vpc: undefined, vpcId: "vpc-1", subnetIds: ["subnet-a"] }, "`vpc` is required."],
+        [
+            "no network",
+            { network: undefined },
+            "`network` is required: the VPC connector's VPC and private subnets (`network.vpc`).",
+        ],
+        ["flat VPC args instead of `network.vpc`", { network: { vpcId: "vpc-1", subnetIds: ["subnet-a"] } }, "`network.vpc` is required."],
         [
             "a string as the subnets",
-            { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } },
-            '`vpc.subnetIds` must be a list (got the string "subnet-a").',
+            { network: { vpc: { vpcId: "vpc-1", subnetIds: "subnet-a" } } },
+            '`network.vpc.subnetIds` must be a list (got the string "subnet-a").',
         ],
         [
             "an egress rule as a string",
-            { vpc: { ...VPC, egress: ["sg-proxy:3306"] } },
-            '`vpc.egress[0]` must be an object (got the string "sg-proxy:3306").',
+            { network: { vpc: VPC, egress: ["sg-proxy:3306"] } },
+            '`network.egress[0]` must be an object (got the string "sg-proxy:3306").',
         ],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {

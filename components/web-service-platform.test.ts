@@ -17,6 +17,7 @@ let m: typeof PlatformModule;
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${"c".repeat(64)}`;
 const ENV = { TABLE_NAME: "products", RUNTIME: "test" };
 const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-priv-a", "subnet-priv-b"], publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"] };
+const NETWORK = { vpc: VPC };
 
 beforeAll(async () => {
     m = await import("./web-service-platform");
@@ -45,8 +46,12 @@ describe("createWebService", () => {
         expect(await promiseOf(web.url)).toMatch(/^https:\/\/.+\.awsapprunner\.com$/);
     });
 
-    it("should create a VpcConnectedAppRunner with its security group when the platform is app-runner and vpc is set", async () => {
-        const web = m.createWebService("app-runner", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } }));
+    it("should create a VpcConnectedAppRunner with its security group when the platform is app-runner and network is set", async () => {
+        const web = m.createWebService(
+            "app-runner",
+            "web-api",
+            args({ network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } } }),
+        );
         await settle();
         expect(ownTypes()).toEqual(["serverless-containers:index:VpcConnectedAppRunner", "serverless-containers:index:AppRunnerService"]);
         expect(await promiseOf(web.securityGroupId!)).toBe(mocks.one("aws:ec2/securityGroup:SecurityGroup").state.id);
@@ -54,7 +59,7 @@ describe("createWebService", () => {
     });
 
     it("should create an EcsExpressService with ECS's role principals when the platform is ecs-express", async () => {
-        const web = m.createWebService("ecs-express", "web-api", args({ vpc: VPC }));
+        const web = m.createWebService("ecs-express", "web-api", args({ network: NETWORK }));
         await settle();
         expect(ownTypes()).toEqual(["serverless-containers:index:EcsExpressService"]);
         expect(trusts()).toEqual(["ecs-tasks.amazonaws.com", "ecs-tasks.amazonaws.com", "ecs.amazonaws.com"]);
@@ -65,7 +70,7 @@ describe("createWebService", () => {
 
     it("should give the app the same environment and secrets when either platform is chosen", async () => {
         const secrets = { DB_SECRET: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" };
-        m.createWebService("app-runner", "web-api", args({ environmentSecrets: secrets }));
+        m.createWebService("app-runner", "web-api", args({ secrets }));
         await settle();
         const image = mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository;
         const appRunner = {
@@ -74,7 +79,7 @@ describe("createWebService", () => {
             port: image.imageConfiguration.port,
         };
         mocks.reset();
-        m.createWebService("ecs-express", "web-api", args({ environmentSecrets: secrets, vpc: VPC }));
+        m.createWebService("ecs-express", "web-api", args({ secrets, network: NETWORK }));
         await settle();
         const container = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer;
         const env = Object.fromEntries(container.environments.map((e: { name: string; value: string }) => [e.name, e.value]));
@@ -86,12 +91,8 @@ describe("createWebService", () => {
         );
     });
 
-    it("should pass the Express scaling metric through when expressScaling is set", async () => {
-        m.createWebService(
-            "ecs-express",
-            "web-api",
-            args({ vpc: VPC, expressScaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 1000 } }),
-        );
+    it("should pass the Express scaling metric through when scaling.target is set", async () => {
+        m.createWebService("ecs-express", "web-api", args({ network: NETWORK, scaling: { target: { metric: "requests", value: 1000 } } }));
         await settle();
         expect(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.scalingTargets[0]).toMatchObject({
             autoScalingMetric: "REQUEST_COUNT_PER_TARGET",
@@ -99,10 +100,51 @@ describe("createWebService", () => {
         });
     });
 
-    it("should add an egress rule on the service's group when allowEgress is called with a vpc", async () => {
+    it("should read the deprecated expressScaling as scaling.target on ecs-express, warning once, and refuse both together", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        try {
+            const web = m.createWebService(
+                "ecs-express",
+                "web-api",
+                args({ network: NETWORK, expressScaling: { metric: "REQUEST_COUNT_PER_TARGET", targetValue: 1000 } }),
+            );
+            expect(warn.mock.calls).toEqual([
+                [
+                    'createWebService "web-api": `expressScaling` is deprecated, accepted until the next minor version: use `scaling.target` (metric "cpu", "memory" or "requests").',
+                    web.resource,
+                ],
+            ]);
+            await settle();
+            expect(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.scalingTargets[0]).toMatchObject({
+                autoScalingMetric: "REQUEST_COUNT_PER_TARGET",
+                autoScalingTargetValue: 1000,
+            });
+        } finally {
+            warn.mockRestore();
+        }
+        mocks.reset();
+        expect(
+            await errorOf(() =>
+                m.createWebService(
+                    "ecs-express",
+                    "web-api",
+                    args({
+                        network: NETWORK,
+                        expressScaling: { metric: "AVERAGE_CPU", targetValue: 50 },
+                        scaling: { target: { metric: "cpu", value: 50 } },
+                    }),
+                ),
+            ),
+        ).toBe(
+            'createWebService "web-api": `expressScaling` and `scaling.target` are both set; `expressScaling` is the deprecated name of `scaling.target`: keep only `scaling.target`.',
+        );
+    });
+
+    it("should add an egress rule on the service's group when allowEgress is called with a network", async () => {
         for (const platform of m.WEB_SERVICE_PLATFORMS) {
             mocks.reset();
-            const web = m.createWebService(platform, "web-api", args({ vpc: VPC }));
+            const web = m.createWebService(platform, "web-api", args({ network: NETWORK }));
             web.allowEgress("to-db", { port: 5432, securityGroupId: "sg-db", description: "web to database" });
             await settle();
             const rule = mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-api-to-db");
@@ -117,30 +159,32 @@ describe("createWebService", () => {
             serviceName: "com.amazonaws.us-east-1.ecr.api",
             vpcEndpointType: "Interface",
         });
-        m.createWebService("ecs-express", "web-api", args({ vpc: VPC }), { dependsOn: [endpoint] });
+        m.createWebService("ecs-express", "web-api", args({ network: NETWORK }), { dependsOn: [endpoint] });
         await settle();
         const service = mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService");
         expect(service.inputs.networkConfigurations[0].subnets).toEqual(VPC.publicSubnetIds);
         expect(mocks.dependsOn(service, "aws:ec2/vpcEndpoint:VpcEndpoint", "ecr-api")).toBe(true);
     });
 
-    it("should throw naming vpc.publicSubnetIds on ecs-express when there is no vpc or no public subnets", async () => {
+    it("should throw naming network.vpc.publicSubnetIds on ecs-express when there is no network or no public subnets", async () => {
         expect(await errorOf(() => m.createWebService("ecs-express", "web-api", args()))).toBe(
-            'createWebService "web-api": `vpc` (with `publicSubnetIds`) is required on ecs-express: without one Express would use the account\'s default VPC.',
+            'createWebService "web-api": `network` (with `vpc.publicSubnetIds`) is required on ecs-express: without one Express would use the account\'s default VPC.',
         );
         expect(
-            await errorOf(() => m.createWebService("ecs-express", "web-api", args({ vpc: { vpcId: "vpc-1", subnetIds: VPC.subnetIds } }))),
+            await errorOf(() =>
+                m.createWebService("ecs-express", "web-api", args({ network: { vpc: { vpcId: "vpc-1", subnetIds: VPC.subnetIds } } })),
+            ),
         ).toBe(
-            'createWebService "web-api": `vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer).',
+            'createWebService "web-api": `network.vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer).',
         );
         await settle();
         expect(mocks.resources.filter((r) => r.custom)).toHaveLength(0);
     });
 
-    it("should throw naming allowEgress when the service has no vpc", async () => {
+    it("should throw naming allowEgress when the service has no network", async () => {
         const web = m.createWebService("app-runner", "web-api", args());
         expect(await errorOf(() => web.allowEgress("to-db", { port: 5432, securityGroupId: "sg-db", description: "x" }))).toBe(
-            'createWebService "web-api": `allowEgress` needs `vpc` to be set (the service has public egress only).',
+            'createWebService "web-api": `allowEgress` needs `network` to be set (the service has public egress only).',
         );
         await settle();
     });
@@ -148,7 +192,7 @@ describe("createWebService", () => {
     it("should hand out the role the app runs as on every platform, so the handle can be a database client", async () => {
         for (const platform of m.WEB_SERVICE_PLATFORMS) {
             mocks.reset();
-            const web = m.createWebService(platform, "web-api", { ...args(), vpc: VPC });
+            const web = m.createWebService(platform, "web-api", { ...args(), network: NETWORK });
             // The shape a database's `connect` takes: checked by the type checker (npm run typecheck).
             const client: { readonly securityGroupId: pulumiT.Input<string>; readonly roleName: pulumiT.Input<string> } = web;
             await settle();
@@ -170,7 +214,7 @@ describe("createWebService", () => {
         try {
             const web = m.createWebService("app-runner", "web-api", args({ expressScaling: { metric: "AVERAGE_CPU", targetValue: 50 } }));
             expect(warn).toHaveBeenCalledWith(
-                'createWebService "web-api": `expressScaling` has no effect on app-runner, which scales on `maxConcurrency`.',
+                'createWebService "web-api": `expressScaling` has no effect on app-runner, which scales on `scaling.target` { metric: "concurrency" } (and `expressScaling` is deprecated: use `scaling.target`).',
                 web.resource,
             );
         } finally {
@@ -181,11 +225,11 @@ describe("createWebService", () => {
 
     const wrongShapes: [string, unknown, string][] = [
         ["no arguments", undefined, "the arguments must be an object with at least `image`."],
-        ["a string as the vpc", { image: IMAGE, vpc: "vpc-1" }, '`vpc` must be an object (got the string "vpc-1").'],
+        ["a string as the network", { image: IMAGE, network: "vpc-1" }, '`network` must be an object (got the string "vpc-1").'],
         [
             "a string as the egress rules",
-            { image: IMAGE, vpc: { ...VPC, egress: "sg-db" } },
-            '`vpc.egress` must be a list (got the string "sg-db").',
+            { image: IMAGE, network: { vpc: VPC, egress: "sg-db" } },
+            '`network.egress` must be a list (got the string "sg-db").',
         ],
     ];
     it.each(wrongShapes)("should name the argument, not raise a TypeError, when given %s", async (_case, wrong, message) => {

@@ -18,6 +18,7 @@ import { enumProblem } from "./service/shapes";
 import type { EgressRule, ServiceVpc } from "./service/network";
 import type { DeprecatedWebServiceArgs, ServiceArgs } from "./service/args";
 import { EXPRESS_OLD_METRICS } from "./service/aliases";
+import { resolveServiceArgs, shapeProblems } from "./service/skeleton";
 
 /** The platforms a web service can run on. */
 export const WebServicePlatform = {
@@ -103,9 +104,14 @@ export function createWebService(
     // The old `vpc` is resolved by the component (one warning there); only which component to create is read here.
     const inVpc = args?.network ?? args?.vpc;
     const publicSubnets = args?.network?.vpc?.publicSubnetIds ?? args?.vpc?.publicSubnetIds;
+    const isObject = typeof args === "object" && args !== null;
+    // The shared shapes are checked here too, so a wrong one creates nothing (not even the component); the
+    // component resolves the old names again and warns about them once.
+    const { args: resolved, deprecations } = resolveServiceArgs("createWebService", name, args);
     throwIfAny(`createWebService`, name, [
         enumProblem("platform", platform, WEB_SERVICE_PLATFORMS),
-        typeof args === "object" && args !== null ? undefined : "the arguments must be an object with at least `image`.",
+        isObject ? undefined : "the arguments must be an object with at least `image`.",
+        ...(isObject ? [...deprecations.problems(), ...shapeProblems(resolved)] : []),
         express && inVpc && !publicSubnets
             ? "`network.vpc.publicSubnetIds` is required on ecs-express: Express puts its load balancer and tasks in those subnets (private ones give an internal load balancer)."
             : undefined,

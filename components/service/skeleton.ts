@@ -187,8 +187,8 @@ export function normalizeService(
     return normalized;
 }
 
-/** Wrong shapes of the shared arguments (before their values are read). */
-function shapeProblems(args: ServiceArgs): (string | undefined)[] {
+/** Wrong shapes of the shared arguments (before their values are read); `args` already resolved (`resolveServiceArgs`). */
+export function shapeProblems(args: ServiceArgs): (string | undefined)[] {
     const scaling = objectProblem("scaling", args.scaling);
     const target = scaling || !args.scaling ? undefined : objectProblem("scaling.target", args.scaling.target);
     const health = objectProblem("health", args.health);
