@@ -108,7 +108,7 @@ describe("AppRunnerService lifecycle", () => {
     const base: AppRunnerModule.AppRunnerServiceArgs = {
         image: IMAGE,
         serviceName: "products-svc",
-        environmentSecrets: { DB_SECRET: SECRET },
+        secrets: { DB_SECRET: SECRET },
         policyStatements: [{ actions: ["dynamodb:GetItem"], resources: [TABLE_ARN] }],
         observability: true,
         customDomain: "api.example.com",
@@ -126,9 +126,9 @@ describe("AppRunnerService lifecycle", () => {
             ["products-domain", "products-ingress", "products-observability", "products-scaling", "products-service"],
             [],
         ],
-        ["minSize", { minSize: 2 }, ["products-scaling"], ["products-service"]],
-        ["maxSize", { maxSize: 9 }, ["products-scaling"], ["products-service"]],
-        ["maxConcurrency", { maxConcurrency: 50 }, ["products-scaling"], ["products-service"]],
+        ["scaling.min", { scaling: { min: 2 } }, ["products-scaling"], ["products-service"]],
+        ["scaling.max", { scaling: { max: 9 } }, ["products-scaling"], ["products-service"]],
+        ["scaling.target.value", { scaling: { target: { metric: "concurrency", value: 50 } } }, ["products-scaling"], ["products-service"]],
         ["customDomain", { customDomain: "api2.example.com" }, ["products-domain"], []],
         [
             "privateIngress.vpcEndpointId",
@@ -139,7 +139,7 @@ describe("AppRunnerService lifecycle", () => {
         ["privateIngress.vpcId", { privateIngress: { vpcId: "vpc-2", vpcEndpointId: "vpce-0aaaaaaaaaaaaaaaa" } }, ["products-ingress"], []],
         // Not replacing: the service's own settings are updates App Runner applies as a new deployment.
         ["image", { image: IMAGE_2 }, [], ["products-service"]],
-        ["cpu and memory", { cpu: "1 vCPU", memory: "2 GB" }, [], ["products-service"]],
+        ["cpu and memory", { cpu: 1, memory: 2 }, [], ["products-service"]],
     ]);
 
     // The provider's VPC ingress connection has no ForceNew argument and its Update sends tags only
@@ -185,12 +185,12 @@ describe("AppRunnerService lifecycle", () => {
 describe("VpcConnectedAppRunner lifecycle", () => {
     const base: ConnectedModule.VpcConnectedAppRunnerArgs = {
         image: IMAGE,
-        vpc: {
-            vpcId: "vpc-1",
-            subnetIds: ["subnet-priv0", "subnet-priv1"],
+        network: {
+            vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv0", "subnet-priv1"] },
             egress: [{ port: 5432, securityGroupId: "sg-0db000000000000000", description: "catalogue database" }],
         },
     };
+    const network = base.network!;
     const build =
         (extra: Partial<ConnectedModule.VpcConnectedAppRunnerArgs> = {}) =>
         () =>
@@ -198,14 +198,14 @@ describe("VpcConnectedAppRunner lifecycle", () => {
 
     itReplaces<ConnectedModule.VpcConnectedAppRunnerArgs>(build, [
         [
-            "vpc.vpcId",
-            { vpc: { ...base.vpc, vpcId: "vpc-2" } },
+            "network.vpc.vpcId",
+            { network: { ...network, vpc: { ...network.vpc, vpcId: "vpc-2" } } },
             ["catalogue-connector", "catalogue-connector-sg", "catalogue-egress-0"],
             ["catalogue-service"],
         ],
         [
-            "vpc.subnetIds",
-            { vpc: { ...base.vpc, subnetIds: ["subnet-priv2", "subnet-priv1"] } },
+            "network.vpc.subnetIds",
+            { network: { ...network, vpc: { ...network.vpc, subnetIds: ["subnet-priv2", "subnet-priv1"] } } },
             ["catalogue-connector"],
             ["catalogue-service"],
         ],
@@ -216,7 +216,7 @@ describe("VpcConnectedAppRunner lifecycle", () => {
     // reuse the name, and the service moves to the new connector before the old one goes.
     it("should give a replaced connector a new name so it can be created before the old one is deleted", async () => {
         const before = await evaluate(build());
-        const after = await evaluate(build({ vpc: { ...base.vpc, subnetIds: ["subnet-priv2", "subnet-priv1"] } }));
+        const after = await evaluate(build({ network: { ...network, vpc: { ...network.vpc, subnetIds: ["subnet-priv2", "subnet-priv1"] } } }));
         const name = (rs: RecordedResource[]) => named(rs, "catalogue-connector").inputs.vpcConnectorName;
         expect(name(after)).not.toBe(name(before));
         expect(named(after, "catalogue-connector").options?.deleteBeforeReplace).toBe(false);
@@ -240,11 +240,10 @@ describe("VpcConnectedAppRunner lifecycle", () => {
 describe("PrivateFargateService lifecycle", () => {
     const base: PrivateModule.PrivateFargateServiceArgs = {
         image: IMAGE,
-        vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv-a", "subnet-priv-b"] },
-        allowFrom: ["sg-0client0000000000"],
+        network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-priv-a", "subnet-priv-b"] }, allowFrom: ["sg-0client0000000000"] },
         namespaceName: "apprunner.demo",
         serviceName: "privateservice",
-        environmentSecrets: { DB_SECRET: SECRET },
+        secrets: { DB_SECRET: SECRET },
         policyStatements: [{ actions: ["dynamodb:GetItem"], resources: [TABLE_ARN] }],
     };
     const build =
@@ -256,19 +255,19 @@ describe("PrivateFargateService lifecycle", () => {
         ["namespaceName", { namespaceName: "other.demo" }, ["private-discovery", "private-namespace"], ["private-service"]],
         ["serviceName", { serviceName: "otherservice" }, ["private-discovery"], ["private-service"]],
         [
-            "vpc.vpcId",
-            { vpc: { ...base.vpc, vpcId: "vpc-2" } },
+            "network.vpc.vpcId",
+            { network: { ...base.network!, vpc: { ...base.network!.vpc, vpcId: "vpc-2" } } },
             ["private-discovery", "private-egress-https", "private-ingress-0", "private-namespace", "private-sg"],
             ["private-service"],
         ],
         // The group's description names the port (and a description is ForceNew): a new port is a new group.
         ["port", { port: 9090 }, ["private-egress-https", "private-ingress-0", "private-sg", "private-task"], ["private-service"]],
         ["image", { image: IMAGE_2 }, ["private-task"], ["private-service"]],
-        ["cpu and memory", { cpu: 512, memory: 1024 }, ["private-task"], ["private-service"]],
+        ["cpu and memory", { cpu: 0.5, memory: 1 }, ["private-task"], ["private-service"]],
         ["environment", { environment: { MODE: "b" } }, ["private-task"], ["private-service"]],
         [
-            "environmentSecrets",
-            { environmentSecrets: { DB_SECRET: `${SECRET}2` } },
+            "secrets",
+            { secrets: { DB_SECRET: `${SECRET}2` } },
             ["private-task"],
             ["private-execution-secrets", "private-service"],
         ],
@@ -483,7 +482,7 @@ describe("EksFargateService lifecycle", () => {
         // A Job's template is immutable: a new load generator is a new Job.
         ["loadGenerator", { loadGenerator: { durationSeconds: 60 } }, ["products-load-generator"], []],
         ["image", { image: IMAGE_2 }, [], ["products-deployment"]],
-        ["minSize", { minSize: 2 }, [], ["products-deployment", "products-hpa"]],
+        ["scaling.min", { scaling: { min: 2 } }, [], ["products-deployment", "products-hpa"]],
         ["scheme", { scheme: "internal" }, [], ["products-service"]],
     ]);
 
