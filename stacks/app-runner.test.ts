@@ -265,7 +265,7 @@ describe("appRunnerStack bad config", () => {
             appRunnerPlatform: "ecs-express" as const,
         };
         expect(await errorOf(() => stack.appRunnerStack(config, testNetwork()))).toBe(
-            'EcsExpressService "products-api": `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+            'EcsExpressService "products-api": `memory` 12 GiB cannot run on ECS Express Mode, which allows at most 8 GiB; use 8 or less, or App Runner.',
         );
         await settle();
     });

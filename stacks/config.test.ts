@@ -171,7 +171,7 @@ describe("stack config", () => {
         [
             "4 vCPU / 12 GB on ECS Express Mode",
             { appRunnerPlatform: "ecs-express", productsCpu: "4 vCPU", productsMemory: "12 GB" },
-            '`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` "4 vCPU" and `serverless-containers:productsMemory` "12 GB" must fit Express sizes: `memory` "12 GB" (12288 MiB) cannot run on ECS Express Mode, which allows at most 8192 MiB; use "8 GB" or less, or App Runner.',
+            '`serverless-containers:appRunnerPlatform` is ecs-express, so `serverless-containers:productsCpu` "4 vCPU" and `serverless-containers:productsMemory` "12 GB" must fit Express sizes: `memory` 12 GiB cannot run on ECS Express Mode, which allows at most 8 GiB; use 8 or less, or App Runner.',
         ],
         [
             "HPA min above max",
