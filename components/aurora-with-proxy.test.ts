@@ -214,6 +214,32 @@ describe("AuroraWithProxy", () => {
         expect(resource).toBe(`arn:aws:rds-db:us-east-1:123456789012:dbuser:${proxyArn.split(":").pop()}/catalogue_app`);
     });
 
+    it("should read the deprecated clientSecurityGroupIds as allowFrom (same rules, one warning) and refuse both together", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const rulesOf = async (args: Partial<AuroraWithProxyArgs>) => {
+            mocks.reset();
+            new AuroraWithProxy("db", { ...base, ...args });
+            await settle();
+            return ingressRules().map((r) => [r.name, r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId, r.inputs.fromPort]);
+        };
+        const current = await rulesOf({ allowFrom: ["sg-client1"] });
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        try {
+            expect(await rulesOf({ clientSecurityGroupIds: ["sg-client1"] })).toEqual(current);
+            expect(warn.mock.calls.map((c) => c[0])).toEqual([
+                'AuroraWithProxy "db": deprecated arguments, accepted until the next minor version (see the package CHANGELOG): `clientSecurityGroupIds` → `allowFrom`.',
+            ]);
+        } finally {
+            warn.mockRestore();
+        }
+        expect(await errorOf(() => new AuroraWithProxy("db", { ...base, allowFrom: ["sg-a"], clientSecurityGroupIds: ["sg-a"] }))).toBe(
+            'AuroraWithProxy "db": `clientSecurityGroupIds` and `allowFrom` are both set; `clientSecurityGroupIds` is the deprecated name of `allowFrom`: keep only `allowFrom`.',
+        );
+        expect(await errorOf(() => new AuroraWithProxy("db", { ...base, allowFrom: "sg-a" as never }))).toBe(
+            'AuroraWithProxy "db": `allowFrom` must be a list (got the string "sg-a").',
+        );
+    });
+
     it("should register the proxy target only after the cluster instances exist", async () => {
         new AuroraWithProxy("db", { ...base, readers: 1 });
         await settle();
@@ -225,7 +251,7 @@ describe("AuroraWithProxy", () => {
     });
 
     it("should chain client → proxy → cluster by security group and never open a CIDR when clients are allowed", async () => {
-        const db = new AuroraWithProxy("db", { ...base, clientSecurityGroupIds: ["sg-client1"] });
+        const db = new AuroraWithProxy("db", { ...base, allowFrom: ["sg-client1"] });
         db.allowClient("late", "sg-client2");
         await settle();
         const proxySg = mocks.one("aws:ec2/securityGroup:SecurityGroup", "db-proxy-sg").state.id;

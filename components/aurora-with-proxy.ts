@@ -17,6 +17,8 @@ import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
 import type { ServiceVpc } from "./service/network";
 import { linkClient, type DatabaseLink } from "./database-link";
+import { Deprecations } from "./service/aliases";
+import { listProblem } from "./service/shapes";
 
 /** The engines `AuroraWithProxyArgs.engine` accepts. */
 export const AURORA_ENGINES = ["mysql", "postgresql"] as const;
@@ -148,9 +150,12 @@ export interface AuroraWithProxyArgs {
      */
     readonly applyImmediately?: boolean;
     /**
-     * Security groups allowed to reach the proxy (ingress only). Clients that run as an IAM role use `connect`
-     * instead, which also opens their egress and grants `rds-db:connect`. @default none
+     * Security groups allowed to reach the proxy (ingress only, as `<name>-proxy-from-client-<i>`). A service
+     * links the database with its `databases` input instead (`{ main: db.link }`), which also opens its egress and
+     * grants `rds-db:connect`. @default none
      */
+    readonly allowFrom?: pulumi.Input<string>[];
+    /** Deprecated: use `allowFrom`. @deprecated use `allowFrom` */
     readonly clientSecurityGroupIds?: pulumi.Input<string>[];
     /** Seconds a client connection may idle at the proxy (1-28800). @default 1800 */
     readonly idleClientTimeout?: number;
@@ -226,7 +231,11 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuroraWithProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AuroraWithProxy"), name, {}, withFormerTypes(opts, "serverless-containers:database:AuroraWithProxy"));
-        const spec = validate(name, args, this);
+        // The old name of `allowFrom`, accepted until the next minor version (one warning; both names: an error).
+        const deprecations = new Deprecations("AuroraWithProxy", name);
+        const allowFrom = deprecations.rename("clientSecurityGroupIds", args?.clientSecurityGroupIds, "allowFrom", args?.allowFrom);
+        const spec = validate(name, args, this, [...deprecations.problems(), listProblem("allowFrom", allowFrom)]);
+        deprecations.warn(this);
         wiring.set(this, { name, port: spec.port, tags: args.tags });
         const minCapacity = args.minCapacity ?? 0.5;
         const maxCapacity = args.maxCapacity ?? 4;
@@ -287,7 +296,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             connectResourceArn: this.connectStatement().resources[0],
             environment: this.environment,
         });
-        (args.clientSecurityGroupIds ?? []).forEach((sg, i) => this.allowClient(`client-${i}`, sg));
+        (allowFrom ?? []).forEach((sg, i) => this.allowClient(`client-${i}`, sg));
         this.registerOutputs({
             host: this.host,
             port: this.port,
@@ -623,7 +632,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     }
 }
 
-function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Resource): EngineSpec {
+function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Resource, extraProblems: (string | undefined)[]): EngineSpec {
     const spec = (AURORA_ENGINES as readonly string[]).includes(args.engine) ? ENGINES[args.engine as AuroraEngine] : undefined;
     const minCapacity = args.minCapacity ?? 0.5;
     const maxCapacity = args.maxCapacity ?? 4;
@@ -666,6 +675,7 @@ function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Reso
                 ? `\`masterUsername\` must not be a reserved or commonly guessed name (${RESERVED_USERNAMES.join(", ")}) (got "${username}").`
                 : undefined,
             ...appUserShapeProblems(args.appUser, username),
+            ...extraProblems,
         ],
         resource,
     );

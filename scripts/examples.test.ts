@@ -152,7 +152,7 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
         expect(api?.properties?.databases).toEqual({ main: "${db.link}" });
         // The check itself: a database that admitted the service's group by hand would close a loop.
         const looped = structuredClone(program.resources);
-        looped.db.properties = { ...looped.db.properties, clientSecurityGroupIds: ["${api.securityGroupId}"] };
+        looped.db.properties = { ...looped.db.properties, allowFrom: ["${api.securityGroupId}"] };
         expect(cycleIn(looped)).toEqual(["db", "api", "db"]);
     });
 
