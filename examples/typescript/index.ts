@@ -28,10 +28,9 @@ const image = new ContainerImage("api-image", {
 const api = new EcsExpressService("api", {
     image: image.imageUri,
     port: 8080,
-    healthCheckPath: "/health",
-    minSize: 1,
-    maxSize: 3,
-    vpc: { vpcId: config.require("vpcId"), subnetIds: config.requireObject<string[]>("publicSubnetIds") },
+    health: { path: "/health" },
+    scaling: { min: 1, max: 3 },
+    network: { vpc: { vpcId: config.require("vpcId"), subnetIds: config.requireObject<string[]>("publicSubnetIds") } },
     environment: { TABLE_NAME: orders.tableName },
     // The proxy admits the service's security group, its role may rds-db:connect as orders_app, and the
     // container gets DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_TLS, DB_IAM_AUTH and AWS_REGION.
