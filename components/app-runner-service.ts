@@ -21,6 +21,7 @@ import {
     type WebServiceArgs,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 /** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
 export interface PrivateIngress {
@@ -77,6 +78,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
+        checkArguments("AppRunnerService", name, args, this);
         const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args, this);
 
         const accessRole = this.createAccessRole(name, args.tags);
@@ -312,7 +314,6 @@ export function validateAppRunnerServiceArgs(
 
 /** Wrong shapes that would otherwise fail later with a TypeError: checked (and thrown) before the values. */
 function appRunnerShapeProblems(args: AppRunnerArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image`."];
     const ingress = objectProblem("privateIngress", args.privateIngress);
     return [
         stringProblem("serviceName", args.serviceName),

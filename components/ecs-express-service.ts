@@ -31,6 +31,7 @@ import {
     type WebServiceArgs,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
 
@@ -155,7 +156,6 @@ const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image` and `vpc`."];
     const scaling = objectProblem("scaling", args.scaling);
     return [
         stringProblem("cpu", args.cpu),
@@ -243,6 +243,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
+        checkArguments("EcsExpressService", name, args, this);
         egressContext.set(this, { name, tags: args?.tags });
         throwIfAny("EcsExpressService", name, shapeProblems(args), this);
         const { problems, sizes } = ecsExpressProblems(args);

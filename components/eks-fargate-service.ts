@@ -26,6 +26,7 @@ import {
     withDependsOn,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 const COMPONENT = "EksFargateService";
 
@@ -211,6 +212,7 @@ export class EksFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
+        checkArguments("EksFargateService", name, args, this);
         const n = validate(name, args, this);
         const image = requireDigest(COMPONENT, name, args.image, this);
         // Every Kubernetes child uses this provider, so all of them wait for the component's own `dependsOn`
@@ -574,8 +576,6 @@ echo "load generator finished after $i iterations"`;
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null)
-        return ["the arguments must be an object with at least `cluster`, `namespace` and `image`."];
     const cluster = objectProblem("cluster", args.cluster, true);
     const c = (args.cluster ?? {}) as unknown as Record<string, unknown>;
     const loadGenerator = objectProblem("loadGenerator", args.loadGenerator);

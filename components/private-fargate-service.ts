@@ -27,6 +27,7 @@ import {
     type ServiceVpc,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 /** Where the tasks run: on-demand Fargate or Fargate Spot. */
 export const CapacityProvider = {
@@ -113,8 +114,6 @@ const CONTAINER = "app";
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: PrivateFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null)
-        return ["the arguments must be an object with at least `image`, `vpc`, `allowFrom` and `namespaceName`."];
     const command = listProblem("healthCheckCommand", args.healthCheckCommand);
     return [
         listProblem("allowFrom", args.allowFrom, true),
@@ -195,6 +194,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
+        checkArguments("PrivateFargateService", name, args, this);
         throwIfAny("PrivateFargateService", name, shapeProblems(args), this);
         throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args), this);
         const port = args.port ?? 8080;
