@@ -29,6 +29,8 @@ import { irsaTrustPolicy, policyDocument, type IamStatement } from "./iam";
 import { throwIfAny } from "./limits";
 import { booleanProblem, listProblem, objectProblem, stringProblem } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { kubernetesVersionProblem } from "./eks-versions";
 
 const COMPONENT = "EksFargateCluster";
 
@@ -69,7 +71,7 @@ export interface ClusterVpc {
 export interface EksFargateClusterArgs {
     /** The VPC: private subnets for the control plane and the pods, public ones for internet-facing load balancers. */
     readonly vpc: ClusterVpc;
-    /** Kubernetes minor version, e.g. "1.35" (one in EKS standard support: 1.35 until 2027-03-27; 1.34 ends 2026-12-02, 1.33 is in paid extended support). */
+    /** Kubernetes minor version, e.g. "1.35": one EKS offers today, in standard or (paid) extended support (the table in eks-versions.ts). */
     readonly kubernetesVersion: string;
     /** Expose the API endpoint publicly (the private endpoint is always on). Keep false in prod. @default false */
     readonly endpointPublicAccess?: boolean;
@@ -132,6 +134,7 @@ export class EksFargateCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateCluster"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateCluster"));
+        checkArguments("EksFargateCluster", name, args, this);
         validate(name, args, this);
         const tags = { ...(args.tags ?? {}) };
 
@@ -678,7 +681,7 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
         name,
         [
             /^1\.\d{2}$/.test(args.kubernetesVersion)
-                ? undefined
+                ? kubernetesVersionProblem("kubernetesVersion", args.kubernetesVersion)
                 : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.35" (got "${args.kubernetesVersion}").`,
             publicCidrsWithoutPublicEndpoint,
             ...(args.publicAccessCidrs ?? []).map((c) => publicCidrProblem("publicAccessCidrs", c)),
@@ -695,7 +698,6 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EksFargateClusterArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `vpc` and `kubernetesVersion`."];
     const vpc = objectProblem("vpc", args.vpc, true);
     return [
         vpc,
