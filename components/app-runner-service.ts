@@ -22,6 +22,7 @@ import {
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
+import { awsManagedPolicyArn } from "./arn";
 
 /** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
 export interface PrivateIngress {
@@ -61,7 +62,7 @@ export interface AppRunnerServiceArgs extends AppRunnerArgs {
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
-const ECR_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
+const ECR_ACCESS_POLICY = "service-role/AWSAppRunnerServicePolicyForECRAccess";
 
 /** A public HTTPS service on AWS App Runner from a digest-pinned image: its access and instance roles, auto scaling, health check, environment and secrets, optional tracing, custom domain and private ingress. */
 export class AppRunnerService extends pulumi.ComponentResource {
@@ -150,7 +151,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         );
         const ecrPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-access-ecr`,
-            { role: role.name, policyArn: ECR_ACCESS_POLICY },
+            { role: role.name, policyArn: awsManagedPolicyArn(this, ECR_ACCESS_POLICY) },
             { parent: this },
         );
         return { role, ecrPolicy };

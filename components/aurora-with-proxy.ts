@@ -16,6 +16,7 @@ import { iamStatements, policyDocument, serviceTrustPolicy, type PolicyStatement
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
+import { arn, callerOf } from "./arn";
 import { egressRule, type ServiceVpc } from "./web-service";
 import { AURORA_DEFAULTS, AURORA_ENGINES, ENGINES, type AuroraEngine, type EngineSpec } from "./aurora-engines";
 
@@ -203,7 +204,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             // RDS Proxy refuses IAM authentication without TLS, and this proxy requires TLS (createProxy).
             DB_TLS: pulumi.output("true"),
             DB_IAM_AUTH: pulumi.output("true"),
-            AWS_REGION: aws.getRegionOutput({}, { parent: this }).region,
+            AWS_REGION: callerOf(this).region,
         };
         (args.clientSecurityGroupIds ?? []).forEach((sg, i) => this.allowClient(`client-${i}`, sg));
         this.registerOutputs({
@@ -266,16 +267,14 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
      * `username` (default: the app user): `rds-db:connect` on exactly that proxy user. `connect` grants it.
      */
     connectStatement(username?: pulumi.Input<string>): PolicyStatement {
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        // The proxy ARN ends in its resource id: arn:aws:rds:<region>:<account>:db-proxy:prx-0123…, and IAM auth
+        // The proxy ARN ends in its resource id: arn:<partition>:rds:<region>:<account>:db-proxy:prx-0123…, and IAM auth
         // at a proxy names dbuser:<proxy resource id>/<user>
         // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-iam-setup.html).
         const proxyId = this.proxyArn.apply((arn) => arn.split(":").pop() as string);
         return {
             sid: "ConnectThroughRdsProxy",
             actions: ["rds-db:connect"],
-            resources: [pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${proxyId}/${username ?? this.username}`],
+            resources: [arn(this, { service: "rds-db", resource: pulumi.interpolate`dbuser:${proxyId}/${username ?? this.username}` })],
         };
     }
 
@@ -484,8 +483,6 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // End-to-end IAM: the proxy authenticates to the database with IAM as the client's user, which needs
         // rds-db:connect on dbuser:<cluster resource id>/<user> — here the app user only, so the proxy cannot
         // log in as the master user. https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-iam-setup.html
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-proxy-connect`,
             {
@@ -495,7 +492,10 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                         Sid: "ConnectToDatabaseAsAppUser",
                         Effect: "Allow",
                         Action: ["rds-db:connect"],
-                        Resource: pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${cluster.clusterResourceId}/${args.appUser.username}`,
+                        Resource: arn(this, {
+                            service: "rds-db",
+                            resource: pulumi.interpolate`dbuser:${cluster.clusterResourceId}/${args.appUser.username}`,
+                        }),
                     },
                 ]),
             },

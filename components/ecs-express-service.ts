@@ -32,6 +32,7 @@ import {
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
+import { awsManagedPolicyArn } from "./arn";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ export const ExpressScalingMetric = {
 export type ExpressScalingMetric = (typeof ExpressScalingMetric)[keyof typeof ExpressScalingMetric];
 export const EXPRESS_SCALING_METRICS: readonly ExpressScalingMetric[] = Object.values(ExpressScalingMetric);
 /** Verified in the AWS managed policy reference (AmazonECSInfrastructureRoleforExpressGatewayServices, v6). */
-const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
+const EXPRESS_INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /**
@@ -315,7 +316,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         );
         const infrastructurePolicy = new aws.iam.RolePolicyAttachment(
             `${name}-infrastructure-managed`,
-            { role: infrastructure.name, policyArn: EXPRESS_INFRASTRUCTURE_POLICY },
+            { role: infrastructure.name, policyArn: awsManagedPolicyArn(this, EXPRESS_INFRASTRUCTURE_POLICY) },
             { parent: this },
         );
         return { execution, task, infrastructure, policies: [...policies, infrastructurePolicy] };

@@ -5,9 +5,10 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { awsManagedPolicyArn } from "./arn";
 import { iamStatements, injectedSecretsPolicy, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 
-const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+const EXECUTION_POLICY = "service-role/AmazonECSTaskExecutionRolePolicy";
 
 export interface EcsTaskRoleArgs {
     readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
@@ -34,7 +35,11 @@ export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, 
         { parent },
     );
     const policies: pulumi.Resource[] = [
-        new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: execution.name, policyArn: EXECUTION_POLICY }, { parent }),
+        new aws.iam.RolePolicyAttachment(
+            `${name}-execution-managed`,
+            { role: execution.name, policyArn: awsManagedPolicyArn(parent, EXECUTION_POLICY) },
+            { parent },
+        ),
     ];
     const secretArns = Object.values(args.environmentSecrets ?? {});
     if (secretArns.length > 0) {
