@@ -79,7 +79,11 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
-        checkArguments("AppRunnerService", name, args, this);
+        checkArguments("AppRunnerService", name, args, this, [
+            ["aws:iam/role:Role", "-access-role"],
+            ["aws:iam/role:Role", "-instance-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-instance-policy"],
+        ]);
         const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args, this);
 
         const accessRole = this.createAccessRole(name, args.tags);

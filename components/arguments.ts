@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { componentType } from "./component";
 import { isOutputOrPromise, throwIfAny } from "./limits";
+import { childNameProblem, type DerivedChild } from "./names";
 import type * as pulumi from "@pulumi/pulumi";
 
 interface PropertySpec {
@@ -84,7 +85,16 @@ export function argumentProblems(className: string, args: unknown): string[] {
     return objectProblems("", resource.inputProperties ?? {}, args);
 }
 
-/** Throw, naming the component, when its arguments cannot be read (call first in the constructor, before any other check). */
-export function checkArguments(className: string, name: string, args: unknown, resource: pulumi.Resource): void {
-    throwIfAny(className, name, argumentProblems(className, args), resource);
+/**
+ * Throw, naming the component, when its arguments cannot be read, or when its name would make a child's name longer
+ * than AWS allows (`children`: the auto-named children it names after itself). Call first in the constructor.
+ */
+export function checkArguments(
+    className: string,
+    name: string,
+    args: unknown,
+    resource: pulumi.Resource,
+    children: readonly DerivedChild[] = [],
+): void {
+    throwIfAny(className, name, [childNameProblem(name, children), ...argumentProblems(className, args)], resource);
 }

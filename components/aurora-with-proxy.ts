@@ -153,7 +153,13 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuroraWithProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AuroraWithProxy"), name, {}, withFormerTypes(opts, "serverless-containers:database:AuroraWithProxy"));
-        checkArguments("AuroraWithProxy", name, args, this);
+        checkArguments("AuroraWithProxy", name, args, this, [
+            ["aws:iam/role:Role", "-proxy-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-proxy-connect"],
+            ["aws:rds/cluster:Cluster", "-cluster"],
+            ["aws:rds/clusterInstance:ClusterInstance", args?.readers ? `-reader-${args.readers}` : "-writer"],
+            ["aws:rds/proxy:Proxy", "-proxy"],
+        ]);
         const spec = validate(name, args, this);
         wiring.set(this, { name, port: spec.port, tags: args.tags });
         const { minCapacity, maxCapacity, masterUsername } = withDefaults(args);

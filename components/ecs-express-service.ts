@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExpressServiceDrain } from "./express-service-drain";
-import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import { serviceTrustPolicy } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
 import {
@@ -244,7 +244,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
-        checkArguments("EcsExpressService", name, args, this);
+        checkArguments("EcsExpressService", name, args, this, [["aws:iam/role:Role", "-infrastructure-role"], ...ECS_TASK_ROLE_CHILDREN]);
         egressContext.set(this, { name, tags: args?.tags });
         throwIfAny("EcsExpressService", name, shapeProblems(args), this);
         const { problems, sizes } = ecsExpressProblems(args);

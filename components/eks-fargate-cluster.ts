@@ -139,7 +139,11 @@ export class EksFargateCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateCluster"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateCluster"));
-        checkArguments("EksFargateCluster", name, args, this);
+        checkArguments("EksFargateCluster", name, args, this, [
+            ["aws:iam/role:Role", "-pod-execution-role"],
+            ["aws:iam/role:Role", "-lb-controller-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-lb-controller-policy"],
+        ]);
         validate(name, args, this);
         const tags = { ...(args.tags ?? {}) };
 

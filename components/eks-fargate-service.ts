@@ -212,7 +212,10 @@ export class EksFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
-        checkArguments("EksFargateService", name, args, this);
+        checkArguments("EksFargateService", name, args, this, [
+            ["aws:iam/role:Role", "-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-policy"],
+        ]);
         const n = validate(name, args, this);
         const image = requireDigest(COMPONENT, name, args.image, this);
         // Every Kubernetes child uses this provider, so all of them wait for the component's own `dependsOn`

@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
-import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import type { PolicyStatement } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
 import {
@@ -194,7 +194,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
-        checkArguments("PrivateFargateService", name, args, this);
+        checkArguments("PrivateFargateService", name, args, this, ECS_TASK_ROLE_CHILDREN);
         throwIfAny("PrivateFargateService", name, shapeProblems(args), this);
         throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args), this);
         const port = args.port ?? 8080;

@@ -710,7 +710,7 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
     "aws:index/getPartition:getPartition": {
         answer: (_i, c) => ({ ...partitionOf(c.region), id: partitionOf(c.region).partition }),
         empty: "never empty",
-        source: "d.ts getPartition",
+        source: "d.ts getPartition; tf meta/partition_data_source.go (the client's partition, names/names.go PartitionForRegion)",
     },
     "aws:index/getAvailabilityZones:getAvailabilityZones": {
         answer: (_i, c) => ({ ...availabilityZones(c.region), id: c.region }),
