@@ -20,6 +20,8 @@ import type { Deprecations } from "./service/aliases";
 import { appRunnerSize } from "./service/sizes";
 import { normalizeService, resolveServiceArgs, SERVICE_DEFAULTS, type NormalizedService } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { awsManagedPolicyArn } from "./arn";
 
 /** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
 export interface PrivateIngress {
@@ -59,7 +61,7 @@ export interface AppRunnerServiceArgs extends AppRunnerArgs {
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
-const ECR_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
+const ECR_ACCESS_POLICY = "service-role/AWSAppRunnerServicePolicyForECRAccess";
 
 /** A public HTTPS service on AWS App Runner from a digest-pinned image: its access and instance roles, auto scaling, health check, environment and secrets, optional tracing, custom domain and private ingress. */
 export class AppRunnerService extends pulumi.ComponentResource {
@@ -76,6 +78,11 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
+        checkArguments("AppRunnerService", name, args, this, [
+            ["aws:iam/role:Role", "-access-role"],
+            ["aws:iam/role:Role", "-instance-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-instance-policy"],
+        ]);
         const resolved = resolveServiceArgs("AppRunnerService", name, args);
         args = resolved.args;
         const { serviceName, cpu, memory, n } = validateAppRunnerServiceArgs("AppRunnerService", name, args, resolved.deprecations, this, [
@@ -157,7 +164,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         );
         const ecrPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-access-ecr`,
-            { role: role.name, policyArn: ECR_ACCESS_POLICY },
+            { role: role.name, policyArn: awsManagedPolicyArn(this, ECR_ACCESS_POLICY) },
             { parent: this },
         );
         return { role, ecrPolicy };

@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExpressServiceDrain } from "./express-service-drain";
-import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import { serviceTrustPolicy } from "./iam";
 import { intRange } from "./limits";
 import { stringProblem } from "./service/shapes";
@@ -36,6 +36,8 @@ import {
     type ServiceOwner,
 } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { awsManagedPolicyArn } from "./arn";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
 
@@ -56,7 +58,7 @@ const EXPRESS_METRIC: Readonly<Partial<Record<ScalingMetric, ExpressScalingMetri
     requests: "REQUEST_COUNT_PER_TARGET",
 };
 /** Verified in the AWS managed policy reference (AmazonECSInfrastructureRoleforExpressGatewayServices, v6). */
-const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
+const EXPRESS_INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 // ---- args ------------------------------------------------------------------------------------------
@@ -186,6 +188,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
+        checkArguments("EcsExpressService", name, args, this, [["aws:iam/role:Role", "-infrastructure-role"], ...ECS_TASK_ROLE_CHILDREN]);
         // `maxConcurrency` never applied on Express (it was validated, ignored and warned about); for one minor version it still is.
         // Read before the aliases are resolved: the resolved args no longer carry it.
         const maxConcurrency = typeof args === "object" && args !== null ? args.maxConcurrency : undefined;
@@ -259,7 +262,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         );
         const infrastructurePolicy = new aws.iam.RolePolicyAttachment(
             `${name}-infrastructure-managed`,
-            { role: infrastructure.name, policyArn: EXPRESS_INFRASTRUCTURE_POLICY },
+            { role: infrastructure.name, policyArn: awsManagedPolicyArn(this, EXPRESS_INFRASTRUCTURE_POLICY) },
             { parent: this },
         );
         return { execution, task, infrastructure, policies: [...policies, infrastructurePolicy] };

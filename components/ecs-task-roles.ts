@@ -5,10 +5,20 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { awsManagedPolicyArn } from "./arn";
+import type { DerivedChild } from "./names";
 import { injectedSecretsPolicy, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { attachPolicyStatements } from "./service/skeleton";
 
-const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+const EXECUTION_POLICY = "service-role/AmazonECSTaskExecutionRolePolicy";
+
+/** The children ecsTaskRoles names after the component (checked against AWS's limits: names.ts childNameProblem). */
+export const ECS_TASK_ROLE_CHILDREN: readonly DerivedChild[] = [
+    ["aws:iam/role:Role", "-execution-role"],
+    ["aws:iam/role:Role", "-task-role"],
+    ["aws:iam/rolePolicy:RolePolicy", "-execution-secrets"],
+    ["aws:iam/rolePolicy:RolePolicy", "-task-policy"],
+];
 
 export interface EcsTaskRoleArgs {
     readonly secrets?: Record<string, pulumi.Input<string>>;
@@ -35,7 +45,11 @@ export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, 
         { parent },
     );
     const policies: pulumi.Resource[] = [
-        new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: execution.name, policyArn: EXECUTION_POLICY }, { parent }),
+        new aws.iam.RolePolicyAttachment(
+            `${name}-execution-managed`,
+            { role: execution.name, policyArn: awsManagedPolicyArn(parent, EXECUTION_POLICY) },
+            { parent },
+        ),
     ];
     const secretArns = Object.values(args.secrets ?? {});
     if (secretArns.length > 0) {

@@ -29,6 +29,7 @@ import {
     type NormalizedService,
 } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 const COMPONENT = "EksFargateService";
 
@@ -213,6 +214,10 @@ export class EksFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
+        checkArguments("EksFargateService", name, args, this, [
+            ["aws:iam/role:Role", "-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-policy"],
+        ]);
         const resolved = resolveServiceArgs(COMPONENT, name, args);
         args = resolved.args;
         const n = validate(name, args, resolved.deprecations, this);
@@ -664,8 +669,6 @@ function validate(
     deprecations: ReturnType<typeof resolveServiceArgs>["deprecations"],
     resource: pulumi.Resource,
 ): Normalized {
-    if (typeof args !== "object" || args === null)
-        throwIfAny(COMPONENT, name, ["the arguments must be an object with at least `cluster`, `namespace` and `image`."], resource);
     throwIfAny(COMPONENT, name, shapeProblems(args), resource);
     const quantities = eksQuantities(args?.cpu ?? 0.25, args?.memory ?? 0.5, deprecations);
     const namespace = args?.namespace;

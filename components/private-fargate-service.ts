@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
-import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import { throwIfAny } from "./limits";
 import { enumProblem, stringProblem } from "./service/shapes";
 import { requireDigest } from "./service/environment";
@@ -35,6 +35,7 @@ import {
     type ServiceOwner,
 } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 /** Where the tasks run: on-demand Fargate or Fargate Spot. */
 export const CapacityProvider = {
@@ -173,6 +174,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
+        checkArguments("PrivateFargateService", name, args, this, ECS_TASK_ROLE_CHILDREN);
         const resolved = resolveServiceArgs("PrivateFargateService", name, args);
         args = resolved.args;
         const { n, cpu, memory } = privateFargateProblems(name, args, this, resolved.deprecations);

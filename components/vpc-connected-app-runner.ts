@@ -19,6 +19,7 @@ import {
     serviceEnvironment,
 } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 export type { EgressRule, ServiceVpc };
 
@@ -47,6 +48,7 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
             {},
             withFormerTypes(opts, "serverless-containers:apprunner:VpcConnectedAppRunner"),
         );
+        checkArguments("VpcConnectedAppRunner", name, args, this);
         const resolved = resolveServiceArgs("VpcConnectedAppRunner", name, args);
         args = resolved.args;
         const { n, cpu, memory } = validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, resolved.deprecations, this, [

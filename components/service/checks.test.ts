@@ -24,7 +24,7 @@ describe("service checks", () => {
                 .egressRuleProblems("network.egress[1]", { port: "443", securityGroupId: "sg-1", cidrIpv4: "0.0.0.0/0" })
                 .filter(Boolean),
         ).toEqual([
-            "`network.egress[1].port` must be an integer between 1 and 65535 (got 443).",
+            '`network.egress[1].port` must be an integer between 1 and 65535 (got the string "443").',
             "`network.egress[1]` must set exactly one of securityGroupId or cidrIpv4.",
             "`network.egress[1].description` must say why the egress exists (got nothing).",
         ]);

@@ -3,10 +3,9 @@
  * in TypeScript) can pass a value of the wrong shape, and each check names the argument instead of letting a
  * later `.startsWith` or `.map` raise a TypeError. Each returns a message naming `label`, or undefined.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { describeValue } from "../limits";
+import { describeValue, isOutputOrPromise as isInputValue } from "../limits";
 
-export const isInputValue = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
+export { isInputValue };
 
 /** Required argument present (any value). */
 export function requiredProblem(label: string, value: unknown): string | undefined {

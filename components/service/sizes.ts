@@ -9,7 +9,7 @@
  *   private Fargate   256 / 512 → "256" / "512"       CPU units (≥ 128) / MiB (≥ 256)
  *   EKS               "250m" / "512Mi"                Kubernetes quantities (whole vCPU/GiB as "1" / "1Gi")
  */
-import { APP_RUNNER_CPU_MEMORY, describeValue, fargateCpuMemory } from "../limits";
+import { APP_RUNNER_CPU_MEMORY, fargateCpuMemory, shownValue } from "../limits";
 import type { Deprecations } from "./aliases";
 
 /** A size in the platform's notation, or the problems that stop it. */
@@ -24,8 +24,6 @@ export const FARGATE_OLD_UNITS_FROM = { cpu: 128, memory: 256 } as const;
 const APP_RUNNER_VCPU = /^(\d+(?:\.\d+)?) vCPU$/;
 const APP_RUNNER_GB = /^(\d+(?:\.\d+)?) GB$/;
 
-/** A number as itself, anything else described (a list is not shown as the number it would print as). */
-const shownValue = (v: unknown) => (typeof v === "number" ? String(v) : describeValue(v));
 const positive = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
 const numberProblem = (label: string, unit: string, value: unknown) =>
     `\`${label}\` must be a positive number of ${unit} (got ${typeof value === "string" ? JSON.stringify(value) : shownValue(value)}).`;

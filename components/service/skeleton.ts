@@ -150,8 +150,7 @@ export function normalizeService(
     extraProblems: (string | undefined)[] = [],
 ): NormalizedService {
     const rules: PlatformRules = SERVICE_DEFAULTS.platforms[platform];
-    if (typeof args !== "object" || args === null)
-        throwIfAny(component, name, ["the arguments must be an object with at least `image`."], resource);
+    // The arguments are an object: every adapter calls checkArguments (arguments.ts) first.
     throwIfAny(component, name, [...deprecations.problems(), ...shapeProblems(args)], resource);
     const scaling = {
         min: args.scaling?.min ?? rules.scaling.min,
