@@ -208,11 +208,7 @@ describe("AppRunnerService", () => {
             { image: undefined },
             "`image` is required: a digest-pinned image (repository@sha256:<64 hex>), e.g. ContainerImage.imageUri.",
         ],
-        [
-            "a number as the health check path",
-            { health: { path: 5 } },
-            '`health.path` must be a path starting with "/" (got number 5).',
-        ],
+        ["a number as the health check path", { health: { path: 5 } }, '`health.path` must be a path starting with "/" (got number 5).'],
         ["a list as the environment", { environment: ["A=1"] }, '`environment` must be a map of names to values (got a list ["A=1"]).'],
         [
             "a string as the policy statements",

@@ -59,7 +59,12 @@ const PLATFORMS: Record<
             databases: { main: db.link },
         }),
     "app-runner (VPC)": (db) =>
-        new c.VpcConnectedAppRunner("api", { image: IMAGE, serviceName: "api-service", network: { vpc: VPC }, databases: { main: db.link } }),
+        new c.VpcConnectedAppRunner("api", {
+            image: IMAGE,
+            serviceName: "api-service",
+            network: { vpc: VPC },
+            databases: { main: db.link },
+        }),
     "private fargate": (db) =>
         new c.PrivateFargateService("api", {
             image: IMAGE,

@@ -429,7 +429,10 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
     });
 
     it("should update the load balancer's prefix list in place, replacing nothing, when the subnets change", async () => {
-        const plan = planChanges(await evaluate(), await evaluate({ network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } } }));
+        const plan = planChanges(
+            await evaluate(),
+            await evaluate({ network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } } }),
+        );
         expect(namesWith(plan, "replace")).toEqual([]);
         expect(namesWith(plan, "update")).toEqual(["products-load-balancer-subnets", "products-service"]);
     });

@@ -216,7 +216,9 @@ describe("VpcConnectedAppRunner lifecycle", () => {
     // reuse the name, and the service moves to the new connector before the old one goes.
     it("should give a replaced connector a new name so it can be created before the old one is deleted", async () => {
         const before = await evaluate(build());
-        const after = await evaluate(build({ network: { ...network, vpc: { ...network.vpc, subnetIds: ["subnet-priv2", "subnet-priv1"] } } }));
+        const after = await evaluate(
+            build({ network: { ...network, vpc: { ...network.vpc, subnetIds: ["subnet-priv2", "subnet-priv1"] } } }),
+        );
         const name = (rs: RecordedResource[]) => named(rs, "catalogue-connector").inputs.vpcConnectorName;
         expect(name(after)).not.toBe(name(before));
         expect(named(after, "catalogue-connector").options?.deleteBeforeReplace).toBe(false);
@@ -265,12 +267,7 @@ describe("PrivateFargateService lifecycle", () => {
         ["image", { image: IMAGE_2 }, ["private-task"], ["private-service"]],
         ["cpu and memory", { cpu: 0.5, memory: 1 }, ["private-task"], ["private-service"]],
         ["environment", { environment: { MODE: "b" } }, ["private-task"], ["private-service"]],
-        [
-            "secrets",
-            { secrets: { DB_SECRET: `${SECRET}2` } },
-            ["private-task"],
-            ["private-execution-secrets", "private-service"],
-        ],
+        ["secrets", { secrets: { DB_SECRET: `${SECRET}2` } }, ["private-task"], ["private-execution-secrets", "private-service"]],
         // ECS applies a new capacity provider strategy in place.
         ["capacityProvider", { capacityProvider: "FARGATE_SPOT" }, [], ["private-service"]],
     ]);

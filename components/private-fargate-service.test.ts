@@ -231,7 +231,11 @@ describe("PrivateFargateService", () => {
     });
 
     const wrongShapes: [string, unknown, string][] = [
-        ["a string as allowFrom", { network: { vpc: VPC, allowFrom: "sg-1" } }, '`network.allowFrom` must be a list (got the string "sg-1").'],
+        [
+            "a string as allowFrom",
+            { network: { vpc: VPC, allowFrom: "sg-1" } },
+            '`network.allowFrom` must be a list (got the string "sg-1").',
+        ],
         ["flat VPC args instead of `network.vpc`", { network: { vpcId: "vpc-1", allowFrom: [CLIENT_SG] } }, "`network.vpc` is required."],
         [
             "a string as the health check command",

@@ -67,8 +67,7 @@ describe("VpcConnectedAppRunner", () => {
             await errorOf(
                 () => new VpcConnectedAppRunner("catalogue", { ...args, scaling: { target: { metric: "concurrency", value: 0 } } }),
             ),
-        ).toBe('VpcConnectedAppRunner "catalogue": `scaling.target.value` must be an integer between 1 and 200 (got 0).',
-        );
+        ).toBe('VpcConnectedAppRunner "catalogue": `scaling.target.value` must be an integer between 1 and 200 (got 0).');
         await settle();
         expect(mocks.byType("aws:ec2/securityGroup:SecurityGroup")).toHaveLength(0);
     });
@@ -79,7 +78,7 @@ describe("VpcConnectedAppRunner", () => {
                 () =>
                     new VpcConnectedAppRunner("catalogue", {
                         ...args,
-                        network: { vpc: VPC, egress: [{ port: 443, description: "x" } as never] },
+                        network: { vpc: VPC, egress: [{ port: 443, description: "x" }] },
                     }),
             ),
         ).toBe('VpcConnectedAppRunner "catalogue": `network.egress[0]` must set exactly one of securityGroupId or cidrIpv4.');
@@ -101,11 +100,7 @@ describe("VpcConnectedAppRunner", () => {
     });
 
     const wrongShapes: [string, unknown, string][] = [
-        [
-            "no network",
-            { network: undefined },
-            "`network` is required: the VPC connector's VPC and private subnets (`network.vpc`).",
-        ],
+        ["no network", { network: undefined }, "`network` is required: the VPC connector's VPC and private subnets (`network.vpc`)."],
         ["flat VPC args instead of `network.vpc`", { network: { vpcId: "vpc-1", subnetIds: ["subnet-a"] } }, "`network.vpc` is required."],
         [
             "a string as the subnets",

@@ -99,7 +99,7 @@ pulumi.runtime.setMocks(
 const pkg = require("serverless-containers");
 let deepImport;
 try {
-    require("serverless-containers/dist/web-service");
+    require("serverless-containers/dist/service/skeleton");
     deepImport = "allowed";
 } catch (err) {
     deepImport = err.code;
