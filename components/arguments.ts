@@ -5,7 +5,7 @@
  * argument is covered without a list to keep in step:
  *   - the arguments are missing (JavaScript, YAML or a cast passed nothing): name the required ones;
  *   - an output or a promise where the interface takes a plain value (`plain` in the schema: a value the
- *     component checks and decides what to create from while the program runs, such as `minSize`, `cpu`,
+ *     component checks and decides what to create from while the program runs, such as `scaling.min`, `cpu`,
  *     `port` or a name): one line naming the argument, instead of the SDK's text from reading it as a string.
  */
 import { existsSync, readFileSync } from "node:fs";

@@ -55,7 +55,7 @@ export function networkNeeded(config: StackConfig): boolean {
  * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html,
  * https://repost.aws/knowledge-center/ecs-fargate-docker-timeout-error), and products-api's DynamoDB
  * table. None of the programs injects Secrets Manager or SSM values (IAM database auth), so there is no
- * endpoint for those; a program that sets `environmentSecrets` on Express must add it here.
+ * endpoint for those; a program that sets `secrets` on Express must add it here.
  * See components/ecs-express-service.ts (the comment above EcsExpressServiceArgs) for the placement and its sources.
  */
 export function expressEndpointSpecs(config: StackConfig, region: string): awsx.types.input.ec2.VpcEndpointSpecArgs[] {
