@@ -676,7 +676,9 @@ function validate(
     const serviceAccountName = args?.serviceAccountName ?? appName;
     const servicePort = args?.servicePort ?? 80;
     const podDisruptionBudget = args?.podDisruptionBudget ?? true;
-    const size = quantities.problems ? undefined : fargatePodSize("cpu", quantities.cpu, "memory", quantities.memory);
+    // A cast, not narrowing on `problems`: the plugin's ts-node compile (scripts/plugin-host.pack.test.ts) does not narrow it.
+    const sized = quantities.problems ? undefined : (quantities as { cpu: string; memory: string });
+    const size = sized && fargatePodSize("cpu", sized.cpu, "memory", sized.memory);
 
     const reservedNamespace =
         DNS_LABEL.test(namespace) && (namespace === "default" || namespace.startsWith("kube-"))

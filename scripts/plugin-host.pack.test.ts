@@ -42,7 +42,10 @@ beforeAll(async () => {
     consumerDir = path.join(scratch, "consumer");
     mkdirSync(pluginDir);
     mkdirSync(consumerDir);
-    for (const f of readdirSync(COMPONENTS).filter(inCheckout)) cpSync(path.join(COMPONENTS, f), path.join(pluginDir, f));
+    // Directories too (components/service/), with the same filter on everything inside them.
+    for (const f of readdirSync(COMPONENTS).filter(inCheckout)) {
+        cpSync(path.join(COMPONENTS, f), path.join(pluginDir, f), { recursive: true, filter: (src) => inCheckout(path.basename(src)) });
+    }
     // What `npm install` in the plugin directory provides (the peers and dependencies of package.json).
     symlinkSync(path.join(ROOT, "node_modules"), path.join(pluginDir, "node_modules"), "dir");
 });
