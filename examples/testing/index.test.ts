@@ -9,8 +9,10 @@ import { promiseOf, settle, setupMocks, type RecordedResource } from "serverless
 const mocks = setupMocks({
     project: "orders",
     stack: "test",
-    // Subnets the program does not create: the Express service reads their CIDRs (aws.ec2.getSubnet).
+    // Subnets the program does not create: services read their CIDRs (aws.ec2.getSubnet).
     subnets: {
+        "subnet-0aa11bb22cc33dd44": "10.0.0.0/20",
+        "subnet-0ee55ff66aa77bb88": "10.0.16.0/20",
         "subnet-0cc99dd00ee11ff22": "10.0.128.0/22",
         "subnet-0bb33cc44dd55ee66": "10.0.132.0/22",
     },
@@ -30,8 +32,15 @@ function withId(type: string, id: string): RecordedResource {
 const pairs = (list: { name: string; value: string }[]) => Object.fromEntries(list.map((e) => [e.name, e.value]));
 
 /** Where each platform's container definition carries the environment, in the resources the component registers. */
-const ENVIRONMENT: Record<string, () => Record<string, string>> = {
+const ENVIRONMENT: Record<keyof Program["clients"], () => Record<string, string>> = {
     "ecs-express": () => pairs(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs.primaryContainer.environments),
+    "app-runner": () =>
+        mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration
+            .runtimeEnvironmentVariables,
+    // The task definition's container definitions are one JSON document.
+    "private-fargate": () =>
+        pairs(JSON.parse(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)[0].environment),
+    eks: () => pairs(mocks.one("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].env),
 };
 
 before(async () => {
@@ -46,12 +55,13 @@ describe("the orders program", () => {
         assert.ok(mocks.resources.length > 0);
     });
 
-    for (const platform of Object.keys(ENVIRONMENT)) {
+    for (const platform of Object.keys(ENVIRONMENT) as (keyof Program["clients"])[]) {
         describe(`the ${platform} service, linked to the database`, () => {
             let client: { securityGroupId: string; roleName: string };
             let proxyGroup: string;
             before(async () => {
-                const { securityGroupId, roleName } = program.clients[platform as keyof Program["clients"]];
+                const { securityGroupId, roleName } = program.clients[platform];
+                assert.ok(securityGroupId, `the ${platform} service has a security group of its own`);
                 client = { securityGroupId: await promiseOf(securityGroupId), roleName: await promiseOf(roleName) };
                 proxyGroup = await promiseOf(program.proxySecurityGroupId);
             });
@@ -108,6 +118,7 @@ describe("the orders program", () => {
                     DB_TLS: "true",
                     DB_IAM_AUTH: "true",
                 });
+                assert.equal(env.AWS_REGION, "us-east-1");
                 assert.match(env.DB_HOST, /\.proxy-[0-9a-z]{12}\.us-east-1\.rds\.amazonaws\.com$/);
             });
         });
