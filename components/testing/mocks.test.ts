@@ -82,6 +82,12 @@ describe("the provider model", () => {
         expect(preview).toMatchObject({ id: "", state: { arn: UNKNOWN, id: UNKNOWN } });
     });
 
+    it("should refuse an answer of the test's own for an invoke the kit models: the provider's answer is modelled once", () => {
+        expect(() => new PulumiMocks({ invokes: { "aws:ecr/getRepositories:getRepositories": () => ({ names: [] }) } })).toThrow(
+            'setupMocks({ invokes }) may add invokes the test kit does not model, not replace its answers: "aws:ecr/getRepositories:getRepositories" is modelled (tf ecr/repositories_data_source.go',
+        );
+    });
+
     it("should refuse a row of the test's own for a type the kit models: the provider's behaviour is modelled once", () => {
         const role = { id: () => "role", source: "a test" };
         expect(() => new PulumiMocks({ resources: { "aws:iam/role:Role": role } })).toThrow(

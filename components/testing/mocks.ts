@@ -5,7 +5,8 @@
  * (`null`, not `[]`, where it does) — from the table in ./provider-model.ts. A resource type or invoke that
  * table lacks is refused, so new code cannot get a friendlier answer than the provider would give.
  *
- * Used by every component/stack test and by `scripts/offline-preview.ts`.
+ * Used by every component/stack test and by `scripts/offline-preview.ts`, and shipped in the package as
+ * `serverless-containers/testing` (./index.ts) for programs built on it.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -123,7 +124,7 @@ export interface MockOptions {
     readonly ecr?: EcrContents;
     /** Subnets that exist outside the program (id → IPv4 CIDR), e.g. a test's stand-in network; the program's own are known anyway. */
     readonly subnets?: Record<string, string>;
-    /** Extra invoke answers for a test; keys are invoke tokens. */
+    /** Answers for invokes the kit does not model; keys are invoke tokens. A modelled invoke is refused here (as `resources`). */
     readonly invokes?: Record<string, (inputs: PropertyBag) => PropertyBag>;
     /**
      * Rows for resource types the kit does not model (a program's own S3 bucket, say), in the provider model's
@@ -159,6 +160,13 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         this.ecr = options.ecr ?? {};
         this.extraInvokes = options.invokes ?? {};
         this.extraResources = options.resources ?? {};
+        for (const token of Object.keys(this.extraInvokes)) {
+            const model = INVOKES[token];
+            if (model)
+                throw new Error(
+                    `setupMocks({ invokes }) may add invokes the test kit does not model, not replace its answers: "${token}" is modelled (${model.source}).`,
+                );
+        }
         for (const type of Object.keys(this.extraResources)) {
             const row = resourceModel(type);
             if (row)
