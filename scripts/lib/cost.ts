@@ -265,10 +265,18 @@ function kubernetesNlb(svc: RecordedResource): { internetFacing: boolean } | und
 }
 
 /** Availability zones of the plan's VPC (for load balancers that put one node, and one public IPv4, in each). */
-function planAzs(c: Context): number | undefined {
+function planAzs(c: Context): { azs: number } | undefined {
     const vpc = c.byType("awsx:ec2:Vpc")[0];
-    return vpc ? vpcZoneCount(vpc) : undefined;
+    return vpc ? { azs: vpcZoneCount(vpc) } : undefined;
 }
+/** An internet-facing load balancer's public IPv4 addresses: one in each of the VPC's zones. */
+const publicIpPerAz = (assumption: (azs: number) => string): Charge<{ azs: number }> => ({
+    kind: "Public IPv4",
+    quantity: (f, c) => f.azs * c.hours,
+    unit: "IP-hour",
+    price: "publicIpv4Hour",
+    assumption: (f) => assumption(f.azs),
+});
 
 /** Serverless v2 floor capacity of a cluster: min ACU × instances (writer + readers). */
 function auroraFloor(cluster: RecordedResource, c: Context): { minAcu: number; instances: number } | undefined {
@@ -616,35 +624,16 @@ const PRICING: readonly Pricing<unknown>[] = [
     }),
     priced({
         type: "kubernetes:core/v1:Service",
-        facts: (svc, c) => {
-            const azs = planAzs(c);
-            return azs !== undefined && kubernetesNlb(svc)?.internetFacing ? { azs } : undefined;
-        },
-        charges: [
-            {
-                kind: "Public IPv4",
-                quantity: (f, c) => f.azs * c.hours,
-                unit: "IP-hour",
-                price: "publicIpv4Hour",
-                assumption: (f) => `Internet-facing NLB: one public IPv4 address in each of the ${f.azs} AZs' public subnets.`,
-            },
-        ],
+        facts: (svc, c) => (kubernetesNlb(svc)?.internetFacing ? planAzs(c) : undefined),
+        charges: [publicIpPerAz((azs) => `Internet-facing NLB: one public IPv4 address in each of the ${azs} AZs' public subnets.`)],
     }),
     priced({
         type: "aws:ecs/expressGatewayService:ExpressGatewayService",
-        facts: (_, c) => {
-            const azs = planAzs(c);
-            return azs === undefined ? undefined : { azs };
-        },
+        facts: (_, c) => planAzs(c),
         charges: [
-            {
-                kind: "Public IPv4",
-                quantity: (f, c) => f.azs * c.hours,
-                unit: "IP-hour",
-                price: "publicIpv4Hour",
-                assumption: (f) =>
-                    `Internet-facing ALB Express Mode creates: at least one public IPv4 address per AZ (${f.azs}); ALBs may use more.`,
-            },
+            publicIpPerAz(
+                (azs) => `Internet-facing ALB Express Mode creates: at least one public IPv4 address per AZ (${azs}); ALBs may use more.`,
+            ),
         ],
     }),
     priced({
