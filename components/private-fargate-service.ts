@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
-import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import type { PolicyStatement } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
 import {
@@ -27,6 +27,8 @@ import {
     type ServiceVpc,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { linkDatabases, linkedEnvironment, withLinkedEnvironment, type DatabaseLink } from "./database-link";
 
 /** Where the tasks run: on-demand Fargate or Fargate Spot. */
 export const CapacityProvider = {
@@ -73,6 +75,8 @@ export interface PrivateFargateServiceArgs {
     readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
     /** The app's IAM statements (the task role, output `roleName`). Nothing else is granted to the app. @default [] */
     readonly policyStatements?: PolicyStatement[];
+    /** Databases the service connects to (name → a database's `link` output); as `WebServiceArgs.databases`. @default {} */
+    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
     /**
      * The VPC: private subnets for the tasks (no public IP is ever assigned), the VPC of the Cloud Map
      * namespace and the security group, and egress beyond the 443 the tasks always have. More with `allowEgress`.
@@ -113,8 +117,6 @@ const CONTAINER = "app";
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: PrivateFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null)
-        return ["the arguments must be an object with at least `image`, `vpc`, `allowFrom` and `namespaceName`."];
     const command = listProblem("healthCheckCommand", args.healthCheckCommand);
     return [
         listProblem("allowFrom", args.allowFrom, true),
@@ -164,6 +166,7 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
                 environment: args.environment,
                 environmentSecrets: args.environmentSecrets,
                 policyStatements: args.policyStatements,
+                databases: args.databases,
             },
             APP_RUNNER_MAX_INSTANCES,
             APP_RUNNER_MAX_CONCURRENCY,
@@ -195,6 +198,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
+        checkArguments("PrivateFargateService", name, args, this, ECS_TASK_ROLE_CHILDREN);
         throwIfAny("PrivateFargateService", name, shapeProblems(args), this);
         throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args), this);
         const port = args.port ?? 8080;
@@ -207,7 +211,10 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         this.securityGroupId = securityGroup.id;
         args.allowFrom.forEach((source, i) => this.addIngress(`${name}-ingress-${i}`, source));
         const discovery = this.createDiscovery(name, args);
-        const taskDefinition = this.createTaskDefinition(name, args, port, roles, logGroup);
+        const owner = { component: "PrivateFargateService", name, parent: this, tags: args.tags };
+        linkDatabases(owner, { securityGroupId: securityGroup.id, roleName: roles.task.name }, args.databases);
+        const environment = withLinkedEnvironment(linkedEnvironment(owner, args.databases), args.environment);
+        const taskDefinition = this.createTaskDefinition(name, { ...args, environment }, port, roles, logGroup);
         const service = this.createService(name, args, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);
 
         this.url = pulumi

@@ -8,7 +8,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyStatementProblems, type PolicyStatement } from "./iam";
-import { describeValue, intRange, minNotAboveMax } from "./limits";
+import { databasesProblems, type DatabaseLink } from "./database-link";
+import { describeValue, intRange, isOutputOrPromise as isInputValue, minNotAboveMax } from "./limits";
 
 export interface WebServiceArgs {
     /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
@@ -36,6 +37,14 @@ export interface WebServiceArgs {
     readonly maxConcurrency?: number;
     /** The caller's IAM statements for the role the app runs as (output `roleName`). Nothing else is granted. @default [] */
     readonly policyStatements?: PolicyStatement[];
+    /**
+     * Databases the service connects to: a name of your choice → a database's `link` output (e.g.
+     * `{ main: db.link }`). For each, the service's own security group may reach the database's proxy and is
+     * admitted there, its role may `rds-db:connect` as the app user, and the environment gets DB_HOST, DB_PORT,
+     * DB_NAME, DB_USER, DB_TLS, DB_IAM_AUTH and AWS_REGION (with several databases, each name is prefixed with
+     * its key in upper case: `ORDERS_DB_HOST`). Needs a service in a VPC (it has its own security group). @default {}
+     */
+    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
     /** Tags applied to every taggable child. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -64,6 +73,7 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
         ...policyStatementProblems("policyStatements", args.policyStatements),
         pathProblem("healthCheckPath", args.healthCheckPath),
         ...environmentProblems(args.environment, args.environmentSecrets),
+        ...databasesProblems(args.databases, args.environment),
         imageProblem("image", args.image),
     ];
 }
@@ -71,8 +81,6 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
 // ---- argument shapes ---------------------------------------------------------------------------------
 // Callers in JavaScript, YAML or another language (and casts in TypeScript) can pass a value of the wrong
 // shape. Each check names the argument instead of letting a later `.startsWith` or `.map` raise a TypeError.
-
-const isInputValue = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
 
 /** Required argument present (any value). */
 export function requiredProblem(label: string, value: unknown): string | undefined {
@@ -258,9 +266,13 @@ export function serviceVpcProblems(label: string, vpc: unknown, required = true)
 export function egressRule(
     resourceName: string,
     securityGroupId: pulumi.Input<string>,
-    rule: EgressRule,
+    rule: { readonly port: pulumi.Input<number>; readonly description: pulumi.Input<string> } & Pick<
+        EgressRule,
+        "securityGroupId" | "cidrIpv4"
+    >,
     tags: Record<string, string> | undefined,
     parent: pulumi.Resource,
+    opts?: pulumi.CustomResourceOptions,
 ): aws.vpc.SecurityGroupEgressRule {
     return new aws.vpc.SecurityGroupEgressRule(
         resourceName,
@@ -274,7 +286,7 @@ export function egressRule(
             description: rule.description,
             tags,
         },
-        { parent },
+        { parent, ...opts },
     );
 }
 
