@@ -18,7 +18,7 @@ import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
 import { arn, callerOf } from "./arn";
 import type { ServiceVpc } from "./service/network";
-import { linkClient, type DatabaseLink } from "./database-link";
+import { linkClient, publishLink, type DatabaseLink } from "./database-link";
 import { AURORA_DEFAULTS, AURORA_ENGINES, ENGINES, type AuroraEngine, type EngineSpec } from "./aurora-engines";
 import { Deprecations } from "./service/aliases";
 import { listProblem } from "./service/shapes";
@@ -228,7 +228,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             DB_IAM_AUTH: pulumi.output("true"),
             AWS_REGION: callerOf(this).region,
         };
-        this.link = pulumi.output({
+        this.link = publishLink({
             name,
             securityGroupId: this.proxySecurityGroupId,
             port: this.port,

@@ -577,15 +577,18 @@ const KUBERNETES_KINDS: Readonly<Record<string, ResourceModel>> = {
 };
 const KUBERNETES = kubernetesObject();
 
-/** The row for a type token, or undefined when the mocks have none (they then refuse the resource). */
-export function resourceModel(type: string): ResourceModel | undefined {
+/**
+ * The row for a type token, or undefined when the mocks have none (they then refuse the resource). `extra`: rows a
+ * test gave for types the kit does not model (`setupMocks({ resources })`), consulted last.
+ */
+export function resourceModel(type: string, extra: Readonly<Record<string, ResourceModel>> = {}): ResourceModel | undefined {
     const row = RESOURCES[type];
     if (row) return row;
     if (type === "kubernetes:helm.sh/v3:Release") return HELM_RELEASE;
     if (type.startsWith("kubernetes:")) return KUBERNETES_KINDS[type] ?? KUBERNETES;
     if (type === "pulumi:providers:kubernetes") return KUBERNETES_PROVIDER;
     if (type.startsWith("pulumi:providers:")) return PROVIDER;
-    return undefined;
+    return extra[type];
 }
 
 const HELM_RELEASE: ResourceModel = {
