@@ -8,6 +8,12 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+/** A path into components/ other than its two entries (`../components`, `../components/testing`), from stacks/ or the root. */
+// `\x2F` is "/": esquery, which reads the selectors below, ends a regular expression at the first slash.
+const DEEP_COMPONENT_IMPORT = String.raw`^\.\.?\x2Fcomponents\x2F(?!testing$)`;
+const DEEP_COMPONENT_IMPORT_MESSAGE =
+    'Stacks import only the package\'s public entries: "../components" (serverless-containers) or "../components/testing" (serverless-containers/testing). Export what the stack needs from components/helpers.ts and document it in components/README.md ("Helpers").';
+
 export default defineConfig(
     // Not source: installed packages, build and coverage output, the benchmarks' fetched Node and raw results.
     globalIgnores(["**/node_modules/", "**/dist/", "**/coverage/", "bench/.node24/", "bench/.out/", ".bench-tmp/"]),
@@ -59,6 +65,24 @@ export default defineConfig(
             "@typescript-eslint/no-unused-vars": [
                 "error",
                 { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
+            ],
+        },
+    },
+
+    {
+        // The reference stacks use the package as a consumer would: its public entry `serverless-containers`
+        // (components/index.ts) and the `serverless-containers/testing` entry (components/testing/index.ts), never
+        // a module behind them (components/README.md: "Import from the package root only"). A helper a stack needs
+        // is exported from the entry and documented there ("Helpers"). Static imports, import() and require().
+        files: ["index.ts", "stacks/**/*.ts"],
+        rules: {
+            "no-restricted-imports": ["error", { patterns: [{ regex: DEEP_COMPONENT_IMPORT, message: DEEP_COMPONENT_IMPORT_MESSAGE }] }],
+            "no-restricted-syntax": [
+                "error",
+                ...["ImportExpression > Literal.source", "CallExpression[callee.name='require'] > Literal.arguments"].map((node) => ({
+                    selector: `${node}[value=/${DEEP_COMPONENT_IMPORT}/]`,
+                    message: DEEP_COMPONENT_IMPORT_MESSAGE,
+                })),
             ],
         },
     },

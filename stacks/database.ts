@@ -9,7 +9,7 @@
  * reaches the app or the proxy, so the master secret's 7-day rotation cannot break either. The master
  * secret is used only by the deploy-time bootstrap that creates the app user (components/database-user.ts).
  */
-import { AuroraWithProxy, type AuroraEngine } from "../components/aurora-with-proxy";
+import { AuroraWithProxy, type AuroraEngine } from "../components";
 import { CATALOGUE_SCHEMA } from "../apps/catalogue-api/src/data/schema";
 import { VISITS_SCHEMA } from "../apps/visits-api/src/data/schema";
 import type { StackConfig } from "./config";
