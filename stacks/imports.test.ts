@@ -1,9 +1,10 @@
 /**
  * The stacks reach the components only through the package's entries, `serverless-containers` (../components)
- * and `serverless-containers/testing` (../components/testing): eslint.config.mjs refuses any other path into
- * components/ from stacks/ and index.ts. This test takes the two rules as that config resolves them for a stack
- * file, shows they refuse each way of reaching in (import, import type, export from, import(), require) and admit
- * the two entries, and applies them to every file of stacks/ and to index.ts.
+ * and `serverless-containers/testing` (../components/testing), and the program imports no app source (an app's
+ * schema reaches the database as data; tests may run an app's own code): eslint.config.mjs refuses any other path
+ * into components/ from stacks/ and index.ts, and any path into apps/ from their non-test files. This test takes the two rules as that config resolves them for a stack file, shows they refuse each
+ * way of reaching in (import, import type, export from, import(), require) and admit the two entries, and
+ * applies them to every file of stacks/ and to index.ts.
  *
  * ESLint loads its config as an ES module, which jest's CommonJS runtime cannot import: the rules run in a child
  * `node` process, without type information (these two rules need none; `npm run lint` runs them with it).
@@ -48,19 +49,21 @@ const PROBE = [
     'import { hex } from "../components/testing/mocks";',
     'export const limits = import("../components/limits");',
     'export const access = require("../components/eks-access");',
+    'import { CATALOGUE_SCHEMA } from "../apps/catalogue-api/src/data/schema";',
     'import { DynamoTable, type WebServiceArgs } from "../components";',
     'import { setupMocks } from "../components/testing";',
     'import { appImage } from "./images";',
-    "export const used = [stackScopedName, hex, DynamoTable, setupMocks, appImage];",
+    "export const used = [stackScopedName, hex, CATALOGUE_SCHEMA, DynamoTable, setupMocks, appImage];",
     "export type Used = AuroraEngine | WebServiceArgs;",
 ].join("\n");
 
 describe("the stacks' import rule (eslint.config.mjs)", () => {
-    it("should refuse every path into components/ but its two entries, in a stack and in index.ts", () => {
-        const rootProbe = PROBE.replaceAll('"../components', '"./components').replace('"./images"', '"./stacks/images"');
-        const [stack, root] = lint([
+    it("should refuse every path into components/ but its two entries, and any into apps/, in a stack and in index.ts", () => {
+        const rootProbe = PROBE.replaceAll('"../', '"./').replace('"./images"', '"./stacks/images"');
+        const [stack, root, test] = lint([
             ["stacks/probe.ts", PROBE],
             ["index.ts", rootProbe],
+            ["stacks/probe.test.ts", PROBE],
         ]);
         const refused = [
             [1, "no-restricted-imports"],
@@ -69,12 +72,14 @@ describe("the stacks' import rule (eslint.config.mjs)", () => {
             [4, "no-restricted-imports"],
             [5, "no-restricted-syntax"],
             [6, "no-restricted-syntax"],
+            [7, "no-restricted-imports"],
         ];
         expect(stack).toEqual(refused);
         expect(root).toEqual(refused);
+        expect(test).toEqual(refused.filter(([line]) => line !== 7));
     });
 
-    it("should find no deep import in stacks/ or index.ts as they are", () => {
+    it("should find no deep import and no app source import in stacks/ or index.ts as they are", () => {
         const files = [
             "index.ts",
             ...readdirSync(path.join(ROOT, "stacks"))
