@@ -77,7 +77,11 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
-        const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args, this);
+        const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args, this, [
+            Object.keys(args?.databases ?? {}).length > 0
+                ? "`databases` needs a service in a VPC with a security group of its own: use VpcConnectedAppRunner (or createWebService with `vpc`)."
+                : undefined,
+        ]);
 
         const accessRole = this.createAccessRole(name, args.tags);
         const instanceRole = this.createInstanceRole(name, args);

@@ -12,10 +12,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { stackScopedName } from "./names";
 import { appUserProblems, DatabaseUser } from "./database-user";
-import { iamStatements, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
+import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
-import { egressRule, type ServiceVpc } from "./web-service";
+import type { ServiceVpc } from "./web-service";
+import { linkClient, type DatabaseLink } from "./database-link";
 
 /** The engines `AuroraWithProxyArgs.engine` accepts. */
 export const AURORA_ENGINES = ["mysql", "postgresql"] as const;
@@ -216,6 +217,12 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
      * environment before its security group does.
      */
     public readonly environment: Record<string, pulumi.Output<string>>;
+    /**
+     * What a service needs to become this database's client, in any language: pass it in the service's
+     * `databases` input (`databases: { main: db.link }`). The service then opens the proxy to its own security
+     * group, grants its role `rds-db:connect` as the app user and receives the `DB_*` environment.
+     */
+    public readonly link: pulumi.Output<DatabaseLink>;
 
     constructor(name: string, args: AuroraWithProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AuroraWithProxy"), name, {}, withFormerTypes(opts, "serverless-containers:database:AuroraWithProxy"));
@@ -273,6 +280,13 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             DB_IAM_AUTH: pulumi.output("true"),
             AWS_REGION: aws.getRegionOutput({}, { parent: this }).region,
         };
+        this.link = pulumi.output({
+            name,
+            securityGroupId: this.proxySecurityGroupId,
+            port: this.port,
+            connectResourceArn: this.connectStatement().resources[0],
+            environment: this.environment,
+        });
         (args.clientSecurityGroupIds ?? []).forEach((sg, i) => this.allowClient(`client-${i}`, sg));
         this.registerOutputs({
             host: this.host,
@@ -286,6 +300,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             proxySecurityGroupId: this.proxySecurityGroupId,
             clusterSecurityGroupId: this.clusterSecurityGroupId,
             environment: this.environment,
+            link: this.link,
         });
     }
 
@@ -296,7 +311,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
      * (the same values as `environment`). `name` names the three resources (unique per database).
      */
     connect(name: string, client: DatabaseClient): Record<string, pulumi.Output<string>> {
-        const { name: componentName, port, tags } = this.wiringOf();
+        const { name: componentName, tags } = this.wiringOf();
         throwIfAny(
             "AuroraWithProxy",
             componentName,
@@ -313,18 +328,17 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             ],
             this,
         );
-        this.allowClient(name, client.securityGroupId);
-        egressRule(
-            `${componentName}-${name}-to-proxy`,
-            client.securityGroupId,
-            { port, securityGroupId: this.proxySecurityGroupId, description: `${name} to the RDS Proxy of ${componentName}` },
-            tags,
+        linkClient(
+            {
+                ingress: `${componentName}-proxy-from-${name}`,
+                egress: `${componentName}-${name}-to-proxy`,
+                policy: `${componentName}-${name}-connect`,
+            },
+            name,
+            client,
+            this.link,
             this,
-        );
-        new aws.iam.RolePolicy(
-            `${componentName}-${name}-connect`,
-            { role: client.roleName, policy: policyDocument(iamStatements([this.connectStatement()])) },
-            { parent: this },
+            tags,
         );
         return { ...this.environment };
     }

@@ -31,6 +31,7 @@ import {
     type WebServiceArgs,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { linkDatabases, linkedEnvironment, withLinkedEnvironment } from "./database-link";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
 
@@ -260,7 +261,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
         const cluster = this.createCluster(name, args);
         const logGroup = this.createLogGroup(name, args);
         const network = this.createNetwork(name, args.vpc, args);
-        const service = this.createService(name, args, cpu, memory, roles, cluster, logGroup, network, opts);
+        const owner = { component: "EcsExpressService", name, parent: this, tags: args.tags };
+        linkDatabases(owner, { securityGroupId: network.securityGroup.id, roleName: roles.task.name }, args.databases);
+        const environment = withLinkedEnvironment(linkedEnvironment(owner, args.databases), args.environment);
+        const service = this.createService(name, { ...args, environment }, cpu, memory, roles, cluster, logGroup, network, opts);
         // Created after the service, so deleted before it: its delete waits until Express has torn down what it
         // created (load balancer, security groups, certificate) before Pulumi deletes the roles, cluster and
         // network that teardown still uses (express-service-drain.ts).

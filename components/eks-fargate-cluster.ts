@@ -121,8 +121,20 @@ export class EksFargateCluster extends pulumi.ComponentResource {
     public readonly oidcProviderUrl: pulumi.Output<string>;
     /** EKS cluster name. */
     public readonly clusterName: pulumi.Output<string>;
-    /** Security group EKS attaches to the control-plane network interfaces (and Fargate pods). */
+    /**
+     * The control-plane security group that the pulumi-eks component creates for the cluster. Not the group Fargate pods get:
+     * that is `podSecurityGroupId`.
+     */
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /**
+     * The security group EKS itself created for the cluster (`vpcConfig.clusterSecurityGroupId`), which every
+     * Fargate pod gets by default
+     * (https://repost.aws/knowledge-center/eks-configure-fargate-pod-security-group). A service with `databases`
+     * keeps it on its pods next to their own group.
+     */
+    public readonly podSecurityGroupId: pulumi.Output<string>;
+    /** The cluster's VPC. */
+    public readonly vpcId: pulumi.Output<string>;
     /** Security group whose members may reach the private API endpoint on 443: attach it to in-VPC CI runners. */
     public readonly apiClientSecurityGroupId: pulumi.Output<string>;
     /** Role Fargate uses for pods of every profile on this cluster (services reuse it). */
@@ -163,6 +175,11 @@ export class EksFargateCluster extends pulumi.ComponentResource {
 
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        // core.cluster is a resource reference to the aws.eks.Cluster (its vpcConfig an output); output() reads both forms.
+        this.podSecurityGroupId = cluster.core.apply((core) =>
+            pulumi.output(core.cluster.vpcConfig).apply((vpcConfig) => vpcConfig.clusterSecurityGroupId),
+        );
+        this.vpcId = pulumi.output(args.vpc.vpcId);
         this.podExecutionRoleArn = podExecution.role.arn;
         this.privateSubnetIds = pulumi.output(args.vpc.subnetIds);
         this.registerOutputs({
@@ -171,6 +188,8 @@ export class EksFargateCluster extends pulumi.ComponentResource {
             oidcProviderUrl: this.oidcProviderUrl,
             clusterName: this.clusterName,
             clusterSecurityGroupId: this.clusterSecurityGroupId,
+            podSecurityGroupId: this.podSecurityGroupId,
+            vpcId: this.vpcId,
             apiClientSecurityGroupId: this.apiClientSecurityGroupId,
             podExecutionRoleArn: this.podExecutionRoleArn,
             privateSubnetIds: this.privateSubnetIds,

@@ -26,6 +26,7 @@ import {
     withDependsOn,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { databasesProblems, linkDatabases, linkedEnvironment, withLinkedEnvironment, type DatabaseLink } from "./database-link";
 
 const COMPONENT = "EksFargateService";
 
@@ -47,6 +48,13 @@ export interface EksClusterInfo {
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Role Fargate uses to pull images and write logs for the pods of a profile. */
     readonly podExecutionRoleArn: pulumi.Input<string>;
+    /** The cluster's VPC (a service with `databases` creates its pods' own security group there). @default none (required with `databases`) */
+    readonly vpcId?: pulumi.Input<string>;
+    /**
+     * The security group EKS created for the cluster, which every Fargate pod gets (`EksFargateCluster.podSecurityGroupId`);
+     * a service with `databases` keeps it on its pods next to their own group. @default none (required with `databases`)
+     */
+    readonly podSecurityGroupId?: pulumi.Input<string>;
 }
 
 /** The HPA's scale-up/down behaviour, fixed so every service scales the same way. */
@@ -123,6 +131,8 @@ export interface EksFargateServiceArgs {
      * would put the value in state and etcd; read secrets from AWS with the pod's IRSA role instead. @default {}
      */
     readonly environment?: Record<string, pulumi.Input<string>>;
+    /** Databases the pods connect to (name → a database's `link` output); as `WebServiceArgs.databases`. Needs `cluster.vpcId` and `cluster.podSecurityGroupId`. @default {} */
+    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
     /** Container CPU request = limit, a Kubernetes quantity; with `memory` it must fit a Fargate size. @default "250m" */
     readonly cpu?: string;
     /** Container memory request = limit; Fargate adds 256Mi and rounds up within the CPU's tier. @default "512Mi" */
@@ -204,6 +214,11 @@ export class EksFargateService extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     /** Name of the role the app runs as. */
     public readonly roleName: pulumi.Output<string>;
+    /**
+     * The pods' own security group, when `databases` is set (a SecurityGroupPolicy gives it to the pods next to the
+     * cluster's group); databases admit it. @default none
+     */
+    public readonly securityGroupId?: pulumi.Output<string>;
     /** In-cluster URL of the service (`http://<app>.<namespace>.svc.cluster.local:<servicePort>`). */
     public readonly clusterUrl: pulumi.Output<string>;
     /** The Fargate size (vCPU, GiB) each pod is billed at. */
@@ -231,7 +246,27 @@ export class EksFargateService extends pulumi.ComponentResource {
         const fargateProfile = this.createFargateProfile(name, args, n, opts);
         const role = this.createRole(name, args, n);
         const serviceAccount = this.createServiceAccount(name, n, namespace, role);
-        const deployment = this.createDeployment(name, args, n, image, serviceAccount, fargateProfile);
+        const podGroup = this.createPodSecurityGroup(name, args, n, namespace);
+        if (podGroup) {
+            linkDatabases(
+                { component: COMPONENT, name, parent: this, tags: n.tags },
+                { securityGroupId: podGroup.securityGroup.id, roleName: role.name },
+                args.databases,
+            );
+            this.securityGroupId = podGroup.securityGroup.id;
+        }
+        const environment = withLinkedEnvironment(
+            linkedEnvironment({ component: COMPONENT, name, parent: this }, args.databases),
+            args.environment,
+        );
+        const deployment = this.createDeployment(
+            name,
+            { ...args, environment },
+            n,
+            image,
+            serviceAccount,
+            podGroup ? [fargateProfile, podGroup.policy] : [fargateProfile],
+        );
         const service = this.createService(name, args, n, deployment);
         this.createAutoscaler(name, n, deployment);
         if (n.podDisruptionBudget) this.createDisruptionBudget(name, n, deployment);
@@ -255,6 +290,7 @@ export class EksFargateService extends pulumi.ComponentResource {
             roleName: this.roleName,
             clusterUrl: this.clusterUrl,
             podSize: this.podSize,
+            securityGroupId: this.securityGroupId,
         });
     }
 
@@ -305,6 +341,47 @@ export class EksFargateService extends pulumi.ComponentResource {
                 deleteBeforeReplace: true,
             },
         );
+    }
+
+    /**
+     * With `databases`, the pods get a security group of their own (what the databases admit) through a
+     * SecurityGroupPolicy, which Fargate applies when it schedules a pod: the Deployment waits for it, or its
+     * first pods start with the cluster's group only. The cluster's group stays on the pods — Fargate pods
+     * need it to reach the control plane and CoreDNS
+     * (https://repost.aws/knowledge-center/eks-configure-fargate-pod-security-group,
+     * https://docs.aws.amazon.com/eks/latest/userguide/sg-pods-example-deployment.html).
+     */
+    private createPodSecurityGroup(
+        name: string,
+        args: EksFargateServiceArgs,
+        n: Normalized,
+        namespace: k8s.core.v1.Namespace,
+    ): { securityGroup: aws.ec2.SecurityGroup; policy: k8s.apiextensions.CustomResource } | undefined {
+        if (Object.keys(args.databases ?? {}).length === 0) return undefined;
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-pod-sg`,
+            // No inline rules: each destination (a database) is a rule of its own, added by the link.
+            {
+                vpcId: args.cluster.vpcId!,
+                description: `Pods of ${n.namespace}/${n.appName}: egress only to linked databases`,
+                tags: n.tags,
+            },
+            { parent: this },
+        );
+        const policy = new k8s.apiextensions.CustomResource(
+            `${name}-pod-security-group-policy`,
+            {
+                apiVersion: "vpcresources.k8s.aws/v1beta1",
+                kind: "SecurityGroupPolicy",
+                metadata: { name: n.appName, namespace: namespace.metadata.name, labels: n.labels },
+                spec: {
+                    podSelector: { matchLabels: n.selector },
+                    securityGroups: { groupIds: [securityGroup.id, args.cluster.podSecurityGroupId!] },
+                },
+            },
+            this.k8sOpts(),
+        );
+        return { securityGroup, policy };
     }
 
     private createRole(name: string, args: EksFargateServiceArgs, n: Normalized): aws.iam.Role {
@@ -360,7 +437,7 @@ export class EksFargateService extends pulumi.ComponentResource {
         n: Normalized,
         image: pulumi.Output<string>,
         serviceAccount: k8s.core.v1.ServiceAccount,
-        fargateProfile: aws.eks.FargateProfile,
+        scheduledAfter: pulumi.Resource[],
     ): k8s.apps.v1.Deployment {
         const env = { PORT: String(n.port), ...(args.environment ?? {}) };
         const probe = (path: string, initialDelaySeconds: number, periodSeconds: number) => ({
@@ -430,7 +507,7 @@ export class EksFargateService extends pulumi.ComponentResource {
                 },
             },
             {
-                ...this.k8sOpts([fargateProfile]),
+                ...this.k8sOpts(scheduledAfter),
                 // Pods created before their namespace's profile exists are never scheduled by Fargate (dependsOn
                 // above); after creation the HPA owns the replica count, so a later `up` must not reset it.
                 ignoreChanges: ["spec.replicas"],
@@ -659,6 +736,11 @@ function validate(name: string, args: EksFargateServiceArgs, resource: pulumi.Re
             imageProblem("image", args.image),
             ...environmentProblems(args.environment),
             ...policyStatementProblems("policyStatements", args.policyStatements),
+            ...databasesProblems(args.databases, args.environment),
+            Object.keys(args.databases ?? {}).length > 0 &&
+            (args.cluster.vpcId === undefined || args.cluster.podSecurityGroupId === undefined)
+                ? "`databases` needs `cluster.vpcId` and `cluster.podSecurityGroupId` (EksFargateCluster's outputs of those names) to give the pods a security group of their own."
+                : undefined,
         ],
         resource,
     );

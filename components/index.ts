@@ -25,6 +25,7 @@ export {
     type LoadBalancerScheme,
 } from "./eks-fargate-service";
 export { AuroraWithProxy, type AuroraWithProxyArgs, type AuroraEngine, type AppUser, type DatabaseClient } from "./aurora-with-proxy";
+export type { DatabaseLink } from "./database-link";
 export { ContainerImage, type ContainerImageArgs } from "./container-image";
 export { DynamoTable, type DynamoTableArgs } from "./dynamodb-table";
 export {

@@ -27,6 +27,7 @@ import {
     type ServiceVpc,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { linkDatabases, linkedEnvironment, withLinkedEnvironment, type DatabaseLink } from "./database-link";
 
 /** Where the tasks run: on-demand Fargate or Fargate Spot. */
 export const CapacityProvider = {
@@ -73,6 +74,8 @@ export interface PrivateFargateServiceArgs {
     readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
     /** The app's IAM statements (the task role, output `roleName`). Nothing else is granted to the app. @default [] */
     readonly policyStatements?: PolicyStatement[];
+    /** Databases the service connects to (name → a database's `link` output); as `WebServiceArgs.databases`. @default {} */
+    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
     /**
      * The VPC: private subnets for the tasks (no public IP is ever assigned), the VPC of the Cloud Map
      * namespace and the security group, and egress beyond the 443 the tasks always have. More with `allowEgress`.
@@ -164,6 +167,7 @@ export function privateFargateProblems(name: string, args: PrivateFargateService
                 environment: args.environment,
                 environmentSecrets: args.environmentSecrets,
                 policyStatements: args.policyStatements,
+                databases: args.databases,
             },
             APP_RUNNER_MAX_INSTANCES,
             APP_RUNNER_MAX_CONCURRENCY,
@@ -207,7 +211,10 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         this.securityGroupId = securityGroup.id;
         args.allowFrom.forEach((source, i) => this.addIngress(`${name}-ingress-${i}`, source));
         const discovery = this.createDiscovery(name, args);
-        const taskDefinition = this.createTaskDefinition(name, args, port, roles, logGroup);
+        const owner = { component: "PrivateFargateService", name, parent: this, tags: args.tags };
+        linkDatabases(owner, { securityGroupId: securityGroup.id, roleName: roles.task.name }, args.databases);
+        const environment = withLinkedEnvironment(linkedEnvironment(owner, args.databases), args.environment);
+        const taskDefinition = this.createTaskDefinition(name, { ...args, environment }, port, roles, logGroup);
         const service = this.createService(name, args, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);
 
         this.url = pulumi

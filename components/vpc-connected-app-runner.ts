@@ -10,6 +10,7 @@ import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerArgs } fr
 import { throwIfAny } from "./limits";
 import { egressRule, egressRuleProblems, serviceVpcProblems, type EgressRule, type ServiceVpc } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { linkDatabases, linkedEnvironment, withLinkedEnvironment } from "./database-link";
 
 export type { EgressRule, ServiceVpc };
 
@@ -70,8 +71,11 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
         (args.vpc.egress ?? []).forEach((rule, i) => egressRule(`${name}-egress-${i}`, this.securityGroupId, rule, args.tags, this));
 
         const connector = this.createConnector(name, subnetIds, args);
-        const { vpc: _vpc, ...serviceArgs } = args;
-        const service = new AppRunnerService(name, { ...serviceArgs, vpcConnectorArn: connector.arn }, { parent: this });
+        const { vpc: _vpc, databases, ...serviceArgs } = args;
+        const owner = { component: "VpcConnectedAppRunner", name, parent: this, tags: args.tags };
+        const environment = withLinkedEnvironment(linkedEnvironment(owner, databases), args.environment);
+        const service = new AppRunnerService(name, { ...serviceArgs, environment, vpcConnectorArn: connector.arn }, { parent: this });
+        linkDatabases(owner, { securityGroupId: this.securityGroupId, roleName: service.roleName }, databases);
 
         this.url = service.url;
         this.serviceArn = service.serviceArn;

@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyStatementProblems, type PolicyStatement } from "./iam";
+import { databasesProblems, type DatabaseLink } from "./database-link";
 import { describeValue, intRange, minNotAboveMax } from "./limits";
 
 export interface WebServiceArgs {
@@ -36,6 +37,14 @@ export interface WebServiceArgs {
     readonly maxConcurrency?: number;
     /** The caller's IAM statements for the role the app runs as (output `roleName`). Nothing else is granted. @default [] */
     readonly policyStatements?: PolicyStatement[];
+    /**
+     * Databases the service connects to: a name of your choice → a database's `link` output (e.g.
+     * `{ main: db.link }`). For each, the service's own security group may reach the database's proxy and is
+     * admitted there, its role may `rds-db:connect` as the app user, and the environment gets DB_HOST, DB_PORT,
+     * DB_NAME, DB_USER, DB_TLS, DB_IAM_AUTH and AWS_REGION (with several databases, each name is prefixed with
+     * its key in upper case: `ORDERS_DB_HOST`). Needs a service in a VPC (it has its own security group). @default {}
+     */
+    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
     /** Tags applied to every taggable child. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -64,6 +73,7 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
         ...policyStatementProblems("policyStatements", args.policyStatements),
         pathProblem("healthCheckPath", args.healthCheckPath),
         ...environmentProblems(args.environment, args.environmentSecrets),
+        ...databasesProblems(args.databases, args.environment),
         imageProblem("image", args.image),
     ];
 }
@@ -258,9 +268,13 @@ export function serviceVpcProblems(label: string, vpc: unknown, required = true)
 export function egressRule(
     resourceName: string,
     securityGroupId: pulumi.Input<string>,
-    rule: EgressRule,
+    rule: { readonly port: pulumi.Input<number>; readonly description: pulumi.Input<string> } & Pick<
+        EgressRule,
+        "securityGroupId" | "cidrIpv4"
+    >,
     tags: Record<string, string> | undefined,
     parent: pulumi.Resource,
+    opts?: pulumi.CustomResourceOptions,
 ): aws.vpc.SecurityGroupEgressRule {
     return new aws.vpc.SecurityGroupEgressRule(
         resourceName,
@@ -274,7 +288,7 @@ export function egressRule(
             description: rule.description,
             tags,
         },
-        { parent },
+        { parent, ...opts },
     );
 }
 

@@ -84,6 +84,27 @@ function objectProblems(
     ];
 }
 
+/** The first chain of `${resource.…}` references that returns to where it started, or [] when there is none. */
+function cycleIn(resources: typeof program.resources): string[] {
+    const edges = (name: string) =>
+        [...JSON.stringify(resources[name].properties ?? {}).matchAll(INTERPOLATION)]
+            .map((m) => m[1].split(".")[0])
+            .filter((target) => target in resources);
+    const visit = (name: string, path: string[]): string[] => {
+        if (path.includes(name)) return [...path.slice(path.indexOf(name)), name];
+        for (const next of edges(name)) {
+            const found = visit(next, [...path, name]);
+            if (found.length > 0) return found;
+        }
+        return [];
+    };
+    for (const name of Object.keys(resources)) {
+        const found = visit(name, []);
+        if (found.length > 0) return found;
+    }
+    return [];
+}
+
 const components = Object.entries(program.resources).filter(([, r]) => r.type.startsWith(PREFIX));
 
 describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
@@ -123,6 +144,16 @@ describe("examples/yaml: a Pulumi YAML consumer of the plugin package", () => {
             if (!output || !(output in outputs)) problems.push(`\${${m[1]}}: ${resource.type} has no output ${output}`);
         }
         expect(problems).toEqual([]);
+    });
+
+    it("should wire the service to the database without a cycle (the database needs nothing of the service)", () => {
+        expect(cycleIn(program.resources)).toEqual([]);
+        const api = Object.values(program.resources).find((r) => r.properties?.databases !== undefined);
+        expect(api?.properties?.databases).toEqual({ main: "${db.link}" });
+        // The check itself: a database that admitted the service's group by hand would close a loop.
+        const looped = structuredClone(program.resources);
+        looped.db.properties = { ...looped.db.properties, clientSecurityGroupIds: ["${api.securityGroupId}"] };
+        expect(cycleIn(looped)).toEqual(["db", "api", "db"]);
     });
 
     it("should catch a misspelt input, a missing required input, a wrongly typed value and an output in a plain input", () => {

@@ -205,8 +205,12 @@ describe.each<[Platform, string, string[][]]>([
         const egress = byType(r, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter(
             (x) => x.inputs.securityGroupId === r.webSecurityGroup.state.id,
         );
+        // Registration order follows when each rule's inputs resolve, so compare as a set.
         expect(
-            egress.filter((x) => x.inputs.referencedSecurityGroupId).map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort]),
+            egress
+                .filter((x) => x.inputs.referencedSecurityGroupId)
+                .map((x) => [x.inputs.referencedSecurityGroupId, x.inputs.fromPort])
+                .sort((a, b) => Number(a[1]) - Number(b[1])),
         ).toEqual([
             [proxySg, 5432],
             [privateSg, 8080],

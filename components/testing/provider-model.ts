@@ -671,7 +671,10 @@ export const REMOTE_COMPONENTS: Readonly<Record<string, (c: ModelContext) => Pro
             oidcProviderUrl: `https://${issuer}`,
             oidcIssuer: issuer,
             clusterSecurityGroupId: `sg-${c.hex(17, "cluster")}`,
-            core: { cluster: { name: clusterName } },
+            // core.cluster is the aws.eks.Cluster; its vpcConfig.clusterSecurityGroupId is the group EKS creates
+            // (not pulumi-eks's clusterSecurityGroupId above): node_modules/@pulumi/eks/cluster.d.ts,
+            // tf eks/cluster.go (vpc_config.cluster_security_group_id, computed).
+            core: { cluster: { name: clusterName, vpcConfig: { clusterSecurityGroupId: `sg-${c.hex(17, "eks-created")}` } } },
         };
     },
 };
