@@ -80,9 +80,9 @@ module.exports = {
         {
             displayName: "db",
             testEnvironment: "node",
-            // Starts real database servers: the same 30 s budget as the apps project.
+            // Starts real database servers (the timeout is the top-level one above, as for the apps project).
             testEnvironmentOptions: environmentOptions,
-            setupFilesAfterEnv: [...setup, "<rootDir>/scripts/test-db/jest-timeout.ts"],
+            setupFilesAfterEnv: setup,
             transform: { "^.+\\.ts$": swc },
             testMatch: ["<rootDir>/components/**/*.sql.test.ts"],
         },

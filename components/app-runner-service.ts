@@ -21,6 +21,8 @@ import {
     type WebServiceArgs,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { awsManagedPolicyArn } from "./arn";
 
 /** Private ingress: the service is reachable only through a VPC interface endpoint for App Runner. */
 export interface PrivateIngress {
@@ -60,7 +62,7 @@ export interface AppRunnerServiceArgs extends AppRunnerArgs {
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
-const ECR_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
+const ECR_ACCESS_POLICY = "service-role/AWSAppRunnerServicePolicyForECRAccess";
 
 /** A public HTTPS service on AWS App Runner from a digest-pinned image: its access and instance roles, auto scaling, health check, environment and secrets, optional tracing, custom domain and private ingress. */
 export class AppRunnerService extends pulumi.ComponentResource {
@@ -77,6 +79,11 @@ export class AppRunnerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
+        checkArguments("AppRunnerService", name, args, this, [
+            ["aws:iam/role:Role", "-access-role"],
+            ["aws:iam/role:Role", "-instance-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-instance-policy"],
+        ]);
         const { serviceName, cpu, memory } = validateAppRunnerServiceArgs("AppRunnerService", name, args, this, [
             Object.keys(args?.databases ?? {}).length > 0
                 ? "`databases` needs a service in a VPC with a security group of its own: use VpcConnectedAppRunner (or createWebService with `vpc`)."
@@ -152,7 +159,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         );
         const ecrPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-access-ecr`,
-            { role: role.name, policyArn: ECR_ACCESS_POLICY },
+            { role: role.name, policyArn: awsManagedPolicyArn(this, ECR_ACCESS_POLICY) },
             { parent: this },
         );
         return { role, ecrPolicy };
@@ -316,7 +323,6 @@ export function validateAppRunnerServiceArgs(
 
 /** Wrong shapes that would otherwise fail later with a TypeError: checked (and thrown) before the values. */
 function appRunnerShapeProblems(args: AppRunnerArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image`."];
     const ingress = objectProblem("privateIngress", args.privateIngress);
     return [
         stringProblem("serviceName", args.serviceName),

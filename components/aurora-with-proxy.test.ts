@@ -340,7 +340,6 @@ describe("AuroraWithProxy", () => {
         ["300 ACU", { maxCapacity: 300 }, "`maxCapacity` must be 1-256 ACU in 0.5 steps (got 300)."],
         ["a max of 0.5 ACU", { maxCapacity: 0.5 }, "`maxCapacity` must be 1-256 ACU in 0.5 steps (got 0.5)."],
         ["min above max", { minCapacity: 8, maxCapacity: 4 }, "`minCapacity` (8) must not be greater than `maxCapacity` (4)."],
-        ["an unknown engine", { engine: "oracle" }, '`engine` must be one of mysql, postgresql (got "oracle").'],
         [
             "the username admin",
             { masterUsername: "admin" },
@@ -424,6 +423,72 @@ describe("AuroraWithProxy", () => {
             maxCapacity: 4,
             secondsUntilAutoPause: 3600,
         });
+    });
+});
+
+describe("AuroraWithProxy engine and auto-pause", () => {
+    it("should type `engine` as the AuroraEngine union, and still refuse another engine at run time", async () => {
+        // @ts-expect-error "oracle" is not an AuroraEngine: a typo fails the typecheck, not the deployment.
+        const args: AuroraWithProxyArgs = { ...base, engine: "oracle" };
+        expect(await errorOf(() => new AuroraWithProxy("db", args))).toBe(
+            'AuroraWithProxy "db": `engine` must be one of mysql, postgresql (got "oracle").',
+        );
+    });
+
+    it.each([
+        ["postgresql", "13.9", "13.15"],
+        ["postgresql", "14.11", "14.12"],
+        ["postgresql", "15.6", "15.7"],
+        ["postgresql", "16.2", "16.3"],
+        ["mysql", "8.0.mysql_aurora.3.07.1", "8.0.mysql_aurora.3.08.0"],
+    ] as const)("should refuse minCapacity 0 with %s %s, which cannot auto-pause, and accept it from %s", async (engine, old, first) => {
+        expect(await errorOf(() => new AuroraWithProxy("db", { ...base, engine, engineVersion: old, minCapacity: 0 }))).toBe(
+            `AuroraWithProxy "db": \`minCapacity\` 0 (auto-pause) needs ${engine === "mysql" ? "Aurora MySQL 3.08.0" : "Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3"} or later (got \`engineVersion\` "${old}"); set \`minCapacity\` to 0.5 or more, or choose a later version.`,
+        );
+        new AuroraWithProxy("db", { ...base, engine, engineVersion: first, minCapacity: 0 });
+        await settle();
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs.serverlessv2ScalingConfiguration.minCapacity).toBe(0);
+    });
+
+    it("should accept minCapacity 0 with the default versions and any PostgreSQL 17", async () => {
+        for (const [i, args] of [
+            { engine: "mysql" },
+            { engine: "postgresql" },
+            { engine: "postgresql", engineVersion: "17.4" },
+        ].entries()) {
+            new AuroraWithProxy(`db${i}`, { ...base, ...(args as Partial<AuroraWithProxyArgs>), minCapacity: 0 });
+        }
+        await settle();
+        expect(mocks.byType("aws:rds/cluster:Cluster")).toHaveLength(3);
+    });
+});
+
+describe("AURORA_DEFAULTS", () => {
+    it("should be what a cluster and its proxy get when nothing is set", async () => {
+        const { AURORA_DEFAULTS } = await import("./aurora-with-proxy");
+        new AuroraWithProxy("db", base);
+        await settle();
+        expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({
+            masterUsername: AURORA_DEFAULTS.masterUsername,
+            backupRetentionPeriod: AURORA_DEFAULTS.backupRetentionDays,
+            serverlessv2ScalingConfiguration: { minCapacity: AURORA_DEFAULTS.minCapacity, maxCapacity: AURORA_DEFAULTS.maxCapacity },
+        });
+        expect(mocks.one("aws:rds/proxy:Proxy").inputs.idleClientTimeout).toBe(AURORA_DEFAULTS.idleClientTimeout);
+        expect(mocks.one("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup").inputs.connectionPoolConfig).toEqual({
+            connectionBorrowTimeout: AURORA_DEFAULTS.connectionBorrowTimeout,
+            maxConnectionsPercent: AURORA_DEFAULTS.maxConnectionsPercent,
+            maxIdleConnectionsPercent: AURORA_DEFAULTS.maxIdleConnectionsPercent,
+        });
+        expect(mocks.byType("aws:rds/clusterInstance:ClusterInstance")).toHaveLength(1 + AURORA_DEFAULTS.readers);
+    });
+
+    it("should be what the reference docs say (each `@default` of AuroraWithProxyArgs that is a value)", async () => {
+        const { AURORA_DEFAULTS } = await import("./aurora-with-proxy");
+        const { interfaceDefaults } = await import("../scripts/lib/components-doc");
+        const documented = interfaceDefaults(__dirname).AuroraWithProxyArgs.defaults;
+        for (const [key, value] of Object.entries(AURORA_DEFAULTS)) {
+            expect([key, documented[key]]).toEqual([key, JSON.stringify(value)]);
+        }
     });
 });
 

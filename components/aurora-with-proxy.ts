@@ -15,80 +15,14 @@ import { appUserProblems, DatabaseUser } from "./database-user";
 import { policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { arn, callerOf } from "./arn";
 import type { ServiceVpc } from "./web-service";
-import { linkClient, type DatabaseLink } from "./database-link";
+import { linkClient, publishLink, type DatabaseLink } from "./database-link";
+import { AURORA_DEFAULTS, AURORA_ENGINES, ENGINES, type AuroraEngine, type EngineSpec } from "./aurora-engines";
 
-/** The engines `AuroraWithProxyArgs.engine` accepts. */
-export const AURORA_ENGINES = ["mysql", "postgresql"] as const;
-/** One of `AURORA_ENGINES`. */
-export type AuroraEngine = (typeof AURORA_ENGINES)[number];
-
-interface EngineSpec {
-    readonly engine: string;
-    /** Cluster parameter group family for an engine version; undefined when the version is not one of this engine's. */
-    readonly family: (version: string) => string | undefined;
-    /** What a valid version looks like (the validation message). */
-    readonly versionRule: string;
-    /** Parameters that make the exported logs carry something (exports alone ship empty logs). */
-    readonly logParameters: { name: string; value: string }[];
-    readonly defaultVersion: string;
-    readonly port: number;
-    readonly proxyFamily: string;
-    readonly logExports: string[];
-}
-
-/**
- * Default versions (verified 2026-11-30; stacks set them from the `auroraMysqlVersion` /
- * `auroraPostgresqlVersion` config keys, whose defaults in Pulumi.yaml equal these):
- *   - Aurora MySQL 8.0.mysql_aurora.3.10.4: 3.10 is a long-term-support minor (the other current LTS, 3.04,
- *     is older and predates scale-to-0), 3.10.4 (2026-03-30) its latest patch in the release notes.
- *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Update.SpecialVersions.html
- *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraMySQLReleaseNotes/AuroraMySQL.Updates.30Updates.html
- *   - Aurora PostgreSQL 16.8: the LTS minor of major 16 (17.7 is the LTS of 17; staying on 16 keeps the
- *     parameter group family of clusters created with the previous default, 16.6).
- *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Updates.LTS.html
- *     https://docs.aws.amazon.com/AmazonRDS/latest/AuroraPostgreSQLReleaseNotes/aurora-postgresql-relnotes.pdf
- * LTS minors stay available for at least three years (or until the major's end of standard support):
- * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.VersionPolicy.Support.html
- * Both support Serverless v2 scaling to 0 ACU (Aurora MySQL ≥ 3.08, Aurora PostgreSQL ≥ 16.3), RDS Proxy
- * and the RDS Data API (https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/Welcome.html).
- * When AWS stops offering a version, set the config key: README "Engine versions".
- */
-export const ENGINES: Readonly<Record<AuroraEngine, EngineSpec>> = {
-    mysql: {
-        engine: "aurora-mysql",
-        family: (v) => (/^8\.0\.mysql_aurora\.3\.\d{2}\.\d+$/.test(v) ? "aurora-mysql8.0" : undefined),
-        versionRule: "an Aurora MySQL 3 version such as 8.0.mysql_aurora.3.10.4",
-        logParameters: [
-            { name: "server_audit_logging", value: "1" },
-            // Connections and schema/permission changes; not every query (cost, and data in logs).
-            { name: "server_audit_events", value: "CONNECT,QUERY_DDL,QUERY_DCL" },
-            { name: "slow_query_log", value: "1" },
-            { name: "long_query_time", value: "1" },
-        ],
-        defaultVersion: "8.0.mysql_aurora.3.10.4",
-        port: 3306,
-        proxyFamily: "MYSQL",
-        // `general` would log every statement (cost + data exposure); audit/error/slowquery suffice.
-        logExports: ["audit", "error", "slowquery"],
-    },
-    postgresql: {
-        engine: "aurora-postgresql",
-        family: (v) => {
-            const major = /^(1[3-7])\.\d+$/.exec(v)?.[1];
-            return major ? `aurora-postgresql${major}` : undefined;
-        },
-        versionRule: "an Aurora PostgreSQL 13-17 version such as 16.8",
-        logParameters: [
-            { name: "log_min_duration_statement", value: "1000" },
-            { name: "log_connections", value: "1" },
-        ],
-        defaultVersion: "16.8",
-        port: 5432,
-        proxyFamily: "POSTGRESQL",
-        logExports: ["postgresql"],
-    },
-};
+// The engine table moved to ./aurora-engines.ts; these names stay importable from here (stacks/config.ts reads ENGINES).
+export { AURORA_DEFAULTS, AURORA_ENGINES, ENGINES, type AuroraEngine } from "./aurora-engines";
 
 const RESERVED_USERNAMES = ["admin", "postgres", "root", "rdsadmin", "rdsproxyadmin", "mysql", "master"];
 
@@ -104,8 +38,8 @@ export interface AppUser {
 }
 
 export interface AuroraWithProxyArgs {
-    /** Database engine: one of `AURORA_ENGINES` ("mysql" or "postgresql"), checked at construction. */
-    readonly engine: string;
+    /** Database engine ("mysql" or "postgresql"; checked again at construction for callers without types). */
+    readonly engine: AuroraEngine;
     /** Engine version. @default ENGINES[engine].defaultVersion (an LTS minor) */
     readonly engineVersion?: string;
     /** Database created at cluster creation (letters, digits, _; starts with a letter). */
@@ -226,11 +160,16 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuroraWithProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AuroraWithProxy"), name, {}, withFormerTypes(opts, "serverless-containers:database:AuroraWithProxy"));
+        checkArguments("AuroraWithProxy", name, args, this, [
+            ["aws:iam/role:Role", "-proxy-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-proxy-connect"],
+            ["aws:rds/cluster:Cluster", "-cluster"],
+            ["aws:rds/clusterInstance:ClusterInstance", args?.readers ? `-reader-${args.readers}` : "-writer"],
+            ["aws:rds/proxy:Proxy", "-proxy"],
+        ]);
         const spec = validate(name, args, this);
         wiring.set(this, { name, port: spec.port, tags: args.tags });
-        const minCapacity = args.minCapacity ?? 0.5;
-        const maxCapacity = args.maxCapacity ?? 4;
-        const masterUsername = args.masterUsername ?? "app_admin";
+        const { minCapacity, maxCapacity, masterUsername } = withDefaults(args);
         const subnetIds = pulumi.output(args.vpc.subnetIds).apply((ids) => {
             if (ids.length < 2) {
                 throw new Error(
@@ -253,7 +192,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         const appUser = new DatabaseUser(
             `${name}-app-user`,
             {
-                spec: { engine: args.engine as AuroraEngine, database: args.databaseName, ...args.appUser },
+                spec: { engine: args.engine, database: args.databaseName, ...args.appUser },
                 clusterArn: cluster.arn,
                 masterSecretArn: secretArn,
             },
@@ -278,9 +217,9 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             // RDS Proxy refuses IAM authentication without TLS, and this proxy requires TLS (createProxy).
             DB_TLS: pulumi.output("true"),
             DB_IAM_AUTH: pulumi.output("true"),
-            AWS_REGION: aws.getRegionOutput({}, { parent: this }).region,
+            AWS_REGION: callerOf(this).region,
         };
-        this.link = pulumi.output({
+        this.link = publishLink({
             name,
             securityGroupId: this.proxySecurityGroupId,
             port: this.port,
@@ -348,16 +287,14 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
      * `username` (default: the app user): `rds-db:connect` on exactly that proxy user. `connect` grants it.
      */
     connectStatement(username?: pulumi.Input<string>): PolicyStatement {
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        // The proxy ARN ends in its resource id: arn:aws:rds:<region>:<account>:db-proxy:prx-0123…, and IAM auth
+        // The proxy ARN ends in its resource id: arn:<partition>:rds:<region>:<account>:db-proxy:prx-0123…, and IAM auth
         // at a proxy names dbuser:<proxy resource id>/<user>
         // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-iam-setup.html).
         const proxyId = this.proxyArn.apply((arn) => arn.split(":").pop() as string);
         return {
             sid: "ConnectThroughRdsProxy",
             actions: ["rds-db:connect"],
-            resources: [pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${proxyId}/${username ?? this.username}`],
+            resources: [arn(this, { service: "rds-db", resource: pulumi.interpolate`dbuser:${proxyId}/${username ?? this.username}` })],
         };
     }
 
@@ -445,7 +382,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             { subnetIds, description: `Private subnets of ${name}`, tags: args.tags },
             { parent: this },
         );
-        const deletionProtection = args.deletionProtection ?? false;
+        const deletionProtection = args.deletionProtection ?? AURORA_DEFAULTS.deletionProtection;
         const finalSnapshot = args.finalSnapshot ?? deletionProtection;
         const engineVersion = args.engineVersion ?? spec.defaultVersion;
         const parameters = new aws.rds.ClusterParameterGroup(
@@ -482,7 +419,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 iamDatabaseAuthenticationEnabled: true,
                 // RDS Data API: the deploy-time bootstrap of the app user runs its SQL through it.
                 enableHttpEndpoint: true,
-                backupRetentionPeriod: args.backupRetentionDays ?? 7,
+                backupRetentionPeriod: args.backupRetentionDays ?? AURORA_DEFAULTS.backupRetentionDays,
                 preferredBackupWindow: "03:00-04:00",
                 // Set, not left to RDS's random pick: the two windows must not overlap, and a later change to
                 // the backup window is refused when they do (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html,
@@ -520,7 +457,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         const azs = args.availabilityZones
             ? pulumi.output(args.availabilityZones)
             : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
-        const count = 1 + (args.readers ?? 0);
+        const count = 1 + (args.readers ?? AURORA_DEFAULTS.readers);
         return Array.from({ length: count }, (_, i) => {
             const role = i === 0 ? "writer" : `reader-${i}`;
             return new aws.rds.ClusterInstance(
@@ -566,8 +503,6 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // End-to-end IAM: the proxy authenticates to the database with IAM as the client's user, which needs
         // rds-db:connect on dbuser:<cluster resource id>/<user> — here the app user only, so the proxy cannot
         // log in as the master user. https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-iam-setup.html
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-proxy-connect`,
             {
@@ -577,7 +512,10 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                         Sid: "ConnectToDatabaseAsAppUser",
                         Effect: "Allow",
                         Action: ["rds-db:connect"],
-                        Resource: pulumi.interpolate`arn:aws:rds-db:${region}:${account}:dbuser:${cluster.clusterResourceId}/${args.appUser.username}`,
+                        Resource: arn(this, {
+                            service: "rds-db",
+                            resource: pulumi.interpolate`dbuser:${cluster.clusterResourceId}/${args.appUser.username}`,
+                        }),
                     },
                 ]),
             },
@@ -591,7 +529,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
                 vpcSubnetIds: subnetIds,
                 vpcSecurityGroupIds: [proxySg.id],
                 requireTls: true,
-                idleClientTimeout: args.idleClientTimeout ?? 1800,
+                idleClientTimeout: args.idleClientTimeout ?? AURORA_DEFAULTS.idleClientTimeout,
                 debugLogging: false,
                 // IAM from client to proxy and from proxy to database; no Secrets Manager secret (the `auths`
                 // block is only required for NONE). https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-connecting.html
@@ -600,14 +538,15 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [rolePolicy] },
         );
+        const pool = withDefaults(args);
         const targetGroup = new aws.rds.ProxyDefaultTargetGroup(
             `${name}-proxy-pool`,
             {
                 dbProxyName: proxy.name,
                 connectionPoolConfig: {
-                    connectionBorrowTimeout: args.connectionBorrowTimeout ?? 5,
-                    maxConnectionsPercent: args.maxConnectionsPercent ?? 90,
-                    maxIdleConnectionsPercent: args.maxIdleConnectionsPercent ?? 50,
+                    connectionBorrowTimeout: pool.connectionBorrowTimeout,
+                    maxConnectionsPercent: pool.maxConnectionsPercent,
+                    maxIdleConnectionsPercent: pool.maxIdleConnectionsPercent,
                 },
             },
             { parent: this },
@@ -623,13 +562,35 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     }
 }
 
+/** The args with every default of AURORA_DEFAULTS filled in (`??`: an explicit 0 or false stays). */
+function withDefaults(args: AuroraWithProxyArgs) {
+    const d = AURORA_DEFAULTS;
+    return {
+        masterUsername: args.masterUsername ?? d.masterUsername,
+        minCapacity: args.minCapacity ?? d.minCapacity,
+        maxCapacity: args.maxCapacity ?? d.maxCapacity,
+        readers: args.readers ?? d.readers,
+        backupRetentionDays: args.backupRetentionDays ?? d.backupRetentionDays,
+        deletionProtection: args.deletionProtection ?? d.deletionProtection,
+        idleClientTimeout: args.idleClientTimeout ?? d.idleClientTimeout,
+        connectionBorrowTimeout: args.connectionBorrowTimeout ?? d.connectionBorrowTimeout,
+        appRequestTimeout: args.appRequestTimeout ?? d.appRequestTimeout,
+        maxConnectionsPercent: args.maxConnectionsPercent ?? d.maxConnectionsPercent,
+        maxIdleConnectionsPercent: args.maxIdleConnectionsPercent ?? d.maxIdleConnectionsPercent,
+    };
+}
+
 function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Resource): EngineSpec {
-    const spec = (AURORA_ENGINES as readonly string[]).includes(args.engine) ? ENGINES[args.engine as AuroraEngine] : undefined;
-    const minCapacity = args.minCapacity ?? 0.5;
-    const maxCapacity = args.maxCapacity ?? 4;
-    const username = args.masterUsername ?? "app_admin";
-    const borrow = args.connectionBorrowTimeout ?? 5;
-    const requestTimeout = args.appRequestTimeout ?? 30;
+    const spec = (AURORA_ENGINES as readonly string[]).includes(args.engine) ? ENGINES[args.engine] : undefined;
+    const values = withDefaults(args);
+    const {
+        minCapacity,
+        maxCapacity,
+        masterUsername: username,
+        connectionBorrowTimeout: borrow,
+        appRequestTimeout: requestTimeout,
+    } = values;
+    const engineVersion = args.engineVersion ?? spec?.defaultVersion;
     throwIfAny(
         "AuroraWithProxy",
         name,
@@ -637,24 +598,31 @@ function validate(name: string, args: AuroraWithProxyArgs, resource: pulumi.Reso
             spec ? undefined : `\`engine\` must be one of ${AURORA_ENGINES.join(", ")} (got ${JSON.stringify(args.engine)}).`,
             ...vpcProblems(args.vpc),
             acu("minCapacity", minCapacity, true),
+            minCapacity === 0 &&
+            spec &&
+            engineVersion !== undefined &&
+            spec.family(engineVersion) !== undefined &&
+            !spec.autoPause(engineVersion)
+                ? `\`minCapacity\` 0 (auto-pause) needs ${spec.autoPauseRule} or later (got \`engineVersion\` "${engineVersion}"); set \`minCapacity\` to 0.5 or more, or choose a later version.`
+                : undefined,
             acu("maxCapacity", maxCapacity, false),
             minNotAboveMax("minCapacity", minCapacity, "maxCapacity", maxCapacity),
-            intRange("readers", args.readers ?? 0, 0, 15),
+            intRange("readers", values.readers, 0, 15),
             spec && args.engineVersion !== undefined && spec.family(args.engineVersion) === undefined
                 ? `\`engineVersion\` "${args.engineVersion}" is not ${spec.versionRule}.`
                 : undefined,
-            intRange("backupRetentionDays", args.backupRetentionDays ?? 7, 1, 35),
-            intRange("idleClientTimeout", args.idleClientTimeout ?? 1800, 1, 28800),
+            intRange("backupRetentionDays", values.backupRetentionDays, 1, 35),
+            intRange("idleClientTimeout", values.idleClientTimeout, 1, 28800),
             intRange("connectionBorrowTimeout", borrow, 1, 3600),
             borrow >= requestTimeout
                 ? `\`connectionBorrowTimeout\` (${borrow}s) must be below \`appRequestTimeout\` (${requestTimeout}s) so the app can answer 503 before its client gives up.`
                 : undefined,
-            intRange("maxConnectionsPercent", args.maxConnectionsPercent ?? 90, 1, 100),
+            intRange("maxConnectionsPercent", values.maxConnectionsPercent, 1, 100),
             minNotAboveMax(
                 "maxIdleConnectionsPercent",
-                args.maxIdleConnectionsPercent ?? 50,
+                values.maxIdleConnectionsPercent,
                 "maxConnectionsPercent",
-                args.maxConnectionsPercent ?? 90,
+                values.maxConnectionsPercent,
             ),
             typeof args.databaseName === "string" && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName)
                 ? undefined

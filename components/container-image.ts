@@ -35,6 +35,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { intRange, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { stringProblem } from "./web-service";
 
 export interface ContainerImageArgs {
     /**
@@ -126,6 +128,20 @@ export class ContainerImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: ContainerImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("ContainerImage"), name, {}, withFormerTypes(opts, "serverless-containers:image:ContainerImage"));
+        checkArguments("ContainerImage", name, args, this);
+        // Shapes first: `context` and `dockerfile` are joined into a path below (a TypeError otherwise).
+        throwIfAny(
+            "ContainerImage",
+            name,
+            [
+                args.context === undefined
+                    ? "`context` is required: the Docker build context directory."
+                    : stringProblem("context", args.context),
+                stringProblem("dockerfile", args.dockerfile),
+                stringProblem("repositoryName", args.repositoryName),
+            ],
+            this,
+        );
         const dockerfile = args.dockerfile ?? "Dockerfile";
         const retainCount = args.retainCount ?? 10;
         const repositoryName = args.repositoryName ?? defaultRepositoryName(pulumi.getProject(), pulumi.getStack(), name);

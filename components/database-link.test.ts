@@ -235,7 +235,8 @@ describe("databases: the one link between a service and a database", () => {
                         databases: output({ main: db.link }) as unknown as Record<string, pulumi.Input<import("./index").DatabaseLink>>,
                     }),
             );
-            expect(message).toContain("`databases` must be a map written in the program");
+            // The package-wide plain-value check (arguments.ts: `databases` is plain in the schema) answers first.
+            expect(message).toContain("`databases` must be a plain value, not an output or a promise");
         });
 
         it("should refuse a key that cannot name resources", async () => {

@@ -32,6 +32,42 @@ export interface DatabaseLink {
     readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/**
+ * The parts each published link was built from. A link is one output (the schema needs an output), and an
+ * output is unknown in a preview as soon as any part is (the proxy endpoint, before the proxy exists). In
+ * the same program the parts are at hand, so a service reads each one on its own: the port, the database
+ * name and the user stay known in a preview, as they are when a program copies `db.environment`.
+ */
+const published = new WeakMap<object, DatabaseLink>();
+
+/** The link output of a database, remembering its parts for services in the same program (see `published`). */
+export function publishLink(parts: DatabaseLink): pulumi.Output<DatabaseLink> {
+    const link = pulumi.output(parts) as pulumi.Output<DatabaseLink>;
+    published.set(link, parts);
+    return link;
+}
+
+/** Each field of a link as its own output: the published parts when known, else the fields of the one output. */
+function linkFields(link: pulumi.Input<DatabaseLink>) {
+    const own = typeof link === "object" && link !== null ? published.get(link) : undefined;
+    const parts = own ?? (pulumi.Output.isInstance(link) || link instanceof Promise ? undefined : link);
+    const whole = pulumi.output(link);
+    const env = parts?.environment;
+    return {
+        name: parts ? pulumi.output(parts.name) : whole.name,
+        securityGroupId: parts ? pulumi.output(parts.securityGroupId) : whole.securityGroupId,
+        port: parts ? pulumi.output(parts.port) : whole.port,
+        connectResourceArn: parts ? pulumi.output(parts.connectResourceArn) : whole.connectResourceArn,
+        /** One variable: its own output where the environment is a map of outputs, else read from the whole. */
+        variable(name: string): pulumi.Output<string | undefined> {
+            if (env !== undefined && typeof env === "object" && !pulumi.Output.isInstance(env) && !(env instanceof Promise))
+                return pulumi.output(env[name]);
+            const all = env !== undefined ? pulumi.output(env) : whole.environment;
+            return all.apply((e) => (e as Record<string, string | undefined> | undefined)?.[name]);
+        },
+    };
+}
+
 /** The environment variables every link carries (the contract `environment` must meet). */
 export const DATABASE_ENVIRONMENT_KEYS = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_TLS", "DB_IAM_AUTH", "AWS_REGION"] as const;
 
@@ -120,7 +156,7 @@ export function linkClient(
         policy?: pulumi.CustomResourceOptions;
     } = {},
 ): void {
-    const l = pulumi.output(link);
+    const l = linkFields(link);
     const port = l.port;
     new aws.vpc.SecurityGroupIngressRule(
         names.ingress,
@@ -167,10 +203,11 @@ export function linkedEnvironment(
     const keys = Object.keys(databases ?? {});
     const environment: Record<string, pulumi.Output<string>> = {};
     for (const key of keys) {
-        const link = pulumi.output(databases![key]);
+        const link = linkFields(databases![key]);
         for (const name of DATABASE_ENVIRONMENT_KEYS) {
-            environment[environmentName(keys, key, name)] = link.environment.apply((env) => {
-                const value = env?.[name];
+            // Each variable on its own where the link was published in this program, so one unknown value
+            // (DB_HOST in a preview) leaves the others known.
+            environment[environmentName(keys, key, name)] = link.variable(name).apply((value) => {
                 if (typeof value !== "string")
                     throw new pulumi.ResourceError(
                         `${owner.component} "${owner.name}": \`databases.${key}\` has no ${name} in its environment; pass a database's \`link\` output.`,

@@ -9,7 +9,14 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { closeStandIns, hostedProvider, isolateAwsEnvironment, standIn, type Answer, type HostedProvider } from "./testing/dynamic-host";
+import {
+    closeStandIns,
+    hostedProvider,
+    isolateAwsEnvironment,
+    standIn,
+    type Answer,
+    type HostedProvider,
+} from "./testing/dynamic-host.test-util";
 import { settle, setupMocks } from "./testing/mocks";
 
 const mocks = setupMocks();

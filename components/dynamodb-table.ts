@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyStatementProblems, type PolicyStatement } from "./iam";
 import { throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 
 export interface DynamoTableArgs {
     /** Partition key attribute (a string attribute): the key the app reads and writes items by, e.g. "productId". */
@@ -38,6 +39,7 @@ export class DynamoTable extends pulumi.ComponentResource {
 
     constructor(name: string, args: DynamoTableArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("DynamoTable"), name, {}, withFormerTypes(opts, "serverless-containers:data:DynamoTable"));
+        checkArguments("DynamoTable", name, args, this);
         const hashKey = args?.hashKey;
         throwIfAny(
             "DynamoTable",

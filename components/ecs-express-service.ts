@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExpressServiceDrain } from "./express-service-drain";
-import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import { serviceTrustPolicy } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
 import {
@@ -31,6 +31,8 @@ import {
     type WebServiceArgs,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { awsManagedPolicyArn } from "./arn";
 import { linkDatabases, linkedEnvironment, withLinkedEnvironment } from "./database-link";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
@@ -60,7 +62,7 @@ export const ExpressScalingMetric = {
 export type ExpressScalingMetric = (typeof ExpressScalingMetric)[keyof typeof ExpressScalingMetric];
 export const EXPRESS_SCALING_METRICS: readonly ExpressScalingMetric[] = Object.values(ExpressScalingMetric);
 /** Verified in the AWS managed policy reference (AmazonECSInfrastructureRoleforExpressGatewayServices, v6). */
-const EXPRESS_INFRASTRUCTURE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
+const EXPRESS_INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /**
@@ -156,7 +158,6 @@ const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,254}$/;
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EcsExpressServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `image` and `vpc`."];
     const scaling = objectProblem("scaling", args.scaling);
     return [
         stringProblem("cpu", args.cpu),
@@ -244,6 +245,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
+        checkArguments("EcsExpressService", name, args, this, [["aws:iam/role:Role", "-infrastructure-role"], ...ECS_TASK_ROLE_CHILDREN]);
         egressContext.set(this, { name, tags: args?.tags });
         throwIfAny("EcsExpressService", name, shapeProblems(args), this);
         const { problems, sizes } = ecsExpressProblems(args);
@@ -318,7 +320,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         );
         const infrastructurePolicy = new aws.iam.RolePolicyAttachment(
             `${name}-infrastructure-managed`,
-            { role: infrastructure.name, policyArn: EXPRESS_INFRASTRUCTURE_POLICY },
+            { role: infrastructure.name, policyArn: awsManagedPolicyArn(this, EXPRESS_INFRASTRUCTURE_POLICY) },
             { parent: this },
         );
         return { execution, task, infrastructure, policies: [...policies, infrastructurePolicy] };

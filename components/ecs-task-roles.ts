@@ -5,9 +5,19 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { awsManagedPolicyArn } from "./arn";
+import type { DerivedChild } from "./names";
 import { iamStatements, injectedSecretsPolicy, policyDocument, serviceTrustPolicy, type PolicyStatement } from "./iam";
 
-const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+const EXECUTION_POLICY = "service-role/AmazonECSTaskExecutionRolePolicy";
+
+/** The children ecsTaskRoles names after the component (checked against AWS's limits: names.ts childNameProblem). */
+export const ECS_TASK_ROLE_CHILDREN: readonly DerivedChild[] = [
+    ["aws:iam/role:Role", "-execution-role"],
+    ["aws:iam/role:Role", "-task-role"],
+    ["aws:iam/rolePolicy:RolePolicy", "-execution-secrets"],
+    ["aws:iam/rolePolicy:RolePolicy", "-task-policy"],
+];
 
 export interface EcsTaskRoleArgs {
     readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
@@ -34,7 +44,11 @@ export function ecsTaskRoles(name: string, what: string, args: EcsTaskRoleArgs, 
         { parent },
     );
     const policies: pulumi.Resource[] = [
-        new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: execution.name, policyArn: EXECUTION_POLICY }, { parent }),
+        new aws.iam.RolePolicyAttachment(
+            `${name}-execution-managed`,
+            { role: execution.name, policyArn: awsManagedPolicyArn(parent, EXECUTION_POLICY) },
+            { parent },
+        ),
     ];
     const secretArns = Object.values(args.environmentSecrets ?? {});
     if (secretArns.length > 0) {

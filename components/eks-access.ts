@@ -5,6 +5,7 @@
  * component and stacks/config.ts, so a config key and the component can never disagree.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { arnIn } from "./arn";
 import { CIDR_RULE, isWorld, parseIpv4Cidr, reservedRangeIn } from "./ipv4-cidr";
 
 /**
@@ -22,7 +23,7 @@ export function accessPolicyArn(
     partition: pulumi.Input<string>,
     policy: (typeof EKS_ACCESS_POLICIES)[keyof typeof EKS_ACCESS_POLICIES],
 ): pulumi.Output<string> {
-    return pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
+    return arnIn(partition, { service: "eks", region: null, account: "aws", resource: `cluster-access-policy/${policy}` });
 }
 
 /** An IAM role ARN; the path is optional and, for access entries, may be kept ("Create access entries"). */

@@ -492,6 +492,31 @@ describe("EksFargateCluster", () => {
         });
     });
 
+    describe("kubernetesVersion", () => {
+        it("should refuse a version EKS no longer offers (1.29: extended support ended 2026-03-23), naming the accepted ones", async () => {
+            const message = await errorOf(() => make({ kubernetesVersion: "1.29" }));
+            expect(message).toMatch(
+                /^EksFargateCluster "eks": `kubernetesVersion` "1\.29" is not offered by EKS on \d{4}-\d{2}-\d{2}: use one in standard support \(1\.\d\d/,
+            );
+            expect(mocks.byType("eks:index:Cluster")).toHaveLength(0);
+        });
+
+        it("should accept standard and extended support on 2026-12-07 and say which is which", async () => {
+            const { kubernetesVersionProblem, supportedKubernetesVersions } = await import("./eks-versions");
+            const day = new Date("2026-12-07T00:00:00Z");
+            expect(supportedKubernetesVersions(day)).toEqual({ standard: ["1.35"], extended: ["1.34", "1.33", "1.32"] });
+            expect(kubernetesVersionProblem("kubernetesVersion", "1.31", day)).toBe(
+                '`kubernetesVersion` "1.31" is not offered by EKS on 2026-12-07: use one in standard support (1.35) or, at extra cost per cluster hour, extended support (1.34, 1.33, 1.32).',
+            );
+            for (const v of ["1.35", "1.34", "1.32"]) expect(kubernetesVersionProblem("kubernetesVersion", v, day)).toBeUndefined();
+            // The last day of extended support is still a supported day; the next is not.
+            expect(kubernetesVersionProblem("kubernetesVersion", "1.32", new Date("2027-03-23T12:00:00Z"))).toBeUndefined();
+            expect(kubernetesVersionProblem("kubernetesVersion", "1.32", new Date("2027-03-24T00:00:00Z"))).toMatch(
+                /is not offered by EKS on 2027-03-24/,
+            );
+        });
+    });
+
     describe("argument validation", () => {
         const cases: [string, Partial<clusterT.EksFargateClusterArgs>, string][] = [
             [

@@ -25,10 +25,17 @@ import {
     withoutCreatorAdmin,
     withTags,
 } from "./eks-access";
-import { irsaTrustPolicy, policyDocument, type IamStatement } from "./iam";
+import { irsaTrustPolicy, policyDocument } from "./iam";
+import { loadBalancerControllerStatements } from "./lb-controller-policy";
+
+// The controller's IAM policy moved to ./lb-controller-policy.ts; the name stays importable from here.
+export { loadBalancerControllerStatements } from "./lb-controller-policy";
 import { throwIfAny } from "./limits";
 import { booleanProblem, listProblem, objectProblem, stringProblem } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
+import { arn, awsManagedPolicyArn, callerOf } from "./arn";
+import { kubernetesVersionProblem } from "./eks-versions";
 
 const COMPONENT = "EksFargateCluster";
 
@@ -69,7 +76,7 @@ export interface ClusterVpc {
 export interface EksFargateClusterArgs {
     /** The VPC: private subnets for the control plane and the pods, public ones for internet-facing load balancers. */
     readonly vpc: ClusterVpc;
-    /** Kubernetes minor version, e.g. "1.35" (one in EKS standard support: 1.35 until 2027-03-27; 1.34 ends 2026-12-02, 1.33 is in paid extended support). */
+    /** Kubernetes minor version, e.g. "1.35": one EKS offers today, in standard or (paid) extended support (the table in eks-versions.ts). */
     readonly kubernetesVersion: string;
     /** Expose the API endpoint publicly (the private endpoint is always on). Keep false in prod. @default false */
     readonly endpointPublicAccess?: boolean;
@@ -144,6 +151,11 @@ export class EksFargateCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateCluster"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateCluster"));
+        checkArguments("EksFargateCluster", name, args, this, [
+            ["aws:iam/role:Role", "-pod-execution-role"],
+            ["aws:iam/role:Role", "-lb-controller-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-lb-controller-policy"],
+        ]);
         validate(name, args, this);
         const tags = { ...(args.tags ?? {}) };
 
@@ -262,8 +274,8 @@ export class EksFargateCluster extends pulumi.ComponentResource {
     /** Say before the Kubernetes calls fail when the credentials in use have no access entry (see callerAccessProblem). */
     private warnIfCallerLacksAccess(args: EksFargateClusterArgs): void {
         if (!args.deployRoleArn) return;
-        aws.getCallerIdentityOutput({}, { parent: this }).arn.apply((arn) => {
-            const problem = callerAccessProblem(arn, args, pulumi.runtime.isDryRun());
+        aws.getCallerIdentityOutput({}, { parent: this }).arn.apply((callerArn) => {
+            const problem = callerAccessProblem(callerArn, args, pulumi.runtime.isDryRun());
             if (problem) void pulumi.log.warn(`${COMPONENT}: ${problem}`, this);
         });
     }
@@ -277,7 +289,7 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         args: EksFargateClusterArgs,
         tags: Record<string, string>,
     ): aws.eks.AccessPolicyAssociation | undefined {
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const partition = callerOf(this).partition;
         const grant = (who: string, principalArn: string | undefined, policy: "clusterAdmin" | "view") => {
             if (!principalArn) return undefined;
             const entry = new aws.eks.AccessEntry(
@@ -333,9 +345,6 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         name: string,
         tags: Record<string, string>,
     ): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const role = new aws.iam.Role(
             `${name}-pod-execution-role`,
             {
@@ -351,7 +360,7 @@ export class EksFargateCluster extends pulumi.ComponentResource {
                             // is not known until the cluster (which needs this role) exists.
                             Condition: {
                                 ArnLike: {
-                                    "aws:SourceArn": pulumi.interpolate`arn:${partition}:eks:${region}:${account}:fargateprofile/*`,
+                                    "aws:SourceArn": arn(this, { service: "eks", resource: "fargateprofile/*" }),
                                 },
                             },
                         },
@@ -363,7 +372,7 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         );
         const policy = new aws.iam.RolePolicyAttachment(
             `${name}-pod-execution-policy`,
-            { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy` },
+            { role: role.name, policyArn: awsManagedPolicyArn(this, "AmazonEKSFargatePodExecutionRolePolicy") },
             { parent: this },
         );
         return { role, policy };
@@ -467,7 +476,7 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         tags: Record<string, string>,
         coredns: aws.eks.Addon,
     ): k8s.helm.v3.Release {
-        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const { partition, region } = callerOf(this);
         const role = new aws.iam.Role(
             `${name}-lb-controller-role`,
             {
@@ -480,7 +489,7 @@ export class EksFargateCluster extends pulumi.ComponentResource {
         // Inline (10,240-character limit) rather than managed (6,144): the controller's policy is large.
         const policy = new aws.iam.RolePolicy(
             `${name}-lb-controller-policy`,
-            { role: role.name, policy: policyDocument(loadBalancerControllerStatements(region, args.vpc.vpcId)) },
+            { role: role.name, policy: policyDocument(loadBalancerControllerStatements(partition, region, args.vpc.vpcId)) },
             { parent: this },
         );
         return new k8s.helm.v3.Release(
@@ -514,172 +523,6 @@ export class EksFargateCluster extends pulumi.ComponentResource {
     }
 }
 
-/**
- * The controller's documented IAM policy (docs/install/iam_policy.json), narrowed: WAF, Shield, Cognito
- * and ACM statements dropped (ALB/TLS features this project does not use, and switched off in the chart
- * values), ELB ARNs scoped to this region, and mutations conditioned on the controller's own
- * `elbv2.k8s.aws/cluster` tag as AWS's current policy does. Where a statement keeps `Resource: "*"`,
- * it is AWS's own: Describe* calls and Create* calls (no ARN exists before creation) do not support
- * resource-level permissions. No wildcard actions.
- */
-export function loadBalancerControllerStatements(region: pulumi.Input<string>, vpcId: pulumi.Input<string>): IamStatement[] {
-    const elb = (kind: string) => pulumi.interpolate`arn:aws:elasticloadbalancing:${region}:*:${kind}`;
-    const securityGroups = pulumi.interpolate`arn:aws:ec2:${region}:*:security-group/*`;
-    const vpc = pulumi.interpolate`arn:aws:ec2:${region}:*:vpc/${vpcId}`;
-    const lbMutations = [
-        "elasticloadbalancing:ModifyLoadBalancerAttributes",
-        "elasticloadbalancing:SetIpAddressType",
-        "elasticloadbalancing:SetSubnets",
-        "elasticloadbalancing:DeleteLoadBalancer",
-        "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes",
-        "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:SetSecurityGroups",
-        "elasticloadbalancing:ModifyCapacityReservation",
-    ];
-    return [
-        {
-            Sid: "CreateElbServiceLinkedRole",
-            Effect: "Allow",
-            Action: ["iam:CreateServiceLinkedRole"],
-            Resource: "*",
-            Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
-        },
-        {
-            Sid: "Describe",
-            Effect: "Allow",
-            Action: [
-                "ec2:DescribeAccountAttributes",
-                "ec2:DescribeAddresses",
-                "ec2:DescribeAvailabilityZones",
-                "ec2:DescribeInternetGateways",
-                "ec2:DescribeVpcs",
-                "ec2:DescribeVpcPeeringConnections",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeInstances",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeTags",
-                "ec2:DescribeRouteTables",
-                "ec2:GetSecurityGroupsForVpc",
-                "elasticloadbalancing:DescribeLoadBalancers",
-                "elasticloadbalancing:DescribeLoadBalancerAttributes",
-                "elasticloadbalancing:DescribeListeners",
-                "elasticloadbalancing:DescribeListenerAttributes",
-                "elasticloadbalancing:DescribeListenerCertificates",
-                "elasticloadbalancing:DescribeSSLPolicies",
-                "elasticloadbalancing:DescribeRules",
-                "elasticloadbalancing:DescribeTargetGroups",
-                "elasticloadbalancing:DescribeTargetGroupAttributes",
-                "elasticloadbalancing:DescribeTargetHealth",
-                "elasticloadbalancing:DescribeTags",
-                "elasticloadbalancing:DescribeTrustStores",
-                "elasticloadbalancing:DescribeCapacityReservation",
-            ],
-            Resource: "*",
-        },
-        // CreateSecurityGroup authorises the new group and the VPC it goes into: only this cluster's VPC.
-        { Sid: "CreateSecurityGroup", Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: [securityGroups, vpc] },
-        {
-            Sid: "TagNewSecurityGroup",
-            Effect: "Allow",
-            Action: ["ec2:CreateTags"],
-            Resource: "arn:aws:ec2:*:*:security-group/*",
-            Condition: {
-                StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" },
-                Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" },
-            },
-        },
-        {
-            Sid: "RetagOwnSecurityGroups",
-            Effect: "Allow",
-            Action: ["ec2:CreateTags", "ec2:DeleteTags"],
-            Resource: "arn:aws:ec2:*:*:security-group/*",
-            Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
-        },
-        {
-            // Ingress rules are also added to the pods' (cluster) security group, which carries no controller tag.
-            Sid: "ManageSecurityGroupRules",
-            Effect: "Allow",
-            Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-            Resource: securityGroups,
-            // ...so scope by VPC instead: groups of this cluster's VPC only.
-            Condition: { ArnEquals: { "ec2:Vpc": vpc } },
-        },
-        {
-            Sid: "DeleteOwnSecurityGroups",
-            Effect: "Allow",
-            Action: ["ec2:DeleteSecurityGroup"],
-            Resource: securityGroups,
-            Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
-        },
-        {
-            Sid: "CreateTaggedLoadBalancers",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-            Resource: "*",
-            Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
-        },
-        {
-            Sid: "ManageListenersAndRules",
-            Effect: "Allow",
-            Action: [
-                "elasticloadbalancing:CreateListener",
-                "elasticloadbalancing:DeleteListener",
-                "elasticloadbalancing:CreateRule",
-                "elasticloadbalancing:DeleteRule",
-                "elasticloadbalancing:ModifyListener",
-                "elasticloadbalancing:ModifyListenerAttributes",
-                "elasticloadbalancing:ModifyRule",
-            ],
-            Resource: [elb("loadbalancer/*"), elb("listener/*"), elb("listener-rule/*")],
-        },
-        {
-            Sid: "TagOwnLoadBalancers",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-            Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
-            Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
-        },
-        {
-            // The controller tags the listeners and rules it creates (defaultTags are set), as in AWS's
-            // reference policy; without this CreateListener fails and the NLB has no listener.
-            Sid: "TagOwnListeners",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-            Resource: [
-                elb("listener/net/*/*/*"),
-                elb("listener/app/*/*/*"),
-                elb("listener-rule/net/*/*/*"),
-                elb("listener-rule/app/*/*/*"),
-            ],
-        },
-        {
-            Sid: "TagOnCreate",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:AddTags"],
-            Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
-            Condition: {
-                StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
-                Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" },
-            },
-        },
-        {
-            Sid: "MutateOwnLoadBalancers",
-            Effect: "Allow",
-            Action: lbMutations,
-            Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")],
-            Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
-        },
-        {
-            Sid: "RegisterPodTargets",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
-            Resource: elb("targetgroup/*/*"),
-        },
-    ];
-}
-
 function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Resource): void {
     throwIfAny(COMPONENT, name, shapeProblems(args), resource);
     const publicCidrsWithoutPublicEndpoint =
@@ -697,7 +540,7 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
         name,
         [
             /^1\.\d{2}$/.test(args.kubernetesVersion)
-                ? undefined
+                ? kubernetesVersionProblem("kubernetesVersion", args.kubernetesVersion)
                 : `\`kubernetesVersion\` must be a Kubernetes minor version such as "1.35" (got "${args.kubernetesVersion}").`,
             publicCidrsWithoutPublicEndpoint,
             ...(args.publicAccessCidrs ?? []).map((c) => publicCidrProblem("publicAccessCidrs", c)),
@@ -714,7 +557,6 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EksFargateClusterArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null) return ["the arguments must be an object with at least `vpc` and `kubernetesVersion`."];
     const vpc = objectProblem("vpc", args.vpc, true);
     return [
         vpc,

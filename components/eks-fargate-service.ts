@@ -26,6 +26,7 @@ import {
     withDependsOn,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 import { databasesProblems, linkDatabases, linkedEnvironment, withLinkedEnvironment, type DatabaseLink } from "./database-link";
 
 const COMPONENT = "EksFargateService";
@@ -226,6 +227,10 @@ export class EksFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
+        checkArguments("EksFargateService", name, args, this, [
+            ["aws:iam/role:Role", "-role"],
+            ["aws:iam/rolePolicy:RolePolicy", "-policy"],
+        ]);
         const n = validate(name, args, this);
         const image = requireDigest(COMPONENT, name, args.image, this);
         // Every Kubernetes child uses this provider, so all of them wait for the component's own `dependsOn`
@@ -651,8 +656,6 @@ echo "load generator finished after $i iterations"`;
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null)
-        return ["the arguments must be an object with at least `cluster`, `namespace` and `image`."];
     const cluster = objectProblem("cluster", args.cluster, true);
     const c = (args.cluster ?? {}) as unknown as Record<string, unknown>;
     const loadGenerator = objectProblem("loadGenerator", args.loadGenerator);

@@ -4,7 +4,7 @@
  * against a loopback ECS stand-in speaking ECS's wire protocol (awsJson1_1: `X-Amz-Target`, `__type` errors).
  */
 import { retireExpressService, type ExpressCall } from "./express-service-drain";
-import { closeStandIns, hostedProvider, isolateAwsEnvironment, standIn, type Answer } from "./testing/dynamic-host";
+import { closeStandIns, hostedProvider, isolateAwsEnvironment, standIn, type Answer } from "./testing/dynamic-host.test-util";
 import { settle, setupMocks } from "./testing/mocks";
 
 const mocks = setupMocks();

@@ -5,7 +5,7 @@
  *
  * Each `…Problem` rule returns an error message naming `label` (in backticks), or undefined when the value is good.
  */
-import { ENGINES, type AuroraEngine } from "./aurora-with-proxy";
+import { ENGINES, type AuroraEngine } from "./aurora-engines";
 
 export { stackScopedName } from "./names";
 export {

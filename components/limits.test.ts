@@ -28,3 +28,19 @@ describe("describeValue", () => {
         expect(describeValue(cyclic)).toBe("an object that cannot be shown as JSON");
     });
 });
+
+describe("range rules", () => {
+    it("should say a number given as a string was the string, not hide it behind the number", async () => {
+        const { intRange, acu, fargateCpuMemory } = await import("./limits");
+        expect(intRange("minSize", "2" as unknown as number, 1, 25)).toBe(
+            '`minSize` must be an integer between 1 and 25 (got the string "2").',
+        );
+        expect(acu("minCapacity", "1" as unknown as number, true)).toBe(
+            '`minCapacity` must be 0, or 0.5-256 ACU in 0.5 steps (got the string "1").',
+        );
+        expect(fargateCpuMemory("cpu", "256" as unknown as number, "memory", 512)).toBe(
+            '`cpu` must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units (got the string "256").',
+        );
+        expect(intRange("minSize", 30, 1, 25)).toBe("`minSize` must be an integer between 1 and 25 (got 30).");
+    });
+});

@@ -27,13 +27,13 @@ export function appRunnerCpuMemory(cpuLabel: string, cpu: string, memoryLabel: s
 
 export function intRange(label: string, value: number, min: number, max: number): string | undefined {
     if (!Number.isInteger(value) || value < min || value > max) {
-        return `\`${label}\` must be an integer between ${min} and ${max} (got ${value}).`;
+        return `\`${label}\` must be an integer between ${min} and ${max} (got ${shownValue(value)}).`;
     }
     return undefined;
 }
 
 export function minNotAboveMax(minLabel: string, min: number, maxLabel: string, max: number): string | undefined {
-    return min > max ? `\`${minLabel}\` (${min}) must not be greater than \`${maxLabel}\` (${max}).` : undefined;
+    return min > max ? `\`${minLabel}\` (${shownValue(min)}) must not be greater than \`${maxLabel}\` (${shownValue(max)}).` : undefined;
 }
 
 /**
@@ -52,8 +52,10 @@ export const FARGATE_CPU_MEMORY: Readonly<Record<number, readonly number[]>> = {
 
 /** Fargate CPU/memory rule: a message naming both properties, or undefined. */
 export function fargateCpuMemory(cpuLabel: string, cpu: number, memoryLabel: string, memory: number): string | undefined {
-    const memories = FARGATE_CPU_MEMORY[cpu];
-    if (!memories) return `\`${cpuLabel}\` must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} CPU units (got ${cpu}).`;
+    // A string such as "256" would find the row too (object keys are strings) and reach ECS as a string.
+    const memories = typeof cpu === "number" ? FARGATE_CPU_MEMORY[cpu] : undefined;
+    if (!memories)
+        return `\`${cpuLabel}\` must be one of ${Object.keys(FARGATE_CPU_MEMORY).join(", ")} CPU units (got ${shownValue(cpu)}).`;
     if (!memories.includes(memory)) {
         return `\`${memoryLabel}\` ${memory} MiB is not allowed with ${cpuLabel} ${cpu}; allowed: ${memories[0]}-${memories[memories.length - 1]} MiB in ${memories.length > 1 ? memories[1] - memories[0] : 0} MiB steps.`;
     }
@@ -84,7 +86,7 @@ export function acu(label: string, value: number, allowZero: boolean): string | 
         Number.isInteger(value * 2);
     if (!ok) {
         const range = allowZero ? "0, or 0.5-256" : "1-256";
-        return `\`${label}\` must be ${range} ACU in 0.5 steps (got ${value}).`;
+        return `\`${label}\` must be ${range} ACU in 0.5 steps (got ${shownValue(value)}).`;
     }
     return undefined;
 }
@@ -100,15 +102,27 @@ export function throwIfAny(component: string, name: string, problems: readonly (
     throw resource ? new pulumi.ResourceError(message, resource) : new Error(message);
 }
 
+/** An output or a promise: a value the program cannot read while it builds the resource graph. */
+export const isOutputOrPromise = (v: unknown): boolean => pulumi.Output.isInstance(v) || v instanceof Promise;
+
 /** A value as an error message shows it: what kind it is and its JSON (an output is only "an output"). */
 export function describeValue(value: unknown): string {
     if (value === undefined) return "nothing";
     if (pulumi.Output.isInstance(value)) return "an output";
+    if (value instanceof Promise) return "a promise";
     if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
     if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
     if (typeof value === "object" && value !== null) return `an object ${safeJson(value)}`;
     if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
     return value === null ? "null" : `a ${typeof value}`;
+}
+
+/**
+ * A value in a range or table message: a number as itself ("got 30"), anything else described, so the string "2"
+ * is not shown as if it were the number 2.
+ */
+export function shownValue(value: unknown): string {
+    return typeof value === "number" ? String(value) : describeValue(value);
 }
 
 function safeJson(value: unknown): string {

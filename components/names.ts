@@ -29,3 +29,59 @@ export function stackScopedName(base: string, stack: string, maxLength: number, 
         .replace(/-$/, "");
     return boundedName(cleaned, maxLength);
 }
+
+/**
+ * The auto-named child types whose names AWS limits tightly. The provider names such a child
+ * `<logical name>-<7 random characters>` (pulumi-aws provider/resources.go, e.g. `tfbridge.AutoName("name", 64, "-")`
+ * for IAM roles) and refuses a name over the limit, but only when it checks the plan against AWS: mocks check nothing.
+ */
+export const AUTO_NAME_LIMITS = {
+    "aws:iam/role:Role": {
+        max: 64,
+        what: "IAM role",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+    },
+    "aws:iam/rolePolicy:RolePolicy": {
+        max: 128,
+        what: "IAM inline policy",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+    },
+    "aws:rds/cluster:Cluster": {
+        max: 63,
+        what: "Aurora cluster identifier",
+        source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html",
+    },
+    "aws:rds/clusterInstance:ClusterInstance": {
+        max: 63,
+        what: "DB instance identifier",
+        source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
+    },
+    "aws:rds/proxy:Proxy": {
+        max: 63,
+        what: "RDS Proxy name",
+        source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBProxy.html",
+    },
+} as const;
+
+/** What the provider appends to an auto-named child's logical name: "-" and 7 random characters. */
+const AUTO_NAME_SUFFIX = 8;
+
+/** One child a component names `<component name><suffix>`: its type and the suffix. */
+export type DerivedChild = readonly [type: keyof typeof AUTO_NAME_LIMITS, suffix: string];
+
+/**
+ * The message when `name` makes a derived child's physical name longer than AWS allows (the tightest such child:
+ * the one that allows the shortest component name), or undefined.
+ */
+export function childNameProblem(name: string, children: readonly DerivedChild[]): string | undefined {
+    const allowed = children.map(([type, suffix]) => ({
+        type,
+        suffix,
+        longest: AUTO_NAME_LIMITS[type].max - AUTO_NAME_SUFFIX - suffix.length,
+    }));
+    const tightest = allowed.filter((c) => name.length > c.longest).sort((a, b) => a.longest - b.longest)[0];
+    if (!tightest) return undefined;
+    const limit = AUTO_NAME_LIMITS[tightest.type];
+    const longest = Math.min(...allowed.map((c) => c.longest));
+    return `the name is too long for the children it names: ${limit.what} "${name}${tightest.suffix}-<7 random>" would have ${name.length + tightest.suffix.length + AUTO_NAME_SUFFIX} characters, and ${limit.what} names allow ${limit.max} (${limit.source}). Use a name of at most ${longest} characters.`;
+}

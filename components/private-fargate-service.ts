@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
-import { ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
+import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import type { PolicyStatement } from "./iam";
 import { APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES, fargateCpuMemory, intRange, throwIfAny } from "./limits";
 import {
@@ -27,6 +27,7 @@ import {
     type ServiceVpc,
 } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 import { linkDatabases, linkedEnvironment, withLinkedEnvironment, type DatabaseLink } from "./database-link";
 
 /** Where the tasks run: on-demand Fargate or Fargate Spot. */
@@ -116,8 +117,6 @@ const CONTAINER = "app";
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */
 function shapeProblems(args: PrivateFargateServiceArgs): (string | undefined)[] {
-    if (typeof args !== "object" || args === null)
-        return ["the arguments must be an object with at least `image`, `vpc`, `allowFrom` and `namespaceName`."];
     const command = listProblem("healthCheckCommand", args.healthCheckCommand);
     return [
         listProblem("allowFrom", args.allowFrom, true),
@@ -199,6 +198,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
+        checkArguments("PrivateFargateService", name, args, this, ECS_TASK_ROLE_CHILDREN);
         throwIfAny("PrivateFargateService", name, shapeProblems(args), this);
         throwIfAny("PrivateFargateService", name, privateFargateProblems(name, args), this);
         const port = args.port ?? 8080;

@@ -10,6 +10,7 @@ import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerArgs } fr
 import { throwIfAny } from "./limits";
 import { egressRule, egressRuleProblems, serviceVpcProblems, type EgressRule, type ServiceVpc } from "./web-service";
 import { componentType, withFormerTypes } from "./component";
+import { checkArguments } from "./arguments";
 import { linkDatabases, linkedEnvironment, withLinkedEnvironment } from "./database-link";
 
 export type { EgressRule, ServiceVpc };
@@ -44,6 +45,7 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
             {},
             withFormerTypes(opts, "serverless-containers:apprunner:VpcConnectedAppRunner"),
         );
+        checkArguments("VpcConnectedAppRunner", name, args, this);
         egressContext.set(this, { name, tags: args?.tags });
         validateAppRunnerServiceArgs("VpcConnectedAppRunner", name, args, this, serviceVpcProblems("vpc", args?.vpc));
         const subnetIds = pulumi.output(args.vpc.subnetIds).apply((ids) => {

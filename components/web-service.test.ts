@@ -12,7 +12,7 @@ describe("web-service shared checks", () => {
         expect(
             ws.egressRuleProblems("vpc.egress[1]", { port: "443", securityGroupId: "sg-1", cidrIpv4: "0.0.0.0/0" }).filter(Boolean),
         ).toEqual([
-            "`vpc.egress[1].port` must be an integer between 1 and 65535 (got 443).",
+            '`vpc.egress[1].port` must be an integer between 1 and 65535 (got the string "443").',
             "`vpc.egress[1]` must set exactly one of securityGroupId or cidrIpv4.",
             "`vpc.egress[1].description` must say why the egress exists (got nothing).",
         ]);

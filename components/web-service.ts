@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyStatementProblems, type PolicyStatement } from "./iam";
 import { databasesProblems, type DatabaseLink } from "./database-link";
-import { describeValue, intRange, minNotAboveMax } from "./limits";
+import { describeValue, intRange, isOutputOrPromise as isInputValue, minNotAboveMax } from "./limits";
 
 export interface WebServiceArgs {
     /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
@@ -81,8 +81,6 @@ export function webServiceProblems(args: WebServiceArgs, maxInstances: number, m
 // ---- argument shapes ---------------------------------------------------------------------------------
 // Callers in JavaScript, YAML or another language (and casts in TypeScript) can pass a value of the wrong
 // shape. Each check names the argument instead of letting a later `.startsWith` or `.map` raise a TypeError.
-
-const isInputValue = (v: unknown) => pulumi.Output.isInstance(v) || v instanceof Promise;
 
 /** Required argument present (any value). */
 export function requiredProblem(label: string, value: unknown): string | undefined {

@@ -18,7 +18,13 @@ const ROOT = path.resolve(__dirname, "..");
 const COMPONENTS = path.join(ROOT, "components");
 const manifest = JSON.parse(readFileSync(path.join(COMPONENTS, "package.json"), "utf8"));
 const rootManifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
-const sources = readdirSync(COMPONENTS).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".test-util.ts"));
+const shippedIn = (dir: string) =>
+    readdirSync(path.join(COMPONENTS, dir))
+        .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".test-util.ts"))
+        .map((f) => path.join(dir, f));
+const sources = shippedIn(".");
+/** The test kit, shipped as the subpath serverless-containers/testing. */
+const testKit = shippedIn("testing");
 
 describe("docs/components.md", () => {
     it("should be what npm run docs renders from the committed components/schema.json", () => {
@@ -106,13 +112,24 @@ describe("the plugin manifest and package.json", () => {
         expect(sources).toContain("index.ts");
     });
 
-    it("should declare every package the component sources import: @pulumi/* as peers in the root's versions, the rest as dependencies", () => {
+    it("should export the test kit as serverless-containers/testing, with types for both module resolutions", () => {
+        expect(manifest.exports["./testing"]).toEqual({ types: "./dist/testing/index.d.ts", default: "./dist/testing/index.js" });
+        // moduleResolution "node" (Pulumi's TypeScript template) ignores `exports`; typesVersions maps the subpath for it.
+        expect(manifest.typesVersions).toEqual({ "*": { testing: ["dist/testing/index.d.ts"] } });
+        expect(testKit).toContain(path.join("testing", "index.ts"));
+        const compiled = JSON.parse(readFileSync(path.join(COMPONENTS, "tsconfig.json"), "utf8").replace(/^\/\/.*$/gm, "")) as {
+            include: string[];
+        };
+        expect(compiled.include).toEqual(["*.ts", "testing/*.ts"]);
+    });
+
+    it("should declare every package the component sources and the test kit import: @pulumi/* as peers in the root's versions, the rest as dependencies", () => {
         const imported = new Set<string>();
-        for (const f of sources) {
+        for (const f of [...sources, ...testKit]) {
             const text = readFileSync(path.join(COMPONENTS, f), "utf8");
             const specifiers = [
                 ...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom "([^"]+)"/gm),
-                ...text.matchAll(/\brequire\("([^"]+)"\)/g),
+                ...text.matchAll(/\brequire(?:\.resolve)?\("([^"]+)"\)/g),
             ].map((m) => m[1]);
             for (const s of specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:")))
                 imported.add(

@@ -12,7 +12,7 @@
  * Slow (a build, a pack, an install, SDK loads): its own jest project, `package`.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -194,8 +194,10 @@ describe("the packed npm package, installed into a program outside the repositor
         expect(files).toEqual(
             expect.arrayContaining(["package.json", "dist/index.js", "dist/index.d.ts", "schema.json", "README.md", "CHANGELOG.md"]),
         );
+        // The test kit is the subpath serverless-containers/testing; tests and test-only helpers stay home.
+        expect(files).toEqual(expect.arrayContaining(["dist/testing/index.js", "dist/testing/index.d.ts"]));
         expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
-        expect(files.filter((f) => /test|testing\//.test(f))).toEqual([]);
+        expect(files.filter((f) => /\.test\.|\.test-util\.|(^|\/)test\//.test(f))).toEqual([]);
         expect(files.filter((f) => /(^|\/)provider\.(js|d\.ts)$/.test(f))).toEqual([]);
         // Only what the current sources compile to: a module deleted from components/ must not ship from an old dist/.
         const orphans = files.filter(
@@ -267,5 +269,58 @@ describe("the packed npm package, installed into a program outside the repositor
     it("should type-check examples/typescript/index.ts against the package's declarations", () => {
         writeFileSync(path.join(scratch, "app", "example.ts"), readFileSync(path.join(ROOT, "examples", "typescript", "index.ts"), "utf8"));
         expect(typeCheck("example.ts")).toEqual({ status: 0, output: "" });
+    });
+
+    describe("a consumer's tests with serverless-containers/testing (examples/testing)", () => {
+        /** examples/testing, copied into the scratch program: its program, its tests and its tsconfig.json. */
+        let orders: string;
+        const tsc = (args: string[]) => {
+            const run = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), ...args], {
+                cwd: orders,
+                encoding: "utf8",
+            });
+            return { status: run.status, output: run.stdout + run.stderr };
+        };
+
+        beforeAll(() => {
+            orders = path.join(scratch, "app", "orders");
+            cpSync(path.join(ROOT, "examples", "testing"), orders, {
+                recursive: true,
+                filter: (f) => !/(^|\/)(node_modules|bin)$/.test(f) && !f.endsWith(".md"),
+            });
+        });
+
+        it("should compile against the shipped declarations with node16 resolution (the package's exports map)", () => {
+            expect(tsc(["-p", "tsconfig.json"])).toEqual({ status: 0, output: "" });
+        });
+
+        it("should type-check with the resolution of Pulumi's TypeScript template (moduleResolution node, which ignores exports)", () => {
+            // pulumi/templates aws-typescript/tsconfig.json: "module": "commonjs", "moduleResolution": "node".
+            expect(tsc(["-p", "tsconfig.json", "--module", "commonjs", "--moduleResolution", "node", "--noEmit"])).toEqual({
+                status: 0,
+                output: "",
+            });
+        });
+
+        it("should pass its tests under node --test: four platforms linked to the database, as an update and as a preview", () => {
+            const tests = ["bin/index.test.js", "bin/preview.test.js"];
+            expect(tests.filter((t) => !existsSync(path.join(orders, t)))).toEqual([]);
+            const run = spawnSync(process.execPath, ["--test", "--test-reporter=tap", ...tests], { cwd: orders, encoding: "utf8" });
+            const count = (what: string) => Number(new RegExp(`^# ${what} (\\d+)$`, "m").exec(run.stdout)?.[1]);
+            const failed = count("fail") + count("cancelled");
+            // The whole report when something failed: the failing assertions are in it.
+            expect({ status: run.status, failed, stderr: run.stderr, report: failed === 0 ? "" : run.stdout }).toEqual({
+                status: 0,
+                failed: 0,
+                stderr: "",
+                report: "",
+            });
+            // Every test ran: one for the whole program, four for each of the four linked platforms, two in the preview.
+            expect({ passed: count("pass"), skipped: count("skipped"), todo: count("todo") }).toEqual({
+                passed: 1 + 4 * 4 + 2,
+                skipped: 0,
+                todo: 0,
+            });
+        });
     });
 });

@@ -314,10 +314,12 @@ describe("README", () => {
             });
             expect(text).toContain(`serverless-containers-${COMPONENTS_PACKAGE.version}.tgz`);
         }
-        const example = JSON.parse(read("examples/typescript/package.json")) as { dependencies: Record<string, string> };
-        expect(example.dependencies["serverless-containers"]).toBe(
-            `file:../../components/serverless-containers-${COMPONENTS_PACKAGE.version}.tgz`,
-        );
+        for (const dir of ["examples/typescript", "examples/testing"]) {
+            const example = JSON.parse(read(`${dir}/package.json`)) as { dependencies: Record<string, string> };
+            expect(example.dependencies["serverless-containers"]).toBe(
+                `file:../../components/serverless-containers-${COMPONENTS_PACKAGE.version}.tgz`,
+            );
+        }
     });
 });
 
@@ -338,21 +340,25 @@ describe("links in the README and docs/", () => {
                 .map((l) => anchor(l.replace(/^#+ /, ""))),
         );
 
-    it.each(["README.md", ...DOCS, "bench/README.md", "components/README.md", "examples/typescript/README.md"])(
-        "should resolve every relative link of %s to a file (and heading) that exists",
-        (file) => {
-            const broken: string[] = [];
-            for (const m of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {
-                const target = m[1];
-                if (/^[a-z]+:/.test(target)) continue;
-                const [p, hash] = target.split("#");
-                const resolved = p ? path.join(path.dirname(file), p) : file;
-                if (!existsSync(path.join(ROOT, resolved))) broken.push(target);
-                else if (hash && resolved.endsWith(".md") && !anchorsOf(resolved).has(hash)) broken.push(target);
-            }
-            expect(broken).toEqual([]);
-        },
-    );
+    it.each([
+        "README.md",
+        ...DOCS,
+        "bench/README.md",
+        "components/README.md",
+        "examples/typescript/README.md",
+        "examples/testing/README.md",
+    ])("should resolve every relative link of %s to a file (and heading) that exists", (file) => {
+        const broken: string[] = [];
+        for (const m of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {
+            const target = m[1];
+            if (/^[a-z]+:/.test(target)) continue;
+            const [p, hash] = target.split("#");
+            const resolved = p ? path.join(path.dirname(file), p) : file;
+            if (!existsSync(path.join(ROOT, resolved))) broken.push(target);
+            else if (hash && resolved.endsWith(".md") && !anchorsOf(resolved).has(hash)) broken.push(target);
+        }
+        expect(broken).toEqual([]);
+    });
 });
 
 describe("documents beside the README", () => {

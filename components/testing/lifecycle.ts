@@ -17,7 +17,7 @@
  *   `dependsOn`, its children, the resources its provider manages) still exists.
  */
 import type { PropertyBag, RecordedResource } from "./mocks";
-import { REMOTE_COMPONENTS, resourceModel } from "./provider-model";
+import { REMOTE_COMPONENTS, resourceModel, type ResourceModel } from "./provider-model";
 
 export type Change = "create" | "delete" | "replace" | "update" | "update-ignored" | "same" | "unmodelled";
 
@@ -78,7 +78,7 @@ const covers = (entry: string, path: string) => path === entry || path.startsWit
  * pass) and the id — identities only: an account id, a status word or a timestamp is the same for the new
  * resource and would match unrelated inputs.
  */
-function computedValues(r: RecordedResource): string[] {
+function computedValues(r: RecordedResource, models: Models): string[] {
     const values: string[] = [];
     const identity = (v: string) => v.length >= 10 && !/^\d+$/.test(v) && !/^\d{4}-\d{2}-\d{2}T/.test(v);
     const collect = (v: unknown) => {
@@ -89,14 +89,14 @@ function computedValues(r: RecordedResource): string[] {
     for (const [k, v] of Object.entries(r.state)) if (!(k in r.inputs) || k === "id") collect(v);
     // A replacement also gets a new auto-name (the engine names the new resource afresh): dependents holding the
     // name change with it.
-    const autoName = resourceModel(r.type)?.autoName;
+    const autoName = resourceModel(r.type, models)?.autoName;
     if (autoName && r.options?.autoNamed) collect(r.inputs[autoName]);
     return values;
 }
 
-function classify(r: RecordedResource, fields: readonly string[], paths: ReadonlySet<string>): Change {
+function classify(r: RecordedResource, fields: readonly string[], paths: ReadonlySet<string>, models: Models): Change {
     if (fields.length === 0) return "same";
-    const model = resourceModel(r.type);
+    const model = resourceModel(r.type, models);
     if (!r.custom) return "update"; // a remote component: its provider decides per child
     if (fields.includes(PROVIDER_FIELD)) return "replace";
     if (!model?.replaceOn && !r.options?.replaceOnChanges.length) return "unmodelled";
@@ -113,8 +113,18 @@ const PROVIDER_FIELD = "provider";
 /** The provider resource's URN in a provider reference (`<urn>::<id>`). */
 const providerUrn = (ref: string | undefined) => (ref ? ref.split("::").slice(0, -1).join("::") : undefined);
 
-/** What an update from the `before` evaluation to the `after` one does to each resource, by URN. */
-export function planChanges(before: readonly RecordedResource[], after: readonly RecordedResource[]): Map<string, PlannedChange> {
+/** Rows a test gave the mocks for types the kit does not model (`setupMocks({ resources })`). */
+type Models = Readonly<Record<string, ResourceModel>>;
+
+/**
+ * What an update from the `before` evaluation to the `after` one does to each resource, by URN. `models`: the rows
+ * given to `setupMocks({ resources })`, if any.
+ */
+export function planChanges(
+    before: readonly RecordedResource[],
+    after: readonly RecordedResource[],
+    models: Models = {},
+): Map<string, PlannedChange> {
     const old = new Map(before.filter(tracked).map((r) => [r.urn, r]));
     const now = new Map(after.filter(tracked).map((r) => [r.urn, r]));
     const fields = new Map<string, Set<string>>();
@@ -127,7 +137,7 @@ export function planChanges(before: readonly RecordedResource[], after: readonly
         for (const k of fields.get(urn)!) changedPaths(prior.inputs[k], r.inputs[k], k, changed);
         paths.set(urn, changed);
     }
-    const kind = (urn: string) => classify(now.get(urn)!, [...fields.get(urn)!], paths.get(urn)!);
+    const kind = (urn: string) => classify(now.get(urn)!, [...fields.get(urn)!], paths.get(urn)!, models);
     const replaced = new Set<string>();
     // Propagate replacements to the inputs that carry the replaced resources' computed values, and to the resources
     // a replaced provider manages, until stable.
@@ -141,7 +151,7 @@ export function planChanges(before: readonly RecordedResource[], after: readonly
             if (kind(urn) !== "replace") continue;
             replaced.add(urn);
             changed = true;
-            const values = computedValues(prior);
+            const values = computedValues(prior, models);
             for (const [depUrn, dep] of now) {
                 const depPrior = old.get(depUrn);
                 if (!depPrior || !dep.dependsOn.includes(urn)) continue;

@@ -1,7 +1,7 @@
 import type * as awsT from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { errorOf, promiseOf, PulumiMocks, settle, setupMocks, UNKNOWN } from "./mocks";
-import { INVOKES, RESOURCES } from "./provider-model";
+import { INVOKES, RESOURCES, type ModelContext } from "./provider-model";
 
 const mocks = setupMocks();
 let aws: typeof awsT;
@@ -106,7 +106,9 @@ describe("test kit", () => {
 
     it("should throw naming the token when an invoke is not mocked", async () => {
         const message = await errorOf(() => aws.ec2.getVpc({ default: true }));
-        expect(message).toContain('Unmocked invoke "aws:ec2/getVpc:getVpc"');
+        expect(message).toBe(
+            'Unmocked invoke "aws:ec2/getVpc:getVpc": the test kit answers only invokes whose provider answers it models. Give the mocks an answer: setupMocks({ invokes: { "aws:ec2/getVpc:getVpc": (inputs) => ({ … }) } }) (in this repository: INVOKES in components/testing/provider-model.ts).',
+        );
         expect(mocks.unmockedInvokes).toEqual(["aws:ec2/getVpc:getVpc"]);
     });
 
@@ -120,12 +122,40 @@ describe("the provider model", () => {
     const register = (m: PulumiMocks, type: string, inputs: Record<string, unknown> = {}) =>
         m.newResource({ type, name: "r", inputs, custom: true });
 
-    it("should refuse a resource type it has no row for, naming the type and where to add it", () => {
+    it("should refuse a resource type it has no row for, naming the type and how to give one", () => {
         const m = new PulumiMocks();
         expect(() => register(m, "aws:s3/bucket:Bucket")).toThrow(
-            'Unmodelled resource type "aws:s3/bucket:Bucket". Add a row to components/testing/provider-model.ts (RESOURCES)',
+            'Unmodelled resource type "aws:s3/bucket:Bucket": the test kit answers only for types whose provider behaviour it models. Give the mocks a row for it: setupMocks({ resources: { "aws:s3/bucket:Bucket": { id, outputs, replaceOn, source } } }) (in this repository: RESOURCES in components/testing/provider-model.ts).',
         );
         expect(m.unmodelledResources).toEqual(["aws:s3/bucket:Bucket"]);
+    });
+
+    it("should answer a type the program's test models itself, with the row's id and outputs, unknown in a preview", () => {
+        const bucket = {
+            id: (c: ModelContext) => String(c.inputs.bucket),
+            autoName: "bucket",
+            outputs: (c: ModelContext) => ({ arn: `arn:aws:s3:::${String(c.inputs.bucket)}` }),
+            replaceOn: ["bucket"],
+            source: "d.ts s3/bucket (Import: the bucket name)",
+        };
+        const update = register(new PulumiMocks({ resources: { "aws:s3/bucket:Bucket": bucket } }), "aws:s3/bucket:Bucket");
+        expect(update.id).toMatch(/^r-[0-9a-f]{7}$/);
+        expect(update.state.arn).toBe(`arn:aws:s3:::${update.id}`);
+        const preview = register(new PulumiMocks({ preview: true, resources: { "aws:s3/bucket:Bucket": bucket } }), "aws:s3/bucket:Bucket");
+        expect(preview).toMatchObject({ id: "", state: { arn: UNKNOWN, id: UNKNOWN } });
+    });
+
+    it("should refuse an answer of the test's own for an invoke the kit models: the provider's answer is modelled once", () => {
+        expect(() => new PulumiMocks({ invokes: { "aws:ecr/getRepositories:getRepositories": () => ({ names: [] }) } })).toThrow(
+            'setupMocks({ invokes }) may add invokes the test kit does not model, not replace its answers: "aws:ecr/getRepositories:getRepositories" is modelled (tf ecr/repositories_data_source.go',
+        );
+    });
+
+    it("should refuse a row of the test's own for a type the kit models: the provider's behaviour is modelled once", () => {
+        const role = { id: () => "role", source: "a test" };
+        expect(() => new PulumiMocks({ resources: { "aws:iam/role:Role": role } })).toThrow(
+            'setupMocks({ resources }) may add types the test kit does not model, not replace its rows: "aws:iam/role:Role" is modelled (d.ts iam/role',
+        );
     });
 
     it("should answer a preview of a create as the engine does: id and computed attributes unknown, inputs and the auto-name known", () => {

@@ -5,7 +5,8 @@
  * (`null`, not `[]`, where it does) — from the table in ./provider-model.ts. A resource type or invoke that
  * table lacks is refused, so new code cannot get a friendlier answer than the provider would give.
  *
- * Used by every component/stack test and by `scripts/offline-preview.ts`.
+ * Used by every component/stack test and by `scripts/offline-preview.ts`, and shipped in the package as
+ * `serverless-containers/testing` (./index.ts) for programs built on it.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import {
     type EcrContents,
     type ModelContext,
     type PropertyBag,
+    type ResourceModel,
 } from "./provider-model";
 
 export { availabilityZones } from "./provider-model";
@@ -128,8 +130,14 @@ export interface MockOptions {
     readonly ecr?: EcrContents;
     /** Subnets that exist outside the program (id → IPv4 CIDR), e.g. a test's stand-in network; the program's own are known anyway. */
     readonly subnets?: Record<string, string>;
-    /** Extra invoke answers for a test; keys are invoke tokens. */
+    /** Answers for invokes the kit does not model; keys are invoke tokens. A modelled invoke is refused here (as `resources`). */
     readonly invokes?: Record<string, (inputs: PropertyBag) => PropertyBag>;
+    /**
+     * Rows for resource types the kit does not model (a program's own S3 bucket, say), in the provider model's
+     * shape (provider-model.ts `ResourceModel`); keys are type tokens. A type the kit models is refused here: its
+     * provider's behaviour is modelled once. Give the same rows to `planChanges` to plan changes of these types.
+     */
+    readonly resources?: Readonly<Record<string, ResourceModel>>;
 }
 
 export class PulumiMocks implements pulumi.runtime.Mocks {
@@ -157,6 +165,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
     private readonly engineUrns = new Map<string, string>();
     private readonly region: string;
     private readonly extraInvokes: Record<string, (inputs: PropertyBag) => PropertyBag>;
+    private readonly extraResources: Readonly<Record<string, ResourceModel>>;
     private readonly outsideSubnets: Record<string, string>;
 
     constructor(options: MockOptions = {}) {
@@ -165,6 +174,21 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         this.preview = options.preview ?? false;
         this.ecr = options.ecr ?? {};
         this.extraInvokes = options.invokes ?? {};
+        this.extraResources = options.resources ?? {};
+        for (const token of Object.keys(this.extraInvokes)) {
+            const model = INVOKES[token];
+            if (model)
+                throw new Error(
+                    `setupMocks({ invokes }) may add invokes the test kit does not model, not replace its answers: "${token}" is modelled (${model.source}).`,
+                );
+        }
+        for (const type of Object.keys(this.extraResources)) {
+            const row = resourceModel(type);
+            if (row)
+                throw new Error(
+                    `setupMocks({ resources }) may add types the test kit does not model, not replace its rows: "${type}" is modelled (${row.source}).`,
+                );
+        }
     }
 
     /** Forget what was recorded (call in `beforeEach`). */
@@ -204,11 +228,11 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             const remote = REMOTE_COMPONENTS[args.type];
             state = remote ? { ...inputs, ...this.computed(inputs, remote(ctx)) } : inputs;
         } else {
-            const model = resourceModel(args.type);
+            const model = resourceModel(args.type, this.extraResources);
             if (!model) {
                 this.unmodelledResources.push(args.type);
                 throw new Error(
-                    `Unmodelled resource type "${args.type}". Add a row to components/testing/provider-model.ts (RESOURCES) with its id format, computed attributes and source, so tests and the offline preview answer as the provider does.`,
+                    `Unmodelled resource type "${args.type}": the test kit answers only for types whose provider behaviour it models. Give the mocks a row for it: setupMocks({ resources: { "${args.type}": { id, outputs, replaceOn, source } } }) (in this repository: RESOURCES in components/testing/provider-model.ts).`,
                 );
             }
             // Pulumi auto-names the field the program leaves out: `<logical name>-<random suffix>`, known in a
@@ -287,7 +311,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         const extra = this.extraInvokes[args.token];
         const model = INVOKES[args.token];
         if (!extra && !model) {
-            const message = `Unmocked invoke "${args.token}". Add it to components/testing/provider-model.ts (INVOKES) with what the provider returns for an empty result, so tests and the offline preview know what it answers.`;
+            const message = `Unmocked invoke "${args.token}": the test kit answers only invokes whose provider answers it models. Give the mocks an answer: setupMocks({ invokes: { "${args.token}": (inputs) => ({ … }) } }) (in this repository: INVOKES in components/testing/provider-model.ts).`;
             this.unmockedInvokes.push(args.token);
             throw providerError(message);
         }

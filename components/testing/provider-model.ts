@@ -74,8 +74,20 @@ export interface InvokeContext {
 /** What the mocked registry holds: repository name → tag → digest (`null` tag: an untagged image). */
 export type EcrContents = Record<string, Array<{ tag: string | null; digest: string }>>;
 
-const arn = (c: ModelContext, service: string, resource: string, global = false): string =>
-    `arn:aws:${service}:${global ? "" : c.region}:${c.account}:${resource}`;
+/**
+ * The partition a region belongs to, as the provider derives it: the AWS SDK's partition table matches the region
+ * (China `cn-…` → aws-cn, GovCloud `us-gov-…` → aws-us-gov, else aws) — hashicorp/terraform-provider-aws
+ * names/names.go `PartitionForRegion`, which internal/service/meta/partition_data_source.go (getPartition) answers
+ * with, together with the partition's DNS suffix.
+ */
+export function partitionOf(region: string): { partition: string; dnsSuffix: string; reverseDnsPrefix: string } {
+    if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn", reverseDnsPrefix: "cn.com.amazonaws" };
+    if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+    return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+}
+
+const arn = (c: { region: string; account: string }, service: string, resource: string, global = false): string =>
+    `arn:${partitionOf(c.region).partition}:${service}:${global ? "" : c.region}:${c.account}:${resource}`;
 const upper = (c: ModelContext, length: number, salt?: string) => c.hex(length, salt).toUpperCase();
 
 /** The auto-name or the given value of `field`. */
@@ -565,15 +577,18 @@ const KUBERNETES_KINDS: Readonly<Record<string, ResourceModel>> = {
 };
 const KUBERNETES = kubernetesObject();
 
-/** The row for a type token, or undefined when the mocks have none (they then refuse the resource). */
-export function resourceModel(type: string): ResourceModel | undefined {
+/**
+ * The row for a type token, or undefined when the mocks have none (they then refuse the resource). `extra`: rows a
+ * test gave for types the kit does not model (`setupMocks({ resources })`), consulted last.
+ */
+export function resourceModel(type: string, extra: Readonly<Record<string, ResourceModel>> = {}): ResourceModel | undefined {
     const row = RESOURCES[type];
     if (row) return row;
     if (type === "kubernetes:helm.sh/v3:Release") return HELM_RELEASE;
     if (type.startsWith("kubernetes:")) return KUBERNETES_KINDS[type] ?? KUBERNETES;
     if (type === "pulumi:providers:kubernetes") return KUBERNETES_PROVIDER;
     if (type.startsWith("pulumi:providers:")) return PROVIDER;
-    return undefined;
+    return extra[type];
 }
 
 const HELM_RELEASE: ResourceModel = {
@@ -667,7 +682,7 @@ export const REMOTE_COMPONENTS: Readonly<Record<string, (c: ModelContext) => Pro
         return {
             kubeconfig,
             kubeconfigJson: JSON.stringify(kubeconfig),
-            oidcProviderArn: `arn:aws:iam::${c.account}:oidc-provider/${issuer}`,
+            oidcProviderArn: arn(c, "iam", `oidc-provider/${issuer}`, true),
             oidcProviderUrl: `https://${issuer}`,
             oidcIssuer: issuer,
             clusterSecurityGroupId: `sg-${c.hex(17, "cluster")}`,
@@ -682,7 +697,7 @@ export const REMOTE_COMPONENTS: Readonly<Record<string, (c: ModelContext) => Pro
 /** Every invoke the program calls, with the provider's answer for an empty result. */
 export const INVOKES: Readonly<Record<string, InvokeModel>> = {
     "aws:index/getCallerIdentity:getCallerIdentity": {
-        answer: (_i, c) => ({ accountId: c.account, arn: `arn:aws:iam::${c.account}:user/offline`, userId: "AIDAOFFLINE", id: c.account }),
+        answer: (_i, c) => ({ accountId: c.account, arn: arn(c, "iam", "user/offline", true), userId: "AIDAOFFLINE", id: c.account }),
         empty: "never empty",
         source: "d.ts getCallerIdentity",
     },
@@ -699,9 +714,9 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
         source: "d.ts getRegion",
     },
     "aws:index/getPartition:getPartition": {
-        answer: () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
+        answer: (_i, c) => ({ ...partitionOf(c.region), id: partitionOf(c.region).partition }),
         empty: "never empty",
-        source: "d.ts getPartition",
+        source: "d.ts getPartition; tf meta/partition_data_source.go (the client's partition, names/names.go PartitionForRegion)",
     },
     "aws:index/getAvailabilityZones:getAvailabilityZones": {
         answer: (_i, c) => ({ ...availabilityZones(c.region), id: c.region }),
@@ -728,7 +743,7 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
             return {
                 id: inputs.id,
                 cidrBlock,
-                arn: `arn:aws:ec2:${c.region}:${c.account}:subnet/${inputs.id}`,
+                arn: arn(c, "ec2", `subnet/${inputs.id}`),
                 ownerId: c.account,
                 state: "available",
             };

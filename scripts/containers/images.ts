@@ -2,7 +2,7 @@
  * Build the four app images with podman from the repository root, exactly as a user builds them with Docker
  * (`docker build --build-arg APP=<app> .`), and measure what a platform pulls for them.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -83,5 +83,3 @@ export function layerFigures(image: string): LayerFigures {
         rmSync(dir, { recursive: true, force: true });
     }
 }
-
-export const repoHasDockerfile = (repoRoot: string): boolean => existsSync(path.join(repoRoot, "Dockerfile"));

@@ -29,14 +29,15 @@ import {
     startDynalite,
     startMariaDb,
     startPostgres,
+    startWireTap,
     type DynaliteHandle,
     type SqlServerHandle,
     type TestDatabase,
+    type WireTap,
 } from "../test-db";
 import { ensureBaseImage, BASE_IMAGE, NODE_VERSION } from "./base-image";
 import { podmanContextFiles } from "./context";
 import { APPS, buildAppImage, imageName, layerFigures, type App, type LayerFigures } from "./images";
-import { pausableProxy, type PausableProxy } from "./pausable-proxy";
 import { podman, requireTools } from "./podman";
 import { inspect, logs, procStatus, removeContainer, runContainer, type RunningContainer } from "./run";
 import { publishContainersSection, writeContainersResult, type ContainersResult } from "./report";
@@ -55,7 +56,7 @@ let mariadb: SqlServerHandle | undefined;
 let postgres: SqlServerHandle | undefined;
 let dynamo: DynaliteHandle | undefined;
 let metadata: http.Server | undefined;
-const proxies: Partial<Record<App, PausableProxy>> = {};
+const proxies: Partial<Record<App, WireTap>> = {};
 let baseKey = "";
 let load: ContainersResult["load"];
 
@@ -86,8 +87,8 @@ async function startMetadataServer(): Promise<{ server: http.Server; port: numbe
     return { server, port: (server.address() as AddressInfo).port };
 }
 
-/** Env as the stacks set it, minus AWS (see the file comment); DB traffic goes through a pausable proxy. */
-function sqlEnv(db: TestDatabase, proxy: PausableProxy): Record<string, string> {
+/** Env as the stacks set it, minus AWS (see the file comment); DB traffic goes through a wire tap that can hold it. */
+function sqlEnv(db: TestDatabase, proxy: WireTap): Record<string, string> {
     return {
         DB_HOST: "127.0.0.1",
         DB_PORT: String(proxy.port),
@@ -207,10 +208,10 @@ before(
         [mariadb, postgres, dynamo] = await Promise.all([startMariaDb(), startPostgres(), startDynalite()]);
         const meta = await startMetadataServer();
         metadata = meta.server;
-        proxies["products-api"] = await pausableProxy(dynamo.port);
-        proxies["catalogue-api"] = await pausableProxy(mariadb.port);
-        proxies["visits-api"] = await pausableProxy(postgres.port);
-        proxies["private-service"] = await pausableProxy(meta.port);
+        proxies["products-api"] = await startWireTap({ targetPort: dynamo.port });
+        proxies["catalogue-api"] = await startWireTap({ targetPort: mariadb.port });
+        proxies["visits-api"] = await startWireTap({ targetPort: postgres.port });
+        proxies["private-service"] = await startWireTap({ targetPort: meta.port });
     },
     { timeout: 45 * 60_000 },
 );

@@ -180,537 +180,589 @@ function gbOf(value: unknown): number | undefined {
     return undefined;
 }
 
-// ---- the estimator ------------------------------------------------------------------------------------
+// ---- the pricing table ---------------------------------------------------------------------------------
 
-class Estimator {
-    readonly rows: CostRow[] = [];
-    readonly used = new Set<PriceKey>();
+/** What a charge's fields may read: the month, the usage assumptions, the price lines and the other resources. */
+interface Context {
+    readonly hours: number;
+    readonly assume: Resolved;
+    /** USD per unit of a price line (and records that the line was used). */
+    readonly price: (key: PriceKey) => number;
+    readonly byType: (type: string) => RecordedResource[];
+}
 
-    constructor(
-        private readonly resources: RecordedResource[],
-        private readonly a: Resolved,
-    ) {}
+/** A constant, or a function of the resource's facts and the context. */
+type Value<F, T> = T | ((f: F, c: Context) => T);
 
-    price(key: PriceKey): number {
-        this.used.add(key);
-        return this.a.prices.lines[key].usd;
-    }
+/** One row a priced resource adds: a kind of charge, how many units, which unit, at what price, and why. */
+interface Charge<F> {
+    readonly kind: string;
+    readonly quantity: Value<F, number>;
+    readonly unit: Value<F, string>;
+    /** A price line, or a unit price made of several (a Fargate task's vCPU and memory). */
+    readonly price: Value<F, PriceKey | number>;
+    readonly assumption: Value<F, string>;
+}
 
-    add(kind: string, resource: string, quantity: number, unit: string, unitPrice: number, assumption: string): void {
-        this.rows.push({ kind, resource, quantity, unit, unitPrice, monthly: quantity * unitPrice, assumption });
-    }
+/** How to price one resource type: the facts the charges read (`undefined`: this resource is not billed), then the rows. */
+interface Pricing<F> {
+    readonly type: string;
+    readonly facts: (r: RecordedResource, c: Context) => F | undefined;
+    readonly charges: readonly Charge<F>[];
+}
 
-    byType(type: string): RecordedResource[] {
-        return this.resources.filter((r) => r.type === type);
-    }
+/** Infers a table entry's facts type from its `facts` function. */
+const priced = <F>(p: Pricing<F>) => p as unknown as Pricing<unknown>;
+const always = () => ({});
+const value = <F, T>(v: Value<F, T>, f: F, c: Context): T => (typeof v === "function" ? (v as (f: F, c: Context) => T)(f, c) : v);
 
-    get hours(): number {
-        return this.a.hoursPerMonth;
-    }
+/** The hourly price of one Fargate task or pod of this size. */
+const fargateHour = (c: Context, size: { vcpu: number; gb: number }) =>
+    size.vcpu * c.price("fargateVcpuHour") + size.gb * c.price("fargateGbHour");
 
-    run(): void {
-        this.eks();
-        this.eksPods();
-        this.appRunner();
-        this.ecsServices();
-        this.ecsExpress();
-        this.aurora();
-        this.rdsProxies();
-        this.natGateways();
-        this.loadBalancers();
-        this.publicIpv4();
-        this.dynamoDb();
-        this.kms();
-        this.ecr();
-        this.secrets();
-        this.logGroups();
-    }
+/** Pods billed at one Fargate size: what the three kinds of EKS pod rows read. */
+const pod = (pods: number, size: { vcpu: number; memoryGiB: number }, why: string) => ({ pods, vcpu: size.vcpu, gb: size.memoryGiB, why });
+const podCharge: Charge<ReturnType<typeof pod>> = {
+    kind: "Fargate (EKS pods)",
+    quantity: (f, c) => f.pods * c.hours,
+    unit: (f) => `pod-hour (${f.vcpu} vCPU, ${f.gb} GB)`,
+    price: (f, c) => fargateHour(c, f),
+    assumption: (f) => f.why,
+};
 
-    private eks(): void {
-        for (const r of this.byType("eks:index:Cluster")) {
-            this.add(
+/** A load balancer's hour and capacity-unit rows; ALB and NLB differ only in their price lines. */
+interface BalancerFacts {
+    readonly lb: "ALB" | "NLB";
+    readonly why: string;
+}
+const BALANCER = {
+    ALB: { hour: "albHour", units: "albLcuHour", unit: "LCU" },
+    NLB: { hour: "nlbHour", units: "nlbNlcuHour", unit: "NLCU" },
+} as const satisfies Record<BalancerFacts["lb"], { hour: PriceKey; units: PriceKey; unit: string }>;
+const balancerCharges: Charge<BalancerFacts>[] = [
+    {
+        kind: "Load balancer",
+        quantity: (_, c) => c.hours,
+        unit: (f) => `${f.lb}-hour`,
+        price: (f) => BALANCER[f.lb].hour,
+        assumption: (f) => f.why,
+    },
+    {
+        kind: "Load balancer",
+        quantity: (_, c) => c.assume.loadBalancerCapacityUnits * c.hours,
+        unit: (f) => `${BALANCER[f.lb].unit}-hour`,
+        price: (f) => BALANCER[f.lb].units,
+        assumption: (f, c) => `Assumes ${n(c.assume.loadBalancerCapacityUnits)} ${BALANCER[f.lb].unit} on average.`,
+    },
+];
+
+/** A Kubernetes Service the AWS Load Balancer Controller turns into an NLB, and whether it faces the internet. */
+function kubernetesNlb(svc: RecordedResource): { internetFacing: boolean } | undefined {
+    const p = props(svc);
+    const annotations = p.metadata?.annotations ?? {};
+    if (p.spec?.type !== "LoadBalancer" || annotations["service.beta.kubernetes.io/aws-load-balancer-type"] === undefined) return undefined;
+    return { internetFacing: annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internet-facing" };
+}
+
+/** Availability zones of the plan's VPC (for load balancers that put one node, and one public IPv4, in each). */
+function planAzs(c: Context): { azs: number } | undefined {
+    const vpc = c.byType("awsx:ec2:Vpc")[0];
+    return vpc ? { azs: vpcZoneCount(vpc) } : undefined;
+}
+/** An internet-facing load balancer's public IPv4 addresses: one in each of the VPC's zones. */
+const publicIpPerAz = (assumption: (azs: number) => string): Charge<{ azs: number }> => ({
+    kind: "Public IPv4",
+    quantity: (f, c) => f.azs * c.hours,
+    unit: "IP-hour",
+    price: "publicIpv4Hour",
+    assumption: (f) => assumption(f.azs),
+});
+
+/** Serverless v2 floor capacity of a cluster: min ACU × instances (writer + readers). */
+function auroraFloor(cluster: RecordedResource, c: Context): { minAcu: number; instances: number } | undefined {
+    const scaling = props(cluster).serverlessv2ScalingConfiguration;
+    if (!scaling) return undefined;
+    const ids = new Set(
+        [cluster.state?.id, cluster.state?.clusterIdentifier, cluster.inputs?.clusterIdentifier].filter((x) => x !== undefined),
+    );
+    const instances = c
+        .byType("aws:rds/clusterInstance:ClusterInstance")
+        .filter((i) => ids.has(props(i).clusterIdentifier) && (props(i).instanceClass ?? "db.serverless") === "db.serverless").length;
+    return { minAcu: Number(scaling.minCapacity ?? 0.5), instances: Math.max(1, instances) };
+}
+
+/** The share of an ECS service's capacity provider strategy on FARGATE_SPOT, as a price factor. */
+function spotFactor(strategies: readonly { capacityProvider?: string; weight?: number }[] | undefined, c: Context) {
+    const list = strategies ?? [];
+    const total = list.reduce((s, x) => s + Number(x?.weight ?? 0), 0);
+    const spot = list.filter((x) => x?.capacityProvider === "FARGATE_SPOT").reduce((s, x) => s + Number(x?.weight ?? 0), 0);
+    if (total <= 0 || spot <= 0) return { factor: 1, text: "on-demand Fargate" };
+    const share = spot / total;
+    const discount = c.price("fargateSpotDiscount");
+    return {
+        factor: 1 - share * discount,
+        text: `${Math.round(share * 100)}% FARGATE_SPOT at an assumed ${Math.round(discount * 100)}% discount`,
+    };
+}
+
+/** A charge of one unit a month per resource (a key, a secret). */
+const monthly = (kind: string, unit: string, price: PriceKey, assumption: string): Charge<unknown> => ({
+    kind,
+    quantity: 1,
+    unit,
+    price,
+    assumption,
+});
+/** A charge of every hour of the month per resource (a control plane, an address). */
+const hourly = <F>(kind: string, unit: string, price: PriceKey, assumption: Value<F, string>): Charge<F> => ({
+    kind,
+    quantity: (_, c) => c.hours,
+    unit,
+    price,
+    assumption,
+});
+/** A charge of an assumed usage figure per resource (GB stored, requests made), stated in the assumption. */
+const usage = (kind: string, unit: string, price: PriceKey, amount: UsageKey, assumption: (x: string) => string): Charge<unknown> => ({
+    kind,
+    quantity: (_, c) => c.assume[amount],
+    unit,
+    price,
+    assumption: (_, c) => assumption(n(c.assume[amount])),
+});
+type UsageKey = "auroraStorageGb" | "auroraIoMillions" | "natGatewayGb" | "dynamoDbStorageGb" | "ecrStorageGb" | "logGroupIngestGb";
+
+/**
+ * Resource type → how to price it, in the order the rows are listed. A type may appear more than once (a
+ * VPC's NAT gateways and its endpoints; an Aurora cluster's capacity and its managed secret).
+ */
+const PRICING: readonly Pricing<unknown>[] = [
+    priced({
+        type: "eks:index:Cluster",
+        facts: always,
+        charges: [
+            hourly(
                 "EKS control plane",
-                r.name,
-                this.hours,
                 "cluster-hour",
-                this.price("eksClusterHour"),
-                `Always on, ${this.hours} h; Kubernetes version in standard support.`,
-            );
-        }
-    }
-
-    private fargatePodRow(kind: string, resource: string, pods: number, size: { vcpu: number; memoryGiB: number }, why: string): void {
-        const perPodHour = size.vcpu * this.price("fargateVcpuHour") + size.memoryGiB * this.price("fargateGbHour");
-        this.add(kind, resource, pods * this.hours, `pod-hour (${size.vcpu} vCPU, ${size.memoryGiB} GB)`, perPodHour, why);
-    }
-
-    private eksPods(): void {
-        const hpas = this.byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
-        for (const d of this.byType("kubernetes:apps/v1:Deployment")) {
+                "eksClusterHour",
+                (_, c) => `Always on, ${c.hours} h; Kubernetes version in standard support.`,
+            ),
+        ],
+    }),
+    priced({
+        type: "kubernetes:apps/v1:Deployment",
+        facts: (d, c) => {
             const p = props(d);
             const containers: K8sContainer[] = p.spec?.template?.spec?.containers ?? [];
             const requests = sumRequests(containers);
             const size = billedPodSize(requests.cpu, requests.memory);
             const name = p.metadata?.name ?? d.name;
-            const hpa = hpas
+            const hpa = c
+                .byType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
                 .map(props)
                 .find((h) => h.spec?.scaleTargetRef?.name === name && (h.spec?.scaleTargetRef?.kind ?? "Deployment") === "Deployment");
             const declared = Number(p.spec?.replicas ?? 1);
             const replicas = Math.max(declared, Number(hpa?.spec?.minReplicas ?? 0));
-            this.fargatePodRow(
-                "Fargate (EKS pods)",
-                d.name,
+            return pod(
                 replicas,
                 size,
                 `${replicas} replica(s) always running${replicas > declared ? " (HPA minimum)" : ""}; requests ${requests.cpu ?? "none"} vCPU / ${requests.memory ?? "none"} + ${FARGATE_OVERHEAD_MIB} MiB Fargate overhead, rounded up to ${size.vcpu} vCPU / ${size.memoryGiB} GB.`,
             );
-        }
-        // System pods the cluster component runs on Fargate (no Deployment resource of ours describes them).
-        for (const addon of this.byType("aws:eks/addon:Addon")) {
-            if (props(addon).addonName !== "coredns") continue;
-            this.fargatePodRow(
-                "Fargate (EKS pods)",
-                addon.name,
-                COREDNS_REPLICAS,
-                billedPodSize("100m", "70Mi"),
-                "CoreDNS add-on on Fargate: 2 replicas, each billed at the smallest pod (0.25 vCPU / 0.5 GB).",
-            );
-        }
-        for (const release of this.byType("kubernetes:helm.sh/v3:Release")) {
+        },
+        charges: [podCharge],
+    }),
+    // System pods the cluster component runs on Fargate (no Deployment resource of ours describes them).
+    priced({
+        type: "aws:eks/addon:Addon",
+        facts: (addon) =>
+            props(addon).addonName === "coredns"
+                ? pod(
+                      COREDNS_REPLICAS,
+                      billedPodSize("100m", "70Mi"),
+                      "CoreDNS add-on on Fargate: 2 replicas, each billed at the smallest pod (0.25 vCPU / 0.5 GB).",
+                  )
+                : undefined,
+        charges: [podCharge],
+    }),
+    priced({
+        type: "kubernetes:helm.sh/v3:Release",
+        facts: (release) => {
             const p = props(release);
             const chart = String(p.chart ?? "");
-            if (!(chart in EKS_SYSTEM_CHART_REPLICAS)) continue;
+            if (!(chart in EKS_SYSTEM_CHART_REPLICAS)) return undefined;
             const replicas = Number(p.values?.replicaCount ?? EKS_SYSTEM_CHART_REPLICAS[chart]);
-            this.fargatePodRow(
-                "Fargate (EKS pods)",
-                release.name,
+            return pod(
                 replicas,
                 billedPodSize("100m", "200Mi"),
                 `${chart} on Fargate: ${replicas} replica(s), assumed billed at the smallest pod (0.25 vCPU / 0.5 GB).`,
             );
-        }
-    }
-
-    private appRunner(): void {
-        const scalings = this.byType("aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion");
-        for (const s of this.byType("aws:apprunner/service:Service")) {
+        },
+        charges: [podCharge],
+    }),
+    priced({
+        type: "aws:apprunner/service:Service",
+        facts: (s, c) => {
             const p = props(s);
-            const vcpu = vcpuOf(p.instanceConfiguration?.cpu) ?? 1;
-            const gb = gbOf(p.instanceConfiguration?.memory) ?? 2;
-            const scaling = scalings.find((c) => c.state?.arn !== undefined && c.state.arn === p.autoScalingConfigurationArn);
-            const minSize = Number(scaling ? (props(scaling).minSize ?? 1) : 1);
-            const active = Math.min(this.a.appRunnerActiveHours, this.hours);
-            const idle = this.hours - active;
-            this.add(
-                "App Runner (provisioned)",
-                s.name,
-                minSize * idle * gb,
-                "GB-hour",
-                this.price("appRunnerProvisionedGbHour"),
-                `${minSize} minimum instance(s) × ${gb} GB kept warm while idle, ${n(idle)} h (the month less the active hours below).`,
-            );
-            const perInstanceHour = vcpu * this.price("appRunnerActiveVcpuHour") + gb * this.price("appRunnerActiveGbHour");
-            this.add(
-                "App Runner (active)",
-                s.name,
-                minSize * active,
-                `instance-hour (${vcpu} vCPU, ${gb} GB)`,
-                perInstanceHour,
-                `Assumes the ${minSize} minimum instance(s) actively serve requests ${n(active)} h a month (8 h × 22 days) and never scale out.`,
-            );
-        }
-    }
-
-    private spotFactor(strategies: readonly { capacityProvider?: string; weight?: number }[] | undefined): {
-        factor: number;
-        text: string;
-    } {
-        const list = strategies ?? [];
-        const total = list.reduce((s, x) => s + Number(x?.weight ?? 0), 0);
-        const spot = list.filter((x) => x?.capacityProvider === "FARGATE_SPOT").reduce((s, x) => s + Number(x?.weight ?? 0), 0);
-        if (total <= 0 || spot <= 0) return { factor: 1, text: "on-demand Fargate" };
-        const share = spot / total;
-        const discount = this.price("fargateSpotDiscount");
-        return {
-            factor: 1 - share * discount,
-            text: `${Math.round(share * 100)}% FARGATE_SPOT at an assumed ${Math.round(discount * 100)}% discount`,
-        };
-    }
-
-    private ecsServices(): void {
-        const taskDefs = this.byType("aws:ecs/taskDefinition:TaskDefinition");
-        for (const svc of this.byType("aws:ecs/service:Service")) {
+            const scaling = c
+                .byType("aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion")
+                .find((x) => x.state?.arn !== undefined && x.state.arn === p.autoScalingConfigurationArn);
+            const active = Math.min(c.assume.appRunnerActiveHours, c.hours);
+            return {
+                vcpu: vcpuOf(p.instanceConfiguration?.cpu) ?? 1,
+                gb: gbOf(p.instanceConfiguration?.memory) ?? 2,
+                minSize: Number(scaling ? (props(scaling).minSize ?? 1) : 1),
+                active,
+                idle: c.hours - active,
+            };
+        },
+        charges: [
+            {
+                kind: "App Runner (provisioned)",
+                quantity: (f) => f.minSize * f.idle * f.gb,
+                unit: "GB-hour",
+                price: "appRunnerProvisionedGbHour",
+                assumption: (f) =>
+                    `${f.minSize} minimum instance(s) × ${f.gb} GB kept warm while idle, ${n(f.idle)} h (the month less the active hours below).`,
+            },
+            {
+                kind: "App Runner (active)",
+                quantity: (f) => f.minSize * f.active,
+                unit: (f) => `instance-hour (${f.vcpu} vCPU, ${f.gb} GB)`,
+                price: (f, c) => f.vcpu * c.price("appRunnerActiveVcpuHour") + f.gb * c.price("appRunnerActiveGbHour"),
+                assumption: (f) =>
+                    `Assumes the ${f.minSize} minimum instance(s) actively serve requests ${n(f.active)} h a month (8 h × 22 days) and never scale out.`,
+            },
+        ],
+    }),
+    priced({
+        type: "aws:ecs/service:Service",
+        facts: (svc, c) => {
             const p = props(svc);
-            const td = taskDefs.find(
-                (t) => t.state?.arn !== undefined && (t.state.arn === p.taskDefinition || props(t).family === p.taskDefinition),
-            );
-            if (!td) continue;
+            const td = c
+                .byType("aws:ecs/taskDefinition:TaskDefinition")
+                .find((t) => t.state?.arn !== undefined && (t.state.arn === p.taskDefinition || props(t).family === p.taskDefinition));
+            if (!td) return undefined;
             const t = props(td);
-            const vcpu = vcpuOf(t.cpu) ?? 0.25;
-            const gb = gbOf(t.memory) ?? 0.5;
-            const count = Number(p.desiredCount ?? 1);
-            const spot = this.spotFactor(p.capacityProviderStrategies);
-            const perTaskHour = (vcpu * this.price("fargateVcpuHour") + gb * this.price("fargateGbHour")) * spot.factor;
-            this.add(
-                "ECS Fargate",
-                svc.name,
-                count * this.hours,
-                `task-hour (${vcpu} vCPU, ${gb} GB)`,
-                perTaskHour,
-                `${count} task(s) (desiredCount) always running, ${spot.text}.`,
-            );
-        }
-    }
-
-    private albRows(resource: string, why: string): void {
-        this.add("Load balancer", resource, this.hours, "ALB-hour", this.price("albHour"), why);
-        const lcu = this.a.loadBalancerCapacityUnits;
-        this.add("Load balancer", resource, lcu * this.hours, "LCU-hour", this.price("albLcuHour"), `Assumes ${n(lcu)} LCU on average.`);
-    }
-
-    private nlbRows(resource: string, why: string): void {
-        this.add("Load balancer", resource, this.hours, "NLB-hour", this.price("nlbHour"), why);
-        const lcu = this.a.loadBalancerCapacityUnits;
-        this.add("Load balancer", resource, lcu * this.hours, "NLCU-hour", this.price("nlbNlcuHour"), `Assumes ${n(lcu)} NLCU on average.`);
-    }
-
-    private ecsExpress(): void {
-        for (const svc of this.byType("aws:ecs/expressGatewayService:ExpressGatewayService")) {
+            return {
+                vcpu: vcpuOf(t.cpu) ?? 0.25,
+                gb: gbOf(t.memory) ?? 0.5,
+                count: Number(p.desiredCount ?? 1),
+                spot: spotFactor(p.capacityProviderStrategies, c),
+            };
+        },
+        charges: [
+            {
+                kind: "ECS Fargate",
+                quantity: (f, c) => f.count * c.hours,
+                unit: (f) => `task-hour (${f.vcpu} vCPU, ${f.gb} GB)`,
+                price: (f, c) => fargateHour(c, f) * f.spot.factor,
+                assumption: (f) => `${f.count} task(s) (desiredCount) always running, ${f.spot.text}.`,
+            },
+        ],
+    }),
+    priced({
+        type: "aws:ecs/expressGatewayService:ExpressGatewayService",
+        facts: (svc) => {
             const p = props(svc);
-            const vcpu = vcpuOf(p.cpu) ?? 1;
-            const gb = gbOf(p.memory) ?? 2;
-            const min = Number(p.scalingTargets?.[0]?.minTaskCount ?? 1);
-            const perTaskHour = vcpu * this.price("fargateVcpuHour") + gb * this.price("fargateGbHour");
-            this.price("ecsExpressMode");
-            this.add(
-                "ECS Express Mode",
-                svc.name,
-                min * this.hours,
-                `task-hour (${vcpu} vCPU, ${gb} GB)`,
-                perTaskHour,
-                `${min} task(s) (minimum task count) always on Fargate; Express Mode adds no charge of its own.`,
-            );
-            this.albRows(
-                svc.name,
-                "The Application Load Balancer Express Mode creates, counted once per service (an upper bound if services share one).",
-            );
-        }
-    }
-
-    private clusterInstances(cluster: RecordedResource): RecordedResource[] {
-        const ids = new Set(
-            [cluster.state?.id, cluster.state?.clusterIdentifier, cluster.inputs?.clusterIdentifier].filter((x) => x !== undefined),
-        );
-        return this.byType("aws:rds/clusterInstance:ClusterInstance").filter((i) => ids.has(props(i).clusterIdentifier));
-    }
-
-    /** Serverless v2 floor capacity of a cluster: min ACU × instances (writer + readers). */
-    private auroraFloor(cluster: RecordedResource): { minAcu: number; instances: number } | undefined {
-        const scaling = props(cluster).serverlessv2ScalingConfiguration;
-        if (!scaling) return undefined;
-        const instances = this.clusterInstances(cluster).filter(
-            (i) => (props(i).instanceClass ?? "db.serverless") === "db.serverless",
-        ).length;
-        return { minAcu: Number(scaling.minCapacity ?? 0.5), instances: Math.max(1, instances) };
-    }
-
-    private aurora(): void {
-        for (const c of this.byType("aws:rds/cluster:Cluster")) {
-            const floor = this.auroraFloor(c);
-            if (!floor) continue;
-            const readers = floor.instances - 1;
-            this.add(
-                "Aurora Serverless v2",
-                c.name,
-                floor.minAcu * floor.instances * this.hours,
-                "ACU-hour",
-                this.price("auroraServerlessV2AcuHour"),
-                `Assumes every instance idles at the minimum ${n(floor.minAcu)} ACU all month (the floor, not peak): writer + ${readers} reader(s)${floor.minAcu === 0 ? "; 0 ACU means auto-pause" : ""}.`,
-            );
-            const gb = this.a.auroraStorageGb;
-            this.add(
+            return {
+                vcpu: vcpuOf(p.cpu) ?? 1,
+                gb: gbOf(p.memory) ?? 2,
+                min: Number(p.scalingTargets?.[0]?.minTaskCount ?? 1),
+                lb: "ALB" as const,
+                why: "The Application Load Balancer Express Mode creates, counted once per service (an upper bound if services share one).",
+            };
+        },
+        charges: [
+            {
+                kind: "ECS Express Mode",
+                quantity: (f, c) => f.min * c.hours,
+                unit: (f) => `task-hour (${f.vcpu} vCPU, ${f.gb} GB)`,
+                // Express Mode itself adds nothing (its price line is 0); the tasks are Fargate's.
+                price: (f, c) => fargateHour(c, f) + c.price("ecsExpressMode"),
+                assumption: (f) => `${f.min} task(s) (minimum task count) always on Fargate; Express Mode adds no charge of its own.`,
+            },
+            ...balancerCharges,
+        ],
+    }),
+    priced({
+        type: "aws:rds/cluster:Cluster",
+        facts: auroraFloor,
+        charges: [
+            {
+                kind: "Aurora Serverless v2",
+                quantity: (f, c) => f.minAcu * f.instances * c.hours,
+                unit: "ACU-hour",
+                price: "auroraServerlessV2AcuHour",
+                assumption: (f) =>
+                    `Assumes every instance idles at the minimum ${n(f.minAcu)} ACU all month (the floor, not peak): writer + ${f.instances - 1} reader(s)${f.minAcu === 0 ? "; 0 ACU means auto-pause" : ""}.`,
+            },
+            usage(
                 "Aurora storage & I/O",
-                c.name,
-                gb,
                 "GB-month",
-                this.price("auroraStorageGbMonth"),
-                `Assumes ${n(gb)} GB stored (Aurora Standard).`,
-            );
-            const io = this.a.auroraIoMillions;
-            this.add(
+                "auroraStorageGbMonth",
+                "auroraStorageGb",
+                (x) => `Assumes ${x} GB stored (Aurora Standard).`,
+            ),
+            usage(
                 "Aurora storage & I/O",
-                c.name,
-                io,
                 "1M I/O requests",
-                this.price("auroraIoMillion"),
-                `Assumes ${n(io)} million I/O requests a month (Aurora Standard).`,
-            );
-        }
-    }
-
-    private rdsProxies(): void {
-        const targets = this.byType("aws:rds/proxyTarget:ProxyTarget").map(props);
-        const clusters = this.byType("aws:rds/cluster:Cluster");
-        const minimum = this.a.prices.rdsProxyMinimumAcus;
-        for (const proxy of this.byType("aws:rds/proxy:Proxy")) {
+                "auroraIoMillion",
+                "auroraIoMillions",
+                (x) => `Assumes ${x} million I/O requests a month (Aurora Standard).`,
+            ),
+        ],
+    }),
+    priced({
+        type: "aws:rds/proxy:Proxy",
+        facts: (proxy, c) => {
             const names = new Set([proxy.state?.name, proxy.inputs?.name].filter((x) => x !== undefined));
-            const target = targets.find((t) => names.has(t.dbProxyName));
+            const target = c
+                .byType("aws:rds/proxyTarget:ProxyTarget")
+                .map(props)
+                .find((t) => names.has(t.dbProxyName));
             const cluster =
                 target &&
-                clusters.find((c) =>
-                    [c.state?.clusterIdentifier, c.inputs?.clusterIdentifier, c.state?.id].includes(target.dbClusterIdentifier),
-                );
-            const floor = cluster ? this.auroraFloor(cluster) : undefined;
+                c
+                    .byType("aws:rds/cluster:Cluster")
+                    .find((x) =>
+                        [x.state?.clusterIdentifier, x.inputs?.clusterIdentifier, x.state?.id].includes(target.dbClusterIdentifier),
+                    );
+            const floor = cluster ? auroraFloor(cluster, c) : undefined;
             const capacity = floor ? floor.minAcu * floor.instances : 0;
-            const billed = Math.max(minimum, capacity);
-            this.add(
-                "RDS Proxy",
-                proxy.name,
-                billed * this.hours,
-                "ACU-hour",
-                this.price("rdsProxyAcuHour"),
-                floor
-                    ? `Billed on the target's Aurora Serverless v2 capacity (${n(capacity)} ACU at its minimum) with AWS's ${minimum}-ACU minimum, so ${n(billed)} ACU all month.`
-                    : `Target capacity unknown; billed at AWS's ${minimum}-ACU minimum for Aurora Serverless v2 all month.`,
-            );
-        }
-    }
-
-    private natGateways(): void {
-        const modelled = this.byType("aws:ec2/natGateway:NatGateway");
-        for (const vpc of this.byType("awsx:ec2:Vpc")) {
-            const p = props(vpc);
+            const minimum = c.assume.prices.rdsProxyMinimumAcus;
+            return { known: floor !== undefined, capacity, minimum, billed: Math.max(minimum, capacity) };
+        },
+        charges: [
+            {
+                kind: "RDS Proxy",
+                quantity: (f, c) => f.billed * c.hours,
+                unit: "ACU-hour",
+                price: "rdsProxyAcuHour",
+                assumption: (f) =>
+                    f.known
+                        ? `Billed on the target's Aurora Serverless v2 capacity (${n(f.capacity)} ACU at its minimum) with AWS's ${f.minimum}-ACU minimum, so ${n(f.billed)} ACU all month.`
+                        : `Target capacity unknown; billed at AWS's ${f.minimum}-ACU minimum for Aurora Serverless v2 all month.`,
+            },
+        ],
+    }),
+    priced({
+        type: "awsx:ec2:Vpc",
+        facts: (vpc, c) => {
             const azs = vpcZoneCount(vpc);
             // awsx's default strategy: one NAT gateway per AZ.
-            const strategy = String(p.natGateways?.strategy ?? "OnePerAz");
+            const strategy = String(props(vpc).natGateways?.strategy ?? "OnePerAz");
             // The VPC's own NAT gateways when its children are in the plan (modelled by the offline preview),
             // else the count its arguments imply.
-            const own = modelled.filter((g) => g.urn.includes(`awsx:ec2:Vpc$`) && g.name.startsWith(`${vpc.name}-`));
+            const own = c
+                .byType("aws:ec2/natGateway:NatGateway")
+                .filter((g) => g.urn.includes(`awsx:ec2:Vpc$`) && g.name.startsWith(`${vpc.name}-`));
             const count = own.length > 0 ? own.length : strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
-            if (count === 0) continue;
-            this.add(
+            return count === 0 ? undefined : { azs, strategy, count };
+        },
+        charges: [
+            {
+                kind: "NAT gateway",
+                quantity: (f, c) => f.count * c.hours,
+                unit: "gateway-hour",
+                price: "natGatewayHour",
+                assumption: (f) =>
+                    `natGateways.strategy ${f.strategy}: ${f.count} gateway(s)${f.strategy === "OnePerAz" ? ` (one in each of ${f.azs} AZs)` : ""}, always on.`,
+            },
+            usage(
                 "NAT gateway",
-                vpc.name,
-                count * this.hours,
-                "gateway-hour",
-                this.price("natGatewayHour"),
-                `natGateways.strategy ${strategy}: ${count} gateway(s)${strategy === "OnePerAz" ? ` (one in each of ${azs} AZs)` : ""}, always on.`,
-            );
-            const gb = this.a.natGatewayGb;
-            this.add(
-                "NAT gateway",
-                vpc.name,
-                gb,
                 "GB processed",
-                this.price("natGatewayGb"),
-                `Assumes ${n(gb)} GB a month through the gateways (image pulls, AWS APIs); internet egress not included.`,
-            );
-        }
-        this.vpcEndpoints();
-    }
-
-    /** Interface endpoints (the Express tasks' path to ECR and CloudWatch Logs): billed per endpoint per AZ; gateway endpoints are free. */
-    private vpcEndpoints(): void {
-        for (const vpc of this.byType("awsx:ec2:Vpc")) {
+                "natGatewayGb",
+                "natGatewayGb",
+                (x) => `Assumes ${x} GB a month through the gateways (image pulls, AWS APIs); internet egress not included.`,
+            ),
+        ],
+    }),
+    // Interface endpoints (the Express tasks' path to ECR and CloudWatch Logs): billed per endpoint per AZ; gateway endpoints are free.
+    priced({
+        type: "awsx:ec2:Vpc",
+        facts: (vpc) => {
             const p = props(vpc);
-            const azs = vpcZoneCount(vpc);
             const specs: { serviceName?: string; vpcEndpointType?: string }[] = Array.isArray(p.vpcEndpointSpecs) ? p.vpcEndpointSpecs : [];
             const interfaces = specs.filter((s) => String(s.vpcEndpointType ?? "Gateway").toLowerCase() === "interface");
-            if (interfaces.length === 0) continue;
+            if (interfaces.length === 0) return undefined;
             const services = interfaces.map((s) => String(s.serviceName).split(".").slice(3).join(".")).join(", ");
-            this.add(
-                "VPC endpoints",
-                vpc.name,
-                interfaces.length * azs * this.hours,
-                "endpoint-AZ-hour",
-                this.price("vpcInterfaceEndpointAzHour"),
-                `${interfaces.length} interface endpoint(s) (${services}) in each of ${azs} AZs, always on; data processed ($0.01/GB) not included; S3/DynamoDB gateway endpoints are free.`,
-            );
-        }
-    }
-
-    /** Availability zones of the plan's VPC (for load balancers that put one node, and one public IPv4, in each). */
-    private vpcAzs(): number | undefined {
-        const vpc = this.byType("awsx:ec2:Vpc")[0];
-        return vpc ? vpcZoneCount(vpc) : undefined;
-    }
-
-    /**
-     * Public IPv4 addresses: every Elastic IP in the plan (the NAT gateways' — present when the VPC's children
-     * are modelled) and one per AZ for each internet-facing load balancer.
-     */
-    private publicIpv4(): void {
-        for (const eip of this.byType("aws:ec2/eip:Eip")) {
-            this.add(
-                "Public IPv4",
-                eip.name,
-                this.hours,
-                "IP-hour",
-                this.price("publicIpv4Hour"),
-                "Elastic IP (a NAT gateway's), charged in use or idle, always on.",
-            );
-        }
-        const azs = this.vpcAzs();
-        if (azs === undefined) return;
-        for (const svc of this.byType("kubernetes:core/v1:Service")) {
-            const p = props(svc);
-            const annotations = p.metadata?.annotations ?? {};
-            if (p.spec?.type !== "LoadBalancer" || annotations["service.beta.kubernetes.io/aws-load-balancer-type"] === undefined) continue;
-            if (annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] !== "internet-facing") continue;
-            this.add(
-                "Public IPv4",
-                svc.name,
-                azs * this.hours,
-                "IP-hour",
-                this.price("publicIpv4Hour"),
-                `Internet-facing NLB: one public IPv4 address in each of the ${azs} AZs' public subnets.`,
-            );
-        }
-        for (const svc of this.byType("aws:ecs/expressGatewayService:ExpressGatewayService")) {
-            this.add(
-                "Public IPv4",
-                svc.name,
-                azs * this.hours,
-                "IP-hour",
-                this.price("publicIpv4Hour"),
-                `Internet-facing ALB Express Mode creates: at least one public IPv4 address per AZ (${azs}); ALBs may use more.`,
-            );
-        }
-    }
-
-    private loadBalancers(): void {
-        for (const svc of this.byType("kubernetes:core/v1:Service")) {
-            const p = props(svc);
-            const annotations = p.metadata?.annotations ?? {};
-            if (p.spec?.type !== "LoadBalancer" || annotations["service.beta.kubernetes.io/aws-load-balancer-type"] === undefined) continue;
-            this.nlbRows(svc.name, "Kubernetes Service of type LoadBalancer: the AWS Load Balancer Controller creates one NLB, always on.");
-        }
-        for (const lb of this.byType("aws:lb/loadBalancer:LoadBalancer")) {
-            const type = props(lb).loadBalancerType ?? "application";
-            if (type === "network") this.nlbRows(lb.name, "Network Load Balancer, always on.");
-            else this.albRows(lb.name, "Application Load Balancer, always on.");
-        }
-    }
-
-    private dynamoDb(): void {
-        for (const t of this.byType("aws:dynamodb/table:Table")) {
+            return { azs: vpcZoneCount(vpc), endpoints: interfaces.length, services };
+        },
+        charges: [
+            {
+                kind: "VPC endpoints",
+                quantity: (f, c) => f.endpoints * f.azs * c.hours,
+                unit: "endpoint-AZ-hour",
+                price: "vpcInterfaceEndpointAzHour",
+                assumption: (f) =>
+                    `${f.endpoints} interface endpoint(s) (${f.services}) in each of ${f.azs} AZs, always on; data processed ($0.01/GB) not included; S3/DynamoDB gateway endpoints are free.`,
+            },
+        ],
+    }),
+    priced({
+        type: "kubernetes:core/v1:Service",
+        facts: (svc) =>
+            kubernetesNlb(svc) && {
+                lb: "NLB" as const,
+                why: "Kubernetes Service of type LoadBalancer: the AWS Load Balancer Controller creates one NLB, always on.",
+            },
+        charges: balancerCharges,
+    }),
+    priced({
+        type: "aws:lb/loadBalancer:LoadBalancer",
+        facts: (lb): BalancerFacts =>
+            (props(lb).loadBalancerType ?? "application") === "network"
+                ? { lb: "NLB", why: "Network Load Balancer, always on." }
+                : { lb: "ALB", why: "Application Load Balancer, always on." },
+        charges: balancerCharges,
+    }),
+    // Public IPv4 addresses: every Elastic IP in the plan (the NAT gateways' — present when the VPC's children
+    // are modelled) and one per AZ for each internet-facing load balancer.
+    priced({
+        type: "aws:ec2/eip:Eip",
+        facts: always,
+        charges: [hourly("Public IPv4", "IP-hour", "publicIpv4Hour", "Elastic IP (a NAT gateway's), charged in use or idle, always on.")],
+    }),
+    priced({
+        type: "kubernetes:core/v1:Service",
+        facts: (svc, c) => (kubernetesNlb(svc)?.internetFacing ? planAzs(c) : undefined),
+        charges: [publicIpPerAz((azs) => `Internet-facing NLB: one public IPv4 address in each of the ${azs} AZs' public subnets.`)],
+    }),
+    priced({
+        type: "aws:ecs/expressGatewayService:ExpressGatewayService",
+        facts: (_, c) => planAzs(c),
+        charges: [
+            publicIpPerAz(
+                (azs) => `Internet-facing ALB Express Mode creates: at least one public IPv4 address per AZ (${azs}); ALBs may use more.`,
+            ),
+        ],
+    }),
+    priced({
+        type: "aws:dynamodb/table:Table",
+        facts: (t) => {
             const mode = props(t).billingMode ?? "PROVISIONED";
-            const modeNote = mode === "PAY_PER_REQUEST" ? "on-demand" : `billing mode ${mode}, priced as on-demand here`;
-            const w = this.a.dynamoDbWrites;
-            const r = this.a.dynamoDbReads;
-            const gb = this.a.dynamoDbStorageGb;
-            this.add(
+            return { mode: mode === "PAY_PER_REQUEST" ? "on-demand" : `billing mode ${mode}, priced as on-demand here` };
+        },
+        charges: [
+            {
+                kind: "DynamoDB",
+                quantity: (_, c) => c.assume.dynamoDbWrites / 1e6,
+                unit: "1M write request units",
+                price: "dynamoDbWriteMillion",
+                assumption: (f, c) => `Assumes ${n(c.assume.dynamoDbWrites)} writes (≤ 1 KB) a month, ${f.mode}.`,
+            },
+            {
+                kind: "DynamoDB",
+                quantity: (_, c) => c.assume.dynamoDbReads / 1e6,
+                unit: "1M read request units",
+                price: "dynamoDbReadMillion",
+                assumption: (f, c) => `Assumes ${n(c.assume.dynamoDbReads)} strongly consistent reads (≤ 4 KB) a month, ${f.mode}.`,
+            },
+            usage(
                 "DynamoDB",
-                t.name,
-                w / 1e6,
-                "1M write request units",
-                this.price("dynamoDbWriteMillion"),
-                `Assumes ${n(w)} writes (≤ 1 KB) a month, ${modeNote}.`,
-            );
-            this.add(
-                "DynamoDB",
-                t.name,
-                r / 1e6,
-                "1M read request units",
-                this.price("dynamoDbReadMillion"),
-                `Assumes ${n(r)} strongly consistent reads (≤ 4 KB) a month, ${modeNote}.`,
-            );
-            this.add(
-                "DynamoDB",
-                t.name,
-                gb,
                 "GB-month",
-                this.price("dynamoDbStorageGbMonth"),
-                `Assumes ${n(gb)} GB stored; the 25 GB free tier is not deducted.`,
-            );
-        }
-    }
-
-    private kms(): void {
-        for (const k of this.byType("aws:kms/key:Key")) {
-            this.add(
-                "KMS",
-                k.name,
-                1,
-                "key-month",
-                this.price("kmsKeyMonth"),
-                "One customer managed key; requests within the free 20,000 a month.",
-            );
-        }
-    }
-
-    private ecr(): void {
-        for (const repo of this.byType("aws:ecr/repository:Repository")) {
-            const gb = this.a.ecrStorageGb;
-            this.add(
+                "dynamoDbStorageGbMonth",
+                "dynamoDbStorageGb",
+                (x) => `Assumes ${x} GB stored; the 25 GB free tier is not deducted.`,
+            ),
+        ],
+    }),
+    priced({
+        type: "aws:kms/key:Key",
+        facts: always,
+        charges: [monthly("KMS", "key-month", "kmsKeyMonth", "One customer managed key; requests within the free 20,000 a month.")],
+    }),
+    priced({
+        type: "aws:ecr/repository:Repository",
+        facts: always,
+        charges: [
+            usage(
                 "ECR",
-                repo.name,
-                gb,
                 "GB-month",
-                this.price("ecrStorageGbMonth"),
-                `Assumes ${n(gb)} GB of images kept (the lifecycle policy bounds it); same-region pulls are free.`,
-            );
-        }
-    }
-
-    private secrets(): void {
-        for (const s of this.byType("aws:secretsmanager/secret:Secret")) {
-            this.add(
+                "ecrStorageGbMonth",
+                "ecrStorageGb",
+                (x) => `Assumes ${x} GB of images kept (the lifecycle policy bounds it); same-region pulls are free.`,
+            ),
+        ],
+    }),
+    priced({
+        type: "aws:secretsmanager/secret:Secret",
+        facts: always,
+        charges: [monthly("Secrets Manager", "secret-month", "secretsManagerSecretMonth", "One secret; API calls not counted.")],
+    }),
+    priced({
+        type: "aws:rds/cluster:Cluster",
+        facts: (cluster) => (props(cluster).manageMasterUserPassword === true ? {} : undefined),
+        charges: [
+            monthly(
                 "Secrets Manager",
-                s.name,
-                1,
                 "secret-month",
-                this.price("secretsManagerSecretMonth"),
-                "One secret; API calls not counted.",
-            );
-        }
-        for (const c of this.byType("aws:rds/cluster:Cluster")) {
-            if (props(c).manageMasterUserPassword !== true) continue;
-            this.add(
-                "Secrets Manager",
-                c.name,
-                1,
-                "secret-month",
-                this.price("secretsManagerSecretMonth"),
+                "secretsManagerSecretMonth",
                 "The RDS-managed master user secret, billed as one Secrets Manager secret.",
-            );
-        }
-    }
-
-    private logGroups(): void {
-        for (const g of this.byType("aws:cloudwatch/logGroup:LogGroup")) {
-            const gb = this.a.logGroupIngestGb;
-            this.add(
+            ),
+        ],
+    }),
+    priced({
+        type: "aws:cloudwatch/logGroup:LogGroup",
+        facts: always,
+        charges: [
+            usage(
                 "CloudWatch Logs",
-                g.name,
-                gb,
                 "GB ingested",
-                this.price("cloudWatchLogsIngestGb"),
-                `Assumes ${n(gb)} GB of logs a month; storage not counted.`,
-            );
-        }
-    }
-}
+                "cloudWatchLogsIngestGb",
+                "logGroupIngestGb",
+                (x) => `Assumes ${x} GB of logs a month; storage not counted.`,
+            ),
+        ],
+    }),
+];
 
 /**
  * Estimate what the planned resources cost a month in us-east-1 at list prices. An empty list costs 0.
  * Every row states its assumption; `assumptions` overrides the usage figures.
  */
 export function estimateMonthlyCost(resources: RecordedResource[], assumptions?: CostAssumptions): CostEstimate {
-    const resolved = resolve(assumptions);
-    const estimator = new Estimator(resources, resolved);
-    estimator.run();
-    const rows = estimator.rows;
+    const assume = resolve(assumptions);
+    const used = new Set<PriceKey>();
+    const c: Context = {
+        hours: assume.hoursPerMonth,
+        assume,
+        price: (key) => {
+            used.add(key);
+            return assume.prices.lines[key].usd;
+        },
+        byType: (type) => resources.filter((r) => r.type === type),
+    };
+    const rows: CostRow[] = [];
+    for (const pricing of PRICING) {
+        for (const r of c.byType(pricing.type)) {
+            const f = pricing.facts(r, c);
+            if (f === undefined) continue;
+            for (const charge of pricing.charges) {
+                const quantity = value(charge.quantity, f, c);
+                const price = value(charge.price, f, c);
+                const unitPrice = typeof price === "number" ? price : c.price(price);
+                rows.push({
+                    kind: charge.kind,
+                    resource: r.name,
+                    quantity,
+                    unit: value(charge.unit, f, c),
+                    unitPrice,
+                    monthly: quantity * unitPrice,
+                    assumption: value(charge.assumption, f, c),
+                });
+            }
+        }
+    }
     const byKindMap = new Map<string, number>();
     for (const row of rows) byKindMap.set(row.kind, (byKindMap.get(row.kind) ?? 0) + row.monthly);
-    const unverifiedPrices = [...estimator.used].filter((k) => !resolved.prices.lines[k].verified).sort();
+    const unverifiedPrices = [...used].filter((k) => !assume.prices.lines[k].verified).sort();
     return {
         rows,
         total: rows.reduce((s, r) => s + r.monthly, 0),
         byKind: [...byKindMap].map(([kind, monthly]) => ({ kind, monthly })),
-        asOf: resolved.prices.asOf,
-        region: resolved.prices.region,
-        currency: resolved.prices.currency,
+        asOf: assume.prices.asOf,
+        region: assume.prices.region,
+        currency: assume.prices.currency,
         unverifiedPrices,
     };
 }

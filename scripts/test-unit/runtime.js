@@ -55,12 +55,34 @@ function compiledScript(filename, source, parameters) {
     return script;
 }
 
+/**
+ * The jest-runtime internals this file uses — not public API, which is why jest is pinned exactly in
+ * package.json: a jest whose runtime lacks them stops every unit file here, naming them, instead of failing
+ * somewhere inside a compile.
+ */
+function jestInternals(runtime) {
+    const { executor, _environment: environment } = runtime;
+    const present =
+        typeof executor?.compile === "function" &&
+        Array.isArray(executor.injectedModuleParameters) &&
+        typeof executor.dynamicImport === "function" &&
+        typeof environment?.getVmContext === "function";
+    if (!present) {
+        const version = require("jest-runtime/package.json").version;
+        throw new Error(
+            "scripts/test-unit/runtime.js relies on jest-runtime's executor.compile, executor.injectedModuleParameters, " +
+                `executor.dynamicImport and _environment.getVmContext (jest-runtime 30.5), which jest-runtime ${version} does not have: ` +
+                "adapt the file to it, or drop `runtime` from the unit project in jest.config.js (jest's own runtime: about 1.18 × the CPU time, docs/testing.md).",
+        );
+    }
+    return { executor, environment };
+}
+
 class UnitTestRuntime extends Runtime {
     constructor(...args) {
         super(...args);
         current = this;
-        const executor = this.executor;
-        const environment = this._environment;
+        const { executor, environment } = jestInternals(this);
         const jestCompile = executor.compile.bind(executor);
         executor.compile = (source, filename) => {
             const context = environment.getVmContext();
@@ -79,3 +101,4 @@ class UnitTestRuntime extends Runtime {
 
 module.exports = UnitTestRuntime;
 module.exports.compiledScript = compiledScript;
+module.exports.jestInternals = jestInternals;

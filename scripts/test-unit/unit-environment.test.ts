@@ -5,8 +5,9 @@
 import { readFileSync } from "node:fs";
 import * as vm from "node:vm";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { compiledScript } = require("./runtime.js") as {
+const { compiledScript, jestInternals } = require("./runtime.js") as {
     compiledScript: (filename: string, source: string, parameters: string[]) => vm.Script;
+    jestInternals: (runtime: object) => unknown;
 };
 
 /** `file:line:column` of each frame of a stack string. */
@@ -64,6 +65,16 @@ describe("unit test runtime", () => {
         expect(first).toBeDefined();
         expect(first).not.toBe(second);
         expect((first as { SemVer: unknown }).SemVer).not.toBe((second as { SemVer: unknown }).SemVer);
+    });
+
+    it("should name the jest-runtime internals it relies on when a jest version lacks them", () => {
+        const executor = { compile: () => undefined, injectedModuleParameters: ["module"], dynamicImport: () => undefined };
+        const environment = { getVmContext: () => undefined };
+        expect(jestInternals({ executor, _environment: environment })).toEqual({ executor, environment });
+        const missing =
+            /scripts\/test-unit\/runtime\.js relies on jest-runtime's executor\.compile, executor\.injectedModuleParameters, executor\.dynamicImport and _environment\.getVmContext \(jest-runtime 30\.5\), which jest-runtime \S+ does not have/;
+        expect(() => jestInternals({})).toThrow(missing);
+        expect(() => jestInternals({ executor: { ...executor, compile: undefined }, _environment: environment })).toThrow(missing);
     });
 
     it("should compile a file once per source and parameters, and again when either changes", () => {

@@ -12,7 +12,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * there is another (older, possibly long past) request's.
  */
 describe("visits-api: every request runs under its own deadline on a healthy PostgreSQL", () => {
-    const t = appOnPostgres("visits_deadline", { REQUEST_DEADLINE_MS: "1000" });
+    // 2 s: long enough that a loaded 2-core machine answers within it, short enough that the load below spans
+    // several deadlines.
+    const t = appOnPostgres("visits_deadline", { REQUEST_DEADLINE_MS: "2000" });
 
     it("when a client opened by a request whose deadline has passed is handed to a waiting request, then that request's statement still runs under its own deadline", async () => {
         const pool = createPool(
@@ -20,9 +22,10 @@ describe("visits-api: every request runs under its own deadline on a healthy Pos
             createLogger("t", "silent"),
         );
         try {
-            // The pool's only connection is opened by a request with a 50 ms deadline, which then passes.
-            await runWithDeadline(50, () => pool.query("SELECT 1"));
-            await sleep(100);
+            // The pool's only connection is opened by a request whose deadline then passes. (The deadline must
+            // outlast opening the connection, which a loaded machine can take well over 50 ms to do.)
+            await runWithDeadline(1_000, () => pool.query("SELECT 1"));
+            await sleep(1_100);
             // Two fresh requests with 5 s each: the second waits for the client the first releases.
             const holder = runWithDeadline(5_000, () => pool.query("SELECT pg_sleep(0.2)"));
             const waiter = runWithDeadline(5_000, () => pool.query("SELECT 2 AS n"));
@@ -43,7 +46,7 @@ describe("visits-api: every request runs under its own deadline on a healthy Pos
                   ? { method: "GET", path: "/", headers: { "user-agent": marker, "idempotency-key": randomUUID() } }
                   : { method: "GET", path: "/recent-visits?limit=5" },
         );
-        await sleep(3_500);
+        await sleep(6_500);
         const outcomes = await load.stop();
 
         expect(outcomes.length).toBeGreaterThan(100);
