@@ -8,6 +8,34 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+// The imports the reference stacks may not make (see their block below). `\x2F` is "/": esquery, which reads the
+// no-restricted-syntax selectors, ends a regular expression at the first slash.
+const DEEP_COMPONENT_IMPORT = {
+    regex: String.raw`^\.\.?\x2Fcomponents\x2F(?!testing$)`,
+    message:
+        'Stacks import only the package\'s public entries: "../components" (serverless-containers) or "../components/testing" (serverless-containers/testing); export what a stack needs from components/helpers.ts and document it in components/README.md ("Helpers").',
+};
+const APP_SOURCE_IMPORT = {
+    regex: String.raw`^\.\.?\x2Fapps\x2F`,
+    message:
+        "The stack program imports no app source: read what an app ships (apps/<app>/src/data/ddl.json) as data. (Tests may run an app's own code.)",
+};
+/** no-restricted-imports for static imports and `export … from`, no-restricted-syntax for import() and require(). */
+function restrictedImports(...restrictions) {
+    return {
+        "no-restricted-imports": ["error", { patterns: restrictions.map(({ regex, message }) => ({ regex, message })) }],
+        "no-restricted-syntax": [
+            "error",
+            ...restrictions.flatMap(({ regex, message }) =>
+                ["ImportExpression > Literal.source", "CallExpression[callee.name='require'] > Literal.arguments"].map((node) => ({
+                    selector: `${node}[value=/${regex}/]`,
+                    message,
+                })),
+            ),
+        ],
+    };
+}
+
 export default defineConfig(
     // Not source: installed packages, build and coverage output, the benchmarks' fetched Node and raw results.
     globalIgnores(["**/node_modules/", "**/dist/", "**/coverage/", "bench/.node24/", "bench/.out/", ".bench-tmp/"]),
@@ -61,6 +89,20 @@ export default defineConfig(
                 { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
             ],
         },
+    },
+
+    {
+        // The reference stacks use the package as a consumer would: its public entry `serverless-containers`
+        // (components/index.ts) and the `serverless-containers/testing` entry (components/testing/index.ts), never
+        // a module behind them (components/README.md: "Import from the package root only"). A helper a stack needs
+        // is exported from the entry and documented there ("Helpers"). Nor do they import app source: the apps'
+        // schemas reach the database as data. Static imports, import() and require().
+        files: ["index.ts", "stacks/**/*.ts"],
+        rules: restrictedImports(DEEP_COMPONENT_IMPORT, APP_SOURCE_IMPORT),
+    },
+    {
+        files: ["stacks/**/*.test.ts"],
+        rules: restrictedImports(DEEP_COMPONENT_IMPORT),
     },
 
     {

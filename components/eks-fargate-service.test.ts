@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as svcT from "./eks-fargate-service";
-import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "./k8s-schema.test-util";
+import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../scripts/lib/k8s-schema";
 import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from "./testing/mocks";
 
 const mocks = setupMocks();

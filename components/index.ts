@@ -1,7 +1,9 @@
 /**
  * The public API of the `serverless-containers` package: the nine components, their argument interfaces
- * (the service components share `ServiceArgs`) and the types those reference, plus `createWebService` (one switch between App Runner and ECS Express
- * Mode). Everything else in this directory is internal and may change in any release.
+ * (the service components share `ServiceArgs`) and the types those reference, `createWebService` (one switch
+ * between App Runner and ECS Express Mode) and the helpers of ./helpers.ts (names and the rules the components
+ * validate with). The mocked runtime for tests is the `serverless-containers/testing` entry (./testing).
+ * Everything else in this directory is internal and may change in any release.
  *
  * This module only re-exports: importing it never starts the Pulumi provider host (that is
  * `provider.ts`, the entry PulumiPlugin.yaml names for `pulumi package add`).
@@ -44,3 +46,4 @@ export {
     type WebServicePlatform,
     type WebServiceVpc,
 } from "./web-service-platform";
+export * from "./helpers";

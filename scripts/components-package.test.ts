@@ -11,6 +11,7 @@ import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provid
 import { componentsDoc } from "./generate-docs";
 import { defaultOf, interfaceDefaults, typeLabel } from "./lib/components-doc";
 import { COMPONENT_NAMES, PACKAGE_NAME } from "../components/provider-components";
+import * as helpers from "../components/helpers";
 import * as publicApi from "../components/index";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -77,8 +78,11 @@ describe("the public entry point components/index.ts", () => {
         ).toEqual([...COMPONENT_NAMES].sort());
     });
 
-    it("should export no other values than the components and the web-service switch (types are erased)", () => {
-        expect(Object.keys(publicApi).sort()).toEqual([...COMPONENT_NAMES, "createWebService", "WEB_SERVICE_PLATFORMS"].sort());
+    it("should export no other values than the components, the web-service switch and the helpers (types are erased)", () => {
+        expect(Object.keys(helpers)).toEqual(expect.arrayContaining(["stackScopedName", "auroraVersionProblem", "cloudMapUrl"]));
+        expect(Object.keys(publicApi).sort()).toEqual(
+            [...COMPONENT_NAMES, "createWebService", "WEB_SERVICE_PLATFORMS", ...Object.keys(helpers)].sort(),
+        );
     });
 
     it("should never load the provider host", () => {

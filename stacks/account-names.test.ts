@@ -4,7 +4,7 @@
  * resources get a unique suffix from Pulumi (and from the mocks, per stack); what can collide is a
  * name the program fixes. This evaluates the whole program for several stacks and compares them.
  */
-import type { RecordedResource } from "../components/testing/mocks";
+import type { RecordedResource } from "../components/testing";
 import { evaluateProgram } from "./testing";
 
 /** Input fields that name the resource itself and must be unique per account, per type (default: `name`). */

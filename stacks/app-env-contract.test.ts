@@ -16,7 +16,7 @@ import { loadProductsConfig } from "../apps/products-api/src/config";
 import { loadPrivateServiceConfig } from "../apps/private-service/src/config";
 import { loadVisitsConfig } from "../apps/visits-api/src/config";
 import type { DbSettings } from "@serverless-containers/service-kit";
-import type { RecordedResource } from "../components/testing/mocks";
+import type { RecordedResource } from "../components/testing";
 import { resolveStackConfig } from "../scripts/lib/stack-config";
 import { evaluateProgram } from "./testing";
 

@@ -1,4 +1,4 @@
-import { promiseOf, settle, setupMocks, type PropertyBag } from "../components/testing/mocks";
+import { promiseOf, settle, setupMocks, type PropertyBag } from "../components/testing";
 import type { StackConfig } from "./config";
 import { stackConfig, untaggedResources } from "./testing";
 

@@ -1,4 +1,4 @@
-import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
+import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing";
 import type * as StackModule from "./app-runner";
 import { stackConfig, TEST_NETWORK_SUBNETS, testNetwork, untaggedResources } from "./testing";
 

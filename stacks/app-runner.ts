@@ -15,10 +15,8 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { createWebService } from "../components/web-service-platform";
+import { APP_RUNNER_SERVICE_NAME_MAX, createWebService, stackScopedName } from "../components";
 import { appImage } from "./images";
-import { stackScopedName } from "../components/names";
-import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
 import { gib, vcpu, type StackConfig } from "./config";
 import type { Network } from "./network";
 import { PRODUCTS_TABLE_ACTIONS, productsTable } from "./products-table";

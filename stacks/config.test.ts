@@ -401,9 +401,9 @@ describe("Aurora engine version keys", () => {
             .config[key]?.default;
 
     it("should default each engine to the component's verified LTS version, one key per engine", async () => {
-        const { ENGINES } = await import("../components/aurora-with-proxy");
-        expect(pulumiYamlDefault("auroraMysqlVersion")).toBe(ENGINES.mysql.defaultVersion);
-        expect(pulumiYamlDefault("auroraPostgresqlVersion")).toBe(ENGINES.postgresql.defaultVersion);
+        const { auroraDefaultVersion } = await import("../components");
+        expect(pulumiYamlDefault("auroraMysqlVersion")).toBe(auroraDefaultVersion("mysql"));
+        expect(pulumiYamlDefault("auroraPostgresqlVersion")).toBe(auroraDefaultVersion("postgresql"));
         const config = parseConfig(devRaw(), "dev");
         expect([config.auroraMysqlVersion, config.auroraPostgresqlVersion]).toEqual(["8.0.mysql_aurora.3.10.4", "16.8"]);
     });

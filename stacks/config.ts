@@ -6,12 +6,23 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { duplicateRoleProblem, privateCidrProblem, publicCidrProblem, roleArnProblem } from "../components/eks-access";
-import { ENGINES, type AuroraEngine } from "../components/aurora-with-proxy";
-import { expressSizeProblem } from "../components/service/sizes";
-import { WEB_SERVICE_PLATFORMS, type WebServicePlatform } from "../components/web-service-platform";
+import {
+    APP_RUNNER_CPU_MEMORY,
+    APP_RUNNER_MAX_CONCURRENCY,
+    APP_RUNNER_MAX_INSTANCES,
+    appRunnerCpuMemoryProblem,
+    auroraCapacityProblem,
+    auroraVersionProblem,
+    eksDuplicateRoleProblem,
+    eksPrivateCidrProblem,
+    eksPublicCidrProblem,
+    eksRoleArnProblem,
+    expressSizeProblem,
+    WEB_SERVICE_PLATFORMS,
+    type AuroraEngine,
+    type WebServicePlatform,
+} from "../components";
 import { ADDRESSES_PER_ZONE, maxVpcPrefix, SUBNET_LAYOUT } from "./vpc-layout";
-import { acu, APP_RUNNER_CPU_MEMORY, appRunnerCpuMemory, APP_RUNNER_MAX_CONCURRENCY, APP_RUNNER_MAX_INSTANCES } from "../components/limits";
 
 export const PROJECT = "serverless-containers";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -52,7 +63,7 @@ const oneOf = <T extends string>(key: string, values: readonly T[]) =>
 const acuField = (key: string, allowZero: boolean) =>
     z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
         const n = s.trim() === "" ? NaN : Number(s);
-        const problem = acu(`${PROJECT}:${key}`, n, allowZero);
+        const problem = auroraCapacityProblem(`${PROJECT}:${key}`, n, allowZero);
         if (problem) {
             ctx.addIssue({ code: "custom", message: problem.replace(`(got ${n})`, `(got ${shown(s)})`) });
             return z.NEVER;
@@ -72,8 +83,13 @@ function isVpcCidr(s: string): boolean {
 }
 /** An Aurora engine version of `engine`, by the component's own rule (one rule for config and component). */
 const auroraVersion = (key: string, engine: AuroraEngine) =>
-    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).refine((s) => ENGINES[engine].family(s) !== undefined, {
-        error: (iss) => `${q(key)} must be ${ENGINES[engine].versionRule} (got ${shown(iss.input)}).`,
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        const problem = auroraVersionProblem(`${PROJECT}:${key}`, engine, s);
+        if (problem) {
+            ctx.addIssue({ code: "custom", message: problem });
+            return z.NEVER;
+        }
+        return s;
     });
 
 const cidr = (key: string) =>
@@ -106,7 +122,7 @@ const cidrList = (key: string, entryProblem: (label: string, cidr: string) => st
 const roleArn = (key: string) =>
     z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
         if (s === "") return undefined;
-        const problem = roleArnProblem(`${PROJECT}:${key}`, s);
+        const problem = eksRoleArnProblem(`${PROJECT}:${key}`, s);
         if (problem) {
             ctx.addIssue({ code: "custom", message: problem });
             return z.NEVER;
@@ -150,8 +166,8 @@ export const configSchema = z
         eksFargateEnabled: bool("eksFargateEnabled"),
         eksKubernetesVersion: matching("eksKubernetesVersion", /^1\.(3[0-9])$/, "a Kubernetes minor version such as 1.35"),
         eksEndpointPublicAccess: bool("eksEndpointPublicAccess"),
-        eksPublicAccessCidrs: cidrList("eksPublicAccessCidrs", publicCidrProblem),
-        eksPrivateAccessCidrs: cidrList("eksPrivateAccessCidrs", privateCidrProblem),
+        eksPublicAccessCidrs: cidrList("eksPublicAccessCidrs", eksPublicCidrProblem),
+        eksPrivateAccessCidrs: cidrList("eksPrivateAccessCidrs", eksPrivateCidrProblem),
         eksDeployRoleArn: roleArn("eksDeployRoleArn"),
         eksPreviewRoleArn: roleArn("eksPreviewRoleArn"),
         eksBreakGlassRoleArn: roleArn("eksBreakGlassRoleArn"),
@@ -169,8 +185,8 @@ export const configSchema = z
     })
     .superRefine((c, ctx) => {
         const issue = (message: string | undefined) => message && ctx.addIssue({ code: "custom", message });
-        issue(appRunnerCpuMemory(`${PROJECT}:catalogueCpu`, c.catalogueCpu, `${PROJECT}:catalogueMemory`, c.catalogueMemory));
-        issue(appRunnerCpuMemory(`${PROJECT}:productsCpu`, c.productsCpu, `${PROJECT}:productsMemory`, c.productsMemory));
+        issue(appRunnerCpuMemoryProblem(`${PROJECT}:catalogueCpu`, c.catalogueCpu, `${PROJECT}:catalogueMemory`, c.catalogueMemory));
+        issue(appRunnerCpuMemoryProblem(`${PROJECT}:productsCpu`, c.productsCpu, `${PROJECT}:productsMemory`, c.productsMemory));
         const order: [string, number, string, number][] = [
             ["catalogueMinSize", c.catalogueMinSize, "catalogueMaxSize", c.catalogueMaxSize],
             ["productsMinSize", c.productsMinSize, "productsMaxSize", c.productsMaxSize],
@@ -261,7 +277,7 @@ function eksEndpointRules(c: {
         c.eksEndpointPublicAccess && strict && c.eksPublicAccessCidrs.includes("0.0.0.0/0")
             ? `${key} must not contain 0.0.0.0/0 when environment is ${c.environment}; list the egress CIDRs of your runners and offices.`
             : undefined,
-        duplicateRoleProblem([
+        eksDuplicateRoleProblem([
             [`${PROJECT}:eksDeployRoleArn`, c.eksDeployRoleArn],
             [`${PROJECT}:eksPreviewRoleArn`, c.eksPreviewRoleArn],
             [`${PROJECT}:eksBreakGlassRoleArn`, c.eksBreakGlassRoleArn],

@@ -9,10 +9,12 @@
  * reaches the app or the proxy, so the master secret's 7-day rotation cannot break either. The master
  * secret is used only by the deploy-time bootstrap that creates the app user (components/database-user.ts).
  */
-import { AuroraWithProxy, type AuroraEngine } from "../components/aurora-with-proxy";
-import { CATALOGUE_SCHEMA } from "../apps/catalogue-api/src/data/schema";
-import { VISITS_SCHEMA } from "../apps/visits-api/src/data/schema";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { AuroraWithProxy, type AuroraEngine } from "../components";
 import type { StackConfig } from "./config";
+import { REPO_ROOT } from "./images";
 import type { Network } from "./network";
 
 /** An app's database user: its name and the tables the bootstrap creates for it. */
@@ -52,12 +54,29 @@ export function auroraFromConfig(
 
 // ---- application database users ----------------------------------------------------
 // The bootstrap (components/database-user.ts) creates these tables as the master user and gives each app
-// a DML-only user. The statements are the apps' own schema lists (apps/*/src/data/schema.ts), which the apps'
-// schema init runs too; the db test (components/database-user.sql.test.ts) proves the app user can then use
-// them through the app's own repository code on real MariaDB/PostgreSQL.
+// a DML-only user. The statements are what each app ships in apps/<app>/src/data/ddl.json, the file its own
+// schema init runs too (the app bundles it), read here as data: the program imports no app source. The db test
+// (components/database-user.sql.test.ts) proves the app user can then use them through the app's own
+// repository code on real MariaDB/PostgreSQL.
 
-/** catalogue-api (Aurora MySQL, database labdb): its tables are the app's own schema list. */
-export const CATALOGUE_APP_USER: AppDatabaseUser = { username: "catalogue_app", schema: CATALOGUE_SCHEMA };
+/** The statements of an app's schema file, each stored as its lines. */
+const SCHEMA_FILE = z.object({ statements: z.array(z.array(z.string())).min(1) });
+
+/** The schema file `app` ships: apps/<app>/src/data/ddl.json. */
+export function appSchemaFile(app: string): string {
+    return path.join(REPO_ROOT, "apps", app, "src", "data", "ddl.json");
+}
+
+/** The statements of an app's schema file, in order (each stored as its lines). */
+export function readAppSchema(file: string): string[] {
+    const parsed = SCHEMA_FILE.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    if (!parsed.success)
+        throw new Error(`${file} must hold "statements", a list of statements each given as its lines: ${parsed.error.message}`);
+    return parsed.data.statements.map((lines) => lines.join("\n"));
+}
+
+/** catalogue-api (Aurora MySQL, database labdb): its tables are the app's own schema. */
+export const CATALOGUE_APP_USER: AppDatabaseUser = { username: "catalogue_app", schema: readAppSchema(appSchemaFile("catalogue-api")) };
 
 /** visits-api (Aurora PostgreSQL, database apprunnerdemo). */
-export const VISITS_APP_USER: AppDatabaseUser = { username: "visits_app", schema: VISITS_SCHEMA };
+export const VISITS_APP_USER: AppDatabaseUser = { username: "visits_app", schema: readAppSchema(appSchemaFile("visits-api")) };

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS_TABLE_ACTIONS } from "./products-table";
-import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../components/k8s-schema.test-util";
-import { promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
+import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../scripts/lib/k8s-schema";
+import { promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing";
 import type * as StackModule from "./eks-fargate";
 import type { StackConfig } from "./config";
 import { NO_ACCESS_ENTRY_WARNING, stackConfig, testNetwork, untaggedResources, withWarnings } from "./testing";

@@ -10,8 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { EksFargateCluster } from "../components/eks-fargate-cluster";
-import { EksFargateService } from "../components/eks-fargate-service";
+import { EksFargateCluster, EksFargateService } from "../components";
 import { gib, vcpu, type StackConfig } from "./config";
 import { appImage } from "./images";
 import type { Network } from "./network";

@@ -4,7 +4,7 @@
  * subnets and the VPC endpoints its tasks pull through created before it. Evaluates the whole program
  * (index.ts) as the CLI would.
  */
-import type { RecordedResource } from "../components/testing/mocks";
+import type { RecordedResource } from "../components/testing";
 import { evaluateProgram } from "./testing";
 
 jest.setTimeout(60_000);

@@ -1,4 +1,4 @@
-import { promiseOf, settle, setupMocks } from "../components/testing/mocks";
+import { promiseOf, settle, setupMocks } from "../components/testing";
 import { stackConfig } from "./testing";
 import { excludedZoneIds, selectZones, UNSUPPORTED_ZONE_IDS } from "./zones";
 

@@ -10,7 +10,7 @@
  * (components/testing/provider-model.ts): reading one means the model lacks what the program uses.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, UNKNOWN, UNMODELLED_OUTPUT, type RecordedResource } from "../components/testing/mocks";
+import { containsUnknown, UNKNOWN, UNMODELLED_OUTPUT, type RecordedResource } from "../components/testing";
 import { evaluateProgramFully } from "./testing";
 
 const APP_RUNNER = { appRunnerPlatform: "app-runner", appRunnerVpcPlatform: "app-runner", visitsDemoPlatform: "app-runner" };

@@ -5,7 +5,7 @@
  * those, keeps Aurora's final snapshot, and the policy pack lets the deletion-protection controls pass as
  * advisory for that stack only.
  */
-import type { RecordedResource } from "../components/testing/mocks";
+import type { RecordedResource } from "../components/testing";
 import { evaluate as evaluatePolicy } from "../policy/evaluate";
 import { retireConfirmationProblem } from "./config";
 import { evaluateProgram, stackConfig } from "./testing";

@@ -3,7 +3,7 @@
  * per-test overrides), a stand-in network, and the tagging check every stack test makes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isTaggableAwsType, promiseOf, settle, setupMocks, type RecordedResource } from "../components/testing/mocks";
+import { isTaggableAwsType, promiseOf, settle, setupMocks, type RecordedResource } from "../components/testing";
 import { applyOfflineStandIns } from "../scripts/lib/offline-stand-ins";
 import { resolveStackConfig } from "../scripts/lib/stack-config";
 import { parseConfig, PROJECT, type StackConfig } from "./config";

@@ -1,4 +1,4 @@
-import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing/mocks";
+import { errorOf, promiseOf, type RecordedResource, settle, setupMocks } from "../components/testing";
 import { stackConfig, untaggedResources } from "./testing";
 import type * as NetworkModule from "./network";
 import type * as StackModule from "./visits-demo";

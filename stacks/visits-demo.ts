@@ -10,10 +10,14 @@
  * never drift apart.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cloudMapUrl, nodeHealthCheckCommand, PrivateFargateService } from "../components/private-fargate-service";
-import { createWebService } from "../components/web-service-platform";
-import { stackScopedName } from "../components/names";
-import { APP_RUNNER_SERVICE_NAME_MAX } from "../components/limits";
+import {
+    APP_RUNNER_SERVICE_NAME_MAX,
+    cloudMapUrl,
+    createWebService,
+    nodeHealthCheckCommand,
+    PrivateFargateService,
+    stackScopedName,
+} from "../components";
 import type { StackConfig } from "./config";
 import { auroraFromConfig, VISITS_APP_USER } from "./database";
 import { appImage } from "./images";

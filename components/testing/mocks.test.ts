@@ -35,6 +35,69 @@ describe("test kit", () => {
         ).toEqual(["p-policy", "p-role"]);
     });
 
+    it("should record the URN the engine gives: the parent's whole type chain, without the root stack's type", async () => {
+        class Component extends pulumi.ComponentResource {
+            constructor(type: string, name: string, opts?: pulumi.ComponentResourceOptions) {
+                super(type, name, {}, opts);
+            }
+        }
+        // The engine's NewURN (sdk/go/common/resource/urn.go) prefixes the parent's *qualified* type (its whole
+        // chain) and leaves the root stack's type out; the SDK's mock monitor keeps only the parent's last type.
+        const root = new Component("pulumi:pulumi:Stack", "serverless-containers-test");
+        const outer = new Component("test:index:Outer", "o", { parent: root });
+        const inner = new Component("test:index:Inner", "i", { parent: outer });
+        const sibling = new aws.iam.Role("sibling", { assumeRolePolicy: "{}" }, { parent: inner });
+        new aws.iam.Role("leaf", { assumeRolePolicy: "{}" }, { parent: inner, dependsOn: [sibling] });
+        await settle();
+        const stack = "urn:pulumi:test::serverless-containers";
+        expect(mocks.one("test:index:Outer").urn).toBe(`${stack}::test:index:Outer::o`);
+        const leaf = mocks.one("aws:iam/role:Role", "leaf");
+        expect(leaf.urn).toBe(`${stack}::test:index:Outer$test:index:Inner$aws:iam/role:Role::leaf`);
+        expect(leaf.parent).toBe(`${stack}::test:index:Outer$test:index:Inner::i`);
+        expect(
+            mocks
+                .childrenOf(mocks.one("test:index:Inner"))
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(["leaf", "sibling"]);
+        expect(leaf.dependsOn).toEqual([`${stack}::test:index:Outer$test:index:Inner$aws:iam/role:Role::sibling`]);
+    });
+
+    it("should record each alias as the URN the engine resolves it to: name, type, parent, stack and project filled from the resource", async () => {
+        class Component extends pulumi.ComponentResource {
+            constructor(type: string, name: string, opts?: pulumi.ComponentResourceOptions) {
+                super(type, name, {}, opts);
+            }
+        }
+        const outer = new Component("test:index:Outer", "o");
+        const other = new Component("test:index:Other", "x");
+        new aws.iam.Role(
+            "leaf",
+            { assumeRolePolicy: "{}" },
+            {
+                parent: outer,
+                aliases: [
+                    { name: "old-leaf" },
+                    { type: "aws:iam/oldRole:Role" },
+                    { parent: pulumi.rootStackResource },
+                    { parent: other, stack: "prod", project: "elsewhere" },
+                    "urn:pulumi:test::serverless-containers::aws:iam/role:Role::literal",
+                ],
+            },
+        );
+        await settle();
+        const stack = "urn:pulumi:test::serverless-containers";
+        // collapseAliasToUrn in pkg/resource/deploy/step_generator.go: an empty field takes the resource's own value.
+        expect(mocks.one("aws:iam/role:Role").aliases).toEqual([
+            `${stack}::test:index:Outer$aws:iam/role:Role::old-leaf`,
+            `${stack}::test:index:Outer$aws:iam/oldRole:Role::leaf`,
+            `${stack}::aws:iam/role:Role::leaf`,
+            "urn:pulumi:prod::elsewhere::test:index:Other$aws:iam/role:Role::leaf",
+            `${stack}::aws:iam/role:Role::literal`,
+        ]);
+        expect(mocks.one("test:index:Outer").aliases).toEqual([]);
+    });
+
     it("should answer getRegion with both name and region when called", async () => {
         const region = await aws.getRegion();
         expect(region.name).toBe("us-east-1");

@@ -41,9 +41,15 @@ export const UNMODELLED_OUTPUT = "unmodelled-output:";
 export interface RecordedResource {
     readonly type: string;
     readonly name: string;
+    /** The URN the engine gives the resource (see `engineUrn`). */
     readonly urn: string;
     /** URN of the parent resource, if any. */
     readonly parent?: string;
+    /**
+     * The `aliases` option, each resolved to the URN the engine looks up in the prior state (see `resolveAlias`);
+     * aliases the engine adds from a parent's matched alias depend on that state and are not listed here.
+     */
+    readonly aliases?: string[];
     /** URNs this resource depends on: its `dependsOn` plus the resources its input values came from. */
     readonly dependsOn: string[];
     /** Resource inputs as the program passed them (secrets unwrapped; see `secretInputs`; unknowns as `UNKNOWN`). */
@@ -146,8 +152,17 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
     readonly preview: boolean;
     private readonly pending = new Map<
         string,
-        { parent?: string; dependsOn: string[]; replaceOnChanges: string[]; deleteBeforeReplace: boolean; protect: boolean }
+        {
+            parent?: string;
+            dependsOn: string[];
+            replaceOnChanges: string[];
+            deleteBeforeReplace: boolean;
+            protect: boolean;
+            aliases: AliasSpec[];
+        }
     >();
+    /** The URN the SDK's mock monitor handed the program for a resource → the URN the engine gives it. */
+    private readonly engineUrns = new Map<string, string>();
     private readonly region: string;
     private readonly extraInvokes: Record<string, (inputs: PropertyBag) => PropertyBag>;
     private readonly extraResources: Readonly<Record<string, ResourceModel>>;
@@ -183,6 +198,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         this.unmockedInvokes.length = 0;
         this.unmodelledResources.length = 0;
         this.pending.clear();
+        this.engineUrns.clear();
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: PropertyBag } {
@@ -190,7 +206,13 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         const secretInputs = Object.keys(raw).filter((k) => containsSecret(raw[k]));
         const inputs = plain(raw) as PropertyBag;
         const key = `${args.type}::${args.name}`;
-        const meta = this.pending.get(key) ?? { dependsOn: [], replaceOnChanges: [], deleteBeforeReplace: false, protect: false };
+        const meta = this.pending.get(key) ?? {
+            dependsOn: [],
+            replaceOnChanges: [],
+            deleteBeforeReplace: false,
+            protect: false,
+            aliases: [],
+        };
         this.pending.delete(key);
         const ctx: ModelContext = {
             name: args.name,
@@ -225,14 +247,23 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             id = this.preview ? undefined : model.id(ctx);
             state.id = id ?? UNKNOWN;
         }
-        const parentType = meta.parent?.split("::")[2]?.split("$").pop();
-        const qualified = parentType ? `${parentType}$${args.type}` : args.type;
+        // The program knows the resource by the SDK mock monitor's URN (runtime/mocks.js newUrn: the parent's last
+        // type only, the root stack's type kept); the record carries the engine's, and parents and dependencies by theirs.
+        const sdkParentType = meta.parent?.split("::")[2]?.split("$").pop();
+        const sdkUrn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${sdkParentType ? `${sdkParentType}$` : ""}${args.type}::${args.name}`;
+        const toEngine = (urn: string) => this.engineUrns.get(urn) ?? urn;
+        const parent = meta.parent === undefined ? undefined : toEngine(meta.parent);
+        const urn = engineUrn(args.name, args.type, parent, pulumi.getProject(), pulumi.getStack());
+        this.engineUrns.set(sdkUrn, urn);
         this.resources.push({
             type: args.type,
             name: args.name,
-            urn: `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${args.name}`,
-            parent: meta.parent,
-            dependsOn: meta.dependsOn,
+            urn,
+            parent,
+            aliases: meta.aliases.map((a) =>
+                resolveAlias(a, { name: args.name, type: args.type, parent, parentOf: (u) => (u === undefined ? undefined : toEngine(u)) }),
+            ),
+            dependsOn: meta.dependsOn.map(toEngine),
             inputs,
             secretInputs,
             state,
@@ -297,9 +328,9 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         name: string,
         parent: string | undefined,
         dependsOn: string[],
-        options: { replaceOnChanges: string[]; deleteBeforeReplace: boolean; protect: boolean },
+        options: { replaceOnChanges: string[]; deleteBeforeReplace: boolean; protect: boolean; aliases?: AliasSpec[] },
     ): void {
-        this.pending.set(`${type}::${name}`, { parent: parent || undefined, dependsOn, ...options });
+        this.pending.set(`${type}::${name}`, { parent: parent || undefined, dependsOn, ...options, aliases: options.aliases ?? [] });
     }
 
     // ---- queries used by tests -------------------------------------------------------------
@@ -364,6 +395,17 @@ interface RegisterResourceRequest {
     getReplaceonchangesList(): string[];
     getDeletebeforereplace(): boolean;
     getProtect?(): boolean;
+    /** The `aliases` option as the SDK sends it to a monitor that supports alias specs (the mock monitor does). */
+    getAliasesList?(): AliasProto[];
+}
+
+/** pulumirpc.Alias (proto/alias_pb.js): a whole URN, or a spec whose empty fields default to the resource's. */
+interface AliasProto {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec():
+        | { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean }
+        | undefined;
 }
 
 function hookMonitor(mocks: PulumiMocks): void {
@@ -376,9 +418,77 @@ function hookMonitor(mocks: PulumiMocks): void {
             replaceOnChanges: req.getReplaceonchangesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             protect: req.getProtect?.() ?? false,
+            aliases: (req.getAliasesList?.() ?? []).map((a): AliasSpec => {
+                if (a.hasUrn()) return { urn: a.getUrn() };
+                const spec = a.getSpec();
+                return {
+                    name: spec?.getName() || undefined,
+                    type: spec?.getType() || undefined,
+                    stack: spec?.getStack() || undefined,
+                    project: spec?.getProject() || undefined,
+                    parentUrn: spec?.getParenturn() || undefined,
+                    noParent: spec?.getNoparent() ?? false,
+                };
+            }),
         });
         return original(req, callback);
     };
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The qualified type of a URN: its parents' types and its own, joined by `$`. */
+export function qualifiedType(urn: string): string {
+    return urn.split("::")[2];
+}
+
+/**
+ * The URN the engine gives a resource: the parent's whole qualified type, then `$` and the resource's type — the
+ * root stack's type left out (NewURN and CreateURN, sdk/go/common/resource/urn.go in pulumi/pulumi).
+ */
+export function engineUrn(name: string, type: string, parent: string | undefined, project: string, stack: string): string {
+    const parentType = parent === undefined ? "" : qualifiedType(parent);
+    const prefix = parentType === "" || parentType === ROOT_STACK_TYPE ? "" : `${parentType}$`;
+    return `urn:pulumi:${stack}::${project}::${prefix}${type}::${name}`;
+}
+
+/** One entry of the `aliases` option as the engine receives it (pulumirpc.Alias). */
+export type AliasSpec =
+    | { readonly urn: string }
+    | {
+          readonly name?: string;
+          readonly type?: string;
+          readonly stack?: string;
+          readonly project?: string;
+          /** The parent the alias names (the SDK fills in the resource's own parent when the alias names none). */
+          readonly parentUrn?: string;
+          /** The alias is of the resource without a parent (`parent: pulumi.rootStackResource`). */
+          readonly noParent: boolean;
+      };
+
+/**
+ * An alias as the URN the engine looks up in the prior state (collapseAliasToUrn, pkg/resource/deploy/step_generator.go
+ * in pulumi/pulumi): a URN as given; a spec's empty name, type, parent, stack and project taken from the resource, and a
+ * root-stack parent or `noParent` giving a URN without a parent. `parentOf` maps a parent URN the SDK sent to the
+ * engine's. (The engine also swaps a named parent for that parent's own matched alias: that needs the prior state.)
+ */
+export function resolveAlias(
+    alias: AliasSpec,
+    resource: { name: string; type: string; parent?: string; parentOf?: (urn: string | undefined) => string | undefined },
+): string {
+    if ("urn" in alias) return alias.urn;
+    const parent = alias.noParent
+        ? undefined
+        : alias.parentUrn !== undefined
+          ? (resource.parentOf?.(alias.parentUrn) ?? alias.parentUrn)
+          : resource.parent;
+    return engineUrn(
+        alias.name ?? resource.name,
+        alias.type ?? resource.type,
+        parent,
+        alias.project ?? pulumi.getProject(),
+        alias.stack ?? pulumi.getStack(),
+    );
 }
 
 /** Resolve an Output in a test (non-preview mocks resolve every output; in a preview an unknown one never resolves). */

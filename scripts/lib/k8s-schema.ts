@@ -10,7 +10,7 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import type { PropertyBag, RecordedResource } from "./testing/mocks";
+import type { PropertyBag, RecordedResource } from "../../components/testing";
 
 export interface K8sObject {
     /** Pulumi resource name (for messages). */
@@ -61,7 +61,7 @@ process.stdout.write(JSON.stringify(results));
 export function schemaErrors(objects: readonly K8sObject[]): string[] {
     if (objects.length === 0) throw new Error("schemaErrors: no Kubernetes objects to validate (did the program register any?)");
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", VALIDATOR], {
-        cwd: path.resolve(__dirname, ".."),
+        cwd: path.resolve(__dirname, "../.."),
         input: JSON.stringify(objects.map((o) => o.object)),
         encoding: "utf8",
     });
