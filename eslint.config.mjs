@@ -11,9 +11,9 @@ import tseslint from "typescript-eslint";
 // The imports the reference stacks may not make (see their block below). `\x2F` is "/": esquery, which reads the
 // no-restricted-syntax selectors, ends a regular expression at the first slash.
 const DEEP_COMPONENT_IMPORT = {
-    regex: String.raw`^\.\.?\x2Fcomponents\x2F(?!testing$)`,
+    regex: String.raw`^\.\.?\x2Fcomponents(\x2F(?!testing$|index$)|$)`,
     message:
-        'Stacks import only the package\'s public entries: "../components" (serverless-containers) or "../components/testing" (serverless-containers/testing); export what a stack needs from components/helpers.ts and document it in components/README.md ("Helpers").',
+        'Stacks import only the package\'s public entries: "../components/index" (serverless-containers) or "../components/testing" (serverless-containers/testing); not the bare "../components", which type-checks against a built components/dist/ once one exists; export what a stack needs from components/helpers.ts and document it in components/README.md ("Helpers").',
 };
 const APP_SOURCE_IMPORT = {
     regex: String.raw`^\.\.?\x2Fapps\x2F`,
@@ -93,7 +93,8 @@ export default defineConfig(
 
     {
         // The reference stacks use the package as a consumer would: its public entry `serverless-containers`
-        // (components/index.ts) and the `serverless-containers/testing` entry (components/testing/index.ts), never
+        // (components/index.ts, imported by that file name: the bare directory would resolve to the types of a
+        // built components/dist/ once `npm pack` has run, and type-check the stacks against a stale build) and the `serverless-containers/testing` entry (components/testing/index.ts), never
         // a module behind them (components/README.md: "Import from the package root only"). A helper a stack needs
         // is exported from the entry and documented there ("Helpers"). Nor do they import app source: the apps'
         // schemas reach the database as data. Static imports, import() and require().

@@ -5,7 +5,7 @@
  * proxy user only); no password reaches the app, so the managed secret's rotation cannot break it.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { APP_RUNNER_SERVICE_NAME_MAX, createWebService, stackScopedName } from "../components";
+import { APP_RUNNER_SERVICE_NAME_MAX, createWebService, stackScopedName } from "../components/index";
 import { gib, vcpu, type StackConfig } from "./config";
 import { auroraFromConfig, CATALOGUE_APP_USER } from "./database";
 import { appImage } from "./images";

@@ -15,7 +15,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { APP_RUNNER_SERVICE_NAME_MAX, createWebService, stackScopedName } from "../components";
+import { APP_RUNNER_SERVICE_NAME_MAX, createWebService, stackScopedName } from "../components/index";
 import { appImage } from "./images";
 import { gib, vcpu, type StackConfig } from "./config";
 import type { Network } from "./network";

@@ -401,7 +401,7 @@ describe("Aurora engine version keys", () => {
             .config[key]?.default;
 
     it("should default each engine to the component's verified LTS version, one key per engine", async () => {
-        const { auroraDefaultVersion } = await import("../components");
+        const { auroraDefaultVersion } = await import("../components/index");
         expect(pulumiYamlDefault("auroraMysqlVersion")).toBe(auroraDefaultVersion("mysql"));
         expect(pulumiYamlDefault("auroraPostgresqlVersion")).toBe(auroraDefaultVersion("postgresql"));
         const config = parseConfig(devRaw(), "dev");

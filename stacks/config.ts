@@ -21,7 +21,7 @@ import {
     WEB_SERVICE_PLATFORMS,
     type AuroraEngine,
     type WebServicePlatform,
-} from "../components";
+} from "../components/index";
 import { ADDRESSES_PER_ZONE, maxVpcPrefix, SUBNET_LAYOUT } from "./vpc-layout";
 
 export const PROJECT = "serverless-containers";

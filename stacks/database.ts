@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { AuroraWithProxy, type AuroraEngine } from "../components";
+import { AuroraWithProxy, type AuroraEngine } from "../components/index";
 import type { StackConfig } from "./config";
 import { REPO_ROOT } from "./images";
 import type { Network } from "./network";

@@ -10,7 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { EksFargateCluster, EksFargateService } from "../components";
+import { EksFargateCluster, EksFargateService } from "../components/index";
 import { gib, vcpu, type StackConfig } from "./config";
 import { appImage } from "./images";
 import type { Network } from "./network";

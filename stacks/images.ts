@@ -4,7 +4,7 @@
  * kit); the root `.dockerignore` allow-lists what that context contains.
  */
 import * as path from "node:path";
-import { ContainerImage } from "../components";
+import { ContainerImage } from "../components/index";
 import type { StackConfig } from "./config";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");

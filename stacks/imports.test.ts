@@ -1,5 +1,5 @@
 /**
- * The stacks reach the components only through the package's entries, `serverless-containers` (../components)
+ * The stacks reach the components only through the package's entries, `serverless-containers` (../components/index)
  * and `serverless-containers/testing` (../components/testing), and the program imports no app source (an app's
  * schema reaches the database as data; tests may run an app's own code): eslint.config.mjs refuses any other path
  * into components/ from stacks/ and index.ts, and any path into apps/ from their non-test files. This test takes the two rules as that config resolves them for a stack file, shows they refuse each
@@ -50,10 +50,11 @@ const PROBE = [
     'export const limits = import("../components/limits");',
     'export const access = require("../components/eks-access");',
     'import { CATALOGUE_SCHEMA } from "../apps/catalogue-api/src/data/schema";',
-    'import { DynamoTable, type WebServiceArgs } from "../components";',
+    'import { ContainerImage } from "../components";',
+    'import { DynamoTable, type WebServiceArgs } from "../components/index";',
     'import { setupMocks } from "../components/testing";',
     'import { appImage } from "./images";',
-    "export const used = [stackScopedName, hex, CATALOGUE_SCHEMA, DynamoTable, setupMocks, appImage];",
+    "export const used = [stackScopedName, hex, CATALOGUE_SCHEMA, ContainerImage, DynamoTable, setupMocks, appImage];",
     "export type Used = AuroraEngine | WebServiceArgs;",
 ].join("\n");
 
@@ -73,6 +74,7 @@ describe("the stacks' import rule (eslint.config.mjs)", () => {
             [5, "no-restricted-syntax"],
             [6, "no-restricted-syntax"],
             [7, "no-restricted-imports"],
+            [8, "no-restricted-imports"],
         ];
         expect(stack).toEqual(refused);
         expect(root).toEqual(refused);

@@ -3,7 +3,7 @@
  * in stacks/app-runner.ts, EKS Fargate in stacks/eks-fargate.ts). The generic DynamoTable knows nothing of
  * products-api: its key and the actions its role needs are stated here, next to the stacks that use them.
  */
-import { DynamoTable } from "../components";
+import { DynamoTable } from "../components/index";
 import type { StackConfig } from "./config";
 
 /** The partition key products-api reads and writes items by (apps/products-api/src/data/products-repository.ts). */

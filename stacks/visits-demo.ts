@@ -17,7 +17,7 @@ import {
     nodeHealthCheckCommand,
     PrivateFargateService,
     stackScopedName,
-} from "../components";
+} from "../components/index";
 import type { StackConfig } from "./config";
 import { auroraFromConfig, VISITS_APP_USER } from "./database";
 import { appImage } from "./images";
