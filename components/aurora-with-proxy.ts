@@ -17,7 +17,7 @@ import { acu, intRange, minNotAboveMax, throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
 import { arn, callerOf } from "./arn";
-import type { ServiceVpc } from "./service/network";
+import { egressRule, ingressRule, type ServiceVpc } from "./service/network";
 import { linkClient, publishLink, type DatabaseLink } from "./database-link";
 import { AURORA_DEFAULTS, AURORA_ENGINES, ENGINES, type AuroraEngine, type EngineSpec } from "./aurora-engines";
 import { Deprecations } from "./service/aliases";
@@ -310,18 +310,12 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
     /** Let a client security group reach the proxy on the engine port (the only way in). `connect` calls it. */
     allowClient(ruleName: string, securityGroupId: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
         const { name: componentName, port, tags } = this.wiringOf();
-        return new aws.vpc.SecurityGroupIngressRule(
+        return ingressRule(
             `${componentName}-proxy-from-${ruleName}`,
-            {
-                securityGroupId: this.proxySecurityGroupId,
-                referencedSecurityGroupId: securityGroupId,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
-                description: `${ruleName} to RDS Proxy`,
-                tags,
-            },
-            { parent: this },
+            this.proxySecurityGroupId,
+            { port, sourceSecurityGroupId: securityGroupId, description: `${ruleName} to RDS Proxy` },
+            tags,
+            this,
         );
     }
 
@@ -340,18 +334,12 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             { vpcId: args.vpc.vpcId, description: `Aurora cluster of ${name}: only its RDS Proxy may connect`, tags: args.tags },
             { parent: this },
         );
-        new aws.vpc.SecurityGroupIngressRule(
+        ingressRule(
             `${name}-cluster-from-proxy`,
-            {
-                securityGroupId: clusterSg.id,
-                referencedSecurityGroupId: proxySg.id,
-                ipProtocol: "tcp",
-                fromPort: spec.port,
-                toPort: spec.port,
-                description: "RDS Proxy to Aurora",
-                tags: args.tags,
-            },
-            { parent: this },
+            clusterSg.id,
+            { port: spec.port, sourceSecurityGroupId: proxySg.id, description: "RDS Proxy to Aurora" },
+            args.tags,
+            this,
         );
         // The proxy's only egress: the engine port to the cluster. AWS's network prerequisites ask for nothing
         // else: the proxy's group is used "for egress from the proxy to the database"
@@ -360,18 +348,12 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // Secrets Manager secret and decrypts nothing with KMS (no secret exists for it to read), so it needs no
         // 443 egress to Secrets Manager/KMS; its role's credentials come from the RDS service, not through
         // these ENIs. Third-party posts that ask for 443 to Secrets Manager concern secret-based (SECRETS) auth.
-        new aws.vpc.SecurityGroupEgressRule(
+        egressRule(
             `${name}-proxy-to-cluster`,
-            {
-                securityGroupId: proxySg.id,
-                referencedSecurityGroupId: clusterSg.id,
-                ipProtocol: "tcp",
-                fromPort: spec.port,
-                toPort: spec.port,
-                description: "RDS Proxy to Aurora",
-                tags: args.tags,
-            },
-            { parent: this },
+            proxySg.id,
+            { port: spec.port, securityGroupId: clusterSg.id, description: "RDS Proxy to Aurora" },
+            args.tags,
+            this,
         );
         return { clusterSg, proxySg };
     }

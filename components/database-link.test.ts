@@ -198,6 +198,32 @@ describe("databases: the one link between a service and a database", () => {
         );
     });
 
+    it("should keep a linked database's variable names when a second database is linked (main keeps DB_*)", async () => {
+        const main = database("orders");
+        const audit = database("audit", "mysql");
+        new c.EcsExpressService("api", {
+            image: IMAGE,
+            network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] } },
+            databases: { main: main.link, audit: audit.link },
+        });
+        await settle();
+        const env = containerEnvironment("ecs-express");
+        // Before the second link this service read DB_PORT; it still does, and the new one is AUDIT_DB_*.
+        expect(env).toMatchObject({ DB_PORT: "5432", AUDIT_DB_PORT: "3306", AWS_REGION: "us-east-1" });
+        expect(env.MAIN_DB_PORT).toBeUndefined();
+    });
+
+    it("should prefix a database linked under any key but main, even alone", async () => {
+        new c.EcsExpressService("api", {
+            image: IMAGE,
+            network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] } },
+            databases: { orders: database("orders").link },
+        });
+        await settle();
+        expect(containerEnvironment("ecs-express")).toMatchObject({ ORDERS_DB_HOST: expect.any(String), ORDERS_DB_PORT: "5432" });
+        expect(containerEnvironment("ecs-express").DB_HOST).toBeUndefined();
+    });
+
     it("should keep AuroraWithProxy.connect's resource names (existing stacks) while sharing the link's implementation", async () => {
         const db = database();
         db.connect("api", { securityGroupId: "sg-0client", roleName: "r" });

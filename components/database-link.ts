@@ -13,7 +13,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { iamStatements, policyDocument } from "./iam";
 import { describeValue } from "./limits";
-import { egressRule } from "./service/network";
+import { egressRule, ingressRule } from "./service/network";
 
 /**
  * Everything a client needs from a database: `AuroraWithProxy.link` (or, for a database this package did not
@@ -126,15 +126,20 @@ export function databasesProblems(databases: unknown, environment: unknown): str
 }
 
 /**
- * The variable names a set of links provides: `DB_*` (and AWS_REGION) for one database; with several, each
- * database's names carry its key in upper case (`ORDERS_DB_HOST`), so no two databases claim one name.
+ * The variable names a set of links provides. The key `main` gives the plain names (`DB_HOST` …); any other key
+ * prefixes them with itself in upper case (`orders` → `ORDERS_DB_HOST`). The name depends on the key alone, never
+ * on how many databases are linked, so linking a second database never renames the first one's variables.
+ * AWS_REGION is one value for all.
  */
 function linkedEnvironmentNames(keys: readonly string[]): string[] {
-    return keys.flatMap((key) => DATABASE_ENVIRONMENT_KEYS.map((name) => environmentName(keys, key, name)));
+    return keys.flatMap((key) => DATABASE_ENVIRONMENT_KEYS.map((name) => environmentName(key, name)));
 }
 
-function environmentName(keys: readonly string[], key: string, name: string): string {
-    if (keys.length <= 1 || name === "AWS_REGION") return name;
+/** The key whose database gets the plain `DB_*` names. */
+export const MAIN_DATABASE_KEY = "main";
+
+function environmentName(key: string, name: string): string {
+    if (key === MAIN_DATABASE_KEY || name === "AWS_REGION") return name;
     return `${key.toUpperCase().replace(/-/g, "_")}_${name}`;
 }
 
@@ -158,18 +163,13 @@ export function linkClient(
 ): void {
     const l = linkFields(link);
     const port = l.port;
-    new aws.vpc.SecurityGroupIngressRule(
+    ingressRule(
         names.ingress,
-        {
-            securityGroupId: l.securityGroupId,
-            referencedSecurityGroupId: client.securityGroupId,
-            ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            description: `${clientName} to RDS Proxy`,
-            tags,
-        },
-        { parent, ...extraOpts.ingress },
+        l.securityGroupId,
+        { port, sourceSecurityGroupId: client.securityGroupId, description: `${clientName} to RDS Proxy` },
+        tags,
+        parent,
+        extraOpts.ingress,
     );
     egressRule(
         names.egress,
@@ -207,7 +207,7 @@ export function linkedEnvironment(
         for (const name of DATABASE_ENVIRONMENT_KEYS) {
             // Each variable on its own where the link was published in this program, so one unknown value
             // (DB_HOST in a preview) leaves the others known.
-            environment[environmentName(keys, key, name)] = link.variable(name).apply((value) => {
+            environment[environmentName(key, name)] = link.variable(name).apply((value) => {
                 if (typeof value !== "string")
                     throw new pulumi.ResourceError(
                         `${owner.component} "${owner.name}": \`databases.${key}\` has no ${name} in its environment; pass a database's \`link\` output.`,

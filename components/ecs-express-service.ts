@@ -18,7 +18,7 @@ import { serviceTrustPolicy } from "./iam";
 import { intRange } from "./limits";
 import { stringProblem } from "./service/shapes";
 import { requireDigest } from "./service/environment";
-import type { EgressRule } from "./service/network";
+import { ingressRule, type EgressRule } from "./service/network";
 import { withDependsOn } from "./service/options";
 import type { DeprecatedVpcArgs, DeprecatedWebServiceArgs, ScalingMetric, ServiceArgs } from "./service/args";
 import type { Deprecations } from "./service/aliases";
@@ -332,18 +332,16 @@ export class EcsExpressService extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const fromLoadBalancer = new aws.vpc.SecurityGroupIngressRule(
+        const fromLoadBalancer = ingressRule(
             `${name}-from-load-balancer`,
+            securityGroup.id,
             {
-                securityGroupId: securityGroup.id,
-                ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
+                port,
                 prefixListId: loadBalancerSubnets.id,
                 description: "The Express-managed load balancer (in the service's subnets) to the container port",
-                tags,
             },
-            { parent: this },
+            tags,
+            this,
         );
         return { securityGroup, subnetIds, rules: [...rules, fromLoadBalancer] };
     }

@@ -32,6 +32,7 @@ import { loadBalancerControllerStatements } from "./lb-controller-policy";
 export { loadBalancerControllerStatements } from "./lb-controller-policy";
 import { throwIfAny } from "./limits";
 import { booleanProblem, listProblem, objectProblem, stringProblem } from "./service/shapes";
+import { egressRule, ingressRule } from "./service/network";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
 import { arn, awsManagedPolicyArn, callerOf } from "./arn";
@@ -227,45 +228,27 @@ export class EksFargateCluster extends pulumi.ComponentResource {
             { vpcId: args.vpc.vpcId, description: `Kubernetes API clients of ${name} (CI runners in the VPC): 443 to the API only`, tags },
             { parent: this },
         );
-        new aws.vpc.SecurityGroupIngressRule(
+        ingressRule(
             `${name}-api-from-clients`,
-            {
-                securityGroupId: cluster.clusterSecurityGroupId,
-                referencedSecurityGroupId: clients.id,
-                ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                description: "Kubernetes API clients",
-                tags,
-            },
-            { parent: this },
+            cluster.clusterSecurityGroupId,
+            { port: 443, sourceSecurityGroupId: clients.id, description: "Kubernetes API clients" },
+            tags,
+            this,
         );
-        new aws.vpc.SecurityGroupEgressRule(
+        egressRule(
             `${name}-api-clients-to-api`,
-            {
-                securityGroupId: clients.id,
-                referencedSecurityGroupId: cluster.clusterSecurityGroupId,
-                ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                description: "Kubernetes API",
-                tags,
-            },
-            { parent: this },
+            clients.id,
+            { port: 443, securityGroupId: cluster.clusterSecurityGroupId, description: "Kubernetes API" },
+            tags,
+            this,
         );
         for (const cidr of args.apiAccessCidrs ?? []) {
-            new aws.vpc.SecurityGroupIngressRule(
+            ingressRule(
                 `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
-                {
-                    securityGroupId: cluster.clusterSecurityGroupId,
-                    cidrIpv4: cidr,
-                    ipProtocol: "tcp",
-                    fromPort: 443,
-                    toPort: 443,
-                    description: "Kubernetes API from a connected network",
-                    tags,
-                },
-                { parent: this },
+                cluster.clusterSecurityGroupId,
+                { port: 443, cidrIpv4: cidr, description: "Kubernetes API from a connected network" },
+                tags,
+                this,
             );
         }
         return clients.id;

@@ -116,8 +116,9 @@ export interface ServiceArgs {
      * Databases the service connects to: a name of your choice → a database's `link` output (e.g.
      * `{ main: db.link }`). For each, the service's own security group may reach the database's proxy and is
      * admitted there, its role may `rds-db:connect` as the app user, and the environment gets DB_HOST, DB_PORT,
-     * DB_NAME, DB_USER, DB_TLS, DB_IAM_AUTH and AWS_REGION (with several databases, each name is prefixed with
-     * its key in upper case: `ORDERS_DB_HOST`). Needs a service with a security group of its own. @default {}
+     * DB_NAME, DB_USER, DB_TLS, DB_IAM_AUTH and AWS_REGION: under those names for the key `main`, prefixed with
+     * the key in upper case for any other (`orders` → `ORDERS_DB_HOST`), so adding a database never renames
+     * another's variables. Needs a service with a security group of its own. @default {}
      */
     readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
     /** Tags applied to every taggable child. @default {} */

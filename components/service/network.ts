@@ -80,3 +80,38 @@ export function egressRule(
         { parent, ...opts },
     );
 }
+
+/**
+ * A TCP ingress rule on `securityGroupId` from one source: a security group (preferred), a managed prefix list
+ * or a CIDR (exactly one). The counterpart of `egressRule`, and likewise a resource of its own.
+ */
+export function ingressRule(
+    resourceName: string,
+    securityGroupId: pulumi.Input<string>,
+    rule: {
+        readonly port: pulumi.Input<number>;
+        readonly description: pulumi.Input<string>;
+        readonly sourceSecurityGroupId?: pulumi.Input<string>;
+        readonly prefixListId?: pulumi.Input<string>;
+        readonly cidrIpv4?: string;
+    },
+    tags: Record<string, string> | undefined,
+    parent: pulumi.Resource,
+    opts?: pulumi.CustomResourceOptions,
+): aws.vpc.SecurityGroupIngressRule {
+    return new aws.vpc.SecurityGroupIngressRule(
+        resourceName,
+        {
+            securityGroupId,
+            referencedSecurityGroupId: rule.sourceSecurityGroupId,
+            prefixListId: rule.prefixListId,
+            cidrIpv4: rule.cidrIpv4,
+            ipProtocol: "tcp",
+            fromPort: rule.port,
+            toPort: rule.port,
+            description: rule.description,
+            tags,
+        },
+        { parent, ...opts },
+    );
+}

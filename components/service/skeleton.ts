@@ -14,7 +14,7 @@ import { intRange, minNotAboveMax, throwIfAny } from "../limits";
 import { Deprecations, resolveAliases, type LegacyServiceArgs } from "./aliases";
 import type { ScalingMetric, ScalingTarget, ServiceArgs, ServiceHealth, ServiceNetwork } from "./args";
 import { environmentProblems, imageProblem } from "./environment";
-import { egressRule, egressRuleProblems, type EgressRule } from "./network";
+import { egressRule, egressRuleProblems, ingressRule, type EgressRule } from "./network";
 import { enumProblem, listProblem, objectProblem, pathProblem, stringProblem } from "./shapes";
 
 /** The platforms a service runs on. */
@@ -378,18 +378,12 @@ export function allowClient(
 
 function admitClient(service: pulumi.Resource, resourceName: string, source: pulumi.Input<string>): aws.vpc.SecurityGroupIngressRule {
     const { securityGroupId, port, owner } = context(service);
-    return new aws.vpc.SecurityGroupIngressRule(
+    return ingressRule(
         resourceName,
-        {
-            securityGroupId,
-            referencedSecurityGroupId: source,
-            ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            description: `Port ${port} from a named client security group`,
-            tags: owner.tags,
-        },
-        { parent: service },
+        securityGroupId,
+        { port, sourceSecurityGroupId: source, description: `Port ${port} from a named client security group` },
+        owner.tags,
+        service,
     );
 }
 

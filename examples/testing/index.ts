@@ -28,10 +28,10 @@ const db = new AuroraWithProxy("orders-db", {
     appUser: { username: "orders_app", schema: ["CREATE TABLE IF NOT EXISTS orders (id BIGINT PRIMARY KEY, item TEXT NOT NULL)"] },
     vpc: privateVpc,
 });
-// Each service below takes `databases: { orders: db.link }`: the proxy admits the service's own security group,
+// Each service below takes `databases: { main: db.link }`: the proxy admits the service's own security group,
 // that group may reach the proxy, the service's role may rds-db:connect as orders_app, and the container gets
 // DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_TLS, DB_IAM_AUTH and AWS_REGION.
-const databases = { orders: db.link };
+const databases = { main: db.link };
 
 // ECS Express Mode: the public HTTPS API; its tasks run in the public subnets.
 const api = new EcsExpressService("orders-api", {
