@@ -256,6 +256,11 @@ describe("PrivateFargateService", () => {
                 "`network.allowFrom` must name at least one security group allowed to reach port 8080 (got an empty list); the service accepts no CIDR.",
             ],
             [
+                "network.allowFrom is missing (one message, not also an empty list the caller never gave)",
+                { network: { vpc: VPC } },
+                "`network.allowFrom` must name at least one security group allowed to reach port 8080; the service accepts no CIDR.",
+            ],
+            [
                 "the task count is -1",
                 { scaling: { min: -1, max: -1 } },
                 "`scaling.min` must be an integer between 0 and 100 (got -1). `scaling.max` must be an integer between 0 and 100 (got -1).",

@@ -270,7 +270,8 @@ function valueProblems(rules: PlatformRules, args: ServiceArgs, n: NormalizedSer
                   "its clients come through the platform's own load balancer or endpoint",
               )
             : undefined,
-        rules.allowFrom && n.network && Array.isArray(n.network.allowFrom) && n.network.allowFrom.length === 0
+        // Only a list the caller gave: a missing one is the adapter's to report (it says what the list is for).
+        rules.allowFrom && Array.isArray(args.network?.allowFrom) && args.network.allowFrom.length === 0
             ? `\`network.allowFrom\` must name at least one security group allowed to reach port ${n.port} (got an empty list); the service accepts no CIDR.`
             : undefined,
         ...(n.network?.egress ?? []).flatMap((rule, i) =>
