@@ -15,7 +15,7 @@ import { injectedSecretsPolicy, serviceTrustPolicy } from "./iam";
 import { throwIfAny } from "./limits";
 import { booleanProblem, objectProblem, stringProblem } from "./service/shapes";
 import { requireDigest } from "./service/environment";
-import type { DeprecatedWebServiceArgs, ServiceArgs } from "./service/args";
+import type { DeprecatedWebServiceArgs, ServiceArgs, ServiceBaseArgs } from "./service/args";
 import type { Deprecations } from "./service/aliases";
 import { appRunnerSize } from "./service/sizes";
 import { normalizeService, resolveServiceArgs, SERVICE_DEFAULTS, type NormalizedService } from "./service/skeleton";
@@ -44,7 +44,7 @@ export interface CustomDomainValidationRecord {
 }
 
 /** The App Runner args shared by AppRunnerService and VpcConnectedAppRunner: `ServiceArgs` plus App Runner's own. */
-export interface AppRunnerArgs extends ServiceArgs, DeprecatedWebServiceArgs {
+export interface AppRunnerArgs extends ServiceBaseArgs, DeprecatedWebServiceArgs {
     /** App Runner service name (4-40 chars, letters, digits, - and _). Changing it replaces the service. @default the component name */
     readonly serviceName?: string;
     /** Send traces to AWS X-Ray. @default false */
@@ -86,10 +86,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
         const resolved = resolveServiceArgs("AppRunnerService", name, args);
         args = resolved.args;
         const { serviceName, cpu, memory, n } = validateAppRunnerServiceArgs("AppRunnerService", name, args, resolved.deprecations, this, [
-            Object.keys(args?.databases ?? {}).length > 0
+            Object.keys((args as ServiceArgs | undefined)?.databases ?? {}).length > 0
                 ? "`databases` needs a service in a VPC with a security group of its own: use VpcConnectedAppRunner (or createWebService with `network`)."
                 : undefined,
-            args?.network !== undefined
+            (args as ServiceArgs | undefined)?.network !== undefined
                 ? "`network` needs a VPC connector: use VpcConnectedAppRunner (or createWebService with `network`)."
                 : undefined,
         ]);

@@ -236,7 +236,9 @@ describe("databases: the one link between a service and a database", () => {
     describe("refusals", () => {
         it("should refuse a link on an App Runner service without a VPC (it has no security group to admit)", async () => {
             const db = database();
-            const message = await errorOf(() => new c.AppRunnerService("api", { image: IMAGE, databases: { main: db.link } }));
+            // Not in AppRunnerService's type (or schema); a JavaScript caller, or a cast, still gets the reason.
+            const args = { image: IMAGE, databases: { main: db.link } } as import("./index").AppRunnerServiceArgs;
+            const message = await errorOf(() => new c.AppRunnerService("api", args));
             expect(message).toContain("`databases` needs a service in a VPC");
         });
 

@@ -12,6 +12,8 @@
  */
 export type {
     ServiceArgs,
+    ServiceBaseArgs,
+    ServiceConnectivity,
     ServiceScaling,
     ScalingTarget,
     ScalingMetric,

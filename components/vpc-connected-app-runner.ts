@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AppRunnerService, validateAppRunnerServiceArgs, type AppRunnerArgs } from "./app-runner-service";
 import type { EgressRule, ServiceVpc } from "./service/network";
-import type { DeprecatedVpcArgs } from "./service/args";
+import type { DeprecatedVpcArgs, ServiceConnectivity } from "./service/args";
 import {
     allowEgress,
     createServiceSecurityGroup,
@@ -24,7 +24,7 @@ import { checkArguments } from "./arguments";
 export type { EgressRule, ServiceVpc };
 
 /** `network.vpc.subnetIds` are the connector's private subnets (at least two AZs recommended); `network.egress` the destinations opened at creation. */
-export interface VpcConnectedAppRunnerArgs extends AppRunnerArgs, DeprecatedVpcArgs {}
+export interface VpcConnectedAppRunnerArgs extends AppRunnerArgs, ServiceConnectivity, DeprecatedVpcArgs {}
 
 /** An App Runner service whose outbound traffic enters a VPC through a VPC connector, with a security group of its own that allows egress only to the destinations named. */
 export class VpcConnectedAppRunner extends pulumi.ComponentResource {

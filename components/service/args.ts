@@ -87,8 +87,8 @@ export interface ServiceNetwork {
     readonly egress?: EgressRule[];
 }
 
-/** The arguments every service component takes, in one vocabulary (see the module comment). */
-export interface ServiceArgs {
+/** The arguments every service component takes, in one vocabulary (see the module comment), but `network` and `databases`. */
+export interface ServiceBaseArgs {
     /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
     readonly image: pulumi.Input<string>;
     /** Port the container listens on (the platform also sets `PORT` to it). @default 8080 */
@@ -108,10 +108,16 @@ export interface ServiceArgs {
     readonly scaling?: ServiceScaling;
     /** Health checks. @default path "/health" */
     readonly health?: ServiceHealth;
-    /** The VPC, clients and egress (required on VpcConnectedAppRunner, ECS Express and private Fargate; EKS takes its network from `cluster`). @default none */
-    readonly network?: ServiceNetwork;
     /** The caller's IAM statements for the role the app runs as (output `roleName`). Nothing else is granted. @default [] */
     readonly policyStatements?: PolicyStatement[];
+    /** Tags applied to every taggable child. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+/** Where the service sits and what it connects to: for every service that has a security group of its own (not AppRunnerService). */
+export interface ServiceConnectivity {
+    /** The VPC, clients and egress (required on VpcConnectedAppRunner, ECS Express and private Fargate; EKS takes its network from `cluster`). @default none */
+    readonly network?: ServiceNetwork;
     /**
      * Databases the service connects to: a name of your choice → a database's `link` output (e.g.
      * `{ main: db.link }`). For each, the service's own security group may reach the database's proxy and is
@@ -121,9 +127,10 @@ export interface ServiceArgs {
      * another's variables. Needs a service with a security group of its own. @default {}
      */
     readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
-    /** Tags applied to every taggable child. @default {} */
-    readonly tags?: Record<string, string>;
 }
+
+/** The arguments every service component takes, in one vocabulary (see the module comment). */
+export interface ServiceArgs extends ServiceBaseArgs, ServiceConnectivity {}
 
 /** The names the web services (App Runner, ECS Express, createWebService) took before `ServiceArgs`. */
 export interface DeprecatedWebServiceArgs {
