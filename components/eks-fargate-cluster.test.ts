@@ -517,6 +517,36 @@ describe("EksFargateCluster", () => {
         });
     });
 
+    describe("kubernetesVersion over time", () => {
+        afterEach(() => jest.useRealTimers());
+
+        it("should judge a version on the day its table was checked, so a stack keeps previewing after the version's support ends", async () => {
+            // 1.33's extended support ends 2027-07-29: on 2027-08-01 the component still builds (and warns).
+            jest.useFakeTimers({
+                now: new Date("2027-08-01T00:00:00Z"),
+                doNotFake: ["nextTick", "setImmediate", "setTimeout", "setInterval", "queueMicrotask"],
+            });
+            const warn = jest.spyOn(pulumi.log, "warn").mockResolvedValue();
+            make({ kubernetesVersion: "1.33" });
+            await settle();
+            expect(mocks.byType("eks:index:Cluster")).toHaveLength(1);
+            expect(warn).toHaveBeenCalledWith(expect.stringContaining("EKS ended its extended support on 2027-07-29"), expect.anything());
+            warn.mockRestore();
+        });
+
+        it("should accept a version newer than its table with a warning instead of refusing it", async () => {
+            const warn = jest.spyOn(pulumi.log, "warn").mockResolvedValue();
+            make({ kubernetesVersion: "1.36" });
+            await settle();
+            expect(mocks.byType("eks:index:Cluster")).toHaveLength(1);
+            expect(warn).toHaveBeenCalledWith(
+                expect.stringContaining('"1.36" is newer than this package\'s table of EKS versions'),
+                expect.anything(),
+            );
+            warn.mockRestore();
+        });
+    });
+
     describe("argument validation", () => {
         const cases: [string, Partial<clusterT.EksFargateClusterArgs>, string][] = [
             [

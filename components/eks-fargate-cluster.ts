@@ -36,7 +36,7 @@ import { egressRule, ingressRule } from "./service/network";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
 import { arn, awsManagedPolicyArn, callerOf } from "./arn";
-import { kubernetesVersionProblem } from "./eks-versions";
+import { kubernetesVersionProblem, kubernetesVersionWarning } from "./eks-versions";
 
 const COMPONENT = "EksFargateCluster";
 
@@ -536,6 +536,9 @@ function validate(name: string, args: EksFargateClusterArgs, resource: pulumi.Re
         ],
         resource,
     );
+    const warning = kubernetesVersionWarning("kubernetesVersion", args.kubernetesVersion);
+    // log.warn's promise only says the message reached the engine: nothing waits for it.
+    if (warning) void pulumi.log.warn(`${COMPONENT} "${name}": ${warning}`, resource);
 }
 
 /** Wrong shapes that would otherwise fail later with a TypeError (thrown before the value checks). */

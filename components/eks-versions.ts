@@ -4,7 +4,14 @@
  * EKS upgrades the cluster itself ("Understand the Kubernetes version lifecycle on EKS",
  * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, and its release calendar; dates as
  * listed there and on https://endoflife.date/amazon-eks, checked 2026-12-07). Add a row when EKS releases a version.
+ *
+ * The component judges a version on the date the table was checked (`EKS_VERSIONS_AS_OF`), not on the clock: a
+ * deployed stack must not start failing on a date with no change to its code or to this package. What the clock
+ * says is a warning (`kubernetesVersionWarning`).
  */
+
+/** The day this table was last checked against AWS's calendar. */
+export const EKS_VERSIONS_AS_OF = "2026-12-07";
 
 export interface EksKubernetesVersion {
     readonly version: string;
@@ -38,10 +45,38 @@ export function supportedKubernetesVersions(date: Date): { standard: string[]; e
     };
 }
 
-/** The message for a version EKS does not offer on `date` (naming those it does), or undefined. */
-export function kubernetesVersionProblem(label: string, version: string, date: Date = new Date()): string | undefined {
+const minor = (version: string) => (/^1\.(\d+)$/.exec(version) ? Number(version.slice(2)) : undefined);
+
+/** A version newer than every row (EKS released it after the table was checked): not judged, only warned about. */
+function newerThanTable(version: string): boolean {
+    const m = minor(version);
+    return m !== undefined && EKS_KUBERNETES_VERSIONS.every((v) => m > (minor(v.version) ?? Infinity));
+}
+
+/**
+ * The message for a version EKS did not offer on `date` (naming those it did), or undefined. `date` defaults to
+ * the day the table was checked, so the answer never changes with the clock.
+ */
+export function kubernetesVersionProblem(
+    label: string,
+    version: string,
+    date: Date = new Date(`${EKS_VERSIONS_AS_OF}T00:00:00Z`),
+): string | undefined {
     const { standard, extended } = supportedKubernetesVersions(date);
-    if (standard.includes(version) || extended.includes(version)) return undefined;
+    if (standard.includes(version) || extended.includes(version) || newerThanTable(version)) return undefined;
     const paid = extended.length > 0 ? ` or, at extra cost per cluster hour, extended support (${extended.join(", ")})` : "";
     return `\`${label}\` "${version}" is not offered by EKS on ${day(date)}: use one in standard support (${standard.join(", ")})${paid}.`;
+}
+
+/**
+ * What the clock adds: a version newer than the table, or one whose extended support has ended since the table was
+ * checked (EKS upgrades such clusters itself and refuses new ones), as a warning; undefined when neither.
+ */
+export function kubernetesVersionWarning(label: string, version: string, now: Date = new Date()): string | undefined {
+    if (newerThanTable(version))
+        return `\`${label}\` "${version}" is newer than this package's table of EKS versions (checked ${EKS_VERSIONS_AS_OF}); it is not checked here.`;
+    const row = EKS_KUBERNETES_VERSIONS.find((v) => v.version === version);
+    if (row && day(now) > row.endOfExtendedSupport)
+        return `\`${label}\` "${version}": EKS ended its extended support on ${row.endOfExtendedSupport} (it upgrades such clusters itself and creates no new ones); move to a newer version.`;
+    return undefined;
 }
