@@ -52,8 +52,8 @@ describe("Express sizes (service/sizes.ts expressSize: vCPU and GiB → CPU unit
 
 describe("EcsExpressService", () => {
     const VPC = { vpcId: "vpc-1", subnetIds: ["subnet-pub-a", "subnet-pub-b"] };
-    const build = (extra: Partial<ExpressModule.EcsExpressServiceArgs> = {}) =>
-        new m.EcsExpressService("products", {
+    const build = (extra: Partial<ExpressModule.EcsExpressServiceArgs> = {}, name = "products") =>
+        new m.EcsExpressService(name, {
             image: IMAGE,
             network: { vpc: VPC },
             environment: { TABLE_NAME: "products", RUNTIME: "ecs-express" },
@@ -324,7 +324,8 @@ describe("EcsExpressService", () => {
                 svc,
             );
             warn.mockClear();
-            build();
+            // Another name: two services of one name would also repeat each other's rules, which EC2 refuses.
+            build({}, "products-2");
             expect(warn).not.toHaveBeenCalled();
             // Still checked as on App Runner while it is accepted.
             expect(await errorOf(() => build({ maxConcurrency: 500 }))).toBe(

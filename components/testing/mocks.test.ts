@@ -122,6 +122,20 @@ describe("the provider model", () => {
     const register = (m: PulumiMocks, type: string, inputs: Record<string, unknown> = {}) =>
         m.newResource({ type, name: "r", inputs, custom: true });
 
+    it("should refuse a second identical security group rule as EC2 does (InvalidPermission.Duplicate), and not rules that differ or are unknown", () => {
+        const m = new PulumiMocks();
+        const rule = (name: string, inputs: Record<string, unknown>) =>
+            m.newResource({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, inputs, custom: true });
+        const base = { securityGroupId: "sg-a", referencedSecurityGroupId: "sg-b", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 };
+        rule("one", base);
+        rule("other-port", { ...base, fromPort: 443, toPort: 443 });
+        rule("unknown-peer", { ...base, referencedSecurityGroupId: UNKNOWN });
+        m.newResource({ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", name: "egress", inputs: base, custom: true });
+        expect(() => rule("two", base)).toThrow(
+            'InvalidPermission.Duplicate: the ingress rule (tcp 5432-5432, peer sg-b) on sg-a already exists as "one"',
+        );
+    });
+
     it("should refuse a resource type it has no row for, naming the type and how to give one", () => {
         const m = new PulumiMocks();
         expect(() => register(m, "aws:s3/bucket:Bucket")).toThrow(

@@ -140,6 +140,12 @@ export interface MockOptions {
     readonly resources?: Readonly<Record<string, ResourceModel>>;
 }
 
+/** The separate security group rule resources, by direction (see `refuseDuplicateRule`). */
+const RULE_TYPES: Readonly<Record<string, "ingress" | "egress">> = {
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "ingress",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "egress",
+};
+
 export class PulumiMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     readonly invokes: { token: string; inputs: PropertyBag }[] = [];
@@ -247,6 +253,7 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
             id = this.preview ? undefined : model.id(ctx);
             state.id = id ?? UNKNOWN;
         }
+        this.refuseDuplicateRule(args.type, inputs);
         // The program knows the resource by the SDK mock monitor's URN (runtime/mocks.js newUrn: the parent's last
         // type only, the root stack's type kept); the record carries the engine's, and parents and dependencies by theirs.
         const sdkParentType = meta.parent?.split("::")[2]?.split("$").pop();
@@ -280,6 +287,37 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         // The engine reports an unknown id as "" (the SDK then resolves `id` as unknown: @pulumi/pulumi
         // runtime/resource.js, `const id = resp.getId() || undefined; resolveID(id, id !== undefined)`).
         return { id: id ?? "", state };
+    }
+
+    /**
+     * EC2 refuses a second security group rule identical to one the group has (same direction, protocol, ports and
+     * peer): `InvalidPermission.Duplicate` (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html;
+     * seen with the provider in hashicorp/terraform-provider-aws#12450). Two rule resources of one program that say
+     * the same thing fail the deployment, e.g. a group admitted both by `allowFrom` and by a database link. Only rules
+     * whose every part is known are compared (a preview cannot tell).
+     */
+    private refuseDuplicateRule(type: string, inputs: PropertyBag): void {
+        const direction = RULE_TYPES[type];
+        if (!direction) return;
+        const peer = inputs.referencedSecurityGroupId ?? inputs.cidrIpv4 ?? inputs.cidrIpv6 ?? inputs.prefixListId;
+        const parts = [inputs.securityGroupId, inputs.ipProtocol, inputs.fromPort, inputs.toPort, peer];
+        if (parts.some((p) => p === undefined || containsUnknown(p))) return;
+        const twin = this.resources.find((r) => {
+            if (RULE_TYPES[r.type] !== direction) return false;
+            const i = r.inputs;
+            const theirs = [
+                i.securityGroupId,
+                i.ipProtocol,
+                i.fromPort,
+                i.toPort,
+                i.referencedSecurityGroupId ?? i.cidrIpv4 ?? i.cidrIpv6 ?? i.prefixListId,
+            ];
+            return theirs.every((v, k) => v === parts[k]);
+        });
+        if (twin)
+            throw new Error(
+                `InvalidPermission.Duplicate: the ${direction} rule (${String(inputs.ipProtocol)} ${String(inputs.fromPort)}-${String(inputs.toPort)}, peer ${String(peer)}) on ${String(inputs.securityGroupId)} already exists as "${twin.name}": EC2 refuses a second identical rule.`,
+            );
     }
 
     /**
