@@ -50,6 +50,27 @@ export function egressRuleProblems(label: string, rule: unknown): (string | unde
     ];
 }
 
+/** The inputs every TCP rule of one port has, whichever its direction: `peer` is the other side's group, list or CIDR. */
+function tcpRuleArgs(
+    securityGroupId: pulumi.Input<string>,
+    port: pulumi.Input<number>,
+    peer: { securityGroupId?: pulumi.Input<string>; prefixListId?: pulumi.Input<string>; cidrIpv4?: string },
+    description: pulumi.Input<string>,
+    tags: Record<string, string> | undefined,
+) {
+    return {
+        securityGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: peer.securityGroupId,
+        prefixListId: peer.prefixListId,
+        cidrIpv4: peer.cidrIpv4,
+        description,
+        tags,
+    };
+}
+
 /**
  * A TCP egress rule on `securityGroupId` to one destination. Rules are separate resources (not inline
  * in the group) so callers can add destinations later without replacing the group.
@@ -65,20 +86,10 @@ export function egressRule(
     parent: pulumi.Resource,
     opts?: pulumi.CustomResourceOptions,
 ): aws.vpc.SecurityGroupEgressRule {
-    return new aws.vpc.SecurityGroupEgressRule(
-        resourceName,
-        {
-            securityGroupId,
-            ipProtocol: "tcp",
-            fromPort: rule.port,
-            toPort: rule.port,
-            referencedSecurityGroupId: rule.securityGroupId,
-            cidrIpv4: rule.cidrIpv4,
-            description: rule.description,
-            tags,
-        },
-        { parent, ...opts },
-    );
+    return new aws.vpc.SecurityGroupEgressRule(resourceName, tcpRuleArgs(securityGroupId, rule.port, rule, rule.description, tags), {
+        parent,
+        ...opts,
+    });
 }
 
 /**
@@ -99,19 +110,9 @@ export function ingressRule(
     parent: pulumi.Resource,
     opts?: pulumi.CustomResourceOptions,
 ): aws.vpc.SecurityGroupIngressRule {
-    return new aws.vpc.SecurityGroupIngressRule(
-        resourceName,
-        {
-            securityGroupId,
-            referencedSecurityGroupId: rule.sourceSecurityGroupId,
-            prefixListId: rule.prefixListId,
-            cidrIpv4: rule.cidrIpv4,
-            ipProtocol: "tcp",
-            fromPort: rule.port,
-            toPort: rule.port,
-            description: rule.description,
-            tags,
-        },
-        { parent, ...opts },
-    );
+    const peer = { securityGroupId: rule.sourceSecurityGroupId, prefixListId: rule.prefixListId, cidrIpv4: rule.cidrIpv4 };
+    return new aws.vpc.SecurityGroupIngressRule(resourceName, tcpRuleArgs(securityGroupId, rule.port, peer, rule.description, tags), {
+        parent,
+        ...opts,
+    });
 }
