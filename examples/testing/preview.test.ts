@@ -43,13 +43,12 @@ describe("the orders program in a preview of a new stack", () => {
         const env = Object.fromEntries(
             (service.inputs.primaryContainer.environments as { name: string; value: string }[]).map((e) => [e.name, e.value]),
         );
-        // The proxy's endpoint is not known before the proxy exists, nor the app user before the bootstrap has
-        // created it; the service reads each part of the link on its own, so the rest is known in the preview.
+        // The proxy's endpoint is not known before the proxy exists; the service reads each part of the link on
+        // its own, so the rest is known in the preview.
         assert.equal(env.DB_HOST, UNKNOWN);
-        assert.equal(env.DB_USER, UNKNOWN);
         assert.deepEqual(
-            [env.DB_PORT, env.DB_NAME, env.DB_TLS, env.DB_IAM_AUTH, env.AWS_REGION],
-            ["5432", "orders", "true", "true", "us-east-1"],
+            [env.DB_PORT, env.DB_NAME, env.DB_USER, env.DB_TLS, env.DB_IAM_AUTH, env.AWS_REGION],
+            ["5432", "orders", "orders_app", "true", "true", "us-east-1"],
         );
         // What the program itself sets is known.
         assert.equal(env.PORT, "8080");
