@@ -136,7 +136,7 @@ function linkedEnvironmentNames(keys: readonly string[]): string[] {
 }
 
 /** The key whose database gets the plain `DB_*` names. */
-export const MAIN_DATABASE_KEY = "main";
+const MAIN_DATABASE_KEY = "main";
 
 function environmentName(key: string, name: string): string {
     if (key === MAIN_DATABASE_KEY || name === "AWS_REGION") return name;

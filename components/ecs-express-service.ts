@@ -26,7 +26,7 @@ import { expressSize } from "./service/sizes";
 import {
     allowEgress,
     createServiceSecurityGroup,
-    linkServiceDatabases,
+    linkDatabases,
     networkRequiredProblem,
     normalizeService,
     resolveServiceArgs,
@@ -208,7 +208,7 @@ export class EcsExpressService extends pulumi.ComponentResource {
         const cluster = this.createCluster(name, args);
         const logGroup = this.createLogGroup(name, args);
         const network = this.createNetwork(owner, n);
-        linkServiceDatabases(owner, { securityGroupId: network.securityGroup.id, roleName: roles.task.name }, n.databases);
+        linkDatabases(owner, { securityGroupId: network.securityGroup.id, roleName: roles.task.name }, n.databases);
         const environment = serviceEnvironment(owner, n);
         const service = this.createService(name, args, { ...n, environment }, cpu, memory, roles, cluster, logGroup, network, opts);
         // Created after the service, so deleted before it: its delete waits until Express has torn down what it

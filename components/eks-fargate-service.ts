@@ -22,7 +22,7 @@ import type { ServiceArgs } from "./service/args";
 import { eksQuantities } from "./service/sizes";
 import {
     attachPolicyStatements,
-    linkServiceDatabases,
+    linkDatabases,
     normalizeService,
     resolveServiceArgs,
     serviceEnvironment,
@@ -243,7 +243,7 @@ export class EksFargateService extends pulumi.ComponentResource {
         const serviceAccount = this.createServiceAccount(name, n, namespace, role);
         const podGroup = this.createPodSecurityGroup(name, args, n, namespace);
         if (podGroup) {
-            linkServiceDatabases(
+            linkDatabases(
                 { component: COMPONENT, name, parent: this, tags: n.tags },
                 { securityGroupId: podGroup.securityGroup.id, roleName: role.name },
                 args.databases,

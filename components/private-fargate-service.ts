@@ -25,7 +25,7 @@ import {
     allowClient,
     allowEgress,
     createServiceSecurityGroup,
-    linkServiceDatabases,
+    linkDatabases,
     networkRequiredProblem,
     normalizeService,
     resolveServiceArgs,
@@ -197,7 +197,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         });
         this.securityGroupId = securityGroup.id;
         const discovery = this.createDiscovery(name, args, n);
-        linkServiceDatabases(owner, { securityGroupId: securityGroup.id, roleName: roles.task.name }, n.databases);
+        linkDatabases(owner, { securityGroupId: securityGroup.id, roleName: roles.task.name }, n.databases);
         const environment = serviceEnvironment(owner, n);
         const taskDefinition = this.createTaskDefinition(name, args, { ...n, environment }, cpu, memory, roles, logGroup);
         const service = this.createService(name, args, n, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);

@@ -13,7 +13,7 @@ import type { DeprecatedVpcArgs, ServiceConnectivity } from "./service/args";
 import {
     allowEgress,
     createServiceSecurityGroup,
-    linkServiceDatabases,
+    linkDatabases,
     networkRequiredProblem,
     resolveServiceArgs,
     serviceEnvironment,
@@ -85,7 +85,7 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
             { ...serviceArgs, cpu: parseFloat(cpu), memory: parseFloat(memory), environment, vpcConnectorArn: connector.arn },
             { parent: this },
         );
-        linkServiceDatabases(owner, { securityGroupId: this.securityGroupId, roleName: service.roleName }, databases);
+        linkDatabases(owner, { securityGroupId: this.securityGroupId, roleName: service.roleName }, databases);
 
         this.url = service.url;
         this.serviceArn = service.serviceArn;

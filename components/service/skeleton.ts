@@ -411,27 +411,13 @@ export function attachPolicyStatements(
     );
 }
 
-/** The environment with the linked databases' variables merged in (needed before the role on App Runner, hence apart from `linkServiceDatabases`). */
+/** The environment with the linked databases' variables merged in (needed before the role on App Runner, hence apart from `linkDatabases`). */
 export function serviceEnvironment(owner: ServiceOwner, n: Pick<NormalizedService, "databases" | "environment">) {
     return withLinkedEnvironment(linkedEnvironment(owner, n.databases), n.environment);
 }
 
-/** The client side of each linked database: the service's group admitted at the proxy, its egress, `rds-db:connect` for its role. */
-export function linkServiceDatabases(
-    owner: ServiceOwner,
-    client: { securityGroupId: pulumi.Input<string>; roleName: pulumi.Input<string> },
-    databases: NormalizedService["databases"],
-): void {
-    linkDatabases(owner, client, databases);
-}
-
-/** What every client of a service needs: where it answers, the role its code runs as and, in a VPC, its security group. */
-export interface ServiceOutputs {
-    readonly url: pulumi.Output<string>;
-    readonly roleArn: pulumi.Output<string>;
-    readonly roleName: pulumi.Output<string>;
-    readonly securityGroupId?: pulumi.Output<string>;
-}
+/** The client side of each linked database (the service's group admitted at the proxy, its egress, `rds-db:connect` for its role). */
+export { linkDatabases };
 
 /** The health fields the platform has, for its adapter (e.g. the ECS container health check). */
 export type NormalizedHealth = NormalizedService["health"] & Pick<ServiceHealth, "command">;
