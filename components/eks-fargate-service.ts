@@ -18,7 +18,8 @@ import { intRange, throwIfAny } from "./limits";
 import { booleanProblem, enumProblem, listProblem, objectProblem, pathProblem, stringProblem } from "./service/shapes";
 import { requireDigest } from "./service/environment";
 import { withDependsOn } from "./service/options";
-import type { ServiceArgs } from "./service/args";
+import type { ServiceCoreArgs } from "./service/args";
+import type { DatabaseLink } from "./database-link";
 import { eksQuantities } from "./service/sizes";
 import {
     attachPolicyStatements,
@@ -122,7 +123,12 @@ export interface LoadGeneratorArgs {
  * (a Kubernetes Secret would put the value in state and etcd: read secrets from AWS with the pod's IRSA role) and
  * no `network` (the pods run in the cluster's subnets; `databases` need `cluster.vpcId` and `cluster.podSecurityGroupId`).
  */
-export interface EksFargateServiceArgs extends ServiceArgs {
+export interface EksFargateServiceArgs extends ServiceCoreArgs {
+    /**
+     * Databases the pods connect to (name → a database's `link` output), as on the other services; needs
+     * `cluster.vpcId` and `cluster.podSecurityGroupId`. @default {}
+     */
+    readonly databases?: Record<string, pulumi.Input<DatabaseLink>>;
     /** The cluster to run on: `EksFargateCluster`'s outputs (in TypeScript, the cluster itself). */
     readonly cluster: EksClusterInfo;
     /** Namespace created for the service; a DNS-1123 label, never `default` or `kube-*`. */

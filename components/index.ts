@@ -12,6 +12,7 @@
  */
 export type {
     ServiceArgs,
+    ServiceCoreArgs,
     ServiceBaseArgs,
     ServiceConnectivity,
     ServiceScaling,

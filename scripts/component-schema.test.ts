@@ -52,6 +52,19 @@ describe("the components' Pulumi package schema", () => {
         if (SERVICES.includes(name)) expect(Object.keys(resource.properties ?? {})).toEqual(expect.arrayContaining(["url", "roleArn"]));
     });
 
+    it("should offer network, secrets and databases only where the component takes them", () => {
+        const offering = (input: string) =>
+            [...COMPONENT_NAMES]
+                .filter((name) => input in (analysis.schema.resources[`${PACKAGE_NAME}:index:${name}`]?.inputProperties ?? {}))
+                .sort();
+        // AppRunnerService refuses network and databases (they need VpcConnectedAppRunner's connector); EKS refuses
+        // network (the pods run in the cluster's subnets) and secrets (no Kubernetes Secret in state): the schema
+        // must not offer what the component refuses.
+        expect(offering("network")).toEqual(["EcsExpressService", "PrivateFargateService", "VpcConnectedAppRunner"]);
+        expect(offering("databases")).toEqual(["EcsExpressService", "EksFargateService", "PrivateFargateService", "VpcConnectedAppRunner"]);
+        expect(offering("secrets")).toEqual(["AppRunnerService", "EcsExpressService", "PrivateFargateService", "VpcConnectedAppRunner"]);
+    });
+
     it("should describe every property of every shared type", () => {
         const undocumented = Object.entries(analysis.schema.types).flatMap(([token, t]) =>
             Object.entries(t.properties ?? {})

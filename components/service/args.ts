@@ -87,8 +87,8 @@ export interface ServiceNetwork {
     readonly egress?: EgressRule[];
 }
 
-/** The arguments every service component takes, in one vocabulary (see the module comment), but `network` and `databases`. */
-export interface ServiceBaseArgs {
+/** The arguments every service component takes, EKS included (see the module comment). */
+export interface ServiceCoreArgs {
     /** Digest-pinned image to deploy (`repo@sha256:…`), e.g. `ContainerImage.imageUri`. Tags such as `:latest` are refused. */
     readonly image: pulumi.Input<string>;
     /** Port the container listens on (the platform also sets `PORT` to it). @default 8080 */
@@ -99,11 +99,6 @@ export interface ServiceBaseArgs {
     readonly memory?: number;
     /** Plain runtime environment variables (never secrets). @default {} */
     readonly environment?: Record<string, pulumi.Input<string>>;
-    /**
-     * Runtime secrets: env var name → Secrets Manager secret ARN (or SSM parameter ARN). The platform injects the
-     * value at start; it never appears in resource inputs or state. Not on EKS (read them with the pod's role). @default {}
-     */
-    readonly secrets?: Record<string, pulumi.Input<string>>;
     /** Instance counts and the scaling target. @default the platform's (see `ServiceScaling`) */
     readonly scaling?: ServiceScaling;
     /** Health checks. @default path "/health" */
@@ -112,6 +107,15 @@ export interface ServiceBaseArgs {
     readonly policyStatements?: PolicyStatement[];
     /** Tags applied to every taggable child. @default {} */
     readonly tags?: Record<string, string>;
+}
+
+/** `ServiceCoreArgs` plus runtime `secrets`: every platform but EKS (a Kubernetes Secret would put the value in state and etcd). */
+export interface ServiceBaseArgs extends ServiceCoreArgs {
+    /**
+     * Runtime secrets: env var name → Secrets Manager secret ARN (or SSM parameter ARN). The platform injects the
+     * value at start; it never appears in resource inputs or state. Not on EKS (read them with the pod's role). @default {}
+     */
+    readonly secrets?: Record<string, pulumi.Input<string>>;
 }
 
 /** Where the service sits and what it connects to: for every service that has a security group of its own (not AppRunnerService). */
