@@ -30,6 +30,11 @@ export interface DatabaseLink {
     readonly connectResourceArn: pulumi.Input<string>;
     /** DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_TLS, DB_IAM_AUTH and AWS_REGION, as the apps read them. */
     readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * The database's and its proxy's dashboard sections (a JSON array of CloudWatch dashboard widgets, drawn from
+     * the same definitions as its alarms): a linked service's dashboard shows them after its own. @default none
+     */
+    readonly dashboardWidgets?: pulumi.Input<string>;
 }
 
 /**

@@ -1,0 +1,52 @@
+/**
+ * The error-level count of a service's pino JSON logs as a metric, and its alarm. pino writes `"level":50`
+ * for error and 60 for fatal (https://getpino.io/#/docs/api?id=levels); a CloudWatch Logs JSON filter pattern
+ * compares numbers (`{ $.level >= 50 }`, https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html),
+ * and `defaultValue: 0` records a zero when no line matched, so the alarm sees quiet minutes as 0, not missing.
+ */
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { MonitoringOwner } from "./alarms";
+import type { AlarmSpec } from "./spec";
+
+/** The custom namespace of the metrics the components derive from logs. */
+export const LOG_METRIC_NAMESPACE = "ServerlessContainers/Logs";
+export const ERROR_LOG_PATTERN = "{ $.level >= 50 }";
+
+/** The metric's name for one service (metric filters cannot add fixed dimensions, so the service is in the name). */
+export function errorLogMetricName(serviceName: string): string {
+    return `${serviceName}-error-lines`;
+}
+
+/** The metric filter on the service's log group. */
+export function errorLogFilter(owner: MonitoringOwner, logGroupName: pulumi.Input<string>, dependsOn?: pulumi.Resource[]): aws.cloudwatch.LogMetricFilter {
+    return new aws.cloudwatch.LogMetricFilter(
+        `${owner.name}-error-logs`,
+        {
+            name: `${owner.name}-error-lines`,
+            logGroupName,
+            pattern: ERROR_LOG_PATTERN,
+            metricTransformation: { namespace: LOG_METRIC_NAMESPACE, name: errorLogMetricName(owner.name), value: "1", defaultValue: "0", unit: "Count" },
+        },
+        { parent: owner.parent, dependsOn },
+    );
+}
+
+/** Error lines per 5 minutes above `threshold` (ticket: a page comes from the 5xx and SLO alarms). */
+export function errorLogAlarm(serviceName: string, threshold = 10): AlarmSpec {
+    return {
+        id: "error-logs",
+        title: "error-level log lines",
+        severity: "ticket",
+        metric: { namespace: LOG_METRIC_NAMESPACE, metricName: errorLogMetricName(serviceName), dimensions: {}, stat: "Sum" },
+        period: 300,
+        evaluationPeriods: 1,
+        comparison: "GreaterThanThreshold",
+        threshold,
+        unit: "lines per 5 min",
+        derivation: "more than a handful of pino error/fatal lines in 5 minutes",
+        treatMissingData: "notBreaching",
+        section: "Logs",
+        source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html",
+    };
+}
