@@ -46,14 +46,27 @@ export function evaluate(
     // Stack controls, as the pack's StackValidationPolicies run them: over every resource that has a URN.
     const stackResources = resources
         .filter((r) => r.urn !== undefined)
-        .map((r) => ({ type: r.type, name: r.name, urn: r.urn!, parent: r.parent, custom: r.custom ?? true, props: withoutUnknowns(r.props ?? {}) }));
+        .map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn!,
+            parent: r.parent,
+            custom: r.custom ?? true,
+            props: withoutUnknowns(r.props ?? {}),
+        }));
     const names = new Map(stackResources.map((r) => [r.urn, r]));
     for (const c of stackList) {
         const enforcement = c.enforcement[environment];
         if (enforcement === "disabled" || stackResources.length === 0) continue;
         for (const v of runStackControl(c, stackResources, { environment })) {
             const r = v.urn === undefined ? undefined : names.get(v.urn);
-            findings.push({ controlId: c.id, resourceType: r?.type ?? "pulumi:pulumi:Stack", resourceName: r?.name ?? "(stack)", enforcement, message: v.message });
+            findings.push({
+                controlId: c.id,
+                resourceType: r?.type ?? "pulumi:pulumi:Stack",
+                resourceName: r?.name ?? "(stack)",
+                enforcement,
+                message: v.message,
+            });
         }
     }
     for (const r of resources) {

@@ -14,7 +14,14 @@ const child = (type: string, name: string, props: Record<string, unknown> = {}, 
     props,
 });
 const stack: EvaluatedResource = { type: "pulumi:pulumi:Stack", name: "serverless-containers-prod", urn: STACK, custom: false, props: {} };
-const component: EvaluatedResource = { type: "serverless-containers:index:EcsExpressService", name: "visits", urn: COMPONENT, parent: STACK, custom: false, props: {} };
+const component: EvaluatedResource = {
+    type: "serverless-containers:index:EcsExpressService",
+    name: "visits",
+    urn: COMPONENT,
+    parent: STACK,
+    custom: false,
+    props: {},
+};
 const service = child("aws:ecs/expressGatewayService:ExpressGatewayService", "visits-service", { serviceName: "visits" });
 const alarm = (actions?: unknown) =>
     child("aws:cloudwatch/metricAlarm:MetricAlarm", "visits-alarm-cpu-high", actions === undefined ? {} : { alarmActions: actions });
@@ -36,7 +43,12 @@ describe("service-alarms-routed", () => {
 
     it("should block alarms that notify no one, and pass once one of them is routed (or its topic is not known yet)", () => {
         expect(findings([stack, component, service, alarm(), composite([])])).toEqual([
-            ["service-alarms-routed", "mandatory", "visits-service", "visits-service has 2 alarm(s) under visits but none notifies anyone (every alarmActions is empty)."],
+            [
+                "service-alarms-routed",
+                "mandatory",
+                "visits-service",
+                "visits-service has 2 alarm(s) under visits but none notifies anyone (every alarmActions is empty).",
+            ],
         ]);
         expect(findings([stack, component, service, alarm(), composite([TOPIC])])).toEqual([]);
         // A preview: the topic is created by the same plan, so its ARN is unknown (the key stays, its value undefined).
@@ -47,7 +59,14 @@ describe("service-alarms-routed", () => {
         const other = "urn:pulumi:prod::serverless-containers::serverless-containers:index:AuroraWithProxy::db";
         const otherAlarm = { ...child("aws:cloudwatch/compositeAlarm:CompositeAlarm", "db-unhealthy", { alarmActions: [TOPIC] }, other) };
         expect(findings([stack, component, service, otherAlarm])).toHaveLength(1);
-        const loadgen: EvaluatedResource = { type: "kubernetes:apps/v1:Deployment", name: "loadgen", urn: `${STACK}$kubernetes:apps/v1:Deployment::loadgen`, parent: STACK, custom: true, props: {} };
+        const loadgen: EvaluatedResource = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "loadgen",
+            urn: `${STACK}$kubernetes:apps/v1:Deployment::loadgen`,
+            parent: STACK,
+            custom: true,
+            props: {},
+        };
         expect(findings([stack, loadgen])).toEqual([]);
     });
 
@@ -55,7 +74,13 @@ describe("service-alarms-routed", () => {
         const [policy] = buildStackPolicies("prod");
         expect(policy).toMatchObject({ name: "service-alarms-routed", enforcementLevel: "mandatory" });
         expect(buildStackPolicies("dev")).toEqual([]);
-        const sdk = (r: EvaluatedResource, provider: boolean) => ({ type: r.type, name: r.name, urn: r.urn!, props: r.props, provider: provider ? {} : undefined });
+        const sdk = (r: EvaluatedResource, provider: boolean) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn!,
+            props: r.props,
+            provider: provider ? {} : undefined,
+        });
         const s = sdk(stack, false);
         const c = { ...sdk(component, false), parent: s };
         const run = (alarmActions: unknown) => {

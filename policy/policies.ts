@@ -96,7 +96,9 @@ export function buildStackPolicies(environment: Environment, list: readonly Stac
                     name: r.name,
                     urn: r.urn,
                     parent: r.parent?.urn,
-                    custom: r.provider !== undefined,
+                    // The engine sends a provider reference with every custom resource and none with a component
+                    // (@pulumi/policy server.js getProviderResource); this package's own components are named too.
+                    custom: r.provider !== undefined && !r.type.startsWith("serverless-containers:index:"),
                     props: withoutUnknowns(r.props),
                 }));
                 for (const v of runStackControl(c, resources, { environment: env })) reportViolation(v.message, v.urn);

@@ -32,7 +32,11 @@ export const controls: readonly Control[] = [
 export const stackControls: readonly StackControl[] = [...monitoringControls];
 
 /** Runs one stack control; a control that throws is reported as a violation of it against the stack. */
-export function runStackControl(control: StackControl, resources: readonly StackResource[], ctx: ControlContext): { urn?: string; message: string }[] {
+export function runStackControl(
+    control: StackControl,
+    resources: readonly StackResource[],
+    ctx: ControlContext,
+): { urn?: string; message: string }[] {
     try {
         return control.check(resources, ctx);
     } catch (e) {

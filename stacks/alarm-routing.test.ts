@@ -1,4 +1,4 @@
-import { promiseOf, settle, setupMocks } from "../components/testing/mocks";
+import { promiseOf, settle, setupMocks } from "../components/testing";
 import { parseConfig } from "./config";
 import { rawStackConfig } from "./testing";
 
@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 beforeEach(() => mocks.reset());
 
-const configOf = (stack: "dev" | "staging" | "prod", extra: Record<string, string> = {}) => parseConfig({ ...rawStackConfig(stack), ...extra }, stack);
+const configOf = (stack: "dev" | "staging" | "prod", extra: Record<string, string> = {}) =>
+    parseConfig({ ...rawStackConfig(stack), ...extra }, stack);
 
 describe("stackMonitoring", () => {
     it("should route nothing in dev when nothing is configured, and create no topic", async () => {
@@ -19,21 +20,30 @@ describe("stackMonitoring", () => {
         expect(mocks.byType("aws:sns/topic:Topic")).toHaveLength(0);
     });
 
-    it.each(["staging", "prod"] as const)("should create a page and a ticket topic in %s when none is configured, once per program", async (stack) => {
-        const config = configOf(stack);
-        const m = stackMonitoring(config);
-        expect(stackMonitoring(config)).toBe(m);
-        await settle();
-        const topics = mocks.byType("aws:sns/topic:Topic");
-        expect(topics.map((t) => t.name).sort()).toEqual(["alarms-page", "alarms-ticket"]);
-        expect(topics[0].inputs.tags).toMatchObject({ environment: stack });
-        expect(await promiseOf(m.actions.page![0])).toBe(mocks.one("aws:sns/topic:Topic", "alarms-page").state.arn);
-        expect(mocks.byType("aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);
-    });
+    it.each(["staging", "prod"] as const)(
+        "should create a page and a ticket topic in %s when none is configured, once per program",
+        async (stack) => {
+            const config = configOf(stack);
+            const m = stackMonitoring(config);
+            expect(stackMonitoring(config)).toBe(m);
+            await settle();
+            const topics = mocks.byType("aws:sns/topic:Topic");
+            expect(topics.map((t) => t.name).sort()).toEqual(["alarms-page", "alarms-ticket"]);
+            expect(topics[0].inputs.tags).toMatchObject({ environment: stack });
+            expect(await promiseOf(m.actions.page![0])).toBe(mocks.one("aws:sns/topic:Topic", "alarms-page").state.arn);
+            expect(mocks.byType("aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);
+        },
+    );
 
     it("should use a configured topic as is, subscribe a configured address to a created topic, and pass the runbook URL", async () => {
         const own = "arn:aws:sns:us-east-1:123456789012:oncall";
-        const m = stackMonitoring(configOf("prod", { alarmPageTopicArn: own, alarmTicketEmail: "team@example.com", runbookUrl: "https://git.example.com/runbooks.md" }));
+        const m = stackMonitoring(
+            configOf("prod", {
+                alarmPageTopicArn: own,
+                alarmTicketEmail: "team@example.com",
+                runbookUrl: "https://git.example.com/runbooks.md",
+            }),
+        );
         await settle();
         expect(m.actions.page).toEqual([own]);
         expect(m.runbookUrl).toBe("https://git.example.com/runbooks.md");

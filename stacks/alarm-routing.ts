@@ -28,7 +28,10 @@ export function stackMonitoring(config: StackConfig): StackMonitoring {
     let routing = routings.get(config);
     if (!routing) {
         routing = {
-            actions: { page: route("page", config.alarmPageTopicArn, config.alarmPageEmail, config), ticket: route("ticket", config.alarmTicketTopicArn, config.alarmTicketEmail, config) },
+            actions: {
+                page: route("page", config.alarmPageTopicArn, config.alarmPageEmail, config),
+                ticket: route("ticket", config.alarmTicketTopicArn, config.alarmTicketEmail, config),
+            },
             ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
         };
         routings.set(config, routing);
@@ -36,7 +39,12 @@ export function stackMonitoring(config: StackConfig): StackMonitoring {
     return routing;
 }
 
-function route(severity: "page" | "ticket", topicArn: string | undefined, email: string | undefined, config: StackConfig): pulumi.Input<string>[] | undefined {
+function route(
+    severity: "page" | "ticket",
+    topicArn: string | undefined,
+    email: string | undefined,
+    config: StackConfig,
+): pulumi.Input<string>[] | undefined {
     if (topicArn) return [topicArn];
     if (config.environment === "dev" && !email) return undefined;
     const topic = new aws.sns.Topic(`alarms-${severity}`, { tags: config.tags });

@@ -29,7 +29,8 @@ const SYMBOL: Record<string, string> = {
 };
 
 /** The last part of an SNS topic ARN (its name), or the value as given when it is not one (unknown in a preview). */
-const topicName = (arn: unknown) => (typeof arn === "string" && arn.startsWith("arn:") ? arn.slice(arn.lastIndexOf(":") + 1) : "(known after apply)");
+const topicName = (arn: unknown) =>
+    typeof arn === "string" && arn.startsWith("arn:") ? arn.slice(arn.lastIndexOf(":") + 1) : "(known after apply)";
 
 /** Alarm rows of a plan, in registration order. */
 export function alarmRows(resources: readonly RecordedResource[]): AlarmRow[] {
@@ -48,7 +49,11 @@ export function alarmRows(resources: readonly RecordedResource[]): AlarmRow[] {
     const composites = alarms.filter((r) => r.type === COMPOSITE);
     const idOf = (r: RecordedResource) => {
         const c = owner(r)?.name;
-        return c && r.name.startsWith(`${c}-alarm-`) ? r.name.slice(c.length + 7) : c && r.name.startsWith(`${c}-`) ? r.name.slice(c.length + 1) : r.name;
+        return c && r.name.startsWith(`${c}-alarm-`)
+            ? r.name.slice(c.length + 7)
+            : c && r.name.startsWith(`${c}-`)
+              ? r.name.slice(c.length + 1)
+              : r.name;
     };
     return alarms.map((r) => {
         const i = r.inputs;
@@ -62,8 +67,7 @@ export function alarmRows(resources: readonly RecordedResource[]): AlarmRow[] {
             fires = rule.includes(" AND ") ? `all of ${members}` : `any of ${members}`;
         } else {
             const queries = i.metricQueries as
-                | { expression?: string; metric?: { namespace?: string; metricName?: string; stat?: string; period?: number } }[]
-                | undefined;
+                { expression?: string; metric?: { namespace?: string; metricName?: string; stat?: string; period?: number } }[] | undefined;
             const metrics = (queries ?? []).flatMap((q) => (q.metric ? [q.metric] : []));
             const expression = queries?.find((q) => q.expression)?.expression;
             watches = queries
@@ -76,12 +80,7 @@ export function alarmRows(resources: readonly RecordedResource[]): AlarmRow[] {
         const actions = (i.alarmActions as unknown[] | undefined) ?? [];
         const arn = arnOf(r);
         const via = arn ? composites.find((c) => c !== r && String(c.inputs.alarmRule ?? "").includes(arn)) : undefined;
-        const routing =
-            actions.length > 0
-                ? actions.map(topicName).join(", ")
-                : via
-                  ? `via ${idOf(via)}`
-                  : "nobody";
+        const routing = actions.length > 0 ? actions.map(topicName).join(", ") : via ? `via ${idOf(via)}` : "nobody";
         return { component, id: idOf(r), watches, fires, routing };
     });
 }

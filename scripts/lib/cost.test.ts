@@ -291,7 +291,11 @@ describe("estimateMonthlyCost", () => {
         const resources = [
             res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-cpu-high", { metricName: "CPUUtilization", statistic: "Average" }),
             res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-5xx-rate", {
-                metricQueries: [{ id: "e1", expression: "100*a/b" }, { id: "a", metric: {} }, { id: "b", metric: {} }],
+                metricQueries: [
+                    { id: "e1", expression: "100*a/b" },
+                    { id: "a", metric: {} },
+                    { id: "b", metric: {} },
+                ],
             }),
             res("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy", { alarmName: "x", alarmRule: "ALARM(a)" }),
             res("aws:cloudwatch/dashboard:Dashboard", "svc-dashboard", { dashboardName: "x", dashboardBody: "{}" }),

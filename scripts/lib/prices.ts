@@ -270,7 +270,8 @@ export const PRICES: PriceTable = {
             note: "Storage $0.03/GB-month on top.",
         },
         cloudWatchAlarmMetricMonth: {
-            description: "CloudWatch standard-resolution alarm, per metric it reads (a metric math alarm bills each metric of its expression)",
+            description:
+                "CloudWatch standard-resolution alarm, per metric it reads (a metric math alarm bills each metric of its expression)",
             unit: "alarm metric-month",
             usd: 0.1,
             source: "https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm",
