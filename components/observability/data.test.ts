@@ -55,10 +55,34 @@ describe("AuroraWithProxy monitoring", () => {
         const n = { writer: instanceId("writer"), reader: instanceId("reader-1"), proxy: proxyName() };
         const instance = (id: string) => ({ DBInstanceIdentifier: id });
         const proxy = { ProxyName: n.proxy };
-        type Row = [id: string, metric: string, dims: Record<string, string>, stat: string, comparison: string, threshold: number, severity: "page" | "ticket"];
+        type Row = [
+            id: string,
+            metric: string,
+            dims: Record<string, string>,
+            stat: string,
+            comparison: string,
+            threshold: number,
+            severity: "page" | "ticket",
+        ];
         const rows: Row[] = [
-            ["acu-near-max-writer", "ServerlessDatabaseCapacity", instance(n.writer), "Average", "GreaterThanOrEqualToThreshold", 14.4, "ticket"],
-            ["acu-near-max-reader-1", "ServerlessDatabaseCapacity", instance(n.reader), "Average", "GreaterThanOrEqualToThreshold", 14.4, "ticket"],
+            [
+                "acu-near-max-writer",
+                "ServerlessDatabaseCapacity",
+                instance(n.writer),
+                "Average",
+                "GreaterThanOrEqualToThreshold",
+                14.4,
+                "ticket",
+            ],
+            [
+                "acu-near-max-reader-1",
+                "ServerlessDatabaseCapacity",
+                instance(n.reader),
+                "Average",
+                "GreaterThanOrEqualToThreshold",
+                14.4,
+                "ticket",
+            ],
             ["cpu-high-writer", "CPUUtilization", instance(n.writer), "Average", "GreaterThanOrEqualToThreshold", 80, "ticket"],
             ["cpu-high-reader-1", "CPUUtilization", instance(n.reader), "Average", "GreaterThanOrEqualToThreshold", 80, "ticket"],
             // 10 % of 16 ACU × 2 GiB = 3.2 GiB.
@@ -67,12 +91,36 @@ describe("AuroraWithProxy monitoring", () => {
             ["db-load-high-writer", "DBLoadRelativeToNumVCPUs", instance(n.writer), "Average", "GreaterThanThreshold", 1, "ticket"],
             ["db-load-high-reader-1", "DBLoadRelativeToNumVCPUs", instance(n.reader), "Average", "GreaterThanThreshold", 1, "ticket"],
             ["deadlocks", "Deadlocks", instance(n.writer), "Average", "GreaterThanThreshold", 0, "ticket"],
-            ["proxy-availability", "AvailabilityPercentage", { ...proxy, TargetGroup: "default", TargetRole: "READ_WRITE" }, "Average", "LessThanThreshold", 95, "page"],
+            [
+                "proxy-availability",
+                "AvailabilityPercentage",
+                { ...proxy, TargetGroup: "default", TargetRole: "READ_WRITE" },
+                "Average",
+                "LessThanThreshold",
+                95,
+                "page",
+            ],
             // 20 % of connectionBorrowTimeout 5 s, in microseconds.
-            ["proxy-borrow-latency", "DatabaseConnectionsBorrowLatency", proxy, "Average", "GreaterThanOrEqualToThreshold", 1_000_000, "page"],
+            [
+                "proxy-borrow-latency",
+                "DatabaseConnectionsBorrowLatency",
+                proxy,
+                "Average",
+                "GreaterThanOrEqualToThreshold",
+                1_000_000,
+                "page",
+            ],
             // 90 % and 50 % of the 1800-connection pool.
             ["proxy-connections-near-max", "DatabaseConnections", proxy, "Sum", "GreaterThanOrEqualToThreshold", 1620, "ticket"],
-            ["proxy-pinned-connections", "DatabaseConnectionsCurrentlySessionPinned", proxy, "Sum", "GreaterThanOrEqualToThreshold", 900, "ticket"],
+            [
+                "proxy-pinned-connections",
+                "DatabaseConnectionsCurrentlySessionPinned",
+                proxy,
+                "Sum",
+                "GreaterThanOrEqualToThreshold",
+                900,
+                "ticket",
+            ],
             ["proxy-auth-failures", "ClientConnectionsSetupFailedAuth", proxy, "Sum", "GreaterThanOrEqualToThreshold", 10, "ticket"],
         ];
         expect(alarmIds("db")).toEqual(rows.map(([id]) => id).sort());
@@ -80,7 +128,10 @@ describe("AuroraWithProxy monitoring", () => {
         expect(unhealthy.alarmActions).toEqual([PAGE]);
         for (const [id, metricName, dimensions, statistic, comparisonOperator, threshold, severity] of rows) {
             const a = alarm(`db-alarm-${id}`);
-            expect([id, a.inputs]).toEqual([id, expect.objectContaining({ namespace: "AWS/RDS", metricName, dimensions, statistic, comparisonOperator, threshold })]);
+            expect([id, a.inputs]).toEqual([
+                id,
+                expect.objectContaining({ namespace: "AWS/RDS", metricName, dimensions, statistic, comparisonOperator, threshold }),
+            ]);
             if (severity === "ticket") {
                 expect([id, a.inputs.alarmActions, a.inputs.okActions]).toEqual([id, [TICKET], [TICKET]]);
                 expect(unhealthy.alarmRule).not.toContain(`"${a.state.arn}"`);
@@ -96,7 +147,14 @@ describe("AuroraWithProxy monitoring", () => {
 
     it("should move the derived thresholds when the capacity range, engine, pool share and borrow timeout change", async () => {
         // postgresql, maxCapacity 4: max_connections 823 (AWS's table); 50 % of it = 411 connections for the proxy.
-        new AuroraWithProxy("db", { ...base, engine: "postgresql", maxCapacity: 4, maxConnectionsPercent: 50, maxIdleConnectionsPercent: 10, connectionBorrowTimeout: 10 });
+        new AuroraWithProxy("db", {
+            ...base,
+            engine: "postgresql",
+            maxCapacity: 4,
+            maxConnectionsPercent: 50,
+            maxIdleConnectionsPercent: 10,
+            connectionBorrowTimeout: 10,
+        });
         await settle();
         const threshold = (id: string) => alarm(`db-alarm-${id}`).inputs.threshold;
         expect(threshold("acu-near-max-writer")).toBe(3.6);
@@ -109,9 +167,15 @@ describe("AuroraWithProxy monitoring", () => {
     });
 
     it("should read max_connections from AWS's table: the row at or below maxCapacity, PostgreSQL capped at 2000 when the minimum is 0.5 ACU", () => {
-        expect(data.defaultMaxConnections("mysql", 0.5, 6)).toEqual({ connections: 135, why: "max_connections 135 (mysql, 4 ACU, the row at or below maxCapacity 6)" });
+        expect(data.defaultMaxConnections("mysql", 0.5, 6)).toEqual({
+            connections: 135,
+            why: "max_connections 135 (mysql, 4 ACU, the row at or below maxCapacity 6)",
+        });
         expect(data.defaultMaxConnections("mysql", 0.5, 256).connections).toBe(5000);
-        expect(data.defaultMaxConnections("postgresql", 0.5, 32)).toEqual({ connections: 2000, why: "max_connections 2000 (postgresql, 32 ACU: 5000, capped at 2000 for minCapacity 0.5)" });
+        expect(data.defaultMaxConnections("postgresql", 0.5, 32)).toEqual({
+            connections: 2000,
+            why: "max_connections 2000 (postgresql, 32 ACU: 5000, capped at 2000 for minCapacity 0.5)",
+        });
         expect(data.defaultMaxConnections("postgresql", 0, 16).connections).toBe(2000);
         expect(data.defaultMaxConnections("postgresql", 1, 32).connections).toBe(5000);
         expect(data.defaultMaxConnections("postgresql", 0.5, 8).connections).toBe(1669);
@@ -121,7 +185,10 @@ describe("AuroraWithProxy monitoring", () => {
     it("should apply monitoring.alarms: a new threshold and severity, a removed alarm, and refuse an unknown id by name", async () => {
         const db = new AuroraWithProxy("db", {
             ...base,
-            monitoring: { actions: { ticket: [TICKET] }, alarms: { "cpu-high-writer": { threshold: 95, severity: "page" }, deadlocks: { enabled: false } } },
+            monitoring: {
+                actions: { ticket: [TICKET] },
+                alarms: { "cpu-high-writer": { threshold: 95, severity: "page" }, deadlocks: { enabled: false } },
+            },
         });
         await settle();
         expect(alarmIds("db")).not.toContain("deadlocks");
@@ -133,7 +200,9 @@ describe("AuroraWithProxy monitoring", () => {
         const widgets = JSON.parse(await promiseOf(db.dashboardWidgets)) as { properties: { title?: string } }[];
         expect(widgets.map((w) => w.properties.title)).not.toContain("deadlocks on the writer");
         mocks.reset();
-        expect(await errorOf(() => new AuroraWithProxy("db2", { ...base, monitoring: { alarms: { "cpu-high": { threshold: 1 } } } }))).toMatch(
+        expect(
+            await errorOf(() => new AuroraWithProxy("db2", { ...base, monitoring: { alarms: { "cpu-high": { threshold: 1 } } } })),
+        ).toMatch(
             /^AuroraWithProxy "db2": monitoring\.alarms\["cpu-high"\]: no such alarm \(this component has: acu-near-max-writer, cpu-high-writer, /,
         );
     });
@@ -155,7 +224,17 @@ describe("AuroraWithProxy monitoring", () => {
         expect(widgets.filter((w) => w.type === "text").map((w) => w.properties.markdown)).toEqual(["## Database", "## Proxy"]);
         const graph = widgets.find((w) => w.properties.title === "proxy cannot reach the writer")!;
         expect(graph.properties.metrics).toEqual([
-            ["AWS/RDS", "AvailabilityPercentage", "ProxyName", proxyName(), "TargetGroup", "default", "TargetRole", "READ_WRITE", { stat: "Average", label: "proxy cannot reach the writer" }],
+            [
+                "AWS/RDS",
+                "AvailabilityPercentage",
+                "ProxyName",
+                proxyName(),
+                "TargetGroup",
+                "default",
+                "TargetRole",
+                "READ_WRITE",
+                { stat: "Average", label: "proxy cannot reach the writer" },
+            ],
         ]);
     });
 
@@ -176,7 +255,10 @@ describe("AuroraWithProxy monitoring", () => {
                     maxCapacity: 256,
                     maxConnectionsPercent: 1,
                     connectionBorrowTimeout: 3600,
-                    instances: Array.from({ length: readers + 1 }, (_, i) => ({ role: i === 0 ? "writer" : `reader-${i}`, identifier: `i${i}` })),
+                    instances: Array.from({ length: readers + 1 }, (_, i) => ({
+                        role: i === 0 ? "writer" : `reader-${i}`,
+                        identifier: `i${i}`,
+                    })),
                     proxyName: "p",
                     targetGroupName: "default",
                 });
@@ -194,16 +276,35 @@ describe("DynamoTable monitoring", () => {
         const tableName = mocks.one("aws:dynamodb/table:Table").state.name as string;
         const operations = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"];
         expect(alarmIds("orders")).toEqual(
-            ["system-errors", "read-throttles", "write-throttles", "latency-getitem", "latency-putitem", "latency-updateitem", "latency-deleteitem", "latency-query"].sort(),
+            [
+                "system-errors",
+                "read-throttles",
+                "write-throttles",
+                "latency-getitem",
+                "latency-putitem",
+                "latency-updateitem",
+                "latency-deleteitem",
+                "latency-query",
+            ].sort(),
         );
         const errors = alarm("orders-alarm-system-errors").inputs;
-        expect(errors.metricQueries[0]).toMatchObject({ id: "e1", expression: "SUM([getitem, putitem, updateitem, deleteitem, query])", returnData: true });
+        expect(errors.metricQueries[0]).toMatchObject({
+            id: "e1",
+            expression: "SUM([getitem, putitem, updateitem, deleteitem, query])",
+            returnData: true,
+        });
         expect(errors.metricQueries.slice(1)).toEqual(
             operations.map((o) =>
                 expect.objectContaining({
                     id: o.toLowerCase(),
                     returnData: false,
-                    metric: { namespace: "AWS/DynamoDB", metricName: "SystemErrors", dimensions: { TableName: tableName, Operation: o }, stat: "Sum", period: 300 },
+                    metric: {
+                        namespace: "AWS/DynamoDB",
+                        metricName: "SystemErrors",
+                        dimensions: { TableName: tableName, Operation: o },
+                        stat: "Sum",
+                        period: 300,
+                    },
                 }),
             ),
         );
@@ -256,7 +357,10 @@ describe("DynamoTable monitoring", () => {
     });
 
     it("should remove and change alarms through monitoring.alarms, and create none with enabled: false", async () => {
-        new DynamoTable("orders", { hashKey: "orderId", monitoring: { alarms: { "read-throttles": { enabled: false }, "latency-getitem": { threshold: 40 } } } });
+        new DynamoTable("orders", {
+            hashKey: "orderId",
+            monitoring: { alarms: { "read-throttles": { enabled: false }, "latency-getitem": { threshold: 40 } } },
+        });
         const off = new DynamoTable("quiet", { hashKey: "id", monitoring: { enabled: false } });
         await settle();
         expect(alarmIds("orders")).not.toContain("read-throttles");

@@ -38,7 +38,8 @@ export const MAX_CONNECTIONS_TABLE =
  */
 const DYNAMODB_METRICS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html";
 /** Where fixed thresholds (CPU 80 %) come from when nothing in the inputs derives them. */
-export const RECOMMENDED_ALARMS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html";
+export const RECOMMENDED_ALARMS =
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html";
 
 /** "Each ACU is a combination of approximately 2 gibibytes (GiB) of memory, corresponding CPU, and networking" (SERVERLESS_V2_METRICS). */
 export const GIB_PER_ACU = 2;
@@ -61,13 +62,20 @@ export const SERVERLESS_V2_MAX_CONNECTIONS: readonly { readonly maxAcu: number; 
 const POSTGRESQL_SMALL_MIN_CAP = 2000;
 
 /** The default `max_connections` for an engine and capacity range, and how it was read from AWS's table. */
-export function defaultMaxConnections(engine: AuroraEngine, minCapacity: number, maxCapacity: number): { readonly connections: number; readonly why: string } {
+export function defaultMaxConnections(
+    engine: AuroraEngine,
+    minCapacity: number,
+    maxCapacity: number,
+): { readonly connections: number; readonly why: string } {
     const row = [...SERVERLESS_V2_MAX_CONNECTIONS].reverse().find((r) => r.maxAcu <= maxCapacity) ?? SERVERLESS_V2_MAX_CONNECTIONS[0];
     const fromTable = row[engine];
     const at = row.maxAcu === maxCapacity ? `${row.maxAcu} ACU` : `${row.maxAcu} ACU, the row at or below maxCapacity ${maxCapacity}`;
     // minCapacity 0 (auto-pause) is below 0.5: the cap is assumed to hold there too (the smaller reading).
     if (engine === "postgresql" && minCapacity <= 0.5 && fromTable > POSTGRESQL_SMALL_MIN_CAP) {
-        return { connections: POSTGRESQL_SMALL_MIN_CAP, why: `max_connections ${POSTGRESQL_SMALL_MIN_CAP} (${engine}, ${at}: ${fromTable}, capped at 2000 for minCapacity ${minCapacity})` };
+        return {
+            connections: POSTGRESQL_SMALL_MIN_CAP,
+            why: `max_connections ${POSTGRESQL_SMALL_MIN_CAP} (${engine}, ${at}: ${fromTable}, capped at 2000 for minCapacity ${minCapacity})`,
+        };
     }
     return { connections: fromTable, why: `max_connections ${fromTable} (${engine}, ${at})` };
 }
@@ -160,7 +168,8 @@ export function auroraAlarms(i: AuroraMonitoringInputs): AlarmSpec[] {
                 unit: "sessions per vCPU",
                 // AWS publishes no ACU→vCPU relation (Performance Insights' vCPU for Serverless v2 is "an estimate based on
                 // the ACU value"), so no DBLoad threshold can be derived from maxCapacity: the ratio AWS computes is read instead.
-                derivation: "fixed 1: more active sessions than vCPUs means sessions wait for CPU or locks; AWS publishes no ACU-to-vCPU relation to derive a DBLoad count from maxCapacity",
+                derivation:
+                    "fixed 1: more active sessions than vCPUs means sessions wait for CPU or locks; AWS publishes no ACU-to-vCPU relation to derive a DBLoad count from maxCapacity",
                 // Published only while there is load on the instance.
                 treatMissingData: "notBreaching",
                 source: PERFORMANCE_INSIGHTS_METRICS,
@@ -200,7 +209,8 @@ export function auroraAlarms(i: AuroraMonitoringInputs): AlarmSpec[] {
             comparison: "LessThanThreshold",
             threshold: 95,
             unit: "%",
-            derivation: "fixed: the writer target available below 95 % of the time in 3 of 5 minutes (a failover dips it for about a minute)",
+            derivation:
+                "fixed: the writer target available below 95 % of the time in 3 of 5 minutes (a failover dips it for about a minute)",
             // Not published until the proxy's first connection.
             treatMissingData: "missing",
             section: "Proxy",
@@ -264,7 +274,8 @@ export function auroraAlarms(i: AuroraMonitoringInputs): AlarmSpec[] {
             comparison: "GreaterThanOrEqualToThreshold",
             threshold: 10,
             unit: "connections per 5 min",
-            derivation: "fixed: 10 failed IAM/TLS logins in 5 minutes (a misconfigured client retries; one stray attempt does not open a ticket)",
+            derivation:
+                "fixed: 10 failed IAM/TLS logins in 5 minutes (a misconfigured client retries; one stray attempt does not open a ticket)",
             treatMissingData: "notBreaching",
             section: "Proxy",
             source: PROXY_METRICS,
@@ -299,12 +310,19 @@ const SINGLE_ITEM: readonly string[] = ["GetItem", "PutItem", "UpdateItem", "Del
 /** Problems with a `operations` list (DynamoTable's input). */
 export function tableOperationsProblems(operations: unknown): string[] {
     if (operations === undefined) return [];
-    if (!Array.isArray(operations) || operations.length === 0) return ["`operations` must be a non-empty list of DynamoDB operations (e.g. [\"GetItem\", \"PutItem\"])."];
+    if (!Array.isArray(operations) || operations.length === 0)
+        return ['`operations` must be a non-empty list of DynamoDB operations (e.g. ["GetItem", "PutItem"]).'];
     const problems = operations
         .filter((o) => !(DYNAMODB_OPERATIONS as readonly unknown[]).includes(o))
-        .map((o) => `\`operations\`: ${JSON.stringify(o)} is not a DynamoDB operation CloudWatch reports (${DYNAMODB_OPERATIONS.join(", ")}).`);
+        .map(
+            (o) =>
+                `\`operations\`: ${JSON.stringify(o)} is not a DynamoDB operation CloudWatch reports (${DYNAMODB_OPERATIONS.join(", ")}).`,
+        );
     if (new Set(operations).size !== operations.length) problems.push("`operations` lists an operation twice.");
-    if (operations.length > MAX_ALARM_METRICS) problems.push(`\`operations\` may list at most ${MAX_ALARM_METRICS} operations (one alarm's metric math reads at most ${MAX_ALARM_METRICS} metrics).`);
+    if (operations.length > MAX_ALARM_METRICS)
+        problems.push(
+            `\`operations\` may list at most ${MAX_ALARM_METRICS} operations (one alarm's metric math reads at most ${MAX_ALARM_METRICS} metrics).`,
+        );
     return problems;
 }
 
@@ -332,7 +350,8 @@ export function tableAlarms(i: TableMonitoringInputs): AlarmSpec[] {
         comparison: "GreaterThanThreshold",
         threshold: 0,
         unit: "events per 5 min",
-        derivation: "fixed: throttling in 2 of 3 five-minute periods (on-demand tables throttle too, past twice their previous peak or a partition's limit; the SDK retries what it can)",
+        derivation:
+            "fixed: throttling in 2 of 3 five-minute periods (on-demand tables throttle too, past twice their previous peak or a partition's limit; the SDK retries what it can)",
         treatMissingData: "notBreaching",
         section: "Table",
         source: DYNAMODB_METRICS,
@@ -345,9 +364,14 @@ export function tableAlarms(i: TableMonitoringInputs): AlarmSpec[] {
             math: {
                 // SUM of an array of time series is one time series (SUM of a single series would be a scalar):
                 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
-                expression: i.operations.length === 1 ? i.operations[0].toLowerCase() : `SUM([${i.operations.map((o) => o.toLowerCase()).join(", ")}])`,
+                expression:
+                    i.operations.length === 1
+                        ? i.operations[0].toLowerCase()
+                        : `SUM([${i.operations.map((o) => o.toLowerCase()).join(", ")}])`,
                 label: `SystemErrors (${i.operations.join(", ")})`,
-                metrics: Object.fromEntries(i.operations.map((o) => [o.toLowerCase(), dynamo("SystemErrors", { ...table, Operation: o }, "Sum")])),
+                metrics: Object.fromEntries(
+                    i.operations.map((o) => [o.toLowerCase(), dynamo("SystemErrors", { ...table, Operation: o }, "Sum")]),
+                ),
             },
             period: 300,
             evaluationPeriods: 3,
