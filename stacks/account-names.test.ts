@@ -20,6 +20,11 @@ const OWN_NAME_FIELDS: Record<string, string[]> = {
     "aws:rds/clusterInstance:ClusterInstance": ["identifier"],
     "aws:iam/role:Role": ["name"],
     "aws:cloudwatch/logGroup:LogGroup": ["name"],
+    // Composite alarms and dashboards take the name they are given (`<project>-<stack>-…`); metric alarms are auto-named.
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": ["alarmName"],
+    "aws:cloudwatch/dashboard:Dashboard": ["dashboardName"],
+    // Unique within its log group only (which is itself per stack).
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": [],
 };
 
 /**
@@ -43,6 +48,7 @@ const NOT_ACCOUNT_WIDE = new Set([
     "fargateProfileName",
     "principalArn",
     "namePrefix", // the provider appends a unique suffix
+    "metricName", // on an alarm: the metric it reads
 ]);
 
 interface PhysicalName {

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { AuroraWithProxy, type AuroraEngine } from "../components/index";
+import { stackMonitoring } from "./alarm-routing";
 import type { StackConfig } from "./config";
 import { REPO_ROOT } from "./images";
 import type { Network } from "./network";
@@ -48,6 +49,8 @@ export function auroraFromConfig(
         deletionProtection: config.auroraDeletionProtection && !config.retire,
         finalSnapshot: config.auroraDeletionProtection,
         applyImmediately: !config.auroraDeletionProtection,
+        // Alarms routed as the stack's config says (README, "Alarms and dashboards"); their graphs reach the linked services' dashboards.
+        monitoring: stackMonitoring(config),
         tags: config.tags,
     });
 }

@@ -4,13 +4,17 @@
  * products-api: its key and the actions its role needs are stated here, next to the stacks that use them.
  */
 import { DynamoTable } from "../components/index";
+import { stackMonitoring } from "./alarm-routing";
 import type { StackConfig } from "./config";
 
 /** The partition key products-api reads and writes items by (apps/products-api/src/data/products-repository.ts). */
 export const PRODUCTS_TABLE_HASH_KEY = "productId";
 
-/** The item-level actions products-api performs: GetItem, PutItem, DeleteItem, and Scan for the paginated list. */
-export const PRODUCTS_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"];
+/** The item-level operations products-api performs: GetItem, PutItem, DeleteItem, and Scan for the paginated list. */
+export const PRODUCTS_TABLE_OPERATIONS = ["GetItem", "PutItem", "DeleteItem", "Scan"];
+
+/** The IAM actions of those operations. */
+export const PRODUCTS_TABLE_ACTIONS = PRODUCTS_TABLE_OPERATIONS.map((op) => `dynamodb:${op}`);
 
 /** products-api's table, protected from deletion in prod. */
 export function productsTable(name: string, config: StackConfig, tags: Record<string, string>): DynamoTable {
@@ -18,6 +22,9 @@ export function productsTable(name: string, config: StackConfig, tags: Record<st
     return new DynamoTable(name, {
         hashKey: PRODUCTS_TABLE_HASH_KEY,
         deletionProtection: config.environment === "prod" && !config.retire,
+        // A latency alarm per operation products-api calls; the table's section reaches the service's dashboard through `monitoring.widgets`.
+        operations: [...PRODUCTS_TABLE_OPERATIONS],
+        monitoring: stackMonitoring(config),
         tags,
     });
 }
