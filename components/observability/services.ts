@@ -170,25 +170,31 @@ export interface NlbTargets {
     readonly targetGroup: pulumi.Input<string>;
 }
 
+/** Fewer healthy NLB targets than scaling.min: each replica is one IP target. */
+function healthyBelowMin(tg: Dims, inputs: ServiceThresholdInputs, base: { period: number; evaluationPeriods: number; datapointsToAlarm: number; source: string }): AlarmSpec {
+    return {
+        ...base,
+        id: "healthy-below-min",
+        title: "fewer healthy pods than scaling.min",
+        severity: "page",
+        metric: metric("AWS/NetworkELB", "HealthyHostCount", tg, "Minimum"),
+        comparison: "LessThanThreshold",
+        threshold: inputs.scaling.min,
+        unit: "targets",
+        derivation: `scaling.min ${inputs.scaling.min}: each replica is one IP target, so fewer healthy targets is fewer working replicas (3 of 5 minutes)`,
+        // No datapoint at all: the target group has no target (every replica gone).
+        treatMissingData: "breaching",
+        section: "Golden signals",
+    };
+}
+
 /** NLB alarms (TCP: no request count, status codes or response time, so no SLO). */
 export function nlbAlarms(t: NlbTargets, inputs: ServiceThresholdInputs): AlarmSpec[] {
     const tg = { LoadBalancer: t.loadBalancer, TargetGroup: t.targetGroup };
     const base = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, source: NLB_SOURCE };
     return [
-        {
-            ...base,
-            id: "healthy-below-min",
-            title: "fewer healthy pods than scaling.min",
-            severity: "page",
-            metric: metric("AWS/NetworkELB", "HealthyHostCount", tg, "Minimum"),
-            comparison: "LessThanThreshold",
-            threshold: inputs.scaling.min,
-            unit: "targets",
-            derivation: `scaling.min ${inputs.scaling.min}: each replica is one IP target, so fewer healthy targets is fewer working replicas (3 of 5 minutes)`,
-            // No datapoint at all: the target group has no target (every replica gone).
-            treatMissingData: "breaching",
-            section: "Golden signals",
-        },
+        // scaling.min 0 allows no replica at all: nothing to fall below.
+        ...(inputs.scaling.min > 0 ? [healthyBelowMin(tg, inputs, base)] : []),
         {
             ...base,
             id: "unhealthy-hosts",

@@ -463,6 +463,16 @@ function databaseWidgets(databases: NormalizedService["databases"]): pulumi.Inpu
 }
 
 /**
+ * `monitoring` with the linked databases' dashboard sections first among its `widgets`: for a component that
+ * hands its service to another (VpcConnectedAppRunner → AppRunnerService, which draws the dashboard).
+ */
+export function withDatabaseWidgets(monitoring: ServiceMonitoring | undefined, databases: NormalizedService["databases"]): ServiceMonitoring | undefined {
+    const fromDatabases = databaseWidgets(databases);
+    if (monitoring?.enabled === false || fromDatabases.length === 0) return monitoring;
+    return { ...monitoring, widgets: [...fromDatabases, ...(monitoring?.widgets ?? [])] };
+}
+
+/**
  * The one monitoring path of every service: the platform's alarms plus the SLO burn-rate pairs (when it has
  * request metrics) and the error-log alarm (when it has a log group), `monitoring` overrides applied, realised
  * as alarms routed by severity, the unhealthy composite and the dashboard (with the linked databases' sections
