@@ -266,11 +266,17 @@ export class EcsExpressService extends pulumi.ComponentResource {
         const ecs = aws.ecs.getServiceOutput({ clusterArn: cluster.arn, serviceName: service.serviceName }, { parent: this });
         const primary = ecs.loadBalancers.apply((lbs) => {
             const arn = lbs?.[0]?.targetGroupArn;
-            if (!arn) throw new pulumi.ResourceError(`EcsExpressService: ECS lists no target group for the Express service (DescribeServices loadBalancers is empty)`, this);
+            if (!arn)
+                throw new pulumi.ResourceError(
+                    `EcsExpressService: ECS lists no target group for the Express service (DescribeServices loadBalancers is empty)`,
+                    this,
+                );
             return arn;
         });
         // No alternate listed: the primary again (sums in ratios and the maxima are unchanged by a repeated series).
-        const alternate = pulumi.all([ecs.loadBalancers, primary]).apply(([lbs, p]) => lbs?.[0]?.advancedConfigurations?.[0]?.alternateTargetGroupArn || p);
+        const alternate = pulumi
+            .all([ecs.loadBalancers, primary])
+            .apply(([lbs, p]) => lbs?.[0]?.advancedConfigurations?.[0]?.alternateTargetGroupArn || p);
         const group = aws.lb.getTargetGroupOutput({ arn: primary }, { parent: this });
         const suffix = (arn: pulumi.Output<string>) => arn.apply((a) => a.slice(a.lastIndexOf(":") + 1));
         return {
@@ -280,7 +286,13 @@ export class EcsExpressService extends pulumi.ComponentResource {
     }
 
     /** The load balancer's and the tasks' alarms, the SLOs over the load balancer's metrics, the error lines of the log group. */
-    private monitor(owner: ServiceOwner, n: NormalizedService, cluster: aws.ecs.Cluster, service: aws.ecs.ExpressGatewayService, logGroup: aws.cloudwatch.LogGroup) {
+    private monitor(
+        owner: ServiceOwner,
+        n: NormalizedService,
+        cluster: aws.ecs.Cluster,
+        service: aws.ecs.ExpressGatewayService,
+        logGroup: aws.cloudwatch.LogGroup,
+    ) {
         const targets = this.loadBalancerTargets(cluster, service);
         return monitorService(owner, n, {
             alarms: [...albAlarms(targets, n), ...ecsAlarms({ clusterName: cluster.name, serviceName: service.serviceName }, n)],

@@ -315,7 +315,10 @@ export class EksFargateService extends pulumi.ComponentResource {
     private nlbTargets(args: EksFargateServiceArgs, service: k8s.core.v1.Service): NlbTargets {
         const tags = pulumi
             .all([args.cluster.clusterName, service.metadata.namespace, service.metadata.name, service.status.loadBalancer.ingress])
-            .apply(([cluster, namespace, serviceName]) => ({ "elbv2.k8s.aws/cluster": cluster, "service.k8s.aws/stack": `${namespace}/${serviceName}` }));
+            .apply(([cluster, namespace, serviceName]) => ({
+                "elbv2.k8s.aws/cluster": cluster,
+                "service.k8s.aws/stack": `${namespace}/${serviceName}`,
+            }));
         const group = aws.lb.getTargetGroupOutput({ tags }, { parent: this });
         return { loadBalancer: group.loadBalancerArns.apply((arns) => loadBalancerDimension(arns[0])), targetGroup: group.arnSuffix };
     }

@@ -214,7 +214,18 @@ export class PrivateFargateService extends pulumi.ComponentResource {
             logDependsOn: [logGroup],
             title: `${name} on private Fargate`,
         });
-        const service = this.createService(name, args, n, cluster, taskDefinition, securityGroup, discovery.service, roles, opts, monitoring);
+        const service = this.createService(
+            name,
+            args,
+            n,
+            cluster,
+            taskDefinition,
+            securityGroup,
+            discovery.service,
+            roles,
+            opts,
+            monitoring,
+        );
         this.dashboardName = monitoring?.dashboard?.dashboardName;
         this.unhealthyAlarmArn = monitoring?.unhealthy?.arn;
 

@@ -59,7 +59,11 @@ function runbook(monitoring: Monitoring | undefined, id: string): string {
 function describe(spec: AlarmSpec | CompositeSpec, route: string, monitoring: Monitoring | undefined): string {
     const rule = "threshold" in spec ? ` when ${COMPARISON_SYMBOL[spec.comparison]} ${spec.threshold} ${spec.unit}` : "";
     const routed =
-        route === "unhealthy" ? "Pages through the unhealthy composite." : route === "ticket" ? "Opens a ticket." : `Routed by ${route.slice(10)}.`;
+        route === "unhealthy"
+            ? "Pages through the unhealthy composite."
+            : route === "ticket"
+              ? "Opens a ticket."
+              : `Routed by ${route.slice(10)}.`;
     const text = `${spec.title}${rule} (${spec.derivation}). ${routed} Runbook: ${runbook(monitoring, spec.id)}`;
     return text.length <= 1024 ? text : `${text.slice(0, 1021)}...`;
 }
@@ -180,12 +184,24 @@ export function realiseMonitoring(
               {
                   dashboardName: dashboardName(parent, name),
                   dashboardBody: pulumi
-                      .all([widgets, pulumi.all(dashboard.extraWidgets ?? []), unhealthy?.arn, pulumi.all(Object.values(created).map((a) => a.arn))])
+                      .all([
+                          widgets,
+                          pulumi.all(dashboard.extraWidgets ?? []),
+                          unhealthy?.arn,
+                          pulumi.all(Object.values(created).map((a) => a.arn)),
+                      ])
                       .apply(([own, extra, unhealthyArn, arns]) =>
                           JSON.stringify({
                               start: "-PT6H",
                               widgets: [
-                                  { type: "text", width: 24, height: 2, properties: { markdown: `# ${dashboard.title}\nAlarms, then golden signals, then what the service depends on.` } },
+                                  {
+                                      type: "text",
+                                      width: 24,
+                                      height: 2,
+                                      properties: {
+                                          markdown: `# ${dashboard.title}\nAlarms, then golden signals, then what the service depends on.`,
+                                      },
+                                  },
                                   {
                                       type: "alarm",
                                       width: 24,
@@ -229,7 +245,10 @@ function widgetsJson(
 ): pulumi.Output<string> {
     const visible = resolved.alarms.filter((a) => !a.hidden);
     return pulumi
-        .all([region, pulumi.all(visible.map((a) => pulumi.all([pulumi.output(resolveDims(a)), (created[a.id] as aws.cloudwatch.MetricAlarm).name])))])
+        .all([
+            region,
+            pulumi.all(visible.map((a) => pulumi.all([pulumi.output(resolveDims(a)), (created[a.id] as aws.cloudwatch.MetricAlarm).name]))),
+        ])
         .apply(([r, resolvedDims]) => {
             const out: unknown[] = [];
             for (const section of SECTIONS) {
@@ -248,8 +267,11 @@ type PlainDims = Record<string, Record<string, string>>;
 function resolveDims(a: AlarmSpec): pulumi.Output<PlainDims> {
     const refs: Record<string, MetricRef> = a.metric ? { "": a.metric } : a.math!.metrics;
     return pulumi.output(
-        Object.fromEntries(Object.entries(refs).map(([k, m]) => [k, pulumi.output(m.dimensions)])) as Record<string, pulumi.Output<Record<string, string>>>,
-    ) as unknown as pulumi.Output<PlainDims>;
+        Object.fromEntries(Object.entries(refs).map(([k, m]) => [k, pulumi.output(m.dimensions)])) as Record<
+            string,
+            pulumi.Output<Record<string, string>>
+        >,
+    );
 }
 
 function metricRow(m: MetricRef, dims: Record<string, string>, extra: Record<string, unknown>): unknown[] {
@@ -273,7 +295,9 @@ function graph(a: AlarmSpec, dims: PlainDims, alarmName: string, region: string)
             view: "timeSeries",
             period: a.period,
             metrics,
-            annotations: { horizontal: [{ label: `${alarmName} (${COMPARISON_SYMBOL[a.comparison]} ${a.threshold} ${a.unit})`, value: a.threshold }] },
+            annotations: {
+                horizontal: [{ label: `${alarmName} (${COMPARISON_SYMBOL[a.comparison]} ${a.threshold} ${a.unit})`, value: a.threshold }],
+            },
         },
     };
 }

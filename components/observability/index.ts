@@ -14,7 +14,17 @@ export { errorLogAlarm, errorLogFilter, errorLogMetricName, LOG_METRIC_NAMESPACE
 export { normalizeSlo, sloAlarms, SLO_DEFAULTS, type RequestSli } from "./slo";
 export { routingOf, DEFAULT_RUNBOOK, type MonitoringOwner, type Realised } from "./alarms";
 export type { AlarmSpec, CompositeSpec, MetricRef, MathRef } from "./spec";
-export { albAlarms, albSli, appRunnerAlarms, appRunnerSli, ecsAlarms, loadBalancerDimension, nlbAlarms, type AlbTargets, type NlbTargets } from "./services";
+export {
+    albAlarms,
+    albSli,
+    appRunnerAlarms,
+    appRunnerSli,
+    ecsAlarms,
+    loadBalancerDimension,
+    nlbAlarms,
+    type AlbTargets,
+    type NlbTargets,
+} from "./services";
 
 const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 
@@ -29,18 +39,24 @@ export function monitoringProblems(monitoring: unknown, service: boolean): strin
     const allowed = service
         ? ["enabled", "actions", "alarms", "runbookUrl", "dashboard", "slo", "rollback", "widgets"]
         : ["enabled", "actions", "alarms", "runbookUrl"];
-    for (const key of Object.keys(m)) if (!allowed.includes(key)) problems.push(`\`monitoring.${key}\` is not an argument of this component (it takes ${allowed.join(", ")})`);
+    for (const key of Object.keys(m))
+        if (!allowed.includes(key))
+            problems.push(`\`monitoring.${key}\` is not an argument of this component (it takes ${allowed.join(", ")})`);
     for (const key of ["enabled", "dashboard", "rollback"] as const) {
         if (m[key] !== undefined && typeof m[key] !== "boolean") problems.push(`\`monitoring.${key}\` must be a boolean`);
     }
-    if (m.runbookUrl !== undefined && (typeof m.runbookUrl !== "string" || m.runbookUrl.length === 0)) problems.push("`monitoring.runbookUrl` must be a non-empty string");
+    if (m.runbookUrl !== undefined && (typeof m.runbookUrl !== "string" || m.runbookUrl.length === 0))
+        problems.push("`monitoring.runbookUrl` must be a non-empty string");
     if (m.actions !== undefined) {
-        if (m.actions === null || typeof m.actions !== "object") problems.push("`monitoring.actions` must be an object ({ page?, ticket? })");
+        if (m.actions === null || typeof m.actions !== "object")
+            problems.push("`monitoring.actions` must be an object ({ page?, ticket? })");
         else {
             for (const [key, list] of Object.entries(m.actions)) {
                 if (key !== "page" && key !== "ticket") problems.push(`\`monitoring.actions.${key}\`: severities are "page" and "ticket"`);
                 else if (list !== undefined && (!isList(list) || list.length > MAX_ACTIONS)) {
-                    problems.push(`\`monitoring.actions.${key}\` must be a list of at most ${MAX_ACTIONS} SNS topic ARNs (CloudWatch's limit per alarm)`);
+                    problems.push(
+                        `\`monitoring.actions.${key}\` must be a list of at most ${MAX_ACTIONS} SNS topic ARNs (CloudWatch's limit per alarm)`,
+                    );
                 } else {
                     for (const t of list ?? []) {
                         if (typeof t === "string" && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(t)) {
@@ -54,7 +70,8 @@ export function monitoringProblems(monitoring: unknown, service: boolean): strin
     if (m.alarms !== undefined && (m.alarms === null || typeof m.alarms !== "object" || isList(m.alarms))) {
         problems.push("`monitoring.alarms` must be an object keyed by alarm id");
     }
-    if (m.widgets !== undefined && !isList(m.widgets)) problems.push("`monitoring.widgets` must be a list of dashboard widget JSON strings");
+    if (m.widgets !== undefined && !isList(m.widgets))
+        problems.push("`monitoring.widgets` must be a list of dashboard widget JSON strings");
     return problems;
 }
 
@@ -70,15 +87,23 @@ export interface MonitorSpec {
 }
 
 /** Check, override and realise one component's monitoring; `undefined` when `monitoring.enabled` is false. */
-export function monitor(owner: MonitoringOwner, monitoring: Monitoring | ServiceMonitoring | undefined, spec: MonitorSpec): Realised | undefined {
+export function monitor(
+    owner: MonitoringOwner,
+    monitoring: Monitoring | ServiceMonitoring | undefined,
+    spec: MonitorSpec,
+): Realised | undefined {
     const service = spec.dashboardTitle !== undefined;
     throwIfAny(spec.component, owner.name, monitoringProblems(monitoring, service), owner.parent);
     const own = specProblems(spec.alarms, spec.composites);
-    if (own.length > 0) throw new Error(`${spec.component} "${owner.name}": its alarm definitions are invalid (a bug in the component): ${own.join("; ")}`);
+    if (own.length > 0)
+        throw new Error(`${spec.component} "${owner.name}": its alarm definitions are invalid (a bug in the component): ${own.join("; ")}`);
     const { resolved, problems } = applyOverrides(spec.alarms, spec.composites ?? [], monitoring);
     throwIfAny(spec.component, owner.name, problems, owner.parent);
     if (monitoring?.enabled === false) return undefined;
-    const m = monitoring as ServiceMonitoring | undefined;
-    const dashboard = service && m?.dashboard !== false ? { title: spec.dashboardTitle!, extraWidgets: [...(spec.extraWidgets ?? []), ...(m?.widgets ?? [])] } : undefined;
+    const m = monitoring;
+    const dashboard =
+        service && m?.dashboard !== false
+            ? { title: spec.dashboardTitle, extraWidgets: [...(spec.extraWidgets ?? []), ...(m?.widgets ?? [])] }
+            : undefined;
     return realiseMonitoring(owner, resolved, monitoring, dashboard);
 }

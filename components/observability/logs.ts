@@ -19,14 +19,24 @@ export function errorLogMetricName(serviceName: string): string {
 }
 
 /** The metric filter on the service's log group. */
-export function errorLogFilter(owner: MonitoringOwner, logGroupName: pulumi.Input<string>, dependsOn?: pulumi.Resource[]): aws.cloudwatch.LogMetricFilter {
+export function errorLogFilter(
+    owner: MonitoringOwner,
+    logGroupName: pulumi.Input<string>,
+    dependsOn?: pulumi.Resource[],
+): aws.cloudwatch.LogMetricFilter {
     return new aws.cloudwatch.LogMetricFilter(
         `${owner.name}-error-logs`,
         {
             name: `${owner.name}-error-lines`,
             logGroupName,
             pattern: ERROR_LOG_PATTERN,
-            metricTransformation: { namespace: LOG_METRIC_NAMESPACE, name: errorLogMetricName(owner.name), value: "1", defaultValue: "0", unit: "Count" },
+            metricTransformation: {
+                namespace: LOG_METRIC_NAMESPACE,
+                name: errorLogMetricName(owner.name),
+                value: "1",
+                defaultValue: "0",
+                unit: "Count",
+            },
         },
         { parent: owner.parent, dependsOn },
     );

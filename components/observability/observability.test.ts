@@ -71,19 +71,39 @@ function owner(name = "svc") {
 
 describe("monitor()", () => {
     it("should create one alarm per definition with the metric, statistic and threshold given, percentiles as extended statistics and math as metric queries", async () => {
-        obs.monitor(owner(), { actions: { page: [PAGE_TOPIC], ticket: [TICKET_TOPIC] } }, { component: "Thing", alarms: specs(), dashboardTitle: "svc" });
+        obs.monitor(
+            owner(),
+            { actions: { page: [PAGE_TOPIC], ticket: [TICKET_TOPIC] } },
+            { component: "Thing", alarms: specs(), dashboardTitle: "svc" },
+        );
         await settle();
         const p99 = mocks.one("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-latency-p99").inputs;
-        expect(p99).toMatchObject({ namespace: "AWS/X", metricName: "Latency", dimensions: { Service: "svc" }, extendedStatistic: "p99", threshold: 2, period: 60 });
+        expect(p99).toMatchObject({
+            namespace: "AWS/X",
+            metricName: "Latency",
+            dimensions: { Service: "svc" },
+            extendedStatistic: "p99",
+            threshold: 2,
+            period: 60,
+        });
         expect(p99.statistic).toBeUndefined();
         const cpu = mocks.one("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-cpu-high").inputs;
-        expect(cpu).toMatchObject({ statistic: "Average", comparisonOperator: "GreaterThanOrEqualToThreshold", datapointsToAlarm: 3, tags: { team: "a" } });
+        expect(cpu).toMatchObject({
+            statistic: "Average",
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            datapointsToAlarm: 3,
+            tags: { team: "a" },
+        });
         const rate = mocks.one("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-error-rate").inputs;
         expect(rate.metricName).toBeUndefined();
         expect(rate.metricQueries).toEqual(
             expect.arrayContaining([
                 expect.objectContaining({ id: "e1", expression: "100 * errors / requests", returnData: true }),
-                expect.objectContaining({ id: "errors", returnData: false, metric: expect.objectContaining({ metricName: "5xx", stat: "Sum", period: 60 }) }),
+                expect.objectContaining({
+                    id: "errors",
+                    returnData: false,
+                    metric: expect.objectContaining({ metricName: "5xx", stat: "Sum", period: 60 }),
+                }),
             ]),
         );
     });
@@ -95,7 +115,9 @@ describe("monitor()", () => {
         expect(alarm("latency-p99").inputs.alarmActions).toBeUndefined();
         expect(alarm("error-rate").inputs.alarmActions).toBeUndefined();
         expect(alarm("cpu-high").inputs).toMatchObject({ alarmActions: [TICKET_TOPIC], okActions: [TICKET_TOPIC] });
-        expect(alarm("cpu-high").inputs.alarmDescription).toMatch(/Opens a ticket\. Runbook: serverless-containers docs\/runbooks\.md#cpu-high$/);
+        expect(alarm("cpu-high").inputs.alarmDescription).toMatch(
+            /Opens a ticket\. Runbook: serverless-containers docs\/runbooks\.md#cpu-high$/,
+        );
         const unhealthy = mocks.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy").inputs;
         expect(unhealthy.alarmActions).toEqual([PAGE_TOPIC]);
         expect(unhealthy.alarmRule).toBe(`ALARM("${alarm("latency-p99").state.arn}") OR ALARM("${alarm("error-rate").state.arn}")`);
@@ -108,12 +130,19 @@ describe("monitor()", () => {
             { component: "Thing", alarms: specs() },
         );
         await settle();
-        expect(mocks.byType("aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.name).sort()).toEqual(["svc-alarm-cpu-high", "svc-alarm-error-rate"]);
+        expect(
+            mocks
+                .byType("aws:cloudwatch/metricAlarm:MetricAlarm")
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(["svc-alarm-cpu-high", "svc-alarm-error-rate"]);
         expect(mocks.one("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-cpu-high").inputs).toMatchObject({ threshold: 95 });
         expect(mocks.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy").inputs.alarmRule).toContain("cpu-high");
-        expect(await errorOf(() => obs.monitor(owner("b"), { alarms: { "cpu-hgih": { threshold: 1 } } }, { component: "Thing", alarms: specs() }))).toBe(
-            'Thing "b": monitoring.alarms["cpu-hgih"]: no such alarm (this component has: latency-p99, cpu-high, error-rate)',
-        );
+        expect(
+            await errorOf(() =>
+                obs.monitor(owner("b"), { alarms: { "cpu-hgih": { threshold: 1 } } }, { component: "Thing", alarms: specs() }),
+            ),
+        ).toBe('Thing "b": monitoring.alarms["cpu-hgih"]: no such alarm (this component has: latency-p99, cpu-high, error-rate)');
     });
 
     it("should create nothing with enabled: false, and refuse malformed monitoring arguments", async () => {
@@ -121,11 +150,15 @@ describe("monitor()", () => {
         await settle();
         expect(mocks.byType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(0);
         expect(mocks.byType("aws:cloudwatch/dashboard:Dashboard")).toHaveLength(0);
-        expect(await errorOf(() => obs.monitor(owner("c"), false as never, { component: "Thing", alarms: specs() }))).toMatch(/use `\{ enabled: false \}` to opt out/);
-        expect(await errorOf(() => obs.monitor(owner("d"), { actions: { page: ["not-an-arn"] } }, { component: "Thing", alarms: specs() }))).toContain(
-            '`monitoring.actions.page`: "not-an-arn" is not an SNS topic ARN',
+        expect(await errorOf(() => obs.monitor(owner("c"), false as never, { component: "Thing", alarms: specs() }))).toMatch(
+            /use `\{ enabled: false \}` to opt out/,
         );
-        expect(await errorOf(() => obs.monitor(owner("e"), { slo: {} } as never, { component: "Thing", alarms: specs() }))).toContain("`monitoring.slo` is not an argument of this component");
+        expect(
+            await errorOf(() => obs.monitor(owner("d"), { actions: { page: ["not-an-arn"] } }, { component: "Thing", alarms: specs() })),
+        ).toContain('`monitoring.actions.page`: "not-an-arn" is not an SNS topic ARN');
+        expect(await errorOf(() => obs.monitor(owner("e"), { slo: {} }, { component: "Thing", alarms: specs() }))).toContain(
+            "`monitoring.slo` is not an argument of this component",
+        );
     });
 
     it("should draw a dashboard from the same definitions: an alarm status widget, then one graph per alarm with its threshold, by section", async () => {
@@ -136,7 +169,9 @@ describe("monitor()", () => {
         const body = JSON.parse(board.inputs.dashboardBody);
         const alarmArns = mocks.byType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.state.arn);
         expect(body.widgets[1]).toMatchObject({ type: "alarm", properties: { alarms: expect.arrayContaining(alarmArns) } });
-        const headers = body.widgets.filter((w: { type: string }) => w.type === "text").map((w: { properties: { markdown: string } }) => w.properties.markdown);
+        const headers = body.widgets
+            .filter((w: { type: string }) => w.type === "text")
+            .map((w: { properties: { markdown: string } }) => w.properties.markdown);
         expect(headers.slice(1)).toEqual(["## Golden signals", "## Saturation"]);
         const p99 = body.widgets.find((w: { properties: { title?: string } }) => w.properties.title === "p99 latency");
         expect(p99.properties.metrics).toEqual([["AWS/X", "Latency", "Service", "svc", { stat: "p99", label: "p99 latency" }]]);
@@ -150,10 +185,18 @@ describe("monitor()", () => {
         const { slo } = obs.normalizeSlo({ availability: 99.9 });
         const { alarms, composites } = obs.sloAlarms({ errors: ratio, slow: ratio, source: "s" }, slo);
         const t = (id: string) => alarms.find((a) => a.id === id)!.threshold;
-        expect([t("slo-availability-1h"), t("slo-availability-5m"), t("slo-availability-6h"), t("slo-availability-24h")]).toEqual([0.0144, 0.0144, 0.006, 0.003]);
+        expect([t("slo-availability-1h"), t("slo-availability-5m"), t("slo-availability-6h"), t("slo-availability-24h")]).toEqual([
+            0.0144, 0.0144, 0.006, 0.003,
+        ]);
         expect(t("slo-latency-1h")).toBe(0.144);
-        expect(composites.map((c) => [c.id, c.severity, c.members])).toContainEqual(["slo-availability-fast-burn", "page", ["slo-availability-1h", "slo-availability-5m"]]);
+        expect(composites.map((c) => [c.id, c.severity, c.members])).toContainEqual([
+            "slo-availability-fast-burn",
+            "page",
+            ["slo-availability-1h", "slo-availability-5m"],
+        ]);
         expect(composites.find((c) => c.id === "slo-latency-slow-burn")!.severity).toBe("ticket");
-        expect(obs.normalizeSlo({ availability: 100 }).problems).toEqual(["monitoring.slo.availability must be a percentage above 0 and below 100 (got 100)"]);
+        expect(obs.normalizeSlo({ availability: 100 }).problems).toEqual([
+            "monitoring.slo.availability must be a percentage above 0 and below 100 (got 100)",
+        ]);
     });
 });

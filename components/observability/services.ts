@@ -48,7 +48,12 @@ export const UTILISATION_PERCENT = 80;
 export const CONCURRENCY_SHARE = 0.8;
 
 type Dims = Record<string, pulumi.Input<string>>;
-const metric = (namespace: string, metricName: string, dimensions: Dims, stat: string): MetricRef => ({ namespace, metricName, dimensions, stat });
+const metric = (namespace: string, metricName: string, dimensions: Dims, stat: string): MetricRef => ({
+    namespace,
+    metricName,
+    dimensions,
+    stat,
+});
 
 /** `FILL(a,0) + FILL(b,0) …`: a sum over series of which some may have no data (an idle target group). */
 const filledSum = (ids: string[]) => ids.map((id) => `FILL(${id},0)`).join(" + ");
@@ -89,7 +94,10 @@ export function albSli(t: AlbTargets): RequestSli {
         slow: (_p: number, ms: number): MathRef => ({
             expression: `(${t.targetGroups.map((_, i) => `FILL(r${i},0) * (100 - FILL(f${i},100))`).join(" + ")}) / 100 / (${filledSum(ids("r"))})`,
             label: `share of responses slower than ${ms} ms`,
-            metrics: { ...perTargetGroup(t, "f", "TargetResponseTime", `PR(:${ms / 1000})`), ...perTargetGroup(t, "r", "RequestCount", "Sum") },
+            metrics: {
+                ...perTargetGroup(t, "f", "TargetResponseTime", `PR(:${ms / 1000})`),
+                ...perTargetGroup(t, "r", "RequestCount", "Sum"),
+            },
         }),
     };
 }
@@ -108,7 +116,10 @@ export function albAlarms(t: AlbTargets, inputs: ServiceThresholdInputs): AlarmS
             math: {
                 expression: `100 * (${filledSum(ids("e"))}) / (${filledSum(ids("r"))})`,
                 label: "target 5xx %",
-                metrics: { ...perTargetGroup(t, "e", "HTTPCode_Target_5XX_Count", "Sum"), ...perTargetGroup(t, "r", "RequestCount", "Sum") },
+                metrics: {
+                    ...perTargetGroup(t, "e", "HTTPCode_Target_5XX_Count", "Sum"),
+                    ...perTargetGroup(t, "r", "RequestCount", "Sum"),
+                },
             },
             comparison: "GreaterThanThreshold",
             threshold: ERROR_RATE_PERCENT,
@@ -140,7 +151,11 @@ export function albAlarms(t: AlbTargets, inputs: ServiceThresholdInputs): AlarmS
             id: "latency-p99",
             title: "p99 response time of the service",
             severity: "ticket",
-            math: { expression: `MAX([${ids("p").join(",")}])`, label: "p99 (s)", metrics: perTargetGroup(t, "p", "TargetResponseTime", "p99") },
+            math: {
+                expression: `MAX([${ids("p").join(",")}])`,
+                label: "p99 (s)",
+                metrics: perTargetGroup(t, "p", "TargetResponseTime", "p99"),
+            },
             comparison: "GreaterThanThreshold",
             threshold: seconds,
             unit: "s",
@@ -152,11 +167,16 @@ export function albAlarms(t: AlbTargets, inputs: ServiceThresholdInputs): AlarmS
             id: "unhealthy-hosts",
             title: "tasks failing the load balancer's health check",
             severity: "ticket",
-            math: { expression: `MAX([${ids("u").join(",")}])`, label: "unhealthy targets", metrics: perTargetGroup(t, "u", "UnHealthyHostCount", "Maximum") },
+            math: {
+                expression: `MAX([${ids("u").join(",")}])`,
+                label: "unhealthy targets",
+                metrics: perTargetGroup(t, "u", "UnHealthyHostCount", "Maximum"),
+            },
             comparison: "GreaterThanOrEqualToThreshold",
             threshold: 1,
             unit: "targets",
-            derivation: "any target unhealthy 3 of 5 minutes (AWS recommended alarms: UnHealthyHostCount > 0); too few healthy tasks is running-tasks",
+            derivation:
+                "any target unhealthy 3 of 5 minutes (AWS recommended alarms: UnHealthyHostCount > 0); too few healthy tasks is running-tasks",
             section: "Saturation",
         },
     ];
@@ -171,7 +191,11 @@ export interface NlbTargets {
 }
 
 /** Fewer healthy NLB targets than scaling.min: each replica is one IP target. */
-function healthyBelowMin(tg: Dims, inputs: ServiceThresholdInputs, base: { period: number; evaluationPeriods: number; datapointsToAlarm: number; source: string }): AlarmSpec {
+function healthyBelowMin(
+    tg: Dims,
+    inputs: ServiceThresholdInputs,
+    base: { period: number; evaluationPeriods: number; datapointsToAlarm: number; source: string },
+): AlarmSpec {
     return {
         ...base,
         id: "healthy-below-min",
@@ -238,7 +262,10 @@ export type EcsScope = { readonly clusterName: pulumi.Input<string>; readonly se
 
 /** Running tasks below scaling.min, CPU and memory high, from Container Insights (the component's cluster enables it). */
 export function ecsAlarms(scope: EcsScope, inputs: ServiceThresholdInputs): AlarmSpec[] {
-    const dims: Dims = scope.serviceName === undefined ? { ClusterName: scope.clusterName } : { ClusterName: scope.clusterName, ServiceName: scope.serviceName };
+    const dims: Dims =
+        scope.serviceName === undefined
+            ? { ClusterName: scope.clusterName }
+            : { ClusterName: scope.clusterName, ServiceName: scope.serviceName };
     const tasks = scope.serviceName === undefined ? "TaskCount" : "RunningTaskCount";
     const insight = (name: string, stat: string) => metric("ECS/ContainerInsights", name, dims, stat);
     const base = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 5, source: ECS_INSIGHTS_SOURCE };
@@ -301,9 +328,17 @@ export function appRunnerSli(d: AppRunnerDims): RequestSli {
     const m = (name: string, stat: string) => metric("AWS/AppRunner", name, appRunnerDims(d), stat);
     return {
         source: APP_RUNNER_SOURCE,
-        errors: () => ({ expression: "FILL(errors,0) / requests", label: "5xx ratio", metrics: { errors: m("5xxStatusResponses", "Sum"), requests: m("Requests", "Sum") } }),
+        errors: () => ({
+            expression: "FILL(errors,0) / requests",
+            label: "5xx ratio",
+            metrics: { errors: m("5xxStatusResponses", "Sum"), requests: m("Requests", "Sum") },
+        }),
         // RequestLatency is in milliseconds.
-        slow: (_p: number, ms: number) => ({ expression: "(100 - fast) / 100", label: `share of requests slower than ${ms} ms`, metrics: { fast: m("RequestLatency", `PR(:${ms})`) } }),
+        slow: (_p: number, ms: number) => ({
+            expression: "(100 - fast) / 100",
+            label: `share of requests slower than ${ms} ms`,
+            metrics: { fast: m("RequestLatency", `PR(:${ms})`) },
+        }),
     };
 }
 
@@ -312,14 +347,24 @@ export function appRunnerAlarms(d: AppRunnerDims, inputs: ServiceThresholdInputs
     const m = (name: string, stat: string) => metric("AWS/AppRunner", name, appRunnerDims(d), stat);
     const perInstance = inputs.scaling.target?.value ?? 100;
     const capacity = perInstance * inputs.scaling.max;
-    const base = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" as const, source: APP_RUNNER_SOURCE };
+    const base = {
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        treatMissingData: "notBreaching" as const,
+        source: APP_RUNNER_SOURCE,
+    };
     return [
         {
             ...base,
             id: "5xx-rate",
             title: "5xx responses",
             severity: "page",
-            math: { expression: "100 * FILL(errors,0) / requests", label: "5xx %", metrics: { errors: m("5xxStatusResponses", "Sum"), requests: m("Requests", "Sum") } },
+            math: {
+                expression: "100 * FILL(errors,0) / requests",
+                label: "5xx %",
+                metrics: { errors: m("5xxStatusResponses", "Sum"), requests: m("Requests", "Sum") },
+            },
             comparison: "GreaterThanThreshold",
             threshold: ERROR_RATE_PERCENT,
             unit: "%",

@@ -45,16 +45,22 @@ export interface RequestSli {
 /** The objectives with defaults applied, and the problems of what the caller gave. */
 export function normalizeSlo(slo: ServiceSlo | undefined): { slo: Required<ServiceSlo>; problems: string[] } {
     const problems: string[] = [];
-    const s = { enabled: slo?.enabled ?? true, ...SLO_DEFAULTS, ...Object.fromEntries(Object.entries(slo ?? {}).filter(([, v]) => v !== undefined)) };
+    const s = {
+        enabled: slo?.enabled ?? true,
+        ...SLO_DEFAULTS,
+        ...Object.fromEntries(Object.entries(slo ?? {}).filter(([, v]) => v !== undefined)),
+    };
     const percent = (key: "availability" | "latencyPercent") => {
         const v = s[key];
-        if (typeof v !== "number" || !(v > 0 && v < 100)) problems.push(`monitoring.slo.${key} must be a percentage above 0 and below 100 (got ${JSON.stringify(v)})`);
+        if (typeof v !== "number" || !(v > 0 && v < 100))
+            problems.push(`monitoring.slo.${key} must be a percentage above 0 and below 100 (got ${JSON.stringify(v)})`);
     };
     percent("availability");
     percent("latencyPercent");
-    if (typeof s.latencyMs !== "number" || !(s.latencyMs > 0)) problems.push(`monitoring.slo.latencyMs must be a positive number of milliseconds (got ${JSON.stringify(s.latencyMs)})`);
+    if (typeof s.latencyMs !== "number" || !(s.latencyMs > 0))
+        problems.push(`monitoring.slo.latencyMs must be a positive number of milliseconds (got ${JSON.stringify(s.latencyMs)})`);
     if (typeof s.enabled !== "boolean") problems.push("monitoring.slo.enabled must be a boolean");
-    return { slo: s as Required<ServiceSlo>, problems };
+    return { slo: s, problems };
 }
 
 const span = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600}h` : `${seconds / 60}m`);
@@ -66,7 +72,12 @@ export function sloAlarms(sli: RequestSli, slo: Required<ServiceSlo>): { alarms:
     const composites: CompositeSpec[] = [];
     if (!slo.enabled) return { alarms, composites };
     const objectives = [
-        { kind: "availability", budget: 1 - slo.availability / 100, what: `${slo.availability} % of requests succeed`, ratio: (p: number) => sli.errors(p) },
+        {
+            kind: "availability",
+            budget: 1 - slo.availability / 100,
+            what: `${slo.availability} % of requests succeed`,
+            ratio: (p: number) => sli.errors(p),
+        },
         {
             kind: "latency",
             budget: 1 - slo.latencyPercent / 100,

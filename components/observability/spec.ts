@@ -26,11 +26,7 @@ export interface MathRef {
     readonly metrics: Record<string, MetricRef>;
 }
 
-export type Comparison =
-    | "GreaterThanOrEqualToThreshold"
-    | "GreaterThanThreshold"
-    | "LessThanThreshold"
-    | "LessThanOrEqualToThreshold";
+export type Comparison = "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
 
 /** Where a definition is drawn on the service's dashboard (in this order). */
 export type DashboardSection = "Golden signals" | "Saturation" | "SLO" | "Logs" | "Database" | "Proxy" | "Table" | "Kubernetes";
@@ -97,7 +93,8 @@ export function specProblems(alarms: readonly AlarmSpec[], composites: readonly 
         }
         // PutMetricAlarm: "the number of periods multiplied by the period must not exceed one day" (API_PutMetricAlarm, EvaluationPeriods).
         if (a.period * a.evaluationPeriods > 86_400) problems.push(`alarm "${a.id}" evaluates more than one day`);
-        if ((a.datapointsToAlarm ?? a.evaluationPeriods) > a.evaluationPeriods) problems.push(`alarm "${a.id}": datapointsToAlarm above evaluationPeriods`);
+        if ((a.datapointsToAlarm ?? a.evaluationPeriods) > a.evaluationPeriods)
+            problems.push(`alarm "${a.id}": datapointsToAlarm above evaluationPeriods`);
         if (!Number.isFinite(a.threshold)) problems.push(`alarm "${a.id}": threshold ${a.threshold} is not a number`);
         for (const id of Object.keys(a.math?.metrics ?? {})) {
             if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) problems.push(`alarm "${a.id}": metric id "${id}" must start with a lower-case letter`);
@@ -142,9 +139,14 @@ export function applyOverrides(
         if (o.severity !== undefined && o.severity !== "page" && o.severity !== "ticket") {
             problems.push(`monitoring.alarms["${id}"].severity must be "page" or "ticket"`);
         }
-        if (o.enabled !== undefined && typeof o.enabled !== "boolean") problems.push(`monitoring.alarms["${id}"].enabled must be a boolean`);
+        if (o.enabled !== undefined && typeof o.enabled !== "boolean")
+            problems.push(`monitoring.alarms["${id}"].enabled must be a boolean`);
     }
-    const removed = new Set(Object.entries(overrides).filter(([, o]) => o?.enabled === false).map(([id]) => id));
+    const removed = new Set(
+        Object.entries(overrides)
+            .filter(([, o]) => o?.enabled === false)
+            .map(([id]) => id),
+    );
     const kept = alarms
         .filter((a) => !removed.has(a.id))
         .map((a): AlarmSpec => {
@@ -152,7 +154,9 @@ export function applyOverrides(
             if (!o) return a;
             return {
                 ...a,
-                ...(typeof o.threshold === "number" ? { threshold: o.threshold, derivation: `${o.threshold} ${a.unit} set by monitoring.alarms` } : {}),
+                ...(typeof o.threshold === "number"
+                    ? { threshold: o.threshold, derivation: `${o.threshold} ${a.unit} set by monitoring.alarms` }
+                    : {}),
                 ...(o.severity === "page" || o.severity === "ticket" ? { severity: o.severity } : {}),
             };
         });

@@ -97,7 +97,8 @@ interface Seen {
 /** Every metric an alarm reads (one, or the metric queries of its math), with resolved dimensions. */
 function metricsOf(a: RecordedResource): Seen[] {
     const i = a.inputs;
-    if (i.metricName) return [{ namespace: i.namespace, metricName: i.metricName, dimensions: i.dimensions, stat: i.statistic ?? i.extendedStatistic }];
+    if (i.metricName)
+        return [{ namespace: i.namespace, metricName: i.metricName, dimensions: i.dimensions, stat: i.statistic ?? i.extendedStatistic }];
     return i.metricQueries
         .filter((q: { metric?: unknown }) => q.metric)
         .map((q: { metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string } }) => ({
@@ -113,7 +114,16 @@ const SLO_IDS = ["availability", "latency"].flatMap((kind) => ["5m", "1h", "30m"
 
 /** The alarm ids each platform creates by default. */
 const EXPECTED_IDS: Record<Platform, string[]> = {
-    "ecs-express": ["cpu-high", "elb-5xx-rate", "error-logs", "latency-p99", "memory-high", "running-tasks", "target-5xx-rate", "unhealthy-hosts"],
+    "ecs-express": [
+        "cpu-high",
+        "elb-5xx-rate",
+        "error-logs",
+        "latency-p99",
+        "memory-high",
+        "running-tasks",
+        "target-5xx-rate",
+        "unhealthy-hosts",
+    ],
     "app-runner": ["5xx-rate", "concurrency-high", "error-logs", "instances-at-max", "latency-p99"],
     "private-fargate": ["cpu-high", "error-logs", "memory-high", "running-tasks"],
     eks: ["healthy-below-min", "tcp-resets", "unhealthy-hosts"],
@@ -123,13 +133,25 @@ const WEB: Platform[] = ["ecs-express", "app-runner"];
 /** Per alarm: what it reads (metric name → statistic, all in one namespace) and its default severity. */
 const ALARMS: Record<Platform, Record<string, { namespace: string; metrics: Record<string, string>; severity: "page" | "ticket" }>> = {
     "ecs-express": {
-        "target-5xx-rate": { namespace: "AWS/ApplicationELB", metrics: { HTTPCode_Target_5XX_Count: "Sum", RequestCount: "Sum" }, severity: "page" },
-        "elb-5xx-rate": { namespace: "AWS/ApplicationELB", metrics: { HTTPCode_ELB_5XX_Count: "Sum", RequestCount: "Sum" }, severity: "page" },
+        "target-5xx-rate": {
+            namespace: "AWS/ApplicationELB",
+            metrics: { HTTPCode_Target_5XX_Count: "Sum", RequestCount: "Sum" },
+            severity: "page",
+        },
+        "elb-5xx-rate": {
+            namespace: "AWS/ApplicationELB",
+            metrics: { HTTPCode_ELB_5XX_Count: "Sum", RequestCount: "Sum" },
+            severity: "page",
+        },
         "latency-p99": { namespace: "AWS/ApplicationELB", metrics: { TargetResponseTime: "p99" }, severity: "ticket" },
         "unhealthy-hosts": { namespace: "AWS/ApplicationELB", metrics: { UnHealthyHostCount: "Maximum" }, severity: "ticket" },
         "running-tasks": { namespace: "ECS/ContainerInsights", metrics: { RunningTaskCount: "Minimum" }, severity: "page" },
         "cpu-high": { namespace: "ECS/ContainerInsights", metrics: { CpuUtilized: "Sum", CpuReserved: "Sum" }, severity: "ticket" },
-        "memory-high": { namespace: "ECS/ContainerInsights", metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" }, severity: "ticket" },
+        "memory-high": {
+            namespace: "ECS/ContainerInsights",
+            metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" },
+            severity: "ticket",
+        },
         "error-logs": { namespace: "ServerlessContainers/Logs", metrics: { "svc-error-lines": "Sum" }, severity: "ticket" },
     },
     "app-runner": {
@@ -142,7 +164,11 @@ const ALARMS: Record<Platform, Record<string, { namespace: string; metrics: Reco
     "private-fargate": {
         "running-tasks": { namespace: "ECS/ContainerInsights", metrics: { TaskCount: "Minimum" }, severity: "page" },
         "cpu-high": { namespace: "ECS/ContainerInsights", metrics: { CpuUtilized: "Sum", CpuReserved: "Sum" }, severity: "ticket" },
-        "memory-high": { namespace: "ECS/ContainerInsights", metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" }, severity: "ticket" },
+        "memory-high": {
+            namespace: "ECS/ContainerInsights",
+            metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" },
+            severity: "ticket",
+        },
         "error-logs": { namespace: "ServerlessContainers/Logs", metrics: { "svc-error-lines": "Sum" }, severity: "ticket" },
     },
     eks: {
@@ -171,14 +197,16 @@ function expectedDimensions(platform: Platform): (m: Seen) => Record<string, unk
         }
         case "app-runner": {
             const service = mocks.one("aws:apprunner/service:Service");
-            return (m) => (m.namespace === "AWS/AppRunner" ? { ServiceName: service.inputs.serviceName, ServiceID: service.state.serviceId } : {});
+            return (m) =>
+                m.namespace === "AWS/AppRunner" ? { ServiceName: service.inputs.serviceName, ServiceID: service.state.serviceId } : {};
         }
         case "private-fargate": {
             const cluster = mocks.one("aws:ecs/cluster:Cluster").state.name;
             return (m) => (m.namespace === "ECS/ContainerInsights" ? { ClusterName: cluster } : {});
         }
         case "eks":
-            return (m) => (m.metricName === "TCP_Target_Reset_Count" ? { LoadBalancer: lb("net") } : { LoadBalancer: lb("net"), TargetGroup: tg });
+            return (m) =>
+                m.metricName === "TCP_Target_Reset_Count" ? { LoadBalancer: lb("net") } : { LoadBalancer: lb("net"), TargetGroup: tg };
     }
 }
 
@@ -206,20 +234,23 @@ describe.each(Object.keys(PLATFORMS) as Platform[])("%s monitoring", (platform) 
         expect(new Set(seen.map((m) => m.metricName))).toEqual(new Set(Object.keys(want.metrics)));
     });
 
-    it.each(Object.keys(ALARMS[platform]))("should route %s by its severity (page: through the unhealthy composite only; ticket: to the ticket topics)", async (id) => {
-        build();
-        await settle();
-        const a = alarm(id);
-        const unhealthy = mocks.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy").inputs;
-        expect(unhealthy.alarmActions).toEqual([PAGE]);
-        if (ALARMS[platform][id].severity === "page") {
-            expect(a.inputs.alarmActions).toBeUndefined();
-            expect(unhealthy.alarmRule).toContain(`ALARM("${a.state.arn}")`);
-        } else {
-            expect(a.inputs).toMatchObject({ alarmActions: [TICKET], okActions: [TICKET] });
-            expect(unhealthy.alarmRule).not.toContain(a.state.arn);
-        }
-    });
+    it.each(Object.keys(ALARMS[platform]))(
+        "should route %s by its severity (page: through the unhealthy composite only; ticket: to the ticket topics)",
+        async (id) => {
+            build();
+            await settle();
+            const a = alarm(id);
+            const unhealthy = mocks.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy").inputs;
+            expect(unhealthy.alarmActions).toEqual([PAGE]);
+            if (ALARMS[platform][id].severity === "page") {
+                expect(a.inputs.alarmActions).toBeUndefined();
+                expect(unhealthy.alarmRule).toContain(`ALARM("${a.state.arn}")`);
+            } else {
+                expect(a.inputs).toMatchObject({ alarmActions: [TICKET], okActions: [TICKET] });
+                expect(unhealthy.alarmRule).not.toContain(a.state.arn);
+            }
+        },
+    );
 
     it("should override a threshold, make a ticket a page, and remove an alarm through monitoring.alarms", async () => {
         const [first, second] = Object.keys(ALARMS[platform]).filter((id) => ALARMS[platform][id].severity === "ticket");
@@ -227,14 +258,21 @@ describe.each(Object.keys(PLATFORMS) as Platform[])("%s monitoring", (platform) 
         await settle();
         expect(alarm(first).inputs.threshold).toBe(1234);
         expect(alarm(first).inputs.alarmActions).toBeUndefined();
-        expect(mocks.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy").inputs.alarmRule).toContain(alarm(first).state.arn);
+        expect(mocks.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy").inputs.alarmRule).toContain(
+            alarm(first).state.arn,
+        );
         expect(alarmIds()).not.toContain(second);
     });
 
     it("should create no alarm, composite, dashboard or metric filter, and output neither, with enabled: false", async () => {
         const service = build({ monitoring: { enabled: false } });
         await settle();
-        for (const type of [ALARM, "aws:cloudwatch/compositeAlarm:CompositeAlarm", "aws:cloudwatch/dashboard:Dashboard", "aws:cloudwatch/logMetricFilter:LogMetricFilter"]) {
+        for (const type of [
+            ALARM,
+            "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+            "aws:cloudwatch/dashboard:Dashboard",
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+        ]) {
             expect(mocks.byType(type)).toEqual([]);
         }
         expect([service.dashboardName, service.unhealthyAlarmArn]).toEqual([undefined, undefined]);
@@ -245,7 +283,9 @@ describe.each(Object.keys(PLATFORMS) as Platform[])("%s monitoring", (platform) 
         await settle();
         const board = mocks.one("aws:cloudwatch/dashboard:Dashboard", "svc-dashboard");
         const body = JSON.parse(board.inputs.dashboardBody);
-        const titles = body.widgets.filter((w: { type: string }) => w.type === "metric").map((w: { properties: { title: string } }) => w.properties.title);
+        const titles = body.widgets
+            .filter((w: { type: string }) => w.type === "metric")
+            .map((w: { properties: { title: string } }) => w.properties.title);
         // One graph per alarm; the SLO pairs draw their short window's graph only.
         expect(titles).toHaveLength(alarmIds().filter((id) => !id.startsWith("slo-")).length + (WEB.includes(platform) ? 2 : 0));
         expect(body.widgets[0].properties.markdown).toMatch(/^# svc on /);
@@ -286,9 +326,21 @@ describe("thresholds derived from the inputs", () => {
     });
 
     it("should put App Runner's concurrency alarm at 80 % of max concurrency × scaling.max, and the instances alarm at scaling.max", async () => {
-        expect(await threshold("app-runner", "concurrency-high", { scaling: { min: 1, max: 5, target: { metric: "concurrency", value: 50 } } })).toBe(200);
-        expect(await threshold("app-runner", "concurrency-high", { scaling: { min: 1, max: 3, target: { metric: "concurrency", value: 100 } } })).toBe(240);
-        expect(await threshold("app-runner", "instances-at-max", { scaling: { min: 1, max: 3, target: { metric: "concurrency", value: 100 } } })).toBe(3);
+        expect(
+            await threshold("app-runner", "concurrency-high", {
+                scaling: { min: 1, max: 5, target: { metric: "concurrency", value: 50 } },
+            }),
+        ).toBe(200);
+        expect(
+            await threshold("app-runner", "concurrency-high", {
+                scaling: { min: 1, max: 3, target: { metric: "concurrency", value: 100 } },
+            }),
+        ).toBe(240);
+        expect(
+            await threshold("app-runner", "instances-at-max", {
+                scaling: { min: 1, max: 3, target: { metric: "concurrency", value: 100 } },
+            }),
+        ).toBe(3);
     });
 
     it("should put the p99 alarm at the latency objective (seconds on the ALB, milliseconds on App Runner)", async () => {
@@ -306,7 +358,11 @@ describe("thresholds derived from the inputs", () => {
     it("should count the ALB's slow responses with the percentile rank of TargetResponseTime at latencyMs in seconds", async () => {
         PLATFORMS["ecs-express"]({ monitoring: { slo: { latencyMs: 400 } } });
         await settle();
-        expect(metricsOf(alarm("slo-latency-5m")).filter((m) => m.metricName === "TargetResponseTime").map((m) => m.stat)).toEqual(["PR(:0.4)", "PR(:0.4)"]);
+        expect(
+            metricsOf(alarm("slo-latency-5m"))
+                .filter((m) => m.metricName === "TargetResponseTime")
+                .map((m) => m.stat),
+        ).toEqual(["PR(:0.4)", "PR(:0.4)"]);
     });
 
     it("should leave out the task and healthy-target minimum alarms, and the composite, with scaling.min 0 (a stopped service)", async () => {
@@ -372,7 +428,15 @@ describe("platform wiring", () => {
             securityGroupId: sg,
             port: 5432,
             connectResourceArn: "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABC/app",
-            environment: { DB_HOST: "db", DB_PORT: "5432", DB_NAME: "app", DB_USER: "app", DB_TLS: "true", DB_IAM_AUTH: "true", AWS_REGION: "us-east-1" },
+            environment: {
+                DB_HOST: "db",
+                DB_PORT: "5432",
+                DB_NAME: "app",
+                DB_USER: "app",
+                DB_TLS: "true",
+                DB_IAM_AUTH: "true",
+                AWS_REGION: "us-east-1",
+            },
             ...(widgets ? { dashboardWidgets: widgets } : {}),
         });
         const mine = JSON.stringify([{ type: "text", properties: { markdown: "## mine" } }]);

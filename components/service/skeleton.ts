@@ -16,7 +16,17 @@ import type { ScalingMetric, ScalingTarget, ServiceArgs, ServiceHealth, ServiceN
 import { environmentProblems, imageProblem } from "./environment";
 import { egressRule, egressRuleProblems, ingressRule, type EgressRule } from "./network";
 import { enumProblem, listProblem, objectProblem, pathProblem, stringProblem } from "./shapes";
-import { errorLogAlarm, errorLogFilter, monitor, monitoringProblems, normalizeSlo, sloAlarms, type AlarmSpec, type Realised, type RequestSli } from "../observability";
+import {
+    errorLogAlarm,
+    errorLogFilter,
+    monitor,
+    monitoringProblems,
+    normalizeSlo,
+    sloAlarms,
+    type AlarmSpec,
+    type Realised,
+    type RequestSli,
+} from "../observability";
 import type { ServiceMonitoring, ServiceSlo } from "../observability/args";
 
 /** The platforms a service runs on. */
@@ -178,7 +188,10 @@ export function normalizeService(
     const sloGiven = monitoringShape.length === 0 ? args.monitoring?.slo : undefined;
     const slo =
         sloGiven !== undefined && (sloGiven === null || typeof sloGiven !== "object" || Array.isArray(sloGiven))
-            ? { slo: normalizeSlo(undefined).slo, problems: ["`monitoring.slo` must be an object ({ enabled?, availability?, latencyMs?, latencyPercent? })."] }
+            ? {
+                  slo: normalizeSlo(undefined).slo,
+                  problems: ["`monitoring.slo` must be an object ({ enabled?, availability?, latencyMs?, latencyPercent? })."],
+              }
             : normalizeSlo(sloGiven);
     const normalized: NormalizedService = {
         image: args.image,
@@ -199,7 +212,12 @@ export function normalizeService(
     throwIfAny(
         component,
         name,
-        [...valueProblems(rules, args, normalized), ...monitoringShape, ...slo.problems.map((p) => `\`${p.replace(/ must/, "` must")}.`), ...extraProblems],
+        [
+            ...valueProblems(rules, args, normalized),
+            ...monitoringShape,
+            ...slo.problems.map((p) => `\`${p.replace(/ must/, "` must")}.`),
+            ...extraProblems,
+        ],
         resource,
     );
     return normalized;
@@ -466,7 +484,10 @@ function databaseWidgets(databases: NormalizedService["databases"]): pulumi.Inpu
  * `monitoring` with the linked databases' dashboard sections first among its `widgets`: for a component that
  * hands its service to another (VpcConnectedAppRunner → AppRunnerService, which draws the dashboard).
  */
-export function withDatabaseWidgets(monitoring: ServiceMonitoring | undefined, databases: NormalizedService["databases"]): ServiceMonitoring | undefined {
+export function withDatabaseWidgets(
+    monitoring: ServiceMonitoring | undefined,
+    databases: NormalizedService["databases"],
+): ServiceMonitoring | undefined {
     const fromDatabases = databaseWidgets(databases);
     if (monitoring?.enabled === false || fromDatabases.length === 0) return monitoring;
     return { ...monitoring, widgets: [...fromDatabases, ...(monitoring?.widgets ?? [])] };
@@ -480,17 +501,13 @@ export function withDatabaseWidgets(monitoring: ServiceMonitoring | undefined, d
  */
 export function monitorService(owner: ServiceOwner, n: NormalizedService, platform: PlatformMonitoring): Realised | undefined {
     const slo = platform.sli ? sloAlarms(platform.sli, n.slo) : { alarms: [], composites: [] };
-    const realised = monitor(
-        { name: owner.name, parent: owner.parent, tags: owner.tags },
-        n.monitoring,
-        {
-            component: owner.component,
-            alarms: [...platform.alarms, ...slo.alarms, ...(platform.logGroupName === undefined ? [] : [errorLogAlarm(owner.name)])],
-            composites: slo.composites,
-            dashboardTitle: platform.title,
-            extraWidgets: databaseWidgets(n.databases),
-        },
-    );
+    const realised = monitor({ name: owner.name, parent: owner.parent, tags: owner.tags }, n.monitoring, {
+        component: owner.component,
+        alarms: [...platform.alarms, ...slo.alarms, ...(platform.logGroupName === undefined ? [] : [errorLogAlarm(owner.name)])],
+        composites: slo.composites,
+        dashboardTitle: platform.title,
+        extraWidgets: databaseWidgets(n.databases),
+    });
     if (realised?.alarms["error-logs"] && platform.logGroupName !== undefined) {
         errorLogFilter({ name: owner.name, parent: owner.parent, tags: owner.tags }, platform.logGroupName, platform.logDependsOn);
     }

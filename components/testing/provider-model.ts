@@ -826,7 +826,8 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
         // (tf ecs/service_data_source.go: findServiceByTwoPartKey → "reading ECS Service … couldn't find resource").
         answer: (inputs, c) => {
             const key = `${inputs.clusterArn}/${inputs.serviceName}`;
-            const tg = (salt: string) => arn(c, "elasticloadbalancing", `targetgroup/ecs-gateway-tg-${hashOf(key + salt, 8)}/${hashOf(key + salt, 16)}`);
+            const tg = (salt: string) =>
+                arn(c, "elasticloadbalancing", `targetgroup/ecs-gateway-tg-${hashOf(key + salt, 8)}/${hashOf(key + salt, 16)}`);
             return {
                 id: arn(c, "ecs", `service/${String(inputs.clusterArn).split("/").pop()}/${inputs.serviceName}`),
                 arn: arn(c, "ecs", `service/${String(inputs.clusterArn).split("/").pop()}/${inputs.serviceName}`),
@@ -839,7 +840,9 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
                         containerName: "main",
                         containerPort: 8080,
                         elbName: "",
-                        advancedConfigurations: [{ alternateTargetGroupArn: tg("alternate"), productionListenerRule: "", roleArn: "", testListenerRule: "" }],
+                        advancedConfigurations: [
+                            { alternateTargetGroupArn: tg("alternate"), productionListenerRule: "", roleArn: "", testListenerRule: "" },
+                        ],
                     },
                 ],
             };
@@ -855,14 +858,22 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
         answer: (inputs, c) => {
             const byTags = inputs.arn === undefined;
             const key = byTags ? JSON.stringify(inputs.tags ?? {}) : String(inputs.arn);
-            const tgArn = byTags ? arn(c, "elasticloadbalancing", `targetgroup/k8s-${hashOf(key, 10)}/${hashOf(key, 16)}`) : String(inputs.arn);
+            const tgArn = byTags
+                ? arn(c, "elasticloadbalancing", `targetgroup/k8s-${hashOf(key, 10)}/${hashOf(key, 16)}`)
+                : String(inputs.arn);
             const kind = byTags ? "net" : "app";
             return {
                 id: tgArn,
                 arn: tgArn,
                 arnSuffix: tgArn.slice(tgArn.lastIndexOf(":") + 1),
                 name: tgArn.split("/")[1],
-                loadBalancerArns: [arn(c, "elasticloadbalancing", `loadbalancer/${kind}/${byTags ? "k8s" : "ecs-express-gateway"}-${hashOf(key + "lb", 10)}/${hashOf(key + "lb", 16)}`)],
+                loadBalancerArns: [
+                    arn(
+                        c,
+                        "elasticloadbalancing",
+                        `loadbalancer/${kind}/${byTags ? "k8s" : "ecs-express-gateway"}-${hashOf(key + "lb", 10)}/${hashOf(key + "lb", 16)}`,
+                    ),
+                ],
                 tags: inputs.tags ?? {},
                 region: c.region,
             };
