@@ -1,7 +1,7 @@
 // Offline policy evaluation for the offline preview (scripts/): the same controls the pack runs, over the
 // resources the mocked program registered, with the enforcement table of the chosen environment.
-import { controls as catalogue, runControl } from "./rules";
-import { Control, Environment, Props, enforcementOf, type RunOptions } from "./types";
+import { controls as catalogue, runControl, runStackControl, stackControls } from "./rules";
+import { Control, Environment, Props, StackControl, enforcementOf, type RunOptions } from "./types";
 import { withoutUnknowns } from "./unknowns";
 
 export interface EvaluatedResource {
@@ -9,6 +9,10 @@ export interface EvaluatedResource {
     readonly name: string;
     /** Resource inputs as plain JSON; a present-but-undefined value is "not known yet" and passes. */
     readonly props: Props;
+    /** URN, parent URN and whether it is a custom resource: what the stack-level controls read (absent: not checked by them). */
+    readonly urn?: string;
+    readonly parent?: string;
+    readonly custom?: boolean;
 }
 
 export interface Finding {
@@ -36,8 +40,35 @@ export function evaluate(
     environment: Environment,
     list: readonly Control[] = catalogue,
     options: RunOptions = {},
+    stackList: readonly StackControl[] = stackControls,
 ): Finding[] {
     const findings: Finding[] = [];
+    // Stack controls, as the pack's StackValidationPolicies run them: over every resource that has a URN.
+    const stackResources = resources
+        .filter((r) => r.urn !== undefined)
+        .map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn!,
+            parent: r.parent,
+            custom: r.custom ?? true,
+            props: withoutUnknowns(r.props ?? {}),
+        }));
+    const names = new Map(stackResources.map((r) => [r.urn, r]));
+    for (const c of stackList) {
+        const enforcement = c.enforcement[environment];
+        if (enforcement === "disabled" || stackResources.length === 0) continue;
+        for (const v of runStackControl(c, stackResources, { environment })) {
+            const r = v.urn === undefined ? undefined : names.get(v.urn);
+            findings.push({
+                controlId: c.id,
+                resourceType: r?.type ?? "pulumi:pulumi:Stack",
+                resourceName: r?.name ?? "(stack)",
+                enforcement,
+                message: v.message,
+            });
+        }
+    }
     for (const r of resources) {
         for (const c of list) {
             const enforcement = enforcementOf(c, environment, options);

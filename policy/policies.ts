@@ -1,8 +1,8 @@
 // Turns the control catalogue into the policy objects the pack registers. Kept apart from index.ts (and
 // free of @pulumi/policy imports) so it is unit-tested without starting the pack's gRPC server; index.ts
 // checks these objects against the SDK's ResourceValidationPolicy type.
-import { controls as catalogue, runControl } from "./rules";
-import { ENVIRONMENTS, Control, Enforcement, Environment, Props, enforcementOf, type RunOptions } from "./types";
+import { controls as catalogue, runControl, runStackControl, stackControls } from "./rules";
+import { ENVIRONMENTS, Control, Enforcement, Environment, Props, StackControl, enforcementOf, type RunOptions } from "./types";
 import { isEnvironment } from "./environment";
 import { withoutUnknowns } from "./unknowns";
 
@@ -53,6 +53,55 @@ export function buildPolicies(environment: Environment, list: readonly Control[]
                 for (const message of runControl(c, args.type, withoutUnknowns(args.props), { environment: env })) {
                     reportViolation(message);
                 }
+            },
+        }));
+}
+
+/** The slice of @pulumi/policy's PolicyResource a stack policy reads. */
+export interface StackPolicyResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly props: Props;
+    readonly parent?: { readonly urn: string };
+    /** Set for custom resources; a component has none. */
+    readonly provider?: unknown;
+}
+
+/** Structurally a @pulumi/policy StackValidationPolicy. */
+export interface PackStackPolicy extends Omit<PackPolicy, "validateResource"> {
+    readonly validateStack: (
+        args: { resources: readonly StackPolicyResource[]; getConfig<T extends object>(): T },
+        reportViolation: (message: string, urn?: string) => void,
+    ) => void;
+}
+
+/** One StackValidationPolicy per stack control, levels as buildPolicies sets them. */
+export function buildStackPolicies(environment: Environment, list: readonly StackControl[] = stackControls): PackStackPolicy[] {
+    return list
+        .filter((c) => c.enforcement[environment] !== "disabled")
+        .map((c) => ({
+            name: c.id,
+            description: `${c.description} [${c.source}]`,
+            enforcementLevel: c.enforcement[environment],
+            remediationSteps: c.remediation,
+            tags: [c.source],
+            configSchema: { properties: { environment: { type: "string", enum: [...ENVIRONMENTS] } } },
+            validateStack: (args, reportViolation) => {
+                const configured = args.getConfig<PolicyConfig>().environment;
+                const env = isEnvironment(configured) ? configured : environment;
+                if (c.enforcement[env] === "disabled") return;
+                const resources = args.resources.map((r) => ({
+                    type: r.type,
+                    name: r.name,
+                    urn: r.urn,
+                    parent: r.parent?.urn,
+                    // The engine sends a provider reference with every custom resource and none with a component
+                    // (@pulumi/policy server.js getProviderResource); this package's own components are named too.
+                    custom: r.provider !== undefined && !r.type.startsWith("serverless-containers:index:"),
+                    props: withoutUnknowns(r.props),
+                }));
+                for (const v of runStackControl(c, resources, { environment: env })) reportViolation(v.message, v.urn);
             },
         }));
 }

@@ -9,8 +9,9 @@ import { imageControls } from "./controls/images";
 import { kubernetesControls } from "./controls/kubernetes";
 import { networkControls } from "./controls/network";
 import { rdsControls } from "./controls/rds";
+import { monitoringControls } from "./controls/monitoring";
 import { taggingControls } from "./controls/tagging";
-import { Control, ControlContext, Enforcement, Environment, Props } from "./types";
+import { Control, ControlContext, Enforcement, Environment, Props, StackControl, StackResource } from "./types";
 
 export * from "./types";
 
@@ -26,6 +27,22 @@ export const controls: readonly Control[] = [
     ...dataControls,
     ...taggingControls,
 ];
+
+/** The controls over the whole stack (Pulumi StackValidationPolicies). */
+export const stackControls: readonly StackControl[] = [...monitoringControls];
+
+/** Runs one stack control; a control that throws is reported as a violation of it against the stack. */
+export function runStackControl(
+    control: StackControl,
+    resources: readonly StackResource[],
+    ctx: ControlContext,
+): { urn?: string; message: string }[] {
+    try {
+        return control.check(resources, ctx);
+    } catch (e) {
+        return [{ message: `could not evaluate ${control.id}: ${(e as Error).message}` }];
+    }
+}
 
 /** Whether a control applies to a type token; a pattern ending in `*` matches a prefix (`aws:*`). */
 export function appliesTo(control: Control, type: string): boolean {

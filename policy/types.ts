@@ -61,3 +61,24 @@ export const STRICT_FROM_STAGING: EnforcementTable = { dev: "advisory", staging:
 /** Durability / cost-bearing controls (deletion protection, backups, CMKs): only production blocks. */
 export const STRICT_IN_PROD: EnforcementTable = { dev: "advisory", staging: "advisory", prod: "mandatory" };
 export const ADVISORY: EnforcementTable = { dev: "advisory", staging: "advisory", prod: "advisory" };
+
+/** Operational controls that page someone: advice in staging, a blocker in prod, nothing in dev. */
+export const MANDATORY_IN_PROD_ADVISORY_IN_STAGING: EnforcementTable = { dev: "disabled", staging: "advisory", prod: "mandatory" };
+
+/** A resource of the whole stack as a stack-level control sees it. */
+export interface StackResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** The parent's URN (the stack's for a top-level resource). */
+    readonly parent?: string;
+    /** False for a component resource (its children are the custom resources under it). */
+    readonly custom: boolean;
+    readonly props: Props;
+}
+
+/** A control over the whole stack (Pulumi's StackValidationPolicy): a rule about how resources relate. */
+export interface StackControl extends Omit<Control, "check" | "resourceTypes" | "guardsDeletion"> {
+    /** Violations, each against the resource (URN) it is about. */
+    readonly check: (resources: readonly StackResource[], ctx: ControlContext) => { urn: string; message: string }[];
+}

@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatCostTable } from "./lib/cost";
-import { controls } from "../policy/rules";
+import { controls, stackControls } from "../policy/rules";
 import { environmentsDoc, policyControlsDoc, type EnvironmentPlan } from "./lib/environments-doc";
 import { listStacks, resolveStackConfig } from "./lib/stack-config";
 import { analyzeComponents, COMPONENTS_DIR, SCHEMA_FILE, schemaText } from "./lib/component-schema";
@@ -41,7 +41,7 @@ export function renderDocs(plans: EnvironmentPlan[]): { environments: string; po
     const ordered = [...plans].sort((a, b) => ENVIRONMENT_ORDER.indexOf(a.stack) - ENVIRONMENT_ORDER.indexOf(b.stack));
     return {
         environments: `${environmentsDoc(ordered, formatCostTable)}\n`,
-        policy: policyControlsDoc(controls),
+        policy: policyControlsDoc([...controls, ...stackControls]),
     };
 }
 

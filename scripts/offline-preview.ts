@@ -166,6 +166,7 @@ async function main(): Promise<number> {
     const { settle, setupMocks } = await import("../components/testing/mocks");
     const { evaluateWithSummary } = await import("../policy/evaluate");
     const { estimateMonthlyCost } = await import("./lib/cost");
+    const { alarmRows } = await import("./lib/alarm-report");
     const { fargateFootprint } = await import("./lib/fargate-footprint");
     const { mermaidDiagram } = await import("./lib/diagram");
     const { modelRemoteChildren } = await import("./lib/modelled");
@@ -280,7 +281,9 @@ async function main(): Promise<number> {
     const outputs = await outputsOf(exported);
 
     const environment = resolved.values[`${resolved.project}:environment`] as Environment;
-    const asEvaluated = (list: typeof resources) => list.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+    // URN, parent and kind let the stack-level controls (a service and its alarms) see how resources relate.
+    const asEvaluated = (list: typeof resources) =>
+        list.map((r) => ({ type: r.type, name: r.name, props: r.inputs, urn: r.urn, parent: r.parent, custom: r.custom }));
     // The exit code follows the resources the program registered; the modelled children are checked
     // separately, reported in their own section, and flagged on stderr when a mandatory control fails.
     const retiring = { retiring: resolved.values[`${resolved.project}:retire`] === "true" };
@@ -311,6 +314,7 @@ async function main(): Promise<number> {
         fargate: (({ floor, ceiling }) => ({ floor, ceiling }))(fargateFootprint(resolvedRegistered)),
         diagram: mermaidDiagram(resolvedRegistered),
         platforms: platformNotes(resolved.values, resolved.project),
+        alarms: alarmRows(resolvedRegistered),
     };
     const text = options.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan);
     if (options.output) {

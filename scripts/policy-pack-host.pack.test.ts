@@ -8,8 +8,9 @@
  *
  * The engine address the runner is given is an engine double's (scripts/lib/engine-double.ts): run-policy-pack
  * drops it (cmd/run-policy-pack/index.js: "Remove <engine-address>"), so nothing of the pack talks to it.
- * What stays unproven without the CLI: the policy proxy in front of the pack and the engine's own calls
- * (Configure with --policy-pack-config, AnalyzeStack at the end of a preview).
+ * The prod pack is also asked AnalyzeStack, as the engine asks at the end of a preview, for the stack-level
+ * control (service-alarms-routed). What stays unproven without the CLI: the policy proxy in front of the pack,
+ * the engine's own calls (Configure with --policy-pack-config) and exactly which resources it lists in AnalyzeStack.
  */
 import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,19 +43,20 @@ let engine: EngineDouble;
 let client: analyzerrpc.AnalyzerClient;
 let scratch: string | undefined;
 
-/** The dev stack's preview with the pack in `packDir`. */
-function devPreview(packDir: string): PolicyPackRun {
-    const dev = resolveStackConfig("dev");
+/** A stack's preview with the pack in `packDir`. */
+function stackPreview(packDir: string, stack: "dev" | "prod"): PolicyPackRun {
+    const resolved = resolveStackConfig(stack);
     return {
         packDir,
         engineAddress: engine.address,
         organization: "organization",
-        project: dev.project,
-        stack: "dev",
+        project: resolved.project,
+        stack,
         dryRun: true,
-        config: dev.values,
+        config: resolved.values,
     };
 }
+const devPreview = (packDir: string) => stackPreview(packDir, "dev");
 
 beforeAll(async () => {
     engine = await startEngineDouble();
@@ -110,6 +112,82 @@ describe("the policy pack, started as `pulumi preview --policy-pack policy` star
             findings.map((f) => ({ policy: f.controlId, level: f.enforcement, message: `${descriptions.get(f.controlId)}\n${f.message}` })),
         );
     });
+});
+
+describe("the prod pack's stack policies, asked AnalyzeStack as the engine asks at the end of a preview", () => {
+    let prodClient: analyzerrpc.AnalyzerClient;
+    beforeAll(async () => {
+        const { port } = await startServing(policyPackLaunch(stackPreview(PACK, "prod")));
+        prodClient = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    }, PACK_TIMEOUT_MS);
+    afterAll(() => prodClient?.close());
+
+    const STACK_URN = "urn:pulumi:prod::serverless-containers::pulumi:pulumi:Stack::serverless-containers-prod";
+    const COMPONENT_URN = "urn:pulumi:prod::serverless-containers::serverless-containers:index:EcsExpressService::visits";
+    const child = (type: string, name: string) =>
+        `urn:pulumi:prod::serverless-containers::serverless-containers:index:EcsExpressService$${type}::${name}`;
+    const provider = () =>
+        new analyzerproto.AnalyzerProviderResource()
+            .setType("pulumi:providers:aws")
+            .setName("default")
+            .setUrn("urn:pulumi:prod::serverless-containers::pulumi:providers:aws::default")
+            .setProperties(Struct.fromJavaScript({}));
+    const resource = (type: string, urn: string, parent: string | undefined, props: Record<string, unknown>, custom: boolean) => {
+        const r = new analyzerproto.AnalyzerResource()
+            .setType(type)
+            .setUrn(urn)
+            .setName(urn.slice(urn.lastIndexOf("::") + 2))
+            .setProperties(Struct.fromJavaScript(props as Record<string, never>))
+            .setOptions(new analyzerproto.AnalyzerResourceOptions());
+        if (parent) r.setParent(parent);
+        if (custom) r.setProvider(provider());
+        return r;
+    };
+    const analyzeStack = (alarmActions: string[]) => {
+        const request = new analyzerproto.AnalyzeStackRequest().setResourcesList([
+            resource("pulumi:pulumi:Stack", STACK_URN, undefined, {}, false),
+            resource("serverless-containers:index:EcsExpressService", COMPONENT_URN, STACK_URN, {}, false),
+            resource(
+                "aws:ecs/expressGatewayService:ExpressGatewayService",
+                child("aws:ecs/expressGatewayService:ExpressGatewayService", "visits-service"),
+                COMPONENT_URN,
+                {},
+                true,
+            ),
+            resource(
+                "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+                child("aws:cloudwatch/compositeAlarm:CompositeAlarm", "visits-unhealthy"),
+                COMPONENT_URN,
+                { alarmActions },
+                true,
+            ),
+        ]);
+        return new Promise<analyzerproto.AnalyzeResponse>((ok, fail) => prodClient.analyzeStack(request, settle(ok, fail))).then(
+            (response) =>
+                response.getDiagnosticsList().map((d) => ({
+                    policy: d.getPolicyname(),
+                    level: LEVEL[d.getEnforcementlevel()],
+                    urn: d.getUrn(),
+                    message: d.getMessage(),
+                })),
+        );
+    };
+
+    it(
+        "should block a service whose alarms notify no one, against the service's URN, and pass it once one alarm is routed",
+        async () => {
+            expect(await analyzeStack([])).toEqual([
+                {
+                    policy: "service-alarms-routed",
+                    level: "mandatory",
+                    urn: child("aws:ecs/expressGatewayService:ExpressGatewayService", "visits-service"),
+                    message: expect.stringContaining("visits-service has 1 alarm(s) under visits but none notifies anyone"),
+                },
+            ]);
+            expect(await analyzeStack(["arn:aws:sns:us-east-1:123456789012:page"])).toEqual([]);
+        },
+        PACK_TIMEOUT_MS,
+    );
 });
 
 describe("policy/tsconfig.json under the policy runner", () => {

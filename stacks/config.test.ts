@@ -55,6 +55,26 @@ describe("stack config", () => {
             '`serverless-containers:productsCpu` must be one of 0.25 vCPU | 0.5 vCPU | 1 vCPU | 2 vCPU | 4 vCPU (got "3 vCPU").',
         ],
         [
+            "a page topic that is not an SNS ARN",
+            { alarmPageTopicArn: "arn:aws:sqs:us-east-1:123456789012:q" },
+            '`serverless-containers:alarmPageTopicArn` must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>) (got "arn:aws:sqs:us-east-1:123456789012:q").',
+        ],
+        [
+            "a ticket e-mail without a domain",
+            { alarmTicketEmail: "oncall" },
+            '`serverless-containers:alarmTicketEmail` must be an e-mail address (got "oncall").',
+        ],
+        [
+            "an e-mail beside an own page topic",
+            { alarmPageTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall", alarmPageEmail: "a@example.com" },
+            "`serverless-containers:alarmPageEmail` subscribes to the topic the stack creates, but `serverless-containers:alarmPageTopicArn` names your own topic: subscribe the address to that topic instead, or drop the ARN.",
+        ],
+        [
+            "a runbook URL with a fragment",
+            { runbookUrl: "https://example.com/runbooks.md#top" },
+            '`serverless-containers:runbookUrl` must be an https URL without a #fragment (the alarm id is appended as one) (got "https://example.com/runbooks.md#top").',
+        ],
+        [
             "concurrency 0",
             { catalogueMaxConcurrency: "0" },
             '`serverless-containers:catalogueMaxConcurrency` must be an integer between 1 and 200 (got "0").',

@@ -130,6 +130,20 @@ const roleArn = (key: string) =>
         return s;
     });
 
+/** SNS topic ARNs in any partition (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html: names of 1-256 letters, digits, - and _; .fifo suffix). */
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** An address SNS can deliver to: one @, a dot in the domain, no spaces. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An optional string: "" (the default) means not set; anything else must match `pattern`. */
+const optional = (key: string, pattern: RegExp, rule: string) =>
+    z.string({ error: `${q(key)} is missing; declare it in Pulumi.yaml.` }).transform((s, ctx) => {
+        if (s === "") return undefined;
+        if (pattern.test(s)) return s;
+        ctx.addIssue({ code: "custom", message: `${q(key)} must be ${rule} (got ${shown(s)}).` });
+        return z.NEVER;
+    });
+
 /** Every config key the program reads, with its raw-string schema. Pulumi.yaml declares the same keys. */
 export const configSchema = z
     .object({
@@ -171,6 +185,11 @@ export const configSchema = z
         eksDeployRoleArn: roleArn("eksDeployRoleArn"),
         eksPreviewRoleArn: roleArn("eksPreviewRoleArn"),
         eksBreakGlassRoleArn: roleArn("eksBreakGlassRoleArn"),
+        alarmPageTopicArn: optional("alarmPageTopicArn", SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"),
+        alarmPageEmail: optional("alarmPageEmail", EMAIL, "an e-mail address"),
+        alarmTicketTopicArn: optional("alarmTicketTopicArn", SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"),
+        alarmTicketEmail: optional("alarmTicketEmail", EMAIL, "an e-mail address"),
+        runbookUrl: optional("runbookUrl", /^https:\/\/[^\s#]+$/, "an https URL without a #fragment (the alarm id is appended as one)"),
         eksMinReplicas: int("eksMinReplicas", 1, 100),
         eksMaxReplicas: int("eksMaxReplicas", 1, 100),
         eksPodCpu: matching("eksPodCpu", /^(\d+m|\d+(\.\d+)?)$/, "a Kubernetes CPU quantity such as 250m or 1"),
@@ -221,6 +240,13 @@ export const configSchema = z
             issue(`${q("vpcCidr")} ${c.vpcCidr} has host bits set; write the network address of the block.`);
         if (c.environment === "prod" && !c.auroraDeletionProtection) {
             issue(`${q("auroraDeletionProtection")} must be true when environment is prod (got false).`);
+        }
+        for (const severity of ["Page", "Ticket"] as const) {
+            if (c[`alarm${severity}TopicArn`] && c[`alarm${severity}Email`]) {
+                issue(
+                    `${q(`alarm${severity}Email`)} subscribes to the topic the stack creates, but ${q(`alarm${severity}TopicArn`)} names your own topic: subscribe the address to that topic instead, or drop the ARN.`,
+                );
+            }
         }
         eksEndpointRules(c).forEach(issue);
     });

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { throwIfAny } from "../limits";
 import { MAX_ACTIONS, realiseMonitoring, type MonitoringOwner, type Realised } from "./alarms";
-import type { Monitoring, ServiceMonitoring } from "./args";
+import type { ServiceMonitoring } from "./args";
 import { applyOverrides, specProblems, type AlarmSpec, type CompositeSpec } from "./spec";
 
 export * from "./args";
@@ -34,7 +34,7 @@ export function monitoringProblems(monitoring: unknown, service: boolean): strin
     if (monitoring === null || typeof monitoring !== "object" || isList(monitoring)) {
         return ["`monitoring` must be an object ({ enabled?, actions?, alarms?, runbookUrl? …}); use `{ enabled: false }` to opt out"];
     }
-    const m = monitoring as ServiceMonitoring & Record<string, unknown>;
+    const m = monitoring as Record<string, unknown> & ServiceMonitoring;
     const problems: string[] = [];
     const allowed = service
         ? ["enabled", "actions", "alarms", "runbookUrl", "dashboard", "slo", "rollback", "widgets"]
@@ -87,11 +87,7 @@ export interface MonitorSpec {
 }
 
 /** Check, override and realise one component's monitoring; `undefined` when `monitoring.enabled` is false. */
-export function monitor(
-    owner: MonitoringOwner,
-    monitoring: Monitoring | ServiceMonitoring | undefined,
-    spec: MonitorSpec,
-): Realised | undefined {
+export function monitor(owner: MonitoringOwner, monitoring: ServiceMonitoring | undefined, spec: MonitorSpec): Realised | undefined {
     const service = spec.dashboardTitle !== undefined;
     throwIfAny(spec.component, owner.name, monitoringProblems(monitoring, service), owner.parent);
     const own = specProblems(spec.alarms, spec.composites);
@@ -100,10 +96,9 @@ export function monitor(
     const { resolved, problems } = applyOverrides(spec.alarms, spec.composites ?? [], monitoring);
     throwIfAny(spec.component, owner.name, problems, owner.parent);
     if (monitoring?.enabled === false) return undefined;
-    const m = monitoring;
     const dashboard =
-        service && m?.dashboard !== false
-            ? { title: spec.dashboardTitle, extraWidgets: [...(spec.extraWidgets ?? []), ...(m?.widgets ?? [])] }
+        spec.dashboardTitle !== undefined && monitoring?.dashboard !== false
+            ? { title: spec.dashboardTitle, extraWidgets: [...(spec.extraWidgets ?? []), ...(monitoring?.widgets ?? [])] }
             : undefined;
     return realiseMonitoring(owner, resolved, monitoring, dashboard);
 }

@@ -287,6 +287,29 @@ describe("estimateMonthlyCost", () => {
         );
     });
 
+    it("should bill an alarm per metric it reads (each metric of a math alarm), composites and dashboards per month, and a log metric filter's metric", () => {
+        const resources = [
+            res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-cpu-high", { metricName: "CPUUtilization", statistic: "Average" }),
+            res("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarm-5xx-rate", {
+                metricQueries: [
+                    { id: "e1", expression: "100*a/b" },
+                    { id: "a", metric: {} },
+                    { id: "b", metric: {} },
+                ],
+            }),
+            res("aws:cloudwatch/compositeAlarm:CompositeAlarm", "svc-unhealthy", { alarmName: "x", alarmRule: "ALARM(a)" }),
+            res("aws:cloudwatch/dashboard:Dashboard", "svc-dashboard", { dashboardName: "x", dashboardBody: "{}" }),
+            res("aws:cloudwatch/logMetricFilter:LogMetricFilter", "svc-error-logs", { name: "x" }),
+        ];
+        expect(rowsOf(resources, "CloudWatch alarms").map((r) => [r.resource, r.quantity, r.monthly])).toEqual([
+            ["svc-alarm-cpu-high", 1, P("cloudWatchAlarmMetricMonth")],
+            ["svc-alarm-5xx-rate", 2, 2 * P("cloudWatchAlarmMetricMonth")],
+            ["svc-unhealthy", 1, P("cloudWatchCompositeAlarmMonth")],
+        ]);
+        expect(sum(rowsOf(resources, "CloudWatch dashboards"))).toBe(P("cloudWatchDashboardMonth"));
+        expect(sum(rowsOf(resources, "CloudWatch metrics"))).toBe(P("cloudWatchCustomMetricMonth"));
+    });
+
     it("should state an assumption on every row and add the rows up to the total and the per-kind summary", () => {
         const resources = [
             res("eks:index:Cluster", "eks", {}),

@@ -702,6 +702,60 @@ const PRICING: readonly Pricing<unknown>[] = [
         ],
     }),
     priced({
+        type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+        // A metric alarm bills per metric it reads: one, or each metric (not expression) of its metric queries.
+        facts: (alarm) => {
+            const queries = props(alarm).metricQueries as { metric?: unknown }[] | undefined;
+            return { metrics: queries ? queries.filter((q) => q.metric !== undefined).length : 1 };
+        },
+        charges: [
+            {
+                kind: "CloudWatch alarms",
+                quantity: (f) => f.metrics,
+                unit: "alarm metric-month",
+                price: "cloudWatchAlarmMetricMonth",
+                assumption: (f) =>
+                    f.metrics === 1 ? "One standard-resolution alarm on one metric." : `A metric math alarm over ${f.metrics} metrics.`,
+            },
+        ],
+    }),
+    priced({
+        type: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+        facts: always,
+        charges: [
+            monthly(
+                "CloudWatch alarms",
+                "alarm-month",
+                "cloudWatchCompositeAlarmMonth",
+                "One composite alarm (its member alarms are priced on their own rows).",
+            ),
+        ],
+    }),
+    priced({
+        type: "aws:cloudwatch/dashboard:Dashboard",
+        facts: always,
+        charges: [
+            monthly(
+                "CloudWatch dashboards",
+                "dashboard-month",
+                "cloudWatchDashboardMonth",
+                "One custom dashboard; the account's 3 free dashboards are not deducted.",
+            ),
+        ],
+    }),
+    priced({
+        type: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+        facts: always,
+        charges: [
+            monthly(
+                "CloudWatch metrics",
+                "metric-month",
+                "cloudWatchCustomMetricMonth",
+                "The one custom metric the filter publishes (no dimensions).",
+            ),
+        ],
+    }),
+    priced({
         type: "aws:cloudwatch/logGroup:LogGroup",
         facts: always,
         charges: [

@@ -5,6 +5,7 @@
 import { APP_RUNNER_CLOSED_ON } from "./platform-notes";
 import type { Finding, Summary } from "../../policy/evaluate";
 import { formatFindings } from "../../policy/evaluate";
+import { formatAlarms, type AlarmRow } from "./alarm-report";
 import { formatCostTable, type CostEstimate } from "./cost";
 import type { ModelledSummary } from "./modelled";
 import type { ConfigOverride } from "./stack-config";
@@ -49,6 +50,8 @@ export interface Plan {
     readonly diagram: string;
     /** One line per web service: its hosting platform and which accounts can deploy it (platform-notes.ts). */
     readonly platforms?: readonly string[];
+    /** Every CloudWatch alarm the plan creates, by owning component (alarm-report.ts). */
+    readonly alarms?: readonly AlarmRow[];
 }
 
 /** Resources as an indented tree (children under their parent, in registration order). */
@@ -130,6 +133,10 @@ export function renderPlanText(plan: Plan): string {
     if (plan.platforms && plan.platforms.length > 0) {
         out.push("", `Hosting platforms (App Runner is closed to new customers since ${APP_RUNNER_CLOSED_ON}):`);
         for (const note of plan.platforms) out.push(`  - ${note}`);
+    }
+    if (plan.alarms) {
+        out.push("", `Alarms (${plan.alarms.length}; what each watches, when it fires, where it goes — docs/monitoring.md):`);
+        out.push(...formatAlarms(plan.alarms));
     }
     out.push(
         "",

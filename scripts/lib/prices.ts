@@ -50,6 +50,10 @@ export type PriceKey =
     | "dynamoDbStorageGbMonth"
     | "ecrStorageGbMonth"
     | "cloudWatchLogsIngestGb"
+    | "cloudWatchAlarmMetricMonth"
+    | "cloudWatchCompositeAlarmMonth"
+    | "cloudWatchDashboardMonth"
+    | "cloudWatchCustomMetricMonth"
     | "kmsKeyMonth"
     | "secretsManagerSecretMonth";
 
@@ -264,6 +268,38 @@ export const PRICES: PriceTable = {
             source: "https://c3x.dev/blog/cloudwatch-logs-cost-optimization",
             verified: true,
             note: "Storage $0.03/GB-month on top.",
+        },
+        cloudWatchAlarmMetricMonth: {
+            description:
+                "CloudWatch standard-resolution alarm, per metric it reads (a metric math alarm bills each metric of its expression)",
+            unit: "alarm metric-month",
+            usd: 0.1,
+            source: "https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm",
+            verified: true,
+            note: "10 alarm metrics a month free per account (https://aws.amazon.com/cloudwatch/pricing/, free tier; not deducted here).",
+        },
+        cloudWatchCompositeAlarmMonth: {
+            description: "CloudWatch composite alarm",
+            unit: "alarm-month",
+            usd: 0.5,
+            source: "https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm",
+            verified: true,
+        },
+        cloudWatchDashboardMonth: {
+            description: "CloudWatch custom dashboard",
+            unit: "dashboard-month",
+            usd: 3,
+            source: "https://aws.amazon.com/cloudwatch/pricing/",
+            verified: false,
+            note: "The free tier (3 dashboards of up to 50 metrics each) was read on the AWS page; the $3 paid rate is the widely quoted list price, not confirmed there.",
+        },
+        cloudWatchCustomMetricMonth: {
+            description: "CloudWatch custom metric (a log metric filter's metric)",
+            unit: "metric-month",
+            usd: 0.3,
+            source: "https://aws.amazon.com/cloudwatch/pricing/",
+            verified: false,
+            note: "First 10,000 metrics tier; 10 custom metrics a month free per account (not deducted). Rate is the widely quoted list price, not confirmed on the page.",
         },
         kmsKeyMonth: {
             description: "KMS customer managed key",
