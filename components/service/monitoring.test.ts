@@ -152,14 +152,22 @@ const ALARMS: Record<Platform, Record<string, { namespace: string; metrics: Reco
             metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" },
             severity: "ticket",
         },
-        "error-logs": { namespace: "ServerlessContainers/Logs", metrics: { "svc-error-lines": "Sum" }, severity: "ticket" },
+        "error-logs": {
+            namespace: "ServerlessContainers/Logs",
+            metrics: { "serverless-containers-test-svc-error-lines": "Sum" },
+            severity: "ticket",
+        },
     },
     "app-runner": {
         "5xx-rate": { namespace: "AWS/AppRunner", metrics: { "5xxStatusResponses": "Sum", Requests: "Sum" }, severity: "page" },
         "latency-p99": { namespace: "AWS/AppRunner", metrics: { RequestLatency: "p99" }, severity: "ticket" },
         "concurrency-high": { namespace: "AWS/AppRunner", metrics: { Concurrency: "Maximum" }, severity: "ticket" },
         "instances-at-max": { namespace: "AWS/AppRunner", metrics: { ActiveInstances: "Maximum" }, severity: "ticket" },
-        "error-logs": { namespace: "ServerlessContainers/Logs", metrics: { "svc-error-lines": "Sum" }, severity: "ticket" },
+        "error-logs": {
+            namespace: "ServerlessContainers/Logs",
+            metrics: { "serverless-containers-test-svc-error-lines": "Sum" },
+            severity: "ticket",
+        },
     },
     "private-fargate": {
         "running-tasks": { namespace: "ECS/ContainerInsights", metrics: { TaskCount: "Minimum" }, severity: "page" },
@@ -169,7 +177,11 @@ const ALARMS: Record<Platform, Record<string, { namespace: string; metrics: Reco
             metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" },
             severity: "ticket",
         },
-        "error-logs": { namespace: "ServerlessContainers/Logs", metrics: { "svc-error-lines": "Sum" }, severity: "ticket" },
+        "error-logs": {
+            namespace: "ServerlessContainers/Logs",
+            metrics: { "serverless-containers-test-svc-error-lines": "Sum" },
+            severity: "ticket",
+        },
     },
     eks: {
         "healthy-below-min": { namespace: "AWS/NetworkELB", metrics: { HealthyHostCount: "Minimum" }, severity: "page" },
@@ -376,6 +388,17 @@ describe("thresholds derived from the inputs", () => {
 });
 
 describe("platform wiring", () => {
+    // Two stacks in one account (dev and prod side by side) write to the same custom namespace: a metric named
+    // after the service alone would count both stacks' error lines in each stack's alarm.
+    it("should name the error-line metric after the project and stack too, in the filter and in the alarm", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        PLATFORMS["private-fargate"]();
+        await settle();
+        const metric = `${pulumi.getProject()}-${pulumi.getStack()}-svc-error-lines`;
+        expect(mocks.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs.metricTransformation.name).toBe(metric);
+        expect(alarm("error-logs").inputs.metricName).toBe(metric);
+    });
+
     it("should give private Fargate's ECS service deployment alarms over the page alarms, rolling back unless monitoring.rollback is false", async () => {
         PLATFORMS["private-fargate"]();
         await settle();
@@ -400,7 +423,7 @@ describe("platform wiring", () => {
         expect(mocks.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs).toMatchObject({
             logGroupName: mocks.one("aws:cloudwatch/logGroup:LogGroup").state.name,
             pattern: "{ $.level >= 50 }",
-            metricTransformation: { namespace: "ServerlessContainers/Logs", name: "svc-error-lines", value: "1", defaultValue: "0" },
+            metricTransformation: { namespace: "ServerlessContainers/Logs", value: "1", defaultValue: "0" },
         });
         mocks.reset();
         PLATFORMS["app-runner"]();
