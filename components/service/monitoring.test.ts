@@ -130,8 +130,23 @@ const EXPECTED_IDS: Record<Platform, string[]> = {
 };
 const WEB: Platform[] = ["ecs-express", "app-runner"];
 
+type AlarmRow = { namespace: string; metrics: Record<string, string>; severity: "page" | "ticket" };
+/** Both ECS platforms' utilisation alarms (Container Insights). */
+const ECS_UTILISATION: Record<string, AlarmRow> = {
+    "cpu-high": { namespace: "ECS/ContainerInsights", metrics: { CpuUtilized: "Sum", CpuReserved: "Sum" }, severity: "ticket" },
+    "memory-high": { namespace: "ECS/ContainerInsights", metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" }, severity: "ticket" },
+};
+/** The error-line alarm, on the metric named after the mocks' project and stack and the service. */
+const ERROR_LOGS: Record<string, AlarmRow> = {
+    "error-logs": {
+        namespace: "ServerlessContainers/Logs",
+        metrics: { "serverless-containers-test-svc-error-lines": "Sum" },
+        severity: "ticket",
+    },
+};
+
 /** Per alarm: what it reads (metric name → statistic, all in one namespace) and its default severity. */
-const ALARMS: Record<Platform, Record<string, { namespace: string; metrics: Record<string, string>; severity: "page" | "ticket" }>> = {
+const ALARMS: Record<Platform, Record<string, AlarmRow>> = {
     "ecs-express": {
         "target-5xx-rate": {
             namespace: "AWS/ApplicationELB",
@@ -146,42 +161,20 @@ const ALARMS: Record<Platform, Record<string, { namespace: string; metrics: Reco
         "latency-p99": { namespace: "AWS/ApplicationELB", metrics: { TargetResponseTime: "p99" }, severity: "ticket" },
         "unhealthy-hosts": { namespace: "AWS/ApplicationELB", metrics: { UnHealthyHostCount: "Maximum" }, severity: "ticket" },
         "running-tasks": { namespace: "ECS/ContainerInsights", metrics: { RunningTaskCount: "Minimum" }, severity: "page" },
-        "cpu-high": { namespace: "ECS/ContainerInsights", metrics: { CpuUtilized: "Sum", CpuReserved: "Sum" }, severity: "ticket" },
-        "memory-high": {
-            namespace: "ECS/ContainerInsights",
-            metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" },
-            severity: "ticket",
-        },
-        "error-logs": {
-            namespace: "ServerlessContainers/Logs",
-            metrics: { "serverless-containers-test-svc-error-lines": "Sum" },
-            severity: "ticket",
-        },
+        ...ECS_UTILISATION,
+        ...ERROR_LOGS,
     },
     "app-runner": {
         "5xx-rate": { namespace: "AWS/AppRunner", metrics: { "5xxStatusResponses": "Sum", Requests: "Sum" }, severity: "page" },
         "latency-p99": { namespace: "AWS/AppRunner", metrics: { RequestLatency: "p99" }, severity: "ticket" },
         "concurrency-high": { namespace: "AWS/AppRunner", metrics: { Concurrency: "Maximum" }, severity: "ticket" },
         "instances-at-max": { namespace: "AWS/AppRunner", metrics: { ActiveInstances: "Maximum" }, severity: "ticket" },
-        "error-logs": {
-            namespace: "ServerlessContainers/Logs",
-            metrics: { "serverless-containers-test-svc-error-lines": "Sum" },
-            severity: "ticket",
-        },
+        ...ERROR_LOGS,
     },
     "private-fargate": {
         "running-tasks": { namespace: "ECS/ContainerInsights", metrics: { TaskCount: "Minimum" }, severity: "page" },
-        "cpu-high": { namespace: "ECS/ContainerInsights", metrics: { CpuUtilized: "Sum", CpuReserved: "Sum" }, severity: "ticket" },
-        "memory-high": {
-            namespace: "ECS/ContainerInsights",
-            metrics: { MemoryUtilized: "Sum", MemoryReserved: "Sum" },
-            severity: "ticket",
-        },
-        "error-logs": {
-            namespace: "ServerlessContainers/Logs",
-            metrics: { "serverless-containers-test-svc-error-lines": "Sum" },
-            severity: "ticket",
-        },
+        ...ECS_UTILISATION,
+        ...ERROR_LOGS,
     },
     eks: {
         "healthy-below-min": { namespace: "AWS/NetworkELB", metrics: { HealthyHostCount: "Minimum" }, severity: "page" },
