@@ -22,6 +22,8 @@ import { linkClient, publishLink, type DatabaseLink } from "./database-link";
 import { AURORA_DEFAULTS, AURORA_ENGINES, ENGINES, type AuroraEngine, type EngineSpec } from "./aurora-engines";
 import { Deprecations } from "./service/aliases";
 import { listProblem } from "./service/shapes";
+import { monitor, monitoringProblems, type Monitoring } from "./observability";
+import { auroraAlarms } from "./observability/data";
 
 // The engine table moved to ./aurora-engines.ts; these names stay importable from here (stacks/config.ts reads ENGINES).
 export { AURORA_DEFAULTS, AURORA_ENGINES, ENGINES, type AuroraEngine } from "./aurora-engines";
@@ -104,6 +106,13 @@ export interface AuroraWithProxyArgs {
     readonly maxConnectionsPercent?: number;
     /** Share of max_connections the proxy keeps idle (at most maxConnectionsPercent). @default 50 */
     readonly maxIdleConnectionsPercent?: number;
+    /**
+     * Alarms on the instances (capacity near `maxCapacity`, CPU, freeable memory, load, deadlocks) and the proxy
+     * (availability, borrow latency, connections near its pool, pinning, failed logins), thresholds derived from these
+     * arguments and routed by severity (docs/monitoring.md lists them). Their graphs reach a linked service's dashboard
+     * through `link`. `{ enabled: false }` creates none. @default every alarm, notifying no one
+     */
+    readonly monitoring?: Monitoring;
     /** Tags for every taggable child. */
     readonly tags?: Record<string, string>;
 }
@@ -162,6 +171,11 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
      * group, grants its role `rds-db:connect` as the app user and receives the `DB_*` environment.
      */
     public readonly link: pulumi.Output<DatabaseLink>;
+    /**
+     * The database's and its proxy's dashboard sections, drawn from the same definitions as its alarms (a JSON array
+     * of CloudWatch dashboard widgets; "[]" when `monitoring.enabled` is false). `link` carries them to linked services.
+     */
+    public readonly dashboardWidgets: pulumi.Output<string>;
 
     constructor(name: string, args: AuroraWithProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AuroraWithProxy"), name, {}, withFormerTypes(opts, "serverless-containers:database:AuroraWithProxy"));
@@ -175,7 +189,11 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         // The old name of `allowFrom`, accepted until the next minor version (one warning; both names: an error).
         const deprecations = new Deprecations("AuroraWithProxy", name);
         const allowFrom = deprecations.rename("clientSecurityGroupIds", args?.clientSecurityGroupIds, "allowFrom", args?.allowFrom);
-        const spec = validate(name, args, this, [...deprecations.problems(), listProblem("allowFrom", allowFrom)]);
+        const spec = validate(name, args, this, [
+            ...deprecations.problems(),
+            listProblem("allowFrom", allowFrom),
+            ...monitoringProblems(args?.monitoring, false),
+        ]);
         deprecations.warn(this);
         wiring.set(this, { name, port: spec.port, tags: args.tags });
         const { minCapacity, maxCapacity, masterUsername } = withDefaults(args);
@@ -196,7 +214,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             if (!arn) throw new Error(`AuroraWithProxy "${name}": the cluster reported no managed master user secret.`);
             return arn;
         });
-        const proxy = this.createProxy(name, args, spec, subnetIds, proxySg, cluster, instances);
+        const { proxy, targetGroup } = this.createProxy(name, args, spec, subnetIds, proxySg, cluster, instances);
         // The app user is created after the writer is available (the Data API needs a running instance).
         const appUser = new DatabaseUser(
             `${name}-app-user`,
@@ -228,12 +246,14 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             DB_IAM_AUTH: pulumi.output("true"),
             AWS_REGION: callerOf(this).region,
         };
+        this.dashboardWidgets = this.createMonitoring(name, args, instances, proxy, targetGroup);
         this.link = publishLink({
             name,
             securityGroupId: this.proxySecurityGroupId,
             port: this.port,
             connectResourceArn: this.connectStatement().resources[0],
             environment: this.environment,
+            dashboardWidgets: this.dashboardWidgets,
         });
         (allowFrom ?? []).forEach((sg, i) => this.allowClient(`client-${i}`, sg));
         this.registerOutputs({
@@ -249,6 +269,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             clusterSecurityGroupId: this.clusterSecurityGroupId,
             environment: this.environment,
             link: this.link,
+            dashboardWidgets: this.dashboardWidgets,
         });
     }
 
@@ -450,9 +471,8 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             : aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
         const count = 1 + (args.readers ?? AURORA_DEFAULTS.readers);
         return Array.from({ length: count }, (_, i) => {
-            const role = i === 0 ? "writer" : `reader-${i}`;
             return new aws.rds.ClusterInstance(
-                `${name}-${role}`,
+                `${name}-${instanceRole(i)}`,
                 {
                     clusterIdentifier: cluster.id,
                     instanceClass: "db.serverless",
@@ -481,7 +501,7 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
         proxySg: aws.ec2.SecurityGroup,
         cluster: aws.rds.Cluster,
         instances: aws.rds.ClusterInstance[],
-    ): aws.rds.Proxy {
+    ): { proxy: aws.rds.Proxy; targetGroup: aws.rds.ProxyDefaultTargetGroup } {
         const role = new aws.iam.Role(
             `${name}-proxy-role`,
             {
@@ -549,8 +569,38 @@ export class AuroraWithProxy extends pulumi.ComponentResource {
             { dbProxyName: proxy.name, targetGroupName: targetGroup.name, dbClusterIdentifier: cluster.clusterIdentifier },
             { parent: this, dependsOn: instances },
         );
-        return proxy;
+        return { proxy, targetGroup };
     }
+
+    /** The alarms of observability/data.ts over these instances and this proxy; returns their dashboard widgets. */
+    private createMonitoring(
+        name: string,
+        args: AuroraWithProxyArgs,
+        instances: aws.rds.ClusterInstance[],
+        proxy: aws.rds.Proxy,
+        targetGroup: aws.rds.ProxyDefaultTargetGroup,
+    ): pulumi.Output<string> {
+        const values = withDefaults(args);
+        const realised = monitor({ name, parent: this, tags: args.tags }, args.monitoring, {
+            component: "AuroraWithProxy",
+            alarms: auroraAlarms({
+                engine: args.engine,
+                minCapacity: values.minCapacity,
+                maxCapacity: values.maxCapacity,
+                maxConnectionsPercent: values.maxConnectionsPercent,
+                connectionBorrowTimeout: values.connectionBorrowTimeout,
+                instances: instances.map((instance, i) => ({ role: instanceRole(i), identifier: instance.identifier })),
+                proxyName: proxy.name,
+                targetGroupName: targetGroup.name,
+            }),
+        });
+        return realised?.widgets ?? pulumi.output("[]");
+    }
+}
+
+/** An instance's role, in its resource name and its alarms' ids: the writer first, then reader-1, reader-2 … */
+function instanceRole(index: number): string {
+    return index === 0 ? "writer" : `reader-${index}`;
 }
 
 /** The args with every default of AURORA_DEFAULTS filled in (`??`: an explicit 0 or false stays). */

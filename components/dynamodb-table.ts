@@ -8,6 +8,8 @@ import { policyStatementProblems, type PolicyStatement } from "./iam";
 import { throwIfAny } from "./limits";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
+import { monitor, monitoringProblems, type Monitoring } from "./observability";
+import { DEFAULT_TABLE_OPERATIONS, tableAlarms, tableOperationsProblems, type DynamoOperation } from "./observability/data";
 
 export interface DynamoTableArgs {
     /** Partition key attribute (a string attribute): the key the app reads and writes items by, e.g. "productId". */
@@ -17,6 +19,17 @@ export interface DynamoTableArgs {
      * DynamoDB deletion protection and Pulumi `protect`. @default false
      */
     readonly deletionProtection?: boolean;
+    /**
+     * The DynamoDB operations the app calls (`GetItem`, `PutItem`, `Query`, `Scan` …, at most 10): each gets a latency
+     * alarm, and their internal errors are alarmed together. @default ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"]
+     */
+    readonly operations?: string[];
+    /**
+     * Alarms on internal errors, read and write throttling and latency per operation, routed by severity
+     * (docs/monitoring.md lists them). Pass `dashboardWidgets` to the service's `monitoring.widgets` to draw them on
+     * its dashboard. `{ enabled: false }` creates none. @default every alarm, notifying no one
+     */
+    readonly monitoring?: Monitoring;
     /** Tags for the table. */
     readonly tags?: Record<string, string>;
 }
@@ -36,6 +49,11 @@ export class DynamoTable extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
     /** The table's ARN (what `statements` grants on). */
     public readonly tableArn: pulumi.Output<string>;
+    /**
+     * The table's dashboard section, drawn from the same definitions as its alarms (a JSON array of CloudWatch
+     * dashboard widgets; "[]" when `monitoring.enabled` is false): pass it in a service's `monitoring.widgets`.
+     */
+    public readonly dashboardWidgets: pulumi.Output<string>;
 
     constructor(name: string, args: DynamoTableArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("DynamoTable"), name, {}, withFormerTypes(opts, "serverless-containers:data:DynamoTable"));
@@ -48,6 +66,8 @@ export class DynamoTable extends pulumi.ComponentResource {
                 typeof hashKey === "string" && /^[A-Za-z0-9_.-]{1,255}$/.test(hashKey)
                     ? undefined
                     : `\`hashKey\` must be 1-255 characters of letters, digits, _ . - (got ${JSON.stringify(hashKey) ?? "nothing"}).`,
+                ...tableOperationsProblems(args?.operations),
+                ...monitoringProblems(args?.monitoring, false),
             ],
             this,
         );
@@ -71,7 +91,13 @@ export class DynamoTable extends pulumi.ComponentResource {
         );
         this.tableName = table.name;
         this.tableArn = table.arn;
-        this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn });
+        const operations = (args.operations ?? DEFAULT_TABLE_OPERATIONS) as readonly DynamoOperation[];
+        const realised = monitor({ name, parent: this, tags: args.tags }, args.monitoring, {
+            component: "DynamoTable",
+            alarms: tableAlarms({ tableName: table.name, operations }),
+        });
+        this.dashboardWidgets = realised?.widgets ?? pulumi.output("[]");
+        this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn, dashboardWidgets: this.dashboardWidgets });
     }
 
     /**

@@ -546,16 +546,28 @@ describe("AuroraWithProxy lifecycle", () => {
         () =>
             new aurora.AuroraWithProxy("db", { ...base, ...extra });
     const cluster = ["db-app-user", "db-cluster", "db-proxy-target", "db-reader-1", "db-writer"];
+    // The alarms (observability/data.ts) are updated in place when what they watch is replaced (a new instance
+    // identifier or proxy name in their dimensions) or when an input their thresholds derive from changes.
+    const alarms = (...ids: string[]) => ids.map((id) => `db-alarm-${id}`);
+    const perInstance = (...metrics: string[]) => metrics.flatMap((m) => alarms(`${m}-reader-1`, `${m}-writer`));
+    const instanceAlarms = [...perInstance("acu-near-max", "cpu-high", "db-load-high", "memory-low"), ...alarms("deadlocks")];
+    const proxyAlarms = alarms(
+        "proxy-auth-failures",
+        "proxy-availability",
+        "proxy-borrow-latency",
+        "proxy-connections-near-max",
+        "proxy-pinned-connections",
+    );
 
     itReplaces<AuroraModule.AuroraWithProxyArgs>(build, [
         [
             "engine",
             { engine: "postgresql" },
             [...cluster, "db-params", "db-proxy", "db-proxy-pool"].sort(),
-            ["db-cluster-from-proxy", "db-proxy-connect", "db-proxy-to-cluster"],
+            [...instanceAlarms, ...proxyAlarms, "db-cluster-from-proxy", "db-proxy-connect", "db-proxy-to-cluster"].sort(),
         ],
-        ["databaseName", { databaseName: "otherdb" }, cluster, ["db-proxy-connect"]],
-        ["masterUsername", { masterUsername: "other_admin" }, cluster, ["db-proxy-connect"]],
+        ["databaseName", { databaseName: "otherdb" }, cluster, [...instanceAlarms, "db-proxy-connect"].sort()],
+        ["masterUsername", { masterUsername: "other_admin" }, cluster, [...instanceAlarms, "db-proxy-connect"].sort()],
         // A new app user is a new bootstrap (the old user stays: the bootstrap's delete drops nothing).
         ["appUser.username", { appUser: { ...appUser, username: "other_app" } }, ["db-app-user"], ["db-proxy-connect"]],
         ["appUser.schema", { appUser: { ...appUser, schema: ["CREATE TABLE IF NOT EXISTS x (id INT PRIMARY KEY)"] } }, [], ["db-app-user"]],
@@ -570,10 +582,26 @@ describe("AuroraWithProxy lifecycle", () => {
             "vpc.subnetIds",
             { vpc: { ...base.vpc, subnetIds: ["subnet-c", "subnet-b"] } },
             ["db-proxy", "db-proxy-pool", "db-proxy-target"],
-            ["db-subnets"],
+            [...proxyAlarms, "db-subnets"].sort(),
         ],
-        ["availabilityZones", { availabilityZones: ["us-east-1b", "us-east-1c"] }, ["db-reader-1", "db-writer"], []],
-        ["maxCapacity", { maxCapacity: 8 }, [], ["db-cluster"]],
+        [
+            "availabilityZones",
+            { availabilityZones: ["us-east-1b", "us-east-1c"] },
+            ["db-reader-1", "db-writer"],
+            [...instanceAlarms].sort(),
+        ],
+        // The ACU, memory and proxy-pool thresholds follow maxCapacity; CPU is relative to the CPU of maxCapacity
+        // and its description says so.
+        [
+            "maxCapacity",
+            { maxCapacity: 8 },
+            [],
+            [
+                ...perInstance("acu-near-max", "cpu-high", "memory-low"),
+                ...alarms("proxy-connections-near-max", "proxy-pinned-connections"),
+                "db-cluster",
+            ].sort(),
+        ],
     ]);
 
     // RDS refuses DeleteDBCluster with a final snapshot identifier a snapshot already has
@@ -670,7 +698,22 @@ describe("DynamoTable lifecycle", () => {
         expect(named(await evaluate(build()), "orders-table").options?.protect).toBe(false);
     });
 
-    it("should delete only the table", async () => {
-        expect(deleteOrder(await evaluate(build()))).toEqual(["orders-table"]);
+    it("should delete the table's alarms (they name it), then the table and nothing else", async () => {
+        const order = deleteOrder(await evaluate(build()));
+        expect(order.at(-1)).toBe("orders-table");
+        expect(order.slice(0, -1).sort()).toEqual(
+            [
+                "system-errors",
+                "read-throttles",
+                "write-throttles",
+                "latency-getitem",
+                "latency-putitem",
+                "latency-updateitem",
+                "latency-deleteitem",
+                "latency-query",
+            ]
+                .map((id) => `orders-alarm-${id}`)
+                .sort(),
+        );
     });
 });
