@@ -18,7 +18,8 @@ import { requireDigest } from "./service/environment";
 import type { DeprecatedWebServiceArgs, ServiceArgs, ServiceBaseArgs } from "./service/args";
 import type { Deprecations } from "./service/aliases";
 import { appRunnerSize } from "./service/sizes";
-import { normalizeService, resolveServiceArgs, SERVICE_DEFAULTS, type NormalizedService } from "./service/skeleton";
+import { monitorService, normalizeService, resolveServiceArgs, SERVICE_DEFAULTS, type NormalizedService } from "./service/skeleton";
+import { appRunnerAlarms, appRunnerSli } from "./observability";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
 import { awsManagedPolicyArn } from "./arn";
@@ -75,6 +76,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
     public readonly roleName: pulumi.Output<string>;
     /** DNS records to create for the custom domain, when one is set. */
     public readonly customDomainValidationRecords?: pulumi.Output<CustomDomainValidationRecord[]>;
+    /** Name of the service's CloudWatch dashboard (absent with `monitoring.enabled` or `monitoring.dashboard` false). */
+    public readonly dashboardName?: pulumi.Output<string>;
+    /** ARN of the "unhealthy" composite alarm over the page alarms (absent when monitoring is off or no page alarm is left). */
+    public readonly unhealthyAlarmArn?: pulumi.Output<string>;
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("AppRunnerService"), name, {}, withFormerTypes(opts, "serverless-containers:apprunner:AppRunnerService"));
@@ -135,6 +140,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
             );
         }
 
+        const monitoring = this.monitor(name, n, service);
+        this.dashboardName = monitoring?.dashboard?.dashboardName;
+        this.unhealthyAlarmArn = monitoring?.unhealthy?.arn;
+
         this.url = pulumi.interpolate`https://${service.serviceUrl}`;
         this.serviceArn = service.arn;
         this.roleArn = instanceRole.role.arn;
@@ -144,7 +153,30 @@ export class AppRunnerService extends pulumi.ComponentResource {
             serviceArn: this.serviceArn,
             roleArn: this.roleArn,
             roleName: this.roleName,
+            ...(this.dashboardName ? { dashboardName: this.dashboardName } : {}),
+            ...(this.unhealthyAlarmArn ? { unhealthyAlarmArn: this.unhealthyAlarmArn } : {}),
             ...(this.customDomainValidationRecords ? { customDomainValidationRecords: this.customDomainValidationRecords } : {}),
+        });
+    }
+
+    /**
+     * App Runner's alarms (AWS/AppRunner by ServiceName + ServiceID: https://docs.aws.amazon.com/apprunner/latest/dg/monitor-cw.html),
+     * its SLOs over Requests / 5xxStatusResponses / RequestLatency, and the error lines of the application log group.
+     * App Runner creates that group itself, named `/aws/apprunner/<service name>/<service id>/application`
+     * (https://docs.aws.amazon.com/apprunner/latest/dg/monitor-cwl.html; its service-linked role holds
+     * logs:CreateLogGroup and logs:PutRetentionPolicy on `/aws/apprunner/*`, AppRunnerServiceRolePolicy). The id is
+     * known only once the service exists, so the component cannot create the group first (App Runner's own create
+     * would then collide with it): the metric filter waits for the service, which App Runner reports RUNNING only
+     * after its instances started and wrote to that group.
+     */
+    private monitor(name: string, n: NormalizedService, service: aws.apprunner.Service) {
+        const dims = { serviceName: service.serviceName, serviceId: service.serviceId };
+        return monitorService({ component: "AppRunnerService", name, parent: this, tags: n.tags }, n, {
+            alarms: appRunnerAlarms(dims, n),
+            sli: appRunnerSli(dims),
+            logGroupName: pulumi.interpolate`/aws/apprunner/${service.serviceName}/${service.serviceId}/application`,
+            logDependsOn: [service],
+            title: `${name} on App Runner`,
         });
     }
 

@@ -1,5 +1,5 @@
 import type * as ExpressModule from "./ecs-express-service";
-import { deleteOrder, namesWith, planChanges } from "./testing/lifecycle";
+import { deleteOrder, isMonitoring, namesWith, planChanges } from "./testing/lifecycle";
 import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from "./testing/mocks";
 
 const mocks = setupMocks({
@@ -420,7 +420,9 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
     it("should replace the service and its drain wait, and update nothing else, when serviceName changes", async () => {
         const plan = planChanges(await evaluate(), await evaluate({ serviceName: "products-api-renamed" }));
         expect(namesWith(plan, "replace")).toEqual(["products-drain", "products-service"]);
-        expect(namesWith(plan, "update")).toEqual([]);
+        // The alarms and the dashboard follow the new service (its name is their ServiceName dimension).
+        expect(namesWith(plan, "update").filter((n) => !isMonitoring(n))).toEqual([]);
+        expect(namesWith(plan, "update")).toEqual(expect.arrayContaining(["products-alarm-running-tasks", "products-dashboard"]));
     });
 
     it("should replace the security group, its rules and nothing but the service's network settings when the VPC changes", async () => {
@@ -442,7 +444,8 @@ describe("EcsExpressService lifecycle (what `pulumi up` and `destroy` do, from t
     // security groups and certificate with the infrastructure role. The drain wait is deleted first and waits for
     // INACTIVE, so none of what that teardown uses is deleted before it ends.
     it("should delete the drain wait first, then the service, and only then the roles, policies, cluster, security group and logs", async () => {
-        const order = deleteOrder(await evaluate());
+        // The alarms, composite and dashboard read the service's outputs, so they go first; nothing else uses them.
+        const order = deleteOrder(await evaluate()).filter((n) => !isMonitoring(n));
         const at = (name: string) => order.indexOf(name);
         expect(at("products-drain")).toBe(0);
         expect(at("products-service")).toBe(1);

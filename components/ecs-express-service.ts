@@ -27,6 +27,7 @@ import {
     allowEgress,
     createServiceSecurityGroup,
     linkDatabases,
+    monitorService,
     networkRequiredProblem,
     normalizeService,
     resolveServiceArgs,
@@ -38,6 +39,7 @@ import {
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
 import { awsManagedPolicyArn } from "./arn";
+import { albAlarms, albSli, ecsAlarms, loadBalancerDimension, type AlbTargets } from "./observability";
 
 // ---- allowed values (one place) ------------------------------------------------------------------
 
@@ -185,6 +187,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
     public readonly roleName: pulumi.Output<string>;
     /** The tasks' security group: allow it on whatever the app must reach. */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** Name of the service's CloudWatch dashboard (absent with `monitoring.enabled` or `monitoring.dashboard` false). */
+    public readonly dashboardName?: pulumi.Output<string>;
+    /** ARN of the "unhealthy" composite alarm over the page alarms (absent when monitoring is off or no page alarm is left). */
+    public readonly unhealthyAlarmArn?: pulumi.Output<string>;
 
     constructor(name: string, args: EcsExpressServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EcsExpressService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:EcsExpressService"));
@@ -221,6 +227,10 @@ export class EcsExpressService extends pulumi.ComponentResource {
             { parent: this, dependsOn: [service], retainOnDelete: opts?.retainOnDelete },
         );
 
+        const monitoring = n.monitoring?.enabled === false ? undefined : this.monitor(owner, n, cluster, service, logGroup);
+        this.dashboardName = monitoring?.dashboard?.dashboardName;
+        this.unhealthyAlarmArn = monitoring?.unhealthy?.arn;
+
         this.url = service.ingressPaths.apply((paths) => {
             const endpoint = paths?.[0]?.endpoint;
             if (!endpoint) return endpoint; // unknown during preview
@@ -236,6 +246,60 @@ export class EcsExpressService extends pulumi.ComponentResource {
             roleArn: this.roleArn,
             roleName: this.roleName,
             securityGroupId: this.securityGroupId,
+            ...(this.dashboardName ? { dashboardName: this.dashboardName } : {}),
+            ...(this.unhealthyAlarmArn ? { unhealthyAlarmArn: this.unhealthyAlarmArn } : {}),
+        });
+    }
+
+    /**
+     * The CloudWatch dimensions of the load balancer Express created for the service. `ExpressGatewayService` outputs
+     * neither its load balancer nor its target groups (only `ingressPaths[].endpoint`; the ARNs are in the service
+     * revision's `ecsManagedResources.ingressPaths[]`, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ECSManagedResources.html,
+     * which no data source reads). The ECS service underneath (same ARN, Express's own cluster) lists its target
+     * group and, because Express deploys by canary (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-update-full.html),
+     * the alternate one it shifts traffic to: `aws.ecs.getService` → `loadBalancers[0].targetGroupArn` and
+     * `advancedConfigurations[0].alternateTargetGroupArn`; `aws.lb.getTargetGroup` → the load balancer's ARN. Both
+     * target groups are watched, so a deployment that swaps them keeps the alarms right. Read on every `up`
+     * after the service exists (the invoke waits for its name); unknown in the preview of a new stack.
+     */
+    private loadBalancerTargets(cluster: aws.ecs.Cluster, service: aws.ecs.ExpressGatewayService): AlbTargets {
+        const ecs = aws.ecs.getServiceOutput({ clusterArn: cluster.arn, serviceName: service.serviceName }, { parent: this });
+        const primary = ecs.loadBalancers.apply((lbs) => {
+            const arn = lbs?.[0]?.targetGroupArn;
+            if (!arn)
+                throw new pulumi.ResourceError(
+                    `EcsExpressService: ECS lists no target group for the Express service (DescribeServices loadBalancers is empty)`,
+                    this,
+                );
+            return arn;
+        });
+        // No alternate listed: the primary again (sums in ratios and the maxima are unchanged by a repeated series).
+        const alternate = pulumi
+            .all([ecs.loadBalancers, primary])
+            .apply(([lbs, p]) => lbs?.[0]?.advancedConfigurations?.[0]?.alternateTargetGroupArn || p);
+        const group = aws.lb.getTargetGroupOutput({ arn: primary }, { parent: this });
+        const suffix = (arn: pulumi.Output<string>) => arn.apply((a) => a.slice(a.lastIndexOf(":") + 1));
+        return {
+            loadBalancer: group.loadBalancerArns.apply((arns) => loadBalancerDimension(arns[0])),
+            targetGroups: [suffix(primary), suffix(alternate)],
+        };
+    }
+
+    /** The load balancer's and the tasks' alarms, the SLOs over the load balancer's metrics, the error lines of the log group. */
+    private monitor(
+        owner: ServiceOwner,
+        n: NormalizedService,
+        cluster: aws.ecs.Cluster,
+        service: aws.ecs.ExpressGatewayService,
+        logGroup: aws.cloudwatch.LogGroup,
+    ) {
+        const targets = this.loadBalancerTargets(cluster, service);
+        return monitorService(owner, n, {
+            alarms: [...albAlarms(targets, n), ...ecsAlarms({ clusterName: cluster.name, serviceName: service.serviceName }, n)],
+            sli: albSli(targets),
+            logGroupName: logGroup.name,
+            logDependsOn: [logGroup],
+            title: `${owner.name} on ECS Express Mode`,
         });
     }
 

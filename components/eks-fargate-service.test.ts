@@ -294,6 +294,12 @@ describe("EksFargateService children", () => {
                 "products-role",
                 "products-sa",
                 "products-service",
+                // monitoring (on by default): the NLB's alarms, the unhealthy composite, the dashboard
+                "products-alarm-healthy-below-min",
+                "products-alarm-tcp-resets",
+                "products-alarm-unhealthy-hosts",
+                "products-dashboard",
+                "products-unhealthy",
             ].sort(),
         );
         expect(one("pulumi:providers:kubernetes", "products-k8s").inputs.kubeconfig).toBe(KUBECONFIG);

@@ -24,6 +24,7 @@ import { eksQuantities } from "./service/sizes";
 import {
     attachPolicyStatements,
     linkDatabases,
+    monitorService,
     normalizeService,
     resolveServiceArgs,
     serviceEnvironment,
@@ -31,6 +32,7 @@ import {
 } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
+import { loadBalancerDimension, nlbAlarms, type NlbTargets } from "./observability";
 
 const COMPONENT = "EksFargateService";
 
@@ -217,6 +219,10 @@ export class EksFargateService extends pulumi.ComponentResource {
     public readonly clusterUrl: pulumi.Output<string>;
     /** The Fargate size (vCPU, GiB) each pod is billed at. */
     public readonly podSize: pulumi.Output<FargatePodSize>;
+    /** Name of the service's CloudWatch dashboard (absent with `monitoring.enabled` or `monitoring.dashboard` false). */
+    public readonly dashboardName?: pulumi.Output<string>;
+    /** ARN of the "unhealthy" composite alarm over the page alarms (absent when monitoring is off or no page alarm is left). */
+    public readonly unhealthyAlarmArn?: pulumi.Output<string>;
 
     constructor(name: string, args: EksFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("EksFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:eks:EksFargateService"));
@@ -280,6 +286,9 @@ export class EksFargateService extends pulumi.ComponentResource {
         });
         this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${n.servicePort}`;
         if (args.loadGenerator) this.createLoadGenerator(name, n, args.loadGenerator, service);
+        const monitoring = n.service.monitoring?.enabled === false ? undefined : this.monitor(name, args, n, service);
+        this.dashboardName = monitoring?.dashboard?.dashboardName;
+        this.unhealthyAlarmArn = monitoring?.unhealthy?.arn;
 
         this.registerOutputs({
             url: this.url,
@@ -289,6 +298,41 @@ export class EksFargateService extends pulumi.ComponentResource {
             clusterUrl: this.clusterUrl,
             podSize: this.podSize,
             securityGroupId: this.securityGroupId,
+            ...(this.dashboardName ? { dashboardName: this.dashboardName } : {}),
+            ...(this.unhealthyAlarmArn ? { unhealthyAlarmArn: this.unhealthyAlarmArn } : {}),
+        });
+    }
+
+    /**
+     * The NLB's CloudWatch dimensions. The AWS Load Balancer Controller creates the NLB and its target group from
+     * the Service, so neither ARN is a Pulumi output; it tags both with `elbv2.k8s.aws/cluster: <cluster>` and
+     * `service.k8s.aws/stack: <namespace>/<service>` (kubernetes-sigs/aws-load-balancer-controller
+     * pkg/deploy/tracking, StackTags), and the Service has one port, so exactly one target group carries them:
+     * `aws.lb.getTargetGroup` by those tags gives its ARN suffix (`TargetGroup`) and its load balancer's ARN, whose
+     * part after `loadbalancer/` is the `LoadBalancer` dimension (`net/<name>/<id>`). Read once the Service has
+     * its load balancer address (Pulumi waits for it); unknown in the preview of a new stack.
+     */
+    private nlbTargets(args: EksFargateServiceArgs, service: k8s.core.v1.Service): NlbTargets {
+        const tags = pulumi
+            .all([args.cluster.clusterName, service.metadata.namespace, service.metadata.name, service.status.loadBalancer.ingress])
+            .apply(([cluster, namespace, serviceName]) => ({
+                "elbv2.k8s.aws/cluster": cluster,
+                "service.k8s.aws/stack": `${namespace}/${serviceName}`,
+            }));
+        const group = aws.lb.getTargetGroupOutput({ tags }, { parent: this });
+        return { loadBalancer: group.loadBalancerArns.apply((arns) => loadBalancerDimension(arns[0])), targetGroup: group.arnSuffix };
+    }
+
+    /**
+     * The NLB's alarms (TCP: no request metrics, so no SLO alarms) on the service's dashboard. No error-log metric:
+     * the cluster ships no pod logs to CloudWatch (EksFargateCluster configures no Fargate log router), and pod
+     * restarts are not observable either — Container Insights does not support Fargate pods on EKS without ADOT
+     * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/deploy-container-insights-EKS.html).
+     */
+    private monitor(name: string, args: EksFargateServiceArgs, n: Normalized, service: k8s.core.v1.Service) {
+        return monitorService({ component: COMPONENT, name, parent: this, tags: n.tags }, n.service, {
+            alarms: nlbAlarms(this.nlbTargets(args, service), n.service),
+            title: `${name} on EKS Fargate`,
         });
     }
 

@@ -86,6 +86,16 @@ function itReplaces<A>(build: (extra?: Partial<A>) => () => unknown, cases: [str
     });
 }
 
+/** App Runner's alarms whose ServiceName/ServiceID dimensions follow a new service (with the dashboard drawing them). */
+const appRunnerRequestAlarms = (name: string): string[] =>
+    [
+        "5xx-rate",
+        "concurrency-high",
+        "instances-at-max",
+        "latency-p99",
+        ...["availability", "latency"].flatMap((kind) => ["1h", "24h", "2h", "30m", "5m", "6h"].map((w) => `slo-${kind}-${w}`)),
+    ].map((id) => `${name}-alarm-${id}`);
+
 const changeOf = (plan: Map<string, PlannedChange>, name: string): PlannedChange => [...plan.values()].find((p) => p.name === name)!;
 
 /** Position of each name in a delete order, failing on a name the order lacks. */
@@ -123,12 +133,32 @@ describe("AppRunnerService lifecycle", () => {
         [
             "serviceName",
             { serviceName: "products-svc-2" },
-            ["products-domain", "products-ingress", "products-observability", "products-scaling", "products-service"],
-            [],
+            // The error-line filter too: it sits on App Runner's log group, named after the service's name and id.
+            [
+                "products-domain",
+                "products-error-logs",
+                "products-ingress",
+                "products-observability",
+                "products-scaling",
+                "products-service",
+            ],
+            // Its alarms follow the new service's name and id (dimensions), and the dashboard draws them.
+            [...appRunnerRequestAlarms("products"), "products-dashboard"].sort(),
         ],
         ["scaling.min", { scaling: { min: 2 } }, ["products-scaling"], ["products-service"]],
-        ["scaling.max", { scaling: { max: 9 } }, ["products-scaling"], ["products-service"]],
-        ["scaling.target.value", { scaling: { target: { metric: "concurrency", value: 50 } } }, ["products-scaling"], ["products-service"]],
+        // The thresholds that derive from scaling.max (instances at max, 80 % of the concurrency it allows) follow it.
+        [
+            "scaling.max",
+            { scaling: { max: 9 } },
+            ["products-scaling"],
+            ["products-alarm-concurrency-high", "products-alarm-instances-at-max", "products-dashboard", "products-service"],
+        ],
+        [
+            "scaling.target.value",
+            { scaling: { target: { metric: "concurrency", value: 50 } } },
+            ["products-scaling"],
+            ["products-alarm-concurrency-high", "products-dashboard", "products-service"],
+        ],
         ["customDomain", { customDomain: "api2.example.com" }, ["products-domain"], []],
         [
             "privateIngress.vpcEndpointId",
@@ -209,7 +239,12 @@ describe("VpcConnectedAppRunner lifecycle", () => {
             ["catalogue-connector"],
             ["catalogue-service"],
         ],
-        ["serviceName", { serviceName: "catalogue-2" }, ["catalogue-scaling", "catalogue-service"], []],
+        [
+            "serviceName",
+            { serviceName: "catalogue-2" },
+            ["catalogue-error-logs", "catalogue-scaling", "catalogue-service"],
+            [...appRunnerRequestAlarms("catalogue"), "catalogue-dashboard"].sort(),
+        ],
     ]);
 
     // Connector names are unique per account: a replacement created before the old connector is deleted must not
@@ -436,6 +471,14 @@ describe("EksFargateService lifecycle", () => {
         "products-service",
     ];
 
+    /** The NLB's alarms and the dashboard drawing them: their dimensions follow the load balancer the controller makes for the Service. */
+    const NLB_ALARMS = [
+        "products-alarm-healthy-below-min",
+        "products-alarm-tcp-resets",
+        "products-alarm-unhealthy-hosts",
+        "products-dashboard",
+    ];
+
     itReplaces<EksServiceModule.EksFargateServiceArgs>(build, [
         // A new namespace is new objects in it (metadata.namespace is ForceNew), and a new profile selecting it.
         [
@@ -451,16 +494,17 @@ describe("EksFargateService lifecycle", () => {
                 "products-sa",
                 "products-service",
             ],
-            ["products-role"],
+            // The alarms read the NLB of the new Service (found by its namespace/name tags).
+            [NLB_ALARMS, "products-role"].flat().sort(),
         ],
         [
             "appName",
             { appName: "products-x" },
             ["products-deployment", "products-hpa", "products-load-generator", "products-pdb", "products-sa", "products-service"],
-            ["products-ns", "products-role"],
+            [NLB_ALARMS, "products-ns", "products-role"].flat().sort(),
         ],
         ["serviceAccountName", { serviceAccountName: "products-sa-2" }, ["products-sa"], ["products-deployment", "products-role"]],
-        ["cluster.clusterName", { cluster: { ...cluster, clusterName: "other-cluster" } }, ["products-profile"], []],
+        ["cluster.clusterName", { cluster: { ...cluster, clusterName: "other-cluster" } }, ["products-profile"], NLB_ALARMS],
         ["cluster.privateSubnetIds", { cluster: { ...cluster, privateSubnetIds: ["subnet-priv2"] } }, ["products-profile"], []],
         [
             "cluster.podExecutionRoleArn",
@@ -479,7 +523,13 @@ describe("EksFargateService lifecycle", () => {
         // A Job's template is immutable: a new load generator is a new Job.
         ["loadGenerator", { loadGenerator: { durationSeconds: 60 } }, ["products-load-generator"], []],
         ["image", { image: IMAGE_2 }, [], ["products-deployment"]],
-        ["scaling.min", { scaling: { min: 2 } }, [], ["products-deployment", "products-hpa"]],
+        // healthy-below-min at scaling.min, tcp-resets at 100 per minimum replica.
+        [
+            "scaling.min",
+            { scaling: { min: 2 } },
+            [],
+            ["products-alarm-healthy-below-min", "products-alarm-tcp-resets", "products-dashboard", "products-deployment", "products-hpa"],
+        ],
         ["scheme", { scheme: "internal" }, [], ["products-service"]],
     ]);
 

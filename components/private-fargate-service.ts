@@ -21,11 +21,13 @@ import type { EgressRule, ServiceVpc } from "./service/network";
 import { withDependsOn } from "./service/options";
 import type { ServiceArgs } from "./service/args";
 import { privateFargateSize } from "./service/sizes";
+import { ecsAlarms, type Realised } from "./observability";
 import {
     allowClient,
     allowEgress,
     createServiceSecurityGroup,
     linkDatabases,
+    monitorService,
     networkRequiredProblem,
     normalizeService,
     resolveServiceArgs,
@@ -171,6 +173,10 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     public readonly namespaceName: pulumi.Output<string>;
     /** Cloud Map service name (the host label). */
     public readonly discoveryName: pulumi.Output<string>;
+    /** Name of the service's CloudWatch dashboard (absent with `monitoring.enabled` or `monitoring.dashboard` false). */
+    public readonly dashboardName?: pulumi.Output<string>;
+    /** ARN of the "unhealthy" composite alarm over the page alarms (absent when monitoring is off or no page alarm is left). */
+    public readonly unhealthyAlarmArn?: pulumi.Output<string>;
 
     constructor(name: string, args: PrivateFargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("PrivateFargateService"), name, {}, withFormerTypes(opts, "serverless-containers:ecs:PrivateFargateService"));
@@ -200,7 +206,28 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         linkDatabases(owner, { securityGroupId: securityGroup.id, roleName: roles.task.name }, n.databases);
         const environment = serviceEnvironment(owner, n);
         const taskDefinition = this.createTaskDefinition(name, args, { ...n, environment }, cpu, memory, roles, logGroup);
-        const service = this.createService(name, args, n, cluster, taskDefinition, securityGroup, discovery.service, roles, opts);
+        // Before the service: its deployment alarms name them.
+        const monitoring = monitorService(owner, n, {
+            // The cluster is the service's own, so its task counts are the service's (see ecsAlarms).
+            alarms: ecsAlarms({ clusterName: cluster.cluster.name }, n),
+            logGroupName: logGroup.name,
+            logDependsOn: [logGroup],
+            title: `${name} on private Fargate`,
+        });
+        const service = this.createService(
+            name,
+            args,
+            n,
+            cluster,
+            taskDefinition,
+            securityGroup,
+            discovery.service,
+            roles,
+            opts,
+            monitoring,
+        );
+        this.dashboardName = monitoring?.dashboard?.dashboardName;
+        this.unhealthyAlarmArn = monitoring?.unhealthy?.arn;
 
         this.url = pulumi
             .all([discovery.service.name, discovery.namespace.name])
@@ -220,6 +247,8 @@ export class PrivateFargateService extends pulumi.ComponentResource {
             serviceName: this.serviceName,
             namespaceName: this.namespaceName,
             discoveryName: this.discoveryName,
+            ...(this.dashboardName ? { dashboardName: this.dashboardName } : {}),
+            ...(this.unhealthyAlarmArn ? { unhealthyAlarmArn: this.unhealthyAlarmArn } : {}),
         });
     }
 
@@ -359,6 +388,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         discovery: aws.servicediscovery.Service,
         roles: EcsTaskRoles,
         opts: pulumi.ComponentResourceOptions | undefined,
+        monitoring: Realised | undefined,
     ): aws.ecs.Service {
         return new aws.ecs.Service(
             `${name}-service`,
@@ -371,6 +401,13 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 networkConfiguration: { subnets: n.network!.vpc.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: false },
                 serviceRegistries: { registryArn: discovery.arn },
                 deploymentCircuitBreaker: { enable: true, rollback: true },
+                // A deployment fails (and rolls back unless `monitoring.rollback` is false) when a page alarm fires
+                // during it. Deployment alarms need the rolling `ECS` deployment controller, the default one here
+                // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentAlarms.html); none
+                // without a page alarm (scaling.min 0, or all of them removed or made tickets).
+                ...(monitoring?.unhealthy
+                    ? { alarms: { alarmNames: monitoring.pageAlarmNames, enable: true, rollback: n.monitoring?.rollback ?? true } }
+                    : {}),
                 deploymentMinimumHealthyPercent: 100,
                 deploymentMaximumPercent: 200,
                 enableEcsManagedTags: true,

@@ -17,6 +17,7 @@ import {
     networkRequiredProblem,
     resolveServiceArgs,
     serviceEnvironment,
+    withDatabaseWidgets,
 } from "./service/skeleton";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
@@ -40,6 +41,10 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     /** ARN of the VPC connector. */
     public readonly vpcConnectorArn: pulumi.Output<string>;
+    /** Name of the service's CloudWatch dashboard (absent with `monitoring.enabled` or `monitoring.dashboard` false). */
+    public readonly dashboardName?: pulumi.Output<string>;
+    /** ARN of the "unhealthy" composite alarm over the page alarms (absent when monitoring is off or no page alarm is left). */
+    public readonly unhealthyAlarmArn?: pulumi.Output<string>;
 
     constructor(name: string, args: VpcConnectedAppRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -77,12 +82,20 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
         this.securityGroupId = securityGroup.id;
 
         const connector = this.createConnector(name, subnetIds, args);
-        const { network: _network, databases, ...serviceArgs } = args;
+        const { network: _network, databases, monitoring, ...serviceArgs } = args;
         const environment = serviceEnvironment(owner, n);
-        // The inner service gets the resolved arguments in the shared notation (vCPU/GiB numbers), so it warns about nothing again.
+        // The inner service gets the resolved arguments in the shared notation (vCPU/GiB numbers), so it warns about
+        // nothing again; it draws the dashboard, so the linked databases' sections come in as dashboard widgets.
         const service = new AppRunnerService(
             name,
-            { ...serviceArgs, cpu: parseFloat(cpu), memory: parseFloat(memory), environment, vpcConnectorArn: connector.arn },
+            {
+                ...serviceArgs,
+                cpu: parseFloat(cpu),
+                memory: parseFloat(memory),
+                environment,
+                vpcConnectorArn: connector.arn,
+                monitoring: withDatabaseWidgets(monitoring, n.databases),
+            },
             { parent: this },
         );
         linkDatabases(owner, { securityGroupId: this.securityGroupId, roleName: service.roleName }, databases);
@@ -92,6 +105,8 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
         this.roleArn = service.roleArn;
         this.roleName = service.roleName;
         this.vpcConnectorArn = connector.arn;
+        this.dashboardName = service.dashboardName;
+        this.unhealthyAlarmArn = service.unhealthyAlarmArn;
         this.registerOutputs({
             url: this.url,
             serviceArn: this.serviceArn,
@@ -99,6 +114,8 @@ export class VpcConnectedAppRunner extends pulumi.ComponentResource {
             roleName: this.roleName,
             securityGroupId: this.securityGroupId,
             vpcConnectorArn: this.vpcConnectorArn,
+            ...(this.dashboardName ? { dashboardName: this.dashboardName } : {}),
+            ...(this.unhealthyAlarmArn ? { unhealthyAlarmArn: this.unhealthyAlarmArn } : {}),
         });
     }
 

@@ -69,6 +69,10 @@ export interface WebService {
     readonly roleName: pulumi.Output<string>;
     /** The service's own security group, when `network` is set: allow it on what the service reaches. */
     readonly securityGroupId?: pulumi.Output<string>;
+    /** Name of the service's CloudWatch dashboard (absent with `monitoring.enabled` or `monitoring.dashboard` false). */
+    readonly dashboardName?: pulumi.Output<string>;
+    /** ARN of the service's "unhealthy" composite alarm (absent when monitoring is off or no page alarm is left). */
+    readonly unhealthyAlarmArn?: pulumi.Output<string>;
     /** The component that was created (for `dependsOn` or tests). */
     readonly resource: AppRunnerService | VpcConnectedAppRunner | EcsExpressService;
     /** Allow egress to one more destination (only when `network` is set). */
@@ -169,6 +173,8 @@ function handle(
         roleArn: resource.roleArn,
         roleName: resource.roleName,
         securityGroupId,
+        dashboardName: resource.dashboardName,
+        unhealthyAlarmArn: resource.unhealthyAlarmArn,
         resource,
         allowEgress,
     };

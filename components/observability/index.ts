@@ -14,6 +14,17 @@ export { errorLogAlarm, errorLogFilter, errorLogMetricName, LOG_METRIC_NAMESPACE
 export { normalizeSlo, sloAlarms, SLO_DEFAULTS, type RequestSli } from "./slo";
 export { routingOf, DEFAULT_RUNBOOK, type MonitoringOwner, type Realised } from "./alarms";
 export type { AlarmSpec, CompositeSpec, MetricRef, MathRef } from "./spec";
+export {
+    albAlarms,
+    albSli,
+    appRunnerAlarms,
+    appRunnerSli,
+    ecsAlarms,
+    loadBalancerDimension,
+    nlbAlarms,
+    type AlbTargets,
+    type NlbTargets,
+} from "./services";
 
 const isList = (v: unknown): v is unknown[] => Array.isArray(v);
 

@@ -5,7 +5,7 @@
  * and `defaultValue: 0` records a zero when no line matched, so the alarm sees quiet minutes as 0, not missing.
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringOwner } from "./alarms";
 import type { AlarmSpec } from "./spec";
 
@@ -13,9 +13,13 @@ import type { AlarmSpec } from "./spec";
 export const LOG_METRIC_NAMESPACE = "ServerlessContainers/Logs";
 export const ERROR_LOG_PATTERN = "{ $.level >= 50 }";
 
-/** The metric's name for one service (metric filters cannot add fixed dimensions, so the service is in the name). */
+/**
+ * The metric's name for one service (metric filters cannot add fixed dimensions, so the service is in the name),
+ * with the project and stack: the namespace is account-wide, and two stacks in one account (dev beside prod) would
+ * otherwise count each other's error lines.
+ */
 export function errorLogMetricName(serviceName: string): string {
-    return `${serviceName}-error-lines`;
+    return `${pulumi.getProject()}-${pulumi.getStack()}-${serviceName}-error-lines`;
 }
 
 /** The metric filter on the service's log group. */

@@ -11,6 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
 import type { DatabaseLink } from "../database-link";
 import type { EgressRule, ServiceVpc } from "./network";
+import type { ServiceMonitoring } from "../observability/args";
 
 /** What a scaling target tracks: average CPU or memory utilisation, requests per target, or concurrent requests per instance. */
 export const ScalingMetric = {
@@ -107,6 +108,12 @@ export interface ServiceCoreArgs {
     readonly policyStatements?: PolicyStatement[];
     /** Tags applied to every taggable child. @default {} */
     readonly tags?: Record<string, string>;
+    /**
+     * Alarms (thresholds derived from `scaling` and `monitoring.slo`), their routing by severity, SLO burn-rate
+     * alarms, the error-log metric and the service's dashboard: on by default; `{ enabled: false }` opts out.
+     * The alarm ids per platform and how each threshold is derived: docs/monitoring.md. @default on, routed nowhere
+     */
+    readonly monitoring?: ServiceMonitoring;
 }
 
 /** `ServiceCoreArgs` plus runtime `secrets`: every platform but EKS (a Kubernetes Secret would put the value in state and etcd). */

@@ -16,6 +16,18 @@ import type { ScalingMetric, ScalingTarget, ServiceArgs, ServiceHealth, ServiceN
 import { environmentProblems, imageProblem } from "./environment";
 import { egressRule, egressRuleProblems, ingressRule, type EgressRule } from "./network";
 import { enumProblem, listProblem, objectProblem, pathProblem, stringProblem } from "./shapes";
+import {
+    errorLogAlarm,
+    errorLogFilter,
+    monitor,
+    monitoringProblems,
+    normalizeSlo,
+    sloAlarms,
+    type AlarmSpec,
+    type Realised,
+    type RequestSli,
+} from "../observability";
+import type { ServiceMonitoring, ServiceSlo } from "../observability/args";
 
 /** The platforms a service runs on. */
 export type ServicePlatform = "app-runner" | "ecs-express" | "private-fargate" | "eks";
@@ -123,6 +135,10 @@ export interface NormalizedService {
     readonly scaling: { readonly min: number; readonly max: number; readonly target?: ScalingTarget };
     readonly health: { readonly path: string; readonly readinessPath: string; readonly command?: string[] };
     readonly network?: { readonly vpc: ServiceNetwork["vpc"]; readonly allowFrom: pulumi.Input<string>[]; readonly egress: EgressRule[] };
+    /** As given (checked): `monitorService` realises it. */
+    readonly monitoring?: ServiceMonitoring;
+    /** `monitoring.slo` with its defaults (the p99 alarm and the burn-rate pairs derive from it). */
+    readonly slo: Required<ServiceSlo>;
 }
 
 /** The arguments after the old names are resolved, with the collector that warns about them (`warn` once the component exists). */
@@ -168,6 +184,15 @@ export function normalizeService(
         allowFrom: args.network.allowFrom ?? [],
         egress: args.network.egress ?? [],
     };
+    const monitoringShape = monitoringProblems(args.monitoring, true);
+    const sloGiven = monitoringShape.length === 0 ? args.monitoring?.slo : undefined;
+    const slo =
+        sloGiven !== undefined && (sloGiven === null || typeof sloGiven !== "object" || Array.isArray(sloGiven))
+            ? {
+                  slo: normalizeSlo(undefined).slo,
+                  problems: ["`monitoring.slo` must be an object ({ enabled?, availability?, latencyMs?, latencyPercent? })."],
+              }
+            : normalizeSlo(sloGiven);
     const normalized: NormalizedService = {
         image: args.image,
         port: args.port ?? SERVICE_DEFAULTS.port,
@@ -181,8 +206,20 @@ export function normalizeService(
         scaling,
         health,
         network,
+        monitoring: args.monitoring,
+        slo: slo.slo,
     };
-    throwIfAny(component, name, [...valueProblems(rules, args, normalized), ...extraProblems], resource);
+    throwIfAny(
+        component,
+        name,
+        [
+            ...valueProblems(rules, args, normalized),
+            ...monitoringShape,
+            ...slo.problems.map((p) => `\`${p.replace(/ must/, "` must")}.`),
+            ...extraProblems,
+        ],
+        resource,
+    );
     return normalized;
 }
 
@@ -421,3 +458,58 @@ export { linkDatabases };
 
 /** The health fields the platform has, for its adapter (e.g. the ECS container health check). */
 export type NormalizedHealth = NormalizedService["health"] & Pick<ServiceHealth, "command">;
+
+// ---- monitoring ---------------------------------------------------------------------------------------
+
+/** What an adapter supplies for its platform: its alarm definitions and, where it has them, request metrics and a log group. */
+export interface PlatformMonitoring {
+    /** The platform's alarms (observability/services.ts), from the normalized inputs and resolved dimensions. */
+    readonly alarms: readonly AlarmSpec[];
+    /** Request metrics for the availability and latency SLOs (web services; absent on TCP or without a load balancer). */
+    readonly sli?: RequestSli;
+    /** The log group the app's stdout goes to (the error-log metric filter attaches there); absent when the platform sends none to CloudWatch. */
+    readonly logGroupName?: pulumi.Input<string>;
+    /** What must exist before the metric filter (the log group, or the service that creates it). */
+    readonly logDependsOn?: pulumi.Resource[];
+    /** The dashboard's title ("products-api on ECS Express Mode"). */
+    readonly title: string;
+}
+
+/** Linked databases' dashboard sections (only those that have some). */
+function databaseWidgets(databases: NormalizedService["databases"]): pulumi.Input<string>[] {
+    return Object.values(databases ?? {}).map((link) => pulumi.output(link).apply((l) => l?.dashboardWidgets ?? "[]"));
+}
+
+/**
+ * `monitoring` with the linked databases' dashboard sections first among its `widgets`: for a component that
+ * hands its service to another (VpcConnectedAppRunner → AppRunnerService, which draws the dashboard).
+ */
+export function withDatabaseWidgets(
+    monitoring: ServiceMonitoring | undefined,
+    databases: NormalizedService["databases"],
+): ServiceMonitoring | undefined {
+    const fromDatabases = databaseWidgets(databases);
+    if (monitoring?.enabled === false || fromDatabases.length === 0) return monitoring;
+    return { ...monitoring, widgets: [...fromDatabases, ...(monitoring?.widgets ?? [])] };
+}
+
+/**
+ * The one monitoring path of every service: the platform's alarms plus the SLO burn-rate pairs (when it has
+ * request metrics) and the error-log alarm (when it has a log group), `monitoring` overrides applied, realised
+ * as alarms routed by severity, the unhealthy composite and the dashboard (with the linked databases' sections
+ * and `monitoring.widgets`); then the metric filter the error-log alarm reads. `undefined` when opted out.
+ */
+export function monitorService(owner: ServiceOwner, n: NormalizedService, platform: PlatformMonitoring): Realised | undefined {
+    const slo = platform.sli ? sloAlarms(platform.sli, n.slo) : { alarms: [], composites: [] };
+    const realised = monitor({ name: owner.name, parent: owner.parent, tags: owner.tags }, n.monitoring, {
+        component: owner.component,
+        alarms: [...platform.alarms, ...slo.alarms, ...(platform.logGroupName === undefined ? [] : [errorLogAlarm(owner.name)])],
+        composites: slo.composites,
+        dashboardTitle: platform.title,
+        extraWidgets: databaseWidgets(n.databases),
+    });
+    if (realised?.alarms["error-logs"] && platform.logGroupName !== undefined) {
+        errorLogFilter({ name: owner.name, parent: owner.parent, tags: owner.tags }, platform.logGroupName, platform.logDependsOn);
+    }
+    return realised;
+}

@@ -208,3 +208,6 @@ export function deleteOrder(resources: readonly RecordedResource[]): string[] {
     }
     return order;
 }
+
+/** Whether a resource name is one of `monitor()`'s (observability/alarms.ts, logs.ts): alarms, the unhealthy composite, the dashboard, the log metric filter. */
+export const isMonitoring = (name: string): boolean => /-(alarm-.+|unhealthy|dashboard|error-logs)$/.test(name);

@@ -18,6 +18,8 @@
  * `dnsConfig.routingPolicy`, `spec.selector`): components/testing/lifecycle.ts replaces on a change at or under one.
  */
 
+import { createHash } from "node:crypto";
+
 /** Resource properties as the engine hands them to the mocks (JSON-like values of no declared type). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- property bags of every resource type; see mocks.ts
 export type PropertyBag = Record<string, any>;
@@ -86,6 +88,8 @@ export function partitionOf(region: string): { partition: string; dnsSuffix: str
     return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
 }
 
+/** A stable hex string of `n` characters from `text` (ids the mocked world makes up for what no resource here creates). */
+const hashOf = (text: string, n: number): string => createHash("sha256").update(text).digest("hex").slice(0, n);
 const arn = (c: { region: string; account: string }, service: string, resource: string, global = false): string =>
     `arn:${partitionOf(c.region).partition}:${service}:${global ? "" : c.region}:${c.account}:${resource}`;
 const upper = (c: ModelContext, length: number, salt?: string) => c.hex(length, salt).toUpperCase();
@@ -814,6 +818,68 @@ export const INVOKES: Readonly<Record<string, InvokeModel>> = {
         },
         empty: "imageIds: [] (built with types.ListValue from a non-nil slice); a missing repository is an error",
         source: "tf ecr/images_data_source.go",
+    },
+    "aws:ecs/getService:getService": {
+        // Stands for an Express service's ECS service: ECS lists the target group it registers tasks in and, as
+        // Express deploys by canary, the alternate one (DescribeServices loadBalancers[].advancedConfiguration;
+        // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html). No service is an error
+        // (tf ecs/service_data_source.go: findServiceByTwoPartKey → "reading ECS Service … couldn't find resource").
+        answer: (inputs, c) => {
+            const key = `${inputs.clusterArn}/${inputs.serviceName}`;
+            const tg = (salt: string) =>
+                arn(c, "elasticloadbalancing", `targetgroup/ecs-gateway-tg-${hashOf(key + salt, 8)}/${hashOf(key + salt, 16)}`);
+            return {
+                id: arn(c, "ecs", `service/${String(inputs.clusterArn).split("/").pop()}/${inputs.serviceName}`),
+                arn: arn(c, "ecs", `service/${String(inputs.clusterArn).split("/").pop()}/${inputs.serviceName}`),
+                clusterArn: inputs.clusterArn,
+                serviceName: inputs.serviceName,
+                region: c.region,
+                loadBalancers: [
+                    {
+                        targetGroupArn: tg("primary"),
+                        containerName: "main",
+                        containerPort: 8080,
+                        elbName: "",
+                        advancedConfigurations: [
+                            { alternateTargetGroupArn: tg("alternate"), productionListenerRule: "", roleArn: "", testListenerRule: "" },
+                        ],
+                    },
+                ],
+            };
+        },
+        empty: "no such service is an error",
+        source: "d.ts ecs/getService (loadBalancers[].targetGroupArn, advancedConfigurations[].alternateTargetGroupArn); tf ecs/service_data_source.go",
+    },
+    "aws:lb/getTargetGroup:getTargetGroup": {
+        // By ARN, or by tags (the AWS Load Balancer Controller tags its target group `elbv2.k8s.aws/cluster` and
+        // `service.k8s.aws/stack: <namespace>/<service>`: kubernetes-sigs/aws-load-balancer-controller
+        // pkg/deploy/tracking provider StackTags). Exactly one must match (tf elbv2/target_group_data_source.go:
+        // "no matching LB Target Group found" / "multiple LB Target Groups matched").
+        answer: (inputs, c) => {
+            const byTags = inputs.arn === undefined;
+            const key = byTags ? JSON.stringify(inputs.tags ?? {}) : String(inputs.arn);
+            const tgArn = byTags
+                ? arn(c, "elasticloadbalancing", `targetgroup/k8s-${hashOf(key, 10)}/${hashOf(key, 16)}`)
+                : String(inputs.arn);
+            const kind = byTags ? "net" : "app";
+            return {
+                id: tgArn,
+                arn: tgArn,
+                arnSuffix: tgArn.slice(tgArn.lastIndexOf(":") + 1),
+                name: tgArn.split("/")[1],
+                loadBalancerArns: [
+                    arn(
+                        c,
+                        "elasticloadbalancing",
+                        `loadbalancer/${kind}/${byTags ? "k8s" : "ecs-express-gateway"}-${hashOf(key + "lb", 10)}/${hashOf(key + "lb", 16)}`,
+                    ),
+                ],
+                tags: inputs.tags ?? {},
+                region: c.region,
+            };
+        },
+        empty: "no matching target group is an error",
+        source: "d.ts lb/getTargetGroup (arn, tags; arnSuffix, loadBalancerArns); tf elbv2/target_group_data_source.go",
     },
 };
 
