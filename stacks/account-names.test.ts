@@ -49,6 +49,7 @@ const NOT_ACCOUNT_WIDE = new Set([
     "principalArn",
     "namePrefix", // the provider appends a unique suffix
     "metricName", // on an alarm: the metric it reads
+    "logGroupName", // on a metric filter: the group it reads
 ]);
 
 interface PhysicalName {

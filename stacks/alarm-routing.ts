@@ -39,6 +39,17 @@ export function stackMonitoring(config: StackConfig): StackMonitoring {
     return routing;
 }
 
+/**
+ * A service's monitoring: the stack's routing, plus dashboard sections of the components it uses that are not
+ * linked through `databases` (a table's, or a database wired with `db.connect`).
+ */
+export function serviceMonitoring(
+    config: StackConfig,
+    ...widgets: pulumi.Input<string>[]
+): StackMonitoring & { widgets?: pulumi.Input<string>[] } {
+    return { ...stackMonitoring(config), ...(widgets.length > 0 ? { widgets } : {}) };
+}
+
 function route(
     severity: "page" | "ticket",
     topicArn: string | undefined,

@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { APP_RUNNER_SERVICE_NAME_MAX, createWebService, stackScopedName } from "../components/index";
 import { gib, vcpu, type StackConfig } from "./config";
+import { serviceMonitoring } from "./alarm-routing";
 import { auroraFromConfig, CATALOGUE_APP_USER } from "./database";
 import { appImage } from "./images";
 import type { Network } from "./network";
@@ -38,6 +39,8 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
                         : undefined,
             },
             environment: { ...db.environment, NODE_ENV: "production" },
+            // Alarms routed by the stack's config; the dashboard draws the database's section after the service's.
+            monitoring: serviceMonitoring(config, db.dashboardWidgets),
             network: {
                 vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds },
             },

@@ -215,10 +215,19 @@ describe("switching appRunnerPlatform", () => {
         expect(hosting(appRunner)).toEqual([
             "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion",
             "aws:apprunner/service:Service",
+            // The service's alarms, composite, dashboard and error-line filter (the table's alarms are on both platforms).
+            "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+            "aws:cloudwatch/dashboard:Dashboard",
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
             "serverless-containers:index:AppRunnerService",
         ]);
         expect(hosting(express)).toEqual([
+            "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+            "aws:cloudwatch/dashboard:Dashboard",
             "aws:cloudwatch/logGroup:LogGroup",
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
             "aws:ec2/managedPrefixList:ManagedPrefixList",
             "aws:ec2/securityGroup:SecurityGroup",
             "aws:ecs/cluster:Cluster",

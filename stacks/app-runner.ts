@@ -18,6 +18,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { APP_RUNNER_SERVICE_NAME_MAX, createWebService, stackScopedName } from "../components/index";
 import { appImage } from "./images";
 import { gib, vcpu, type StackConfig } from "./config";
+import { serviceMonitoring } from "./alarm-routing";
 import type { Network } from "./network";
 import { PRODUCTS_TABLE_ACTIONS, productsTable } from "./products-table";
 
@@ -62,6 +63,8 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
                 RUNTIME: config.appRunnerPlatform,
             },
             policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
+            // Alarms routed by the stack's config; the dashboard draws the table's section after the service's.
+            monitoring: serviceMonitoring(config, table.dashboardWidgets),
             network:
                 express && network
                     ? { vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds } }

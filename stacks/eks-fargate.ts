@@ -12,6 +12,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { EksFargateCluster, EksFargateService } from "../components/index";
 import { gib, vcpu, type StackConfig } from "./config";
+import { serviceMonitoring } from "./alarm-routing";
 import { appImage } from "./images";
 import type { Network } from "./network";
 import { PRODUCTS_TABLE_ACTIONS, productsTable } from "./products-table";
@@ -74,6 +75,8 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
             policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
             // products-api's list route and its health route, as the load generator's loop requests them.
             loadGenerator: config.eksLoadGenerator ? { path: "/products", durationSeconds: 300 } : undefined,
+            // Alarms routed by the stack's config; the dashboard draws the table's section after the service's.
+            monitoring: serviceMonitoring(config, table.dashboardWidgets),
             tags,
             // The Service waits for the cluster's add-ons (the Load Balancer Controller's webhook among them).
         },

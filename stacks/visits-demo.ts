@@ -18,6 +18,7 @@ import {
     PrivateFargateService,
     stackScopedName,
 } from "../components/index";
+import { serviceMonitoring } from "./alarm-routing";
 import type { StackConfig } from "./config";
 import { auroraFromConfig, VISITS_APP_USER } from "./database";
 import { appImage } from "./images";
@@ -70,6 +71,8 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
                 ECSPRIVATESERVICE: cloudMapUrl(CLOUD_MAP_SERVICE, namespace, PRIVATE_SERVICE_PORT),
                 NODE_ENV: "production",
             },
+            // Alarms routed by the stack's config; the dashboard draws the database's section after the service's.
+            monitoring: serviceMonitoring(config, db.dashboardWidgets),
             network: {
                 vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds },
             },
@@ -92,6 +95,8 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
         health: { command: nodeHealthCheckCommand(PRIVATE_SERVICE_PORT, "/health") },
         scaling: { min: config.privateServiceDesiredCount, max: config.privateServiceDesiredCount },
         capacityProvider: config.privateServiceCapacity,
+        // Its page alarms also roll a failing deployment back (ECS deployment alarms).
+        monitoring: serviceMonitoring(config),
         tags: config.tags,
     });
     visits.allowEgress("to-private-service", {
