@@ -10,6 +10,9 @@
 // Types are checked by `npm run typecheck`, not here. docs/tracing.md says what this costs (size, start-up).
 //
 //   npm run build -w apps/<name>            (or: node <kit>/bundle.js [--outdir <dir>] from the app's directory)
+//   node <kit>/bundle.js --single-file --outdir <dir>
+//                                           everything in one dist/server.js, as before issue #21 (nothing can be
+//                                           instrumented): bench/startup.ts's baseline for the start-up cost of dist/.
 const fs = require("fs");
 const path = require("path");
 const esbuild = require("esbuild");
@@ -24,6 +27,7 @@ const INSTRUMENTED = ["express", "pg", "pg-pool", "mysql2", "pino", "@aws-sdk/*"
 const repoRoot = path.resolve(__dirname, "..", "..");
 const outdirAt = process.argv.indexOf("--outdir");
 const dist = path.resolve(outdirAt > 0 ? process.argv[outdirAt + 1] : "dist");
+const singleFile = process.argv.includes("--single-file");
 
 function bundle(entry, outfile) {
     return esbuild.buildSync({
@@ -35,7 +39,7 @@ function bundle(entry, outfile) {
         format: "cjs",
         alias: { "@serverless-containers/service-kit": path.join(__dirname, "src/index.ts") },
         // pg tries the optional native binding first and falls back to pure JS when it is absent.
-        external: ["pg-native", ...INSTRUMENTED],
+        external: ["pg-native", ...(singleFile ? [] : INSTRUMENTED)],
         legalComments: "none",
         metafile: true,
         logLevel: "warning",
@@ -45,6 +49,7 @@ function bundle(entry, outfile) {
 async function main() {
     fs.rmSync(dist, { recursive: true, force: true });
     const server = bundle(path.resolve("src/server.ts"), path.join(dist, "server.js"));
+    if (singleFile) return;
     bundle(path.join(__dirname, "src/tracing.ts"), path.join(dist, "tracing.js"));
 
     // Every file the two entry points can require at run time, resolved from where they are built (the workspace's

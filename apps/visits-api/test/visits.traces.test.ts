@@ -3,7 +3,7 @@
  * image starts them) against a real PostgreSQL, exporting to an in-test OTLP receiver.
  */
 import { request, startPostgres, type SqlServerHandle, type TestDatabase } from "../../../scripts/test-db";
-import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver } from "../../../packages/service-kit/test/otlp-receiver";
+import { SPAN_KIND, startOtlpGrpcReceiver, startOtlpReceiver, type OtlpReceiver } from "../../../packages/service-kit/test/otlp-receiver";
 import {
     ancestors,
     buildApp,
@@ -118,8 +118,8 @@ describe("visits-api traces (http/protobuf, the default protocol)", () => {
 
 describe("visits-api traces: protocols, endpoints and switches", () => {
     /** Starts visits-api with `env`, makes two requests, stops it (flushing) and returns the receiver's view. */
-    async function run(env: Record<string, string>, receiverPath?: string): Promise<OtlpReceiver> {
-        const receiver = await startOtlpReceiver({ path: receiverPath });
+    async function run(env: Record<string, string>, receiverPath?: string, grpc = false): Promise<OtlpReceiver> {
+        const receiver = grpc ? await startOtlpGrpcReceiver() : await startOtlpReceiver({ path: receiverPath });
         const api = await startTracedApp(visits, {
             ...appEnv(db, { LOG_LEVEL: "info", PORT: "0" }),
             OTEL_BSP_SCHEDULE_DELAY: "100",
@@ -141,6 +141,16 @@ describe("visits-api traces: protocols, endpoints and switches", () => {
     it("OTEL_EXPORTER_OTLP_PROTOCOL=http/json exports OTLP/JSON, with the same trace shape", async () => {
         const receiver = await run({ OTEL_EXPORTER_OTLP_ENDPOINT: "{receiver}", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" });
         expect(new Set(receiver.requests.map((r) => `${r.path} ${r.contentType}`))).toEqual(new Set(["/v1/traces application/json"]));
+        const requests = requestTraces(receiver.spans, "visits-api");
+        expect(requests).toHaveLength(2);
+        for (const trace of requests) expectRequestTrace(trace, "visits-api", "@opentelemetry/instrumentation-pg");
+    }, 120_000);
+
+    it("OTEL_EXPORTER_OTLP_PROTOCOL=grpc exports over OTLP/gRPC (App Runner's collector listens on localhost:4317), with the same trace shape", async () => {
+        const receiver = await run({ OTEL_EXPORTER_OTLP_ENDPOINT: "{receiver}", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, undefined, true);
+        expect(new Set(receiver.requests.map((r) => r.path))).toEqual(
+            new Set(["/opentelemetry.proto.collector.trace.v1.TraceService/Export"]),
+        );
         const requests = requestTraces(receiver.spans, "visits-api");
         expect(requests).toHaveLength(2);
         for (const trace of requests) expectRequestTrace(trace, "visits-api", "@opentelemetry/instrumentation-pg");

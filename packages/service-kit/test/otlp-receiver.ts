@@ -1,9 +1,11 @@
 /**
- * An OTLP/HTTP trace receiver for tests: a loopback HTTP server that accepts POST <path> in http/protobuf
+ * OTLP trace receivers for tests: a loopback HTTP server that accepts POST <path> in http/protobuf
  * (protobufjs, from the OTLP schema below) and http/json (JSON.parse), answers 200 with an empty
- * ExportTraceServiceResponse, and keeps every span with its resource, flattened.
+ * ExportTraceServiceResponse, and keeps every span with its resource, flattened; and the same over gRPC
+ * (@grpc/grpc-js serving TraceService/Export, what App Runner's managed collector listens to on localhost:4317).
  */
 import http from "node:http";
+import * as grpc from "@grpc/grpc-js";
 import type { AddressInfo } from "node:net";
 import protobuf from "protobufjs";
 
@@ -32,8 +34,15 @@ message AnyValue {
 }
 message ArrayValue { repeated AnyValue values = 1; }
 message KeyValueList { repeated KeyValue values = 1; }
+message ExportTraceServiceResponse {}
 `;
-const ExportTraceServiceRequest = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: false }).root.lookupType("otlp.ExportTraceServiceRequest");
+const OTLP_ROOT = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: false }).root;
+const ExportTraceServiceRequest = OTLP_ROOT.lookupType("otlp.ExportTraceServiceRequest");
+const ExportTraceServiceResponse = OTLP_ROOT.lookupType("otlp.ExportTraceServiceResponse");
+
+function decodeProtobuf(body: Buffer): ReceivedSpan[] {
+    return flatten(ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }));
+}
 
 /** SpanKind numbers of the OTLP schema. */
 export const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 } as const;
@@ -158,9 +167,7 @@ export async function startOtlpReceiver(options: { readonly path?: string } = {}
             }
             let received: ReceivedSpan[];
             if (contentType.startsWith("application/x-protobuf")) {
-                received = flatten(
-                    ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: Buffer }),
-                );
+                received = decodeProtobuf(body);
                 spans.push(...received);
                 requests.push({ path, contentType, spans: received.length });
                 res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
@@ -183,5 +190,48 @@ export async function startOtlpReceiver(options: { readonly path?: string } = {}
                 server.closeAllConnections();
                 server.close(() => resolve());
             }),
+    };
+}
+
+/** The gRPC method an OTLP/gRPC trace exporter calls (opentelemetry-proto collector/trace/v1/trace_service.proto). */
+const TRACE_EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+/**
+ * The receiver over OTLP/gRPC (plaintext, loopback): `url` is http://127.0.0.1:<port>, what OTEL_EXPORTER_OTLP_ENDPOINT
+ * is set to with OTEL_EXPORTER_OTLP_PROTOCOL=grpc; each call is recorded with path = the gRPC method.
+ */
+export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
+    const spans: ReceivedSpan[] = [];
+    const requests: ReceivedExport[] = [];
+    const server = new grpc.Server();
+    server.addService(
+        {
+            Export: {
+                path: TRACE_EXPORT_PATH,
+                requestStream: false,
+                responseStream: false,
+                requestSerialize: (b: Buffer) => b,
+                requestDeserialize: (b: Buffer) => b,
+                responseSerialize: () => Buffer.from(ExportTraceServiceResponse.encode({}).finish()),
+                responseDeserialize: (b: Buffer) => b,
+            },
+        },
+        {
+            Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+                const received = decodeProtobuf(call.request);
+                spans.push(...received);
+                requests.push({ path: TRACE_EXPORT_PATH, contentType: "application/grpc", spans: received.length });
+                callback(null, Buffer.alloc(0));
+            },
+        },
+    );
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+    return {
+        url: `http://127.0.0.1:${port}`,
+        spans,
+        requests,
+        close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
     };
 }
