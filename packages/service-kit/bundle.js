@@ -50,17 +50,23 @@ async function main() {
     fs.rmSync(dist, { recursive: true, force: true });
     const server = bundle(path.resolve("src/server.ts"), path.join(dist, "server.js"));
     if (singleFile) return;
-    bundle(path.join(__dirname, "src/tracing.ts"), path.join(dist, "tracing.js"));
+    const tracing = bundle(path.join(__dirname, "src/tracing.ts"), path.join(dist, "tracing.js"));
 
-    // Every file the two entry points can require at run time, resolved from where they are built (the workspace's
-    // node_modules), copied to dist/node_modules with the same layout (nested copies stay nested).
-    // The bundles are traced as if they sat in <app>/dist/, so their requires resolve through the workspace's
-    // node_modules whatever --outdir is (tests build into a temp dir).
-    const virtual = new Map(["server.js", "tracing.js"].map((f) => [path.resolve("dist", "__traced__", f), path.join(dist, f)]));
+    // Every file the two entry points can require at run time, resolved as their sources' requires resolve, copied to
+    // dist/node_modules with the same layout below node_modules (nested copies stay nested). Each bundle is traced as
+    // if it sat next to its source — server.js in <app>/, tracing.js in the kit's directory — whatever --outdir is
+    // (tests build into a temp dir; nor does a dist/node_modules left by an earlier build take part): the kit's own node_modules can hold versions the root does not (npm nests a kit
+    // dependency there when another workspace's dependency took the root's place), and the image's `npm ci
+    // --workspace=apps` installs no root-only package.
+    const virtual = new Map([
+        [path.resolve("__traced__", "server.js"), path.join(dist, "server.js")],
+        [path.join(__dirname, "__traced__", "tracing.js"), path.join(dist, "tracing.js")],
+    ]);
     const trace = await nodeFileTrace([...virtual.keys()], {
         base: repoRoot,
         readFile: (file) => fs.promises.readFile(virtual.get(file) ?? file).catch(() => null),
     });
+    const copiedFrom = new Map();
     let files = 0;
     let bytes = 0;
     for (const file of trace.fileList) {
@@ -71,11 +77,23 @@ async function main() {
         const stat = fs.lstatSync(src);
         if (!stat.isFile()) continue;
         const dst = path.join(dist, ...parts.slice(at));
+        // Two installed copies landing on one path (e.g. the root's and the kit's node_modules/<pkg> in two versions)
+        // would mix their files: refuse instead.
+        if (copiedFrom.has(dst) && copiedFrom.get(dst) !== src) throw new Error(`${copiedFrom.get(dst)} and ${src} both map to ${dst}`);
+        copiedFrom.set(dst, src);
         fs.mkdirSync(path.dirname(dst), { recursive: true });
         fs.copyFileSync(src, dst);
         files += 1;
         bytes += stat.size;
     }
+    // Every package the bundles require (the externals) must be in dist/node_modules: nft leaves an unresolvable
+    // require out silently, and the image would fail only when that require runs (tracing switched on).
+    const missing = [server, tracing]
+        .flatMap((r) => Object.values(r.metafile.outputs).flatMap((o) => o.imports))
+        .filter((i) => i.external && !i.path.startsWith("node:") && !require("module").isBuiltin(i.path) && i.path !== "pg-native")
+        .map((i) => (i.path.startsWith("@") ? i.path.split("/").slice(0, 2) : i.path.split("/").slice(0, 1)).join("/"))
+        .filter((name) => !fs.existsSync(path.join(dist, "node_modules", name, "package.json")));
+    if (missing.length > 0) throw new Error(`not in ${path.join(dist, "node_modules")}: ${[...new Set(missing)].join(", ")}`);
     const bundled = Object.values(server.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
     process.stdout.write(
         `dist/server.js: ${(bundled / 1024 / 1024).toFixed(1)} MiB bundled; dist/node_modules: ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB\n`,
