@@ -3,15 +3,8 @@
  * against a real MariaDB, exporting to an in-test OTLP receiver.
  */
 import { request, startMariaDb, type SqlServerHandle } from "../../../scripts/test-db";
-import { startOtlpReceiver, type OtlpReceiver } from "../../../packages/service-kit/test/otlp-receiver";
-import {
-    buildApp,
-    expectRequestTrace,
-    requestTraces,
-    startTracedApp,
-    waitReady,
-    type BuiltApp,
-} from "../../../packages/service-kit/test/traced-app";
+import type { OtlpReceiver } from "../../../packages/service-kit/test/otlp-receiver";
+import { expectRequestTrace, requestTraces, tracedRun, type BuiltApp } from "../../../packages/service-kit/test/traced-app";
 import { appEnv } from "./helpers";
 
 describe("catalogue-api traces", () => {
@@ -23,23 +16,11 @@ describe("catalogue-api traces", () => {
     beforeAll(async () => {
         server = await startMariaDb();
         const db = await server.createDatabase("traces");
-        built = buildApp("catalogue-api");
-        receiver = await startOtlpReceiver();
-        const api = await startTracedApp(built, {
-            ...appEnv(db, { LOG_LEVEL: "info", PORT: "0" }),
-            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-            OTEL_BSP_SCHEDULE_DELAY: "100",
-            OTEL_SERVICE_NAME: "catalogue-api",
-        });
-        try {
-            await waitReady(api.url);
-            const created = await request(api.url, "/catalogue", { method: "POST", json: { name: "Lamp", price: 25, category: "home" } });
+        ({ built, receiver, logs } = await tracedRun("catalogue-api", appEnv(db, { LOG_LEVEL: "info", PORT: "0" }), async (url) => {
+            const created = await request(url, "/catalogue", { method: "POST", json: { name: "Lamp", price: 25, category: "home" } });
             expect(created.status).toBe(201);
-            expect((await request(api.url, "/catalogue")).status).toBe(200);
-        } finally {
-            await api.stop(); // SIGTERM: flushes the spans still batched
-        }
-        logs = api.app.logs;
+            expect((await request(url, "/catalogue")).status).toBe(200);
+        }));
     }, 120_000);
 
     afterAll(async () => {

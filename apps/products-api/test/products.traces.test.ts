@@ -3,15 +3,8 @@
  * against dynalite, exporting to an in-test OTLP receiver.
  */
 import { request, startDynalite, type DynaliteHandle } from "../../../scripts/test-db";
-import { startOtlpReceiver, type OtlpReceiver } from "../../../packages/service-kit/test/otlp-receiver";
-import {
-    buildApp,
-    expectRequestTrace,
-    requestTraces,
-    startTracedApp,
-    waitReady,
-    type BuiltApp,
-} from "../../../packages/service-kit/test/traced-app";
+import type { OtlpReceiver } from "../../../packages/service-kit/test/otlp-receiver";
+import { expectRequestTrace, requestTraces, tracedRun, type BuiltApp } from "../../../packages/service-kit/test/traced-app";
 import { appEnv } from "./helpers";
 
 describe("products-api traces", () => {
@@ -22,22 +15,14 @@ describe("products-api traces", () => {
 
     beforeAll(async () => {
         dynamo = await startDynalite();
-        built = buildApp("products-api");
-        receiver = await startOtlpReceiver();
-        const api = await startTracedApp(built, {
-            ...appEnv(dynamo.endpoint, "ProductsTraces", { LOG_LEVEL: "info", PORT: "0" }),
-            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-            OTEL_BSP_SCHEDULE_DELAY: "100",
-            OTEL_SERVICE_NAME: "products-api",
-        });
-        try {
-            await waitReady(api.url);
-            expect((await request(api.url, "/products", { method: "POST", json: { name: "Widget", price: 9.99 } })).status).toBe(201);
-            expect((await request(api.url, "/products")).status).toBe(200);
-        } finally {
-            await api.stop(); // SIGTERM: flushes the spans still batched
-        }
-        logs = api.app.logs;
+        ({ built, receiver, logs } = await tracedRun(
+            "products-api",
+            appEnv(dynamo.endpoint, "ProductsTraces", { LOG_LEVEL: "info", PORT: "0" }),
+            async (url) => {
+                expect((await request(url, "/products", { method: "POST", json: { name: "Widget", price: 9.99 } })).status).toBe(201);
+                expect((await request(url, "/products")).status).toBe(200);
+            },
+        ));
     }, 120_000);
 
     afterAll(async () => {

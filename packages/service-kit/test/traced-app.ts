@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { request, spawnApp, type ChildApp } from "../../../scripts/test-db";
-import { SPAN_KIND, type ReceivedSpan } from "./otlp-receiver";
+import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -50,6 +50,33 @@ export async function startTracedApp(built: BuiltApp, env: Record<string, string
             await app.exited;
         },
     };
+}
+
+/**
+ * Builds `app`, starts it with `env` exporting http/protobuf to a new receiver as service `app`, waits until ready,
+ * runs `requests` against it and stops it with SIGTERM (which flushes the spans still batched). The caller closes
+ * the receiver and removes the build.
+ */
+export async function tracedRun(
+    app: string,
+    env: Record<string, string>,
+    requests: (url: string) => Promise<void>,
+): Promise<{ built: BuiltApp; receiver: OtlpReceiver; logs: Record<string, unknown>[] }> {
+    const built = buildApp(app);
+    const receiver = await startOtlpReceiver();
+    const running = await startTracedApp(built, {
+        ...env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: "100",
+        OTEL_SERVICE_NAME: app,
+    });
+    try {
+        await waitReady(running.url);
+        await requests(running.url);
+    } finally {
+        await running.stop();
+    }
+    return { built, receiver, logs: running.app.logs };
 }
 
 /** Waits until `ready` answers 200 (the SQL services create their schema after listening). */
