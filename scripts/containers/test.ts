@@ -442,14 +442,26 @@ describe("tracing switched on (visits-api → private-service)", () => {
             await waitForReady("visits-api", api.url);
             assert.equal((await request(api.url, "/")).status, 200);
             assert.equal((await request(api.url, "/ecs-private-service")).status, 200);
-            // SIGTERM: the services drain and export what is still batched before exiting 0.
+            // The batch processor exports every 100 ms (OTEL_BSP_SCHEDULE_DELAY). Wait for the spans here, before the
+            // containers are stopped: podman() blocks this process, receiver included, while a container drains.
+            const exported = (): boolean =>
+                requestTraces(receiver.spans, "visits-api").length === 2 &&
+                receiver.spans.some((s) => s.resource["service.name"] === "private-service" && s.kind === SPAN_KIND.SERVER);
+            for (const deadline = Date.now() + 20_000; !exported() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
+            const seen = receiver.spans.map(
+                (s) => `${String(s.resource["service.name"])} ${s.kind} ${s.name} ${s.traceId.slice(0, 8)}/${s.parentSpanId || "root"}`,
+            );
+            assert.ok(exported(), `${JSON.stringify(receiver.requests)}\n${seen.join("\n")}`);
             for (const c of [api, upstream]) {
                 podman(["kill", "--signal", "TERM", c.name]);
                 assert.equal(Number(podman(["wait", c.name]).stdout.trim()), 0, logs(c.name));
             }
             const traces = requestTraces(receiver.spans, "visits-api");
-            assert.equal(traces.length, 2, JSON.stringify(receiver.requests));
-            assert.ok(traces.every((t) => t.some((s) => s.scope === "@opentelemetry/instrumentation-pg")));
+            const visit = traces.find((t) => t.some((s) => s.parentSpanId === "" && s.attributes["http.route"] === "/"));
+            assert.ok(
+                visit?.some((s) => s.scope === "@opentelemetry/instrumentation-pg"),
+                "GET / → an INSERT span (pg) in its trace",
+            );
             const callee = receiver.spans.filter((s) => s.resource["service.name"] === "private-service" && s.kind === SPAN_KIND.SERVER);
             assert.equal(callee.length, 1);
             const trace = traces.find((t) => t[0].traceId === callee[0].traceId);
