@@ -163,6 +163,27 @@ describe("visits-api traces: protocols, endpoints and switches", () => {
         expect(requestTraces(receiver.spans, "visits-api")).toHaveLength(2);
     }, 120_000);
 
+    it("OTEL_PROPAGATORS=tracecontext,baggage,xray continues a trace arriving as X-Amzn-Trace-Id (App Runner's front end)", async () => {
+        const receiver = await startOtlpReceiver();
+        const api = await startTracedApp(visits, {
+            ...appEnv(db, { LOG_LEVEL: "info", PORT: "0" }),
+            OTEL_BSP_SCHEDULE_DELAY: "100",
+            OTEL_SERVICE_NAME: "visits-api",
+            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+            OTEL_PROPAGATORS: "tracecontext,baggage,xray",
+        });
+        try {
+            await waitReady(api.url);
+            const header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+            expect((await request(api.url, "/recent-visits", { headers: { "x-amzn-trace-id": header } })).status).toBe(200);
+        } finally {
+            await api.stop();
+            await receiver.close();
+        }
+        const server = receiver.spans.filter((s) => s.kind === SPAN_KIND.SERVER);
+        expect(server.map((s) => [s.traceId, s.parentSpanId])).toEqual([["5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8"]]);
+    }, 120_000);
+
     it.each([
         ["OTEL_TRACES_EXPORTER=none", { OTEL_TRACES_EXPORTER: "none" }],
         ["OTEL_SDK_DISABLED=true", { OTEL_SDK_DISABLED: "TRUE" }],
