@@ -16,7 +16,7 @@ RUN mkdir /manifests \
  && cp package-lock.json /manifests/
 
 # The apps' dependencies (build tools included), installed once for all four apps: the layer does not
-# depend on APP, so building the four images runs `npm ci` once. Only the bundle leaves this stage.
+# depend on APP, so building the four images runs `npm ci` once. Only dist/ leaves this stage.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /repo
 COPY --from=manifests /manifests/ ./
@@ -26,18 +26,21 @@ RUN test -n "$APP" && test -f "apps/$APP/package.json" || { echo "build with --b
 COPY tsconfig.json ./
 COPY packages/service-kit/ packages/service-kit/
 COPY apps/${APP}/ apps/${APP}/
-# esbuild bundles the app, the kit and their production dependencies into one file
-# (packages/service-kit/bundle.js).
+# bundle.js: the app and the uninstrumented dependencies bundled into dist/server.js, the OpenTelemetry preload
+# dist/tracing.js, and in dist/node_modules only the files of what the instrumentations hook (express, pg, mysql2,
+# pino, the AWS SDK) and of the SDK itself (docs/tracing.md says why and what it costs).
 RUN npm run build --workspace=apps/${APP}
 
-# Runtime: the Node 24 base and one file. No npm install, no node_modules, nothing written at start
-# (runs with a read-only root filesystem). Non-root by numeric id (the base image's `node` user), so
-# Kubernetes' runAsNonRoot can verify it. No HEALTHCHECK: the platforms check /health themselves.
+# Runtime: the Node 24 base and dist/. No npm install, nothing written at start (runs with a read-only root
+# filesystem). Non-root by numeric id (the base image's `node` user), so Kubernetes' runAsNonRoot can verify it.
+# No HEALTHCHECK: the platforms check /health themselves.
+# Tracing is off unless the platform's component switches it on (OTEL_SDK_DISABLED=false plus the exporter's
+# OTEL_* variables, docs/tracing.md); off, the preload returns before loading any OpenTelemetry package.
 FROM ${NODE_IMAGE} AS runtime
 ARG APP
-ENV NODE_ENV=production PORT=8080
+ENV NODE_ENV=production PORT=8080 OTEL_SERVICE_NAME=${APP} OTEL_SDK_DISABLED=true
 WORKDIR /srv
-COPY --from=build --chown=root:root /repo/apps/${APP}/dist/server.js ./server.js
+COPY --from=build --chown=root:root /repo/apps/${APP}/dist/ ./
 USER 1000:1000
 EXPOSE 8080
-CMD ["node", "server.js"]
+CMD ["node", "--require", "./tracing.js", "server.js"]

@@ -1,8 +1,11 @@
 /**
  * Cold start and footprint of each app.
  *   start-up: exec → first 200 on /health, median of N, with the databases already up, for
- *             `node -r @swc-node/register apps/<app>/src/server.ts` (npm run dev) and the built
- *             `node apps/<app>/dist/server.js` (what the container runs), on each Node version.
+ *             `node -r @swc-node/register apps/<app>/src/server.ts` (npm run dev) and the built dist/ run with the
+ *             image's command (`node --require ./tracing.js server.js`) from a copy of what the image ships, on each
+ *             Node version; the built modes side by side, interleaved run by run: tracing off (the image's
+ *             default), tracing on (exporting http/protobuf to an OTLP receiver on loopback), and the one-file
+ *             bundle of before issue #21 (bundle.js --single-file); it prints the ratios on/off and off/one-file.
  *   payload:  the Dockerfile's runtime stage reproduced in a temp dir — every workspace manifest + the lock,
  *             `npm ci --omit=dev --workspace=<app> --ignore-scripts` — and the sizes of node_modules plus the
  *             built dist/ of the app and service-kit (apparent file sizes, symlinks not followed).
@@ -17,6 +20,7 @@ import path from "node:path";
 import { PRODUCTS_TABLE, AWS_REGION, startBenchDatabases } from "./lib/dbs";
 import { REPO_ROOT, boundedInt, busyNote, machineInfo, median, benchCli, runtimes, writeJson, type NodeRuntime } from "./lib/env";
 import { freePort } from "../scripts/test-db";
+import { startOtlpReceiver } from "../packages/service-kit/test/otlp-receiver";
 import { onCleanup, runBench, spawnTracked, stopChild } from "./lib/procs";
 import type { PayloadRow, StartupResult, StartupRow } from "./lib/types";
 import { writeReport } from "./report";
@@ -218,10 +222,11 @@ function productionClosure(dir: string, app: App): Set<string> {
 
 /**
  * When the Dockerfile's runtime stage ships only COPY'd build output (no npm ci), the built app is started
- * from a temp dir holding exactly those files, like the container (no node_modules reachable); the path of
- * the entry file is returned. Undefined when the runtime stage installs dependencies (then dist runs in place).
+ * from a temp dir holding exactly those files, like the container (no node_modules reachable other than what the
+ * image ships); the arguments of the image's `CMD ["node", …]` are returned with its relative paths (./tracing.js,
+ * server.js) resolved in that dir. Undefined when the runtime stage installs dependencies (then dist runs in place).
  */
-function containerLayout(app: App): string | undefined {
+function containerLayout(app: App): string[] | undefined {
     const stage = runtimeStage(app);
     if (!stage || /npm ci|npm install/.test(stage.text)) return undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-image-${app}-`));
@@ -231,8 +236,10 @@ function containerLayout(app: App): string | undefined {
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.cpSync(src, target, { recursive: true });
     }
-    const cmd = /CMD \[\s*"node",\s*"([^"]+)"/.exec(stage.text)?.[1];
-    return cmd ? path.join(dir, cmd) : undefined;
+    const cmd = /^CMD (\[.*\])\s*$/m.exec(stage.text)?.[1];
+    const argv = cmd ? (JSON.parse(cmd) as string[]) : [];
+    if (argv[0] !== "node") return undefined;
+    return argv.slice(1).map((a) => (a.startsWith("-") ? a : path.join(dir, a)));
 }
 const layoutDirs: string[] = [];
 
@@ -309,40 +316,90 @@ async function main(): Promise<void> {
         return common;
     };
 
-    const startup: StartupRow[] = [];
-    for (const runtime of nodes) {
+    // Tracing on exports to a receiver on loopback, as to a collector next to the task (docs/tracing.md).
+    const receiver = await startOtlpReceiver();
+    onCleanup(() => receiver.close());
+    // What the image sets (Dockerfile ENV): tracing off unless the platform's component switches it on.
+    const tracingOff = (app: App): Record<string, string> => ({ OTEL_SERVICE_NAME: app, OTEL_SDK_DISABLED: "true" });
+    const tracingOn = (app: App): Record<string, string> => ({
+        OTEL_SERVICE_NAME: app,
+        OTEL_SDK_DISABLED: "false",
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    });
+    // The one-file bundle of before issue #21 (bundle.js --single-file), the baseline of the built modes.
+    const oneFile = new Map<App, string>();
+    if (build.ok) {
         for (const app of APPS) {
-            const modes: Array<[StartupRow["mode"], string[]]> = [
-                ["swc-register (src)", ["-r", "@swc-node/register", path.join("apps", app, "src", "server.ts")]],
-            ];
-            if (build.ok || (args["no-build"] && hasDist(app))) {
-                const layout = containerLayout(app);
-                if (layout) modes.push(["built (dist)", [layout]]);
-                else modes.push(["built (dist)", [path.join("apps", app, "dist", "server.js")]]);
-            }
-            for (const [mode, argv] of modes) {
-                const times: number[] = [];
-                let error: string | undefined;
-                try {
-                    for (let i = 0; i < runs; i += 1) times.push(await timeToHealthy(runtime, argv, envOf(app)));
-                } catch (err) {
-                    error = (err as Error).message;
-                }
-                const row: StartupRow = {
-                    app: `${app} (Node ${runtime.major})`,
-                    mode,
-                    runsMs: times,
-                    medianMs: times.length ? median(times) : NaN,
-                    ok: error === undefined,
-                    error,
-                };
-                startup.push(row);
-                process.stdout.write(
-                    `${row.app.padEnd(28)} ${mode.padEnd(20)} ${row.ok ? `median ${row.medianMs.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})` : `FAILED ${error}`}\n`,
-                );
-            }
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-one-file-${app}-`));
+            layoutDirs.push(dir);
+            run(
+                process.execPath,
+                [path.join(REPO_ROOT, "packages/service-kit/bundle.js"), "--single-file", "--outdir", dir],
+                path.join(REPO_ROOT, "apps", app),
+            );
+            oneFile.set(app, path.join(dir, "server.js"));
         }
     }
+
+    const startup: StartupRow[] = [];
+    const record = (app: string, mode: StartupRow["mode"], times: number[], error: string | undefined): StartupRow => {
+        const row: StartupRow = { app, mode, runsMs: times, medianMs: times.length ? median(times) : NaN, ok: error === undefined, error };
+        startup.push(row);
+        process.stdout.write(
+            `${row.app.padEnd(28)} ${mode.padEnd(26)} ${row.ok ? `median ${row.medianMs.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})` : `FAILED ${error}`}\n`,
+        );
+        return row;
+    };
+    for (const runtime of nodes) {
+        for (const app of APPS) {
+            const label = `${app} (Node ${runtime.major})`;
+            const src = ["-r", "@swc-node/register", path.join("apps", app, "src", "server.ts")];
+            const times: number[] = [];
+            let error: string | undefined;
+            try {
+                for (let i = 0; i < runs; i += 1) times.push(await timeToHealthy(runtime, src, envOf(app)));
+            } catch (err) {
+                error = (err as Error).message;
+            }
+            record(label, "swc-register (src)", times, error);
+            if (!(build.ok || (args["no-build"] && hasDist(app)))) continue;
+
+            // The built modes side by side: run i of each mode one after the other, so load that comes and goes
+            // on the machine falls on all of them alike.
+            const image = containerLayout(app) ?? [
+                "--require",
+                path.join("apps", app, "dist", "tracing.js"),
+                path.join("apps", app, "dist", "server.js"),
+            ];
+            const modes: Array<{ mode: StartupRow["mode"]; argv: string[]; env: Record<string, string>; times: number[]; error?: string }> =
+                [
+                    { mode: "built (dist)", argv: image, env: { ...envOf(app), ...tracingOff(app) }, times: [] },
+                    { mode: "built (dist), tracing on", argv: image, env: { ...envOf(app), ...tracingOn(app) }, times: [] },
+                ];
+            const single = oneFile.get(app);
+            if (single) modes.push({ mode: "one-file bundle", argv: [single], env: envOf(app), times: [] });
+            for (let i = 0; i < runs; i += 1) {
+                for (const m of modes) {
+                    if (m.error !== undefined) continue;
+                    try {
+                        m.times.push(await timeToHealthy(runtime, m.argv, m.env));
+                    } catch (err) {
+                        m.error = (err as Error).message;
+                    }
+                }
+            }
+            const [off, on, one] = modes.map((m) => record(label, m.mode, m.times, m.error));
+            const ratio = (a: StartupRow | undefined, b: StartupRow | undefined): string =>
+                a?.ok && b?.ok ? `${(a.medianMs / b.medianMs).toFixed(2)}×` : "–";
+            process.stdout.write(
+                `${label.padEnd(28)} ratio tracing on / off ${ratio(on, off)}; off / one-file bundle ${ratio(off, one)}\n`,
+            );
+        }
+    }
+    const exported = receiver.requests.reduce((n, r) => n + r.spans, 0);
+    notes.push(
+        `Tracing on: ${exported} spans in ${receiver.requests.length} OTLP exports reached the loopback receiver during the runs (start-up DB work; /health is not traced).`,
+    );
 
     const payloadRows: PayloadRow[] = [];
     if (!args["no-payload"]) {

@@ -61,7 +61,12 @@ export interface ToolingResult {
 
 export interface StartupRow {
     readonly app: string;
-    readonly mode: "swc-register (src)" | "built (dist)";
+    /**
+     * "built (dist)": the image's files and command, tracing off (the image's default, OTEL_SDK_DISABLED=true);
+     * "built (dist), tracing on": the same with OTEL_SDK_DISABLED=false exporting to an OTLP receiver on loopback;
+     * "one-file bundle": everything bundled into one server.js as before issue #21 (nothing instrumentable).
+     */
+    readonly mode: "swc-register (src)" | "built (dist)" | "built (dist), tracing on" | "one-file bundle";
     readonly runsMs: number[];
     readonly medianMs: number;
     readonly ok: boolean;

@@ -9,7 +9,10 @@
  *     PostgreSQL and dynalite on loopback;
  *   - the original lab guides' verification steps pass over HTTP through the containers, /health answers 200, SIGTERM ends the
  *     process with exit 0 within the platforms' 30 s grace period after in-flight requests completed;
- *   - figures per image: the app layers' compressed size, start → first 200 on /health, idle RSS.
+ *   - figures per image: the app layers' compressed size, start → first 200 on /health, idle RSS (tracing off, the
+ *     image's default);
+ *   - with tracing switched on, visits-api and private-service containers export one trace per request, across
+ *     both services, to an OTLP receiver on loopback.
  * Missing podman/runc/mmdebstrap fails with the install command; nothing is ever skipped.
  *
  *   npm run test:containers                 # test, print the figures, write bench/.out/containers.json
@@ -41,6 +44,8 @@ import { APPS, buildAppImage, imageName, layerFigures, type App, type LayerFigur
 import { podman, requireTools } from "./podman";
 import { inspect, logs, procStatus, removeContainer, runContainer, type RunningContainer } from "./run";
 import { publishContainersSection, writeContainersResult, type ContainersResult } from "./report";
+import { SPAN_KIND, startOtlpReceiver } from "../../packages/service-kit/test/otlp-receiver";
+import { ancestors, requestTraces } from "../../packages/service-kit/test/traced-app";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** ECS stopTimeout and the EKS pod's terminationGracePeriodSeconds are both 30 s (components/eks-fargate-service.ts). */
@@ -143,7 +148,11 @@ async function assertPlatformLike(app: App): Promise<void> {
     assert.equal(status.CapEff, "0000000000000000", "no effective capabilities");
     assert.equal(status.NoNewPrivs, "1");
     const cmdline = readFileSync(`/proc/${c.pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-    assert.deepEqual(cmdline, ["node", "server.js"], "PID 1 is node itself (the entrypoint execs it), so SIGTERM reaches the app");
+    assert.deepEqual(
+        cmdline,
+        ["node", "--require", "./tracing.js", "server.js"],
+        "PID 1 is node itself (the entrypoint execs it), so SIGTERM reaches the app; the tracing preload loads first",
+    );
     const host = inspect(c.name).HostConfig;
     assert.equal(host.ReadonlyRootfs, true);
     for (const dir of ["/srv", "/tmp", "/home/node"]) {
@@ -218,6 +227,7 @@ before(
 
 after(async () => {
     for (const app of APPS) removeContainer(containerName(app));
+    for (const app of ["visits-api", "private-service"] as const) removeContainer(`${containerName(app)}-traced`);
     await Promise.all(Object.values(proxies).map((p) => p.close()));
     await new Promise<void>((resolve) => (metadata ? metadata.close(() => resolve()) : resolve()));
     await Promise.allSettled([mariadb?.destroy(), postgres?.destroy(), dynamo?.destroy()]);
@@ -406,5 +416,59 @@ describe("private-service and visits-api (the App Runner VPC demo)", () => {
         figures["private-service"]!.idleRssKiB = idleRss("private-service");
         await assertGracefulStop("visits-api", "/recent-visits");
         await assertGracefulStop("private-service", "/");
+    });
+});
+
+describe("tracing switched on (visits-api → private-service)", () => {
+    it("the images export one trace per request, across both services, to an OTLP receiver (http/protobuf)", async () => {
+        const receiver = await startOtlpReceiver();
+        try {
+            const otel = { OTEL_SDK_DISABLED: "false", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100" };
+            const upstream = await runContainer(
+                `${containerName("private-service")}-traced`,
+                imageName("private-service"),
+                await freePort(),
+                {
+                    ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${proxies["private-service"]!.port}/v4/task-id`,
+                    ...otel,
+                },
+            );
+            const db = await postgres!.createDatabase("ctr_traced");
+            const api = await runContainer(`${containerName("visits-api")}-traced`, imageName("visits-api"), await freePort(), {
+                ...sqlEnv(db, proxies["visits-api"]!),
+                ECSPRIVATESERVICE: upstream.url,
+                ...otel,
+            });
+            await waitForReady("visits-api", api.url);
+            assert.equal((await request(api.url, "/")).status, 200);
+            assert.equal((await request(api.url, "/ecs-private-service")).status, 200);
+            // The batch processor exports every 100 ms (OTEL_BSP_SCHEDULE_DELAY). Wait for the spans here, before the
+            // containers are stopped: podman() blocks this process, receiver included, while a container drains.
+            const exported = (): boolean =>
+                requestTraces(receiver.spans, "visits-api").length === 2 &&
+                receiver.spans.some((s) => s.resource["service.name"] === "private-service" && s.kind === SPAN_KIND.SERVER);
+            for (const deadline = Date.now() + 20_000; !exported() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
+            const seen = receiver.spans.map(
+                (s) => `${String(s.resource["service.name"])} ${s.kind} ${s.name} ${s.traceId.slice(0, 8)}/${s.parentSpanId || "root"}`,
+            );
+            assert.ok(exported(), `${JSON.stringify(receiver.requests)}\n${seen.join("\n")}`);
+            for (const c of [api, upstream]) {
+                podman(["kill", "--signal", "TERM", c.name]);
+                assert.equal(Number(podman(["wait", c.name]).stdout.trim()), 0, logs(c.name));
+            }
+            const traces = requestTraces(receiver.spans, "visits-api");
+            const visit = traces.find((t) => t.some((s) => s.parentSpanId === "" && s.attributes["http.route"] === "/"));
+            assert.ok(
+                visit?.some((s) => s.scope === "@opentelemetry/instrumentation-pg"),
+                "GET / → an INSERT span (pg) in its trace",
+            );
+            const callee = receiver.spans.filter((s) => s.resource["service.name"] === "private-service" && s.kind === SPAN_KIND.SERVER);
+            assert.equal(callee.length, 1);
+            const trace = traces.find((t) => t[0].traceId === callee[0].traceId);
+            assert.ok(trace, "private-service's span is in one of visits-api's request traces");
+            assert.equal(ancestors(callee[0], trace).at(-1)?.resource["service.name"], "visits-api");
+        } finally {
+            await receiver.close();
+        }
     });
 });

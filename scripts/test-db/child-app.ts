@@ -13,9 +13,12 @@ export interface ChildApp {
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
-/** Runs a service the way `npm run dev` does: `node -r @swc-node/register apps/<name>/src/server.ts`. */
-export function spawnApp(entry: string, env: Record<string, string>): ChildApp {
-    const child = spawn(process.execPath, ["-r", "@swc-node/register", path.join(REPO_ROOT, entry)], {
+/**
+ * Runs a service the way `npm run dev` does: `node -r @swc-node/register apps/<name>/src/server.ts`; or, with
+ * `nodeArgs`, `node <nodeArgs…>` (e.g. a built dist/server.js with its tracing preload; `entry` is then unused).
+ */
+export function spawnApp(entry: string, env: Record<string, string>, nodeArgs?: readonly string[]): ChildApp {
+    const child = spawn(process.execPath, nodeArgs ? [...nodeArgs] : ["-r", "@swc-node/register", path.join(REPO_ROOT, entry)], {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH ?? "", ...env },
         stdio: ["ignore", "pipe", "pipe"],

@@ -74,5 +74,6 @@ export {
     type RequestDeadline,
 } from "./deadline";
 export { DatabaseState } from "./db-state";
+export { flushTracing, tracingWanted } from "./tracing-switch";
 export { SHUTTING_DOWN, healthRoutes, type HealthRoutesOptions } from "./health";
 export { decimal, displayText, freeText, queryInt } from "./validation";

@@ -9,6 +9,7 @@ import { SHUTTING_DOWN } from "./health";
 import { WriteOutcomeUnknownError } from "./idempotency";
 import type { Logger } from "./logger";
 import { matchedRoute } from "./routes";
+import { flushTracing } from "./tracing-switch";
 
 export interface RunningServer {
     readonly server: http.Server;
@@ -329,6 +330,9 @@ export async function startHttpServer(options: StartOptions): Promise<RunningSer
     return { server, port, url: `http://127.0.0.1:${port}`, gracePeriodMs, ready: options.ready ?? Promise.resolve(), stop };
 }
 
+/** How long an exiting service waits for its last spans to be exported (after the grace period's drain). */
+const TRACE_FLUSH_MS = 1_000;
+
 /**
  * Entry point of a service: installs SIGTERM/SIGINT handling FIRST, then starts. A signal at any moment (during
  * start-up too) leads to a bounded graceful stop and exit 0 — the platform asked us to stop and we did; exit 1
@@ -339,17 +343,19 @@ export function runService(start: () => Promise<RunningServer>, logger: Pick<Log
     let signalled = false;
     const shutdown = (server: RunningServer): void => {
         // Backstop: stop() is bounded by the grace period already; this only guards against a bug in it.
-        setTimeout(() => {
-            logger.error("shutdown overran the grace period; exiting");
-            process.exit(0);
-        }, server.gracePeriodMs + 1_000).unref();
-        server.stop().then(
-            () => process.exit(0),
-            (err: unknown) => {
-                logger.error({ err }, "shutdown failed");
+        setTimeout(
+            () => {
+                logger.error("shutdown overran the grace period; exiting");
                 process.exit(0);
             },
-        );
+            server.gracePeriodMs + TRACE_FLUSH_MS + 1_000,
+        ).unref();
+        void server
+            .stop()
+            .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
+            // The spans of the last requests are still in the exporter's batch: send them (bounded) before exiting.
+            .then(() => flushTracing(TRACE_FLUSH_MS))
+            .then(() => process.exit(0));
     };
     const onSignal = (signal: NodeJS.Signals): void => {
         if (signalled) return;
