@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { fargatePodSize, type FargatePodSize } from "./fargate-pod-size";
+import { fargatePodSize, parseCpu, parseMemoryMiB, type FargatePodSize } from "./fargate-pod-size";
 import { irsaTrustPolicy, type PolicyStatement } from "./iam";
 import { intRange, throwIfAny } from "./limits";
 import { booleanProblem, enumProblem, listProblem, objectProblem, pathProblem, stringProblem } from "./service/shapes";
@@ -21,6 +21,15 @@ import { withDependsOn } from "./service/options";
 import type { ServiceCoreArgs } from "./service/args";
 import type { DatabaseLink } from "./database-link";
 import { eksQuantities } from "./service/sizes";
+import {
+    collectorConfig,
+    COLLECTOR_CONTAINER,
+    COLLECTOR_IMAGE,
+    COLLECTOR_SHARE,
+    TRACING_ENVIRONMENT,
+    tracingEnvironmentProblems,
+    XRAY_WRITE_STATEMENT,
+} from "./service/trace-collector";
 import {
     attachPolicyStatements,
     linkDatabases,
@@ -147,6 +156,12 @@ export interface EksFargateServiceArgs extends ServiceCoreArgs {
     readonly scheme?: LoadBalancerScheme;
     /** Run a bounded busybox load generator against the service (to watch the HPA scale out). @default undefined (off) */
     readonly loadGenerator?: LoadGeneratorArgs;
+    /**
+     * Send traces to AWS X-Ray: an OpenTelemetry collector container in each pod (its share, 0.05 vCPU and 128 MiB, comes
+     * out of `cpu`/`memory`, so the pod's Fargate size is unchanged) receives the app's OTLP on localhost, and the IRSA
+     * role may call `xray:PutTraceSegments`. @default false
+     */
+    readonly observability?: boolean;
     /** Deprecated: use `scaling.min`. @deprecated use `scaling.min` */
     readonly minSize?: number;
     /** Deprecated: use `scaling.max`. @deprecated use `scaling.max` */
@@ -166,8 +181,12 @@ interface Normalized {
     readonly serviceAccountName: string;
     readonly port: number;
     readonly servicePort: number;
+    /** The pod's total (what Fargate sizes), and the app container's part of it (less the collector's with `observability`). */
     readonly cpu: string;
     readonly memory: string;
+    readonly appCpu: string;
+    readonly appMemory: string;
+    readonly observability: boolean;
     readonly size: FargatePodSize;
     readonly minSize: number;
     readonly maxSize: number;
@@ -475,7 +494,7 @@ export class EksFargateService extends pulumi.ComponentResource {
         serviceAccount: k8s.core.v1.ServiceAccount,
         scheduledAfter: pulumi.Resource[],
     ): k8s.apps.v1.Deployment {
-        const env = { PORT: String(n.port), ...(args.environment ?? {}) };
+        const env = { PORT: String(n.port), ...(args.environment ?? {}), ...(n.observability ? TRACING_ENVIRONMENT : {}) };
         const probe = (path: string, initialDelaySeconds: number, periodSeconds: number) => ({
             httpGet: { path, port: "http" },
             initialDelaySeconds,
@@ -526,8 +545,8 @@ export class EksFargateService extends pulumi.ComponentResource {
                                     env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
                                     // Fargate sizes the pod from requests; limits = requests keeps it Guaranteed and predictable.
                                     resources: {
-                                        requests: { cpu: n.cpu, memory: n.memory },
-                                        limits: { cpu: n.cpu, memory: n.memory },
+                                        requests: { cpu: n.appCpu, memory: n.appMemory },
+                                        limits: { cpu: n.appCpu, memory: n.appMemory },
                                     },
                                     // Liveness never touches the database, readiness may: a database outage takes pods
                                     // out of the load balancer at most, never makes the kubelet restart every replica.
@@ -536,6 +555,7 @@ export class EksFargateService extends pulumi.ComponentResource {
                                     securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                 },
+                                ...(n.observability ? [this.collectorContainer()] : []),
                             ],
                             volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
                         },
@@ -549,6 +569,41 @@ export class EksFargateService extends pulumi.ComponentResource {
                 ignoreChanges: ["spec.replicas"],
             },
         );
+    }
+
+    /**
+     * The OpenTelemetry collector (service/trace-collector.ts) as a regular container of the pod, not a native sidecar
+     * (an init container with `restartPolicy: Always`, on by default from Kubernetes 1.29, so on every version EKS offers
+     * here): Fargate sizes a pod from the largest init container's requests or the sum of the long-running containers'
+     * (https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html), and that page says nothing of
+     * native sidecars, so a collector among the init containers might not be counted. What the native form would give —
+     * stopping after the app — a preStop sleep gives: the kubelet signals both containers at once, the app drains for up
+     * to SHUTDOWN_GRACE_MS (10 s by default) and flushes its spans (≤ 1 s), and the collector gets SIGTERM 15 s in,
+     * within the pod's 30 s grace (the sleep action, beta and on by default from 1.30:
+     * https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/). A crash restarts the container
+     * alone (the pod's restartPolicy), and its probe is a liveness one only, so the pod stays ready without it: traces
+     * are lost, never requests. Same restricted security context as the app (its uid too; the image's own user is
+     * not needed: the collector writes no file, aws-observability/aws-otel-collector#451, #484).
+     */
+    private collectorContainer(): k8s.types.input.core.v1.Container {
+        const share = { cpu: `${COLLECTOR_SHARE.milliCpu}m`, memory: `${COLLECTOR_SHARE.memoryMiB}Mi` };
+        return {
+            name: COLLECTOR_CONTAINER,
+            image: COLLECTOR_IMAGE,
+            imagePullPolicy: "IfNotPresent",
+            env: [{ name: "AOT_CONFIG_CONTENT", value: aws.getRegionOutput({}, { parent: this }).region.apply(collectorConfig) }],
+            resources: { requests: share, limits: share },
+            // The health check listens on loopback, which an httpGet probe (from the kubelet, to the pod IP) cannot reach.
+            livenessProbe: {
+                exec: { command: ["/healthcheck"] },
+                initialDelaySeconds: 10,
+                periodSeconds: 15,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
+            },
+            lifecycle: { preStop: { sleep: { seconds: 15 } } },
+            securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+        };
     }
 
     /**
@@ -705,6 +760,7 @@ function shapeProblems(args: EksFargateServiceArgs): (string | undefined)[] {
         stringProblem("serviceAccountName", args.serviceAccountName),
         enumProblem("scheme", args.scheme, LOAD_BALANCER_SCHEMES),
         booleanProblem("podDisruptionBudget", args.podDisruptionBudget),
+        booleanProblem("observability", args.observability),
         loadGenerator,
         ...(loadGenerator || args.loadGenerator === undefined
             ? []
@@ -726,6 +782,7 @@ function validate(
     const serviceAccountName = args?.serviceAccountName ?? appName;
     const servicePort = args?.servicePort ?? 80;
     const podDisruptionBudget = args?.podDisruptionBudget ?? true;
+    const observability = args?.observability === true;
     // A cast, not narrowing on `problems`: the plugin's ts-node compile (scripts/plugin-host.pack.test.ts) does not narrow it.
     const sized = quantities.problems ? undefined : (quantities as { cpu: string; memory: string });
     const size = sized && fargatePodSize("cpu", sized.cpu, "memory", sized.memory);
@@ -756,10 +813,13 @@ function validate(
         Object.keys(args.databases ?? {}).length > 0 && (args.cluster.vpcId === undefined || args.cluster.podSecurityGroupId === undefined)
             ? "`databases` needs `cluster.vpcId` and `cluster.podSecurityGroupId` (EksFargateCluster's outputs of those names) to give the pods a security group of their own."
             : undefined,
+        ...(observability && sized ? collectorShareProblems(sized) : []),
+        ...tracingEnvironmentProblems(args.observability, args.environment),
     ]);
 
     const selector = { "app.kubernetes.io/name": appName, "app.kubernetes.io/instance": name };
     const { cpu, memory } = quantities as { cpu: string; memory: string };
+    const app = observability ? appShare(cpu, memory) : { cpu, memory };
     return {
         service,
         namespace,
@@ -769,11 +829,15 @@ function validate(
         servicePort,
         cpu,
         memory,
+        appCpu: app.cpu,
+        appMemory: app.memory,
+        observability,
         size: size as FargatePodSize,
         minSize: service.scaling.min,
         maxSize: service.scaling.max,
         targetCpuUtilization: service.scaling.target!.value,
-        statements: service.policyStatements,
+        // With tracing, the collector exports as the pod's IRSA role: the caller's statements plus X-Ray's one action.
+        statements: observability ? [...service.policyStatements, XRAY_WRITE_STATEMENT] : service.policyStatements,
         healthCheckPath: service.health.path,
         readinessCheckPath: service.health.readinessPath,
         podDisruptionBudget,
@@ -781,4 +845,25 @@ function validate(
         labels: { ...selector, "app.kubernetes.io/managed-by": "pulumi" },
         tags: { ...(args.tags ?? {}) },
     };
+}
+
+/** The app container's requests once the collector's share is taken out of the pod's `cpu`/`memory` (already checked to leave some). */
+function appShare(cpu: string, memory: string): { cpu: string; memory: string } {
+    const milli = Math.round(parseCpu(cpu)! * 1000) - COLLECTOR_SHARE.milliCpu;
+    const mib = Math.round(parseMemoryMiB(memory)!) - COLLECTOR_SHARE.memoryMiB;
+    return { cpu: `${milli}m`, memory: `${mib}Mi` };
+}
+
+/** `cpu`/`memory` too small to leave the app anything after the collector's share. */
+function collectorShareProblems(sized: { cpu: string; memory: string }): string[] {
+    const cores = parseCpu(sized.cpu);
+    const mib = parseMemoryMiB(sized.memory);
+    return [
+        cores !== undefined && cores * 1000 <= COLLECTOR_SHARE.milliCpu * 2
+            ? `\`cpu\` must be more than ${(COLLECTOR_SHARE.milliCpu * 2) / 1000} vCPU with \`observability\`: the collector takes ${COLLECTOR_SHARE.milliCpu / 1000} vCPU of it (got "${sized.cpu}").`
+            : undefined,
+        mib !== undefined && mib <= COLLECTOR_SHARE.memoryMiB * 2
+            ? `\`memory\` must be more than ${(COLLECTOR_SHARE.memoryMiB * 2) / 1024} GiB with \`observability\`: the collector takes ${COLLECTOR_SHARE.memoryMiB} MiB of it (got "${sized.memory}").`
+            : undefined,
+    ].filter((p): p is string => p !== undefined);
 }

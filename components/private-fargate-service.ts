@@ -15,12 +15,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS } from "./ecs-express-service";
 import { ECS_TASK_ROLE_CHILDREN, ecsTaskRoles, type EcsTaskRoles } from "./ecs-task-roles";
 import { throwIfAny } from "./limits";
-import { enumProblem, stringProblem } from "./service/shapes";
+import { booleanProblem, enumProblem, stringProblem } from "./service/shapes";
 import { requireDigest } from "./service/environment";
 import type { EgressRule, ServiceVpc } from "./service/network";
 import { withDependsOn } from "./service/options";
 import type { ServiceArgs } from "./service/args";
 import { privateFargateSize } from "./service/sizes";
+import {
+    collectorConfig,
+    COLLECTOR_CONTAINER,
+    COLLECTOR_IMAGE,
+    COLLECTOR_SHARE,
+    COLLECTOR_USER,
+    TRACING_ENVIRONMENT,
+    tracingEnvironmentProblems,
+    XRAY_WRITE_STATEMENT,
+} from "./service/trace-collector";
 import { ecsAlarms, type Realised } from "./observability";
 import {
     allowClient,
@@ -87,6 +97,12 @@ export interface PrivateFargateServiceArgs extends ServiceArgs {
     readonly user?: string;
     /** CloudWatch log retention in days. @default 30 */
     readonly logRetentionDays?: number;
+    /**
+     * Send traces to AWS X-Ray: an OpenTelemetry collector sidecar in each task (its share, 0.05 vCPU and 128 MiB, comes
+     * out of `cpu`/`memory`) receives the app's OTLP on localhost, and the task role may call `xray:PutTraceSegments`.
+     * @default false
+     */
+    readonly observability?: boolean;
     /** Deprecated: use `secrets`. @deprecated use `secrets` */
     readonly environmentSecrets?: Record<string, pulumi.Input<string>>;
     /** Deprecated: use `network.vpc` (and `network.egress` for `vpc.egress`). @deprecated use `network` */
@@ -121,6 +137,7 @@ export function privateFargateProblems(
                 stringProblem("namespaceName", args.namespaceName, true),
                 stringProblem("serviceName", args.serviceName),
                 stringProblem("user", args.user),
+                booleanProblem("observability", args.observability),
             ],
             resource,
         );
@@ -150,6 +167,7 @@ export function privateFargateProblems(
         LOG_RETENTION_DAYS.includes(retention)
             ? undefined
             : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
+        ...tracingEnvironmentProblems(args?.observability, args?.environment),
     ]);
     const { cpu, memory } = size as { cpu: number; memory: number };
     return { n, cpu, memory };
@@ -188,7 +206,13 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         const port = n.port;
         const owner: ServiceOwner = { component: "PrivateFargateService", name, parent: this, tags: args.tags };
 
-        const roles = ecsTaskRoles(name, name, n, this);
+        // With tracing, the collector exports as the task role: the caller's statements plus X-Ray's one action.
+        const roles = ecsTaskRoles(
+            name,
+            name,
+            args.observability ? { ...n, policyStatements: [...n.policyStatements, XRAY_WRITE_STATEMENT] } : n,
+            this,
+        );
         const logGroup = this.createLogGroup(name, args);
         const cluster = this.createCluster(name, args);
         const { securityGroup } = createServiceSecurityGroup(owner, {
@@ -334,6 +358,11 @@ export class PrivateFargateService extends pulumi.ComponentResource {
     ): aws.ecs.TaskDefinition {
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const port = n.port;
+        const logConfiguration = {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
+        };
+        const tracing = args.observability === true;
         const containerDefinitions = pulumi.jsonStringify([
             {
                 name: CONTAINER,
@@ -343,7 +372,9 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 readonlyRootFilesystem: true,
                 privileged: false,
                 portMappings: [{ containerPort: port, protocol: "tcp" }],
-                environment: Object.entries({ PORT: String(port), ...(n.environment ?? {}) }).map(([k, v]) => ({ name: k, value: v })),
+                environment: Object.entries({ PORT: String(port), ...(n.environment ?? {}), ...(tracing ? TRACING_ENVIRONMENT : {}) }).map(
+                    ([k, v]) => ({ name: k, value: v }),
+                ),
                 secrets: Object.entries(n.secrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
                 mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
                 linuxParameters: { initProcessEnabled: true },
@@ -352,11 +383,13 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 ...(n.health.command
                     ? { healthCheck: { command: [...n.health.command], interval: 15, timeout: 5, retries: 3, startPeriod: 20 } }
                     : {}),
-                logConfiguration: {
-                    logDriver: "awslogs",
-                    options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
-                },
+                // Started after the collector, so the first spans find it; the dependency is reversed on shutdown, so the
+                // app stops first and its last spans (flushed on SIGTERM) still reach the collector
+                // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html).
+                ...(tracing ? { dependsOn: [{ containerName: COLLECTOR_CONTAINER, condition: "START" }] } : {}),
+                logConfiguration,
             },
+            ...(tracing ? [this.collectorContainer(region, logConfiguration)] : []),
         ]);
         return new aws.ecs.TaskDefinition(
             `${name}-task`,
@@ -376,6 +409,33 @@ export class PrivateFargateService extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
+
+    /**
+     * The OpenTelemetry collector sidecar (service/trace-collector.ts). Not essential: a collector crash loses traces,
+     * never requests, and ECS restarts it in place (container restart policy, supported on Fargate:
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html) instead of replacing
+     * the task. Its `cpu`/`memory` are carved out of the task's (the app container sets none and takes the rest), so the
+     * task size stays the caller's valid pair. Hardened like the app: its image's non-root user, read-only root
+     * filesystem (it writes no file: in a container it logs to stdout only, aws-observability/aws-otel-collector#451,
+     * #484), not privileged.
+     */
+    private collectorContainer(region: pulumi.Output<string>, logConfiguration: object) {
+        return {
+            name: COLLECTOR_CONTAINER,
+            image: COLLECTOR_IMAGE,
+            essential: false,
+            user: COLLECTOR_USER,
+            readonlyRootFilesystem: true,
+            privileged: false,
+            cpu: Math.round((COLLECTOR_SHARE.milliCpu * 1024) / 1000),
+            memory: COLLECTOR_SHARE.memoryMiB,
+            environment: [{ name: "AOT_CONFIG_CONTENT", value: region.apply(collectorConfig) }],
+            restartPolicy: { enabled: true, restartAttemptPeriod: 60 },
+            // The image's own probe of the health_check extension (it has no shell).
+            healthCheck: { command: ["CMD", "/healthcheck"], interval: 15, timeout: 5, retries: 3, startPeriod: 10 },
+            logConfiguration,
+        };
     }
 
     private createService(
