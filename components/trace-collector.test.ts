@@ -62,7 +62,7 @@ const eksService = (extra: Partial<EksModule.EksFargateServiceArgs> = {}) =>
 
 type Json = Record<string, unknown> & { name?: string };
 const containerDefinitions = (): Json[] => JSON.parse(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
-const envOf = (list: { name: string; value: unknown }[]) => Object.fromEntries(list.map((e) => [e.name, e.value]));
+const envOf = (list: { name: string; value: string }[]): Record<string, string> => Object.fromEntries(list.map((e) => [e.name, e.value]));
 const podSpec = () => mocks.one("kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
 
 /** The policy pack's findings, in prod, on the resources the component registered. */
@@ -250,11 +250,15 @@ describe("EksFargateService observability", () => {
         expect(findings()).toEqual([]);
         const unlimited = findings("prod", (r) => {
             if (r.type !== "kubernetes:apps/v1:Deployment") return r;
-            const spec = podSpec();
+            const deployment = mocks.one("kubernetes:apps/v1:Deployment").inputs;
+            const spec = deployment.spec.template.spec;
             const containers = spec.containers.map((c: Json) => (c.name === "otel-collector" ? { ...c, resources: {} } : c));
             return {
                 ...r,
-                props: { ...r.props, spec: { ...r.props.spec, template: { ...r.props.spec.template, spec: { ...spec, containers } } } },
+                props: {
+                    ...deployment,
+                    spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...spec, containers } } },
+                },
             };
         });
         expect(unlimited.filter((f) => f.startsWith("k8s-memory-limits"))).toEqual([
