@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as svcT from "./eks-fargate-service";
 import { containersOf, k8sObjectsOf, podSpecOf, schemaErrors } from "../scripts/lib/k8s-schema";
 import { errorOf, promiseOf, settle, setupMocks, type RecordedResource } from "./testing/mocks";
+import { TEST_OIDC_ISSUER, testEksCluster } from "./testing/eks-cluster.test-util";
 
 const mocks = setupMocks();
 let svc: typeof svcT;
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 beforeEach(() => mocks.reset());
 
-const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+const ISSUER = TEST_OIDC_ISSUER;
 const OIDC_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products-api@sha256:${"ab".repeat(32)}`;
 const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/products";
@@ -19,16 +20,7 @@ const PRIVATE_SUBNETS = ["subnet-priv0", "subnet-priv1"];
 
 const KUBECONFIG = '{"apiVersion":"v1","kind":"Config"}';
 
-function cluster(): svcT.EksClusterInfo {
-    return {
-        clusterName: "test-cluster",
-        oidcProviderArn: OIDC_ARN,
-        oidcProviderUrl: `https://${ISSUER}`,
-        kubeconfig: KUBECONFIG,
-        privateSubnetIds: PRIVATE_SUBNETS,
-        podExecutionRoleArn: "arn:aws:iam::123456789012:role/pod-execution",
-    };
-}
+const cluster = (): svcT.EksClusterInfo => testEksCluster(PRIVATE_SUBNETS);
 
 type Args = Partial<svcT.EksFargateServiceArgs>;
 

@@ -6,6 +6,7 @@ import type * as PrivateModule from "./private-fargate-service";
 import { evaluate, type EvaluatedResource } from "../policy/evaluate";
 import { errorOf, settle, setupMocks } from "./testing/mocks";
 import { k8sObjectsOf, schemaErrors } from "../scripts/lib/k8s-schema";
+import { testEksCluster } from "./testing/eks-cluster.test-util";
 import { collectorConfig, COLLECTOR_IMAGE } from "./service/trace-collector";
 
 const mocks = setupMocks();
@@ -19,7 +20,6 @@ beforeAll(async () => {
 beforeEach(() => mocks.reset());
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"c".repeat(64)}`;
-const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/products";
 
 /** Exactly what the app container gets with `observability: true`. */
@@ -44,14 +44,7 @@ const privateService = (extra: Partial<PrivateModule.PrivateFargateServiceArgs> 
 
 const eksService = (extra: Partial<EksModule.EksFargateServiceArgs> = {}) =>
     new eks.EksFargateService("products", {
-        cluster: {
-            clusterName: "test-cluster",
-            oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`,
-            oidcProviderUrl: `https://${ISSUER}`,
-            kubeconfig: '{"apiVersion":"v1","kind":"Config"}',
-            privateSubnetIds: ["subnet-a", "subnet-b"],
-            podExecutionRoleArn: "arn:aws:iam::123456789012:role/pod-execution",
-        },
+        cluster: testEksCluster(),
         namespace: "products-api",
         image: IMAGE,
         environment: { TABLE_NAME: "products" },

@@ -5,6 +5,7 @@
  * sections; ECS deployment alarms on private Fargate.
  */
 import { errorOf, settle, setupMocks, type RecordedResource } from "../testing/mocks";
+import { testEksCluster } from "../testing/eks-cluster.test-util";
 import type { DatabaseLink } from "../database-link";
 
 const mocks = setupMocks({
@@ -32,7 +33,6 @@ const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/products@sha256:${"a
 const PAGE = "arn:aws:sns:us-east-1:123456789012:page";
 const TICKET = "arn:aws:sns:us-east-1:123456789012:ticket";
 const ACTIONS = { actions: { page: [PAGE], ticket: [TICKET] } };
-const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 
 type Scaling = { min: number; max: number; target?: { metric: "concurrency" | "cpu"; value: number } };
 type Extra = { scaling?: Scaling; monitoring?: Record<string, unknown>; databases?: Record<string, DatabaseLink> };
@@ -64,14 +64,7 @@ const PLATFORMS = {
         }),
     eks: (x: Extra = {}) =>
         new eks.EksFargateService("svc", {
-            cluster: {
-                clusterName: "test-cluster",
-                oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`,
-                oidcProviderUrl: `https://${ISSUER}`,
-                kubeconfig: '{"apiVersion":"v1","kind":"Config"}',
-                privateSubnetIds: ["subnet-a", "subnet-b"],
-                podExecutionRoleArn: "arn:aws:iam::123456789012:role/pod-execution",
-            },
+            cluster: testEksCluster(),
             namespace: "svc-api",
             image: IMAGE,
             scaling: x.scaling ?? { min: 2, max: 4 },
