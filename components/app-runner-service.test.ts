@@ -97,6 +97,42 @@ describe("AppRunnerService", () => {
         expect(mocks.one("aws:apprunner/service:Service").inputs.observabilityConfiguration.observabilityEnabled).toBe(true);
     });
 
+    it("should turn the app's OpenTelemetry SDK on, exporting to App Runner's collector, and let it write traces when observability is on", async () => {
+        new AppRunnerService("products", { image: IMAGE, observability: true, environment: { OTEL_SERVICE_NAME: "shop" } });
+        await settle();
+        const env =
+            mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration
+                .runtimeEnvironmentVariables;
+        expect(env).toEqual({
+            OTEL_SDK_DISABLED: "false",
+            OTEL_TRACES_EXPORTER: "otlp",
+            OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4317",
+            OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+            OTEL_PROPAGATORS: "tracecontext,baggage,xray",
+            OTEL_METRICS_EXPORTER: "none",
+            // The caller's own value wins.
+            OTEL_SERVICE_NAME: "shop",
+        });
+        const policy = JSON.parse(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        expect(policy.Statement).toEqual([
+            {
+                Sid: "WriteTraces",
+                Effect: "Allow",
+                Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+                Resource: ["*"],
+            },
+        ]);
+    });
+
+    it("should leave the app's tracing off (the image's OTEL_SDK_DISABLED=true) when observability is off", async () => {
+        new AppRunnerService("products", { image: IMAGE, environment: { A: "1" } });
+        await settle();
+        const env =
+            mocks.one("aws:apprunner/service:Service").inputs.sourceConfiguration.imageRepository.imageConfiguration
+                .runtimeEnvironmentVariables;
+        expect(env).toEqual({ A: "1" });
+    });
+
     it("should associate the custom domain and close public ingress when private ingress is set", async () => {
         new AppRunnerService("products", {
             image: IMAGE,

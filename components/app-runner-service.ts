@@ -20,6 +20,7 @@ import type { Deprecations } from "./service/aliases";
 import { appRunnerSize } from "./service/sizes";
 import { monitorService, normalizeService, resolveServiceArgs, SERVICE_DEFAULTS, type NormalizedService } from "./service/skeleton";
 import { appRunnerAlarms, appRunnerSli } from "./observability";
+import { APP_RUNNER_OTLP_ENVIRONMENT, XRAY_WRITE_STATEMENT } from "./observability/tracing";
 import { componentType, withFormerTypes } from "./component";
 import { checkArguments } from "./arguments";
 import { awsManagedPolicyArn } from "./arn";
@@ -101,7 +102,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         resolved.deprecations.warn(this);
 
         const accessRole = this.createAccessRole(name, args.tags);
-        const instanceRole = this.createInstanceRole(name, n);
+        const instanceRole = this.createInstanceRole(name, n, args.observability === true);
         // Configuration names are account-wide and a second stack using the same name would silently add
         // a revision to ours, so they derive from the service name (unique per account and region).
         const autoScaling = this.createAutoScaling(name, serviceName, n);
@@ -206,7 +207,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
      * Role the running container assumes: the caller's statements, plus reading exactly the secrets it
      * injects (App Runner fetches runtimeEnvironmentSecrets with the instance role).
      */
-    private createInstanceRole(name: string, n: NormalizedService): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
+    private createInstanceRole(name: string, n: NormalizedService, tracing: boolean): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
         const role = new aws.iam.Role(
             `${name}-instance-role`,
             {
@@ -217,7 +218,8 @@ export class AppRunnerService extends pulumi.ComponentResource {
             { parent: this },
         );
         const secretArns = Object.values(n.secrets ?? {});
-        const statements = n.policyStatements;
+        // With observability on, App Runner's collector sends the app's spans to X-Ray.
+        const statements = tracing ? [...n.policyStatements, XRAY_WRITE_STATEMENT] : n.policyStatements;
         if (statements.length === 0 && secretArns.length === 0) return { role };
         const policy = new aws.iam.RolePolicy(
             `${name}-instance-policy`,
@@ -283,7 +285,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
                         imageIdentifier: requireDigest("AppRunnerService", name, args.image, this),
                         imageConfiguration: {
                             port: String(n.port),
-                            runtimeEnvironmentVariables: n.environment,
+                            // The image ships with tracing off; observability points its SDK at App Runner's collector.
+                            runtimeEnvironmentVariables: args.observability
+                                ? pulumi.output(n.environment).apply((env) => ({ ...APP_RUNNER_OTLP_ENVIRONMENT, ...env }))
+                                : n.environment,
                             runtimeEnvironmentSecrets: n.secrets,
                         },
                     },

@@ -32,14 +32,30 @@ interface Caller {
 }
 const callers = new WeakMap<pulumi.Resource, Caller>();
 
-/** The partition, region and account of `parent`'s provider (one lookup per component). */
+/**
+ * The partition, region and account of `parent`'s provider: each looked up once per component, and only when
+ * first read (a component that needs only its region, such as a table drawing dashboard widgets, invokes only getRegion).
+ */
 export function callerOf(parent: pulumi.Resource): Caller {
     let caller = callers.get(parent);
     if (!caller) {
+        const once = <T>(lookup: () => T): (() => T) => {
+            let value: T | undefined;
+            return () => (value ??= lookup());
+        };
+        const partition = once(() => aws.getPartitionOutput({}, { parent }).partition);
+        const region = once(() => aws.getRegionOutput({}, { parent }).region);
+        const account = once(() => aws.getCallerIdentityOutput({}, { parent }).accountId);
         caller = {
-            partition: aws.getPartitionOutput({}, { parent }).partition,
-            region: aws.getRegionOutput({}, { parent }).region,
-            account: aws.getCallerIdentityOutput({}, { parent }).accountId,
+            get partition() {
+                return partition();
+            },
+            get region() {
+                return region();
+            },
+            get account() {
+                return account();
+            },
         };
         callers.set(parent, caller);
     }

@@ -26,9 +26,8 @@ import {
     COLLECTOR_CONTAINER,
     COLLECTOR_IMAGE,
     COLLECTOR_SHARE,
-    TRACING_ENVIRONMENT,
-    tracingEnvironmentProblems,
-    XRAY_WRITE_STATEMENT,
+    SIDECAR_OTLP_ENVIRONMENT,
+    XRAY_PUT_SEGMENTS_STATEMENT,
 } from "./service/trace-collector";
 import {
     attachPolicyStatements,
@@ -494,7 +493,8 @@ export class EksFargateService extends pulumi.ComponentResource {
         serviceAccount: k8s.core.v1.ServiceAccount,
         scheduledAfter: pulumi.Resource[],
     ): k8s.apps.v1.Deployment {
-        const env = { PORT: String(n.port), ...(args.environment ?? {}), ...(n.observability ? TRACING_ENVIRONMENT : {}) };
+        // As on App Runner, a variable the caller sets wins over the tracing ones.
+        const env = { PORT: String(n.port), ...(n.observability ? SIDECAR_OTLP_ENVIRONMENT : {}), ...(args.environment ?? {}) };
         const probe = (path: string, initialDelaySeconds: number, periodSeconds: number) => ({
             httpGet: { path, port: "http" },
             initialDelaySeconds,
@@ -814,7 +814,6 @@ function validate(
             ? "`databases` needs `cluster.vpcId` and `cluster.podSecurityGroupId` (EksFargateCluster's outputs of those names) to give the pods a security group of their own."
             : undefined,
         ...(observability && sized ? collectorShareProblems(sized) : []),
-        ...tracingEnvironmentProblems(args.observability, args.environment),
     ]);
 
     const selector = { "app.kubernetes.io/name": appName, "app.kubernetes.io/instance": name };
@@ -837,7 +836,7 @@ function validate(
         maxSize: service.scaling.max,
         targetCpuUtilization: service.scaling.target!.value,
         // With tracing, the collector exports as the pod's IRSA role: the caller's statements plus X-Ray's one action.
-        statements: observability ? [...service.policyStatements, XRAY_WRITE_STATEMENT] : service.policyStatements,
+        statements: observability ? [...service.policyStatements, XRAY_PUT_SEGMENTS_STATEMENT] : service.policyStatements,
         healthCheckPath: service.health.path,
         readinessCheckPath: service.health.readinessPath,
         podDisruptionBudget,

@@ -27,9 +27,8 @@ import {
     COLLECTOR_IMAGE,
     COLLECTOR_SHARE,
     COLLECTOR_USER,
-    TRACING_ENVIRONMENT,
-    tracingEnvironmentProblems,
-    XRAY_WRITE_STATEMENT,
+    SIDECAR_OTLP_ENVIRONMENT,
+    XRAY_PUT_SEGMENTS_STATEMENT,
 } from "./service/trace-collector";
 import { ecsAlarms, type Realised } from "./observability";
 import {
@@ -167,7 +166,6 @@ export function privateFargateProblems(
         LOG_RETENTION_DAYS.includes(retention)
             ? undefined
             : `\`logRetentionDays\` must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")} (got ${retention}).`,
-        ...tracingEnvironmentProblems(args?.observability, args?.environment),
     ]);
     const { cpu, memory } = size as { cpu: number; memory: number };
     return { n, cpu, memory };
@@ -210,7 +208,7 @@ export class PrivateFargateService extends pulumi.ComponentResource {
         const roles = ecsTaskRoles(
             name,
             name,
-            args.observability ? { ...n, policyStatements: [...n.policyStatements, XRAY_WRITE_STATEMENT] } : n,
+            args.observability ? { ...n, policyStatements: [...n.policyStatements, XRAY_PUT_SEGMENTS_STATEMENT] } : n,
             this,
         );
         const logGroup = this.createLogGroup(name, args);
@@ -372,9 +370,12 @@ export class PrivateFargateService extends pulumi.ComponentResource {
                 readonlyRootFilesystem: true,
                 privileged: false,
                 portMappings: [{ containerPort: port, protocol: "tcp" }],
-                environment: Object.entries({ PORT: String(port), ...(n.environment ?? {}), ...(tracing ? TRACING_ENVIRONMENT : {}) }).map(
-                    ([k, v]) => ({ name: k, value: v }),
-                ),
+                // As on App Runner, a variable the caller sets wins over the tracing ones.
+                environment: Object.entries({
+                    PORT: String(port),
+                    ...(tracing ? SIDECAR_OTLP_ENVIRONMENT : {}),
+                    ...(n.environment ?? {}),
+                }).map(([k, v]) => ({ name: k, value: v })),
                 secrets: Object.entries(n.secrets ?? {}).map(([k, arn]) => ({ name: k, valueFrom: arn })),
                 mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
                 linuxParameters: { initProcessEnabled: true },

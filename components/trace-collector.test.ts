@@ -25,12 +25,13 @@ const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/products";
 /** Exactly what the app container gets with `observability: true`. */
 const TRACING_ENV = {
     OTEL_SDK_DISABLED: "false",
+    OTEL_TRACES_EXPORTER: "otlp",
     OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318",
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
     OTEL_PROPAGATORS: "tracecontext,baggage,xray",
     OTEL_METRICS_EXPORTER: "none",
 };
-const XRAY_STATEMENT = { Sid: "XRayPutTraceSegments", Effect: "Allow", Action: ["xray:PutTraceSegments"], Resource: ["*"] };
+const XRAY_STATEMENT = { Sid: "PutTraceSegments", Effect: "Allow", Action: ["xray:PutTraceSegments"], Resource: ["*"] };
 
 const privateService = (extra: Partial<PrivateModule.PrivateFargateServiceArgs> = {}) =>
     new ecs.PrivateFargateService("private", {
@@ -158,10 +159,10 @@ describe("PrivateFargateService observability", () => {
         );
     });
 
-    it("should throw naming the variable when the environment sets one that observability sets", async () => {
-        expect(await errorOf(() => privateService({ observability: true, environment: { OTEL_SDK_DISABLED: "true" } }))).toContain(
-            '`environment.OTEL_SDK_DISABLED` is set by `observability` (to "false"); remove it, or set `observability` to false to configure tracing yourself.',
-        );
+    it("should keep the caller's value of a tracing variable, as App Runner does, when the environment sets one", async () => {
+        privateService({ observability: true, environment: { OTEL_PROPAGATORS: "xray" } });
+        await settle();
+        expect(envOf(containerDefinitions()[0].environment as never)).toEqual({ PORT: "8080", ...TRACING_ENV, OTEL_PROPAGATORS: "xray" });
     });
 });
 
@@ -274,9 +275,9 @@ describe("EksFargateService observability", () => {
         );
     });
 
-    it("should throw naming the variable when the environment sets one that observability sets", async () => {
-        expect(
-            await errorOf(() => eksService({ observability: true, environment: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://x:4318" } })),
-        ).toContain("`environment.OTEL_EXPORTER_OTLP_ENDPOINT` is set by `observability`");
+    it("should keep the caller's value of a tracing variable, as App Runner does, when the environment sets one", async () => {
+        eksService({ observability: true, environment: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://x:4318" } });
+        await settle();
+        expect(envOf(podSpec().containers[0].env)).toEqual({ PORT: "8080", ...TRACING_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: "http://x:4318" });
     });
 });

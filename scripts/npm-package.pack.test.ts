@@ -90,7 +90,12 @@ pulumi.runtime.setMocks(
             if (args.type === "aws:dynamodb/table:Table") state.arn = "arn:aws:dynamodb:us-east-1:123456789012:table/" + args.inputs.name;
             return { id: args.name + "-id", state };
         },
-        call: () => { throw new Error("no invokes expected"); },
+        // The table's alarms draw their dashboard widgets in the provider's region, which the program asks the
+        // provider for (getRegion answers the configured region: components/testing/provider-model.ts); nothing else is invoked.
+        call: (args) => {
+            if (args.token === "aws:index/getRegion:getRegion") return { name: "us-east-1", region: "us-east-1", id: "us-east-1" };
+            throw new Error("unexpected invoke " + args.token);
+        },
     },
     "consumer",
     "dev",
@@ -106,13 +111,14 @@ try {
 }
 const table = new pkg.DynamoTable("orders", { hashKey: "orderId", deletionProtection: true, tags: { team: "checkout" } });
 pulumi.all([table.urn, table.tableName, table.tableArn]).apply(([urn, tableName, tableArn]) => {
-    process.stdout.write(JSON.stringify({
+    // Printed once the program has registered everything (the alarms wait for the table's name).
+    process.once("beforeExit", () => process.stdout.write(JSON.stringify({
         exports: Object.keys(pkg).sort(),
         classes: Object.keys(pkg).filter((k) => typeof pkg[k] === "function" && pkg[k].prototype instanceof pulumi.ComponentResource).sort(),
         deepImport,
         providerLoaded: Object.keys(require.cache).some((f) => /provider(\\.js)?$/.test(f) && f.includes("serverless-containers")),
         urn, tableName, tableArn, registered,
-    }));
+    })));
 });
 `;
 
@@ -239,6 +245,12 @@ describe("the packed npm package, installed into a program outside the repositor
             inputs: { hashKey: "orderId", billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true, tags: { team: "checkout" } },
         });
         expect(out.registered.map((r: { type: string }) => r.type)).toContain("aws:dynamodb/table:Table");
+        // Alarms are on by default, outside the repository too (the table's system errors, throttles, latency per operation).
+        expect(
+            out.registered
+                .filter((r: { type: string }) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
+                .map((r: { name: string }) => r.name),
+        ).toContain("orders-alarm-system-errors");
         // The token the plugin package serves it under (serverless-containers:index:<Class>).
         expect(out.urn).toMatch(/::consumer::serverless-containers:index:DynamoTable::orders$/);
         expect(out.tableArn).toMatch(/^arn:aws:dynamodb:/);

@@ -2,7 +2,8 @@
  * `observability: true` on private Fargate and EKS Fargate: an OpenTelemetry collector sidecar that receives OTLP
  * from the app on localhost and exports to AWS X-Ray, the app's `OTEL_*` variables that point it there, and the one
  * IAM action the export needs. Shared by both adapters (the platform-specific container shapes stay in each), so the
- * image, its configuration and the app's variables are defined once.
+ * image and its configuration are defined once; the app's variables and the IAM statement live with App Runner's
+ * in observability/tracing.ts.
  *
  * The collector is the AWS Distro for OpenTelemetry (ADOT) collector with its `awsxray` exporter, which calls X-Ray's
  * `PutTraceSegments` (no CloudWatch Transaction Search needed in the account), rather than the CloudWatch agent: the
@@ -16,13 +17,13 @@
  * and StatsD and runs an `awsemf` metrics pipeline (CloudWatch Logs permissions the task would then need); ours listens
  * on loopback for the one protocol the app speaks and exports traces only.
  */
-import type * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../iam";
+export { SIDECAR_OTLP_ENVIRONMENT, XRAY_PUT_SEGMENTS_STATEMENT } from "../observability/tracing";
 
 /**
  * The ADOT collector image, pinned to a released version (v0.49.0, 2026-07-10: OpenTelemetry Collector and Contrib
- * v0.156.0; https://github.com/aws-observability/aws-otel-collector/releases/tag/v0.49.0, whose notes name this ECR
- * Public URI). ECR Public rather than Docker Hub: no pull limits from NAT addresses.
+ * v0.156.0; https://github.com/aws-observability/aws-otel-collector/releases/tag/v0.49.0; the releases' notes give
+ * this ECR Public repository, e.g. .../releases/tag/v0.39.0). ECR Public rather than Docker Hub: no pull limits from
+ * NAT addresses.
  */
 export const COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0";
 
@@ -50,33 +51,6 @@ export const HEALTH_CHECK_PORT = 13133;
 export const COLLECTOR_SHARE = { milliCpu: 50, memoryMiB: 128 } as const;
 
 /**
- * The app container's variables with tracing on (the image ships `OTEL_SDK_DISABLED=true` and `OTEL_SERVICE_NAME`;
- * docs/tracing.md). `xray` in the propagators continues an `X-Amzn-Trace-Id` from a load balancer in front;
- * `tracecontext` keeps visits-api → private-service one trace. The apps export no metrics.
- */
-export const TRACING_ENVIRONMENT: Readonly<Record<string, string>> = {
-    OTEL_SDK_DISABLED: "false",
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${OTLP_HTTP_PORT}`,
-    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-    OTEL_PROPAGATORS: "tracecontext,baggage,xray",
-    OTEL_METRICS_EXPORTER: "none",
-};
-
-/**
- * The one action the exporter calls: `PutTraceSegments` (awsxrayexporter/awsxray.go; `PutTelemetryRecords` only with
- * its `telemetry` option, which is off here, and the `GetSampling*` actions of AWSXRayDaemonWriteAccess serve the
- * X-Ray SDKs' sampling, which nothing here uses: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSXRayDaemonWriteAccess.html).
- * X-Ray defines no resource type for it, so `Resource` must be "*"
- * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html); the policy pack's
- * `iam-no-wildcard-resource-write` accepts it (policy/util.ts RESOURCE_STAR_ONLY_ACTIONS).
- */
-export const XRAY_WRITE_STATEMENT: PolicyStatement = {
-    sid: "XRayPutTraceSegments",
-    actions: ["xray:PutTraceSegments"],
-    resources: ["*"],
-};
-
-/**
  * The collector's configuration (YAML; JSON is YAML), passed in `AOT_CONFIG_CONTENT`. Receivers and the health check
  * listen on 127.0.0.1 only: the app shares the task's / pod's network namespace, nothing outside needs them, and the
  * security group is then not what keeps them private. The exporter accepts W3C (random) trace ids: its
@@ -98,18 +72,4 @@ export function collectorConfig(region: string): string {
             pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsxray"] } },
         },
     });
-}
-
-/** `environment` keys the component sets itself with `observability` on: a caller's value would be silently replaced. */
-export function tracingEnvironmentProblems(
-    observability: unknown,
-    environment: Record<string, pulumi.Input<string>> | undefined,
-): string[] {
-    if (observability !== true || !environment || typeof environment !== "object") return [];
-    return Object.keys(TRACING_ENVIRONMENT)
-        .filter((key) => key in environment)
-        .map(
-            (key) =>
-                `\`environment.${key}\` is set by \`observability\` (to "${TRACING_ENVIRONMENT[key]}"); remove it, or set \`observability\` to false to configure tracing yourself.`,
-        );
 }
