@@ -55,6 +55,18 @@ describe("service-alarms-routed", () => {
         expect(findings([stack, component, service, alarm(), { ...composite(), props: { alarmActions: undefined } }])).toEqual([]);
     });
 
+    it("should block a prod service whose tickets are routed but whose unhealthy composite (the one alarm that pages) notifies no one", () => {
+        expect(findings([stack, component, service, alarm([TOPIC]), composite([])])).toEqual([
+            [
+                "service-alarms-routed",
+                "mandatory",
+                "visits-service",
+                "visits-service's page alarms notify no one: visits-unhealthy (the composite that pages) has no alarmActions.",
+            ],
+        ]);
+        expect(findings([stack, component, service, alarm([TOPIC]), composite([TOPIC])])).toEqual([]);
+    });
+
     it("should not count another component's alarms, and should skip a Deployment that no component owns", () => {
         const other = "urn:pulumi:prod::serverless-containers::serverless-containers:index:AuroraWithProxy::db";
         const otherAlarm = { ...child("aws:cloudwatch/compositeAlarm:CompositeAlarm", "db-unhealthy", { alarmActions: [TOPIC] }, other) };

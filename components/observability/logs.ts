@@ -1,8 +1,10 @@
 /**
- * The error-level count of a service's pino JSON logs as a metric, and its alarm. pino writes `"level":50`
- * for error and 60 for fatal (https://getpino.io/#/docs/api?id=levels); a CloudWatch Logs JSON filter pattern
- * compares numbers (`{ $.level >= 50 }`, https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html),
- * and `defaultValue: 0` records a zero when no line matched, so the alarm sees quiet minutes as 0, not missing.
+ * The error-level count of a service's pino JSON logs as a metric, and its alarm. The service kit's logger writes
+ * pino's level as its label (`"level":"error"`, `"level":"fatal"`: packages/service-kit/src/logger.ts), not the
+ * number (50, 60), so the filter matches the labels: a CloudWatch Logs JSON filter compares strings with `=` and
+ * joins terms with `||` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html);
+ * logs.test.ts runs the kit's logger against it. `defaultValue: 0` records a zero when no line matched, so the
+ * alarm sees quiet minutes as 0, not missing.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +13,9 @@ import type { AlarmSpec } from "./spec";
 
 /** The custom namespace of the metrics the components derive from logs. */
 export const LOG_METRIC_NAMESPACE = "ServerlessContainers/Logs";
-export const ERROR_LOG_PATTERN = "{ $.level >= 50 }";
+/** pino levels counted as errors. */
+export const ERROR_LOG_LEVELS = ["error", "fatal"] as const;
+export const ERROR_LOG_PATTERN = `{ ${ERROR_LOG_LEVELS.map((l) => `$.level = "${l}"`).join(" || ")} }`;
 
 /**
  * The metric's name for one service (metric filters cannot add fixed dimensions, so the service is in the name),

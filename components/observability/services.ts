@@ -133,7 +133,9 @@ export function albAlarms(t: AlbTargets, inputs: ServiceThresholdInputs): AlarmS
             title: "5xx responses from the load balancer itself",
             severity: "page",
             math: {
-                expression: "100 * FILL(lb5xx,0) / lbrequests",
+                // RequestCount counts only requests the load balancer could send to a target, so the 503s it answers
+                // itself when none is healthy are added to the denominator (an outage would otherwise divide by ~0).
+                expression: "100 * FILL(lb5xx,0) / (FILL(lbrequests,0) + FILL(lb5xx,0))",
                 label: "load balancer 5xx %",
                 metrics: {
                     lb5xx: metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", { LoadBalancer: t.loadBalancer }, "Sum"),
@@ -395,21 +397,26 @@ export function appRunnerAlarms(d: AppRunnerDims, inputs: ServiceThresholdInputs
             derivation: `${CONCURRENCY_SHARE * 100} % of scaling.target.value ${perInstance} concurrent requests per instance × scaling.max ${inputs.scaling.max} instances = ${capacity}`,
             section: "Saturation",
         },
-        {
-            ...base,
-            id: "instances-at-max",
-            title: "scaled out to scaling.max",
-            severity: "ticket",
-            metric: m("ActiveInstances", "Maximum"),
-            period: 300,
-            evaluationPeriods: 3,
-            datapointsToAlarm: 3,
-            comparison: "GreaterThanOrEqualToThreshold",
-            threshold: inputs.scaling.max,
-            unit: "instances",
-            derivation: `scaling.max ${inputs.scaling.max} for 15 minutes: App Runner cannot add another instance`,
-            section: "Saturation",
-        },
+        // A service that cannot scale (min = max) always runs at max: nothing to tell.
+        ...(inputs.scaling.min === inputs.scaling.max
+            ? []
+            : [
+                  {
+                      ...base,
+                      id: "instances-at-max",
+                      title: "scaled out to scaling.max",
+                      severity: "ticket",
+                      metric: m("ActiveInstances", "Maximum"),
+                      period: 300,
+                      evaluationPeriods: 3,
+                      datapointsToAlarm: 3,
+                      comparison: "GreaterThanOrEqualToThreshold",
+                      threshold: inputs.scaling.max,
+                      unit: "instances",
+                      derivation: `scaling.max ${inputs.scaling.max} for 15 minutes: App Runner cannot add another instance`,
+                      section: "Saturation",
+                  } satisfies AlarmSpec,
+              ]),
     ];
 }
 

@@ -341,6 +341,23 @@ describe("thresholds derived from the inputs", () => {
         ).toBe(3);
     });
 
+    it("should not alarm on App Runner instances at scaling.max when the service cannot scale (min = max): it would always be at max", async () => {
+        mocks.reset();
+        PLATFORMS["app-runner"]({ scaling: { min: 2, max: 2, target: { metric: "concurrency", value: 100 } } });
+        await settle();
+        const ids = mocks.byType("aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.name);
+        expect(ids).not.toContain("svc-alarm-instances-at-max");
+        expect(ids).toContain("svc-alarm-concurrency-high");
+    });
+
+    it("should divide the load balancer's own 5xx by every request it answered: RequestCount leaves out requests it could not send to a target", async () => {
+        mocks.reset();
+        PLATFORMS["ecs-express"]();
+        await settle();
+        const queries = alarm("elb-5xx-rate").inputs.metricQueries as { id: string; expression?: string }[];
+        expect(queries.find((q) => q.expression)?.expression).toBe("100 * FILL(lb5xx,0) / (FILL(lbrequests,0) + FILL(lb5xx,0))");
+    });
+
     it("should put the p99 alarm at the latency objective (seconds on the ALB, milliseconds on App Runner)", async () => {
         expect(await threshold("ecs-express", "latency-p99", {})).toBe(1);
         expect(await threshold("ecs-express", "latency-p99", { monitoring: { slo: { latencyMs: 250 } } })).toBe(0.25);
@@ -408,7 +425,7 @@ describe("platform wiring", () => {
         await settle();
         expect(mocks.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs).toMatchObject({
             logGroupName: mocks.one("aws:cloudwatch/logGroup:LogGroup").state.name,
-            pattern: "{ $.level >= 50 }",
+            pattern: '{ $.level = "error" || $.level = "fatal" }',
             metricTransformation: { namespace: "ServerlessContainers/Logs", value: "1", defaultValue: "0" },
         });
         mocks.reset();

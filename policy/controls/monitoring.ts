@@ -32,6 +32,11 @@ function owningComponent(r: StackResource, byUrn: ReadonlyMap<string, StackResou
     return undefined;
 }
 
+/** The component's resource name: the last URN segment. */
+function componentName(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
 function isUnder(r: StackResource, ancestor: string, byUrn: ReadonlyMap<string, StackResource>): boolean {
     for (let p = r.parent; p !== undefined; p = byUrn.get(p)?.parent) if (p === ancestor) return true;
     return false;
@@ -41,7 +46,7 @@ export const monitoringControls: StackControl[] = [
     {
         id: "service-alarms-routed",
         description:
-            "Every service (ECS Express, App Runner, ECS, a component's Kubernetes Deployment) has alarms under its component, and at least one of them notifies someone (alarm actions).",
+            "Every service (ECS Express, App Runner, ECS, a component's Kubernetes Deployment) has alarms under its component, at least one of them notifies someone (alarm actions), and its `<name>-unhealthy` composite (the alarm that pages) does.",
         source: "Issue #21 (operate what you deploy); AWS Well-Architected OPS08-BP04 (actionable alerts)",
         enforcement: MANDATORY_IN_PROD_ADVISORY_IN_STAGING,
         remediation:
@@ -56,7 +61,7 @@ export const monitoringControls: StackControl[] = [
                 if (component === undefined && r.type === "kubernetes:apps/v1:Deployment") continue;
                 const scope = resources.filter((x) => (component === undefined ? true : isUnder(x, component, byUrn)));
                 const alarms = scope.filter((x) => x.type === COMPOSITE || x.type === METRIC_ALARM);
-                const where = component === undefined ? "in the stack" : `under ${component.slice(component.lastIndexOf("::") + 2)}`;
+                const where = component === undefined ? "in the stack" : `under ${componentName(component)}`;
                 if (alarms.length === 0) {
                     out.push({ urn: r.urn, message: `${r.name} has no CloudWatch alarms ${where}.` });
                 } else if (!alarms.some((a) => routed(a.props))) {
@@ -64,6 +69,18 @@ export const monitoringControls: StackControl[] = [
                         urn: r.urn,
                         message: `${r.name} has ${alarms.length} alarm(s) ${where} but none notifies anyone (every alarmActions is empty).`,
                     });
+                } else {
+                    // Routed tickets do not make up for pages that go nowhere: the service's `<name>-unhealthy`
+                    // composite is the one alarm that pages (components/observability/alarms.ts).
+                    const pager = alarms.find(
+                        (a) => a.type === COMPOSITE && component !== undefined && a.name === `${componentName(component)}-unhealthy`,
+                    );
+                    if (pager && !routed(pager.props)) {
+                        out.push({
+                            urn: r.urn,
+                            message: `${r.name}'s page alarms notify no one: ${pager.name} (the composite that pages) has no alarmActions.`,
+                        });
+                    }
                 }
             }
             return out;
