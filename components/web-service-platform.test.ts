@@ -208,6 +208,36 @@ describe("createWebService", () => {
         }
     });
 
+    it("should turn tracing on through App Runner's observability, in or out of a VPC, when observability is set", async () => {
+        m.createWebService("app-runner", "web-api", args({ observability: true }));
+        m.createWebService(
+            "app-runner",
+            "vpc-api",
+            args({ observability: true, network: { vpc: { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"] } } }),
+        );
+        await settle();
+        expect(mocks.byType("aws:apprunner/observabilityConfiguration:ObservabilityConfiguration")).toHaveLength(2);
+        for (const svc of mocks.byType("aws:apprunner/service:Service")) {
+            expect(svc.inputs.observabilityConfiguration.observabilityEnabled).toBe(true);
+        }
+    });
+
+    it("should warn that observability has no effect on ecs-express, which runs no collector sidecar", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+        try {
+            const web = m.createWebService("ecs-express", "web-api", args({ network: NETWORK, observability: true }));
+            expect(warn).toHaveBeenCalledWith(
+                'createWebService "web-api": `observability` has no effect on ecs-express: Express Mode runs one container per task, so there is no collector sidecar (docs/tracing.md); traces stay off.',
+                web.resource,
+            );
+        } finally {
+            warn.mockRestore();
+        }
+        await settle();
+        expect(mocks.one("aws:ecs/expressGatewayService:ExpressGatewayService").inputs).not.toHaveProperty("observability");
+    });
+
     it("should warn that expressScaling has no effect when the platform is app-runner", async () => {
         const pulumi = await import("@pulumi/pulumi");
         const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());

@@ -55,6 +55,11 @@ export interface CreateWebServiceArgs extends ServiceArgs, DeprecatedWebServiceA
     readonly serviceName?: string;
     /** Deprecated: use `scaling.target` (Express: "cpu", "memory" or "requests"); ignored with a warning on App Runner. @deprecated use `scaling.target` */
     readonly expressScaling?: ExpressScaling;
+    /**
+     * Send the app's traces to AWS X-Ray through App Runner's collector (App Runner's `observability`). ECS Express
+     * Mode runs one container per task, so no collector sidecar: ignored there with a warning. @default false
+     */
+    readonly observability?: boolean;
 }
 
 /** What a stack wires next, whatever the platform. */
@@ -126,7 +131,7 @@ export function createWebService(
             ? "`expressScaling` and `scaling.target` are both set; `expressScaling` is the deprecated name of `scaling.target`: keep only `scaling.target`."
             : undefined,
     ]);
-    const { expressScaling, ...common } = args;
+    const { expressScaling, observability, ...common } = args;
     const warnScaling = (resource: pulumi.Resource, what: string) => {
         if (expressScaling !== undefined) void pulumi.log.warn(`createWebService "${name}": ${what}`, resource);
     };
@@ -141,16 +146,22 @@ export function createWebService(
             service,
             '`expressScaling` is deprecated, accepted until the next minor version: use `scaling.target` (metric "cpu", "memory" or "requests").',
         );
+        if (observability === true) {
+            void pulumi.log.warn(
+                `createWebService "${name}": \`observability\` has no effect on ecs-express: Express Mode runs one container per task, so there is no collector sidecar (docs/tracing.md); traces stay off.`,
+                service,
+            );
+        }
         return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
     const ignored =
         '`expressScaling` has no effect on app-runner, which scales on `scaling.target` { metric: "concurrency" } (and `expressScaling` is deprecated: use `scaling.target`).';
     if (inVpc) {
-        const service = new VpcConnectedAppRunner(name, common, opts);
+        const service = new VpcConnectedAppRunner(name, { ...common, observability }, opts);
         warnScaling(service, ignored);
         return handle(platform, service, service.securityGroupId, (n, rule) => service.allowEgress(n, rule));
     }
-    const service = new AppRunnerService(name, common, opts);
+    const service = new AppRunnerService(name, { ...common, observability }, opts);
     warnScaling(service, ignored);
     return handle(platform, service, undefined, () => {
         throw new pulumi.ResourceError(

@@ -40,6 +40,8 @@ export function appRunnerVpcStack(config: StackConfig, network: Network): AppRun
             },
             environment: { ...db.environment, NODE_ENV: "production" },
             // Alarms routed by the stack's config; the dashboard draws the database's section after the service's.
+            // App Runner's collector where the stack asks for traces; ecs-express has none (createWebService warns).
+            observability: config.tracing && config.appRunnerVpcPlatform === "app-runner",
             monitoring: serviceMonitoring(config, db.dashboardWidgets),
             network: {
                 vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds },

@@ -64,6 +64,8 @@ export function appRunnerStack(config: StackConfig, network?: Network): AppRunne
             },
             policyStatements: table.statements(PRODUCTS_TABLE_ACTIONS),
             // Alarms routed by the stack's config; the dashboard draws the table's section after the service's.
+            // App Runner's collector where the stack asks for traces; ecs-express has none (createWebService warns).
+            observability: config.tracing && config.appRunnerPlatform === "app-runner",
             monitoring: serviceMonitoring(config, table.dashboardWidgets),
             network:
                 express && network

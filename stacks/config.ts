@@ -190,6 +190,7 @@ export const configSchema = z
         alarmTicketTopicArn: optional("alarmTicketTopicArn", SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"),
         alarmTicketEmail: optional("alarmTicketEmail", EMAIL, "an e-mail address"),
         runbookUrl: optional("runbookUrl", /^https:\/\/[^\s#]+$/, "an https URL without a #fragment (the alarm id is appended as one)"),
+        tracing: bool("tracing"),
         eksMinReplicas: int("eksMinReplicas", 1, 100),
         eksMaxReplicas: int("eksMaxReplicas", 1, 100),
         eksPodCpu: matching("eksPodCpu", /^(\d+m|\d+(\.\d+)?)$/, "a Kubernetes CPU quantity such as 250m or 1"),

@@ -77,6 +77,8 @@ export function eksFargateStack(config: StackConfig, network: Network): EksFarga
             loadGenerator: config.eksLoadGenerator ? { path: "/products", durationSeconds: 300 } : undefined,
             // Alarms routed by the stack's config; the dashboard draws the table's section after the service's.
             monitoring: serviceMonitoring(config, table.dashboardWidgets),
+            // Traces to X-Ray through a collector sidecar in each pod where the stack asks for them (`tracing`).
+            observability: config.tracing,
             tags,
             // The Service waits for the cluster's add-ons (the Load Balancer Controller's webhook among them).
         },

@@ -72,6 +72,8 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
                 NODE_ENV: "production",
             },
             // Alarms routed by the stack's config; the dashboard draws the database's section after the service's.
+            // App Runner's collector where the stack asks for traces; ecs-express has none (createWebService warns).
+            observability: config.tracing && config.visitsDemoPlatform === "app-runner",
             monitoring: serviceMonitoring(config, db.dashboardWidgets),
             network: {
                 vpc: { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, publicSubnetIds: network.publicSubnetIds },
@@ -95,6 +97,8 @@ export function visitsDemoStack(config: StackConfig, network: Network): VisitsDe
         health: { command: nodeHealthCheckCommand(PRIVATE_SERVICE_PORT, "/health") },
         scaling: { min: config.privateServiceDesiredCount, max: config.privateServiceDesiredCount },
         capacityProvider: config.privateServiceCapacity,
+        // Traces to X-Ray through a collector sidecar where the stack asks for them (`tracing`: staging and prod).
+        observability: config.tracing,
         // Its page alarms also roll a failing deployment back (ECS deployment alarms).
         monitoring: serviceMonitoring(config),
         tags: config.tags,
